@@ -1,0 +1,33 @@
+"""peacegraph's exceptions. The CLI turns them into one-line messages and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PeacegraphError(Exception):
+    """Base class of every error peacegraph reports to a user."""
+
+
+class InputError(PeacegraphError):
+    """Bad input: a record, a seed text or an argument that cannot be used (exit code 2)."""
+
+    def __init__(self, message: str, file: Path | str | None = None, line: int | None = None):
+        self.message = message
+        self.file = file
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.message
+        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
+        return f"{where}: {self.message}"
+
+
+class NotConforming(PeacegraphError):
+    """The data does not conform to the shapes (exit code 1). Carries the report."""
+
+    def __init__(self, report: object, summary: str):
+        self.report = report
+        super().__init__(summary)

@@ -1,0 +1,205 @@
+"""Curated records as plain dataclasses: no RDF here, and every record knows where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Origin:
+    """A place in a seed file, for error messages that a curator can act on."""
+
+    file: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another record, ``prefix:key`` in the YAML."""
+
+    prefix: str
+    key: str
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.key}"
+
+
+@dataclass(frozen=True)
+class Record:
+    key: str
+    origin: Origin
+    #: The line of each field, so errors about a value can point at it.
+    lines: dict[str, int] = field(compare=False, repr=False)
+
+    def where(self, field_name: str | None = None) -> Origin:
+        line = self.lines.get(field_name, self.origin.line) if field_name else self.origin.line
+        return Origin(self.origin.file, line)
+
+
+@dataclass(frozen=True)
+class Entity(Record):
+    name: str
+    alternate_names: tuple[str, ...] = ()
+    description: str | None = None
+    wikidata: str | None = None
+    wikidata_candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Organization(Entity):
+    type: str = "other"
+    country: Ref | None = None
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    title: str
+    organization: Ref | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class Person(Entity):
+    roles: tuple[Role, ...] = ()
+
+
+@dataclass(frozen=True)
+class Place(Entity):
+    type: str = "other"
+    contained_in: Ref | None = None
+    country: Ref | None = None
+
+
+@dataclass(frozen=True)
+class Event(Entity):
+    type: str = "other"
+    start: str | None = None
+    end: str | None = None
+    location: Ref | None = None
+    attendees: tuple[Ref, ...] = ()
+    organizers: tuple[Ref, ...] = ()
+    super_event: Ref | None = None
+    reported_in: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document(Record):
+    title: str
+    type: str
+    alternate_names: tuple[str, ...] = ()
+    description: str | None = None
+    wikidata: str | None = None
+    wikidata_candidates: tuple[str, ...] = ()
+    source: str | None = None
+    date: str | None = None
+    identifier: str | None = None
+    url: str | None = None
+    issuers: tuple[Ref, ...] = ()
+    signatories: tuple[Ref, ...] = ()
+    recipients: tuple[Ref, ...] = ()
+    copied_to: tuple[Ref, ...] = ()
+    mentions: tuple[Ref, ...] = ()
+    cites: tuple[Ref, ...] = ()
+    about: tuple[Ref, ...] = ()
+    language: str = "en"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def authors(self) -> tuple[Ref, ...]:
+        """Issuers then signatories, each once, in order."""
+        return tuple(dict.fromkeys(self.issuers + self.signatories))
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Position(Record):
+    name: str
+    document: Ref
+    stance: str
+    topics: tuple[Ref, ...]
+    quote: Quote
+    holders: tuple[Ref, ...] = ()
+    targets: tuple[Ref, ...] = ()
+    point: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic(Record):
+    label: str
+    definition: str
+    alt_labels: tuple[str, ...] = ()
+    broader: Ref | None = None
+    wikidata: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class Membership(Record):
+    group: Ref
+    members: tuple[Ref, ...]
+    documents: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A seed document's text, exactly as the offsets of quotes count it."""
+
+    name: str
+    text: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class Corpus:
+    """Everything the records say, keyed by reference prefix and key."""
+
+    documents: dict[str, Document] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    memberships: list[Membership] = field(default_factory=list)
+    sources: dict[str, SourceText] = field(default_factory=dict)
+
+    def table(self, prefix: str) -> dict[str, Record]:
+        tables: dict[str, dict[str, Record]] = {
+            "doc": self.documents,  # type: ignore[dict-item]
+            "org": self.organizations,  # type: ignore[dict-item]
+            "person": self.people,  # type: ignore[dict-item]
+            "place": self.places,  # type: ignore[dict-item]
+            "event": self.events,  # type: ignore[dict-item]
+            "position": self.positions,  # type: ignore[dict-item]
+            "topic": self.topics,  # type: ignore[dict-item]
+        }
+        return tables[prefix]
+
+    def resolve(self, ref: Ref) -> Record | None:
+        return self.table(ref.prefix).get(ref.key)
+
+    def holders(self, position: Position) -> tuple[Ref, ...]:
+        """Explicit holders, or else the authors of the position's document."""
+        if position.holders:
+            return position.holders
+        return self.documents[position.document.key].authors

@@ -1,0 +1,64 @@
+"""Shared fixtures: the real corpus and a small one are each built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Store
+
+from peacegraph import pipeline, store
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+SHARED = ROOT.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true", help="Rewrite golden files from the current output.")
+
+
+@pytest.fixture(scope="session")
+def regen(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--regen-golden"))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildResult:
+    """The real seeds, built into a temporary out/."""
+    out = tmp_path_factory.mktemp("release") / "out"
+    return pipeline.build(pipeline.Settings(seeds=SEEDS, out=out))
+
+
+@pytest.fixture(scope="session")
+def out_dir(built: pipeline.BuildResult) -> Path:
+    return next(iter(built.files.values())).parent
+
+
+@pytest.fixture(scope="session")
+def real_store(out_dir: Path) -> Store:
+    return store.open_store(out_dir)
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildResult:
+    out = tmp_path_factory.mktemp("mini") / "out"
+    return pipeline.build(pipeline.Settings(seeds=MINI / "seeds", out=out))
+
+
+@pytest.fixture
+def mini_seeds(tmp_path: Path) -> Iterator[Path]:
+    """A private, editable copy of the small seed set."""
+    target = tmp_path / "seeds"
+    shutil.copytree(MINI / "seeds", target)
+    yield target
+
+
+def select(st: Store, query: str) -> list[tuple[str | None, ...]]:
+    """Run a SELECT and return its rows as tuples of plain strings, sorted."""
+    results = store.run(st, query)
+    table = store.to_table(results)  # type: ignore[arg-type]
+    return sorted(tuple(row) for row in table.rows)
