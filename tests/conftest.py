@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,11 +49,11 @@ def mini_built(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildResult
 
 
 @pytest.fixture
-def mini_seeds(tmp_path: Path) -> Iterator[Path]:
+def mini_seeds(tmp_path: Path) -> Path:
     """A private, editable copy of the small seed set."""
     target = tmp_path / "seeds"
     shutil.copytree(MINI / "seeds", target)
-    yield target
+    return target
 
 
 def select(st: Store, query: str) -> list[tuple[str | None, ...]]:

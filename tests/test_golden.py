@@ -22,4 +22,6 @@ def test_mini_corpus_matches_golden_graph(mini_built: pipeline.BuildResult, rege
     if not isomorphic(actual, expected):
         _both, missing, extra = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
         lines = [f"- {t}" for t in sorted(missing)] + [f"+ {t}" for t in sorted(extra)]
-        raise AssertionError("graph differs from golden (run pytest --regen-golden to accept):\n" + "\n".join(lines[:40]))
+        raise AssertionError(
+            "graph differs from golden (run pytest --regen-golden to accept):\n" + "\n".join(lines[:40])
+        )

@@ -11,11 +11,23 @@ from pathlib import Path
 import click
 
 from . import __version__, curation, loader, pipeline, store
-from .errors import InputError, NotConforming, PeacegraphError
+from .errors import InputError, NonConformingError, PeacegraphError
 from .validate import Report
 
-SEEDS = click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True, help="Directory of seed texts and records/.")
-OUT = click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Directory of the published dumps.")
+SEEDS = click.option(
+    "--seeds",
+    type=click.Path(path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Directory of seed texts and records/.",
+)
+OUT = click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Directory of the published dumps.",
+)
 
 
 class UsageFailure(click.ClickException):
@@ -27,7 +39,7 @@ class DataFailure(click.ClickException):
 
 
 def _fail(error: PeacegraphError) -> click.ClickException:
-    if isinstance(error, NotConforming):
+    if isinstance(error, NonConformingError):
         return DataFailure(str(error))
     return UsageFailure(str(error))
 
@@ -50,11 +62,12 @@ def main() -> None:
 def build(seeds: Path, out: Path, quiet: bool) -> None:
     """Build the dataset from SEEDS into OUT (Turtle, JSON-LD, N-Triples), validating it first."""
     settings = pipeline.Settings(seeds=seeds, out=out)
-    progress = (lambda stage: click.echo(f"… {stage}", err=True)) if not quiet and sys.stderr.isatty() else (lambda _s: None)
+    progress = (
+        (lambda stage: click.echo(f"… {stage}", err=True)) if not quiet and sys.stderr.isatty() else (lambda _s: None)
+    )
     try:
         result = pipeline.build(settings, progress=progress)
-    except NotConforming as error:
-        assert isinstance(error.report, Report)
+    except NonConformingError as error:
         _print_report(error.report)
         raise _fail(error) from None
     except PeacegraphError as error:
@@ -106,7 +119,12 @@ def stats(seeds: Path, warnings: bool) -> None:
 
 @main.command()
 @OUT
-@click.option("--shapes", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None, help="Shapes directory (default: the shipped shapes).")
+@click.option(
+    "--shapes",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=None,
+    help="Shapes directory (default: the shipped shapes).",
+)
 def validate(out: Path, shapes: Path | None) -> None:
     """Re-check a built OUT against the shapes."""
     from . import validate as v
@@ -125,7 +143,13 @@ def validate(out: Path, shapes: Path | None) -> None:
 
 @main.command()
 @click.argument("query", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Read the query from a file.")
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Read the query from a file.",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @OUT
 def query(query: str | None, query_file: Path | None, fmt: str, out: Path) -> None:

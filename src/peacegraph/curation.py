@@ -41,7 +41,7 @@ def normalize(name: str) -> str:
 
 
 def _names(record: r.Record) -> list[str]:
-    names = [getattr(record, "name")]
+    names: list[str] = [getattr(record, "name")]  # noqa: B009 - named records only
     names += list(getattr(record, "alternate_names", ()))
     return names
 
@@ -71,7 +71,7 @@ def referenced(corpus: r.Corpus) -> set[r.Ref]:
     for position in corpus.positions.values():
         refs.update(corpus.holders(position) + position.targets + (position.document,))
     for membership in corpus.memberships:
-        refs.update(membership.members + (membership.group,))
+        refs.update((*membership.members, membership.group))
     for org in corpus.organizations.values():
         if org.country:
             refs.add(org.country)
@@ -88,7 +88,9 @@ def unmentioned(corpus: r.Corpus) -> list[Finding]:
     for prefix in ("org", "person", "place", "doc"):
         for key, record in corpus.table(prefix).items():
             if r.Ref(prefix, key) not in refs and not (prefix == "doc" and key in corpus.sources):
-                findings.append(Finding(record.origin, "unmentioned", f"{prefix}:{key} is not referred to by any record"))
+                findings.append(
+                    Finding(record.origin, "unmentioned", f"{prefix}:{key} is not referred to by any record")
+                )
     for key, event in corpus.events.items():
         if not event.reported_in and r.Ref("event", key) not in refs:
             findings.append(Finding(event.origin, "unmentioned", f"event:{key} is reported in no document"))
@@ -105,7 +107,11 @@ def incomplete_events(corpus: r.Corpus) -> list[Finding]:
 
 def short_quotes(corpus: r.Corpus) -> list[Finding]:
     return [
-        Finding(position.where("quote"), "short-quote", f"position:{key} quotes only {len(position.quote.text.split())} words")
+        Finding(
+            position.where("quote"),
+            "short-quote",
+            f"position:{key} quotes only {len(position.quote.text.split())} words",
+        )
         for key, position in corpus.positions.items()
         if len(position.quote.text.split()) < MIN_QUOTE_WORDS
     ]

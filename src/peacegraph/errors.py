@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .validate import Report
 
 
 class PeacegraphError(Exception):
@@ -25,9 +29,9 @@ class InputError(PeacegraphError):
         return f"{where}: {self.message}"
 
 
-class NotConforming(PeacegraphError):
+class NonConformingError(PeacegraphError):
     """The data does not conform to the shapes (exit code 1). Carries the report."""
 
-    def __init__(self, report: object, summary: str):
+    def __init__(self, report: Report, summary: str):
         self.report = report
         super().__init__(summary)

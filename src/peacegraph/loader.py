@@ -167,7 +167,13 @@ def _document(item: dict[str, Any], **base: Any) -> r.Document:
         date=item.get("date"),
         identifier=item.get("identifier"),
         url=item.get("url"),
-        **{f: _refs(item.get(f)) for f in ("issuers", "signatories", "recipients", "copied_to", "mentions", "cites", "about")},
+        issuers=_refs(item.get("issuers")),
+        signatories=_refs(item.get("signatories")),
+        recipients=_refs(item.get("recipients")),
+        copied_to=_refs(item.get("copied_to")),
+        mentions=_refs(item.get("mentions")),
+        cites=_refs(item.get("cites")),
+        about=_refs(item.get("about")),
         language=item.get("language", "en"),
     )
 
@@ -235,8 +241,10 @@ def _add_file(corpus: r.Corpus, located: Located) -> None:
             table = corpus.table(prefix)
             if record.key in table:
                 first = table[record.key].origin
-                raise InputError(f"duplicate key {prefix}:{record.key} (first defined at {first})", origin.file, origin.line)
-            table[record.key] = record  # type: ignore[index]
+                raise InputError(
+                    f"duplicate key {prefix}:{record.key} (first defined at {first})", origin.file, origin.line
+                )
+            table[record.key] = record
 
 
 # --- reference material -----------------------------------------------------------------------
@@ -297,11 +305,17 @@ def _fail(record: r.Record, field: str, message: str) -> InputError:
     return InputError(message, where.file, where.line)
 
 
-def _check_refs(corpus: r.Corpus, record: r.Record, field: str, refs: Iterable[r.Ref | None], allowed: tuple[str, ...]) -> None:
+def _check_refs(
+    corpus: r.Corpus, record: r.Record, field: str, refs: Iterable[r.Ref | None], allowed: tuple[str, ...]
+) -> None:
     for index, ref in enumerate(refs):
         if ref is None:
             continue
-        spot = f"{field}.{index}" if field not in ("country", "contained_in", "location", "super_event", "document", "broader", "group") else field
+        spot = (
+            f"{field}.{index}"
+            if field not in ("country", "contained_in", "location", "super_event", "document", "broader", "group")
+            else field
+        )
         if ref.prefix not in allowed:
             raise _fail(record, spot, f"{field} must refer to {' or '.join(p + ':' for p in allowed)}, not {ref}")
         if corpus.resolve(ref) is None:
@@ -323,7 +337,9 @@ def _check_span(record: r.Record, start: str | None, end: str | None) -> None:
         raise _fail(record, "end", f"end {end} is before start {start}")
 
 
-def _check_wikidata(record: r.Record, qid: str | None, candidates: Iterable[str], wikidata: dict[str, WikidataRow]) -> None:
+def _check_wikidata(
+    record: r.Record, qid: str | None, candidates: Iterable[str], wikidata: dict[str, WikidataRow]
+) -> None:
     if qid is not None:
         row = wikidata.get(qid)
         if row is None or row.status != "verified":
@@ -340,12 +356,20 @@ def check_quote(corpus: r.Corpus, position: r.Position) -> None:
         raise _fail(position, "document", f"{position.document} has no source text to quote from")
     quote = position.quote
     if quote.end > len(source.text) or quote.start >= quote.end:
-        raise _fail(position, "quote.start", f"quote offsets {quote.start}-{quote.end} are outside {source.name} ({len(source.text)} characters)")
+        raise _fail(
+            position,
+            "quote.start",
+            f"quote offsets {quote.start}-{quote.end} are outside {source.name} ({len(source.text)} characters)",
+        )
     found = source.text[quote.start : quote.end]
     if found != quote.text:
         at = source.text.find(quote.text)
         hint = f"; the quote is at {at}-{at + len(quote.text)}" if at >= 0 else "; the quote is not in the source"
-        raise _fail(position, "quote.text", f"quote does not match {source.name}[{quote.start}:{quote.end}] ({found[:40]!r}…){hint}")
+        raise _fail(
+            position,
+            "quote.text",
+            f"quote does not match {source.name}[{quote.start}:{quote.end}] ({found[:40]!r}…){hint}",
+        )
 
 
 def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 
 from . import loader, mapping, resources, serialize, validate
-from .errors import InputError, NotConforming
+from .errors import InputError, NonConformingError
 from .formats import Format
 from .namespaces import PG, RDF_TYPE
 from .records import Corpus
@@ -73,11 +73,11 @@ class _Stage:
 
 def stance_triples(ontology: Path) -> list[Triple]:
     """The stance vocabulary, copied from the ontology so that dumps carry its labels."""
-    triples = list(parse(path=str(ontology), format=RdfFormat.TURTLE))
+    triples = [quad.triple for quad in parse(path=str(ontology), format=RdfFormat.TURTLE)]
     stance_class = NamedNode(PG + "Stance")
     stances = {t.subject for t in triples if t.predicate == RDF_TYPE and t.object == stance_class}
     scheme = NamedNode(PG + "stances")
-    return [t for t in triples if t.subject in stances or t.subject == scheme]  # type: ignore[misc]
+    return [t for t in triples if t.subject in stances or t.subject == scheme]
 
 
 def assemble(corpus: Corpus, ontology: Path) -> list[Triple]:
@@ -85,7 +85,7 @@ def assemble(corpus: Corpus, ontology: Path) -> list[Triple]:
     triples = serialize.canonical([*mapping.map_corpus(corpus), *stance_triples(ontology)])
     used = {t.object for t in triples if t.predicate.value == PG + "stance"}
     defined = {t.subject for t in stance_triples(ontology)}
-    missing = used - defined  # type: ignore[operator]
+    missing = used - defined
     if missing:
         raise InputError(f"stances used but not defined in the ontology: {sorted(str(m) for m in missing)}", ontology)
     return triples
@@ -114,7 +114,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> BuildResult:
     with timer.stage("validate"):
         report = check_conformance(corpus, triples, settings.shapes)
     if not report.conforms:
-        raise NotConforming(report, report.summary())
+        raise NonConformingError(report, report.summary())
     with timer.stage("serialize"):
         files = render(triples, settings)
     with timer.stage("publish"):
@@ -188,4 +188,4 @@ def read_dumps(out: Path, fmt: Format = Format.NTRIPLES) -> list[Triple]:
     path = Path(out) / fmt.dump_name(DUMP_STEM)
     if not path.exists():
         raise InputError("no dump here; run `peacegraph build` first", path)
-    return list(parse(path=str(path), format=fmt.oxigraph))  # type: ignore[arg-type]
+    return [quad.triple for quad in parse(path=str(path), format=fmt.oxigraph)]

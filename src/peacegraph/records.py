@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -183,15 +184,16 @@ class Corpus:
     memberships: list[Membership] = field(default_factory=list)
     sources: dict[str, SourceText] = field(default_factory=dict)
 
-    def table(self, prefix: str) -> dict[str, Record]:
-        tables: dict[str, dict[str, Record]] = {
-            "doc": self.documents,  # type: ignore[dict-item]
-            "org": self.organizations,  # type: ignore[dict-item]
-            "person": self.people,  # type: ignore[dict-item]
-            "place": self.places,  # type: ignore[dict-item]
-            "event": self.events,  # type: ignore[dict-item]
-            "position": self.positions,  # type: ignore[dict-item]
-            "topic": self.topics,  # type: ignore[dict-item]
+    def table(self, prefix: str) -> dict[str, Any]:
+        """The records of one kind, by key (values are of that kind's record class)."""
+        tables: dict[str, dict[str, Any]] = {
+            "doc": self.documents,
+            "org": self.organizations,
+            "person": self.people,
+            "place": self.places,
+            "event": self.events,
+            "position": self.positions,
+            "topic": self.topics,
         }
         return tables[prefix]
 

@@ -17,7 +17,7 @@ from .namespaces import JSONLD_PREFIXES, PREFIXES, RDF_TYPE, XSD
 
 
 def sort_key(triple: Triple) -> tuple[str, str, str]:
-    return (triple.subject.value, triple.predicate.value, str(triple.object))
+    return (str(triple.subject), triple.predicate.value, str(triple.object))
 
 
 def canonical(triples: Iterable[Triple]) -> list[Triple]:
@@ -30,12 +30,15 @@ def canonical(triples: Iterable[Triple]) -> list[Triple]:
 
 
 def to_ntriples(triples: list[Triple]) -> bytes:
-    lines = serialize(triples, format=Format.NTRIPLES.oxigraph).splitlines(keepends=True)
-    return b"".join(sorted(lines))
+    data = serialize(triples, format=Format.NTRIPLES.oxigraph)
+    assert data is not None
+    return b"".join(sorted(data.splitlines(keepends=True)))
 
 
 def to_turtle(triples: list[Triple]) -> bytes:
-    return serialize(triples, format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
+    data = serialize(triples, format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
+    assert data is not None
+    return data
 
 
 # --- JSON-LD ----------------------------------------------------------------------------------
@@ -71,6 +74,7 @@ def to_jsonld(triples: list[Triple]) -> bytes:
     """Compacted JSON-LD: one node object per subject, properties as prefixed names, sorted."""
     nodes: dict[str, dict[str, Any]] = {}
     for triple in triples:  # already sorted by subject, predicate, object
+        assert isinstance(triple.subject, NamedNode)
         subject = compact_iri(triple.subject.value)
         node = nodes.setdefault(subject, {"@id": subject})
         obj = triple.object

@@ -42,7 +42,9 @@ def open_store(out: Path) -> Store:
 
 def with_prefixes(query: str) -> str:
     """Declare our usual prefixes unless the query declares them itself."""
-    declared = {line.split()[1].rstrip(":").lower() for line in query.splitlines() if line.strip().lower().startswith("prefix ")}
+    declared = {
+        line.split()[1].rstrip(":").lower() for line in query.splitlines() if line.strip().lower().startswith("prefix ")
+    }
     header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared)
     return header + query
 
@@ -80,9 +82,9 @@ def format_results(results: QuerySolutions | QueryBoolean | QueryTriples, fmt: s
         value = bool(results)
         return json.dumps({"head": {}, "boolean": value}) if fmt == "json" else ("true" if value else "false")
     if isinstance(results, QueryTriples):
-        return results.serialize(format=RdfFormat.N_TRIPLES).decode("utf-8")
+        return bytes(results.serialize(format=RdfFormat.N_TRIPLES) or b"").decode("utf-8")
     if fmt == "json":
-        return results.serialize(format=QueryResultsFormat.JSON).decode("utf-8")
+        return bytes(results.serialize(format=QueryResultsFormat.JSON) or b"").decode("utf-8")
     table = to_table(results)
     if fmt == "csv":
         buffer = io.StringIO()

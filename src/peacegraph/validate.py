@@ -77,7 +77,9 @@ def origin_of(iri: str, by_iri: Mapping[str, Origin]) -> Origin | None:
 
 
 def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, by_iri: Mapping[str, Origin] | None = None) -> Report:
-    conforms, results, _text = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    conforms, results, _text = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
     violations = sorted(_violations(results, by_iri or {}))
     return Report(conforms=bool(conforms), violations=violations)
 

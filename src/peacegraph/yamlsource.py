@@ -65,8 +65,9 @@ def read_yaml(file: Path, display: Path | None = None) -> Located:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(f"invalid YAML: {exc.problem or exc.context}", shown, line) from None
+        raise InputError(
+            f"invalid YAML: {exc.problem or exc.context}", shown, mark.line + 1 if mark else None
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", shown) from None
     if node is None:
@@ -76,12 +77,14 @@ def read_yaml(file: Path, display: Path | None = None) -> Located:
     return Located(shown, data, lines)
 
 
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], file: Path) -> Any:
+def _build(
+    node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], file: Path, used_at: int | None = None
+) -> Any:
     line = node.start_mark.line + 1
     if len(path) > MAX_DEPTH:
         raise InputError(f"nested deeper than {MAX_DEPTH} levels", file, line)
-    if id(node) in seen:
-        raise InputError("YAML aliases are not allowed in records", file, line)
+    if id(node) in seen:  # the second use of an anchored node: name the line that uses it
+        raise InputError("YAML aliases are not allowed in records", file, used_at or line)
     seen.add(id(node))
     lines[path] = line
     if isinstance(node, yaml.MappingNode):
@@ -94,7 +97,7 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]
                 raise InputError("YAML merge keys are not allowed in records", file, key_node.start_mark.line + 1)
             if key in result:
                 raise InputError(f"duplicate key {key!r}", file, key_node.start_mark.line + 1)
-            result[key] = _build(value_node, (*path, key), lines, seen, file)
+            result[key] = _build(value_node, (*path, key), lines, seen, file, key_node.start_mark.line + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), lines, seen, file) for i, item in enumerate(node.value)]
@@ -126,5 +129,9 @@ def walk_errors(located: Located, errors: Iterator[Any]) -> InputError | None:
         return None
     error = found[0]
     path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        unexpected = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        if unexpected:
+            path = (*path, unexpected[0])
     where = "/".join(str(p) for p in path) or "top level"
     return InputError(f"{where}: {error.message}", located.file, located.line(path))

@@ -1,0 +1,165 @@
+"""Bad input: one line naming the file and line, exit code 2, and out/ exactly as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from peacegraph import loader
+from peacegraph.cli import main
+from peacegraph.errors import InputError
+
+RECORD = Path("records") / "mini.yaml"
+
+
+def _edit(seeds: Path, old: str, new: str) -> None:
+    path = seeds / RECORD
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(seeds: Path, needle: str) -> int:
+    """The line where ``needle`` (which may start with a newline) begins; its last match wins."""
+    text = (seeds / RECORD).read_text(encoding="utf-8")
+    at = text.rindex(needle) + (1 if needle.startswith("\n") else 0)
+    return text.count("\n", 0, at) + 1
+
+
+CASES = [
+    # (id, old text, new text, expected message, the line the error must name)
+    (
+        "wrong quote text",
+        'We call for an immediate ceasefire in Aleppo."',
+        'We call for a ceasefire in Aleppo."',
+        "quote does not match",
+        "We call for a ceasefire",
+    ),
+    ("wrong offset", "start: 31", "start: 32", "quote does not match", 'text: "We call for an immediate'),
+    ("offset out of range", "end: 142", "end: 99999", "outside 000_mini.txt", "start: 80"),
+    (
+        "unknown reference",
+        "holders: [org:beta-network]",
+        "holders: [org:gamma]",
+        "org:gamma is not defined",
+        "holders: [org:gamma]",
+    ),
+    (
+        "reference of the wrong kind",
+        "holders: [org:beta-network]",
+        "holders: [place:aleppo]",
+        "does not match",
+        "holders: [place:aleppo]",
+    ),
+    (
+        "duplicate key",
+        "key: beta-network",
+        "key: alpha-group",
+        "duplicate key org:alpha-group",
+        "\n  - key: alpha-group",
+    ),
+    ("impossible date", "date: 2017-03-22", "date: 2017-02-30", "not a real date", "date: 2017-02-30"),
+    ("malformed date", "date: 2017-03-22", "date: 22/03/2017", "does not match", "date: 22/03/2017"),
+    ("end before start", "end: 2017-03-21", "end: 2017-03-01", "before start", "end: 2017-03-01"),
+    ("malformed Wikidata id", "wikidata: Q858", 'wikidata: "858"', "does not match", 'wikidata: "858"'),
+    ("unverified Wikidata id", "wikidata: Q41183", "wikidata: Q99999", "not in seeds/wikidata.csv", "wikidata: Q99999"),
+    (
+        "unknown field",
+        'name: "Beta Network"',
+        'name: "Beta Network"\n    nmae: typo',
+        "Additional properties",
+        "nmae: typo",
+    ),
+    ("unknown stance", "stance: supports", "stance: likes", "is not one of", "stance: likes"),
+    (
+        "missing required field",
+        '    definition: "Ending hostilities."\n',
+        "",
+        "'definition' is a required property",
+        "key: ceasefire",
+    ),
+    ("broken YAML", '    name: "Beta Network"', '    name: "Beta Network', "invalid YAML", None),
+    (
+        "YAML alias",
+        'alternate_names: ["Alpha"]',
+        'alternate_names: &a ["Alpha"]\n    description: *a',
+        "aliases are not allowed",
+        "description: *a",
+    ),
+    (
+        "duplicate mapping key",
+        "    type: civil-society\n    country: place:syria",
+        "    type: civil-society\n    type: other\n    country: place:syria",
+        "duplicate key 'type'",
+        "type: other",
+    ),
+    (
+        "source escaping seeds/",
+        "source: 000_mini.txt",
+        "source: ../000_mini.txt",
+        "does not match",
+        "source: ../000_mini.txt",
+    ),
+    ("missing source text", "source: 000_mini.txt", "source: 999_missing.txt", "not found", "source: 999_missing.txt"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message", "line_of"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_record_is_refused_with_file_and_line(
+    mini_seeds: Path, old: str, new: str, message: str, line_of: str | None
+) -> None:
+    _edit(mini_seeds, old, new)
+    with pytest.raises(InputError) as caught:
+        loader.load(mini_seeds)
+    error = caught.value
+    assert message in str(error)
+    assert Path(str(error.file)).name == "mini.yaml"
+    if line_of is not None:
+        assert error.line == _line_of(mini_seeds, line_of)
+
+
+def test_cli_reports_one_line_exit_2_and_keeps_out(mini_seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _edit(mini_seeds, "start: 31", "start: 30")
+    result = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: ")
+    assert "mini.yaml:" in lines[0]
+    assert "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_non_utf8_source_text(mini_seeds: Path) -> None:
+    (mini_seeds / "000_mini.txt").write_bytes(b"caf\xe9\n")
+    with pytest.raises(InputError, match="not valid UTF-8"):
+        loader.load(mini_seeds)
+
+
+def test_empty_source_text(mini_seeds: Path) -> None:
+    (mini_seeds / "000_mini.txt").write_bytes(b"")
+    with pytest.raises(InputError, match="is empty"):
+        loader.load(mini_seeds)
+
+
+def test_empty_record_file(mini_seeds: Path) -> None:
+    (mini_seeds / "records" / "empty.yaml").write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(InputError, match="empty record file"):
+        loader.load(mini_seeds)
+
+
+def test_shape_violation_exits_1_naming_focus_node_and_seed_line(mini_seeds: Path, tmp_path: Path) -> None:
+    """A value the loader accepts but the shapes refuse: a city with no country."""
+    _edit(mini_seeds, "    type: city\n    country: place:syria\n", "    type: city\n")
+    result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "https://w3id.org/peacegraph/id/place/aleppo" in result.output
+    assert f"mini.yaml:{_line_of(mini_seeds, 'key: aleppo')}" in result.output
+    assert "QualifiedMinCount" in result.output
+    assert not (tmp_path / "out").exists()
