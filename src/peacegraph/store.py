@@ -80,7 +80,7 @@ def format_results(results: QuerySolutions | QueryBoolean | QueryTriples, fmt: s
     """Render results as ``table``, ``csv`` or ``json`` (SPARQL 1.1 JSON results)."""
     if isinstance(results, QueryBoolean):
         value = bool(results)
-        return json.dumps({"head": {}, "boolean": value}) if fmt == "json" else ("true" if value else "false")
+        return json.dumps({"head": {}, "boolean": value}) + "\n" if fmt == "json" else f"{str(value).lower()}\n"
     if isinstance(results, QueryTriples):
         return bytes(results.serialize(format=RdfFormat.N_TRIPLES) or b"").decode("utf-8")
     if fmt == "json":
