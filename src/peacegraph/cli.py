@@ -150,7 +150,14 @@ def validate(out: Path, shapes: Path | None) -> None:
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="Read the query from a file.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, csv for spreadsheets, json for SPARQL 1.1 JSON results.",
+)
 @OUT
 def query(query: str | None, query_file: Path | None, fmt: str, out: Path) -> None:
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
