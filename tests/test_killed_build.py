@@ -1,0 +1,159 @@
+"""A build killed at any moment leaves a whole release in ``out/``: the previous one, byte for
+byte, or (once the swap is done) the new one. Nothing in the product knows it is being tested:
+the build runs as its own process and is killed with SIGKILL after delays spread over its run,
+and at the moments its staging directory and the retired release appear on disk. The one window
+too short to hit that way, between the two renames of the swap, is laid out on disk directly.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from peacegraph import pipeline
+
+from . import hostile
+
+Snapshot = dict[str, bytes | str]
+
+#: Kills at random moments of a build (bounded: each costs at most one build).
+RANDOM_KILLS = 8
+
+
+def _command(seeds: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "peacegraph", "build", "--quiet", "--seeds", str(seeds), "--out", str(out)]
+
+
+@dataclass(frozen=True)
+class Releases:
+    seeds: Path
+    out: Path
+    first: Snapshot
+    second: Snapshot
+    seconds: float  # how long an unkilled build of the second release takes
+
+    def reset(self) -> None:
+        """``out/`` back to the first release, nothing beside it."""
+        for entry in self.out.parent.iterdir():
+            shutil.rmtree(entry)
+        _restore(self.first, self.out)
+
+
+def _restore(snapshot: Snapshot, root: Path) -> None:
+    root.mkdir(parents=True)
+    for name, content in sorted(snapshot.items()):
+        if content == "<dir>":
+            (root / name).mkdir()
+        else:
+            assert isinstance(content, bytes)
+            (root / name).write_bytes(content)
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
+    """Seeds whose build differs from the release already in ``out/``, and both releases' bytes."""
+    base = tmp_path_factory.mktemp("killed")
+    seeds, out = base / "seeds", base / "release" / "out"
+    shutil.copytree(hostile.MINI_SEEDS, seeds)
+    pipeline.build(pipeline.Settings(seeds=seeds, out=out))
+    first = hostile.snapshot(out)
+    record = seeds / "records" / "mini.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace('"Beta Network"', '"Beta Network (renamed)"'))
+    start = time.perf_counter()
+    subprocess.run(_command(seeds, out), check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    second = hostile.snapshot(out)
+    assert second != first
+    result = Releases(seeds, out, first, second, seconds)
+    result.reset()
+    return result
+
+
+def _kill_when(releases: Releases, ready: Callable[[], bool], delay: float = 0.0) -> None:
+    """Start a build; SIGKILL it once ``delay`` has passed and ``ready()`` holds (or it ends)."""
+    process = subprocess.Popen(
+        _command(releases.seeds, releases.out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.perf_counter() + delay
+    while process.poll() is None and not (time.perf_counter() >= deadline and ready()):
+        time.sleep(0.0002)
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _assert_whole_after_recovery(releases: Releases) -> None:
+    pipeline.recover(releases.out)
+    assert hostile.snapshot(releases.out) in (releases.first, releases.second)
+    assert sorted(p.name for p in releases.out.parent.iterdir()) == ["out"]
+
+
+def test_killed_at_random_moments(releases: Releases) -> None:
+    moments = random.Random(2254).sample(range(1, 100), RANDOM_KILLS)
+    for percent in sorted(moments):
+        releases.reset()
+        _kill_when(releases, lambda: True, delay=releases.seconds * percent / 100)
+        _assert_whole_after_recovery(releases)
+
+
+def test_killed_while_writing_the_staging_directory(releases: Releases) -> None:
+    """Killed while the new release is being written: the old one is untouched. A kill can land a
+    little late on a busy machine (after the swap), so this tries a few times to land one early."""
+    landed = False
+    for _attempt in range(5):
+        releases.reset()
+        _kill_when(releases, lambda: any(releases.out.parent.glob(".out.staging-*")))
+        landed = any(releases.out.parent.glob(".out.staging-*"))
+        if landed:
+            assert hostile.snapshot(releases.out) == releases.first
+        _assert_whole_after_recovery(releases)
+        if landed:
+            break
+    assert landed, "no kill landed while the staging directory existed"
+
+
+def test_killed_while_the_previous_release_is_set_aside(releases: Releases) -> None:
+    releases.reset()
+    _kill_when(releases, lambda: (releases.out.parent / ".out.previous").exists())
+    _assert_whole_after_recovery(releases)
+
+
+def _between_the_renames(releases: Releases) -> None:
+    """The state a kill between ``out → .out.previous`` and ``staging → out`` leaves."""
+    releases.reset()
+    os.rename(releases.out, releases.out.with_name(".out.previous"))
+    _restore({"half.nt": b"<a> <b> "}, releases.out.with_name(".out.staging-999999999-x"))
+
+
+def test_recover_puts_back_a_release_set_aside(releases: Releases) -> None:
+    _between_the_renames(releases)
+    assert pipeline.recover(releases.out) is True
+    assert hostile.snapshot(releases.out) == releases.first
+    assert sorted(p.name for p in releases.out.parent.iterdir()) == ["out"]
+
+
+def test_the_next_build_recovers_first_even_when_it_fails(releases: Releases, tmp_path: Path) -> None:
+    _between_the_renames(releases)
+    broken = tmp_path / "seeds"
+    shutil.copytree(releases.seeds, broken)
+    (broken / "records" / "zz-broken.yaml").write_text("topics: [\n", encoding="utf-8")
+    result = subprocess.run(_command(broken, releases.out), capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert hostile.snapshot(releases.out) == releases.first
+
+
+def test_the_next_build_recovers_then_publishes(releases: Releases) -> None:
+    _between_the_renames(releases)
+    subprocess.run(_command(releases.seeds, releases.out), check=True, capture_output=True)
+    assert hostile.snapshot(releases.out) == releases.second
+    assert sorted(p.name for p in releases.out.parent.iterdir()) == ["out"]

@@ -1,0 +1,54 @@
+"""The caps that keep hostile input fast and small, and messages that stay one printable line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peacegraph import limits, loader, yamlsource
+from peacegraph.cli import MAX_MESSAGE, one_line
+from peacegraph.errors import InputError
+from peacegraph.limits import read_bounded
+
+
+def test_the_node_budget_is_shared_by_all_record_files(mini_seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mini = yamlsource.read_yaml(mini_seeds / "records" / "mini.yaml")
+    monkeypatch.setattr(loader, "MAX_TOTAL_YAML_NODES", mini.nodes + 10)
+    extra = mini_seeds / "records" / "zz-more.yaml"
+    extra.write_text("topics:\n" + "".join(f"  - {{key: t{n}, label: T, definition: D}}\n" for n in range(5)))
+    with pytest.raises(InputError, match="YAML nodes together") as caught:
+        loader.load(mini_seeds)
+    assert Path(str(caught.value.file)).name == "zz-more.yaml"
+    assert caught.value.line == 3  # the eleventh node (keys count): the second topic
+
+
+def test_a_file_over_the_limit_is_refused_from_its_size(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as handle:
+        handle.truncate(2**40)  # a terabyte, sparse: reading it would never end
+    with pytest.raises(InputError, match="larger than the limit of 1 MiB"):
+        read_bounded(big, 2**20, file=big, line=1)
+
+
+def test_messages_are_one_printable_line() -> None:
+    assert one_line("a.yaml:3: bad\nvalue\r\x1b[2J") == "a.yaml:3: bad value \\x1b[2J"
+    assert one_line("Ünïcödé 𝄞 ok") == "Ünïcödé 𝄞 ok"
+    long = one_line("x" * 5000)
+    assert len(long) == MAX_MESSAGE
+    assert long.endswith("…")
+
+
+def test_the_readme_states_the_limits_in_force() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Hostile and broken input") :]
+    section = section[: section.index("\n## ")]
+    for stated in (
+        f"record file is at most {limits.MAX_RECORD_BYTES // limits.MIB} MiB",
+        f"{limits.MAX_YAML_NODES:,} YAML nodes",
+        f"together {limits.MAX_TOTAL_YAML_NODES:,}",
+        f"nested at most {limits.MAX_DEPTH} levels",
+        f"seed text at most {limits.MAX_SOURCE_BYTES // limits.MIB} MiB",
+        f"read back at most {limits.MAX_RDF_BYTES // limits.MIB} MiB",
+    ):
+        assert stated in section, stated
