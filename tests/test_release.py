@@ -1,0 +1,133 @@
+"""`peacegraph release VERSION`: semantic versions, the stamped metadata and a changelog entry."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from peacegraph import pipeline, versions
+from peacegraph.cli import main
+from peacegraph.errors import InputError
+
+RECORD = Path("records") / "mini.yaml"
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+
+
+@pytest.fixture
+def previous(mini_seeds: Path, tmp_path: Path) -> Path:
+    """A copy of release 1.2.0 of the mini corpus, kept apart from out/."""
+    kept = tmp_path / "v1.2.0"
+    pipeline.build(pipeline.Settings(seeds=mini_seeds, out=kept))
+    return kept
+
+
+def _release(seeds: Path, out: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        main, ["release", *args, "--seeds", str(seeds), "--out", str(out), "--changelog", str(out.parent / "CL.md")]
+    )
+    return result.exit_code, result.output
+
+
+def _snapshot(*paths: Path) -> dict[Path, bytes]:
+    files = [p for path in paths if path.exists() for p in ([path] if path.is_file() else sorted(path.iterdir()))]
+    return {p: p.read_bytes() for p in files}
+
+
+def test_release_stamps_the_metadata_and_adds_a_changelog_entry(
+    mini_seeds: Path, previous: Path, tmp_path: Path
+) -> None:
+    path = mini_seeds / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace('name: "Jane Envoy"', 'name: "Jane Q. Envoy"'))
+    out = tmp_path / "out"
+    code, output = _release(mini_seeds, out, "1.3.0", "--date", "2017-05-02", "--since", str(previous))
+    assert code == 0, output
+    assert "tag the commit v1.3.0" in output
+    assert versions.read(mini_seeds) == versions.Release("1.3.0", "2017-05-02", "1.2.0")
+    void = rdflib.Graph().parse(out / "void.ttl", format="turtle")
+    version = rdflib.URIRef("https://w3id.org/peacegraph/dataset/1.3.0")
+    assert str(void.value(version, DCAT.version)) == "1.3.0"
+    assert str(void.value(version, DCAT.previousVersion)).endswith("/dataset/1.2.0")
+    changelog = (tmp_path / "CL.md").read_text(encoding="utf-8")
+    assert changelog.startswith("# Changelog\n")
+    assert "## 1.3.0 (2017-05-02)" in changelog
+    assert "- Entities: 0 added, 0 removed, 1 changed, 0 deprecated." in changelog
+    assert "| `pg:Person` | 0 | 0 | 1 |" in changelog
+
+
+def test_a_rebuild_after_the_release_is_byte_identical(mini_seeds: Path, previous: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert _release(mini_seeds, out, "2.0.0", "--date", "2018-01-01", "--since", str(previous))[0] == 0
+    released = _snapshot(out)
+    rebuilt = pipeline.build(pipeline.Settings(seeds=mini_seeds, out=tmp_path / "again"))
+    assert {p.name: data for p, data in released.items()} == {
+        name: path.read_bytes() for name, path in rebuilt.files.items()
+    }
+
+
+def test_the_next_release_goes_on_top_of_the_changelog(mini_seeds: Path, previous: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert _release(mini_seeds, out, "1.2.1", "--date", "2017-05-01", "--since", str(previous))[0] == 0
+    assert _release(mini_seeds, out, "1.3.0", "--date", "2017-06-01", "--since", str(previous))[0] == 0
+    changelog = (tmp_path / "CL.md").read_text(encoding="utf-8")
+    assert changelog.index("## 1.3.0") < changelog.index("## 1.2.1")
+    assert changelog.count("# Changelog") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["1.2.0", "--date", "2017-05-01"], "must be greater than the current 1.2.0"),
+        (["1.1.9", "--date", "2017-05-01"], "must be greater than the current 1.2.0"),
+        (["1.3", "--date", "2017-05-01"], "not a semantic version"),
+        (["1.3.0", "--date", "2017-03-01"], "is before 1.2.0 (2017-04-01)"),
+    ],
+)
+def test_bad_versions_change_nothing(
+    mini_seeds: Path, previous: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    out = tmp_path / "out"
+    before = _snapshot(mini_seeds / "release.yaml", out)
+    code, output = _release(mini_seeds, out, *args, "--since", str(previous))
+    assert code == 2
+    assert message in output
+    assert _snapshot(mini_seeds / "release.yaml", out) == before
+    assert not (tmp_path / "CL.md").exists()
+
+
+def test_an_identifier_lost_since_the_previous_release_fails_it(
+    mini_seeds: Path, previous: Path, tmp_path: Path
+) -> None:
+    path = mini_seeds / RECORD
+    text = path.read_text(encoding="utf-8").replace(
+        '  - key: local-ceasefire\n    label: "Local ceasefire"\n    definition: "A truce in one place."\n'
+        "    broader: topic:ceasefire\n",
+        "",
+    )
+    path.write_text(text, encoding="utf-8")
+    code, output = _release(mini_seeds, tmp_path / "out", "1.3.0", "--since", str(previous))
+    assert code == 2
+    assert "<https://w3id.org/peacegraph/id/topic/local-ceasefire>" in output
+    assert versions.read(mini_seeds).version == "1.2.0"
+    assert not (tmp_path / "out").exists()
+
+
+def test_without_since_the_tag_of_the_current_version_is_used(
+    mini_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # not a git repository: there is no tag v1.2.0
+    code, output = _release(mini_seeds, tmp_path / "out", "1.3.0")
+    assert code == 2
+    assert "git:v1.2.0" in output
+    assert "--since OLD" in output
+
+
+def test_semantic_versions_compare_numerically() -> None:
+    assert versions.semver("1.10.0") > versions.semver("1.9.12")
+    current = versions.Release("0.9.0", "2020-01-01")
+    assert versions.successor(current, "0.10.0", datetime.date(2020, 1, 2)).previous == "0.9.0"
+    with pytest.raises(InputError):
+        versions.semver("01.2.3")
