@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Build a synthetic corpus of about N triples with the real build, and with a naive baseline.
+
+    .venv/bin/python bench/run.py --triples 200000
+
+Prints the timings of each stage, and as its last line JSON:
+``{"triples": …, "seconds": …, "baseline_seconds": …, "speedup": …, "peak_rss_mb": …}``.
+``seconds`` is the wall time of the real build in a fresh process (start-up included) and
+``peak_rss_mb`` its peak memory, measured in that child process alone. Then (unless
+``--no-rebuild``) one record is changed and the build runs again into the same ``out/``, as a
+curator's rebuild does. The baseline runs last, in its own process; ``--skip-baseline-above N``
+skips it for larger corpora (its fields are then null).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import synthetic
+
+HERE = Path(__file__).resolve()
+
+
+def _calibrate() -> tuple[float, float]:
+    """Triples of the shared records and of each unit: ``count(units) = base + per_unit * units``."""
+    from peacegraph import loader, pipeline, resources
+
+    counts = []
+    for units in (2, 4):
+        with tempfile.TemporaryDirectory() as tmp:
+            seeds = synthetic.write_seeds(Path(tmp) / "seeds", units)
+            counts.append(len(pipeline.assemble(loader.load(seeds), resources.ontology_file())))
+    per_unit = (counts[1] - counts[0]) / 2
+    return counts[0] - 2 * per_unit, per_unit
+
+
+def _child(mode: str, seeds: Path, out: Path) -> dict[str, Any]:
+    """Run ``mode`` (build or baseline) in a fresh Python; its JSON answer and wall time."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(HERE), "--child", mode, str(seeds), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    answer: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    answer["wall"] = time.perf_counter() - start
+    return answer
+
+
+def _child_main(mode: str, seeds: Path, out: Path) -> None:
+    if mode == "build":
+        from peacegraph import pipeline
+
+        result = pipeline.build(pipeline.Settings(seeds=seeds, out=out))
+        print(json.dumps({"triples": len(result.triples), "timings": result.timings}))
+    else:
+        import baseline
+
+        print(json.dumps({"timings": baseline.run(seeds, out)}))
+
+
+def _show(title: str, answer: dict[str, Any]) -> None:
+    stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in answer["timings"].items())
+    print(f"{title}: {answer['wall']:.2f}s wall ({stages})", flush=True)
+
+
+def _change_one_record(seeds: Path) -> None:
+    record = sorted((seeds / "records").glob("unit-*.yaml"))[-1]
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("name: Organization 0 of group", "name: Renamed organization 0 of group", 1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--triples", type=int, help="about how many triples the corpus has")
+    parser.add_argument(
+        "--workdir", type=Path, help="keep seeds/, out/ and baseline/ here, replacing them (default: a temporary dir)"
+    )
+    parser.add_argument("--skip-baseline-above", type=int, metavar="N", help="no baseline for more than N triples")
+    parser.add_argument("--no-rebuild", action="store_true", help="do not time a rebuild after changing a record")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "SEEDS", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child_main(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        return
+    if not args.triples:
+        parser.error("--triples is required")
+    with tempfile.TemporaryDirectory(prefix="peacegraph-bench-") as tmp:
+        _bench(args, args.workdir or Path(tmp))
+
+
+def _bench(args: argparse.Namespace, work: Path) -> None:
+    for previous in ("seeds", "out", "baseline"):  # a first build starts with no previous release
+        shutil.rmtree(work / previous, ignore_errors=True)
+    base, per_unit = _calibrate()
+    units = max(1, round((args.triples - base) / per_unit))
+    start = time.perf_counter()
+    seeds = synthetic.write_seeds(work / "seeds", units)
+    took = time.perf_counter() - start
+    print(f"corpus: {units} documents, about {base + per_unit * units:.0f} triples (written in {took:.1f}s)")
+    built = _child("build", seeds, work / "out")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the build is the only child so far
+    _show(f"build of {built['triples']} triples", built)
+    print(f"build peak memory: {peak_mb:.0f} MB")
+    if not args.no_rebuild:
+        _change_one_record(seeds)
+        _show("rebuild after changing one record", _child("build", seeds, work / "out"))
+    baseline_seconds = None
+    if args.skip_baseline_above is None or built["triples"] <= args.skip_baseline_above:
+        naive = _child("baseline", seeds, work / "baseline")
+        _show("baseline (rdflib + pySHACL)", naive)
+        baseline_seconds = naive["wall"]
+    else:
+        print(f"baseline skipped: more than {args.skip_baseline_above} triples")
+    summary = {
+        "triples": built["triples"],
+        "seconds": round(built["wall"], 2),
+        "baseline_seconds": round(baseline_seconds, 2) if baseline_seconds else None,
+        "speedup": round(baseline_seconds / built["wall"], 1) if baseline_seconds else None,
+        "peak_rss_mb": round(peak_mb),
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
