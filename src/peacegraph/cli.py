@@ -5,12 +5,21 @@ Exit codes: 0 ok, 1 the data does not conform to the shapes, 2 bad input or usag
 
 from __future__ import annotations
 
-import sys
+import datetime
+import json
+import os
+import warnings
 from pathlib import Path
 
 import click
 
-from . import __version__, curation, loader, pipeline, store
+from . import __version__, curation, loader, ontodoc, pipeline, store
+from . import diff as differ
+from . import endpoint as remote
+from . import progress as bars
+from . import publish as publishing
+from . import reconcile as reconciling
+from . import release as releasing
 from .errors import InputError, NonConformingError, PeacegraphError
 from .validate import Report
 
@@ -38,10 +47,22 @@ class DataFailure(click.ClickException):
     exit_code = 1
 
 
+#: Longer messages are cut: a message is one line a person reads, not a dump of the input.
+MAX_MESSAGE = 1000
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: line breaks become spaces, control characters are escaped."""
+    flat = "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in " ".join(text.splitlines())
+    )
+    return flat if len(flat) <= MAX_MESSAGE else flat[: MAX_MESSAGE - 1] + "…"
+
+
 def _fail(error: PeacegraphError) -> click.ClickException:
     if isinstance(error, NonConformingError):
-        return DataFailure(str(error))
-    return UsageFailure(str(error))
+        return DataFailure(one_line(str(error)))
+    return UsageFailure(one_line(str(error)))
 
 
 def _print_report(report: Report) -> None:
@@ -59,14 +80,18 @@ def main() -> None:
 @SEEDS
 @OUT
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(seeds: Path, out: Path, quiet: bool) -> None:
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The previous release (directory or .nt dump) whose identifiers must all be kept [default: OUT].",
+)
+def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
     """Build the dataset from SEEDS into OUT (Turtle, JSON-LD, N-Triples), validating it first."""
-    settings = pipeline.Settings(seeds=seeds, out=out)
-    progress = (
-        (lambda stage: click.echo(f"… {stage}", err=True)) if not quiet and sys.stderr.isatty() else (lambda _s: None)
-    )
+    settings = pipeline.Settings(seeds=seeds, out=out, previous=previous)
     try:
-        result = pipeline.build(settings, progress=progress)
+        with bars.stages(pipeline.STAGES, "build", enabled=not quiet and bars.is_terminal()) as progress:
+            result = pipeline.build(settings, progress=progress)
     except NonConformingError as error:
         _print_report(error.report)
         raise _fail(error) from None
@@ -125,16 +150,28 @@ def stats(seeds: Path, warnings: bool) -> None:
     default=None,
     help="Shapes directory (default: the shipped shapes).",
 )
-def validate(out: Path, shapes: Path | None) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="fast: the shapes compiled to SPARQL (pySHACL, with a warning, for shapes it cannot compile); "
+    "pyshacl: the reference.",
+)
+def validate(out: Path, shapes: Path | None, engine: str) -> None:
     """Re-check a built OUT against the shapes."""
-    from . import validate as v
+    from . import fastshacl
     from .resources import shapes_dir
 
     try:
         triples = pipeline.read_dumps(out)
-    except (PeacegraphError, SyntaxError, OSError) as error:
-        raise UsageFailure(str(error)) from None
-    report = v.validate_graph(v.to_rdflib(triples), v.shapes_graph(shapes or shapes_dir()))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", fastshacl.FallbackWarning)
+            report = fastshacl.validate(triples, shapes or shapes_dir(), engine="auto" if engine == "fast" else engine)
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
     if not report.conforms:
         _print_report(report)
         raise DataFailure(report.summary())
@@ -190,3 +227,246 @@ def locate(source: Path, quote: str) -> None:
         click.echo(f"start: {start}\nend: {start + len(quote)}")
     if len(starts) > 1:
         click.echo(f"warning: the quote occurs {len(starts)} times; quote more to make it unique", err=True)
+
+
+@main.command("publish")
+@OUT
+@click.option("--query-endpoint", required=True, metavar="URL", help="SPARQL query endpoint (to verify the load).")
+@click.option("--update-endpoint", required=True, metavar="URL", help="SPARQL Update endpoint.")
+@click.option(
+    "--store-endpoint",
+    metavar="URL",
+    help="Graph Store HTTP Protocol endpoint; without it the dump is sent as SPARQL Update.",
+)
+@click.option("--graph", required=True, metavar="IRI", help="The named graph to replace with the dump.")
+@click.option("--attempts", type=click.IntRange(min=1), default=5, show_default=True, help="Tries per request.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds per request.")
+def publish_graph(
+    out: Path,
+    query_endpoint: str,
+    update_endpoint: str,
+    store_endpoint: str | None,
+    graph: str,
+    attempts: int,
+    timeout: float,
+) -> None:
+    """Replace a named graph on a SPARQL server with the dump in OUT, so readers never see half of it.
+
+    Credentials come only from the environment: PEACEGRAPH_SPARQL_USER, PEACEGRAPH_SPARQL_PASSWORD and
+    PEACEGRAPH_SPARQL_AUTH (basic, the default, or digest), or PEACEGRAPH_SPARQL_TOKEN (a bearer token).
+    """
+    try:
+        settings = publishing.Settings(
+            target=publishing.Target(query_endpoint, update_endpoint, graph, store_endpoint),
+            out=out,
+            credentials=remote.Credentials.from_env(os.environ),
+            retry=remote.Retry(attempts=attempts),
+            timeout=timeout,
+        )
+        result = publishing.publish(settings)
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    click.echo(f"published {result.triples} triples into <{result.graph}> ({result.method})")
+
+
+@main.command()
+@SEEDS
+@click.option(
+    "--endpoint",
+    "url",
+    default=reconciling.WIKIDATA_SPARQL,
+    show_default=True,
+    metavar="URL",
+    help="A Wikidata-compatible SPARQL query endpoint.",
+)
+@click.option(
+    "--review",
+    type=click.Path(path_type=Path),
+    default=reconciling.REVIEW_FILE,
+    show_default=True,
+    help="The review file to write (CSV).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=reconciling.CACHE_DIR,
+    show_default=True,
+    help="Directory of cached answers.",
+)
+@click.option(
+    "--interval", type=click.FloatRange(min=0), default=1.0, show_default=True, help="Seconds between requests."
+)
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds per request.")
+def reconcile(seeds: Path, url: str, review: Path, cache: Path, interval: float, timeout: float) -> None:
+    """Check every Wikidata link (label and kind) and propose candidates for the rest, into a review file.
+
+    Records are never changed. Answers are cached in CACHE; cached answers send no request.
+    """
+    settings = reconciling.Settings(seeds, url, review, cache, interval=interval, timeout=timeout)
+    try:
+        reviews = reconciling.reconcile(settings)
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    click.echo(f"{review}: {reconciling.summary(reviews)}")
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+def diff_releases(old: str, new: str, as_json: bool) -> None:
+    """Entities added, removed and changed per class, and the triples that changed, from OLD to NEW.
+
+    OLD and NEW are dump files, directories holding peacegraph.nt, or git:REV (out/peacegraph.nt at a
+    git revision, e.g. git:v0.1.0 or git:HEAD).
+    """
+    try:
+        changes = differ.compare(differ.read(old), differ.read(new))
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    if as_json:
+        click.echo(json.dumps(differ.to_json(changes), ensure_ascii=False, indent=1))
+    else:
+        click.echo(differ.to_text(changes), nl=False)
+
+
+@main.command("release")
+@click.argument("version")
+@SEEDS
+@OUT
+@click.option("--date", "issued", type=click.DateTime(formats=["%Y-%m-%d"]), help="Issued date [default: today].")
+@click.option("--since", metavar="OLD", help="The previous release, as for `diff` [default: git:vCURRENT].")
+@click.option(
+    "--changelog",
+    "changelog_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("CHANGELOG.md"),
+    show_default=True,
+    help="The changelog that gets the new entry.",
+)
+def release_dataset(
+    version: str, seeds: Path, out: Path, issued: datetime.datetime | None, since: str | None, changelog_file: Path
+) -> None:
+    """Release VERSION: build OUT stamped with it, then update SEEDS/release.yaml and CHANGELOG.md.
+
+    Fails, changing nothing, if an identifier of the previous release (SINCE) is gone or the data
+    does not conform.
+    """
+    day = issued.date() if issued else datetime.date.today()
+    settings = pipeline.Settings(seeds=seeds, out=out)
+    try:
+        with bars.stages(pipeline.STAGES, "release") as progress:
+            outcome = releasing.make(settings, version, day, since, changelog_file, progress)
+    except NonConformingError as error:
+        _print_report(error.report)
+        raise _fail(error) from None
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    click.echo(differ.to_text(outcome.changes).splitlines()[1])
+    click.echo(
+        f"released {version} ({day.isoformat()}) into {out}/; review the entry in {changelog_file}, "
+        f"commit, and tag the commit v{version}"
+    )
+
+
+@main.command("docs")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("docs"),
+    show_default=True,
+    help="Directory for ontology.html, model.dot and model.svg.",
+)
+@click.option(
+    "--ontology",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="Ontology file [default: the shipped ontology].",
+)
+def docs(out: Path, ontology: Path | None) -> None:
+    """Generate the ontology reference (pyLODE) and the diagram of the model (Graphviz) into OUT."""
+    from .resources import ontology_file
+
+    try:
+        written = ontodoc.write(ontology or ontology_file(), out)
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    click.echo("wrote " + ", ".join(str(path) for path in written))
+
+
+@main.command()
+@OUT
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
+@click.option(
+    "--seeds",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("seeds"),
+    show_default=True,
+    help="Seed texts, to show each quote in its paragraph (pages do without).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run.",
+)
+@click.option(
+    "--max-result-bytes",
+    type=click.IntRange(min=1),
+    default=10_000_000,
+    show_default=True,
+    help="Largest result a query may return.",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Queries run at once.")
+def serve(out: Path, host: str, port: int, seeds: Path, timeout: float, max_result_bytes: int, workers: int) -> None:
+    """Serve OUT: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
+    from .server import ServerSettings
+    from .server import serve as run_server
+    from .workers import Limits
+
+    limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers)
+    settings = ServerSettings(out=out, seeds=seeds if seeds.is_dir() else None, host=host, port=port, limits=limits)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}, so other machines may reach this endpoint", err=True)
+
+    def ready(url: str) -> None:
+        click.echo(f"serving {out}/ at {url} (SPARQL endpoint: {url}sparql); press Ctrl-C to stop")
+
+    try:
+        run_server(settings, ready)
+    except PeacegraphError as error:
+        raise _fail(error) from None
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Directory to write the site into (files already there are overwritten, others kept).",
+)
+@click.option(
+    "--release",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=Path("out"),
+    show_default=True,
+    help="The built release to publish.",
+)
+@click.option(
+    "--seeds",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("seeds"),
+    show_default=True,
+    help="Seed texts, to show each quote in its paragraph (pages do without).",
+)
+def site(out: Path, release: Path, seeds: Path) -> None:
+    """Write the identifiers' pages and RDF as a static site, with .htaccess redirect rules (303 by Accept)."""
+    from . import site as static_site
+
+    try:
+        count = static_site.write(release, out, seeds if seeds.is_dir() else None)
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    click.echo(f"wrote {count} files into {out}/")

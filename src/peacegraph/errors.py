@@ -29,9 +29,33 @@ class InputError(PeacegraphError):
         return f"{where}: {self.message}"
 
 
+class RemoteError(PeacegraphError):
+    """A SPARQL endpoint is unreachable, refuses, or answers wrongly (exit code 2)."""
+
+
 class NonConformingError(PeacegraphError):
     """The data does not conform to the shapes (exit code 1). Carries the report."""
 
     def __init__(self, report: Report, summary: str):
         self.report = report
         super().__init__(summary)
+
+
+class RefusedError(PeacegraphError):
+    """A request the read-only endpoint will not run: an update, ``LOAD`` or ``SERVICE``."""
+
+
+class QueryLimitError(PeacegraphError):
+    """A query hit a limit of the endpoint (time or result size); nothing partial is returned."""
+
+
+class QueryTimeoutError(QueryLimitError):
+    """A query ran past the time limit and was stopped."""
+
+
+class ResultTooLargeError(QueryLimitError):
+    """A query's result is larger than the size limit."""
+
+
+class NotAcceptableError(PeacegraphError):
+    """No representation the client accepts exists for this result."""

@@ -1,11 +1,12 @@
-"""The RDF syntaxes peacegraph reads and writes: one enum holds extension, media type and parser."""
+"""The syntaxes peacegraph reads and writes: RDF, and SPARQL results. Each enum member holds extension,
+media type and serializer."""
 
 from __future__ import annotations
 
 import enum
 from pathlib import Path
 
-from pyoxigraph import RdfFormat
+from pyoxigraph import QueryResultsFormat, RdfFormat
 
 
 class Format(enum.Enum):
@@ -28,3 +29,17 @@ class Format(enum.Enum):
             if path.suffix == "." + member.extension:
                 return member
         raise ValueError(f"no RDF format for {path.name}")
+
+
+class ResultsFormat(enum.Enum):
+    """The SPARQL results syntaxes (for SELECT and ASK), in the order the endpoint prefers them."""
+
+    JSON = ("srj", "application/sparql-results+json", QueryResultsFormat.JSON)
+    XML = ("srx", "application/sparql-results+xml", QueryResultsFormat.XML)
+    CSV = ("csv", "text/csv", QueryResultsFormat.CSV)
+    TSV = ("tsv", "text/tab-separated-values", QueryResultsFormat.TSV)
+
+    def __init__(self, extension: str, media_type: str, oxigraph: QueryResultsFormat):
+        self.extension = extension
+        self.media_type = media_type
+        self.oxigraph = oxigraph

@@ -7,12 +7,13 @@ so the dumps contain no blank nodes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from . import records as r
-from .namespaces import KINDS, OA, OWL, RDF_TYPE, SKOS, XSD, mint, pg, schema, scheme, term, wikidata
+from .namespaces import DCTERMS, KINDS, OA, OWL, RDF_TYPE, RDFS, SKOS, XSD, mint, pg, schema, scheme, term, wikidata
 from .vocabulary import DOCUMENT_CLASSES, EVENT_CLASSES, ORGANIZATION_CLASSES, PLACE_CLASSES
 
 CONTEXT_CHARS = 32  # characters of prefix and suffix kept by each TextQuoteSelector
@@ -20,6 +21,7 @@ CONTEXT_CHARS = 32  # characters of prefix and suffix kept by each TextQuoteSele
 _DATE_TYPES = {10: "date", 7: "gYearMonth", 4: "gYear"}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # records are referred to many times (signatories, authors)
 def iri(ref: r.Ref) -> NamedNode:
     return mint(KINDS[ref.prefix], ref.key)
 
@@ -231,6 +233,17 @@ def map_membership(membership: r.Membership) -> Iterator[Triple]:
         yield Triple(iri(member), schema("memberOf"), group)
 
 
+def map_deprecation(deprecation: r.Deprecation) -> Iterator[Triple]:
+    """A deprecated identifier still resolves: it says it is deprecated, what it was, and what replaces it."""
+    s = NamedNode(deprecation.key)
+    yield Triple(s, term(OWL, "deprecated"), Literal("true", datatype=term(XSD, "boolean")))
+    yield Triple(s, term(RDFS, "label"), text(deprecation.label))
+    yield Triple(s, term(RDFS, "comment"), text(deprecation.note))
+    if deprecation.replaced_by:
+        yield Triple(s, term(DCTERMS, "isReplacedBy"), iri(deprecation.replaced_by))
+        yield Triple(iri(deprecation.replaced_by), term(DCTERMS, "replaces"), s)
+
+
 def map_corpus(corpus: r.Corpus) -> Iterator[Triple]:
     """Every triple the records say, in no particular order (the serializers sort)."""
     yield from map_topic_scheme()
@@ -250,3 +263,5 @@ def map_corpus(corpus: r.Corpus) -> Iterator[Triple]:
         yield from map_membership(membership)
     for position in corpus.positions.values():
         yield from map_position(position, corpus.holders(position), corpus.sources[position.document.key])
+    for deprecation in corpus.deprecations.values():
+        yield from map_deprecation(deprecation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -23,6 +24,21 @@ DCTERMS: Final = "http://purl.org/dc/terms/"
 PROV: Final = "http://www.w3.org/ns/prov#"
 SH: Final = "http://www.w3.org/ns/shacl#"
 WD: Final = "http://www.wikidata.org/entity/"
+WDT: Final = "http://www.wikidata.org/prop/direct/"
+STAGING: Final = "urn:peacegraph:staging:"
+VOID: Final = "http://rdfs.org/ns/void#"
+DCAT: Final = "http://www.w3.org/ns/dcat#"
+SPDX: Final = "http://spdx.org/rdf/terms#"
+FOAF: Final = "http://xmlns.com/foaf/0.1/"
+IANA_MEDIA_TYPES: Final = "https://www.iana.org/assignments/media-types/"
+
+#: Where people land, who publishes, where to query, and under which licence the data is.
+LANDING_PAGE: Final = BASE
+PUBLISHER: Final = BASE + "project"
+ONTOLOGY: Final = BASE + "ontology"
+SPARQL_ENDPOINT: Final = BASE + "sparql"
+DATA_LICENSE: Final = "https://creativecommons.org/licenses/by/4.0/"
+SYRIA: Final = WD + "Q858"
 
 #: Prefixes used in Turtle and in the JSON-LD context. Our identifiers stay full IRIs in Turtle,
 #: where a ``/`` in a local name would need escaping; JSON-LD abbreviates them as ``pgid:``.
@@ -57,14 +73,17 @@ KINDS: Final[dict[str, str]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # the vocabulary: a few hundred terms, made once
 def schema(local: str) -> NamedNode:
     return NamedNode(SCHEMA + local)
 
 
+@functools.lru_cache(maxsize=4096)  # the vocabulary: a few hundred terms, made once
 def pg(local: str) -> NamedNode:
     return NamedNode(PG + local)
 
 
+@functools.lru_cache(maxsize=4096)  # the vocabulary: a few hundred terms, made once
 def term(namespace: str, local: str) -> NamedNode:
     return NamedNode(namespace + local)
 
@@ -83,9 +102,34 @@ def wikidata(qid: str) -> NamedNode:
     return NamedNode(WD + qid)
 
 
+def wikidata_property(pid: str) -> NamedNode:
+    """A direct (truthy) Wikidata property, ``wdt:P31``."""
+    return NamedNode(WDT + pid)
+
+
+def staging_graph(token: str) -> NamedNode:
+    """A temporary named graph that ``peacegraph publish`` loads into before replacing its target."""
+    if not re.fullmatch(r"[0-9a-f]+", token):
+        raise ValueError(f"not a hexadecimal token: {token!r}")
+    return NamedNode(STAGING + token)
+
+
 def scheme(name: str) -> NamedNode:
     """A concept scheme published in the dataset (``topics``) or the ontology (``stances``)."""
     return NamedNode(ID + "scheme/" + name)
+
+
+def release(version: str, *parts: str) -> NamedNode:
+    """The IRI of one release of the dataset (``dataset/1.2.0``), or of a file or node under it."""
+    for segment in (version, *parts):
+        if not segment or "/" in segment or segment.startswith("."):
+            raise ValueError(f"not a path segment: {segment!r}")
+    return NamedNode("/".join((DATASET, version, *parts)))
+
+
+def media_type(name: str) -> NamedNode:
+    """The IANA registry entry of a media type, as DCAT 3 wants for ``dcat:mediaType``."""
+    return NamedNode(IANA_MEDIA_TYPES + name)
 
 
 RDF_TYPE: Final = NamedNode(RDF + "type")

@@ -161,6 +161,19 @@ class Membership(Record):
 
 
 @dataclass(frozen=True)
+class Deprecation(Record):
+    """A published identifier whose record was removed or merged: it stays, marked deprecated.
+
+    ``key`` is the full identifier; ``ref`` is set when the curator named it as ``prefix:key``.
+    """
+
+    label: str
+    note: str
+    ref: Ref | None = None
+    replaced_by: Ref | None = None
+
+
+@dataclass(frozen=True)
 class SourceText:
     """A seed document's text, exactly as the offsets of quotes count it."""
 
@@ -183,6 +196,8 @@ class Corpus:
     topics: dict[str, Topic] = field(default_factory=dict)
     memberships: list[Membership] = field(default_factory=list)
     sources: dict[str, SourceText] = field(default_factory=dict)
+    #: Deprecated identifiers, by identifier (IRI).
+    deprecations: dict[str, Deprecation] = field(default_factory=dict)
 
     def table(self, prefix: str) -> dict[str, Any]:
         """The records of one kind, by key (values are of that kind's record class)."""

@@ -21,3 +21,7 @@ def ontology_file() -> Path:
 
 def shapes_dir() -> Path:
     return _find("shapes")
+
+
+def queries_dir() -> Path:
+    return _find("queries")

@@ -6,14 +6,17 @@ nothing depends on the clock, the order of records or hash seeds.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
+import operator
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 
 from .formats import Format
-from .namespaces import JSONLD_PREFIXES, PREFIXES, RDF_TYPE, XSD
+from .namespaces import ID, JSONLD_PREFIXES, PREFIXES, RDF_TYPE, XSD
 
 
 def sort_key(triple: Triple) -> tuple[str, str, str]:
@@ -21,17 +24,38 @@ def sort_key(triple: Triple) -> tuple[str, str, str]:
 
 
 def canonical(triples: Iterable[Triple]) -> list[Triple]:
-    """The triples, each once, in the order every dump uses."""
-    unique = set(triples)
-    for triple in unique:
-        if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
-            raise ValueError(f"blank node in {triple}")
+    """The triples, each once, in the order every dump uses (:func:`sort_key`)."""
+    unique = list(dict.fromkeys(triples))  # not a set: kept in the order made, passes over them are far faster
+    kinds = {(type(t.subject), t.predicate, type(t.object)) for t in unique}
+    if any(BlankNode in (subject, obj) for subject, _predicate, obj in kinds):
+        blank = next(t for t in unique if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode))
+        raise ValueError(f"blank node in {blank}")
+    if _ntriples_order_is_sort_key({predicate.value for _s, predicate, _o in kinds}):
+        return sorted(unique, key=str)  # one string per triple, made in Rust: the same order, far faster
     return sorted(unique, key=sort_key)
 
 
+def _ntriples_order_is_sort_key(predicates: set[str]) -> bool:
+    """Whether ordering triples by their N-Triples form ``<s> <p> o`` is ordering them by :func:`sort_key`.
+
+    Subjects compare the same (both include the ``<…>``), and so do objects (each is last). A
+    predicate is compared without its brackets by :func:`sort_key` but followed by ``>`` in
+    N-Triples, so the two disagree only if one predicate extends another with a character below ``>``
+    (``schema:name`` and ``schema:name-x``).
+    """
+    ordered = sorted(predicates)
+    return not any(
+        longer.startswith(shorter) and longer[len(shorter)] < ">" for shorter, longer in itertools.pairwise(ordered)
+    )
+
+
 def to_ntriples(triples: list[Triple]) -> bytes:
+    """One triple a line, lines sorted bytewise (canonical triples mostly come out sorted already)."""
     data = serialize(triples, format=Format.NTRIPLES.oxigraph)
     assert data is not None
+    lines = data.split(b"\n")
+    if all(map(operator.le, lines, itertools.islice(lines, 1, len(lines) - 1))):
+        return data
     return b"".join(sorted(data.splitlines(keepends=True)))
 
 
@@ -60,36 +84,124 @@ def compact_iri(value: str) -> str:
     return value
 
 
-def _value(obj: NamedNode | Literal) -> Any:
-    if isinstance(obj, NamedNode):
-        return {"@id": compact_iri(obj.value)}
-    if obj.language:
-        return {"@value": obj.value, "@language": obj.language}
-    if obj.datatype.value == XSD + "string":
-        return obj.value
-    return {"@value": obj.value, "@type": compact_iri(obj.datatype.value)}
+#: The most specific namespace of any IRI under our identifiers, when that is ``pgid:`` itself.
+_ID_PREFIX: Final = next(
+    (
+        f"{prefix}:"
+        for prefix, namespace in _BY_LENGTH
+        if namespace == ID and not any(other.startswith(ID) and other != ID for other in JSONLD_PREFIXES.values())
+    ),
+    None,
+)
+
+
+def _compact_node(value: str) -> str:
+    """:func:`compact_iri` of a subject or object: a fast path for our identifiers, the common case."""
+    if _ID_PREFIX and value.startswith(ID) and len(value) > len(ID) and not value.startswith("//", len(ID)):
+        return _ID_PREFIX + value[len(ID) :]
+    return compact_iri(value)
+
+
+_Item = tuple[str, str]  # a JSON value as written alone, and as a list item
 
 
 def to_jsonld(triples: list[Triple]) -> bytes:
-    """Compacted JSON-LD: one node object per subject, properties as prefixed names, sorted."""
-    nodes: dict[str, dict[str, Any]] = {}
-    for triple in triples:  # already sorted by subject, predicate, object
-        assert isinstance(triple.subject, NamedNode)
-        subject = compact_iri(triple.subject.value)
-        node = nodes.setdefault(subject, {"@id": subject})
-        obj = triple.object
-        if triple.predicate == RDF_TYPE and isinstance(obj, NamedNode):
-            node.setdefault("@type", []).append(compact_iri(obj.value))
+    """Compacted JSON-LD: one node object per subject, properties as prefixed names, sorted.
+
+    The bytes are those of ``json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)``,
+    written node by node (the triples are sorted by subject) without building the document. Each
+    value is written once in both the forms it can take (alone, or in a list), and the values that
+    recur (classes, the records that are referred to) only once.
+    """
+    head = _dumps(context())[:-2]  # without the closing "\n}"
+    nodes: list[str] = []
+    current: object = None
+    node: dict[str, list[_Item]] = {}
+    keys: dict[NamedNode, str] = {}  # predicate -> its compacted name
+    types: dict[NamedNode, _Item] = {}  # class -> written
+    iris: dict[NamedNode, _Item] = {}  # object -> written
+    for subject, predicate, obj in triples:  # sorted by subject, predicate, object
+        if subject != current:
+            if node:
+                nodes.append(_node(node))
+            assert isinstance(subject, NamedNode)
+            current = subject
+            node = {"@id": [_scalar(_string(_compact_node(subject.value)))]}
+        if predicate == RDF_TYPE and isinstance(obj, NamedNode):
+            cls = types.get(obj)
+            if cls is None:
+                cls = types[obj] = _scalar(_string(compact_iri(obj.value)))
+            node.setdefault("@type", []).append(cls)
             continue
-        assert isinstance(obj, NamedNode | Literal)
-        node.setdefault(compact_iri(triple.predicate.value), []).append(_value(obj))
-    graph = [_single(node) for node in nodes.values()]
-    document = {**context(), "@graph": graph}
-    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+        key = keys.get(predicate)
+        if key is None:
+            key = keys[predicate] = compact_iri(predicate.value)
+        values = node.get(key)
+        if values is None:
+            values = node[key] = []
+        if isinstance(obj, NamedNode):
+            item = iris.get(obj)
+            if item is None:
+                item = iris[obj] = _object(((_ID_KEY, _string(_compact_node(obj.value))),))
+            values.append(item)
+        else:
+            assert isinstance(obj, Literal)
+            values.append(_literal(obj))
+    if node:
+        nodes.append(_node(node))
+    graph = "[\n" + ",\n".join(nodes) + "\n ]" if nodes else "[]"
+    return f'{head},\n "@graph": {graph}\n}}\n'.encode()
 
 
-def _single(node: dict[str, Any]) -> dict[str, Any]:
-    return {key: value[0] if isinstance(value, list) and len(value) == 1 else value for key, value in node.items()}
+_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str
+_ID_KEY, _LANGUAGE_KEY, _TYPE_KEY, _VALUE_KEY = (_string(k) for k in ("@id", "@language", "@type", "@value"))
+_XSD_STRING: Final = XSD + "string"
+_ALONE: Final = "   "  # a property of a node object two levels deep
+_LISTED: Final = "    "  # a value in its list
+
+
+def _scalar(text: str) -> _Item:
+    return text, _LISTED + text
+
+
+def _object(members: tuple[tuple[str, str], ...]) -> _Item:
+    """A value object written alone and as a list item."""
+    forms = []
+    for indent in (_ALONE, _LISTED):
+        inner = ",\n".join(f"{indent} {key}: {value}" for key, value in members)
+        forms.append(f"{{\n{inner}\n{indent}}}")
+    return forms[0], _LISTED + forms[1]
+
+
+def _literal(obj: Literal) -> _Item:
+    if obj.language:
+        return _object(((_LANGUAGE_KEY, _string(obj.language)), (_VALUE_KEY, _string(obj.value))))
+    datatype = obj.datatype.value
+    if datatype == _XSD_STRING:
+        return _scalar(_string(obj.value))
+    return _object(((_TYPE_KEY, _datatype(datatype)), (_VALUE_KEY, _string(obj.value))))
+
+
+@functools.lru_cache(maxsize=256)
+def _datatype(iri: str) -> str:
+    return _string(compact_iri(iri))
+
+
+def _node(node: dict[str, list[_Item]]) -> str:
+    """One node object as ``json.dumps(indent=1)`` writes it two levels deep."""
+    members = []
+    for key in sorted(node):
+        items = node[key]
+        if len(items) == 1:
+            members.append(f"{_ALONE}{_string(key)}: {items[0][0]}")
+        else:
+            listed = ",\n".join(item[1] for item in items)
+            members.append(f"{_ALONE}{_string(key)}: [\n{listed}\n{_ALONE}]")
+    return "  {\n" + ",\n".join(members) + "\n  }"
+
+
+def _dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 WRITERS = {Format.TURTLE: to_turtle, Format.NTRIPLES: to_ntriples, Format.JSONLD: to_jsonld}

@@ -12,6 +12,7 @@ from pyoxigraph import (
     BlankNode,
     Literal,
     NamedNode,
+    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
@@ -20,6 +21,7 @@ from pyoxigraph import (
     Store,
 )
 
+from . import rdfio
 from .errors import InputError
 from .formats import Format
 from .namespaces import PREFIXES
@@ -32,11 +34,12 @@ def open_store(out: Path) -> Store:
     dump = out / Format.NTRIPLES.dump_name(DUMP_STEM)
     if not dump.exists():
         raise InputError("no dump here; run `peacegraph build` first", dump)
-    store = Store()
-    store.bulk_load(path=str(dump), format=RdfFormat.N_TRIPLES)
+    triples = rdfio.read_triples(dump, RdfFormat.N_TRIPLES)
     ontology = out / ONTOLOGY_FILE
     if ontology.exists():
-        store.bulk_load(path=str(ontology), format=RdfFormat.TURTLE)
+        triples += rdfio.read_triples(ontology, RdfFormat.TURTLE)
+    store = Store()
+    store.extend(Quad(t.subject, t.predicate, t.object) for t in triples)
     return store
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import Triple
-from pyshacl import validate as shacl_validate
+from pyoxigraph import RdfFormat, Triple
 
 from .formats import Format
 from .namespaces import ID, KINDS, SH
+from .rdfio import read_triples
 from .records import Corpus, Origin
 from .serialize import to_ntriples
 
@@ -34,6 +34,10 @@ class Violation:
         value = f" (value {self.value})" if self.value else ""
         return f"{where}{self.severity}: <{self.focus}>{path}: {self.message} [{self.constraint}]{value}"
 
+    def sort_key(self) -> tuple[str, str, str, str, str]:
+        """Report order: by focus node, path, constraint (a node-level violation has no path)."""
+        return (self.focus, self.path or "", self.constraint, self.value or "", self.message)
+
 
 @dataclass
 class Report:
@@ -47,10 +51,7 @@ class Report:
 
 
 def shapes_graph(shapes_dir: Path) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for path in sorted(shapes_dir.glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+    return to_rdflib([t for path in sorted(shapes_dir.glob("*.ttl")) for t in read_triples(path, RdfFormat.TURTLE)])
 
 
 def to_rdflib(triples: list[Triple]) -> rdflib.Graph:
@@ -77,30 +78,45 @@ def origin_of(iri: str, by_iri: Mapping[str, Origin]) -> Origin | None:
 
 
 def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, by_iri: Mapping[str, Origin] | None = None) -> Report:
+    from pyshacl import validate as shacl_validate  # imported here: the fast engine never needs it
+
     conforms, results, _text = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
-    violations = sorted(_violations(results, by_iri or {}))
+    violations = sorted(_violations(results, by_iri or {}), key=Violation.sort_key)
     return Report(conforms=bool(conforms), violations=violations)
 
 
 def _violations(results: rdflib.Graph, by_iri: Mapping[str, Origin]) -> Iterable[Violation]:
-    for result in results.subjects(rdflib.RDF.type, SH_NS.ValidationResult):
+    """The report's results; not the ``sh:detail`` results nested under one (why a value fails ``sh:node``)."""
+    for report in results.subjects(rdflib.RDF.type, SH_NS.ValidationReport):
+        yield from _results(results, report, by_iri)
+
+
+def _results(results: rdflib.Graph, report: rdflib.term.Node, by_iri: Mapping[str, Origin]) -> Iterable[Violation]:
+    for result in results.objects(report, SH_NS.result):
         focus = str(results.value(result, SH_NS.focusNode))
         path = results.value(result, SH_NS.resultPath)
         value = results.value(result, SH_NS.value)
         yield Violation(
             focus=focus,
-            path=_short(path) if path is not None else None,
-            constraint=_short(results.value(result, SH_NS.sourceConstraintComponent)),
-            severity=_short(results.value(result, SH_NS.resultSeverity)),
+            path=_path(results, path) if path is not None else None,
+            constraint=short_name(results.value(result, SH_NS.sourceConstraintComponent)),
+            severity=short_name(results.value(result, SH_NS.resultSeverity)),
             message=str(results.value(result, SH_NS.resultMessage) or ""),
             value=str(value) if value is not None else None,
             origin=origin_of(focus, by_iri),
         )
 
 
-def _short(node: object) -> str:
+def _path(results: rdflib.Graph, path: object) -> str:
+    """``schema:name``, or ``^schema:encoding`` for an inverse path (a blank node in the results)."""
+    inverse = results.value(path, SH_NS.inversePath) if isinstance(path, rdflib.BNode) else None
+    return "^" + short_name(inverse) if inverse is not None else short_name(path)
+
+
+def short_name(node: object) -> str:
+    """``sh:`` and ``schema:`` names abbreviated, anything else in full."""
     text = str(node)
     for prefix, namespace in (("sh:", SH), ("schema:", "https://schema.org/")):
         if text.startswith(namespace):
