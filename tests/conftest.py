@@ -15,6 +15,17 @@ SEEDS = ROOT / "seeds"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 SHARED = ROOT.parent / "shared"
 
+#: The signatories of the Small Group ministers' statement of 14 November 2019, in printed order.
+SMALL_GROUP_GOVERNMENTS = [
+    "government-of-egypt",
+    "government-of-france",
+    "government-of-germany",
+    "government-of-jordan",
+    "government-of-saudi-arabia",
+    "government-of-united-kingdom",
+    "government-of-united-states",
+]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--regen-golden", action="store_true", help="Rewrite golden files from the current output.")

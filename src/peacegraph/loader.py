@@ -396,21 +396,23 @@ def _fail(record: r.Record, field: str, message: str) -> InputError:
     return InputError(message, where.file, where.line)
 
 
+def _check_ref(
+    corpus: r.Corpus, record: r.Record, field: str, ref: r.Ref | None, allowed: tuple[str, ...], spot: str | None = None
+) -> None:
+    """``ref`` (the value at ``spot``, by default ``field``) names a defined record of an allowed kind."""
+    if ref is None:
+        return
+    if ref.prefix not in allowed:
+        raise _fail(record, spot or field, f"{field} must refer to {' or '.join(p + ':' for p in allowed)}, not {ref}")
+    if corpus.resolve(ref) is None:
+        raise _fail(record, spot or field, f"{ref} is not defined in any record file")
+
+
 def _check_refs(
-    corpus: r.Corpus, record: r.Record, field: str, refs: Iterable[r.Ref | None], allowed: tuple[str, ...]
+    corpus: r.Corpus, record: r.Record, field: str, refs: Iterable[r.Ref], allowed: tuple[str, ...]
 ) -> None:
     for index, ref in enumerate(refs):
-        if ref is None:
-            continue
-        spot = (
-            f"{field}.{index}"
-            if field not in ("country", "contained_in", "location", "super_event", "document", "broader", "group")
-            else field
-        )
-        if ref.prefix not in allowed:
-            raise _fail(record, spot, f"{field} must refer to {' or '.join(p + ':' for p in allowed)}, not {ref}")
-        if corpus.resolve(ref) is None:
-            raise _fail(record, spot, f"{ref} is not defined in any record file")
+        _check_ref(corpus, record, field, ref, allowed, spot=f"{field}.{index}")
 
 
 def _check_date(record: r.Record, field: str, value: str | None) -> None:
@@ -498,24 +500,24 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         _check_url(doc)
         _check_wikidata(doc, doc.wikidata, doc.wikidata_candidates, wikidata)
     for org in corpus.organizations.values():
-        _check_refs(corpus, org, "country", [org.country], ("place",))
+        _check_ref(corpus, org, "country", org.country, ("place",))
         _check_wikidata(org, org.wikidata, org.wikidata_candidates, wikidata)
     for person in corpus.people.values():
         _check_wikidata(person, person.wikidata, person.wikidata_candidates, wikidata)
         for index, role in enumerate(person.roles):
-            _check_refs(corpus, person, f"roles.{index}.organization", [role.organization], ("org",))
+            _check_ref(corpus, person, f"roles.{index}.organization", role.organization, ("org",))
             _check_date(person, f"roles.{index}.start", role.start)
             _check_date(person, f"roles.{index}.end", role.end)
         _check_role_keys(person)
     for place in corpus.places.values():
-        _check_refs(corpus, place, "country", [place.country], ("place",))
-        _check_refs(corpus, place, "contained_in", [place.contained_in], ("place",))
+        _check_ref(corpus, place, "country", place.country, ("place",))
+        _check_ref(corpus, place, "contained_in", place.contained_in, ("place",))
         _check_wikidata(place, place.wikidata, place.wikidata_candidates, wikidata)
     for event in corpus.events.values():
-        _check_refs(corpus, event, "location", [event.location], ("place",))
+        _check_ref(corpus, event, "location", event.location, ("place",))
         _check_refs(corpus, event, "attendees", event.attendees, AGENTS)
         _check_refs(corpus, event, "organizers", event.organizers, AGENTS)
-        _check_refs(corpus, event, "super_event", [event.super_event], ("event",))
+        _check_ref(corpus, event, "super_event", event.super_event, ("event",))
         _check_refs(corpus, event, "reported_in", event.reported_in, ("doc",))
         _check_date(event, "start", event.start)
         _check_date(event, "end", event.end)
@@ -524,14 +526,14 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         if event.type != "series" and event.start is None:
             raise _fail(event, "type", f"event:{event.key} has no start date (only a series may have none)")
     for topic in corpus.topics.values():
-        _check_refs(corpus, topic, "broader", [topic.broader], ("topic",))
+        _check_ref(corpus, topic, "broader", topic.broader, ("topic",))
         _check_wikidata(topic, topic.wikidata, (), wikidata)
     for membership in corpus.memberships:
-        _check_refs(corpus, membership, "group", [membership.group], ("org",))
+        _check_ref(corpus, membership, "group", membership.group, ("org",))
         _check_refs(corpus, membership, "members", membership.members, AGENTS)
         _check_refs(corpus, membership, "documents", membership.documents, ("doc",))
     for position in corpus.positions.values():
-        _check_refs(corpus, position, "document", [position.document], ("doc",))
+        _check_ref(corpus, position, "document", position.document, ("doc",))
         _check_refs(corpus, position, "holders", position.holders, AGENTS)
         _check_refs(corpus, position, "topics", position.topics, ("topic",))
         _check_refs(corpus, position, "targets", position.targets, any_kind)

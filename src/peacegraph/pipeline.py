@@ -89,9 +89,10 @@ def stance_triples(ontology: Path) -> list[Triple]:
 
 def assemble(corpus: Corpus, ontology: Path) -> list[Triple]:
     """Every triple of the dataset, in canonical order."""
-    triples = serialize.canonical([*mapping.map_corpus(corpus), *stance_triples(ontology)])
+    stances = stance_triples(ontology)
+    triples = serialize.canonical([*mapping.map_corpus(corpus), *stances])
     used = {NamedNode(PG + position.stance) for position in corpus.positions.values()}  # map_position's pg:stance
-    defined = {t.subject for t in stance_triples(ontology)}
+    defined = {t.subject for t in stances}
     missing = used - defined
     if missing:
         raise InputError(f"stances used but not defined in the ontology: {sorted(str(m) for m in missing)}", ontology)
@@ -239,8 +240,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def read_dumps(out: Path, fmt: Format = Format.NTRIPLES) -> list[Triple]:
+def dump_path(out: Path, fmt: Format = Format.NTRIPLES) -> Path:
+    """The dump of a built release in ``fmt``, or an error telling the user to build first."""
     path = Path(out) / fmt.dump_name(DUMP_STEM)
     if not path.exists():
         raise InputError("no dump here; run `peacegraph build` first", path)
-    return rdfio.read_triples(path, fmt.oxigraph)
+    return path
+
+
+def read_dumps(out: Path, fmt: Format = Format.NTRIPLES) -> list[Triple]:
+    return rdfio.read_triples(dump_path(out, fmt), fmt.oxigraph)

@@ -22,7 +22,7 @@ from .endpoint import Client, Credentials, Retry
 from .errors import InputError, PeacegraphError, RemoteError
 from .formats import Format
 from .namespaces import staging_graph
-from .pipeline import DUMP_STEM
+from .pipeline import dump_path
 
 GRAPH_STORE = "graph store protocol"
 SPARQL_UPDATE = "SPARQL update"
@@ -88,11 +88,8 @@ def publish(settings: Settings) -> Published:
 
 def read_dump(out: Path) -> tuple[bytes, list[Triple]]:
     """The N-Triples dump's bytes and its triples."""
-    path = Path(out) / Format.NTRIPLES.dump_name(DUMP_STEM)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no dump here; run `peacegraph build` first", path) from None
+    path = dump_path(out)
+    data = path.read_bytes()
     try:
         triples = list(dict.fromkeys(quad.triple for quad in parse(data, format=Format.NTRIPLES.oxigraph)))
     except SyntaxError as exc:

@@ -23,18 +23,14 @@ from pyoxigraph import (
 
 from . import rdfio
 from .errors import InputError
-from .formats import Format
 from .namespaces import PREFIXES
-from .pipeline import DUMP_STEM, ONTOLOGY_FILE
+from .pipeline import ONTOLOGY_FILE, dump_path
 
 
 def open_store(out: Path) -> Store:
     """An in-memory store holding the dataset (and the ontology, for labels of our terms)."""
     out = Path(out)
-    dump = out / Format.NTRIPLES.dump_name(DUMP_STEM)
-    if not dump.exists():
-        raise InputError("no dump here; run `peacegraph build` first", dump)
-    triples = rdfio.read_triples(dump, RdfFormat.N_TRIPLES)
+    triples = rdfio.read_triples(dump_path(out), RdfFormat.N_TRIPLES)
     ontology = out / ONTOLOGY_FILE
     if ontology.exists():
         triples += rdfio.read_triples(ontology, RdfFormat.TURTLE)
