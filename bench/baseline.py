@@ -16,7 +16,8 @@ import rdflib
 from pyoxigraph import Literal, NamedNode, Triple
 from pyshacl import validate
 
-from peacegraph import loader, pipeline, resources
+from peacegraph import pipeline, resources
+from peacegraph.records import loader
 
 
 def _term(node: Any) -> rdflib.term.Identifier:

@@ -17,7 +17,7 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import Store
 
-from peacegraph import store
+from peacegraph.query import store
 
 QUERIES = {
     "signatories": "SELECT ?doc ?org WHERE { ?doc pg:signature/schema:item ?org }",

@@ -32,7 +32,8 @@ HERE = Path(__file__).resolve()
 
 def _calibrate() -> tuple[float, float]:
     """Triples of the shared records and of each unit: ``count(units) = base + per_unit * units``."""
-    from peacegraph import loader, pipeline, resources
+    from peacegraph import pipeline, resources
+    from peacegraph.records import loader
 
     counts = []
     for units in (2, 4):

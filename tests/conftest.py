@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Store
 
-from peacegraph import pipeline, store
+from peacegraph import pipeline
+from peacegraph.query import store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -8,7 +8,7 @@ import re
 import click
 
 from peacegraph.cli import main
-from peacegraph.loader import schema_path
+from peacegraph.records.loader import schema_path
 
 from .conftest import ROOT
 

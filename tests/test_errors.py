@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from peacegraph import loader
 from peacegraph.cli import main
 from peacegraph.errors import InputError
+from peacegraph.records import loader
 
 RECORD = Path("records") / "mini.yaml"
 

@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
-from peacegraph import fastshacl, pipeline
+from peacegraph import pipeline
 from peacegraph.cli import main
 from peacegraph.resources import shapes_dir
-from peacegraph.validate import Report
+from peacegraph.validation import fast as fastshacl
+from peacegraph.validation.report import Report
 
 ID = "https://w3id.org/peacegraph/id/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

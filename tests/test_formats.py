@@ -11,7 +11,7 @@ from pyoxigraph import parse
 from rdflib.compare import isomorphic
 
 from peacegraph import pipeline
-from peacegraph.formats import Format
+from peacegraph.rdf.formats import Format
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from peacegraph import pipeline
-from peacegraph.formats import Format
+from peacegraph.rdf.formats import Format
 
 from .conftest import MINI
 

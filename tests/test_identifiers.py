@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from peacegraph import pipeline, store
+from peacegraph import pipeline
 from peacegraph.cli import main
+from peacegraph.query import store
 
 from .conftest import select
 
@@ -160,7 +161,7 @@ def test_bad_deprecations_name_file_and_line(
 
 
 def test_the_real_release_keeps_every_identifier_of_the_committed_one(built: pipeline.BuildResult) -> None:
-    from peacegraph import identifiers
+    from peacegraph.rdf import identifiers
 
     from .conftest import ROOT
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from peacegraph import pipeline
+from peacegraph.release import outdir
 
 from . import hostile
 
@@ -93,7 +94,7 @@ def _kill_when(releases: Releases, ready: Callable[[], bool], delay: float = 0.0
 
 
 def _assert_whole_after_recovery(releases: Releases) -> None:
-    pipeline.recover(releases.out)
+    outdir.recover(releases.out)
     assert hostile.snapshot(releases.out) in (releases.first, releases.second)
     assert sorted(p.name for p in releases.out.parent.iterdir()) == ["out"]
 
@@ -137,7 +138,7 @@ def _between_the_renames(releases: Releases) -> None:
 
 def test_recover_puts_back_a_release_set_aside(releases: Releases) -> None:
     _between_the_renames(releases)
-    assert pipeline.recover(releases.out) is True
+    assert outdir.recover(releases.out) is True
     assert hostile.snapshot(releases.out) == releases.first
     assert sorted(p.name for p in releases.out.parent.iterdir()) == ["out"]
 

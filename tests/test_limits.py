@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from peacegraph import limits, loader, yamlsource
 from peacegraph.cli import MAX_MESSAGE, one_line
 from peacegraph.errors import InputError
-from peacegraph.limits import read_bounded
+from peacegraph.records import limits, loader, yamlsource
+from peacegraph.records.limits import read_bounded
 
 
 def test_the_node_budget_is_shared_by_all_record_files(mini_seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:

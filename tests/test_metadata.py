@@ -13,9 +13,10 @@ import rdflib
 from pyoxigraph import RdfFormat, parse
 from rdflib import RDF, XSD, Literal, URIRef
 
-from peacegraph import metadata, pipeline
-from peacegraph.formats import Format
-from peacegraph.namespaces import DATASET
+from peacegraph import pipeline
+from peacegraph.rdf.formats import Format
+from peacegraph.rdf.namespaces import DATASET
+from peacegraph.release import metadata
 
 from .conftest import SHARED
 

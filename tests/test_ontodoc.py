@@ -10,8 +10,9 @@ import rdflib
 from click.testing import CliRunner
 from rdflib import OWL, RDF
 
-from peacegraph import ontodoc, resources
+from peacegraph import resources
 from peacegraph.cli import main
+from peacegraph.release import ontodoc
 
 from .conftest import ROOT
 

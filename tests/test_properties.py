@@ -24,11 +24,14 @@ from hypothesis import strategies as st
 from pyoxigraph import Literal
 from rdflib.compare import isomorphic
 
-from peacegraph import loader, pipeline, rdfio, validate
+from peacegraph import pipeline
 from peacegraph.errors import InputError
-from peacegraph.formats import Format
-from peacegraph.namespaces import mint, schema
-from peacegraph.vocabulary import DOCUMENT_CLASSES, EVENT_CLASSES, ORGANIZATION_CLASSES
+from peacegraph.rdf import rdfio
+from peacegraph.rdf.formats import Format
+from peacegraph.rdf.namespaces import mint, schema
+from peacegraph.rdf.vocabulary import DOCUMENT_CLASSES, EVENT_CLASSES, ORGANIZATION_CLASSES
+from peacegraph.records import loader
+from peacegraph.validation import reference as validate
 
 from . import hostile
 

@@ -15,11 +15,12 @@ import pytest
 from click.testing import CliRunner, Result
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
-from peacegraph import endpoint, pipeline
-from peacegraph import publish as publishing
+from peacegraph import pipeline
 from peacegraph.cli import main
 from peacegraph.errors import InputError, RemoteError
-from peacegraph.namespaces import STAGING, XSD
+from peacegraph.rdf.namespaces import STAGING, XSD
+from peacegraph.remote import endpoint
+from peacegraph.remote import publish as publishing
 
 from .servers import FORWARD, Answer, Scripted, Virtuoso, free_port, oxigraph, virtuoso
 

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib.plugins.sparql import prepareQuery
 
-from peacegraph import guard
 from peacegraph.cli import main
-from peacegraph.saved import SavedQuery, saved_queries
+from peacegraph.query.saved import SavedQuery, saved_queries
+from peacegraph.web import guard
 
 from .conftest import ROOT
 from .live import serving

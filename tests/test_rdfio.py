@@ -13,10 +13,11 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import NamedNode, RdfFormat, Triple
 
-from peacegraph import pipeline, rdfio
+from peacegraph import pipeline
 from peacegraph.cli import main
 from peacegraph.errors import InputError
-from peacegraph.formats import Format
+from peacegraph.rdf import rdfio
+from peacegraph.rdf.formats import Format
 
 LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from peacegraph import endpoint
-from peacegraph import reconcile as reconciling
 from peacegraph.cli import main
+from peacegraph.remote import endpoint
+from peacegraph.remote import reconcile as reconciling
 
 from .servers import Answer, Scripted, free_port, oxigraph
 

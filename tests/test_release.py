@@ -9,9 +9,10 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from peacegraph import pipeline, versions
+from peacegraph import pipeline
 from peacegraph.cli import main
 from peacegraph.errors import InputError
+from peacegraph.release import versions
 
 RECORD = Path("records") / "mini.yaml"
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")

@@ -20,10 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
-from peacegraph import loader, pipeline
-from peacegraph import serialize as dumps
-from peacegraph.namespaces import RDF_TYPE, XSD
-from peacegraph.yamlsource import Located, read_yaml
+from peacegraph import pipeline
+from peacegraph.rdf import serialize as dumps
+from peacegraph.rdf.namespaces import RDF_TYPE, XSD
+from peacegraph.records import loader
+from peacegraph.records.yamlsource import Located, read_yaml
 
 from .conftest import MINI, ROOT, SEEDS
 

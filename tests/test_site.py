@@ -22,9 +22,11 @@ import rdflib
 from click.testing import CliRunner
 from pyoxigraph import NamedNode
 
-from peacegraph import pages, pipeline, store
+from peacegraph import pipeline
 from peacegraph.cli import main
-from peacegraph.describe import Identifier
+from peacegraph.query import store
+from peacegraph.web import pages
+from peacegraph.web.describe import Identifier
 
 from .conftest import MINI
 from .live import serving
@@ -269,8 +271,8 @@ def test_rdf_may_be_fetched_from_other_origins(hosted: str) -> None:
 
 
 def test_the_redirect_rules_name_every_rdf_format() -> None:
-    from peacegraph.formats import Format
-    from peacegraph.site import htaccess
+    from peacegraph.rdf.formats import Format
+    from peacegraph.web.site import htaccess
 
     rules = htaccess()
     for fmt in Format:

@@ -11,7 +11,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from peacegraph import pipeline, resources
-from peacegraph.namespaces import ID, PG, SCHEMA, WD
+from peacegraph.rdf.namespaces import ID, PG, SCHEMA, WD
 
 from .conftest import SHARED
 

@@ -13,15 +13,18 @@ from pathlib import Path
 
 import click
 
-from . import __version__, curation, loader, ontodoc, pipeline, store
-from . import diff as differ
-from . import endpoint as remote
+from . import __version__, pipeline
 from . import progress as bars
-from . import publish as publishing
-from . import reconcile as reconciling
-from . import release as releasing
-from .errors import InputError, NonConformingError, PeacegraphError
-from .validate import Report
+from .errors import InputError, PeacegraphError
+from .query import store
+from .records import curation, loader
+from .release import cut as releasing
+from .release import diff as differ
+from .release import ontodoc, outdir
+from .remote import endpoint as remote
+from .remote import publish as publishing
+from .remote import reconcile as reconciling
+from .validation.report import NonConformingError, Report
 
 SEEDS = click.option(
     "--seeds",
@@ -160,11 +163,11 @@ def stats(seeds: Path, warnings: bool) -> None:
 )
 def validate(out: Path, shapes: Path | None, engine: str) -> None:
     """Re-check a built OUT against the shapes."""
-    from . import fastshacl
     from .resources import shapes_dir
+    from .validation import fast as fastshacl
 
     try:
-        triples = pipeline.read_dumps(out)
+        triples = outdir.read_dumps(out)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", fastshacl.FallbackWarning)
             report = fastshacl.validate(triples, shapes or shapes_dir(), engine="auto" if engine == "fast" else engine)
@@ -422,9 +425,9 @@ def docs(out: Path, ontology: Path | None) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Queries run at once.")
 def serve(out: Path, host: str, port: int, seeds: Path, timeout: float, max_result_bytes: int, workers: int) -> None:
     """Serve OUT: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
-    from .server import ServerSettings
-    from .server import serve as run_server
-    from .workers import Limits
+    from .web.server import ServerSettings
+    from .web.server import serve as run_server
+    from .web.workers import Limits
 
     limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers)
     settings = ServerSettings(out=out, seeds=seeds if seeds.is_dir() else None, host=host, port=port, limits=limits)
@@ -463,7 +466,7 @@ def serve(out: Path, host: str, port: int, seeds: Path, timeout: float, max_resu
 )
 def site(out: Path, release: Path, seeds: Path) -> None:
     """Write the identifiers' pages and RDF as a static site, with .htaccess redirect rules (303 by Accept)."""
-    from . import site as static_site
+    from .web import site as static_site
 
     try:
         count = static_site.write(release, out, seeds if seeds.is_dir() else None)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .validate import Report
 
 
 class PeacegraphError(Exception):
@@ -31,14 +27,6 @@ class InputError(PeacegraphError):
 
 class RemoteError(PeacegraphError):
     """A SPARQL endpoint is unreachable, refuses, or answers wrongly (exit code 2)."""
-
-
-class NonConformingError(PeacegraphError):
-    """The data does not conform to the shapes (exit code 1). Carries the report."""
-
-    def __init__(self, report: Report, summary: str):
-        self.report = report
-        super().__init__(summary)
 
 
 class RefusedError(PeacegraphError):

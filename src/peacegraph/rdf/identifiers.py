@@ -1,0 +1,75 @@
+"""Identifiers never break: every identifier of the previous release is still in the new one.
+
+A record that is removed or merged keeps its identifier as a deprecated resource (the
+``deprecated:`` list of the record files); anything else that disappears fails the build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Final
+
+from pyoxigraph import NamedNode, RdfFormat, Triple
+
+from ..errors import InputError
+from ..records.model import Corpus
+from . import rdfio
+from .namespaces import ID, OWL, RDF_TYPE, term
+
+PREVIOUS_DUMP: Final = "peacegraph.nt"
+SHOWN: Final = 5  # identifiers named in an error message before "and N more"
+
+DEPRECATED: Final = term(OWL, "deprecated")
+
+
+def published(triples: Iterable[Triple]) -> set[str]:
+    """Every identifier in our namespace that the triples mention, as subject or object."""
+    found = set()
+    last = None
+    for subject, _predicate, obj in triples:
+        if subject != last:  # the triples of a subject mostly come together (dumps are sorted)
+            last = subject
+            if isinstance(subject, NamedNode) and subject.value.startswith(ID):
+                found.add(subject.value)
+        if isinstance(obj, NamedNode) and obj.value.startswith(ID):
+            found.add(obj.value)
+    return found
+
+
+def previous_dump(previous: Path) -> Path:
+    """The N-Triples dump of a previous release: ``previous`` itself, or ``peacegraph.nt`` in it."""
+    previous = Path(previous)
+    return previous / PREVIOUS_DUMP if previous.is_dir() else previous
+
+
+def read_previous(previous: Path) -> set[str] | None:
+    """The identifiers of the previous release, or None when there is none (a first build)."""
+    path = previous_dump(previous)
+    if not path.exists():
+        return None
+    return published(rdfio.iter_triples(path, RdfFormat.N_TRIPLES))  # a million triples: not held as a list
+
+
+def check_kept(previous: set[str], triples: list[Triple], where: Path | str) -> None:
+    """Fail, naming the identifiers, if any identifier of ``previous`` (read from ``where``) is gone."""
+    missing = sorted(previous - published(triples))
+    if not missing:
+        return
+    named = ", ".join(f"<{iri}>" for iri in missing[:SHOWN])
+    more = f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else ""
+    raise InputError(
+        f"{len(missing)} published identifier(s) would disappear: {named}{more}; keep the record, "
+        "or list the identifier under `deprecated:` in a record file (docs/records.md)",
+        where,
+    )
+
+
+def check_deprecations(corpus: Corpus, triples: list[Triple]) -> None:
+    """A deprecated identifier must not also be described as a live resource (with a type)."""
+    deprecated = {t.subject.value for t in triples if t.predicate == DEPRECATED and isinstance(t.subject, NamedNode)}
+    live = {t.subject.value for t in triples if t.predicate == RDF_TYPE and isinstance(t.subject, NamedNode)}
+    for identifier in sorted(deprecated & live):
+        record = corpus.deprecations[identifier]
+        where = record.where("iri" if record.ref is None else "ref")
+        raise InputError(f"{identifier} is deprecated but the records still describe it", where.file, where.line)

@@ -1,0 +1,267 @@
+"""Map a checked corpus to RDF triples: one small function per kind of record.
+
+Every function yields :class:`pyoxigraph.Triple`; no RDF is built as text. Auxiliary nodes
+(signatures, roles, evidence, selectors, source texts) get IRIs minted under their owner's IRI,
+so the dumps contain no blank nodes.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from ..records import model as r
+from .namespaces import DCTERMS, KINDS, OA, OWL, RDF_TYPE, RDFS, SKOS, XSD, mint, pg, schema, scheme, term, wikidata
+from .vocabulary import DOCUMENT_CLASSES, EVENT_CLASSES, ORGANIZATION_CLASSES, PLACE_CLASSES
+
+CONTEXT_CHARS = 32  # characters of prefix and suffix kept by each TextQuoteSelector
+
+_DATE_TYPES = {10: "date", 7: "gYearMonth", 4: "gYear"}
+
+
+@functools.lru_cache(maxsize=1 << 16)  # records are referred to many times (signatories, authors)
+def iri(ref: r.Ref) -> NamedNode:
+    return mint(KINDS[ref.prefix], ref.key)
+
+
+def text(value: str) -> Literal:
+    return Literal(value)
+
+
+def date(value: str) -> Literal:
+    return Literal(value, datatype=term(XSD, _DATE_TYPES[len(value)]))
+
+
+def integer(value: int, datatype: str = "integer") -> Literal:
+    return Literal(str(value), datatype=term(XSD, datatype))
+
+
+def _types(subject: NamedNode, *classes: NamedNode | None) -> Iterator[Triple]:
+    for cls in classes:
+        if cls is not None:
+            yield Triple(subject, RDF_TYPE, cls)
+
+
+def _classes(table: dict[str, tuple[str | None, str | None]], kind: str) -> tuple[NamedNode | None, NamedNode | None]:
+    ours, theirs = table[kind]
+    return (pg(ours) if ours else None, schema(theirs) if theirs else None)
+
+
+def _names(subject: NamedNode, name: str, alternate: Iterable[str], description: str | None) -> Iterator[Triple]:
+    yield Triple(subject, schema("name"), text(name))
+    for other in alternate:
+        yield Triple(subject, schema("alternateName"), text(other))
+    if description:
+        yield Triple(subject, schema("description"), text(description))
+
+
+def _links(subject: NamedNode, predicate: NamedNode, refs: Iterable[r.Ref | None]) -> Iterator[Triple]:
+    for ref in refs:
+        if ref is not None:
+            yield Triple(subject, predicate, iri(ref))
+
+
+def _same_as(subject: NamedNode, qid: str | None) -> Iterator[Triple]:
+    if qid:
+        yield Triple(subject, term(OWL, "sameAs"), wikidata(qid))
+
+
+def map_organization(org: r.Organization) -> Iterator[Triple]:
+    s = mint("organization", org.key)
+    yield from _types(s, pg("Organization"), schema("Organization"), *_classes(ORGANIZATION_CLASSES, org.type))
+    yield from _names(s, org.name, org.alternate_names, org.description)
+    yield from _links(s, schema("location"), [org.country])
+    yield from _same_as(s, org.wikidata)
+
+
+def map_person(person: r.Person) -> Iterator[Triple]:
+    s = mint("person", person.key)
+    yield from _types(s, pg("Person"), schema("Person"))
+    yield from _names(s, person.name, person.alternate_names, person.description)
+    yield from _same_as(s, person.wikidata)
+    for role in person.roles:
+        node = mint("person", person.key, "role", role.key)
+        yield Triple(s, pg("holdsRole"), node)
+        yield Triple(s, schema("jobTitle"), text(role.title))
+        yield from _types(node, pg("Role"), schema("OrganizationRole"))
+        yield Triple(node, schema("roleName"), text(role.title))
+        if role.organization:
+            yield Triple(node, pg("roleIn"), iri(role.organization))
+            yield Triple(s, schema("affiliation"), iri(role.organization))
+        if role.start:
+            yield Triple(node, schema("startDate"), date(role.start))
+        if role.end:
+            yield Triple(node, schema("endDate"), date(role.end))
+
+
+def map_place(place: r.Place) -> Iterator[Triple]:
+    s = mint("place", place.key)
+    yield from _types(s, pg("Place"), schema("Place"), *_classes(PLACE_CLASSES, place.type))
+    yield from _names(s, place.name, place.alternate_names, place.description)
+    yield from _links(s, schema("containedInPlace"), dict.fromkeys([place.contained_in, place.country]))
+    yield from _same_as(s, place.wikidata)
+
+
+def map_event(event: r.Event) -> Iterator[Triple]:
+    s = mint("event", event.key)
+    yield from _types(s, pg("Event"), schema("Event"), *_classes(EVENT_CLASSES, event.type))
+    yield from _names(s, event.name, event.alternate_names, event.description)
+    if event.start:
+        yield Triple(s, schema("startDate"), date(event.start))
+    if event.end:
+        yield Triple(s, schema("endDate"), date(event.end))
+    yield from _links(s, schema("location"), [event.location])
+    yield from _links(s, schema("attendee"), event.attendees)
+    yield from _links(s, schema("organizer"), event.organizers)
+    yield from _links(s, schema("superEvent"), [event.super_event])
+    for doc in event.reported_in:
+        yield Triple(s, schema("subjectOf"), iri(doc))
+        yield Triple(iri(doc), schema("mentions"), s)
+    yield from _same_as(s, event.wikidata)
+
+
+def map_document(doc: r.Document, source: r.SourceText | None) -> Iterator[Triple]:
+    s = mint("document", doc.key)
+    message = schema("Message") if doc.recipients or doc.copied_to else None
+    yield from _types(s, schema("CreativeWork"), pg("Document"), *_classes(DOCUMENT_CLASSES, doc.type), message)
+    yield from _names(s, doc.title, doc.alternate_names, doc.description)
+    if doc.date:
+        yield Triple(s, schema("datePublished"), date(doc.date))
+    if doc.identifier:
+        yield Triple(s, schema("identifier"), text(doc.identifier))
+    if doc.url:
+        yield Triple(s, schema("url"), NamedNode(doc.url))
+    yield Triple(s, schema("inLanguage"), text(doc.language))
+    yield from _links(s, schema("author"), doc.authors)
+    yield from _links(s, schema("recipient"), dict.fromkeys(doc.recipients + doc.copied_to))
+    yield from _links(s, pg("copiedTo"), doc.copied_to)
+    yield from _links(s, schema("mentions"), doc.mentions)
+    yield from _links(s, schema("citation"), doc.cites)
+    yield from _links(s, schema("about"), doc.about)
+    yield from _same_as(s, doc.wikidata)
+    for rank, signatory in enumerate(doc.signatories, start=1):
+        node = mint("document", doc.key, "signature", f"{signatory.prefix}-{signatory.key}")
+        yield Triple(s, pg("signature"), node)
+        yield from _types(node, pg("Signature"), schema("ListItem"))
+        yield Triple(node, schema("item"), iri(signatory))
+        yield Triple(node, schema("position"), integer(rank, "positiveInteger"))
+    if source is not None:
+        yield from map_source_text(doc, source)
+
+
+def map_source_text(doc: r.Document, source: r.SourceText) -> Iterator[Triple]:
+    s = mint("document", doc.key, "text")
+    yield Triple(mint("document", doc.key), schema("encoding"), s)
+    yield from _types(s, pg("SourceText"), schema("TextObject"))
+    yield Triple(s, schema("name"), text(source.name))
+    yield Triple(s, schema("encodingFormat"), text("text/plain; charset=utf-8"))
+    yield Triple(s, schema("sha256"), text(source.sha256))
+    yield Triple(s, schema("contentSize"), text(f"{source.size} bytes"))
+
+
+def map_position(position: r.Position, holders: tuple[r.Ref, ...], source: r.SourceText) -> Iterator[Triple]:
+    s = mint("position", position.key)
+    doc = iri(position.document)
+    yield from _types(s, pg("Position"), schema("Claim"))
+    yield Triple(s, schema("name"), text(position.name))
+    yield from _links(s, schema("author"), holders)
+    yield Triple(s, schema("appearance"), doc)
+    yield from _links(s, schema("about"), position.topics)
+    yield Triple(s, pg("stance"), pg(position.stance))
+    yield from _links(s, pg("target"), position.targets)
+    yield from _links(s, schema("mentions"), position.targets)
+    if position.point:
+        yield Triple(s, pg("point"), text(position.point))
+    if position.date:
+        yield Triple(s, schema("datePublished"), date(position.date))
+    yield Triple(s, schema("text"), text(position.quote.text))
+    yield from map_evidence(position, source)
+
+
+def map_evidence(position: r.Position, source: r.SourceText) -> Iterator[Triple]:
+    quote = position.quote
+    evidence = mint("position", position.key, "evidence")
+    by_text = mint("position", position.key, "evidence", "quote")
+    by_offset = mint("position", position.key, "evidence", "offsets")
+    yield Triple(mint("position", position.key), pg("evidence"), evidence)
+    yield from _types(evidence, term(OA, "SpecificResource"))
+    yield Triple(evidence, term(OA, "hasSource"), mint("document", position.document.key, "text"))
+    yield Triple(evidence, term(OA, "hasSelector"), by_text)
+    yield Triple(evidence, term(OA, "hasSelector"), by_offset)
+    yield from _types(by_text, term(OA, "TextQuoteSelector"))
+    yield Triple(by_text, term(OA, "exact"), text(quote.text))
+    yield Triple(by_text, term(OA, "prefix"), text(source.text[max(0, quote.start - CONTEXT_CHARS) : quote.start]))
+    yield Triple(by_text, term(OA, "suffix"), text(source.text[quote.end : quote.end + CONTEXT_CHARS]))
+    yield from _types(by_offset, term(OA, "TextPositionSelector"))
+    yield Triple(by_offset, term(OA, "start"), integer(quote.start, "nonNegativeInteger"))
+    yield Triple(by_offset, term(OA, "end"), integer(quote.end, "nonNegativeInteger"))
+
+
+def map_topic(topic: r.Topic) -> Iterator[Triple]:
+    s = mint("topic", topic.key)
+    topics = scheme("topics")
+    yield from _types(s, pg("Topic"), term(SKOS, "Concept"), schema("DefinedTerm"))
+    yield Triple(s, term(SKOS, "prefLabel"), Literal(topic.label, language="en"))
+    yield Triple(s, schema("name"), text(topic.label))
+    yield Triple(s, term(SKOS, "definition"), Literal(topic.definition, language="en"))
+    for label in topic.alt_labels:
+        yield Triple(s, term(SKOS, "altLabel"), Literal(label, language="en"))
+    yield Triple(s, term(SKOS, "inScheme"), topics)
+    yield Triple(s, schema("inDefinedTermSet"), topics)
+    if topic.broader:
+        yield Triple(s, term(SKOS, "broader"), iri(topic.broader))
+        yield Triple(iri(topic.broader), term(SKOS, "narrower"), s)
+    else:
+        yield Triple(s, term(SKOS, "topConceptOf"), topics)
+        yield Triple(topics, term(SKOS, "hasTopConcept"), s)
+    yield from _same_as(s, topic.wikidata)
+
+
+def map_topic_scheme() -> Iterator[Triple]:
+    s = scheme("topics")
+    yield from _types(s, term(SKOS, "ConceptScheme"), schema("DefinedTermSet"))
+    yield Triple(s, term(SKOS, "prefLabel"), Literal("Topics of the Syria peace process", language="en"))
+    yield Triple(s, schema("name"), text("Topics of the Syria peace process"))
+
+
+def map_membership(membership: r.Membership) -> Iterator[Triple]:
+    group = iri(membership.group)
+    for member in membership.members:
+        yield Triple(group, schema("member"), iri(member))
+        yield Triple(iri(member), schema("memberOf"), group)
+
+
+def map_deprecation(deprecation: r.Deprecation) -> Iterator[Triple]:
+    """A deprecated identifier still resolves: it says it is deprecated, what it was, and what replaces it."""
+    s = NamedNode(deprecation.key)
+    yield Triple(s, term(OWL, "deprecated"), Literal("true", datatype=term(XSD, "boolean")))
+    yield Triple(s, term(RDFS, "label"), text(deprecation.label))
+    yield Triple(s, term(RDFS, "comment"), text(deprecation.note))
+    if deprecation.replaced_by:
+        yield Triple(s, term(DCTERMS, "isReplacedBy"), iri(deprecation.replaced_by))
+        yield Triple(iri(deprecation.replaced_by), term(DCTERMS, "replaces"), s)
+
+
+def map_corpus(corpus: r.Corpus) -> Iterator[Triple]:
+    """Every triple the records say, in no particular order (the serializers sort)."""
+    yield from map_topic_scheme()
+    for topic in corpus.topics.values():
+        yield from map_topic(topic)
+    for doc in corpus.documents.values():
+        yield from map_document(doc, corpus.sources.get(doc.key))
+    for org in corpus.organizations.values():
+        yield from map_organization(org)
+    for person in corpus.people.values():
+        yield from map_person(person)
+    for place in corpus.places.values():
+        yield from map_place(place)
+    for event in corpus.events.values():
+        yield from map_event(event)
+    for membership in corpus.memberships:
+        yield from map_membership(membership)
+    for position in corpus.positions.values():
+        yield from map_position(position, corpus.holders(position), corpus.sources[position.document.key])
+    for deprecation in corpus.deprecations.values():
+        yield from map_deprecation(deprecation)

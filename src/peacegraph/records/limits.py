@@ -1,0 +1,71 @@
+"""How much peacegraph reads, and how it reads a file without trusting it.
+
+Every input is capped before it is parsed, so that a hostile or broken file fails fast, in
+bounded memory, with an :class:`InputError` instead of exhausting the machine. The caps are far
+above what the curated seeds need (the largest record file is ~130 KB and ~5,600 YAML nodes,
+the largest seed text ~70 KB, the dumps ~3 MB); ``bench/hostile.py`` measures the worst cases.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Final
+
+from ..errors import InputError
+
+MIB: Final = 2**20
+
+#: A record file (YAML): bytes, nodes (scalars, mappings, sequences) and nesting depth.
+MAX_RECORD_BYTES: Final = 4 * MIB
+MAX_YAML_NODES: Final = 50_000
+MAX_DEPTH: Final = 32
+#: Nodes of all record files together (the seeds hold ~16,000; a corpus of a million triples,
+#: the scale ``bench/run.py`` measures, ~530,000).
+MAX_TOTAL_YAML_NODES: Final = 2_000_000
+#: A seed text that records quote from.
+MAX_SOURCE_BYTES: Final = 16 * MIB
+#: ``seeds/wikidata.csv``.
+MAX_TABLE_BYTES: Final = 8 * MIB
+#: An RDF file read back (a dump, the ontology, the shapes). A million-triple release has a
+#: ~155 MB N-Triples dump, which a rebuild reads back to check that identifiers are kept.
+MAX_RDF_BYTES: Final = 512 * MIB
+#: Nesting depth of a JSON-LD document read back.
+MAX_JSON_DEPTH: Final = 64
+
+_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
+
+
+def read_bounded(path: Path, limit: int, *, file: Path | str, line: int | None = None) -> bytes:
+    """The bytes of the regular file ``path``, refused if it holds more than ``limit`` bytes.
+
+    Errors name ``file`` and ``line`` (where the file was referred to, or the file itself). A
+    FIFO, a device or a directory is refused without being read, so nothing here can block or
+    read forever; a file over the limit is refused from its size, before any of it is read.
+    """
+    name = Path(path).name
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror}", file, line) from None
+    status = os.fstat(fd)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(fd)
+        raise InputError(f"{name} is not a regular file", file, line)
+    with os.fdopen(fd, "rb") as handle:
+        if status.st_size > limit:
+            raise InputError(f"{name} is larger than the limit of {_size(limit)}", file, line)
+        data = handle.read(status.st_size + 1)  # one byte more tells a file that grew meanwhile
+    if len(data) > status.st_size:
+        raise InputError(f"{name} changed while it was being read", file, line)
+    return data
+
+
+def _size(limit: int) -> str:
+    return f"{limit // MIB} MiB" if limit >= MIB else f"{limit} bytes"
+
+
+def utf8_line(raw: bytes, error: UnicodeDecodeError) -> int:
+    """The line (1-based) of the first byte that is not valid UTF-8."""
+    return raw[: error.start].count(b"\n") + 1

@@ -1,0 +1,249 @@
+"""Read YAML into plain Python values while remembering the line of every value.
+
+libyaml (through PyYAML's C parser) turns the text into a stream of events, which is fast and
+keeps marks. We build values from the events ourselves, one at a time and without recursion, so
+that anchors and aliases (and with them alias bombs), duplicate keys, custom tags, several
+documents in one file, absurd nesting and absurd numbers of nodes are refused with the file and
+line as soon as they are seen, before any of it is expanded or held in memory.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.resolver import Resolver
+
+from ..errors import InputError
+from .limits import MAX_DEPTH, MAX_RECORD_BYTES, MAX_TOTAL_YAML_NODES, MAX_YAML_NODES, read_bounded, utf8_line
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = MAX_RECORD_BYTES
+#: Schema errors looked at to pick the first one in the file (a broken file can have millions).
+MAX_SCHEMA_ERRORS = 1000
+
+Path_ = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_COLLECTIONS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+_RESOLVER = Resolver()
+
+
+class Located:
+    """The values of one YAML file and the line (1-based) of every value, by JSON path."""
+
+    def __init__(self, file: Path, data: Any, lines: dict[Path_, int], nodes: int = 0):
+        self.file = file
+        self.data = data
+        self.lines = lines
+        self.nodes = nodes
+
+    def line(self, path: Path_) -> int:
+        """The line of the value at ``path``, or of its nearest enclosing value."""
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def read_yaml(file: Path, display: Path | None = None, max_nodes: int = MAX_YAML_NODES) -> Located:
+    """The values of a YAML file; ``max_nodes`` is what is left of the budget of all record files."""
+    shown = display or file
+    raw = read_bounded(file, MAX_RECORD_BYTES, file=shown, line=1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("not valid UTF-8", shown, utf8_line(raw, exc)) from None
+    builder = _Builder(shown, max_nodes)
+    try:
+        for event in _events(text):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, shown) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; position is in bytes
+        line = text.encode("utf-8")[: exc.position].count(b"\n") + 1
+        raise InputError(f"invalid YAML: {exc.reason} (character {_code(exc.character)})", shown, line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {' '.join(str(exc).split())}", shown, 1) from None
+    if builder.root is None:
+        raise InputError("empty record file", shown, 1)
+    return Located(shown, builder.root, builder.lines, builder.nodes)
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, file: Path) -> InputError:
+    """The line where the parser gave up, or, if the file ended inside something, where that began."""
+    problem, context = exc.problem or exc.context, exc.context if exc.problem else None
+    at = exc.problem_mark or exc.context_mark
+    began = exc.context_mark if context else None
+    if began is not None and at is not None and began.line != at.line:
+        problem = f"{problem}, {context} that begins on line {began.line + 1}"
+        if "end of stream" in str(exc.problem):
+            at = began
+    return InputError(f"invalid YAML: {problem}", file, at.line + 1 if at else 1)
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            assert event is not None
+            yield event
+    finally:
+        loader.dispose()
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being built, and (for a mapping) the key waiting for its value."""
+
+    value: dict[str, Any] | list[Any]
+    path: Path_
+    key: str | None = None
+
+
+class _Builder:
+    """Plain values and their lines from a stream of YAML events, refusing what records never need."""
+
+    def __init__(self, file: Path, max_nodes: int):
+        self.max_nodes = max_nodes
+        self.file = file
+        self.lines: dict[Path_, int] = {}
+        self.root: Any = None
+        self.done = False
+        self.stack: list[_Open] = []
+        self.nodes = 0
+
+    def feed(self, event: yaml.Event) -> None:
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        if isinstance(event, yaml.DocumentStartEvent) and self.done:
+            raise InputError("more than one YAML document in a record file", self.file, line)
+        if isinstance(event, yaml.AliasEvent):
+            raise InputError("YAML aliases are not allowed in records", self.file, line)
+        if isinstance(event, yaml.ScalarEvent):
+            self._count(line)
+            if self._expects_key():
+                self._key(event, line)
+            else:
+                self._place(_scalar(event, self.file, line), line)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self._open(event, line)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            self.stack.pop()
+
+    def _count(self, line: int) -> None:
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise InputError(self._too_many(), self.file, line)
+
+    def _too_many(self) -> str:
+        if self.max_nodes >= MAX_YAML_NODES:
+            return f"more than {MAX_YAML_NODES} YAML nodes in one record file"
+        return f"the record files hold more than {MAX_TOTAL_YAML_NODES} YAML nodes together"
+
+    def _expects_key(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1].value, dict) and self.stack[-1].key is None
+
+    def _open(self, event: yaml.CollectionStartEvent, line: int) -> None:
+        self._count(line)
+        if self._expects_key():
+            raise InputError("mapping keys must be plain strings", self.file, line)
+        if event.tag not in _PLAIN_COLLECTIONS:
+            raise InputError(f"unsupported YAML tag {event.tag}", self.file, line)
+        if len(self.stack) >= MAX_DEPTH:
+            raise InputError(f"nested deeper than {MAX_DEPTH} levels", self.file, line)
+        value: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+        path = self._place(value, line)
+        self.stack.append(_Open(value, path))
+
+    def _key(self, event: yaml.ScalarEvent, line: int) -> None:
+        top = self.stack[-1]
+        tag = _tag(event)
+        if tag == _MERGE or event.value == "<<":
+            raise InputError("YAML merge keys are not allowed in records", self.file, line)
+        if tag != _STR:
+            raise InputError("mapping keys must be plain strings", self.file, line)
+        if event.value in top.value:
+            raise InputError(f"duplicate key {event.value[:80]!r}", self.file, line)
+        top.key = event.value
+
+    def _place(self, value: Any, line: int) -> Path_:
+        """Put ``value`` where the stream says it goes; return its path."""
+        if not self.stack:
+            self.root, self.done = value, True
+            path: Path_ = ()
+        else:
+            top = self.stack[-1]
+            if isinstance(top.value, list):
+                path = (*top.path, len(top.value))
+                top.value.append(value)
+            else:
+                assert top.key is not None
+                path = (*top.path, top.key)
+                top.value[top.key] = value
+                top.key = None
+        self.lines[path] = line
+        return path
+
+
+def _code(character: object) -> str:
+    """``#x0001``: the C and the pure-Python readers report the character differently."""
+    if isinstance(character, str | bytes) and len(character) == 1:
+        character = ord(character)
+    return f"#x{character:04x}" if isinstance(character, int) else repr(character)
+
+
+def _tag(event: yaml.ScalarEvent) -> str:
+    if event.tag is None or event.tag == "!":
+        return str(_RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit))  # type: ignore[no-untyped-call]
+    return str(event.tag)
+
+
+def _scalar(event: yaml.ScalarEvent, file: Path, line: int) -> Any:
+    tag, value = _tag(event), event.value
+    if tag in (_STR, _TIMESTAMP):  # dates stay text: the schema checks their form
+        return value
+    if tag == _INT:
+        try:
+            return int(value.replace("_", ""), 10)
+        except ValueError:
+            raise InputError(f"not an integer: {value[:40]!r}", file, line) from None
+    if tag == _BOOL:
+        return value.lower() in ("true", "yes", "on")
+    if tag == _NULL:
+        return None
+    if tag == _FLOAT:
+        raise InputError(f"unexpected number {value[:40]!r}", file, line)
+    raise InputError(f"unsupported YAML tag {tag}", file, line)
+
+
+def walk_errors(located: Located, errors: Iterator[Any]) -> InputError | None:
+    """The first JSON Schema error (in file order) as an InputError with its line."""
+    found = sorted(
+        itertools.islice(errors, MAX_SCHEMA_ERRORS),
+        key=lambda e: (located.line(tuple(e.absolute_path)), list(map(str, e.absolute_path))),
+    )
+    if not found:
+        return None
+    error = found[0]
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        unexpected = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        if unexpected:
+            path = (*path, unexpected[0])
+    where = "/".join(str(p) for p in path) or "top level"
+    return InputError(f"{where}: {error.message}", located.file, located.line(path))

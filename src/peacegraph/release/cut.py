@@ -1,0 +1,60 @@
+"""``peacegraph release VERSION``: check, stamp and describe a new release.
+
+The order keeps every failure harmless: nothing is written until the new data keeps every
+identifier of the previous release and conforms to the shapes. Then the build publishes ``out/``
+stamped with the new version, and only after that do ``seeds/release.yaml`` and ``CHANGELOG.md``
+change.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import pipeline
+from ..errors import InputError
+from ..rdf import identifiers
+from ..records import loader
+from . import changelog, diff, versions
+
+
+@dataclass(frozen=True)
+class Outcome:
+    release: versions.Release
+    changes: diff.Diff
+    build: pipeline.BuildResult
+
+
+def default_since(current: versions.Release) -> str:
+    """The previous release's dump, by the convention that release commits are tagged ``vX.Y.Z``."""
+    return f"{diff.GIT_PREFIX}v{current.version}"
+
+
+def make(
+    settings: pipeline.Settings,
+    version: str,
+    issued: datetime.date,
+    since: str | None,
+    changelog_file: Path,
+    progress: pipeline.Progress = lambda _stage: None,
+) -> Outcome:
+    current = versions.read(settings.seeds)
+    new = versions.successor(current, version, issued)
+    old = _previous(since, current)
+    triples = pipeline.assemble(loader.load(settings.seeds), settings.ontology)
+    identifiers.check_kept(identifiers.published(old.triples), triples, old.label)
+    result = pipeline.build(replace(settings, release=new), progress=progress)
+    changes = diff.compare(old, diff.Release(version, frozenset(result.triples)))
+    versions.write(settings.seeds, new)
+    changelog.prepend(changelog_file, changelog.entry(new, changes))
+    return Outcome(new, changes, result)
+
+
+def _previous(since: str | None, current: versions.Release) -> diff.Release:
+    if since is not None:
+        return diff.read(since)
+    try:
+        return diff.read(default_since(current))
+    except InputError as error:
+        raise InputError(f"{error}; tag release commits vX.Y.Z, or give --since OLD") from None

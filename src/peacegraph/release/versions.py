@@ -1,0 +1,108 @@
+"""The release state: which version of the dataset a build stamps, when it was issued, and the
+version before it. It lives in ``seeds/release.yaml``; ``peacegraph release`` updates it and the
+build only reads it, so that the same inputs always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import jsonschema
+
+from ..errors import InputError
+from ..records.yamlsource import read_yaml, walk_errors
+
+RELEASE_FILE: Final = "release.yaml"
+SEMVER_PATTERN: Final = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
+DATE_PATTERN: Final = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+_SEMVER = re.compile(SEMVER_PATTERN)
+
+_SCHEMA: Final[dict[str, Any]] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["version", "issued"],
+    "properties": {
+        "version": {"type": "string", "pattern": SEMVER_PATTERN},
+        "issued": {"type": "string", "pattern": DATE_PATTERN},
+        "previous": {"type": ["string", "null"], "pattern": SEMVER_PATTERN},
+    },
+}
+
+_HEADER: Final = (
+    "# The release that `peacegraph build` stamps into out/ (void.ttl, dataset.jsonld).\n"
+    "# `peacegraph release VERSION` updates this file and CHANGELOG.md; see the README, Releases.\n"
+)
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    #: ``YYYY-MM-DD``; None only for a development build (no release file).
+    issued: str | None
+    previous: str | None = None
+
+
+#: What a seed directory without a release file builds as: version 0.0.0, never issued.
+DEVELOPMENT: Final = Release(version="0.0.0", issued=None)
+
+
+def semver(text: str) -> tuple[int, int, int]:
+    """``MAJOR.MINOR.PATCH`` as a tuple that compares the way versions do."""
+    match = _SEMVER.match(text)
+    if not match:
+        raise InputError(f"not a semantic version MAJOR.MINOR.PATCH: {text!r}")
+    major, minor, patch = (int(part) for part in match.groups())
+    return major, minor, patch
+
+
+def release_file(seeds: Path) -> Path:
+    return Path(seeds) / RELEASE_FILE
+
+
+def read(seeds: Path) -> Release:
+    """The release state of ``seeds/`` (a development build when it has no release file)."""
+    path = release_file(seeds)
+    if not path.exists():
+        return DEVELOPMENT
+    located = read_yaml(path)
+    error = walk_errors(located, jsonschema.Draft202012Validator(_SCHEMA).iter_errors(located.data))
+    if error:
+        raise error
+    data = located.data
+    release = Release(version=data["version"], issued=data["issued"], previous=data.get("previous"))
+    _check(release, path, located.line(("previous",)))
+    return release
+
+
+def _check(release: Release, path: Path, line: int) -> None:
+    try:
+        datetime.date.fromisoformat(release.issued or "")
+    except ValueError:
+        raise InputError(f"issued {release.issued!r} is not a real date", path, line) from None
+    if release.previous is not None and semver(release.previous) >= semver(release.version):
+        raise InputError(f"previous {release.previous} is not before version {release.version}", path, line)
+
+
+def write(seeds: Path, release: Release) -> Path:
+    path = release_file(seeds)
+    if release.issued is None:
+        raise ValueError("a release written to the release file needs an issued date")
+    lines = [f"version: {release.version}", f"issued: {release.issued}"]
+    if release.previous is not None:
+        lines.append(f"previous: {release.previous}")
+    path.write_text(_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def successor(current: Release, version: str, issued: datetime.date) -> Release:
+    """The release after ``current``: a greater version, issued no earlier."""
+    if semver(version) <= semver(current.version):
+        raise InputError(f"version {version} must be greater than the current {current.version}")
+    if current.issued is not None and issued.isoformat() < current.issued:
+        raise InputError(f"issued {issued.isoformat()} is before {current.version} ({current.issued})")
+    previous = current.version if current.issued is not None else None
+    return Release(version=version, issued=issued.isoformat(), previous=previous)

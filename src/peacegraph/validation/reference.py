@@ -1,0 +1,75 @@
+"""Validate a graph against the shapes with pySHACL, the reference engine, and return a report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import rdflib
+from pyoxigraph import RdfFormat, Triple
+
+from ..rdf.formats import Format
+from ..rdf.namespaces import SH
+from ..rdf.rdfio import read_triples
+from ..rdf.serialize import to_ntriples
+from ..records.model import Origin
+from .report import Report, Violation, origin_of
+
+SH_NS = rdflib.Namespace(SH)
+
+
+def shapes_graph(shapes_dir: Path) -> rdflib.Graph:
+    return to_rdflib([t for path in sorted(shapes_dir.glob("*.ttl")) for t in read_triples(path, RdfFormat.TURTLE)])
+
+
+def to_rdflib(triples: list[Triple]) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(data=to_ntriples(triples), format=Format.NTRIPLES.rdflib_name)
+    return graph
+
+
+def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, by_iri: Mapping[str, Origin] | None = None) -> Report:
+    from pyshacl import validate as shacl_validate  # imported here: the fast engine never needs it
+
+    conforms, results, _text = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    violations = sorted(_violations(results, by_iri or {}), key=Violation.sort_key)
+    return Report(conforms=bool(conforms), violations=violations)
+
+
+def _violations(results: rdflib.Graph, by_iri: Mapping[str, Origin]) -> Iterable[Violation]:
+    """The report's results; not the ``sh:detail`` results nested under one (why a value fails ``sh:node``)."""
+    for report in results.subjects(rdflib.RDF.type, SH_NS.ValidationReport):
+        yield from _results(results, report, by_iri)
+
+
+def _results(results: rdflib.Graph, report: rdflib.term.Node, by_iri: Mapping[str, Origin]) -> Iterable[Violation]:
+    for result in results.objects(report, SH_NS.result):
+        focus = str(results.value(result, SH_NS.focusNode))
+        path = results.value(result, SH_NS.resultPath)
+        value = results.value(result, SH_NS.value)
+        yield Violation(
+            focus=focus,
+            path=_path(results, path) if path is not None else None,
+            constraint=short_name(results.value(result, SH_NS.sourceConstraintComponent)),
+            severity=short_name(results.value(result, SH_NS.resultSeverity)),
+            message=str(results.value(result, SH_NS.resultMessage) or ""),
+            value=str(value) if value is not None else None,
+            origin=origin_of(focus, by_iri),
+        )
+
+
+def _path(results: rdflib.Graph, path: object) -> str:
+    """``schema:name``, or ``^schema:encoding`` for an inverse path (a blank node in the results)."""
+    inverse = results.value(path, SH_NS.inversePath) if isinstance(path, rdflib.BNode) else None
+    return "^" + short_name(inverse) if inverse is not None else short_name(path)
+
+
+def short_name(node: object) -> str:
+    """``sh:`` and ``schema:`` names abbreviated, anything else in full."""
+    text = str(node)
+    for prefix, namespace in (("sh:", SH), ("schema:", "https://schema.org/")):
+        if text.startswith(namespace):
+            return prefix + text[len(namespace) :]
+    return text

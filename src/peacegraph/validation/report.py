@@ -1,0 +1,70 @@
+"""A validation report: violations with the focus node, path, constraint and the seed file and line.
+
+Validation returns a report; it never prints or exits. The CLI formats it and picks the exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..errors import PeacegraphError
+from ..rdf.namespaces import ID, KINDS
+from ..records.model import Corpus, Origin
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    focus: str
+    path: str | None
+    constraint: str
+    severity: str
+    message: str
+    value: str | None = None
+    origin: Origin | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.origin}: " if self.origin else ""
+        path = f" {self.path}" if self.path else ""
+        value = f" (value {self.value})" if self.value else ""
+        return f"{where}{self.severity}: <{self.focus}>{path}: {self.message} [{self.constraint}]{value}"
+
+    def sort_key(self) -> tuple[str, str, str, str, str]:
+        """Report order: by focus node, path, constraint (a node-level violation has no path)."""
+        return (self.focus, self.path or "", self.constraint, self.value or "", self.message)
+
+
+@dataclass
+class Report:
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.conforms:
+            return "the data conforms to the shapes"
+        return f"{len(self.violations)} violation(s) of the shapes"
+
+
+class NonConformingError(PeacegraphError):
+    """The data does not conform to the shapes (exit code 1). Carries the report."""
+
+    def __init__(self, report: Report, summary: str):
+        self.report = report
+        super().__init__(summary)
+
+
+def origins(corpus: Corpus) -> dict[str, Origin]:
+    """The seed file and line of every record, by the IRI of the record."""
+    found: dict[str, Origin] = {}
+    for prefix, kind in KINDS.items():
+        for key, record in corpus.table(prefix).items():
+            found[f"{ID}{kind}/{key}"] = record.origin
+    return found
+
+
+def origin_of(iri: str, by_iri: Mapping[str, Origin]) -> Origin | None:
+    """The record an IRI belongs to: itself, or the owner of an auxiliary node minted under it."""
+    if not iri.startswith(ID):
+        return None
+    parts = iri[len(ID) :].split("/")
+    return by_iri.get(ID + "/".join(parts[:2]))

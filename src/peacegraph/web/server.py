@@ -1,0 +1,319 @@
+"""The local SPARQL endpoint and the pages of our identifiers, over a built release (``peacegraph serve``).
+
+HTTP stack: Starlette on uvicorn. Both are small, well kept and widely used; uvicorn's HTTP/1.1
+parser (h11) is production-grade, and Starlette brings routing, static files and a thread pool for
+blocking work. The stdlib ``http.server`` warns that it only implements basic security checks and
+is not meant for production, and werkzeug's development server says the same of itself.
+
+======================================  =========================================================
+``GET /``                               the query UI (YASGUI, served from the package) with the
+                                        saved queries in tabs
+``GET, POST /sparql``                   SPARQL 1.1 Protocol, read-only; queries run in worker
+                                        processes with a time and a size limit (``workers.py``)
+``GET /id/``                            a list of everything
+``GET /id/<kind>/<key>``                an identifier: HTML, Turtle, JSON-LD or N-Triples by the
+                                        ``Accept`` header, or by extension (``…/<key>.ttl``)
+``GET /id/<kind>/<key>/<part>``         an auxiliary node: 303 See Other to its owner
+``GET /ontology``, ``/shapes``          the ontology (HTML or RDF) and the shapes (Turtle)
+``GET /dataset``                        the list of everything, or a dump by the ``Accept`` header
+``GET /peacegraph.ttl``, …              the files of the release
+======================================  =========================================================
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from pyoxigraph import NamedNode
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..errors import (
+    InputError,
+    NotAcceptableError,
+    PeacegraphError,
+    QueryTimeoutError,
+    RefusedError,
+    ResultTooLargeError,
+)
+from ..query import store
+from ..query.saved import SavedQuery, saved_queries
+from ..rdf.formats import Format
+from ..rdf.namespaces import ID
+from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
+from . import describe, negotiation, pages
+from .describe import Identifier
+from .workers import Limits, QueryPool
+from .workers import Request as QueryRequest
+
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_QUERY_BYTES = 100_000
+EXTENSIONS = {"html": None, **{fmt.extension: fmt for fmt in Format}}
+STATUS = {
+    InputError: 400,
+    RefusedError: 403,
+    NotAcceptableError: 406,
+    ResultTooLargeError: 422,
+    QueryTimeoutError: 503,
+}
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    out: Path = Path("out")
+    seeds: Path | None = Path("seeds")  # for the text around quotes; pages do without it
+    host: str = "127.0.0.1"
+    port: int = 8000
+    limits: Limits = field(default_factory=Limits)
+
+
+def status_of(error: PeacegraphError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def error_response(error: PeacegraphError) -> Response:
+    return PlainTextResponse(f"Error: {error}\n", status_code=status_of(error), headers=SECURITY_HEADERS)
+
+
+class Handlers:
+    """The state the handlers share: the store for pages, the worker pool for SPARQL."""
+
+    def __init__(self, settings: ServerSettings):
+        self.settings = settings
+        self.out = Path(settings.out)
+        self.store = store.open_store(self.out)
+        self.ontology = describe.ontology_store(self.out / ONTOLOGY_FILE)
+        self.release = describe.release_files(self.out)
+        self.pool: QueryPool | None = None
+
+    def linker(self, page: str) -> pages.Linker:
+        return pages.Linker(page, static=False, release=self.release)
+
+    # --- SPARQL ----------------------------------------------------------------------------------
+
+    async def sparql(self, request: Request) -> Response:
+        try:
+            query = await protocol_query(request)
+        except PeacegraphError as error:
+            return error_response(error)
+        if query is None:
+            if prefers_html(request):
+                return RedirectResponse("/", status_code=303)
+            return error_response(InputError("no query: send one as `query`, by GET or POST"))
+        assert self.pool is not None
+        try:
+            answer = await run_in_threadpool(self.pool.run, QueryRequest(query, request.headers.get("accept")))
+        except PeacegraphError as error:
+            return error_response(error)
+        return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept", **SECURITY_HEADERS})
+
+    # --- pages -----------------------------------------------------------------------------------
+
+    def query_ui(self, request: Request) -> Response:
+        html = pages.render_query_ui(self.linker(""), _saved())
+        return _html(html)
+
+    def listing(self, request: Request) -> Response:
+        return _html(pages.render_listing(self.store, self.linker("id/")))
+
+    def identifier(self, request: Request) -> Response:
+        path = request.path_params["path"]
+        stem, dot, extension = path.rpartition(".") if "." in path.rsplit("/", 1)[-1] else (path, "", "")
+        ident = Identifier.parse(stem)
+        if ident is None or not describe.exists(self.store, NamedNode(ID + stem)):
+            return self.not_found(request, path)
+        if ident.part:
+            where = f"/id/{ident.path}" + (f".{extension}" if dot else "") + f"#{ident.part}"
+            return RedirectResponse(where, status_code=303)
+        return self.negotiate(
+            request, extension if dot else None, f"id/{ident.path}", lambda fmt: self.entity(ident, fmt)
+        )
+
+    def negotiate(
+        self, request: Request, extension: str | None, path: str, represent: Callable[[Format | None], Response]
+    ) -> Response:
+        """The representation an extension names, or else the one the ``Accept`` header prefers."""
+        if extension is not None:
+            if extension not in EXTENSIONS:
+                return self.not_found(request, f"{path}.{extension}")
+            return represent(EXTENSIONS[extension])
+        chosen = negotiation.choose(request.headers.get("accept"), negotiation.PAGE_OFFERS)
+        if chosen is None:
+            return error_response(NotAcceptableError("offered as " + ", ".join(negotiation.PAGE_OFFERS)))
+        response = represent(chosen[1])
+        response.headers["Vary"] = "Accept"
+        response.headers["Content-Location"] = f"/{path}.{chosen[1].extension if chosen[1] else 'html'}"
+        return response
+
+    def entity(self, ident: Identifier, fmt: Format | None) -> Response:
+        if fmt is None:
+            linker = self.linker("id/" + ident.path)
+            return _html(pages.render_entity(self.store, ident, linker, self.settings.seeds))
+        return _rdf(describe.rdf(self.store, ident.owner, fmt), fmt)
+
+    def ontology_page(self, request: Request) -> Response:
+        return self.negotiate(request, request.path_params.get("extension"), "ontology", self.ontology_in)
+
+    def ontology_in(self, fmt: Format | None) -> Response:
+        if fmt is None:
+            return _html(pages.render_ontology(self.ontology, self.linker("ontology")))
+        if fmt is Format.TURTLE:
+            return _rdf((self.out / ONTOLOGY_FILE).read_bytes(), fmt)
+        return _rdf(describe.ontology_rdf(self.ontology, fmt), fmt)
+
+    def shapes(self, request: Request) -> Response:
+        return _rdf((self.out / SHAPES_FILE).read_bytes(), Format.TURTLE)
+
+    def dataset(self, request: Request) -> Response:
+        def represent(fmt: Format | None) -> Response:
+            return self.listing(request) if fmt is None else self.release_file(fmt.dump_name())
+
+        return self.negotiate(request, None, "dataset", represent)
+
+    def release_file(self, name: str) -> Response:
+        try:
+            media_type = Format.from_path(Path(name)).media_type
+        except ValueError:
+            media_type = "text/plain; charset=utf-8"
+        return FileResponse(self.out / name, media_type=media_type, headers=SECURITY_HEADERS)
+
+    def release_route(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in self.release:
+            return self.not_found(request, name)
+        return self.release_file(name)
+
+    def not_found(self, request: Request, what: str) -> Response:
+        if prefers_html(request):
+            html = pages.render_not_found(self.linker("id/"), what)
+            return _html(html, status_code=404)
+        return PlainTextResponse(f"Error: nothing here by the name {what}\n", status_code=404, headers=SECURITY_HEADERS)
+
+
+def prefers_html(request: Request) -> bool:
+    """Whether the client would rather read HTML than plain text (a browser, not curl)."""
+    chosen = negotiation.choose(request.headers.get("accept"), {"text/plain": False, negotiation.HTML: True})
+    return chosen is not None and chosen[1]
+
+
+def _saved() -> list[SavedQuery]:
+    try:
+        return saved_queries()
+    except FileNotFoundError:
+        return []
+
+
+def _html(html: str, status_code: int = 200) -> Response:
+    return Response(html, status_code=status_code, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+
+
+def _rdf(data: bytes, fmt: Format) -> Response:
+    return Response(data, media_type=fmt.media_type, headers=dict(SECURITY_HEADERS))
+
+
+async def protocol_query(request: Request) -> str | None:
+    """The query of a SPARQL 1.1 Protocol request; updates are refused before anything is parsed."""
+    if request.method == "GET":
+        return _one_query(request.query_params.multi_items())
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await _body(request)
+    if content_type == "application/sparql-update":
+        raise RefusedError("updates are refused: this endpoint is read-only")
+    if content_type == "application/sparql-query":
+        return _one_query([*request.query_params.multi_items(), ("query", body.decode("utf-8"))])
+    if content_type == "application/x-www-form-urlencoded":
+        form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        return _one_query([(k, v) for k, values in form.items() for v in values])
+    raise InputError("send a query by GET, or by POST as application/x-www-form-urlencoded or application/sparql-query")
+
+
+def _one_query(params: list[tuple[str, str]]) -> str | None:
+    names = [name for name, _value in params]
+    if "update" in names:
+        raise RefusedError("updates are refused: this endpoint is read-only")
+    if "default-graph-uri" in names or "named-graph-uri" in names:
+        raise InputError("this endpoint has one default graph; default-graph-uri and named-graph-uri are not supported")
+    queries = [value for name, value in params if name == "query"]
+    if len(queries) > 1:
+        raise InputError("give one query, not several")
+    return queries[0] if queries else None
+
+
+async def _body(request: Request) -> bytes:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_QUERY_BYTES:
+            raise HTTPException(413, f"a request may carry at most {MAX_QUERY_BYTES:,} bytes")
+    return body
+
+
+def create_app(settings: ServerSettings) -> Starlette:
+    """The ASGI app; the worker pool lives as long as the app runs."""
+    handlers = Handlers(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        handlers.pool = QueryPool(handlers.out, settings.limits)
+        try:
+            yield
+        finally:
+            handlers.pool.close()
+
+    routes = [
+        Route("/", handlers.query_ui),
+        Route("/sparql", handlers.sparql, methods=["GET", "POST"]),
+        Route("/id/", handlers.listing),
+        Route("/id/{path:path}", handlers.identifier),
+        Route("/ontology", handlers.ontology_page),
+        Route("/ontology.{extension}", handlers.ontology_page),
+        Route("/shapes", handlers.shapes),
+        Route("/dataset", handlers.dataset),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Route("/{name:str}", handlers.release_route),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket (``port`` 0 lets the system choose a free one)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    return sock
+
+
+def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
+    """Serve until interrupted (Ctrl-C, SIGTERM); ``ready`` is told the URL once the socket listens."""
+    import uvicorn
+
+    app = create_app(settings)
+    sock = listen(settings.host, settings.port)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    ready(f"http://{host}:{sock.getsockname()[1]}/")
+    uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])

@@ -1,0 +1,112 @@
+"""A static site of the identifiers' pages, for any static host (``peacegraph site``).
+
+The site holds, for every identifier ``id/<kind>/<key>``, the same page the server renders
+(``.html``) and the same RDF (``.ttl``, ``.nt``, ``.jsonld``); the ontology in the same four
+formats; a list of everything (``index.html``); the files of the release; and ``.htaccess``
+redirect rules for Apache httpd, the server w3id.org itself runs. With them each identifier
+answers ``303 See Other`` to the document in the format the ``Accept`` header names (HTML
+otherwise), and an auxiliary node (``…/position/<key>/evidence``) to its owner's document. Pages
+link to each other by relative ``.html`` paths, so the site also works on a host without the
+rules, below any path, and straight from disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..query import store
+from ..rdf.formats import Format
+from ..release.outdir import ONTOLOGY_FILE
+from . import describe, pages
+
+STYLESHEET = Path(__file__).resolve().parent / "static" / "peacegraph.css"
+_IDENTIFIER = r"id/[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+def files(release: Path, seeds: Path | None) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site: its path below the site's root, and its bytes."""
+    st = store.open_store(release)
+    names = describe.release_files(release)
+    for ident in describe.walk_identifiers(st):
+        page = f"id/{ident.path}"
+        html = pages.render_entity(st, ident, pages.Linker(page, static=True, release=names), seeds)
+        yield f"{page}.html", html.encode("utf-8")
+        for fmt in Format:
+            yield f"{page}.{fmt.extension}", describe.rdf(st, ident.owner, fmt)
+    for listing in ("index", "id/index"):
+        linker = pages.Linker(listing, static=True, release=names)
+        yield f"{listing}.html", pages.render_listing(st, linker).encode("utf-8")
+    yield from _ontology(release / ONTOLOGY_FILE, names)
+    for name in names:
+        yield name, (release / name).read_bytes()
+    yield "static/peacegraph.css", STYLESHEET.read_bytes()
+    yield ".htaccess", htaccess().encode("utf-8")
+
+
+def _ontology(path: Path, names: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:
+    ontology = describe.ontology_store(path)
+    linker = pages.Linker("ontology", static=True, release=names)
+    yield "ontology.html", pages.render_ontology(ontology, linker).encode("utf-8")
+    for fmt in (Format.NTRIPLES, Format.JSONLD):
+        yield f"ontology.{fmt.extension}", describe.ontology_rdf(ontology, fmt)
+
+
+def _pattern(media_type: str) -> str:
+    return media_type.replace(".", r"\.").replace("+", r"\+")
+
+
+def _negotiated(pattern: str, target: str, default: str, flags: str = "R=303,L") -> list[str]:
+    """Rules sending ``pattern`` to ``target`` with the extension the Accept header names, else ``default``."""
+    lines = []
+    for fmt in Format:
+        lines.append(f"RewriteCond %{{HTTP_ACCEPT}} {_pattern(fmt.media_type)}")
+        lines.append(f"RewriteRule {pattern} %{{ENV:BASE}}{target.format(ext=fmt.extension)} [{flags}]")
+    lines.append(f"RewriteRule {pattern} %{{ENV:BASE}}{default} [{flags}]")
+    return lines
+
+
+def htaccess() -> str:
+    """Redirect rules for Apache httpd: 303 See Other from each identifier to a document about it."""
+    rules = [
+        "# Written by `peacegraph site`. Redirect rules for Apache httpd (as on w3id.org): each identifier",
+        "# answers 303 See Other with the document in the format the Accept header names, else HTML.",
+        "# Needs mod_rewrite and `AllowOverride All`; works at the root of a host or below any path.",
+        "Options -MultiViews",
+        "DirectoryIndex index.html",
+        *(f"AddType {fmt.media_type} .{fmt.extension}" for fmt in Format),
+        "AddCharset utf-8 .html " + " ".join(f".{fmt.extension}" for fmt in Format),
+        "<IfModule mod_headers.c>",
+        '  Header set Access-Control-Allow-Origin "*"',
+        "</IfModule>",
+        "RewriteEngine On",
+        "",
+        "# BASE: the URL path of this directory, so that redirects stay below it.",
+        "RewriteCond %{REQUEST_URI}::$1 ^(.*?/)(.*)::\\2$",
+        "RewriteRule ^(.*)$ - [E=BASE:%1]",
+        "",
+        "# An auxiliary node (…/id/<kind>/<key>/<part>) is described in its owner's document.",
+        *_negotiated(f"^({_IDENTIFIER})/(.+)$", "$1.{ext}", "$1.html#$2", flags="R=303,NE,L"),
+        "",
+        "# An identifier, and the ontology.",
+        *_negotiated(f"^({_IDENTIFIER}|ontology)$", "$1.{ext}", "$1.html"),
+        "",
+        "# The dataset: a dump, or the list of everything.",
+        *_negotiated("^dataset$", "peacegraph.{ext}", "index.html"),
+        "",
+        "RewriteRule ^shapes$ %{ENV:BASE}shapes.ttl [R=303,L]",
+    ]
+    return "\n".join(rules) + "\n"
+
+
+def write(release: Path, out: Path, seeds: Path | None) -> int:
+    """Write the site of ``release`` into ``out`` (files already there are overwritten, others kept);
+    return the number of files written."""
+    count = 0
+    for name, data in files(release, seeds):
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.resolve() != (release / name).resolve():
+            target.write_bytes(data)
+        count += 1
+    return count
