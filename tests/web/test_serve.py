@@ -20,8 +20,8 @@ from SPARQLWrapper import JSON, XML, SPARQLWrapper
 
 from peacegraph import pipeline
 
-from .conftest import MINI
-from .live import serving
+from ..conftest import MINI
+from ..live import serving
 
 ID = "https://w3id.org/peacegraph/id/"
 SCHEMA = "https://schema.org/"

@@ -16,9 +16,9 @@ from peacegraph.cli import main
 from peacegraph.remote import endpoint
 from peacegraph.remote import reconcile as reconciling
 
-from .servers import Answer, Scripted, free_port, oxigraph
+from ..servers import Answer, Scripted, free_port, oxigraph
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "reconcile"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "reconcile"
 WIKIDATA = FIXTURE / "wikidata.ttl"
 
 #: record → (verdict, candidates) that the review must give for the fixture.

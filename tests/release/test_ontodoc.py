@@ -14,7 +14,7 @@ from peacegraph import resources
 from peacegraph.cli import main
 from peacegraph.release import ontodoc
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 DOCS = ROOT / "docs"
 

@@ -18,7 +18,7 @@ from peacegraph.rdf.formats import Format
 from peacegraph.rdf.namespaces import DATASET
 from peacegraph.release import metadata
 
-from .conftest import SHARED
+from ..conftest import SHARED
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")

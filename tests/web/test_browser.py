@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sy
 
 from peacegraph import pipeline
 
-from .conftest import MINI
-from .live import serving
+from ..conftest import MINI
+from ..live import serving
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -28,9 +28,9 @@ from peacegraph.query import store
 from peacegraph.web import pages
 from peacegraph.web.describe import Identifier
 
-from .conftest import MINI
-from .live import serving
-from .servers import free_port
+from ..conftest import MINI
+from ..live import serving
+from ..servers import free_port
 
 APACHE = "/usr/sbin/apache2"
 MODULES = Path("/usr/lib/apache2/modules")

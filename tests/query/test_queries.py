@@ -18,8 +18,8 @@ from peacegraph.cli import main
 from peacegraph.query.saved import SavedQuery, saved_queries
 from peacegraph.web import guard
 
-from .conftest import ROOT
-from .live import serving
+from ..conftest import ROOT
+from ..live import serving
 
 QUERIES = saved_queries(ROOT / "queries")
 

@@ -22,7 +22,7 @@ from peacegraph.rdf.namespaces import STAGING, XSD
 from peacegraph.remote import endpoint
 from peacegraph.remote import publish as publishing
 
-from .servers import FORWARD, Answer, Scripted, Virtuoso, free_port, oxigraph, virtuoso
+from ..servers import FORWARD, Answer, Scripted, Virtuoso, free_port, oxigraph, virtuoso
 
 GRAPH = "https://w3id.org/peacegraph/graph/test"
 JSON_RESULTS = {"Content-Type": "application/sparql-results+json"}

@@ -12,7 +12,7 @@ from peacegraph import pipeline
 from peacegraph.cli import main
 from peacegraph.query import store
 
-from .conftest import select
+from ..conftest import select
 
 RECORD = Path("records") / "mini.yaml"
 BETA = "https://w3id.org/peacegraph/id/organization/beta-network"
@@ -163,7 +163,7 @@ def test_bad_deprecations_name_file_and_line(
 def test_the_real_release_keeps_every_identifier_of_the_committed_one(built: pipeline.BuildResult) -> None:
     from peacegraph.rdf import identifiers
 
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     committed = identifiers.read_previous(ROOT / "out")
     assert committed is not None

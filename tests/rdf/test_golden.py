@@ -8,7 +8,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from peacegraph import pipeline
 from peacegraph.rdf.formats import Format
 
-from .conftest import MINI
+from ..conftest import MINI
 
 GOLDEN = MINI / "expected.ttl"
 

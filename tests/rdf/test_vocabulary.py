@@ -13,7 +13,7 @@ from rdflib import OWL, RDF, RDFS, URIRef
 from peacegraph import pipeline, resources
 from peacegraph.rdf.namespaces import ID, PG, SCHEMA, WD
 
-from .conftest import SHARED
+from ..conftest import SHARED
 
 VOCAB = SHARED / "vocab"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -120,7 +120,7 @@ def test_shapes_are_valid_shacl(vocab: rdflib.Graph) -> None:
 def test_sameas_only_for_verified_wikidata(data: rdflib.Graph) -> None:
     import csv
 
-    from .conftest import SEEDS
+    from ..conftest import SEEDS
 
     with (SEEDS / "wikidata.csv").open(encoding="utf-8") as handle:
         verified = {row["qid"] for row in csv.DictReader(handle) if row["status"] == "verified"}

@@ -7,7 +7,7 @@ import re
 import pytest
 from pyoxigraph import Store
 
-from .conftest import SEEDS, SMALL_GROUP_GOVERNMENTS, select
+from ..conftest import SEEDS, SMALL_GROUP_GOVERNMENTS, select
 
 ID = "https://w3id.org/peacegraph/id/"
 TIMELINE = f"<{ID}document/peace-process-timeline>"

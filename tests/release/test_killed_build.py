@@ -23,7 +23,7 @@ import pytest
 from peacegraph import pipeline
 from peacegraph.release import outdir
 
-from . import hostile
+from .. import hostile
 
 Snapshot = dict[str, bytes | str]
 

@@ -40,7 +40,7 @@ def test_messages_are_one_printable_line() -> None:
 
 
 def test_the_readme_states_the_limits_in_force() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Hostile and broken input") :]
     section = section[: section.index("\n## ")]
     for stated in (

@@ -33,7 +33,7 @@ from peacegraph.rdf.vocabulary import DOCUMENT_CLASSES, EVENT_CLASSES, ORGANIZAT
 from peacegraph.records import loader
 from peacegraph.validation import reference as validate
 
-from . import hostile
+from .. import hostile
 
 Corpus = dict[str, Any]
 
