@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from . import model as r
+from .names import normalize
 
 MIN_QUOTE_WORDS = 6
 
@@ -29,15 +28,6 @@ class Stats:
     positions_per_topic: dict[str, int]
     without_wikidata: dict[str, list[str]]
     findings: list[Finding] = field(default_factory=list)
-
-
-def normalize(name: str) -> str:
-    """A name reduced to what identifies it: no accents, case, punctuation, parentheses."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    text = text.lower().replace("&", " and ")
-    text = re.sub(r"\([^)]*\)", " ", text)
-    text = re.sub(r"^(the|foundation (to|for)) ", "", text.strip())
-    return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
 def _names(record: r.Record) -> list[str]:

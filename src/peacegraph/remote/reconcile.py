@@ -4,7 +4,7 @@ For each record that can carry a Wikidata link, a Wikidata-compatible SPARQL end
 for the linked entity's English label and aliases (``rdfs:label``, ``skos:altLabel``) and its
 classes (``wdt:P31``, and through ``wdt:P279*`` whether it reaches a class that the record's kind
 expects, see :data:`EXPECTED_CLASSES`). A link is ``ok`` when one of the record's names matches a
-label or alias (compared as :func:`peacegraph.curation.normalize` reduces them) and the kind
+label or alias (compared as :func:`peacegraph.records.names.normalize` reduces them) and the kind
 matches. Records without a link, or whose link is wrong, get candidates: entities whose English
 label or alias is one of the record's names exactly and whose kind matches.
 
@@ -34,8 +34,8 @@ from pyoxigraph import Literal, NamedNode
 from ..errors import InputError
 from ..rdf.namespaces import RDFS, SKOS, WD, term, wikidata, wikidata_property
 from ..records import loader
-from ..records.curation import normalize
 from ..records.model import Corpus, Origin
+from ..records.names import normalize
 from .endpoint import Client, RateLimiter, Retry
 
 WIKIDATA_SPARQL: Final = "https://query.wikidata.org/sparql"
