@@ -53,4 +53,5 @@ def test_without_root_the_system_packages_script_names_what_to_install_in_one_li
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
-    assert "graphviz" in result.stderr and "apt-get install" in result.stderr
+    assert "graphviz" in result.stderr
+    assert "apt-get install" in result.stderr
