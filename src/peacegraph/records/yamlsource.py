@@ -84,10 +84,17 @@ def read_yaml(file: Path, display: Path | None = None, max_nodes: int = MAX_YAML
     return Located(shown, builder.root, builder.lines, builder.nodes)
 
 
+#: The libyaml in PyYAML 6.0.4's wheels (0.2.6) stops at 1000 levels of nesting while scanning ahead,
+#: before our own, lower limit sees the levels; its verdict is ours, and said the same way.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
 def _yaml_error(exc: yaml.MarkedYAMLError, file: Path) -> InputError:
     """The line where the parser gave up, or, if the file ended inside something, where that began."""
     problem, context = exc.problem or exc.context, exc.context if exc.problem else None
     at = exc.problem_mark or exc.context_mark
+    if _LIBYAML_TOO_DEEP in str(problem):
+        return InputError(f"nested deeper than {MAX_DEPTH} levels", file, at.line + 1 if at else 1)
     began = exc.context_mark if context else None
     if began is not None and at is not None and began.line != at.line:
         problem = f"{problem}, {context} that begins on line {began.line + 1}"
