@@ -10,6 +10,7 @@ line as soon as they are seen, before any of it is expanded or held in memory.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +144,7 @@ class _Builder:
             raise InputError("YAML aliases are not allowed in records", self.file, line)
         if isinstance(event, yaml.ScalarEvent):
             self._count(line)
+            _refuse_controls(event.value, self.file, line)
             if self._expects_key():
                 self._key(event, line)
             else:
@@ -212,6 +214,18 @@ def _code(character: object) -> str:
     if isinstance(character, str | bytes) and len(character) == 1:
         character = ord(character)
     return f"#x{character:04x}" if isinstance(character, int) else repr(character)
+
+
+#: C0 and C1 control characters and DEL, but for tab and line feed. libyaml refuses them written
+#: raw; written as escapes (``"\e[2J"``, ``"\0"``, ``"\a"``) they would reach terminals, pages and dumps.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _refuse_controls(value: str, file: Path, line: int) -> None:
+    found = _CONTROL.search(value)
+    if found:
+        code = _code(found.group())
+        raise InputError(f"control characters are not allowed (character {code}, written as an escape)", file, line)
 
 
 def _tag(event: yaml.ScalarEvent) -> str:
