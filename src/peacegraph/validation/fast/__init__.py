@@ -51,12 +51,12 @@ from pyoxigraph import (
     serialize,
 )
 
-from ..errors import InputError
-from ..rdf.namespaces import OWL, RDF, RDFS, SH, XSD
-from ..rdf.rdfio import read_triples
-from ..records.model import Origin
-from .reference import short_name
-from .report import Report, Violation, origin_of
+from ...errors import InputError
+from ...rdf.namespaces import OWL, RDF, RDFS, SH, XSD
+from ...rdf.rdfio import read_triples
+from ...records.model import Origin
+from ..reference import short_name
+from ..report import Report, Violation, origin_of
 
 Term = NamedNode | BlankNode | Literal
 
@@ -704,7 +704,7 @@ def validate(
             if engine == "fast":
                 raise
             warnings.warn(f"{refusal}; validating with pySHACL instead", FallbackWarning, stacklevel=2)
-    from . import reference as reference
+    from .. import reference as reference
 
     return reference.validate_graph(reference.to_rdflib(triples), reference.to_rdflib(shapes), by_iri)
 
