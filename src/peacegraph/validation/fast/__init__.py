@@ -21,6 +21,16 @@ Oxigraph stores a typed literal as its value: ``"1"^^xsd:positiveInteger`` comes
 ``"1"^^xsd:integer`` and ``"01"^^xsd:integer`` as ``"1"``. SHACL judges the datatype and lexical
 form as written, so typed literals enter the validation store under a wrapped datatype IRI
 (``urn:peacegraph:fastshacl:datatype:`` + the datatype) that Oxigraph keeps verbatim.
+
+The package, in the order a validation uses it:
+
+- ``shapes``: the shapes graph and the SHACL parameters the engine knows; ``terms``: how terms
+  are written in queries, in the store and in messages; ``program``: the compiled checks;
+- ``compiler`` walks the shapes and their targets; ``context`` is what it keeps track of; one
+  module per constraint family: ``cardinality``, ``values`` (with ``valuetype``, ``strings``,
+  ``other``; and the logical and shape-based ones), ``pairs``;
+- ``run`` loads the data and runs the checks; ``literals`` judges typed literals as pySHACL does;
+  ``findings`` turns the rows into violations for the report.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 from ...errors import InputError
 from ...rdf.namespaces import RDF, RDFS, SH, XSD
 from ...rdf.rdfio import read_triples
+from ..reference import short_name
 from .terms import Term
 
 #: Properties of a shape that are not constraints: metadata, and the ones read with their constraint.
@@ -86,6 +87,25 @@ class ShapesGraph:
             members.append(first[0])
             head = rest[0]
         return members
+
+    def deactivated(self, shape: Term) -> bool:
+        flag = self.one(shape, "deactivated")
+        return isinstance(flag, Literal) and flag.value == "true"
+
+    def refuse_unknown(self, shape: Term) -> None:
+        """Refuse a SHACL parameter of ``shape`` that the engine does not compile."""
+        for predicate in self.by_subject.get(shape, {}):
+            if predicate in IGNORED or predicate in TARGETS or predicate in WITH_OTHERS:
+                continue
+            if predicate.startswith(SH) and predicate[len(SH) :] in PARAMETERS:
+                continue
+            if predicate.startswith(SH):
+                raise refuse(shape, short_name(predicate))
+        disjoint = self.one(shape, "qualifiedValueShapesDisjoint")
+        if isinstance(disjoint, Literal) and disjoint.value == "true":
+            raise refuse(shape, "sh:qualifiedValueShapesDisjoint true")
+        if self.values(shape, "flags"):
+            raise refuse(shape, "sh:flags")
 
     def shapes_with_targets(self) -> list[Term]:
         return sorted((node for node, props in self.by_subject.items() if TARGETS & props.keys()), key=lambda n: str(n))
