@@ -15,9 +15,9 @@ import click
 
 from . import __version__, pipeline
 from . import progress as bars
-from .errors import InputError, PeacegraphError
+from .errors import PeacegraphError
 from .query import store
-from .records import curation, loader
+from .records import curation, loader, quotes
 from .release import cut as releasing
 from .release import diff as differ
 from .release import ontodoc, outdir
@@ -203,9 +203,9 @@ def query(query: str | None, query_file: Path | None, fmt: str, out: Path) -> No
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
     if (query is None) == (query_file is None):
         raise UsageFailure("give a QUERY or -f FILE, not both and not neither")
-    text = query_file.read_text(encoding="utf-8") if query_file else query
-    assert text is not None
     try:
+        text = store.read_query(query_file) if query_file else query
+        assert text is not None
         results = store.run(store.open_store(out), text)
         click.echo(store.format_results(results, fmt), nl=False)
     except PeacegraphError as error:
@@ -217,19 +217,14 @@ def query(query: str | None, query_file: Path | None, fmt: str, out: Path) -> No
 @click.argument("quote")
 def locate(source: Path, quote: str) -> None:
     """Print the offsets of QUOTE in the seed text SOURCE (for writing position records)."""
-    text = source.read_bytes().decode("utf-8")
-    quote = quote.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8") if "\\" in quote else quote
-    starts = []
-    at = text.find(quote)
-    while at >= 0:
-        starts.append(at)
-        at = text.find(quote, at + 1)
-    if not starts:
-        raise UsageFailure(str(InputError("quote not found", source)))
-    for start in starts:
-        click.echo(f"start: {start}\nend: {start + len(quote)}")
-    if len(starts) > 1:
-        click.echo(f"warning: the quote occurs {len(starts)} times; quote more to make it unique", err=True)
+    try:
+        spans = quotes.locate(source, quote)
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    for start, end in spans:
+        click.echo(f"start: {start}\nend: {end}")
+    if len(spans) > 1:
+        click.echo(f"warning: the quote occurs {len(spans)} times; quote more to make it unique", err=True)
 
 
 @main.command("publish")

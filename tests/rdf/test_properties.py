@@ -106,7 +106,10 @@ def to_yaml(value: Any, indent: int = 0) -> list[str]:
 # --- random valid corpora ---------------------------------------------------------------------
 
 slugs = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
-names = st.text(st.characters(codec="utf-8"), min_size=1, max_size=16)
+#: What a curator may write: any Unicode but control characters other than tab and line feed,
+#: which the loader refuses however they are written.
+characters = st.characters(codec="utf-8", exclude_categories=["Cc"], include_characters="\t\n")
+names = st.text(characters, min_size=1, max_size=16)
 dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31))
 
 
@@ -118,7 +121,7 @@ def partial_dates(draw: st.DrawFn) -> str:
 
 @st.composite
 def source_texts(draw: st.DrawFn) -> str:
-    body = draw(st.text(st.characters(codec="utf-8"), min_size=1, max_size=300))
+    body = draw(st.text(characters, min_size=1, max_size=300))
     return "Generated source.\n" + body
 
 
@@ -328,7 +331,27 @@ def malformed_identifier(draw: Draw, corpus: Corpus, text: str) -> tuple[Corpus,
     return corpus, text
 
 
+def control_character(draw: Draw, corpus: Corpus, text: str) -> tuple[Corpus, str]:
+    """A C0 or C1 control character (written as an escape) in any string of any record."""
+    record = _record(draw, corpus)
+    field = draw(st.sampled_from(sorted(k for k, v in record.items() if isinstance(v, str))))
+    control = draw(st.characters(categories=["Cc"], exclude_characters="\t\n"))
+    at = draw(st.integers(0, len(record[field])))
+    record[field] = record[field][:at] + control + record[field][at:]
+    return corpus, text
+
+
+def trailing_line_break(draw: Draw, corpus: Corpus, text: str) -> tuple[Corpus, str]:
+    """A key or a reference ending in a line break, as a block scalar (``key: |``) writes it."""
+    record = _record(draw, corpus)
+    field = draw(st.sampled_from(sorted(k for k in record if k in ("key", "group", "document", "location"))))
+    record[field] += "\n"
+    return corpus, text
+
+
 MUTATIONS: list[Mutation] = [
+    control_character,
+    trailing_line_break,
     drop_required,
     wrong_type,
     unknown_reference,

@@ -24,6 +24,7 @@ from pyoxigraph import (
 from ..errors import InputError
 from ..rdf import rdfio
 from ..rdf.namespaces import PREFIXES
+from ..records.limits import MAX_QUERY_BYTES, read_utf8
 from ..release.outdir import ONTOLOGY_FILE, dump_path
 
 
@@ -37,6 +38,11 @@ def open_store(out: Path) -> Store:
     store = Store()
     store.extend(Quad(t.subject, t.predicate, t.object) for t in triples)
     return store
+
+
+def read_query(path: Path) -> str:
+    """A query from a file: bounded, and UTF-8 or refused naming the line of the first bad byte."""
+    return read_utf8(path, MAX_QUERY_BYTES, file=path)
 
 
 def with_prefixes(query: str) -> str:

@@ -93,7 +93,7 @@ def mint(kind: str, slug: str, *parts: str) -> NamedNode:
     if kind not in KINDS.values():
         raise ValueError(f"unknown identifier kind {kind!r}")
     for segment in (slug, *parts):
-        if not _SLUG.match(segment):
+        if not _SLUG.fullmatch(segment):
             raise ValueError(f"not a slug: {segment!r}")
     return NamedNode(ID + "/".join((kind, slug, *parts)))
 

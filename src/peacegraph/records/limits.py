@@ -31,6 +31,8 @@ MAX_TABLE_BYTES: Final = 8 * MIB
 #: An RDF file read back (a dump, the ontology, the shapes). A million-triple release has a
 #: ~155 MB N-Triples dump, which a rebuild reads back to check that identifiers are kept.
 MAX_RDF_BYTES: Final = 512 * MIB
+#: A SPARQL query read from a file (``query -f``).
+MAX_QUERY_BYTES: Final = 1 * MIB
 #: Nesting depth of a JSON-LD document read back.
 MAX_JSON_DEPTH: Final = 64
 
@@ -60,6 +62,15 @@ def read_bounded(path: Path, limit: int, *, file: Path | str, line: int | None =
     if len(data) > status.st_size:
         raise InputError(f"{name} changed while it was being read", file, line)
     return data
+
+
+def read_utf8(path: Path, limit: int, *, file: Path | str) -> str:
+    """The text of the regular file ``path``: bounded as by :func:`read_bounded`, UTF-8 or refused."""
+    raw = read_bounded(path, limit, file=file)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("not valid UTF-8", file, utf8_line(raw, exc)) from None
 
 
 def _size(limit: int) -> str:

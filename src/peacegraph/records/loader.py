@@ -12,7 +12,7 @@ import functools
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from pyoxigraph import NamedNode
 
 from ..errors import InputError
 from ..rdf.namespaces import ID, KINDS, mint
+from . import integrity, quotes
 from . import model as r
 from .limits import (
     MAX_SOURCE_BYTES,
@@ -32,6 +33,7 @@ from .limits import (
     read_bounded,
     utf8_line,
 )
+from .schemacheck import Validator
 from .yamlsource import Located, read_yaml, walk_errors
 
 SCHEMA_FILE = "schema.json"
@@ -41,30 +43,10 @@ RECORDS_DIR = "records"
 AGENTS = ("org", "person")
 
 
-def _unique_items(
-    validator: jsonschema.protocols.Validator, unique: bool, instance: Any, _schema: Any
-) -> Iterator[jsonschema.ValidationError]:
-    """``uniqueItems`` in linear time: jsonschema's own compares every pair of unsortable items."""
-    if not unique or not validator.is_type(instance, "array"):
-        return
-    seen: set[str] = set()
-    for index, item in enumerate(instance):
-        canonical = json.dumps(item, sort_keys=True)
-        if canonical in seen:
-            yield jsonschema.ValidationError(f"{item!r} is listed more than once", path=(index,))
-            return
-        seen.add(canonical)
-
-
-_Validator: type[jsonschema.protocols.Validator] = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-    jsonschema.Draft202012Validator, {"uniqueItems": _unique_items}
-)
-
-
 @functools.cache
 def _validator(schema_path: Path) -> jsonschema.protocols.Validator:
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    return _Validator(schema)
+    return Validator(schema)
 
 
 @functools.cache
@@ -77,9 +59,19 @@ def schema_error(located: Located) -> InputError | None:
     """The first schema error in a record file, or None; only a file that fails is explained by jsonschema."""
     try:
         _fast_validator(schema_path())(located.data)
-    except fastjsonschema.JsonSchemaException:
-        return walk_errors(located, _validator(schema_path()).iter_errors(located.data))
+    except fastjsonschema.JsonSchemaException as fast:
+        explained = walk_errors(located, _validator(schema_path()).iter_errors(located.data))
+        return explained or _fast_error(located, fast)
     return None
+
+
+def _fast_error(located: Located, error: fastjsonschema.JsonSchemaException) -> InputError:
+    """fastjsonschema's own verdict, should jsonschema not find what it found: never let it pass."""
+    steps = getattr(error, "path", None) or ["data"]
+    path = tuple(int(p) if str(p).isdigit() else str(p) for p in steps[1:])
+    where = "/".join(str(p) for p in path) or "top level"
+    message = str(getattr(error, "message", error)).split(" ", 1)[-1]
+    return InputError(f"{where}: {message}", located.file, located.line(path))
 
 
 def schema_path() -> Path:
@@ -102,6 +94,9 @@ def load(seeds: Path) -> r.Corpus:
     record_dir = seeds / RECORDS_DIR
     if not record_dir.is_dir():
         raise InputError(f"no {RECORDS_DIR}/ directory", seeds)
+    strays = sorted(record_dir.glob("*.yml"))
+    if strays:
+        raise InputError("record files end in .yaml; rename this one (a .yml file is not read)", _display(strays[0]), 1)
     files = sorted(record_dir.glob("*.yaml"))
     if not files:
         raise InputError("no record files (*.yaml)", record_dir)
@@ -479,12 +474,17 @@ def check_quote(corpus: r.Corpus, position: r.Position) -> None:
     found = source.text[quote.start : quote.end]
     if found != quote.text:
         at = source.text.find(quote.text)
-        hint = f"; the quote is at {at}-{at + len(quote.text)}" if at >= 0 else "; the quote is not in the source"
+        hint = f"; the quote is at {at}-{at + len(quote.text)}" if at >= 0 else _missing_quote(source.text, quote.text)
         raise _fail(
             position,
             "quote.text",
             f"quote does not match {source.name}[{quote.start}:{quote.end}] ({found[:40]!r}…){hint}",
         )
+
+
+def _missing_quote(text: str, quote: str) -> str:
+    hint = quotes.normalization_hint(text, quote)
+    return f"; {hint}" if hint else "; the quote is not in the source"
 
 
 def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
@@ -543,6 +543,7 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         check_quote(corpus, position)
     for deprecation in corpus.deprecations.values():
         _check_deprecation(corpus, deprecation)
+    integrity.check(corpus)
 
 
 def _record_of(identifier: str) -> r.Ref | None:

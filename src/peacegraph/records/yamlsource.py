@@ -10,6 +10,7 @@ line as soon as they are seen, before any of it is expanded or held in memory.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,10 +85,17 @@ def read_yaml(file: Path, display: Path | None = None, max_nodes: int = MAX_YAML
     return Located(shown, builder.root, builder.lines, builder.nodes)
 
 
+#: The libyaml in PyYAML 6.0.4's wheels (0.2.6) stops at 1000 levels of nesting while scanning ahead,
+#: before our own, lower limit sees the levels; its verdict is ours, and said the same way.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
 def _yaml_error(exc: yaml.MarkedYAMLError, file: Path) -> InputError:
     """The line where the parser gave up, or, if the file ended inside something, where that began."""
     problem, context = exc.problem or exc.context, exc.context if exc.problem else None
     at = exc.problem_mark or exc.context_mark
+    if _LIBYAML_TOO_DEEP in str(problem):
+        return InputError(f"nested deeper than {MAX_DEPTH} levels", file, at.line + 1 if at else 1)
     began = exc.context_mark if context else None
     if began is not None and at is not None and began.line != at.line:
         problem = f"{problem}, {context} that begins on line {began.line + 1}"
@@ -136,6 +144,7 @@ class _Builder:
             raise InputError("YAML aliases are not allowed in records", self.file, line)
         if isinstance(event, yaml.ScalarEvent):
             self._count(line)
+            _refuse_controls(event.value, self.file, line)
             if self._expects_key():
                 self._key(event, line)
             else:
@@ -205,6 +214,18 @@ def _code(character: object) -> str:
     if isinstance(character, str | bytes) and len(character) == 1:
         character = ord(character)
     return f"#x{character:04x}" if isinstance(character, int) else repr(character)
+
+
+#: C0 and C1 control characters and DEL, but for tab and line feed. libyaml refuses them written
+#: raw; written as escapes (``"\e[2J"``, ``"\0"``, ``"\a"``) they would reach terminals, pages and dumps.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _refuse_controls(value: str, file: Path, line: int) -> None:
+    found = _CONTROL.search(value)
+    if found:
+        code = _code(found.group())
+        raise InputError(f"control characters are not allowed (character {code}, written as an escape)", file, line)
 
 
 def _tag(event: yaml.ScalarEvent) -> str:

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import jsonschema
-
 from ..errors import InputError
+from ..records.schemacheck import Validator
 from ..records.yamlsource import read_yaml, walk_errors
 
 RELEASE_FILE: Final = "release.yaml"
@@ -52,7 +51,7 @@ DEVELOPMENT: Final = Release(version="0.0.0", issued=None)
 
 def semver(text: str) -> tuple[int, int, int]:
     """``MAJOR.MINOR.PATCH`` as a tuple that compares the way versions do."""
-    match = _SEMVER.match(text)
+    match = _SEMVER.fullmatch(text)
     if not match:
         raise InputError(f"not a semantic version MAJOR.MINOR.PATCH: {text!r}")
     major, minor, patch = (int(part) for part in match.groups())
@@ -69,7 +68,7 @@ def read(seeds: Path) -> Release:
     if not path.exists():
         return DEVELOPMENT
     located = read_yaml(path)
-    error = walk_errors(located, jsonschema.Draft202012Validator(_SCHEMA).iter_errors(located.data))
+    error = walk_errors(located, Validator(_SCHEMA).iter_errors(located.data))
     if error:
         raise error
     data = located.data

@@ -45,7 +45,7 @@ class Identifier:
         kind, _, rest = path.partition("/")
         key, _, part = rest.partition("/")
         segments = [key, *part.split("/")] if part else [key]
-        if kind not in ID_KINDS or not all(_SLUG.match(segment) for segment in segments):
+        if kind not in ID_KINDS or not all(_SLUG.fullmatch(segment) for segment in segments):
             return None
         return cls(kind, key, part)
 

@@ -1,0 +1,65 @@
+"""Cardinality constraints: ``sh:minCount`` and ``sh:maxCount``, and the qualified counts
+(``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount``/``sh:qualifiedMaxCount``).
+"""
+
+from __future__ import annotations
+
+from .context import Compilation, Context
+from .shapes import integer, refuse
+from .values import condition
+
+
+def counts(cc: Compilation, c: Context) -> None:
+    """minCount and maxCount in one query per path (the common case, minCount 1 alone, without counting)."""
+    assert c.path is not None
+    values = c.path.pattern("?f", "?v")
+    low = integer(cc.shapes.one(c.shape, "minCount"), c.shape, "sh:minCount") or 0
+    high = integer(cc.shapes.one(c.shape, "maxCount"), c.shape, "sh:maxCount")
+    bounds = []
+    if low > 0:
+        bounds.append(("MinCount", f"COUNT(?v) >= {low}", f"Less than {low} values on {{f}}->{c.path.named()}"))
+    if high is not None:
+        bounds.append(("MaxCount", f"COUNT(?v) <= {high}", f"More than {high} values on {{f}}->{c.path.named()}"))
+    if low == 1 and high is None:
+        query = f"SELECT ?f WHERE {{ {c.focus} FILTER NOT EXISTS {{ {values} }} }}"
+        cc.add(c, query, [("MinCount", "", bounds[0][2])], flags=False)
+    elif bounds:
+        where = f"{c.focus} OPTIONAL {{ {values} }}" if low > 0 else f"{c.focus} {values}"
+        _grouped(cc, c, f"{{ {where} }} GROUP BY ?f", bounds)
+    qualified(cc, c)
+
+
+def qualified(cc: Compilation, c: Context) -> None:
+    """How many values conform to the qualified value shape, against the qualified bounds."""
+    assert c.path is not None
+    low = integer(cc.shapes.one(c.shape, "qualifiedMinCount"), c.shape, "sh:qualifiedMinCount")
+    high = integer(cc.shapes.one(c.shape, "qualifiedMaxCount"), c.shape, "sh:qualifiedMaxCount")
+    qualifier = cc.shapes.one(c.shape, "qualifiedValueShape")
+    if qualifier is None:
+        if low is not None or high is not None:
+            raise refuse(c.shape, "sh:qualifiedMinCount or sh:qualifiedMaxCount without sh:qualifiedValueShape")
+        return
+    bounds = []
+    if low is not None:
+        message = f"QualifiedMinCount constraint ({low}) not met on {{f}}->{c.path.named()}"
+        bounds.append(("QualifiedMinCount", f"COALESCE(?n, 0) >= {low}", message))
+    if high is not None:
+        message = f"QualifiedMaxCount constraint ({high}) not met on {{f}}->{c.path.named()}"
+        bounds.append(("QualifiedMaxCount", f"COALESCE(?n, 0) <= {high}", message))
+    conforms = condition(cc, qualifier, "?v")
+    counted = (
+        f"{{ SELECT ?f (COUNT(?v) AS ?n) WHERE {{ {c.focus} {c.path.pattern('?f', '?v')} FILTER({conforms}) }} "
+        "GROUP BY ?f }"
+    )
+    if bounds:
+        _grouped(cc, c, f"{{ {c.focus} OPTIONAL {counted} }}", bounds, grouped=False)
+
+
+def _grouped(cc: Compilation, c: Context, where: str, bounds: list[tuple[str, str, str]], grouped: bool = True) -> None:
+    """A query over ``where`` (with ``GROUP BY ?f`` if ``grouped``) that keeps focus nodes out of ``bounds``."""
+    flags = " ".join(f"(({test}) AS ?c{i})" for i, (_name, test, _message) in enumerate(bounds))
+    broken = " || ".join(f"!({test})" for _name, test, _message in bounds)
+    keep = f"HAVING ({broken})" if grouped else f"FILTER ({broken})"
+    body = where if grouped else where[:-1] + f" {keep} }}"
+    query = f"SELECT ?f {flags} WHERE {body} {keep if grouped else ''}"
+    cc.add(c, query, [(name, "", message) for name, _test, message in bounds])

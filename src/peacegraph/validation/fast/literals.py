@@ -1,0 +1,118 @@
+"""Typed literals: wrapped in the store so that Oxigraph keeps them as written, and judged as
+pySHACL judges them, by what rdflib makes of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
+
+from ...rdf.namespaces import XSD
+from .program import Program
+from .terms import ILL_TYPED, WRAPPED, Term
+
+#: Datatypes whose values rdflib makes Python ints (and compares as such).
+INTEGER_TYPES: Final = (
+    "integer",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "long",
+    "int",
+    "short",
+    "byte",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+)
+
+#: In N-Triples a literal's datatype follows its closing quote, which is never escaped: a quote
+#: preceded by an even number of backslashes (none, or escaped backslashes).
+_DATATYPE_START: Final = re.compile(rb'(?<!\\)((?:\\\\)*)"\^\^<')
+
+
+def wrap_datatypes(data: bytes) -> bytes:
+    """N-Triples ``data`` with every ``"…"^^<D>`` written ``"…"^^<urn:…:datatype:D>``."""
+    wrapped = b'"^^<' + WRAPPED.encode()
+    if b'\\"^^<' not in data:  # no escaped quote that looks like a datatype: a plain replace is exact
+        return data.replace(b'"^^<', wrapped)
+    return _DATATYPE_START.sub(lambda m: m.group(1) + wrapped, data)
+
+
+def mark_ill_typed(store: Store, program: Program) -> None:
+    """Put every literal of the checked datatypes that rdflib finds ill-typed in the bookkeeping graph."""
+    if not program.datatypes:
+        return
+    listed = ", ".join(f"<{WRAPPED}{d}>" for d in sorted(program.datatypes))
+    if None in program.typed_values_of:
+        where = "?s ?p ?v"
+    else:
+        where = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(program.typed_values_of, key=str)) + " } ?s ?p ?v"
+    query = f"SELECT DISTINCT ?v WHERE {{ {where} FILTER(isLiteral(?v) && DATATYPE(?v) IN ({listed})) }}"
+    solutions = store.query(query)
+    assert isinstance(solutions, QuerySolutions)
+    graph = NamedNode(ILL_TYPED)
+    with quiet_rdflib():
+        ill = [row["v"] for row in solutions if not well_typed(unwrap(row["v"]))]
+    store.extend(Quad(graph, graph, literal, graph) for literal in ill if isinstance(literal, Literal))
+
+
+def unwrap(node: Term | None) -> Term | None:
+    """A term of the store as it is in the data (typed literals with their own datatype)."""
+    if isinstance(node, Literal) and node.datatype.value.startswith(WRAPPED):
+        return Literal(node.value, datatype=NamedNode(node.datatype.value[len(WRAPPED) :]))
+    return node
+
+
+def well_typed(literal: Term | None) -> bool:
+    """Whether pySHACL takes ``literal`` to be a well-formed value of its datatype (it asks rdflib)."""
+    import rdflib
+
+    if not isinstance(literal, Literal):
+        return False
+    if literal.datatype.value == XSD + "boolean" and literal.value not in BOOLEANS:
+        return False  # what rdflib says too, after warning about it
+    converted = rdflib.Literal(literal.value, datatype=literal.datatype.value)
+    if converted.ill_typed:
+        return False
+    return _actual_datatype(converted.value, literal.datatype.value)
+
+
+BOOLEANS: Final = ("true", "false", "1", "0")
+
+
+@contextlib.contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback for every literal it cannot convert: that is the answer here, not news."""
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _actual_datatype(value: object, datatype: str) -> bool:
+    """pySHACL's own check of the Python value rdflib converted the literal to."""
+    import datetime
+    import decimal
+
+    expected: dict[str, type | tuple[type, ...]] = {
+        XSD + "integer": int,
+        XSD + "float": float,
+        XSD + "decimal": decimal.Decimal,
+        XSD + "boolean": bool,
+        XSD + "date": datetime.date,
+        XSD + "time": datetime.time,
+        XSD + "dateTime": datetime.datetime,
+    }
+    kind = expected.get(datatype)
+    return kind is None or isinstance(value, kind)
