@@ -223,7 +223,8 @@ def _swappable(target: Path) -> bool:
     if os.path.ismount(target):
         return False
     names = release_names()
-    return all(entry.name in names and entry.is_file(follow_symlinks=False) for entry in os.scandir(target))
+    with os.scandir(target) as entries:
+        return all(entry.name in names and entry.is_file(follow_symlinks=False) for entry in entries)
 
 
 def _swap_in(files: dict[str, bytes], target: Path, notify: Notify) -> bool:
@@ -320,11 +321,12 @@ def _retire(retired: Path, target: Path, notify: Notify) -> None:
     in the old directory during the build goes back into ``target``."""
     names = release_names()
     try:
-        for entry in os.scandir(retired):
-            if entry.name in names and entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
-            elif not os.path.lexists(target / entry.name):
-                os.rename(entry.path, target / entry.name)
+        with os.scandir(retired) as entries:
+            for entry in list(entries):
+                if entry.name in names and entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
+                elif not os.path.lexists(target / entry.name):
+                    os.rename(entry.path, target / entry.name)
         os.rmdir(retired)
     except OSError as exc:
         notify(
@@ -339,9 +341,10 @@ def _remove_ours(directory: Path, notify: Notify) -> None:
         return
     names = release_names()
     try:
-        for entry in os.scandir(directory):
-            if entry.name in names and entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
+        with os.scandir(directory) as entries:
+            for entry in list(entries):
+                if entry.name in names and entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
         os.rmdir(directory)
     except OSError as exc:
         notify(f"warning: could not remove {directory}: {exc.strerror or exc}")
@@ -407,8 +410,8 @@ def _tidy(target: Path, notify: Notify) -> None:
 def _ours(directory: Path, prefix: str) -> list[Path]:
     """Directories named ``<prefix><pid>-...`` in ``directory`` whose process is gone."""
     found = []
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(directory):
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in list(entries):
             pid = entry.name.removeprefix(prefix).split("-", 1)[0]
             ours = entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False) and pid.isdigit()
             if ours and not _alive(int(pid)):
