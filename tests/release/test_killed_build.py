@@ -66,7 +66,7 @@ def _restore(snapshot: Snapshot, root: Path) -> None:
 
 
 #: What an operator keeps in a served out/: the build must never touch it.
-FOREIGN = {".htaccess": b"Options -Indexes\n", ".git": "<dir>", ".git/HEAD": b"ref: refs/heads/main\n"}
+FOREIGN: Snapshot = {".htaccess": b"Options -Indexes\n", ".git": "<dir>", ".git/HEAD": b"ref: refs/heads/main\n"}
 
 
 def _releases(base: Path, foreign: Snapshot) -> Releases:

@@ -39,7 +39,7 @@ def _build(seeds: Path, out: Path | str, *extra: str) -> tuple[int, str]:
     return _cli("build", "--quiet", "--seeds", str(seeds), "--out", str(out), *extra)
 
 
-def _process(seeds: Path, out: Path | str, cwd: Path | None = None) -> list[str]:
+def _process(seeds: Path, out: Path | str) -> list[str]:
     return [sys.executable, "-m", "peacegraph", "build", "--quiet", "--seeds", str(seeds), "--out", str(out)]
 
 
@@ -96,7 +96,7 @@ def _operator_files(out: Path) -> None:
 def test_hidden_entries_and_a_git_checkout_in_out_are_kept_untouched(mini_seeds: Path, released: Path) -> None:
     _operator_files(released)
     foreign = {k: v for k, v in _inodes(released).items() if k not in outdir.release_names()}
-    foreign_bytes = {k: v for k, v in hostile.snapshot(released).items() if k in foreign and not k == "latest"}
+    foreign_bytes = {k: v for k, v in hostile.snapshot(released).items() if k in foreign and k != "latest"}
     _change(mini_seeds)
     code, output = _build(mini_seeds, released)
     assert code == 0, output
@@ -213,7 +213,8 @@ def test_out_as_a_symlink_keeps_the_link_and_swaps_its_target(mini_seeds: Path, 
         _change(mini_seeds)
         code, output = _build(mini_seeds, link)
         assert code == 0, output
-        assert link.is_symlink() and os.readlink(link) == "out"
+        assert link.is_symlink()
+        assert os.readlink(link) == "out"
         _verifies(link)
     assert "(renamed)" in (released / "peacegraph.nt").read_text(encoding="utf-8")
     assert sorted(p.name for p in released.parent.iterdir()) == ["current", "out"]

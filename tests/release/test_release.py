@@ -46,7 +46,8 @@ def test_release_stamps_the_metadata_and_adds_a_changelog_entry(
     out = tmp_path / "out"
     code, output = _release(mini_seeds, out, "1.3.0", "--date", "2017-05-02", "--since", str(previous))
     assert code == 0, output
-    assert "commit it with" in output and "a tag v1.3.0 is optional" in output
+    assert "commit it with" in output
+    assert "a tag v1.3.0 is optional" in output
     assert versions.read(mini_seeds) == versions.Release("1.3.0", "2017-05-02", "1.2.0")
     void = rdflib.Graph().parse(out / "void.ttl", format="turtle")
     version = rdflib.URIRef("https://w3id.org/peacegraph/dataset/1.3.0")
