@@ -73,6 +73,12 @@ def _note(message: str) -> None:
     click.echo(f"peacegraph: {message}", err=True)
 
 
+def _warning_only(message: str) -> None:
+    """For --quiet: notes are dropped, warnings are not."""
+    if message.startswith("warning:"):
+        _note(message)
+
+
 def _print_report(report: Report) -> None:
     for violation in report.violations:
         click.echo(str(violation), err=True)
@@ -105,7 +111,7 @@ def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
     settings = pipeline.Settings(seeds=seeds, out=out, previous=previous)
     try:
         with bars.stages(pipeline.STAGES, "build", enabled=not quiet and bars.is_terminal()) as progress:
-            result = pipeline.build(settings, progress=progress, notify=_note)
+            result = pipeline.build(settings, progress=progress, notify=_warning_only if quiet else _note)
     except NonConformingError as error:
         _print_report(error.report)
         raise _fail(error) from None

@@ -39,8 +39,8 @@ def _build(seeds: Path, out: Path | str, *extra: str) -> tuple[int, str]:
     return _cli("build", "--quiet", "--seeds", str(seeds), "--out", str(out), *extra)
 
 
-def _process(seeds: Path, out: Path | str) -> list[str]:
-    return [sys.executable, "-m", "peacegraph", "build", "--quiet", "--seeds", str(seeds), "--out", str(out)]
+def _process(seeds: Path, out: Path | str, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "peacegraph", "build", "--quiet", "--seeds", str(seeds), "--out", str(out), *extra]
 
 
 def _change(seeds: Path) -> None:
@@ -310,12 +310,11 @@ def test_a_second_build_waits_for_the_first_and_says_so(mini_seeds: Path, releas
         handle.write("4242\n")
         handle.flush()
         _change(mini_seeds)
-        waiting = subprocess.Popen(_process(mini_seeds, released), stderr=subprocess.PIPE, text=True)
+        command = [sys.executable, "-m", "peacegraph", "build", "--seeds", str(mini_seeds), "--out", str(released)]
+        waiting = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         assert waiting.stderr is not None
         line = waiting.stderr.readline()
-        assert (
-            line == "peacegraph: another build (pid 4242) is writing this release directory; waiting for it to finish\n"
-        )
+        assert line == f"peacegraph: another build (pid 4242) is writing {released}; waiting for it to finish\n"
         time.sleep(0.5)
         assert waiting.poll() is None
         assert hostile.snapshot(released) == before
@@ -340,19 +339,28 @@ def test_builds_at_once_all_succeed_and_leave_one_whole_release(mini_seeds: Path
 
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("chattr") is None, reason="needs root and chattr")
 def test_a_cleanup_error_after_the_swap_is_a_warning_not_a_failure(mini_seeds: Path, released: Path) -> None:
+    """A file of the old release that cannot be deleted (immutable): the new release stands, and
+    builds go on (in place, while the old release is still beside out/) until it can be removed."""
     stuck = released / "peacegraph.ttl"
     attr = subprocess.run(["chattr", "+i", str(stuck)], capture_output=True, text=True)
     if attr.returncode != 0:
         pytest.skip(f"no immutable files here: {attr.stderr.strip()}")
+    retired = released.with_name(".out.previous")
     try:
         _change(mini_seeds)
         code, output = _build(mini_seeds, released)
+        assert code == 0, output
+        assert "warning: the new release is in place, but the previous one could not be removed" in output
+        _verifies(released)
+        assert "(renamed)" in (released / "peacegraph.nt").read_text(encoding="utf-8")
+        assert retired.is_dir()
+        (mini_seeds / RECORD).write_text((mini_seeds / RECORD).read_text().replace("(renamed)", "(again)"))
+        code, output = _build(mini_seeds, released)
+        assert code == 0, output
+        assert "(again)" in (released / "peacegraph.nt").read_text(encoding="utf-8")
+        _verifies(released)
     finally:
-        subprocess.run(["chattr", "-i", str(released.with_name(".out.previous") / stuck.name)], check=False)
-    assert code == 0, output
-    assert "warning: the new release is in place, but the previous one could not be removed" in output
-    _verifies(released)
-    assert (released.parent / ".out.previous").is_dir()
+        subprocess.run(["chattr", "-i", str(retired / stuck.name)], check=False)
     assert _build(mini_seeds, released)[0] == 0  # the next build removes it
     assert sorted(p.name for p in released.parent.iterdir()) == ["out"]
 

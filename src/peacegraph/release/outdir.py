@@ -139,7 +139,7 @@ def locked(target: Path, notify: Notify = _silent) -> Iterator[None]:
     then only ever replaced in place, so it stays the same directory.
     """
     try:
-        fd = _acquire(lock_file(target), notify)
+        fd = _acquire(lock_file(target), target, notify)
     except OSError as exc:
         if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM) or not target.is_dir():
             raise InputError(f"cannot take the build lock: {exc.strerror}", lock_file(target)) from None
@@ -157,10 +157,10 @@ def locked(target: Path, notify: Notify = _silent) -> Iterator[None]:
         os.close(fd)
 
 
-def _acquire(path: Path, notify: Notify) -> int:
+def _acquire(path: Path, target: Path, notify: Notify) -> int:
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        _flock(fd, _holder(path), notify)
+        _flock(fd, target, _holder(path), notify)
         try:
             same = os.stat(path).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError:
@@ -174,15 +174,15 @@ def _acquire(path: Path, notify: Notify) -> int:
 
 def _acquire_directory(target: Path, notify: Notify) -> int:
     fd = os.open(target, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    _flock(fd, lambda: "", notify)
+    _flock(fd, target, lambda: "", notify)
     return fd
 
 
-def _flock(fd: int, holder: Callable[[], str], notify: Notify) -> None:
+def _flock(fd: int, target: Path, holder: Callable[[], str], notify: Notify) -> None:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        notify(f"another build{holder()} is writing this release directory; waiting for it to finish")
+        notify(f"another build{holder()} is writing {target}; waiting for it to finish")
         fcntl.flock(fd, fcntl.LOCK_EX)
 
 
@@ -242,6 +242,8 @@ def _swap_in(files: dict[str, bytes], target: Path, notify: Notify) -> bool:
             os.rename(staging, target)
             return True
         retired = _retired(target)
+        if os.path.lexists(retired):
+            return False  # a release an earlier build could not remove is still there
         try:
             os.rename(target, retired)
         except OSError as exc:
