@@ -95,7 +95,11 @@ def check_target(out: Path, seeds: Path | None = None) -> Path:
     if target.exists() and not target.is_dir():
         raise InputError("--out must be a directory, and this is a file", out)
     if target.is_dir():
-        for entry in sorted(os.listdir(target)):
+        try:
+            entries = sorted(os.listdir(target))
+        except OSError as exc:
+            raise InputError(f"cannot read --out: {exc.strerror or exc}", out) from None
+        for entry in entries:
             if entry in SOURCE_MARKERS or entry.endswith(SOURCE_SUFFIX):
                 raise InputError(
                     "a release never holds this, so --out looks like a source tree; give a directory of its own",
@@ -257,9 +261,19 @@ def _swap_in(files: dict[str, bytes], target: Path, notify: Notify) -> bool:
             raise
     finally:
         _remove_ours(staging, notify)
-    _fsync_directory(target.parent)
+    with _after_the_release(notify):
+        _fsync_directory(target.parent)
     _retire(retired, target, notify)
     return True
+
+
+@contextlib.contextmanager
+def _after_the_release(notify: Notify) -> Iterator[None]:
+    """Once the new release is in place, an error tidying up is a warning: the release is whole."""
+    try:
+        yield
+    except OSError as exc:
+        notify(f"warning: the new release is in place, but tidying up failed: {exc.strerror or exc}")
 
 
 def _replace_in_place(files: dict[str, bytes], target: Path, notify: Notify) -> None:
@@ -272,15 +286,17 @@ def _replace_in_place(files: dict[str, bytes], target: Path, notify: Notify) -> 
     finally:
         _remove_ours(staging, notify)
     _fsync_directory(target)
-    _roll_forward(ready, target)
+    _roll_forward(ready, target, notify)
 
 
-def _roll_forward(ready: Path, target: Path) -> None:
+def _roll_forward(ready: Path, target: Path, notify: Notify) -> None:
     """Rename every staged file over its old version, ``SHA256SUMS`` last, then remove ``ready``."""
-    for name in sorted(os.listdir(ready), key=lambda n: (n == CHECKSUMS_FILE, n)):
+    staged = set(os.listdir(ready)) & release_names()
+    for name in sorted(staged, key=lambda n: (n == CHECKSUMS_FILE, n)):
         os.rename(ready / name, target / name)
-    _fsync_directory(target)
-    os.rmdir(ready)
+    with _after_the_release(notify):
+        _fsync_directory(target)
+        os.rmdir(ready)
 
 
 def _write_all(files: dict[str, bytes], directory: Path) -> None:
@@ -371,7 +387,7 @@ def recover(out: Path, notify: Notify = _silent) -> bool:
             f"cannot put back the release a killed build set aside: {exc.strerror or exc}", _retired(target)
         ) from None
     try:
-        _finish_in_place(target)
+        _finish_in_place(target, notify)
     except OSError as exc:
         raise InputError(f"cannot finish the release a killed build left: {exc.strerror or exc}", target) from None
     try:
@@ -391,11 +407,11 @@ def _put_back(target: Path) -> bool:
     return True
 
 
-def _finish_in_place(target: Path) -> None:
+def _finish_in_place(target: Path, notify: Notify) -> None:
     if not target.is_dir():
         return
     for entry in _ours(target, IN_PLACE_READY):
-        _roll_forward(entry, target)
+        _roll_forward(entry, target, notify)
 
 
 def _tidy(target: Path, notify: Notify) -> None:
