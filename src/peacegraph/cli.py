@@ -97,7 +97,7 @@ def main() -> None:
     "--quiet",
     "-q",
     is_flag=True,
-    help="Print nothing but errors and notes (first release, waiting for another build) on stderr.",
+    help="Print nothing but errors and warnings (no progress, no summary, no notes).",
 )
 @click.option(
     "--previous",
