@@ -380,6 +380,19 @@ def test_recover_with_out_a_dangling_symlink_puts_the_release_back(mini_seeds: P
     assert link.is_symlink()
 
 
+def test_a_build_through_a_dangling_symlink_recovers_then_publishes(mini_seeds: Path, released: Path) -> None:
+    link = released.with_name("current")
+    link.symlink_to("out")
+    released.rename(released.with_name(".out.previous"))
+    _change(mini_seeds)
+    code, output = _build(mini_seeds, link)
+    assert code == 0, output
+    assert link.is_symlink()
+    assert "(renamed)" in (released / "peacegraph.nt").read_text(encoding="utf-8")
+    _verifies(released)
+    assert sorted(p.name for p in released.parent.iterdir()) == ["current", "out"]
+
+
 @ROOT_ONLY
 def test_recover_under_a_read_only_parent_is_a_one_line_error(mini_seeds: Path, released: Path) -> None:
     """Killed between the renames, and the directory above out/ is now read-only."""
