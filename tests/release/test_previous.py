@@ -199,6 +199,8 @@ def repository(mini_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     _git(repo, "commit", "-q", "-m", "out/ of release 1.2.0, committed after seeds/release.yaml")
     record = repo / "seeds" / RECORD
     record.write_text(record.read_text(encoding="utf-8").replace('name: "Jane Envoy"', 'name: "Jane Q. Envoy"'))
+    release_file = repo / "seeds" / "release.yaml"  # the version line changes, the version does not
+    release_file.write_text(release_file.read_text(encoding="utf-8").replace("version: 1.2.0", 'version: "1.2.0"'))
     assert _build(Path("seeds"), Path("out"))[0] == 0
     _git(repo, "commit", "-q", "-am", "a development rebuild")
     assert _git(repo, "tag") == ""

@@ -76,7 +76,8 @@ def find(version: str, seeds: Path, out: Path) -> Found:
     repo = Repository(seeds, spec)
     release_file, out_dir = repo.relative(seeds / RELEASE_FILE), repo.relative(out)
     changed = repo.lines("log", "--format=%H", "-G", "^version:", "--", release_file)
-    start = next((c for c in changed if _version(repo.show(c, release_file)) == version), None)
+    setting = [c for c in changed if _version(repo.show(c, release_file)) == version]
+    start = setting[-1] if setting else None  # the oldest: where the version became this one
     if start is None:
         raise InputError(f"{spec}: no commit sets version {version} in {release_file}")
     for commit in [start, *repo.lines("rev-list", "--reverse", f"{start}..HEAD", "--", out_dir)]:
