@@ -68,6 +68,17 @@ def _fail(error: PeacegraphError) -> click.ClickException:
     return UsageFailure(one_line(str(error)))
 
 
+def _note(message: str) -> None:
+    """What a user should know that is not an error (a first release, a wait for another build)."""
+    click.echo(f"peacegraph: {message}", err=True)
+
+
+def _warning_only(message: str) -> None:
+    """For --quiet: notes are dropped, warnings are not."""
+    if message.startswith("warning:"):
+        _note(message)
+
+
 def _print_report(report: Report) -> None:
     for violation in report.violations:
         click.echo(str(violation), err=True)
@@ -82,19 +93,25 @@ def main() -> None:
 @main.command()
 @SEEDS
 @OUT
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print nothing but errors and warnings (no progress, no summary, no notes).",
+)
 @click.option(
     "--previous",
     type=click.Path(path_type=Path),
     default=None,
-    help="The previous release (directory or .nt dump) whose identifiers must all be kept [default: OUT].",
+    help="The previous release (directory or .nt dump) whose identifiers must all be kept [default: OUT]; "
+    "it must exist and match its SHA256SUMS.",
 )
 def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
     """Build the dataset from SEEDS into OUT (Turtle, JSON-LD, N-Triples), validating it first."""
     settings = pipeline.Settings(seeds=seeds, out=out, previous=previous)
     try:
         with bars.stages(pipeline.STAGES, "build", enabled=not quiet and bars.is_terminal()) as progress:
-            result = pipeline.build(settings, progress=progress)
+            result = pipeline.build(settings, progress=progress, notify=_warning_only if quiet else _note)
     except NonConformingError as error:
         _print_report(error.report)
         raise _fail(error) from None
@@ -315,8 +332,9 @@ def reconcile(seeds: Path, url: str, review: Path, cache: Path, interval: float,
 def diff_releases(old: str, new: str, as_json: bool) -> None:
     """Entities added, removed and changed per class, and the triples that changed, from OLD to NEW.
 
-    OLD and NEW are dump files, directories holding peacegraph.nt, or git:REV (out/peacegraph.nt at a
-    git revision, e.g. git:v0.1.0 or git:HEAD).
+    OLD and NEW are dump files, release directories (checked against their SHA256SUMS), git:REV
+    (out/peacegraph.nt at a git revision, e.g. git:HEAD) or release:VERSION (the out/ of that release,
+    found in the history of seeds/release.yaml, e.g. release:0.1.0).
     """
     try:
         changes = differ.compare(differ.read(old), differ.read(new))
@@ -333,7 +351,9 @@ def diff_releases(old: str, new: str, as_json: bool) -> None:
 @SEEDS
 @OUT
 @click.option("--date", "issued", type=click.DateTime(formats=["%Y-%m-%d"]), help="Issued date [default: today].")
-@click.option("--since", metavar="OLD", help="The previous release, as for `diff` [default: git:vCURRENT].")
+@click.option(
+    "--since", metavar="OLD", help="The previous release, as for `diff` [default: release:CURRENT, from git history]."
+)
 @click.option(
     "--changelog",
     "changelog_file",
@@ -354,7 +374,7 @@ def release_dataset(
     settings = pipeline.Settings(seeds=seeds, out=out)
     try:
         with bars.stages(pipeline.STAGES, "release") as progress:
-            outcome = releasing.make(settings, version, day, since, changelog_file, progress)
+            outcome = releasing.make(settings, version, day, since, changelog_file, progress, _note)
     except NonConformingError as error:
         _print_report(error.report)
         raise _fail(error) from None
@@ -362,8 +382,8 @@ def release_dataset(
         raise _fail(error) from None
     click.echo(differ.to_text(outcome.changes).splitlines()[1])
     click.echo(
-        f"released {version} ({day.isoformat()}) into {out}/; review the entry in {changelog_file}, "
-        f"commit, and tag the commit v{version}"
+        f"released {version} ({day.isoformat()}) into {out}/; review the entry in {changelog_file}, then "
+        f"commit it with {out}/ and {seeds}/release.yaml (a tag v{version} is optional)"
     )
 
 

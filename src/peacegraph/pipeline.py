@@ -18,8 +18,8 @@ from .rdf.formats import Format
 from .rdf.namespaces import PG, RDF_TYPE
 from .records import loader
 from .records.model import Corpus
-from .release import metadata, versions
-from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, SHAPES_FILE, prepare_out, publish
+from .release import metadata, outdir, previous, versions
+from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, SHAPES_FILE
 from .validation import fast as fastshacl
 from .validation.report import NonConformingError, Report, origins
 
@@ -46,6 +46,8 @@ class BuildResult:
 
 
 Progress = Callable[[str], None]
+#: Told what a user should know that is not an error: a first release, waiting for another build.
+Notify = Callable[[str], None]
 
 #: The stages of a build, in order, as ``progress`` is told of them.
 STAGES = ("load", "map", "identifiers", "validate", "serialize", "publish")
@@ -112,17 +114,32 @@ def render(triples: list[Triple], settings: Settings) -> dict[str, bytes]:
     return files
 
 
-def check_identifiers(corpus: Corpus, triples: list[Triple], settings: Settings) -> None:
-    """Deprecated identifiers are not live, and every identifier of the previous release is kept."""
+def check_identifiers(corpus: Corpus, triples: list[Triple], settings: Settings, notify: Notify = _quiet) -> None:
+    """Deprecated identifiers are not live, and every identifier of the previous release is kept.
+
+    The previous release (``--previous``, or what ``out/`` holds) is checked against its
+    ``SHA256SUMS`` first; only an ``out/`` with no release in it at all makes a first release.
+    """
     identifiers.check_deprecations(corpus, triples)
-    previous = settings.previous or settings.out
-    published = identifiers.read_previous(previous)
-    if published is not None:
-        identifiers.check_kept(published, triples, identifiers.previous_dump(previous))
+    if settings.previous is not None:
+        dump = previous.given(Path(settings.previous))
+    else:
+        found = previous.in_out(Path(settings.out))
+        if found is None:
+            notify(f"first release: {settings.out} holds no previous release whose identifiers must be kept")
+            return
+        dump = found
+    published = identifiers.published(rdfio.iter_triples(dump, RdfFormat.N_TRIPLES))  # not held as a list
+    identifiers.check_kept(published, triples, dump)
 
 
-def build(settings: Settings, progress: Progress = _quiet) -> BuildResult:
-    prepare_out(Path(settings.out))
+def build(settings: Settings, progress: Progress = _quiet, notify: Notify = _quiet) -> BuildResult:
+    """Build under the lock of ``out`` (a second build waits, and ``notify`` says so)."""
+    with outdir.writing(Path(settings.out), Path(settings.seeds), notify) as target:
+        return _build(settings, target, progress, notify)
+
+
+def _build(settings: Settings, target: Path, progress: Progress, notify: Notify) -> BuildResult:
     timer = _Timer(progress)
     with timer.stage("load"):
         corpus = loader.load(settings.seeds)
@@ -130,7 +147,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> BuildResult:
     with timer.stage("map"):
         triples = assemble(corpus, settings.ontology)
     with timer.stage("identifiers"):
-        check_identifiers(corpus, triples, settings)
+        check_identifiers(corpus, triples, settings, notify)
     with timer.stage("validate"):
         report = check_conformance(corpus, triples, settings.shapes)
     if not report.conforms:
@@ -138,5 +155,6 @@ def build(settings: Settings, progress: Progress = _quiet) -> BuildResult:
     with timer.stage("serialize"):
         files = render(triples, settings)
     with timer.stage("publish"):
-        written = publish(files, settings.out)
+        target_files = outdir.publish(files, target, notify)
+    written = {name: Path(settings.out) / name for name in target_files}
     return BuildResult(corpus, triples, report, written, timer.timings)

@@ -161,12 +161,14 @@ def test_bad_deprecations_name_file_and_line(
 
 
 def test_the_real_release_keeps_every_identifier_of_the_committed_one(built: pipeline.BuildResult) -> None:
-    from peacegraph.rdf import identifiers
+    from peacegraph.rdf import identifiers, rdfio
+    from peacegraph.release import previous
 
     from ..conftest import ROOT
 
-    committed = identifiers.read_previous(ROOT / "out")
-    assert committed is not None
+    dump = previous.in_out(ROOT / "out")
+    assert dump is not None
+    committed = identifiers.published(rdfio.iter_triples(dump))
     assert committed <= identifiers.published(built.triples)
 
 

@@ -3,6 +3,8 @@ byte, or (once the swap is done) the new one. Nothing in the product knows it is
 the build runs as its own process and is killed with SIGKILL after delays spread over its run,
 and at the moments its staging directory and the retired release appear on disk. The one window
 too short to hit that way, between the two renames of the swap, is laid out on disk directly.
+The same holds when ``out/`` also holds files the build did not write and is replaced in place:
+those files survive every kill.
 """
 
 from __future__ import annotations
@@ -46,7 +48,10 @@ class Releases:
     def reset(self) -> None:
         """``out/`` back to the first release, nothing beside it."""
         for entry in self.out.parent.iterdir():
-            shutil.rmtree(entry)
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()  # a lock file a killed build left
         _restore(self.first, self.out)
 
 
@@ -60,13 +65,20 @@ def _restore(snapshot: Snapshot, root: Path) -> None:
             (root / name).write_bytes(content)
 
 
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
+#: What an operator keeps in a served out/: the build must never touch it.
+FOREIGN: Snapshot = {".htaccess": b"Options -Indexes\n", ".git": "<dir>", ".git/HEAD": b"ref: refs/heads/main\n"}
+
+
+def _releases(base: Path, foreign: Snapshot) -> Releases:
     """Seeds whose build differs from the release already in ``out/``, and both releases' bytes."""
-    base = tmp_path_factory.mktemp("killed")
     seeds, out = base / "seeds", base / "release" / "out"
     shutil.copytree(hostile.MINI_SEEDS, seeds)
     pipeline.build(pipeline.Settings(seeds=seeds, out=out))
+    for name, content in foreign.items():
+        if isinstance(content, bytes):
+            (out / name).write_bytes(content)
+        else:
+            (out / name).mkdir()
     first = hostile.snapshot(out)
     record = seeds / "records" / "mini.yaml"
     record.write_text(record.read_text(encoding="utf-8").replace('"Beta Network"', '"Beta Network (renamed)"'))
@@ -78,6 +90,20 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
     result = Releases(seeds, out, first, second, seconds)
     result.reset()
     return result
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
+    """``out/`` holds nothing but a release: it is swapped as a whole."""
+    return _releases(tmp_path_factory.mktemp("killed"), {})
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Releases:
+    """``out/`` also holds files the build did not write: its release files are replaced in place."""
+    built = _releases(tmp_path_factory.mktemp("killed-in-place"), FOREIGN)
+    assert all(built.second[name] == content for name, content in FOREIGN.items())
+    return built
 
 
 def _kill_when(releases: Releases, ready: Callable[[], bool], delay: float = 0.0) -> None:
@@ -94,17 +120,56 @@ def _kill_when(releases: Releases, ready: Callable[[], bool], delay: float = 0.0
 
 
 def _assert_whole_after_recovery(releases: Releases) -> None:
-    outdir.recover(releases.out)
+    """What the next build does first: take the lock (then removed) and recover."""
+    with outdir.locked(outdir.target_of(releases.out)):
+        outdir.recover(releases.out)
     assert hostile.snapshot(releases.out) in (releases.first, releases.second)
     assert sorted(p.name for p in releases.out.parent.iterdir()) == ["out"]
 
 
-def test_killed_at_random_moments(releases: Releases) -> None:
+@pytest.mark.parametrize("kind", ["swapped", "in-place"])
+def test_killed_at_random_moments(releases: Releases, shared: Releases, kind: str) -> None:
+    chosen = releases if kind == "swapped" else shared
     moments = random.Random(2254).sample(range(1, 100), RANDOM_KILLS)
     for percent in sorted(moments):
-        releases.reset()
-        _kill_when(releases, lambda: True, delay=releases.seconds * percent / 100)
-        _assert_whole_after_recovery(releases)
+        chosen.reset()
+        _kill_when(chosen, lambda: True, delay=chosen.seconds * percent / 100)
+        _assert_whole_after_recovery(chosen)
+
+
+def test_killed_while_staging_in_place(shared: Releases) -> None:
+    """Killed while the new files are written inside out/: the old release and the operator's
+    files are untouched (tried a few times to land the kill early, as below)."""
+    landed = False
+    for _attempt in range(5):
+        shared.reset()
+        _kill_when(shared, lambda: any(shared.out.glob(".peacegraph-staging-*")))
+        landed = any(shared.out.glob(".peacegraph-staging-*"))
+        _assert_whole_after_recovery(shared)
+        if landed:
+            assert hostile.snapshot(shared.out) == shared.first
+            break
+    assert landed, "no kill landed while the in-place staging directory existed"
+
+
+def test_recover_finishes_an_in_place_replacement_cut_short(shared: Releases) -> None:
+    """Killed after every new file was written but before all were renamed into out/: the next
+    build finishes the renames (SHA256SUMS goes last, so it is still the old one here)."""
+    shared.reset()
+    ready = shared.out / ".peacegraph-ready-999999999-x"
+    ready.mkdir()
+    names = sorted(name for name in shared.second if name in outdir.release_names())
+    for name in names[:3]:
+        (shared.out / name).write_bytes(_bytes(shared.second[name]))
+    for name in names[3:]:
+        (ready / name).write_bytes(_bytes(shared.second[name]))
+    _assert_whole_after_recovery(shared)
+    assert hostile.snapshot(shared.out) == shared.second
+
+
+def _bytes(content: bytes | str) -> bytes:
+    assert isinstance(content, bytes)
+    return content
 
 
 def test_killed_while_writing_the_staging_directory(releases: Releases) -> None:
@@ -133,7 +198,7 @@ def _between_the_renames(releases: Releases) -> None:
     """The state a kill between ``out → .out.previous`` and ``staging → out`` leaves."""
     releases.reset()
     os.rename(releases.out, releases.out.with_name(".out.previous"))
-    _restore({"half.nt": b"<a> <b> "}, releases.out.with_name(".out.staging-999999999-x"))
+    _restore({"peacegraph.nt": b"<a> <b> "}, releases.out.with_name(".out.staging-999999999-x"))
 
 
 def test_recover_puts_back_a_release_set_aside(releases: Releases) -> None:

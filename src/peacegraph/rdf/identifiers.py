@@ -10,14 +10,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from pyoxigraph import NamedNode, RdfFormat, Triple
+from pyoxigraph import NamedNode, Triple
 
 from ..errors import InputError
 from ..records.model import Corpus
-from . import rdfio
 from .namespaces import ID, OWL, RDF_TYPE, term
 
-PREVIOUS_DUMP: Final = "peacegraph.nt"
 SHOWN: Final = 5  # identifiers named in an error message before "and N more"
 
 DEPRECATED: Final = term(OWL, "deprecated")
@@ -35,20 +33,6 @@ def published(triples: Iterable[Triple]) -> set[str]:
         if isinstance(obj, NamedNode) and obj.value.startswith(ID):
             found.add(obj.value)
     return found
-
-
-def previous_dump(previous: Path) -> Path:
-    """The N-Triples dump of a previous release: ``previous`` itself, or ``peacegraph.nt`` in it."""
-    previous = Path(previous)
-    return previous / PREVIOUS_DUMP if previous.is_dir() else previous
-
-
-def read_previous(previous: Path) -> set[str] | None:
-    """The identifiers of the previous release, or None when there is none (a first build)."""
-    path = previous_dump(previous)
-    if not path.exists():
-        return None
-    return published(rdfio.iter_triples(path, RdfFormat.N_TRIPLES))  # a million triples: not held as a list
 
 
 def check_kept(previous: set[str], triples: list[Triple], where: Path | str) -> None:

@@ -27,8 +27,8 @@ class Outcome:
 
 
 def default_since(current: versions.Release) -> str:
-    """The previous release's dump, by the convention that release commits are tagged ``vX.Y.Z``."""
-    return f"{diff.GIT_PREFIX}v{current.version}"
+    """The previous release: the current version's ``out/``, found in the repository's history."""
+    return f"{diff.RELEASE_PREFIX}{current.version}"
 
 
 def make(
@@ -38,23 +38,29 @@ def make(
     since: str | None,
     changelog_file: Path,
     progress: pipeline.Progress = lambda _stage: None,
+    notify: pipeline.Notify = lambda _message: None,
 ) -> Outcome:
     current = versions.read(settings.seeds)
     new = versions.successor(current, version, issued)
-    old = _previous(since, current)
+    old = _previous(since, current, settings, notify)
     triples = pipeline.assemble(loader.load(settings.seeds), settings.ontology)
     identifiers.check_kept(identifiers.published(old.triples), triples, old.label)
-    result = pipeline.build(replace(settings, release=new), progress=progress)
+    result = pipeline.build(replace(settings, release=new), progress=progress, notify=notify)
     changes = diff.compare(old, diff.Release(version, frozenset(result.triples)))
     versions.write(settings.seeds, new)
     changelog.prepend(changelog_file, changelog.entry(new, changes))
     return Outcome(new, changes, result)
 
 
-def _previous(since: str | None, current: versions.Release) -> diff.Release:
+def _previous(
+    since: str | None, current: versions.Release, settings: pipeline.Settings, notify: pipeline.Notify
+) -> diff.Release:
     if since is not None:
-        return diff.read(since)
+        return diff.read(since, settings.seeds, settings.out)
+    if current.issued is None:
+        notify(f"first release: {settings.seeds} has never been released, so there is no previous release to keep")
+        return diff.Release("(no previous release)", frozenset())
     try:
-        return diff.read(default_since(current))
+        return diff.read(default_since(current), settings.seeds, settings.out)
     except InputError as error:
-        raise InputError(f"{error}; tag release commits vX.Y.Z, or give --since OLD") from None
+        raise InputError(f"{error}; or give --since OLD") from None

@@ -3,12 +3,13 @@ triples behind each change.
 
 An *entity* is a resource named in our identifier namespace; it has *changed* when it is in
 both releases with different triples about it. A release is read from a dump file, a directory
-holding ``peacegraph.nt``, or ``git:REV`` (``out/peacegraph.nt`` at that git revision).
+holding ``peacegraph.nt`` and ``SHA256SUMS``, ``git:REV`` (``out/peacegraph.nt`` at that git revision)
+or ``release:VERSION`` (that release's ``out/``, found in the repository's history).
 """
 
 from __future__ import annotations
 
-import subprocess
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,10 +22,12 @@ from ..errors import InputError
 from ..rdf import rdfio
 from ..rdf.namespaces import ID, OWL, RDF_TYPE, XSD, term
 from ..rdf.serialize import compact_iri, sort_key
+from . import history, previous
+from .versions import semver
 
-GIT_PREFIX: Final = "git:"
-DUMP_IN_REPOSITORY: Final = "out/peacegraph.nt"
-DUMP_IN_DIRECTORY: Final = "peacegraph.nt"
+GIT_PREFIX: Final = history.GIT_PREFIX
+RELEASE_PREFIX: Final = history.RELEASE_PREFIX
+_TAG: Final = re.compile(r"v([0-9]+\.[0-9]+\.[0-9]+)")
 NO_TYPE: Final = "(no type)"
 
 _DEPRECATED_PREDICATE: Final = term(OWL, "deprecated")
@@ -78,31 +81,38 @@ class Diff:
 # --- reading a release ------------------------------------------------------------------------
 
 
-def read(spec: str) -> Release:
-    """A release named by a dump file, a directory with ``peacegraph.nt``, or ``git:REV``."""
+def read(spec: str, seeds: Path = Path("seeds"), out: Path = Path("out")) -> Release:
+    """A release named by a dump file, a release directory, ``git:REV`` or ``release:VERSION``.
+
+    Directories (and dumps beside a ``SHA256SUMS`` that lists them) are checked against their
+    ``SHA256SUMS``; ``release:VERSION`` is found in the history of ``seeds/release.yaml`` and ``out/``.
+    """
+    if spec.startswith(history.RELEASE_PREFIX):
+        version = spec[len(history.RELEASE_PREFIX) :]
+        semver(version)
+        found = history.find(version, seeds, out)
+        return Release(found.label, frozenset(rdfio.parse_triples(found.dump, RdfFormat.N_TRIPLES, source=spec)))
     if spec.startswith(GIT_PREFIX):
         return Release(spec, frozenset(_from_git(spec[len(GIT_PREFIX) :], spec)))
     path = Path(spec)
-    if path.is_dir():
-        path = path / DUMP_IN_DIRECTORY
-    if not path.is_file():
-        raise InputError("no such dump (give a dump file, a directory with peacegraph.nt, or git:REV)", path)
-    return Release(spec, frozenset(rdfio.read_triples(path)))
+    if not path.exists():
+        raise InputError("no such dump (give a dump file, a release directory, git:REV or release:VERSION)", path)
+    return Release(spec, frozenset(rdfio.read_triples(previous.given(path))))
 
 
 def _from_git(revision: str, spec: str) -> list[Triple]:
     if not revision or revision.startswith("-"):
         raise InputError(f"{spec}: name a git revision after {GIT_PREFIX}")
     try:
-        shown = subprocess.run(
-            ["git", "show", f"{revision}:{DUMP_IN_REPOSITORY}"], capture_output=True, check=False, timeout=120
-        )
-    except FileNotFoundError:
-        raise InputError(f"{spec}: git is not installed") from None
-    if shown.returncode != 0:
-        reason = shown.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"{spec}: {reason[0] if reason else 'git show failed'}")
-    return rdfio.parse_triples(shown.stdout, RdfFormat.N_TRIPLES, source=spec)
+        dump = history.at_revision(revision, spec)
+    except InputError as error:
+        tagged = _TAG.fullmatch(revision)
+        if tagged is None:
+            raise
+        raise InputError(
+            f"{error}; without a tag, name the release {history.RELEASE_PREFIX}{tagged.group(1)}"
+        ) from None
+    return rdfio.parse_triples(dump, RdfFormat.N_TRIPLES, source=spec)
 
 
 # --- comparing --------------------------------------------------------------------------------

@@ -1,123 +1,463 @@
 """The release directory (``out/``): its file names, and writing a release into it without loss.
 
-A release is written into a staging directory beside ``out`` and swapped into place; nothing here
-knows how the files were made.
+A build only ever replaces the files of a release (:func:`release_names`); everything else in
+``out/`` -- a ``.htaccess``, ``.well-known/``, the ``.git`` of a published-site repository -- is
+left exactly where it is. A build holds a lock beside ``out/`` from start to end, so two builds
+into the same directory run one after the other.
+
+The new release is written in full before anything in ``out/`` changes, then put in place one
+of two ways:
+
+- **swap**: when ``out/`` holds nothing but release files, a staging directory beside it gets
+  ``out/``'s mode and owner and replaces it by two renames; readers see the old release or the
+  new one, never a mix.
+- **in place**: when ``out/`` holds anything else, is a mount point, or cannot be renamed (EBUSY),
+  the files are staged in a hidden directory inside ``out/`` and renamed over the old ones one by
+  one, ``SHA256SUMS`` last. ``out/`` itself and everything else in it stay untouched.
+
+A build killed at any moment leaves a whole release: :func:`recover` (run by the next build, under
+the lock) puts back a release set aside by a killed swap, finishes the renames of a killed
+in-place replacement whose files were all written, and removes what killed builds left.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
-import shutil
+import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Final
 
 from pyoxigraph import Triple
 
 from ..errors import InputError
 from ..rdf import rdfio
 from ..rdf.formats import Format
+from .metadata import CHECKSUMS_FILE, SCHEMA_ORG_FILE, VOID_FILE
 
 DUMP_STEM = "peacegraph"
 CONTEXT_FILE = "context.jsonld"
 ONTOLOGY_FILE = "ontology.ttl"
 SHAPES_FILE = "shapes.ttl"
 
+#: Entries that mark a source tree, which a release never contains: ``--out`` holding one is refused.
+SOURCE_MARKERS: Final = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "seeds", "src"})
+SOURCE_SUFFIX: Final = ".py"
 
-def prepare_out(out: Path) -> None:
-    """Before anything else: put back a release a killed build left aside, and refuse a file as ``out``."""
-    recover(out)
-    if out.exists() and not out.is_dir():
-        raise InputError("--out must be a directory, and this is a file", out)
+#: Hidden directories inside ``out/`` while its files are replaced in place (``<prefix><pid>-<random>``).
+IN_PLACE_STAGING: Final = ".peacegraph-staging-"
+IN_PLACE_READY: Final = ".peacegraph-ready-"
+
+Notify = Callable[[str], None]
 
 
-def publish(files: dict[str, bytes], out: Path) -> dict[str, Path]:
-    """Write ``files`` into a staging directory beside ``out`` and swap it into place.
+def _silent(_message: str) -> None:
+    pass
 
-    Until the final rename the previous ``out/`` is untouched; a build that fails or is killed
-    earlier leaves it exactly as it was (and at worst a stray staging directory).
-    """
-    out = Path(out)
+
+def release_names() -> frozenset[str]:
+    """The name of every file a release holds; a build writes these and nothing else."""
+    dumps = {fmt.dump_name(DUMP_STEM) for fmt in Format}
+    return frozenset({*dumps, CONTEXT_FILE, ONTOLOGY_FILE, SHAPES_FILE, VOID_FILE, SCHEMA_ORG_FILE, CHECKSUMS_FILE})
+
+
+# --- where a release may go -------------------------------------------------------------------
+
+
+def target_of(out: Path) -> Path:
+    """The directory the release goes into: ``out``, or the directory a symlink ``out`` points to."""
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(out)}{os.getpid()}-", dir=out.parent))
-        try:
-            for name, data in sorted(files.items()):
-                _write(staging / name, data)
-            _keep_unmanaged(out, staging, files)
-            _swap(staging, out)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging)
-    except OSError as exc:
-        raise InputError(f"cannot publish the release: {exc.strerror or exc}", exc.filename or out) from None
-    return {name: out / name for name in files}
+        return Path(os.path.abspath(out)).resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise InputError(f"--out cannot be resolved: {exc}", out) from None
 
 
-def _write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+def check_target(out: Path, seeds: Path | None = None) -> Path:
+    """Refuse an ``--out`` that is not a place for a release; return the directory to write into.
 
-
-def _keep_unmanaged(out: Path, staging: Path, files: Iterable[str]) -> None:
-    """Carry over files in ``out/`` that the build does not write (e.g. a README or a site)."""
-    if not out.is_dir():
-        return
-    managed = set(files)
-    for entry in out.iterdir():
-        if entry.name not in managed and not entry.name.startswith("."):
-            target = staging / entry.name
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.copytree(entry, target, symlinks=True)
-            else:
-                shutil.copy2(entry, target, follow_symlinks=False)
-
-
-def _swap(staging: Path, out: Path) -> None:
-    if not out.exists():
-        os.rename(staging, out)
-        return
-    retired = out.with_name(f".{out.name}.previous")
-    if retired.exists():
-        shutil.rmtree(retired)
-    os.rename(out, retired)
-    os.rename(staging, out)
-    shutil.rmtree(retired)
-
-
-def recover(out: Path) -> bool:
-    """Put the previous release back if a build was killed between the two renames of a swap.
-
-    Also removes what killed builds left beside ``out``: the previous release once ``out`` is whole
-    again, and staging directories whose process is gone.
+    Refused: the file system root; the current directory or one above it; a directory holding
+    ``seeds``; a file; a directory holding source files (:data:`SOURCE_MARKERS`, ``*.py``).
     """
-    retired = out.with_name(f".{out.name}.previous")
-    restored = retired.exists() and not out.exists()
-    if restored:
-        os.rename(retired, out)
-    elif retired.exists():
-        shutil.rmtree(retired, ignore_errors=True)
-    for staging in out.parent.glob(f"{_staging_prefix(out)}*"):
-        pid = staging.name.removeprefix(_staging_prefix(out)).split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(staging, ignore_errors=True)
+    target = target_of(out)
+    if target == Path(target.anchor):
+        raise InputError("--out is the root of the file system; give a directory of its own, such as out", out)
+    if target == Path.cwd().resolve() or target in Path.cwd().resolve().parents:
+        raise InputError(
+            "--out is the current directory or above it; a release goes into a directory of its own, such as out",
+            out,
+        )
+    if seeds is not None and _holds(target, target_of(seeds)):
+        raise InputError("--out holds the seeds; a release goes into a directory of its own, such as out", out)
+    if target.exists() and not target.is_dir():
+        raise InputError("--out must be a directory, and this is a file", out)
+    if target.is_dir():
+        try:
+            entries = sorted(os.listdir(target))
+        except OSError as exc:
+            raise InputError(f"cannot read --out: {exc.strerror or exc}", out) from None
+        for entry in entries:
+            if entry in SOURCE_MARKERS or entry.endswith(SOURCE_SUFFIX):
+                raise InputError(
+                    "a release never holds this, so --out looks like a source tree; give a directory of its own",
+                    out / entry,
+                )
+    return target
+
+
+def _holds(directory: Path, path: Path) -> bool:
+    return path == directory or directory in path.parents
+
+
+@contextlib.contextmanager
+def writing(out: Path, seeds: Path | None = None, notify: Notify = _silent) -> Iterator[Path]:
+    """Check ``out``, take its lock and make it whole after a killed build; yield the directory to
+    publish into (see :func:`publish`). Everything between reading the previous release in ``out``
+    and publishing the new one runs under the lock."""
+    target = check_target(out, seeds)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the directory above --out: {exc.strerror or exc}", target.parent) from None
+    with locked(target, notify):
+        recover(target, notify)
+        yield check_target(out, seeds)
+
+
+# --- the lock ---------------------------------------------------------------------------------
+
+
+def lock_file(target: Path) -> Path:
+    return target.with_name(f".{target.name}.lock")
+
+
+@contextlib.contextmanager
+def locked(target: Path, notify: Notify = _silent) -> Iterator[None]:
+    """Hold the lock of ``target``; a second build waits here (and says so) until the first is done.
+
+    The lock is ``flock`` on ``.NAME.lock`` beside ``target``, removed when released. Where nothing
+    can be created beside ``target`` (a read-only parent), the directory itself is locked: it is
+    then only ever replaced in place, so it stays the same directory.
+    """
+    try:
+        fd = _acquire(lock_file(target), target, notify)
+    except OSError as exc:
+        if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM) or not target.is_dir():
+            raise InputError(f"cannot take the build lock: {exc.strerror}", lock_file(target)) from None
+        fd = _acquire_directory(target, notify)
+        try:
+            yield
+        finally:
+            os.close(fd)
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock_file(target))
+        os.close(fd)
+
+
+def _acquire(path: Path, target: Path, notify: Notify) -> int:
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        _flock(fd, target, _holder(path), notify)
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:  # else the build before removed the file while we waited: lock the new one
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+            return fd
+        os.close(fd)
+
+
+def _acquire_directory(target: Path, notify: Notify) -> int:
+    fd = os.open(target, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    _flock(fd, target, lambda: "", notify)
+    return fd
+
+
+def _flock(fd: int, target: Path, holder: Callable[[], str], notify: Notify) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        notify(f"another build{holder()} is writing {target}; waiting for it to finish")
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _holder(path: Path) -> Callable[[], str]:
+    def pid() -> str:
+        with contextlib.suppress(OSError, ValueError):
+            return f" (pid {int(path.read_text(encoding='ascii').strip())})"
+        return ""
+
+    return pid
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+
+def publish(files: dict[str, bytes], target: Path, notify: Notify = _silent) -> dict[str, Path]:
+    """Put the release ``files`` in ``target`` (see the module's description); call under :func:`locked`.
+
+    Until the files are all written and synced nothing in ``target`` changes. A failure to tidy up
+    after the release is in place is reported through ``notify``, not raised: the release is whole.
+    """
+    unknown = set(files) - release_names()
+    if unknown:
+        raise ValueError(f"not release files: {sorted(unknown)}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not (_swappable(target) and _swap_in(files, target, notify)):
+            _replace_in_place(files, target, notify)
+    except OSError as exc:
+        raise InputError(f"cannot publish the release: {exc.strerror or exc}", exc.filename or target) from None
+    return {name: target / name for name in files}
+
+
+def _swappable(target: Path) -> bool:
+    """Whether ``target`` may be replaced as a whole: it holds nothing but release files."""
+    if not target.exists():
+        return True
+    if os.path.ismount(target):
+        return False
+    names = release_names()
+    with os.scandir(target) as entries:
+        return all(entry.name in names and entry.is_file(follow_symlinks=False) for entry in entries)
+
+
+def _swap_in(files: dict[str, bytes], target: Path, notify: Notify) -> bool:
+    """Stage beside ``target`` and swap; False (nothing changed) when ``target`` cannot be renamed."""
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(target)}{os.getpid()}-", dir=target.parent))
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and target.is_dir():
+            return False  # nothing can be created beside it
+        raise
+    try:
+        _write_all(files, staging)
+        _take_mode_and_owner(staging, target)
+        if not target.exists():
+            os.rename(staging, target)
+            return True
+        retired = _retired(target)
+        if os.path.lexists(retired):
+            return False  # a release an earlier build could not remove is still there
+        try:
+            os.rename(target, retired)
+        except OSError as exc:
+            if exc.errno in (errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES):
+                return False  # a mount point, or a directory we may not move
+            raise
+        try:
+            os.rename(staging, target)
+        except OSError:
+            os.rename(retired, target)
+            raise
+    finally:
+        _remove_ours(staging, notify)
+    with _after_the_release(notify):
+        _fsync_directory(target.parent)
+    _retire(retired, target, notify)
+    return True
+
+
+@contextlib.contextmanager
+def _after_the_release(notify: Notify) -> Iterator[None]:
+    """Once the new release is in place, an error tidying up is a warning: the release is whole."""
+    try:
+        yield
+    except OSError as exc:
+        notify(f"warning: the new release is in place, but tidying up failed: {exc.strerror or exc}")
+
+
+def _replace_in_place(files: dict[str, bytes], target: Path, notify: Notify) -> None:
+    target.mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{IN_PLACE_STAGING}{os.getpid()}-", dir=target))
+    try:
+        _write_all(files, staging)
+        ready = staging.with_name(IN_PLACE_READY + staging.name.removeprefix(IN_PLACE_STAGING))
+        os.rename(staging, ready)  # from here on, a killed build's release is finished by recover()
+    finally:
+        _remove_ours(staging, notify)
+    _fsync_directory(target)
+    _roll_forward(ready, target, notify)
+
+
+def _roll_forward(ready: Path, target: Path, notify: Notify) -> None:
+    """Rename every staged file over its old version, ``SHA256SUMS`` last, then remove ``ready``."""
+    staged = set(os.listdir(ready)) & release_names()
+    for name in sorted(staged, key=lambda n: (n == CHECKSUMS_FILE, n)):
+        os.rename(ready / name, target / name)
+    with _after_the_release(notify):
+        _fsync_directory(target)
+        os.rmdir(ready)
+
+
+def _write_all(files: dict[str, bytes], directory: Path) -> None:
+    for name, data in sorted(files.items()):
+        with open(directory / name, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    _fsync_directory(directory)
+
+
+def _take_mode_and_owner(staging: Path, target: Path) -> None:
+    """The staging directory gets the mode and owner ``target`` has, or 0777 less the umask."""
+    if not target.is_dir():
+        os.chmod(staging, 0o777 & ~_umask())
+        return
+    info = target.stat()
+    os.chmod(staging, stat.S_IMODE(info.st_mode))
+    if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+        with contextlib.suppress(PermissionError):
+            os.chown(staging, info.st_uid, info.st_gid)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _retire(retired: Path, target: Path, notify: Notify) -> None:
+    """Remove the release set aside by a swap: its release files only. Anything else that arrived
+    in the old directory during the build goes back into ``target``."""
+    names = release_names()
+    try:
+        with os.scandir(retired) as entries:
+            for entry in list(entries):
+                if entry.name in names and entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
+                elif not os.path.lexists(target / entry.name):
+                    os.rename(entry.path, target / entry.name)
+        os.rmdir(retired)
+    except OSError as exc:
+        notify(
+            f"warning: the new release is in place, but the previous one could not be removed from {retired}: "
+            f"{exc.strerror or exc}; the next build tries again"
+        )
+
+
+def _remove_ours(directory: Path, notify: Notify) -> None:
+    """Remove a staging directory: the release files written into it, then the directory."""
+    if not directory.is_dir() or directory.is_symlink():
+        return
+    names = release_names()
+    try:
+        with os.scandir(directory) as entries:
+            for entry in list(entries):
+                if entry.name in names and entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
+        os.rmdir(directory)
+    except OSError as exc:
+        notify(f"warning: could not remove {directory}: {exc.strerror or exc}")
+
+
+# --- after a killed build ---------------------------------------------------------------------
+
+
+def recover(out: Path, notify: Notify = _silent) -> bool:
+    """Make ``out`` whole after a killed build; True if a release set aside by a swap was put back.
+
+    Puts back the previous release if a build was killed between the two renames of a swap,
+    finishes the renames of an in-place replacement whose files were all written, and removes what
+    killed builds left (staging directories whose process is gone, a release set aside). Never
+    raises anything but :class:`InputError`, and that only when a release cannot be made whole.
+    """
+    target = target_of(out)
+    try:
+        restored = _put_back(target)
+    except OSError as exc:
+        raise InputError(
+            f"cannot put back the release a killed build set aside: {exc.strerror or exc}", _retired(target)
+        ) from None
+    try:
+        _finish_in_place(target, notify)
+    except OSError as exc:
+        raise InputError(f"cannot finish the release a killed build left: {exc.strerror or exc}", target) from None
+    try:
+        _tidy(target, notify)
+    except OSError as exc:
+        notify(f"warning: could not tidy up after a killed build beside {target}: {exc.strerror or exc}")
     return restored
 
 
-def _staging_prefix(out: Path) -> str:
-    return f".{out.name}.staging-"
+def _put_back(target: Path) -> bool:
+    retired = _retired(target)
+    if not retired.is_dir() or retired.is_symlink():
+        return False
+    if os.path.lexists(target):
+        return False  # the swap finished; _tidy removes what is left of the old release
+    os.rename(retired, target)
+    return True
+
+
+def _finish_in_place(target: Path, notify: Notify) -> None:
+    if not target.is_dir():
+        return
+    for entry in _ours(target, IN_PLACE_READY):
+        _roll_forward(entry, target, notify)
+
+
+def _tidy(target: Path, notify: Notify) -> None:
+    retired = _retired(target)
+    if retired.is_dir() and not retired.is_symlink() and target.is_dir():
+        _retire(retired, target, notify)
+    for staging in _ours(target.parent, _staging_prefix(target)):
+        _remove_ours(staging, notify)
+    if target.is_dir():
+        for staging in _ours(target, IN_PLACE_STAGING):
+            _remove_ours(staging, notify)
+
+
+def _ours(directory: Path, prefix: str) -> list[Path]:
+    """Directories named ``<prefix><pid>-...`` in ``directory`` whose process is gone."""
+    found = []
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in list(entries):
+            pid = entry.name.removeprefix(prefix).split("-", 1)[0]
+            ours = entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False) and pid.isdigit()
+            if ours and not _alive(int(pid)):
+                found.append(Path(entry.path))
+    return sorted(found)
+
+
+def _retired(target: Path) -> Path:
+    return target.with_name(f".{target.name}.previous")
+
+
+def _staging_prefix(target: Path) -> str:
+    return f".{target.name}.staging-"
 
 
 def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
     try:
         os.kill(pid, 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except (PermissionError, OverflowError):
         return True
     return True
+
+
+# --- reading a built release ------------------------------------------------------------------
 
 
 def dump_path(out: Path, fmt: Format = Format.NTRIPLES) -> Path:

@@ -1,0 +1,107 @@
+"""The previous release, checked against its own ``SHA256SUMS`` before it is trusted.
+
+The identifier guard compares a new release with the previous one; a damaged previous release
+must stop it, never pass for "no previous release". So a release directory is taken only when
+its ``SHA256SUMS`` lists the N-Triples dump and every file it lists is there with that SHA-256.
+A dump file given on its own is checked the same way when a ``SHA256SUMS`` beside it lists it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+from ..errors import InputError
+from .metadata import CHECKSUMS_FILE
+from .outdir import DUMP_STEM, release_names
+
+DUMP: Final = f"{DUMP_STEM}.nt"
+#: One line of ``sha256sum`` output: text (two spaces) or binary (`` *``) mode.
+_LINE: Final = re.compile(r"([0-9a-f]{64}) [ *]([^/\x00]+)")
+_RESTORE: Final = "restore it (e.g. `git checkout -- out`) or name another with --previous"
+
+#: The SHA-256 (hex) of a file of a release by name, or None when the release has no such file.
+Digest = Callable[[str], str | None]
+
+
+def parse_sums(data: bytes, where: Path | str) -> dict[str, str]:
+    """``SHA256SUMS`` as {file name: hex digest}; refuses lines that are not checksum lines."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not a checksum list (not UTF-8)", where) from None
+    sums: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _LINE.fullmatch(line)
+        if not match or match.group(2) in (".", ".."):
+            raise InputError("not a `sha256sum` line of a file in this directory", where, number)
+        sums[match.group(2)] = match.group(1)
+    return sums
+
+
+def check(sums: dict[str, str], digest: Digest, where: Callable[[str], str]) -> None:
+    """Every file ``sums`` lists has that SHA-256, and the dump is among them."""
+    if DUMP not in sums:
+        raise InputError(
+            f"{CHECKSUMS_FILE} does not list {DUMP}, so the previous release cannot be checked", where(CHECKSUMS_FILE)
+        )
+    for name, expected in sorted(sums.items()):
+        found = digest(name)
+        if found is None:
+            raise InputError(
+                f"missing, though {CHECKSUMS_FILE} lists it: the previous release is damaged; {_RESTORE}", where(name)
+            )
+        if found != expected:
+            raise InputError(
+                f"SHA-256 differs from {CHECKSUMS_FILE}: the previous release is damaged; {_RESTORE}", where(name)
+            )
+
+
+def _file_digest(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def check_directory(directory: Path) -> Path:
+    """The dump of the release in ``directory``, once all of it matches its ``SHA256SUMS``."""
+    sums_file = directory / CHECKSUMS_FILE
+    if not sums_file.is_file():
+        raise InputError(f"missing, so the previous release here cannot be checked; {_RESTORE}", sums_file)
+    sums = parse_sums(sums_file.read_bytes(), sums_file)
+    check(sums, lambda name: _file_digest(directory / name), lambda name: str(directory / name))
+    return directory / DUMP
+
+
+def check_dump(dump: Path) -> Path:
+    """A dump given on its own: checked against a ``SHA256SUMS`` beside it that lists it."""
+    sums_file = dump.parent / CHECKSUMS_FILE
+    if sums_file.is_file():
+        sums = parse_sums(sums_file.read_bytes(), sums_file)
+        if dump.name in sums and _file_digest(dump) != sums[dump.name]:
+            raise InputError(f"SHA-256 differs from {sums_file}: the previous release is damaged; {_RESTORE}", dump)
+    return dump
+
+
+def given(path: Path) -> Path:
+    """The dump of a previous release named by the user (``--previous``, ``diff``, ``--since``)."""
+    if not path.exists():
+        raise InputError("no such previous release (give a release directory or an N-Triples dump)", path)
+    if path.is_dir():
+        if not (path / DUMP).exists() and not (path / CHECKSUMS_FILE).exists():
+            raise InputError(f"not a release: no {DUMP} or {CHECKSUMS_FILE} here", path)
+        return check_directory(path)
+    return check_dump(path)
+
+
+def in_out(out: Path) -> Path | None:
+    """The dump of the release in ``out``, or None when ``out`` holds no release at all (a first build)."""
+    if not out.is_dir():
+        return None
+    if not any((out / name).exists() or (out / name).is_symlink() for name in release_names()):
+        return None
+    return check_directory(out)
