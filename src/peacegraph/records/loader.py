@@ -360,6 +360,8 @@ def _wikidata_rows(reader: csv.DictReader[str], shown: Path) -> dict[str, Wikida
     for row in reader:
         if row["status"] not in ("verified", "unverified"):
             raise InputError(f"status must be verified or unverified, not {row['status']!r}", shown, reader.line_num)
+        if row["qid"] in rows:
+            raise InputError(f"{row['qid']} is listed twice (also for {rows[row['qid']].key})", shown, reader.line_num)
         if row["qid"]:
             rows[row["qid"]] = WikidataRow(row["key"], row["label"], row["qid"], row["status"], row["evidence"])
     return rows
@@ -543,6 +545,28 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         check_quote(corpus, position)
     for deprecation in corpus.deprecations.values():
         _check_deprecation(corpus, deprecation)
+    _check_unique_links(corpus)
+
+
+#: The kinds of record that can carry a ``wikidata`` link.
+LINKED = ("doc", "org", "person", "place", "event", "topic")
+
+
+def _check_unique_links(corpus: r.Corpus) -> None:
+    """One Wikidata entity is one thing: a QID may link one record only (the later one is refused)."""
+    linked = sorted(
+        ((prefix, record) for prefix in LINKED for record in corpus.table(prefix).values()),
+        key=lambda item: (str(item[1].origin.file), item[1].origin.line),
+    )
+    first: dict[str, tuple[str, r.Record]] = {}
+    for prefix, record in linked:
+        qid = getattr(record, "wikidata", None)
+        if qid is None:
+            continue
+        if qid in first:
+            other, earlier = first[qid]
+            raise _fail(record, "wikidata", f"{qid} is already the link of {other} at {earlier.where('wikidata')}")
+        first[qid] = (f"{prefix}:{record.key}", record)
 
 
 def _record_of(identifier: str) -> r.Ref | None:
