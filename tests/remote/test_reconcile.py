@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from peacegraph.cli import main
+from peacegraph.records import loader
 from peacegraph.remote import endpoint
 from peacegraph.remote import reconcile as reconciling
 
@@ -247,3 +248,16 @@ def test_a_bad_review_list_is_one_line_exit_2_and_sends_nothing(
     assert message in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert not (tmp_path / "review.csv").exists()
+
+
+def test_the_shipped_review_list_names_only_unlinked_records_and_every_unlinked_person_and_place() -> None:
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    corpus = loader.load(seeds)
+    listed = reconciling.load_review_list(seeds / reconciling.REVIEW_LIST, corpus)
+    refs = {row.ref for row in listed}
+    for prefix in ("person", "place"):
+        unlinked = {f"{prefix}:{key}" for key, record in corpus.table(prefix).items() if not record.wikidata}
+        assert unlinked <= refs, sorted(unlinked - refs)
+    table = loader.load_wikidata(seeds / loader.WIKIDATA_FILE)
+    linked = {row.qid for row in table.values() if row.status == "verified"}
+    assert not {row.candidate for row in listed} & linked  # a candidate is never a QID another record already has
