@@ -66,6 +66,13 @@ CASES = [
     ("malformed Wikidata id", "wikidata: Q858", 'wikidata: "858"', "does not match", 'wikidata: "858"'),
     ("unverified Wikidata id", "wikidata: Q41183", "wikidata: Q99999", "not in seeds/wikidata.csv", "wikidata: Q99999"),
     (
+        "one Wikidata id on two records",
+        "wikidata: Q41183",
+        "wikidata: Q858",
+        "Q858 is already the Wikidata link of place:syria (",
+        "\n    wikidata: Q858",
+    ),
+    (
         "unknown field",
         'name: "Beta Network"',
         'name: "Beta Network"\n    nmae: typo',
@@ -163,3 +170,28 @@ def test_shape_violation_exits_1_naming_focus_node_and_seed_line(mini_seeds: Pat
     assert f"mini.yaml:{_line_of(mini_seeds, 'key: aleppo')}" in result.output
     assert "QualifiedMinCount" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_the_same_qid_on_two_records_is_one_line_exit_2(mini_seeds: Path) -> None:
+    _edit(mini_seeds, "wikidata: Q41183", "wikidata: Q1065")
+    result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
+    assert result.exit_code == 2
+    text = (mini_seeds / RECORD).read_text(encoding="utf-8")
+    first = text.count("\n", 0, text.index("wikidata: Q1065")) + 1
+    line = _line_of(mini_seeds, "\n    wikidata: Q1065")
+    assert first < line
+    assert result.stderr == (
+        f"Error: {mini_seeds / RECORD}:{line}: Q1065 is already the Wikidata link of org:united-nations "
+        f"({mini_seeds / RECORD}:{first})\n"
+    )
+
+
+def test_a_qid_listed_twice_in_wikidata_csv_is_refused(mini_seeds: Path) -> None:
+    table = mini_seeds / "wikidata.csv"
+    with open(table, "a", encoding="utf-8") as out:
+        out.write("place-syria-again,Syria,Q858,verified,a second row\n")
+    with pytest.raises(InputError) as caught:
+        loader.load(mini_seeds)
+    assert str(caught.value.file).endswith("wikidata.csv")
+    assert caught.value.line == len(table.read_text(encoding="utf-8").splitlines())
+    assert "Q858 is listed twice (also for country-syria)" in str(caught.value)

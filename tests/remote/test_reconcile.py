@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from peacegraph.cli import main
+from peacegraph.records import loader
 from peacegraph.remote import endpoint
 from peacegraph.remote import reconcile as reconciling
 
@@ -163,3 +164,100 @@ def test_the_expected_classes_cover_every_kind_but_topics() -> None:
     assert reconciling.expected_classes("person", None) == {"Q5": "human"}
     assert reconciling.expected_classes("topic", None) is None
     assert {prefix for prefix, _kind in reconciling.EXPECTED_CLASSES} == set(reconciling.LINKABLE) - {"topic"}
+
+
+# --- the review list (seeds/wikidata-review.csv): unlinked records checked first ------------------
+
+REVIEW_LIST = (
+    "key,name,kind,candidate,source\n"
+    "org:beta-network,Beta Network,org/civil-society,,\n"
+    'org:alpha-group,Alpha Group,org/civil-society,Q900000013,"some/repo:data.csv@0123abcd (line 7)"\n'
+)
+
+
+def test_listed_records_are_checked_first_and_their_candidates_judged(
+    seeds: Path, wikidata_like: str, tmp_path: Path
+) -> None:
+    (seeds / reconciling.REVIEW_LIST).write_text(REVIEW_LIST, encoding="utf-8")
+    result = run(seeds, wikidata_like, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(
+        "candidates proposed for 3; 2 from the review list checked first, 0 listed candidates confirmed\n"
+    )
+    review = read_review(tmp_path / "review.csv")
+    assert list(review)[:2] == ["org:beta-network", "org:alpha-group"]
+    assert {record: (row["verdict"], row["candidates"]) for record, row in review.items()} == EXPECTED
+    alpha = review["org:alpha-group"]
+    assert (alpha["candidate"], alpha["candidate_verdict"]) == ("Q900000013", "kind mismatch")  # a village
+    assert alpha["listed"].endswith("wikidata-review.csv:3")
+    assert (review["org:beta-network"]["candidate"], review["org:beta-network"]["candidate_verdict"]) == ("", "")
+    assert review["place:syria"]["listed"] == ""
+
+
+@pytest.mark.parametrize(
+    ("candidate", "verdict"),
+    [
+        ("Q900000011", "ok"),
+        ("Q900000012", "ok"),
+        ("Q900000020", "label and kind mismatch"),
+        ("Q900000077", "missing entity"),
+    ],
+)
+def test_a_listed_candidate_is_judged_as_a_link_would_be(
+    seeds: Path, wikidata_like: str, tmp_path: Path, candidate: str, verdict: str
+) -> None:
+    listed = f"key,name,kind,candidate,source\norg:alpha-group,Alpha Group,org/civil-society,{candidate},\n"
+    (seeds / reconciling.REVIEW_LIST).write_text(listed, encoding="utf-8")
+    result = run(seeds, wikidata_like, tmp_path)
+    assert result.exit_code == 0, result.output
+    row = read_review(tmp_path / "review.csv")["org:alpha-group"]
+    assert (row["verdict"], row["candidate_verdict"]) == ("unlinked", verdict)
+    confirmed = 1 if verdict == "ok" else 0
+    assert result.stdout.endswith(f"1 from the review list checked first, {confirmed} listed candidates confirmed\n")
+
+
+BAD_LISTS = [
+    ("wrong header", "record,name\norg:alpha-group,Alpha Group\n", 1, "header must be key,name,kind,candidate,source"),
+    ("unknown record", "org:gamma,Gamma,org,,\n", 2, "org:gamma is not defined in any record file"),
+    ("not a reference", "alpha-group,Alpha Group,org,,\n", 2, "key 'alpha-group' must be a reference"),
+    ("a linked record", "place:syria,Syria,place/country,,\n", 2, "place:syria already links to Q858"),
+    ("a malformed candidate", "org:alpha-group,Alpha Group,org,858,\n", 2, "candidate '858' is not a Wikidata item id"),
+    (
+        "listed twice",
+        "org:alpha-group,Alpha Group,org,,\norg:alpha-group,Alpha Group,org,Q900000011,\n",
+        3,
+        "org:alpha-group is listed twice (first at line 2)",
+    ),
+    ("broken CSV", 'org:alpha-group,"Alpha Group,org,,\n', 2, "invalid CSV"),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"), [case[1:] for case in BAD_LISTS], ids=[case[0] for case in BAD_LISTS]
+)
+def test_a_bad_review_list_is_one_line_exit_2_and_sends_nothing(
+    seeds: Path, tmp_path: Path, body: str, line: int, message: str
+) -> None:
+    header = "" if body.startswith("record,") else "key,name,kind,candidate,source\n"
+    path = seeds / reconciling.REVIEW_LIST
+    path.write_text(header + body, encoding="utf-8")
+    dead = f"http://127.0.0.1:{free_port()}/sparql"  # nothing is asked: the list is refused before
+    result = run(seeds, dead, tmp_path)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: {path}:{line}: ")
+    assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "review.csv").exists()
+
+
+def test_the_shipped_review_list_names_only_unlinked_records_and_every_unlinked_person_and_place() -> None:
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    corpus = loader.load(seeds)
+    listed = reconciling.load_review_list(seeds / reconciling.REVIEW_LIST, corpus)
+    refs = {row.ref for row in listed}
+    for prefix in ("person", "place"):
+        unlinked = {f"{prefix}:{key}" for key, record in corpus.table(prefix).items() if not record.wikidata}
+        assert unlinked <= refs, sorted(unlinked - refs)
+    table = loader.load_wikidata(seeds / loader.WIKIDATA_FILE)
+    linked = {row.qid for row in table.values() if row.status == "verified"}
+    assert not {row.candidate for row in listed} & linked  # a candidate is never a QID another record already has

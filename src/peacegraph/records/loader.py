@@ -355,6 +355,8 @@ def _wikidata_rows(reader: csv.DictReader[str], shown: Path) -> dict[str, Wikida
     for row in reader:
         if row["status"] not in ("verified", "unverified"):
             raise InputError(f"status must be verified or unverified, not {row['status']!r}", shown, reader.line_num)
+        if row["qid"] in rows:
+            raise InputError(f"{row['qid']} is listed twice (also for {rows[row['qid']].key})", shown, reader.line_num)
         if row["qid"]:
             rows[row["qid"]] = WikidataRow(row["key"], row["label"], row["qid"], row["status"], row["evidence"])
     return rows

@@ -8,6 +8,11 @@ label or alias (compared as :func:`peacegraph.records.names.normalize` reduces t
 matches. Records without a link, or whose link is wrong, get candidates: entities whose English
 label or alias is one of the record's names exactly and whose kind matches.
 
+Records that a curator could not link offline are listed in ``seeds/wikidata-review.csv`` (the
+*review list*: record, name, kind, and any candidate QID seen with its single source). They are
+checked first, before every other record, and a listed candidate is checked as a link would be
+(``candidate_verdict``), so one run with network access settles what offline curation could not.
+
 The verdicts go into a review file for a curator; records are never changed here. Every answer
 is cached on disk, keyed by a hash of endpoint and query, so a second run sends no request for
 what it already knows. Requests are spaced by a minimum interval and 429 ``Retry-After`` is
@@ -22,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
@@ -40,6 +46,10 @@ from .endpoint import Client, RateLimiter, Retry
 
 WIKIDATA_SPARQL: Final = "https://query.wikidata.org/sparql"
 REVIEW_FILE: Final = Path("reconcile-review.csv")
+#: The curated list of unlinked records to check first, in the seeds directory.
+REVIEW_LIST: Final = "wikidata-review.csv"
+REVIEW_LIST_COLUMNS: Final = ("key", "name", "kind", "candidate", "source")
+QID: Final = re.compile(r"Q[1-9][0-9]*")
 CACHE_DIR: Final = Path(".cache/reconcile")
 LANGUAGE: Final = "en"
 MAX_CANDIDATES: Final = 10
@@ -79,6 +89,9 @@ REVIEW_COLUMNS: Final = (
     "wikidata_label",
     "wikidata_classes",
     "candidates",
+    "listed",
+    "candidate",
+    "candidate_verdict",
 )
 
 
@@ -113,6 +126,19 @@ class Subject:
     kind: str
     expected: dict[str, str] | None
     link: str | None
+    #: Where the review list names this record (``file:line``), if it does.
+    listed: Origin | None = None
+    #: The candidate QID the review list gives, if any.
+    candidate: str | None = None
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One row of the review list."""
+
+    ref: str
+    origin: Origin
+    candidate: str | None
 
 
 @dataclass(frozen=True)
@@ -144,6 +170,7 @@ class Review:
     verdict: Verdict
     facts: Facts = field(default_factory=Facts)
     candidates: tuple[Candidate, ...] = ()
+    candidate_verdict: Verdict | None = None
 
     def row(self) -> dict[str, str]:
         return {
@@ -156,6 +183,9 @@ class Review:
             "wikidata_label": " | ".join(self.facts.labels),
             "wikidata_classes": " ".join(self.facts.classes),
             "candidates": "; ".join(str(c) for c in self.candidates),
+            "listed": str(self.subject.listed or ""),
+            "candidate": self.subject.candidate or "",
+            "candidate_verdict": self.candidate_verdict.value if self.candidate_verdict else "",
         }
 
 
@@ -169,7 +199,8 @@ def reconcile(settings: Settings) -> list[Review]:
         timeout=settings.timeout,
     )
     answers = CachedAnswers(client, settings.cache)
-    reviews = [review(answers, subject) for subject in subjects(corpus)]
+    listed = load_review_list(settings.seeds / REVIEW_LIST, corpus)
+    reviews = [review(answers, subject) for subject in subjects(corpus, listed)]
     write_review(reviews, settings.review)
     return reviews
 
@@ -179,7 +210,12 @@ def summary(reviews: Iterable[Review]) -> str:
     counts = Counter(r.verdict for r in reviews)
     parts = [f"{counts[v]} {v.value}" for v in Verdict if counts[v]]
     proposals = sum(1 for r in reviews if r.verdict is not Verdict.OK and r.candidates)
-    return f"{', '.join(parts) or 'nothing to review'}; candidates proposed for {proposals}"
+    text = f"{', '.join(parts) or 'nothing to review'}; candidates proposed for {proposals}"
+    listed = [r for r in reviews if r.subject.listed]
+    if listed:
+        confirmed = sum(1 for r in listed if r.candidate_verdict is Verdict.OK)
+        text += f"; {len(listed)} from the review list checked first, {confirmed} listed candidates confirmed"
+    return text
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -194,11 +230,14 @@ def _names(record: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def subjects(corpus: Corpus) -> list[Subject]:
+def subjects(corpus: Corpus, listed: Iterable[Listed] = ()) -> list[Subject]:
+    """Every linkable record: those on the review list first, in its order, then the rest by kind."""
+    first = {row.ref: row for row in listed}
     found = []
     for prefix in LINKABLE:
         for key, record in sorted(corpus.table(prefix).items()):
             kind = getattr(record, "type", None)
+            row = first.get(f"{prefix}:{key}")
             found.append(
                 Subject(
                     ref=f"{prefix}:{key}",
@@ -207,9 +246,62 @@ def subjects(corpus: Corpus) -> list[Subject]:
                     kind=f"{prefix}/{kind}" if kind else prefix,
                     expected=expected_classes(prefix, kind),
                     link=record.wikidata,
+                    listed=row.origin if row else None,
+                    candidate=row.candidate if row else None,
                 )
             )
-    return found
+    order = {ref: index for index, ref in enumerate(first)}
+    return sorted(found, key=lambda subject: order.get(subject.ref, len(order)))
+
+
+# --- the review list ----------------------------------------------------------------------------
+
+
+def load_review_list(path: Path, corpus: Corpus) -> list[Listed]:
+    """The review list in ``path`` (none if there is no such file), each row checked against the records."""
+    if not path.exists():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not valid UTF-8", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        return _listed_rows(reader, path, corpus)
+    except csv.Error as exc:
+        raise InputError(f"invalid CSV: {exc}", path, reader.reader.line_num) from None
+
+
+def _listed_rows(reader: csv.DictReader[str], path: Path, corpus: Corpus) -> list[Listed]:
+    if tuple(reader.fieldnames or ()) != REVIEW_LIST_COLUMNS:
+        raise InputError(f"header must be {','.join(REVIEW_LIST_COLUMNS)}", path, 1)
+    rows: dict[str, Listed] = {}
+    for row in reader:
+        origin = Origin(path, reader.line_num)
+        ref, candidate = row["key"] or "", row["candidate"] or None
+        problem = _listed_problem(ref, candidate, corpus)
+        if ref in rows:
+            problem = f"{ref} is listed twice (first at line {rows[ref].origin.line})"
+        if problem:
+            raise InputError(problem, path, reader.line_num)
+        rows[ref] = Listed(ref, origin, candidate)
+    return list(rows.values())
+
+
+def _listed_problem(ref: str, candidate: str | None, corpus: Corpus) -> str | None:
+    prefix, _, key = ref.partition(":")
+    if prefix not in LINKABLE or not key:
+        return f"key {ref!r} must be a reference to a {', '.join(LINKABLE)} record, e.g. person:jane-envoy"
+    record = corpus.table(prefix).get(key)
+    if record is None:
+        return f"{ref} is not defined in any record file"
+    if record.wikidata:
+        return f"{ref} already links to {record.wikidata}: remove it from the review list"
+    if candidate is not None and not QID.fullmatch(candidate):
+        return f"candidate {candidate!r} is not a Wikidata item id (Q followed by digits)"
+    return None
 
 
 # --- queries ------------------------------------------------------------------------------------
@@ -309,11 +401,15 @@ def review(answers: CachedAnswers, subject: Subject) -> Review:
     if subject.link:
         facts = facts_from(answers.select(entity_query(subject.link, subject.expected)))
         verdict = judge(subject, facts)
+    candidate_verdict = None
+    if subject.candidate and subject.candidate != subject.link:
+        proposed = facts_from(answers.select(entity_query(subject.candidate, subject.expected)))
+        candidate_verdict = judge(subject, proposed)
     candidates: tuple[Candidate, ...] = ()
     if verdict is not Verdict.OK:
         rows = answers.select(candidates_query(subject.names, subject.expected))
         candidates = candidates_from(rows, exclude=subject.link)
-    return Review(subject, verdict, facts, candidates)
+    return Review(subject, verdict, facts, candidates, candidate_verdict)
 
 
 # --- cache and review file ----------------------------------------------------------------------
