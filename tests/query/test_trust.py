@@ -61,7 +61,10 @@ def test_a_period_asks_certainly_or_possibly_and_coarse_dates_are_not_lost(real_
 
 
 def test_every_quoted_position_has_its_own_date_never_the_quoting_page(real_store: Store) -> None:
-    assert _rows(real_store, "SELECT ?p WHERE { ?p a pg:QuotedPosition FILTER NOT EXISTS { ?p schema:datePublished ?d } }") == []
+    assert (
+        _rows(real_store, "SELECT ?p WHERE { ?p a pg:QuotedPosition FILTER NOT EXISTS { ?p schema:datePublished ?d } }")
+        == []
+    )
     slaughter = _rows(
         real_store,
         f"SELECT ?d WHERE {{ <{ID}position/peace-process-timeline-slaughter-no-kill-zones> schema:datePublished ?d }}",
@@ -72,7 +75,8 @@ def test_every_quoted_position_has_its_own_date_never_the_quoting_page(real_stor
 def test_positions_quoted_second_hand_link_their_original_both_ways(real_store: Store) -> None:
     linked = _count(
         real_store,
-        """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a pg:QuotedPosition ; prov:wasQuotedFrom ?o ; schema:isBasedOn ?o ;
+        """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+             ?p a pg:QuotedPosition ; prov:wasQuotedFrom ?o ; schema:isBasedOn ?o ;
              schema:appearance ?page . ?o a pg:Document FILTER (?o != ?page) }""",
     )
     assert linked >= 100
@@ -82,7 +86,8 @@ def test_positions_quoted_second_hand_link_their_original_both_ways(real_store: 
              OPTIONAL { ?p prov:wasQuotedFrom ?o } }""",
     )
     unlinked = [p for p, o in issg if o is None]
-    assert len(issg) == 25 and unlinked == []
+    assert len(issg) == 25
+    assert unlinked == []
     # pg:target never names the original, which is schema:isBasedOn.
     assert _rows(real_store, "SELECT ?p WHERE { ?p pg:target ?o ; prov:wasQuotedFrom ?o }") == []
 
@@ -91,12 +96,19 @@ def test_names_and_labels_have_languages(real_store: Store) -> None:
     untagged = _rows(
         real_store,
         """SELECT ?x ?n WHERE { ?x schema:name|schema:alternateName|rdfs:label ?n
-             FILTER (LANG(?n) = "" && NOT EXISTS { ?x a pg:SourceText } && NOT EXISTS { ?x <http://www.w3.org/2002/07/owl#deprecated> true }) }""",
+             FILTER (LANG(?n) = "" && NOT EXISTS { ?x a pg:SourceText }
+                     && NOT EXISTS { ?x <http://www.w3.org/2002/07/owl#deprecated> true }) }""",
     )
     assert untagged == []
-    french = _rows(real_store, f'SELECT ?n WHERE {{ <{ID}place/centre-de-conferences-ministerielles> rdfs:label ?n FILTER (LANG(?n) = "fr") }}')
+    french = _rows(
+        real_store,
+        f"SELECT ?n WHERE {{ <{ID}place/centre-de-conferences-ministerielles> rdfs:label ?n "
+        'FILTER (LANG(?n) = "fr") }',
+    )
     assert french == [("Centre de Conférences ministérielles",)]
-    arabic = _rows(real_store, f'SELECT ?n WHERE {{ <{ID}person/riyad-hijab> schema:alternateName ?n FILTER (LANG(?n) = "ar") }}')
+    arabic = _rows(
+        real_store, f'SELECT ?n WHERE {{ <{ID}person/riyad-hijab> schema:alternateName ?n FILTER (LANG(?n) = "ar") }}'
+    )
     assert len(arabic) == 1
     unlabelled = _rows(
         real_store,
@@ -111,7 +123,8 @@ def test_the_issuer_of_the_ministers_statement_is_told_from_its_signatories(real
         (f"{ID}organization/small-group-on-syria",)
     ]
     signatories = _rows(real_store, f"SELECT ?s WHERE {{ {statement} pg:signatory ?s }}")
-    assert len(signatories) == 7 and (f"{ID}organization/small-group-on-syria",) not in signatories
+    assert len(signatories) == 7
+    assert (f"{ID}organization/small-group-on-syria",) not in signatories
 
 
 def test_roles_of_one_office_have_distinct_periods(real_store: Store) -> None:

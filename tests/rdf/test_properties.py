@@ -187,7 +187,7 @@ def corpora(draw: st.DrawFn) -> tuple[Corpus, str]:
             "url": f"https://example.org/{k}",
             "issuers": _refs(draw, "org", org_keys, 1),
             # a signatory is an organization of a specific type (a shape refuses `other`)
-            "signatories": _refs(draw, "org", [o["key"] for o in organizations if o["type"] != "other"]),
+            "signatories": _refs(draw, "org", [str(o["key"]) for o in organizations if o["type"] != "other"]),
             "about": _refs(draw, "topic", topic_keys),
             "mentions": _refs(draw, "place", place_keys),
         }

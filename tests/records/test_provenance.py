@@ -98,7 +98,11 @@ def test_quoted_from_links_the_original_both_ways_and_gives_its_date(mini_seeds:
     ("holders", "extra", "message"),
     [
         (SECOND_HAND, "    quoted_from: doc:mini-statement\n", "the position's own document"),
-        (SECOND_HAND, "    quoted_from: doc:unscr-2254\n    targets: [doc:unscr-2254]\n", "both the original and a target"),
+        (
+            SECOND_HAND,
+            "    quoted_from: doc:unscr-2254\n    targets: [doc:unscr-2254]\n",
+            "both the original and a target",
+        ),
         (QUOTED, "    quoted_from: doc:unscr-2254\n", "the holders' own document"),
         (SECOND_HAND, "    quoted_from: org:alpha-group\n", "does not match"),
         (SECOND_HAND, "    quoted_from: doc:nowhere\n", "doc:nowhere is not defined"),
@@ -112,7 +116,8 @@ def test_a_wrong_quoted_from_is_refused_with_file_and_line(
     result = _build(mini_seeds, tmp_path / "out")
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], result.output
+    assert len(lines) == 1, result.output
+    assert message in lines[0]
     assert f"mini.yaml:{_line_of(mini_seeds, '    quoted_from:')}" in lines[0]
 
 
@@ -152,7 +157,11 @@ def test_a_partial_date_stands_for_a_range_of_days(value: str, earliest: str, la
 
 def test_coarse_dates_get_comparable_bounds(mini_seeds: Path, tmp_path: Path) -> None:
     _edit(mini_seeds, "    start: 2017-03-20\n    end: 2017-03-21\n", '    start: "2017"\n')
-    _edit(mini_seeds, "        start: 2016-01\n", "        start: 2016-01\n        end: 2016-02\n        note: general knowledge\n")
+    _edit(
+        mini_seeds,
+        "        start: 2016-01\n",
+        "        start: 2016-01\n        end: 2016-02\n        note: general knowledge\n",
+    )
     result = _build(mini_seeds, tmp_path / "out")
     assert result.exit_code == 0, result.output
     meeting, role = ID + "event/mini-meeting", ID + "person/jane-envoy/role/special-envoy"
@@ -162,7 +171,9 @@ def test_coarse_dates_get_comparable_bounds(mini_seeds: Path, tmp_path: Path) ->
     assert _objects(tmp_path / "out", role, SCHEMA + "description") == {Literal("general knowledge")}
 
 
-def test_an_end_certainly_before_the_start_is_refused_but_a_coarse_overlap_is_not(mini_seeds: Path, tmp_path: Path) -> None:
+def test_an_end_certainly_before_the_start_is_refused_but_a_coarse_overlap_is_not(
+    mini_seeds: Path, tmp_path: Path
+) -> None:
     _edit(mini_seeds, "        start: 2016-01\n", '        start: 2016-01\n        end: "2016"\n')
     assert _build(mini_seeds, tmp_path / "ok").exit_code == 0
     _edit(mini_seeds, '        end: "2016"\n', '        end: "2015"\n')
@@ -219,7 +230,8 @@ def test_a_government_named_by_its_own_country_is_not_ambiguous(mini_seeds: Path
     result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
     assert result.exit_code == 0
     ambiguous = [line for line in result.output.splitlines() if "ambiguous-name" in line]
-    assert len(ambiguous) == 1 and "'aleppo'" in ambiguous[0], result.output
+    assert len(ambiguous) == 1, result.output
+    assert "'aleppo'" in ambiguous[0]
 
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

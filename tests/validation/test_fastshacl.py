@@ -60,22 +60,24 @@ INJECTED = [
     ),
     (
         "coarse date without bounds",
-        '<event/coarse> a pg:Event, schema:Event ; schema:name "E"@en ; rdfs:label "E"@en ; schema:startDate "2016"^^xsd:gYear .',
+        '<event/coarse> a pg:Event, schema:Event ; schema:name "E"@en ; rdfs:label "E"@en ;'
+        ' schema:startDate "2016"^^xsd:gYear .',
         ("event/coarse", "sh:MinCountConstraintComponent"),
     ),
     (
         "quoted position without a date",
-        '<position/quoted> a pg:QuotedPosition .',
+        "<position/quoted> a pg:QuotedPosition .",
         ("position/quoted", "sh:MinCountConstraintComponent"),
     ),
     (
         "untyped signatory",
-        '<document/mini-statement> pg:signatory <organization/plain> . <organization/plain> a pg:Organization, schema:Organization ; schema:name "P"@en ; rdfs:label "P"@en .',
+        "<document/mini-statement> pg:signatory <organization/plain> ."
+        ' <organization/plain> a pg:Organization, schema:Organization ; schema:name "P"@en ; rdfs:label "P"@en .',
         ("document/mini-statement", "sh:NodeConstraintComponent"),
     ),
     (
         "quoted from without isBasedOn",
-        '<position/half> prov:wasQuotedFrom <document/mini-statement> .',
+        "<position/half> prov:wasQuotedFrom <document/mini-statement> .",
         ("position/half", "sh:MinCountConstraintComponent"),
     ),
     (

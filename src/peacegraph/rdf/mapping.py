@@ -14,7 +14,23 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from ..records import dates
 from ..records import model as r
-from .namespaces import DCTERMS, KINDS, OA, OWL, PROV, RDF_TYPE, RDFS, SKOS, XSD, mint, pg, schema, scheme, term, wikidata
+from .namespaces import (
+    DCTERMS,
+    KINDS,
+    OA,
+    OWL,
+    PROV,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    XSD,
+    mint,
+    pg,
+    schema,
+    scheme,
+    term,
+    wikidata,
+)
 from .vocabulary import DOCUMENT_CLASSES, EVENT_CLASSES, ORGANIZATION_CLASSES, PLACE_CLASSES
 
 CONTEXT_CHARS = 32  # characters of prefix and suffix kept by each TextQuoteSelector
