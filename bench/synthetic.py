@@ -68,7 +68,7 @@ WORDS = (
     "process",
 )
 STANCES = ("supports", "calls-for", "demands", "condemns", "welcomes", "rejects", "warns-against", "proposes")
-ORG_TYPES = ("civil-society", "local-council", "media", "political", "government", "other")
+ORG_TYPES = ("civil-society", "local-council", "media", "political", "government", "local-administration")
 
 
 def _sentence(rng: random.Random, words: int) -> str:

@@ -43,7 +43,7 @@ def test_jsonld_is_compacted_with_the_published_context(built: pipeline.BuildRes
     assert document["@context"] == context["@context"]
     assert all((isinstance(v, str) and v.startswith("http")) or k == "@version" for k, v in context["@context"].items())
     node = next(n for n in document["@graph"] if n["@id"] == "pgid:organization/baytna-syria")
-    assert node["schema:name"] == "Baytna Syria"
+    assert node["schema:name"] == {"@language": "en", "@value": "Baytna Syria"}
     assert "pg:Organization" in node["@type"]
 
 

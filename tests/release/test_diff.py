@@ -50,9 +50,10 @@ def test_json_counts_entities_per_class_and_lists_triples(two_releases: tuple[Pa
     assert [e["iri"] for e in found["entities"]["added"]] == [ID + "organization/gamma-council"]
     (changed,) = found["entities"]["changed"]
     assert changed["iri"] == ID + "person/jane-envoy"
-    assert changed["removed"] == [f'<{ID}person/jane-envoy> <https://schema.org/name> "Jane Envoy" .']
-    assert changed["added"] == [f'<{ID}person/jane-envoy> <https://schema.org/name> "Jane Q. Envoy" .']
-    assert len(found["triples"]["added"]) == found["summary"]["triples"]["added"] == 6
+    label, name = "<http://www.w3.org/2000/01/rdf-schema#label>", "<https://schema.org/name>"
+    assert changed["removed"] == [f'<{ID}person/jane-envoy> {p} "Jane Envoy"@en .' for p in (label, name)]
+    assert changed["added"] == [f'<{ID}person/jane-envoy> {p} "Jane Q. Envoy"@en .' for p in (label, name)]
+    assert len(found["triples"]["added"]) == found["summary"]["triples"]["added"] == 8
     assert found["triples"]["removed"] == changed["removed"]
 
 
@@ -61,11 +62,11 @@ def test_text_is_readable_in_a_terminal(two_releases: tuple[Path, Path]) -> None
     code, output = _invoke("diff", str(old / "peacegraph.nt"), str(new / "peacegraph.ttl"))
     assert code == 0, output
     lines = output.splitlines()
-    assert lines[1] == "entities: 1 added, 0 removed, 1 changed (0 deprecated); triples: 6 added, 1 removed"
+    assert lines[1] == "entities: 1 added, 0 removed, 1 changed (0 deprecated); triples: 8 added, 2 removed"
     assert any(line.split() == ["pg:LocalCouncil", "1", "0", "0"] for line in lines)
     assert "  + pgid:organization/gamma-council  (schema:GovernmentOrganization, schema:Organization," in output
-    assert '      - schema:name "Jane Envoy"' in lines
-    assert '      + schema:name "Jane Q. Envoy"' in lines
+    assert '      - schema:name "Jane Envoy"@en' in lines
+    assert '      + schema:name "Jane Q. Envoy"@en' in lines
 
 
 def test_a_release_against_itself_has_no_changes(two_releases: tuple[Path, Path]) -> None:

@@ -33,6 +33,7 @@ PREFIXES = """
 @prefix oa: <http://www.w3.org/ns/oa#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
 """
 
 #: (what is wrong, Turtle added to the small corpus, (focus, constraint component) it must cause).
@@ -53,9 +54,31 @@ INJECTED = [
         ("organization/empty", "sh:MinLengthConstraintComponent"),
     ),
     (
-        "name with a language",
-        '<organization/tagged> a pg:Organization, schema:Organization ; schema:name "T"@en .',
+        "name without a language",
+        '<organization/tagged> a pg:Organization, schema:Organization ; schema:name "T" ; rdfs:label "T"@en .',
         ("organization/tagged", "sh:DatatypeConstraintComponent"),
+    ),
+    (
+        "coarse date without bounds",
+        '<event/coarse> a pg:Event, schema:Event ; schema:name "E"@en ; rdfs:label "E"@en ;'
+        ' schema:startDate "2016"^^xsd:gYear .',
+        ("event/coarse", "sh:MinCountConstraintComponent"),
+    ),
+    (
+        "quoted position without a date",
+        "<position/quoted> a pg:QuotedPosition .",
+        ("position/quoted", "sh:MinCountConstraintComponent"),
+    ),
+    (
+        "untyped signatory",
+        "<document/mini-statement> pg:signatory <organization/plain> ."
+        ' <organization/plain> a pg:Organization, schema:Organization ; schema:name "P"@en ; rdfs:label "P"@en .',
+        ("document/mini-statement", "sh:NodeConstraintComponent"),
+    ),
+    (
+        "quoted from without isBasedOn",
+        "<position/half> prov:wasQuotedFrom <document/mini-statement> .",
+        ("position/half", "sh:MinCountConstraintComponent"),
     ),
     (
         "a date that does not exist",
@@ -248,7 +271,7 @@ def test_every_kind_of_constraint_in_the_shapes_is_injected(injected: list[Tripl
 
 
 def test_violations_name_the_record_and_an_inverse_path(mini_built: pipeline.BuildResult) -> None:
-    orphan = _triples(INJECTED[20][1])
+    orphan = _triples(next(turtle for _what, turtle, _expected in INJECTED if "document/orphan/text" in turtle))
     origins = {ID + "document/mini-statement": mini_built.corpus.documents["mini-statement"].origin}
     for engine in ("fast", "pyshacl"):
         report = fastshacl.validate([*mini_built.triples, *orphan], shapes_dir(), origins, engine=engine)

@@ -115,7 +115,7 @@ def test_quality_values_choose_the_format(client: httpx.Client) -> None:
     ],
 )
 def test_ask_in_every_format(client: httpx.Client, accept: str, expected: str) -> None:
-    query = f"ASK {{ <{ID}organization/alpha-group> schema:name 'Alpha Group' }}"
+    query = f"ASK {{ <{ID}organization/alpha-group> schema:name 'Alpha Group'@en }}"
     response = client.get("/sparql", params={"query": query}, headers={"accept": accept})
     assert response.status_code == 200
     assert response.text.strip() == expected
@@ -140,7 +140,7 @@ def test_construct_and_describe_in_every_rdf_format(client: httpx.Client, accept
         assert response.headers["content-type"].split(";")[0] == accept
         graph = rdflib.Graph().parse(data=response.content, format=RDF_TYPES[accept])
         alpha = rdflib.URIRef(ID + "organization/alpha-group")
-        assert (alpha, rdflib.URIRef(SCHEMA + "name"), rdflib.Literal("Alpha Group")) in graph
+        assert (alpha, rdflib.URIRef(SCHEMA + "name"), rdflib.Literal("Alpha Group", lang="en")) in graph
 
 
 @pytest.mark.parametrize(
@@ -195,7 +195,7 @@ UPDATES = [
 
 
 def alpha_is_intact(client: httpx.Client) -> bool:
-    query = f"ASK {{ <{ID}organization/alpha-group> schema:name 'Alpha Group' }}"
+    query = f"ASK {{ <{ID}organization/alpha-group> schema:name 'Alpha Group'@en }}"
     changed = "ASK { ?s schema:name 'Changed' }"
     ok = client.get("/sparql", params={"query": query}).json()["boolean"]
     return bool(ok) and not client.get("/sparql", params={"query": changed}).json()["boolean"]
@@ -341,7 +341,7 @@ def test_an_identifier_in_every_rdf_format(client: httpx.Client, accept: str) ->
     assert response.headers["content-location"] == f"{ALPHA}.{extension}"
     graph = rdflib.Graph().parse(data=response.content, format=RDF_TYPES[accept])
     alpha, statement = rdflib.URIRef(ID + "organization/alpha-group"), rdflib.URIRef(ID + "document/mini-statement")
-    assert (alpha, rdflib.URIRef(SCHEMA + "name"), rdflib.Literal("Alpha Group")) in graph
+    assert (alpha, rdflib.URIRef(SCHEMA + "name"), rdflib.Literal("Alpha Group", lang="en")) in graph
     assert (statement, rdflib.URIRef(SCHEMA + "author"), alpha) in graph  # what points at it, too
     same = client.get(response.headers["content-location"])
     assert same.content == response.content

@@ -12,8 +12,25 @@ from collections.abc import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from ..records import dates
 from ..records import model as r
-from .namespaces import DCTERMS, KINDS, OA, OWL, RDF_TYPE, RDFS, SKOS, XSD, mint, pg, schema, scheme, term, wikidata
+from .namespaces import (
+    DCTERMS,
+    KINDS,
+    OA,
+    OWL,
+    PROV,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    XSD,
+    mint,
+    pg,
+    schema,
+    scheme,
+    term,
+    wikidata,
+)
 from .vocabulary import DOCUMENT_CLASSES, EVENT_CLASSES, ORGANIZATION_CLASSES, PLACE_CLASSES
 
 CONTEXT_CHARS = 32  # characters of prefix and suffix kept by each TextQuoteSelector
@@ -34,6 +51,25 @@ def date(value: str) -> Literal:
     return Literal(value, datatype=term(XSD, _DATE_TYPES[len(value)]))
 
 
+def day(value: str) -> Literal:
+    return Literal(value, datatype=term(XSD, "date"))
+
+
+def tagged(value: str, language: str) -> Literal:
+    return Literal(value, language=language)
+
+
+def _bounds(subject: NamedNode, first: str | None, last: str | None) -> Iterator[Triple]:
+    """``pg:earliestDate``, the first day ``first`` may be, and ``pg:latestDate``, the last day ``last`` may be.
+
+    Both are ``xsd:date``, whatever the precision of the dates they bound, so typed filters compare them.
+    """
+    if first:
+        yield Triple(subject, pg("earliestDate"), day(dates.earliest(first).isoformat()))
+    if last:
+        yield Triple(subject, pg("latestDate"), day(dates.latest(last).isoformat()))
+
+
 def integer(value: int, datatype: str = "integer") -> Literal:
     return Literal(str(value), datatype=term(XSD, datatype))
 
@@ -49,12 +85,15 @@ def _classes(table: dict[str, tuple[str | None, str | None]], kind: str) -> tupl
     return (pg(ours) if ours else None, schema(theirs) if theirs else None)
 
 
-def _names(subject: NamedNode, name: str, alternate: Iterable[str], description: str | None) -> Iterator[Triple]:
-    yield Triple(subject, schema("name"), text(name))
-    for other in alternate:
-        yield Triple(subject, schema("alternateName"), text(other))
-    if description:
-        yield Triple(subject, schema("description"), text(description))
+def _names(subject: NamedNode, record: r.Entity | r.Document) -> Iterator[Triple]:
+    """``schema:name`` and ``rdfs:label`` (for label-based tools), alternate names, each with its language."""
+    (name, language), alternate = record.labelled_names()
+    yield Triple(subject, schema("name"), tagged(name, language))
+    yield Triple(subject, term(RDFS, "label"), tagged(name, language))
+    for other, other_language in alternate:
+        yield Triple(subject, schema("alternateName"), tagged(other, other_language))
+    if record.description:
+        yield Triple(subject, schema("description"), text(record.description))
 
 
 def _links(subject: NamedNode, predicate: NamedNode, refs: Iterable[r.Ref | None]) -> Iterator[Triple]:
@@ -71,7 +110,7 @@ def _same_as(subject: NamedNode, qid: str | None) -> Iterator[Triple]:
 def map_organization(org: r.Organization) -> Iterator[Triple]:
     s = mint("organization", org.key)
     yield from _types(s, pg("Organization"), schema("Organization"), *_classes(ORGANIZATION_CLASSES, org.type))
-    yield from _names(s, org.name, org.alternate_names, org.description)
+    yield from _names(s, org)
     yield from _links(s, schema("location"), [org.country])
     yield from _same_as(s, org.wikidata)
 
@@ -79,7 +118,7 @@ def map_organization(org: r.Organization) -> Iterator[Triple]:
 def map_person(person: r.Person) -> Iterator[Triple]:
     s = mint("person", person.key)
     yield from _types(s, pg("Person"), schema("Person"))
-    yield from _names(s, person.name, person.alternate_names, person.description)
+    yield from _names(s, person)
     yield from _same_as(s, person.wikidata)
     for role in person.roles:
         node = mint("person", person.key, "role", role.key)
@@ -94,12 +133,15 @@ def map_person(person: r.Person) -> Iterator[Triple]:
             yield Triple(node, schema("startDate"), date(role.start))
         if role.end:
             yield Triple(node, schema("endDate"), date(role.end))
+        yield from _bounds(node, role.start, role.end)  # a role without an end may still be held
+        if role.note:
+            yield Triple(node, schema("description"), text(role.note))
 
 
 def map_place(place: r.Place) -> Iterator[Triple]:
     s = mint("place", place.key)
     yield from _types(s, pg("Place"), schema("Place"), *_classes(PLACE_CLASSES, place.type))
-    yield from _names(s, place.name, place.alternate_names, place.description)
+    yield from _names(s, place)
     yield from _links(s, schema("containedInPlace"), dict.fromkeys([place.contained_in, place.country]))
     yield from _same_as(s, place.wikidata)
 
@@ -107,11 +149,12 @@ def map_place(place: r.Place) -> Iterator[Triple]:
 def map_event(event: r.Event) -> Iterator[Triple]:
     s = mint("event", event.key)
     yield from _types(s, pg("Event"), schema("Event"), *_classes(EVENT_CLASSES, event.type))
-    yield from _names(s, event.name, event.alternate_names, event.description)
+    yield from _names(s, event)
     if event.start:
         yield Triple(s, schema("startDate"), date(event.start))
     if event.end:
         yield Triple(s, schema("endDate"), date(event.end))
+    yield from _bounds(s, event.start, event.end or event.start)
     yield from _links(s, schema("location"), [event.location])
     yield from _links(s, schema("attendee"), event.attendees)
     yield from _links(s, schema("organizer"), event.organizers)
@@ -126,15 +169,18 @@ def map_document(doc: r.Document, source: r.SourceText | None) -> Iterator[Tripl
     s = mint("document", doc.key)
     message = schema("Message") if doc.recipients or doc.copied_to else None
     yield from _types(s, schema("CreativeWork"), pg("Document"), *_classes(DOCUMENT_CLASSES, doc.type), message)
-    yield from _names(s, doc.title, doc.alternate_names, doc.description)
+    yield from _names(s, doc)
     if doc.date:
         yield Triple(s, schema("datePublished"), date(doc.date))
+    yield from _bounds(s, doc.date, doc.date)
     if doc.identifier:
         yield Triple(s, schema("identifier"), text(doc.identifier))
     if doc.url:
         yield Triple(s, schema("url"), NamedNode(doc.url))
     yield Triple(s, schema("inLanguage"), text(doc.language))
     yield from _links(s, schema("author"), doc.authors)
+    yield from _links(s, pg("issuer"), doc.issuers)
+    yield from _links(s, pg("signatory"), doc.signatories)
     yield from _links(s, schema("recipient"), dict.fromkeys(doc.recipients + doc.copied_to))
     yield from _links(s, pg("copiedTo"), doc.copied_to)
     yield from _links(s, schema("mentions"), doc.mentions)
@@ -161,23 +207,32 @@ def map_source_text(doc: r.Document, source: r.SourceText) -> Iterator[Triple]:
     yield Triple(s, schema("contentSize"), text(f"{source.size} bytes"))
 
 
-def map_position(position: r.Position, holders: tuple[r.Ref, ...], source: r.SourceText) -> Iterator[Triple]:
+def map_position(position: r.Position, corpus: r.Corpus) -> Iterator[Triple]:
     s = mint("position", position.key)
     doc = iri(position.document)
-    yield from _types(s, pg("Position"), schema("Claim"))
-    yield Triple(s, schema("name"), text(position.name))
-    yield from _links(s, schema("author"), holders)
+    quoted = None if corpus.first_hand(position) else pg("QuotedPosition")
+    yield from _types(s, pg("Position"), schema("Claim"), quoted)
+    yield Triple(s, schema("name"), tagged(position.name, r.DEFAULT_LANGUAGE))
+    yield Triple(s, term(RDFS, "label"), tagged(position.name, r.DEFAULT_LANGUAGE))
+    yield from _links(s, schema("author"), corpus.holders(position))
     yield Triple(s, schema("appearance"), doc)
+    if position.quoted_from:
+        yield Triple(s, term(PROV, "wasQuotedFrom"), iri(position.quoted_from))
+        yield Triple(s, schema("isBasedOn"), iri(position.quoted_from))
     yield from _links(s, schema("about"), position.topics)
     yield Triple(s, pg("stance"), pg(position.stance))
     yield from _links(s, pg("target"), position.targets)
     yield from _links(s, schema("mentions"), position.targets)
     if position.point:
         yield Triple(s, pg("point"), text(position.point))
-    if position.date:
-        yield Triple(s, schema("datePublished"), date(position.date))
+    when = corpus.position_date(position)
+    if when:
+        yield Triple(s, schema("datePublished"), date(when))
+        yield from _bounds(s, when, when)
+    if position.note:
+        yield Triple(s, schema("description"), text(position.note))
     yield Triple(s, schema("text"), text(position.quote.text))
-    yield from map_evidence(position, source)
+    yield from map_evidence(position, corpus.sources[position.document.key])
 
 
 def map_evidence(position: r.Position, source: r.SourceText) -> Iterator[Triple]:
@@ -203,8 +258,9 @@ def map_topic(topic: r.Topic) -> Iterator[Triple]:
     s = mint("topic", topic.key)
     topics = scheme("topics")
     yield from _types(s, pg("Topic"), term(SKOS, "Concept"), schema("DefinedTerm"))
-    yield Triple(s, term(SKOS, "prefLabel"), Literal(topic.label, language="en"))
-    yield Triple(s, schema("name"), text(topic.label))
+    yield Triple(s, term(SKOS, "prefLabel"), tagged(topic.label, r.DEFAULT_LANGUAGE))
+    yield Triple(s, term(RDFS, "label"), tagged(topic.label, r.DEFAULT_LANGUAGE))
+    yield Triple(s, schema("name"), tagged(topic.label, r.DEFAULT_LANGUAGE))
     yield Triple(s, term(SKOS, "definition"), Literal(topic.definition, language="en"))
     for label in topic.alt_labels:
         yield Triple(s, term(SKOS, "altLabel"), Literal(label, language="en"))
@@ -223,7 +279,7 @@ def map_topic_scheme() -> Iterator[Triple]:
     s = scheme("topics")
     yield from _types(s, term(SKOS, "ConceptScheme"), schema("DefinedTermSet"))
     yield Triple(s, term(SKOS, "prefLabel"), Literal("Topics of the Syria peace process", language="en"))
-    yield Triple(s, schema("name"), text("Topics of the Syria peace process"))
+    yield Triple(s, schema("name"), tagged("Topics of the Syria peace process", r.DEFAULT_LANGUAGE))
 
 
 def map_membership(membership: r.Membership) -> Iterator[Triple]:
@@ -231,6 +287,24 @@ def map_membership(membership: r.Membership) -> Iterator[Triple]:
     for member in membership.members:
         yield Triple(group, schema("member"), iri(member))
         yield Triple(iri(member), schema("memberOf"), group)
+        if membership.start or membership.end:
+            yield from map_membership_period(membership, member)
+
+
+def map_membership_period(membership: r.Membership, member: r.Ref) -> Iterator[Triple]:
+    """A dated membership: a ``pg:Membership`` node under the group, with the member, period and note."""
+    node = mint(KINDS[membership.group.prefix], membership.group.key, "member", f"{member.prefix}-{member.key}")
+    yield Triple(iri(member), pg("membership"), node)
+    yield from _types(node, pg("Membership"), schema("OrganizationRole"))
+    yield Triple(node, schema("roleName"), text("member"))
+    yield Triple(node, pg("roleIn"), iri(membership.group))
+    if membership.start:
+        yield Triple(node, schema("startDate"), date(membership.start))
+    if membership.end:
+        yield Triple(node, schema("endDate"), date(membership.end))
+    yield from _bounds(node, membership.start, membership.end)
+    if membership.note:
+        yield Triple(node, schema("description"), text(membership.note))
 
 
 def map_deprecation(deprecation: r.Deprecation) -> Iterator[Triple]:
@@ -262,6 +336,6 @@ def map_corpus(corpus: r.Corpus) -> Iterator[Triple]:
     for membership in corpus.memberships:
         yield from map_membership(membership)
     for position in corpus.positions.values():
-        yield from map_position(position, corpus.holders(position), corpus.sources[position.document.key])
+        yield from map_position(position, corpus)
     for deprecation in corpus.deprecations.values():
         yield from map_deprecation(deprecation)

@@ -32,6 +32,7 @@ ORGANIZATION_CLASSES: Final = {
     "armed-group": ("ArmedGroup", None),
     "media": ("MediaOrganization", "NewsMediaOrganization"),
     "local-council": ("LocalCouncil", "GovernmentOrganization"),
+    "local-administration": ("LocalAdministration", "GovernmentOrganization"),
     "other": (None, None),
 }
 
@@ -53,6 +54,7 @@ EVENT_CLASSES: Final = {
     "council-session": ("CouncilSession", None),
     "task-force-meeting": ("TaskForceMeeting", None),
     "bilateral-meeting": ("BilateralMeeting", None),
+    "telephone-call": ("TelephoneCall", None),
     "congress": ("Congress", None),
     "interview": ("InterviewEvent", None),
     "briefing": ("Briefing", None),

@@ -51,6 +51,38 @@ def duplicate_names(corpus: r.Corpus) -> list[Finding]:
     return findings
 
 
+NAMED_KINDS = ("org", "person", "place", "event", "doc")
+
+
+def cross_kind_names(corpus: r.Corpus) -> list[Finding]:
+    """An alternate name that also names a record of another kind: a label-based search finds both."""
+    by_name: dict[str, dict[r.Ref, bool]] = defaultdict(dict)  # name -> record -> named by an alternate name
+    for prefix in NAMED_KINDS:
+        for record in corpus.table(prefix).values():
+            ref = r.Ref(prefix, record.key)
+            for index, name in enumerate(_names(record)):
+                key = normalize(name)
+                if key:
+                    by_name[key][ref] = by_name[key].get(ref, False) or index > 0
+    findings = []
+    for name, refs in sorted(by_name.items()):
+        refs = {ref: alternate for ref, alternate in refs.items() if not _government_of(corpus, ref, refs)}
+        if len({ref.prefix for ref in refs}) > 1 and any(refs.values()):
+            named = sorted(refs, key=str)
+            origin = min(corpus.table(ref.prefix)[ref.key].origin for ref in named if refs[ref])
+            listed = ", ".join(str(ref) for ref in named)
+            findings.append(Finding(origin, "ambiguous-name", f"{name!r} names records of different kinds: {listed}"))
+    return findings
+
+
+def _government_of(corpus: r.Corpus, ref: r.Ref, named: dict[r.Ref, bool]) -> bool:
+    """A government called by the name of its own country (its ``country``), as sources do: not ambiguous."""
+    if ref.prefix != "org":
+        return False
+    org = corpus.organizations[ref.key]
+    return org.type == "government" and org.country is not None and org.country in named
+
+
 def referenced(corpus: r.Corpus) -> set[r.Ref]:
     refs: set[r.Ref] = set()
     for doc in corpus.documents.values():
@@ -60,6 +92,8 @@ def referenced(corpus: r.Corpus) -> set[r.Ref]:
         refs.update(ref for ref in (event.location, event.super_event) if ref)
     for position in corpus.positions.values():
         refs.update(corpus.holders(position) + position.targets + (position.document,))
+        if position.quoted_from:
+            refs.add(position.quoted_from)
     for membership in corpus.memberships:
         refs.update((*membership.members, membership.group))
     for org in corpus.organizations.values():
@@ -91,7 +125,8 @@ def incomplete_events(corpus: r.Corpus) -> list[Finding]:
     return [
         Finding(event.origin, "event-without-place", f"event:{key} ({event.type}) has no location")
         for key, event in corpus.events.items()
-        if event.type not in ("series", "military-operation", "ceasefire", "other") and event.location is None
+        if event.type not in ("series", "military-operation", "ceasefire", "telephone-call", "other")
+        and event.location is None
     ]
 
 
@@ -108,7 +143,13 @@ def short_quotes(corpus: r.Corpus) -> list[Finding]:
 
 
 def findings(corpus: r.Corpus) -> list[Finding]:
-    return sorted(duplicate_names(corpus) + unmentioned(corpus) + incomplete_events(corpus) + short_quotes(corpus))
+    return sorted(
+        duplicate_names(corpus)
+        + cross_kind_names(corpus)
+        + unmentioned(corpus)
+        + incomplete_events(corpus)
+        + short_quotes(corpus)
+    )
 
 
 def stats(corpus: r.Corpus) -> Stats:

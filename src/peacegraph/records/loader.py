@@ -7,7 +7,6 @@ Stage one of the pipeline. Everything that can be wrong with the input is report
 from __future__ import annotations
 
 import csv
-import datetime
 import functools
 import hashlib
 import io
@@ -23,7 +22,7 @@ from pyoxigraph import NamedNode
 
 from ..errors import InputError
 from ..rdf.namespaces import ID, KINDS, mint
-from . import integrity, quotes
+from . import dates, integrity, quotes
 from . import model as r
 from .limits import (
     MAX_SOURCE_BYTES,
@@ -157,10 +156,28 @@ def _refs(items: Iterable[str] | None) -> tuple[r.Ref, ...]:
     return tuple(r.Ref(*item.split(":", 1)) for item in items or ())
 
 
-def _entity_fields(item: dict[str, Any]) -> dict[str, Any]:
+def _name(value: str | dict[str, str]) -> tuple[str, str | None]:
+    """A name written as a string (the default language) or as ``{text, language}``."""
+    if isinstance(value, str):
+        return value, None
+    return value["text"], value["language"]
+
+
+def _alternate_names(item: dict[str, Any]) -> dict[str, Any]:
+    names = [_name(value) for value in item.get("alternate_names", ())]
+    tagged = any(language for _text, language in names)
     return {
-        "name": item["name"],
-        "alternate_names": tuple(item.get("alternate_names", ())),
+        "alternate_names": tuple(text for text, _language in names),
+        "alternate_languages": tuple(language or r.DEFAULT_LANGUAGE for _text, language in names) if tagged else (),
+    }
+
+
+def _entity_fields(item: dict[str, Any]) -> dict[str, Any]:
+    name, language = _name(item["name"])
+    return {
+        "name": name,
+        "name_language": language or r.DEFAULT_LANGUAGE,
+        **_alternate_names(item),
         "description": item.get("description"),
         "wikidata": item.get("wikidata"),
         "wikidata_candidates": tuple(item.get("wikidata_candidates", ())),
@@ -179,6 +196,7 @@ def _person(item: dict[str, Any], **base: Any) -> r.Person:
             organization=_ref(role.get("organization")),
             start=role.get("start"),
             end=role.get("end"),
+            note=role.get("note"),
         )
         for role in item.get("roles", ())
     )
@@ -211,11 +229,13 @@ def _event(item: dict[str, Any], **base: Any) -> r.Event:
 
 
 def _document(item: dict[str, Any], **base: Any) -> r.Document:
+    title, title_language = _name(item["title"])
     return r.Document(
         **base,
-        title=item["title"],
+        title=title,
+        title_language=title_language,
         type=item["type"],
-        alternate_names=tuple(item.get("alternate_names", ())),
+        **_alternate_names(item),
         description=item.get("description"),
         wikidata=item.get("wikidata"),
         wikidata_candidates=tuple(item.get("wikidata_candidates", ())),
@@ -249,6 +269,8 @@ def _position(item: dict[str, Any], **base: Any) -> r.Position:
         targets=_refs(item.get("targets")),
         point=item.get("point"),
         date=item.get("date"),
+        quoted_from=_ref(item.get("quoted_from")),
+        note=item.get("note"),
     )
 
 
@@ -293,6 +315,9 @@ def _add_file(corpus: r.Corpus, located: Located) -> None:
                         group=r.Ref(*item["group"].split(":", 1)),
                         members=_refs(item["members"]),
                         documents=_refs(item.get("documents")),
+                        start=item.get("start"),
+                        end=item.get("end"),
+                        note=item.get("note"),
                     )
                 )
                 continue
@@ -415,9 +440,8 @@ def _check_refs(
 def _check_date(record: r.Record, field: str, value: str | None) -> None:
     if value is None:
         return
-    parts = [int(p) for p in value.split("-")]
     try:
-        datetime.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        dates.latest(value)
     except ValueError:
         raise _fail(record, field, f"{field} {value!r} is not a real date") from None
 
@@ -444,9 +468,26 @@ def _check_role_keys(person: r.Person) -> None:
         seen.add(role.key)
 
 
-def _check_span(record: r.Record, start: str | None, end: str | None) -> None:
-    if start and end and end < start[: len(end)]:
-        raise _fail(record, "end", f"end {end} is before start {start}")
+def _check_span(record: r.Record, start: str | None, end: str | None, spot: str = "end") -> None:
+    """``end`` is not certainly before ``start`` (each may be a month or a year)."""
+    if start and end and dates.latest(end) < dates.earliest(start):
+        raise _fail(record, spot, f"end {end} is before start {start}")
+
+
+def _check_quoted_from(corpus: r.Corpus, position: r.Position) -> None:
+    """``quoted_from`` names the original of a quote the position's document repeats, and only that."""
+    original = position.quoted_from
+    if original is None:
+        return
+    _check_ref(corpus, position, "quoted_from", original, ("doc",))
+    if original == position.document:
+        raise _fail(position, "quoted_from", f"{original} is the position's own document, not an original it quotes")
+    if corpus.first_hand(position):
+        raise _fail(
+            position, "quoted_from", f"{position.document} is the holders' own document; quoted_from is for quotes"
+        )
+    if original in position.targets:
+        raise _fail(position, "quoted_from", f"{original} is both the original and a target; keep it under quoted_from")
 
 
 def _check_wikidata(
@@ -510,6 +551,7 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
             _check_ref(corpus, person, f"roles.{index}.organization", role.organization, ("org",))
             _check_date(person, f"roles.{index}.start", role.start)
             _check_date(person, f"roles.{index}.end", role.end)
+            _check_span(person, role.start, role.end, f"roles.{index}.end")
         _check_role_keys(person)
     for place in corpus.places.values():
         _check_ref(corpus, place, "country", place.country, ("place",))
@@ -534,6 +576,9 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         _check_ref(corpus, membership, "group", membership.group, ("org",))
         _check_refs(corpus, membership, "members", membership.members, AGENTS)
         _check_refs(corpus, membership, "documents", membership.documents, ("doc",))
+        _check_date(membership, "start", membership.start)
+        _check_date(membership, "end", membership.end)
+        _check_span(membership, membership.start, membership.end)
     for position in corpus.positions.values():
         _check_ref(corpus, position, "document", position.document, ("doc",))
         _check_refs(corpus, position, "holders", position.holders, AGENTS)
@@ -542,6 +587,7 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         _check_date(position, "date", position.date)
         if not corpus.holders(position):
             raise _fail(position, "holders", "no holders, and the document has no issuers or signatories")
+        _check_quoted_from(corpus, position)
         check_quote(corpus, position)
     for deprecation in corpus.deprecations.values():
         _check_deprecation(corpus, deprecation)

@@ -41,6 +41,9 @@ class Record:
         return Origin(self.origin.file, line)
 
 
+DEFAULT_LANGUAGE = "en"
+
+
 @dataclass(frozen=True)
 class Entity(Record):
     name: str
@@ -48,6 +51,20 @@ class Entity(Record):
     description: str | None = None
     wikidata: str | None = None
     wikidata_candidates: tuple[str, ...] = ()
+    #: The BCP 47 language of ``name``, and of each alternate name (same order; empty: all English).
+    name_language: str = DEFAULT_LANGUAGE
+    alternate_languages: tuple[str, ...] = ()
+
+    def labelled_names(self) -> tuple[tuple[str, str], tuple[tuple[str, str], ...]]:
+        """``(name, language)`` and the alternate names with their languages."""
+        return _labelled(self.name, self.name_language, self.alternate_names, self.alternate_languages)
+
+
+def _labelled(
+    name: str, language: str, alternate: tuple[str, ...], languages: tuple[str, ...]
+) -> tuple[tuple[str, str], tuple[tuple[str, str], ...]]:
+    others = languages or (DEFAULT_LANGUAGE,) * len(alternate)
+    return (name, language), tuple(zip(alternate, others, strict=True))
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,8 @@ class Role:
     organization: Ref | None = None
     start: str | None = None
     end: str | None = None
+    #: Where the period comes from when no source document states it (e.g. general knowledge).
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,11 +127,19 @@ class Document(Record):
     mentions: tuple[Ref, ...] = ()
     cites: tuple[Ref, ...] = ()
     about: tuple[Ref, ...] = ()
-    language: str = "en"
+    language: str = DEFAULT_LANGUAGE
+    #: The language of the title when it is not the document's language; of each alternate name.
+    title_language: str | None = None
+    alternate_languages: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
         return self.title
+
+    def labelled_names(self) -> tuple[tuple[str, str], tuple[tuple[str, str], ...]]:
+        """``(title, language)`` and the alternate names with their languages."""
+        language = self.title_language or self.language
+        return _labelled(self.title, language, self.alternate_names, self.alternate_languages)
 
     @property
     def authors(self) -> tuple[Ref, ...]:
@@ -138,6 +165,10 @@ class Position(Record):
     targets: tuple[Ref, ...] = ()
     point: str | None = None
     date: str | None = None
+    #: The original document the quote comes from, when ``document`` quotes it second-hand.
+    quoted_from: Ref | None = None
+    #: Where a fact comes from when the source does not state it (e.g. a date from general knowledge).
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +189,10 @@ class Membership(Record):
     group: Ref
     members: tuple[Ref, ...]
     documents: tuple[Ref, ...] = ()
+    start: str | None = None
+    end: str | None = None
+    #: Where the period comes from when no listed document states it (e.g. general knowledge).
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,3 +255,21 @@ class Corpus:
         if position.holders:
             return position.holders
         return self.documents[position.document.key].authors
+
+    def first_hand(self, position: Position) -> bool:
+        """Whether the document is the holders' own (they issued or signed it), not a page quoting them."""
+        authors = set(self.documents[position.document.key].authors)
+        return bool(authors) and set(self.holders(position)) <= authors
+
+    def position_date(self, position: Position) -> str | None:
+        """A position's own date: stated, else its original's, else (first-hand only) its document's.
+
+        A position quoted second-hand never takes the date of the page that quotes it.
+        """
+        if position.date:
+            return position.date
+        if position.quoted_from:
+            return self.documents[position.quoted_from.key].date
+        if self.first_hand(position):
+            return self.documents[position.document.key].date
+        return None
