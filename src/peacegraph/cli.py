@@ -423,14 +423,41 @@ def docs(out: Path, ontology: Path | None) -> None:
     help="Largest result a query may return.",
 )
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Queries run at once.")
-def serve(out: Path, host: str, port: int, seeds: Path, timeout: float, max_result_bytes: int, workers: int) -> None:
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=1 << 30,
+    show_default=True,
+    help="Bytes of memory each query worker may use (0: no cap).",
+)
+@click.option(
+    "--queue",
+    "max_queued",
+    type=click.IntRange(min=0),
+    default=32,
+    show_default=True,
+    help="Queries that may wait for a worker; more get 503.",
+)
+def serve(
+    out: Path,
+    host: str,
+    port: int,
+    seeds: Path,
+    timeout: float,
+    max_result_bytes: int,
+    workers: int,
+    max_memory: int,
+    max_queued: int,
+) -> None:
     """Serve OUT: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
     from .web.server import ServerSettings
     from .web.server import serve as run_server
     from .web.workers import Limits
 
-    limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers)
-    settings = ServerSettings(out=out, seeds=seeds if seeds.is_dir() else None, host=host, port=port, limits=limits)
+    limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, max_memory=max_memory or None)
+    settings = ServerSettings(
+        out=out, seeds=seeds if seeds.is_dir() else None, host=host, port=port, limits=limits, max_queued=max_queued
+    )
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, so other machines may reach this endpoint", err=True)
 

@@ -157,7 +157,9 @@ def test_a_syntax_error_is_a_bad_request_with_its_position(client: httpx.Client)
     response = client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x schema:name }"})
     assert response.status_code == 400
     assert response.text.startswith("Error: SPARQL syntax error")
-    assert "line:1" in response.text
+    assert response.text == "Error: SPARQL syntax error at line 1, column 34: unexpected '}'\n"
+    two_lines = client.get("/sparql", params={"query": "SELECT ?x\nWHERE { ?x ?y ?z"})
+    assert two_lines.text.startswith("Error: SPARQL syntax error at line 2, column 17: the query ends too early")
 
 
 def test_sparqlwrapper_reads_the_endpoint(base: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,13 +40,29 @@ def open_store(out: Path) -> Store:
     return store
 
 
-def with_prefixes(query: str) -> str:
-    """Declare our usual prefixes unless the query declares them itself."""
-    declared = {
-        line.split()[1].rstrip(":").lower() for line in query.splitlines() if line.strip().lower().startswith("prefix ")
-    }
-    header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared)
-    return header + query
+def syntax_position(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"SPARQL syntax error at line {line}, column {column}"
+
+
+_OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+): ", re.DOTALL)
+_NEAR = re.compile(r"[\w?$:<>\"'.-]+|\S")
+
+
+def explain_syntax_error(text: str, message: str) -> str:
+    """Oxigraph's parse error (``error at 1:26: expected one of …``) as a sentence about ``text``."""
+    match = _OXIGRAPH_POSITION.match(message)
+    if match is None:
+        return f"SPARQL syntax error: {message}"
+    line, column = int(match.group(1)), int(match.group(2))
+    where = f"SPARQL syntax error at line {line}, column {column}"
+    lines = text.split("\n")
+    after = "\n".join([lines[line - 1][column - 1 :], *lines[line:]]) if line <= len(lines) else ""
+    near = _NEAR.search(after)
+    if near is None:
+        return f"{where}: the query ends too early (a closing bracket, brace or quote may be missing)"
+    return f"{where}: unexpected {near.group()[:40]!r}"
 
 
 @dataclass
@@ -55,10 +72,11 @@ class Table:
 
 
 def run(store: Store, query: str) -> QuerySolutions | QueryBoolean | QueryTriples:
+    """Run ``query`` with our usual prefixes predeclared (a query's own ``PREFIX`` wins)."""
     try:
-        return store.query(with_prefixes(query))
+        return store.query(query, prefixes=PREFIXES)
     except SyntaxError as exc:
-        raise InputError(f"SPARQL syntax error: {exc}") from None
+        raise InputError(explain_syntax_error(query, str(exc))) from None
 
 
 def _cell(term: object) -> str | None:

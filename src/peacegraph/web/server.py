@@ -22,6 +22,7 @@ is not meant for production, and werkzeug's development server says the same of 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -29,9 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import anyio
+import anyio.to_thread
 from pyoxigraph import NamedNode
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
@@ -42,6 +44,7 @@ from ..errors import (
     InputError,
     NotAcceptableError,
     PeacegraphError,
+    QueryLimitError,
     QueryTimeoutError,
     RefusedError,
     ResultTooLargeError,
@@ -65,6 +68,7 @@ STATUS = {
     NotAcceptableError: 406,
     ResultTooLargeError: 422,
     QueryTimeoutError: 503,
+    QueryLimitError: 503,
 }
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -82,6 +86,7 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     limits: Limits = field(default_factory=Limits)
+    max_queued: int = 32  # queries that may wait for a worker; more are answered 503
 
 
 def status_of(error: PeacegraphError) -> int:
@@ -105,6 +110,10 @@ class Handlers:
         self.ontology = describe.ontology_store(self.out / ONTOLOGY_FILE)
         self.release = describe.release_files(self.out)
         self.pool: QueryPool | None = None
+        # Queries wait here, not in the thread pool that the pages use: pages stay quick when queries are busy.
+        self.admitted = 0  # queries running or waiting
+        self.slots = asyncio.Semaphore(settings.limits.workers)
+        self.limiter = anyio.CapacityLimiter(settings.limits.workers)
 
     def linker(self, page: str) -> pages.Linker:
         return pages.Linker(page, static=False, release=self.release)
@@ -121,10 +130,20 @@ class Handlers:
                 return RedirectResponse("/", status_code=303)
             return error_response(InputError("no query: send one as `query`, by GET or POST"))
         assert self.pool is not None
+        if self.admitted >= self.settings.limits.workers + self.settings.max_queued:
+            response = error_response(QueryLimitError("every query worker is busy and the queue is full; try again"))
+            response.headers["Retry-After"] = "1"
+            return response
+        self.admitted += 1
         try:
-            answer = await run_in_threadpool(self.pool.run, QueryRequest(query, request.headers.get("accept")))
+            async with self.slots:
+                answer = await anyio.to_thread.run_sync(
+                    self.pool.run, QueryRequest(query, request.headers.get("accept")), limiter=self.limiter
+                )
         except PeacegraphError as error:
             return error_response(error)
+        finally:
+            self.admitted -= 1
         return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept", **SECURITY_HEADERS})
 
     # --- pages -----------------------------------------------------------------------------------
