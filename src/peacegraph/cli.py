@@ -438,6 +438,13 @@ def docs(out: Path, ontology: Path | None) -> None:
     show_default=True,
     help="Queries that may wait for a worker; more get 503.",
 )
+@click.option(
+    "--request-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client has to send a whole request; slower connections are closed.",
+)
 def serve(
     out: Path,
     host: str,
@@ -448,6 +455,7 @@ def serve(
     workers: int,
     max_memory: int,
     max_queued: int,
+    request_timeout: float,
 ) -> None:
     """Serve OUT: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
     from .web.server import ServerSettings
@@ -456,7 +464,13 @@ def serve(
 
     limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, max_memory=max_memory or None)
     settings = ServerSettings(
-        out=out, seeds=seeds if seeds.is_dir() else None, host=host, port=port, limits=limits, max_queued=max_queued
+        out=out,
+        seeds=seeds if seeds.is_dir() else None,
+        host=host,
+        port=port,
+        limits=limits,
+        max_queued=max_queued,
+        request_seconds=request_timeout,
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, so other machines may reach this endpoint", err=True)

@@ -32,10 +32,12 @@ from urllib.parse import parse_qs
 
 import anyio
 import anyio.to_thread
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, serialize
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -52,15 +54,17 @@ from ..errors import (
 from ..query import store
 from ..query.saved import SavedQuery, saved_queries
 from ..rdf.formats import Format
-from ..rdf.namespaces import ID
+from ..rdf.namespaces import DATASET, ID
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
-from . import describe, negotiation, pages
+from . import describe, description, negotiation, pages, transport
 from .describe import Identifier
 from .workers import Limits, QueryPool
 from .workers import Request as QueryRequest
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_QUERY_BYTES = 100_000
+KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
+MAX_CONNECTIONS = 1000  # past this, requests are answered 503 (each connection holds a file descriptor)
 EXTENSIONS = {"html": None, **{fmt.extension: fmt for fmt in Format}}
 STATUS = {
     InputError: 400,
@@ -87,6 +91,7 @@ class ServerSettings:
     port: int = 8000
     limits: Limits = field(default_factory=Limits)
     max_queued: int = 32  # queries that may wait for a worker; more are answered 503
+    request_seconds: float = transport.REQUEST_SECONDS  # for a request to arrive whole
 
 
 def status_of(error: PeacegraphError) -> int:
@@ -128,7 +133,9 @@ class Handlers:
         if query is None:
             if prefers_html(request):
                 return RedirectResponse("/", status_code=303)
-            return error_response(InputError("no query: send one as `query`, by GET or POST"))
+            if request.method == "POST":
+                return error_response(InputError("no query: send one as `query`, by GET or POST"))
+            return self.service_description(request)
         assert self.pool is not None
         if self.admitted >= self.settings.limits.workers + self.settings.max_queued:
             response = error_response(QueryLimitError("every query worker is busy and the queue is full; try again"))
@@ -145,6 +152,14 @@ class Handlers:
         finally:
             self.admitted -= 1
         return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept", **SECURITY_HEADERS})
+
+    def service_description(self, request: Request) -> Response:
+        """The SPARQL 1.1 Service Description, for a GET of the endpoint without a query."""
+        chosen = negotiation.choose(request.headers.get("accept"), negotiation.GRAPH_OFFERS)
+        if chosen is None:
+            return error_response(NotAcceptableError("offered as " + ", ".join(negotiation.GRAPH_OFFERS)))
+        body = serialize(description.service_description(), format=chosen[1].oxigraph, prefixes=description.PREFIXES)
+        return Response(body, media_type=chosen[0], headers={"Vary": "Accept", **SECURITY_HEADERS})
 
     # --- pages -----------------------------------------------------------------------------------
 
@@ -252,26 +267,38 @@ def _rdf(data: bytes, fmt: Format) -> Response:
 
 async def protocol_query(request: Request) -> str | None:
     """The query of a SPARQL 1.1 Protocol request; updates are refused before anything is parsed."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _one_query(request.query_params.multi_items())
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await _body(request)
     if content_type == "application/sparql-update":
         raise RefusedError("updates are refused: this endpoint is read-only")
-    if content_type == "application/sparql-query":
-        return _one_query([*request.query_params.multi_items(), ("query", body.decode("utf-8"))])
-    if content_type == "application/x-www-form-urlencoded":
-        form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-        return _one_query([(k, v) for k, values in form.items() for v in values])
+    try:
+        if content_type == "application/sparql-query":
+            return _one_query([*request.query_params.multi_items(), ("query", body.decode("utf-8"))])
+        if content_type == "application/x-www-form-urlencoded":
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+            return _one_query([(k, v) for k, values in form.items() for v in values])
+    except UnicodeDecodeError:
+        raise InputError("the request body is not UTF-8 (a form must be percent-encoded UTF-8)") from None
     raise InputError("send a query by GET, or by POST as application/x-www-form-urlencoded or application/sparql-query")
+
+
+#: ``default-graph-uri`` values that denote this dataset's one graph (rdflib's Dataset sends the first).
+THIS_DATASET = frozenset(("urn:x-rdflib:default", DATASET))
 
 
 def _one_query(params: list[tuple[str, str]]) -> str | None:
     names = [name for name, _value in params]
-    if "update" in names:
+    if "update" in names or "using-graph-uri" in names or "using-named-graph-uri" in names:
         raise RefusedError("updates are refused: this endpoint is read-only")
-    if "default-graph-uri" in names or "named-graph-uri" in names:
-        raise InputError("this endpoint has one default graph; default-graph-uri and named-graph-uri are not supported")
+    for name, value in params:
+        if name == "named-graph-uri":
+            raise InputError(f"named-graph-uri <{value}>: this dataset has no named graphs, and nothing is fetched")
+        if name == "default-graph-uri" and value not in THIS_DATASET:
+            raise InputError(
+                f"default-graph-uri <{value}>: this endpoint serves one dataset, <{DATASET}>, and fetches nothing"
+            )
     queries = [value for name, value in params if name == "query"]
     if len(queries) > 1:
         raise InputError("give one query, not several")
@@ -280,10 +307,13 @@ def _one_query(params: list[tuple[str, str]]) -> str | None:
 
 async def _body(request: Request) -> bytes:
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_QUERY_BYTES:
-            raise HTTPException(413, f"a request may carry at most {MAX_QUERY_BYTES:,} bytes")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_QUERY_BYTES:
+                raise HTTPException(413, f"a request may carry at most {MAX_QUERY_BYTES:,} bytes")
+    except ClientDisconnect:
+        raise InputError("the client went away before the request ended") from None
     return body
 
 
@@ -302,6 +332,7 @@ def create_app(settings: ServerSettings) -> Starlette:
     routes = [
         Route("/", handlers.query_ui),
         Route("/sparql", handlers.sparql, methods=["GET", "POST"]),
+        Route("/id", lambda request: RedirectResponse("/id/", status_code=301)),
         Route("/id/", handlers.listing),
         Route("/id/{path:path}", handlers.identifier),
         Route("/ontology", handlers.ontology_page),
@@ -311,13 +342,20 @@ def create_app(settings: ServerSettings) -> Starlette:
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/{name:str}", handlers.release_route),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    # The data is public and read-only: any page may query it. Redirects name paths only, never the Host header.
+    cors = Middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"], allow_headers=["*"], max_age=86400
+    )
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors])
+    app.router.redirect_slashes = False
+    return app
 
 
 def listen(host: str, port: int) -> socket.socket:
     """A listening socket (``port`` 0 lets the system choose a free one)."""
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    transport.no_delay(sock)  # accepted connections inherit it
     try:
         sock.bind((host, port))
         sock.listen(128)
@@ -335,4 +373,11 @@ def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
     sock = listen(settings.host, settings.port)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     ready(f"http://{host}:{sock.getsockname()[1]}/")
-    uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
+    config = uvicorn.Config(
+        transport.CloseAmbiguousFraming(app),
+        http=transport.bounded_protocol(settings.request_seconds),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        limit_concurrency=MAX_CONNECTIONS,
+        log_level="info",
+    )
+    uvicorn.Server(config).run(sockets=[sock])

@@ -89,9 +89,9 @@ class _Sink:
 def _format(results: QuerySolutions | QueryBoolean | QueryTriples, accept: str | None) -> tuple[str, _Syntax]:
     """The media type and syntax to write ``results`` in, as the client prefers."""
     if isinstance(results, QueryTriples):
-        graph = negotiation.choose(accept, negotiation.GRAPH_OFFERS)
+        graph = negotiation.choose(accept, negotiation.QUERY_GRAPH_OFFERS)
         if graph is not None:
-            return graph[0], graph[1].oxigraph
+            return graph
     else:
         table = negotiation.choose(accept, negotiation.RESULTS_OFFERS)
         if table is not None:
