@@ -24,7 +24,7 @@ from pyoxigraph import (
 
 from ..errors import InputError
 from ..rdf import rdfio
-from ..rdf.namespaces import PREFIXES
+from ..rdf.namespaces import PREFIXES, SPARQL_ENDPOINT
 from ..release.outdir import ONTOLOGY_FILE, dump_path
 
 
@@ -72,9 +72,10 @@ class Table:
 
 
 def run(store: Store, query: str) -> QuerySolutions | QueryBoolean | QueryTriples:
-    """Run ``query`` with our usual prefixes predeclared (a query's own ``PREFIX`` wins)."""
+    """Run ``query`` with our usual prefixes predeclared (a query's own ``PREFIX`` wins); relative
+    IRIs are resolved against the endpoint's IRI, as the SPARQL Protocol has it."""
     try:
-        return store.query(query, prefixes=PREFIXES)
+        return store.query(query, prefixes=PREFIXES, base_iri=SPARQL_ENDPOINT)
     except SyntaxError as exc:
         raise InputError(explain_syntax_error(query, str(exc))) from None
 

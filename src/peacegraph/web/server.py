@@ -273,12 +273,16 @@ async def protocol_query(request: Request) -> str | None:
     body = await _body(request)
     if content_type == "application/sparql-update":
         raise RefusedError("updates are refused: this endpoint is read-only")
+    charset = request.headers.get("content-type", "").lower().partition("charset=")[2].split(";")[0].strip(' "')
+    if charset not in ("", "utf-8", "utf8"):
+        raise InputError(f"the request body is in {charset}; the SPARQL Protocol asks for UTF-8")
     try:
         if content_type == "application/sparql-query":
             return _one_query([*request.query_params.multi_items(), ("query", body.decode("utf-8"))])
         if content_type == "application/x-www-form-urlencoded":
             form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
-            return _one_query([(k, v) for k, values in form.items() for v in values])
+            fields = [(k, v) for k, values in form.items() for v in values]
+            return _one_query([*request.query_params.multi_items(), *fields])
     except UnicodeDecodeError:
         raise InputError("the request body is not UTF-8 (a form must be percent-encoded UTF-8)") from None
     raise InputError("send a query by GET, or by POST as application/x-www-form-urlencoded or application/sparql-query")
