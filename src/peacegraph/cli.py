@@ -10,21 +10,18 @@ import json
 import os
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__, pipeline
-from . import progress as bars
+from . import __version__
 from .errors import InputError, PeacegraphError
-from .query import store
-from .records import curation, loader
-from .release import cut as releasing
-from .release import diff as differ
-from .release import ontodoc, outdir
-from .remote import endpoint as remote
-from .remote import publish as publishing
-from .remote import reconcile as reconciling
-from .validation.report import NonConformingError, Report
+
+if TYPE_CHECKING:
+    from .validation.report import Report
+
+# The stages are imported by the commands that use them, so that `--version`, `--help` and
+# `query` start without loading rdflib, pySHACL and the rest (see bench/serve.py).
 
 SEEDS = click.option(
     "--seeds",
@@ -63,6 +60,8 @@ def one_line(text: str) -> str:
 
 
 def _fail(error: PeacegraphError) -> click.ClickException:
+    from .validation.report import NonConformingError
+
     if isinstance(error, NonConformingError):
         return DataFailure(one_line(str(error)))
     return UsageFailure(one_line(str(error)))
@@ -91,6 +90,10 @@ def main() -> None:
 )
 def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
     """Build the dataset from SEEDS into OUT (Turtle, JSON-LD, N-Triples), validating it first."""
+    from . import pipeline
+    from . import progress as bars
+    from .validation.report import NonConformingError
+
     settings = pipeline.Settings(seeds=seeds, out=out, previous=previous)
     try:
         with bars.stages(pipeline.STAGES, "build", enabled=not quiet and bars.is_terminal()) as progress:
@@ -109,6 +112,8 @@ def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
 @SEEDS
 def check(seeds: Path) -> None:
     """Load and check the records without writing anything; list curation warnings."""
+    from .records import curation, loader
+
     try:
         corpus = loader.load(seeds)
     except PeacegraphError as error:
@@ -123,6 +128,8 @@ def check(seeds: Path) -> None:
 @click.option("--warnings/--no-warnings", default=True, help="List curation warnings too.")
 def stats(seeds: Path, warnings: bool) -> None:
     """Counts per kind and per document, positions per topic, entities without Wikidata links."""
+    from .records import curation, loader
+
     try:
         corpus = loader.load(seeds)
     except PeacegraphError as error:
@@ -163,6 +170,7 @@ def stats(seeds: Path, warnings: bool) -> None:
 )
 def validate(out: Path, shapes: Path | None, engine: str) -> None:
     """Re-check a built OUT against the shapes."""
+    from .release import outdir
     from .resources import shapes_dir
     from .validation import fast as fastshacl
 
@@ -187,27 +195,36 @@ def validate(out: Path, shapes: Path | None, engine: str) -> None:
     "-f",
     "--file",
     "query_file",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="Read the query from a file.",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False, allow_dash=True),
+    help="Read the query from a file (- for standard input).",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld", "rdfxml"]),
     default="table",
     show_default=True,
-    help="table for people, csv for spreadsheets, json for SPARQL 1.1 JSON results.",
+    help="SELECT/ASK: table for people, csv, tsv, json or xml (SPARQL results); "
+    "CONSTRUCT/DESCRIBE: turtle (also for table), ntriples, jsonld or rdfxml.",
 )
+@click.option("--ontology", is_flag=True, help="Query the ontology too, not only the dataset's dumps.")
 @OUT
-def query(query: str | None, query_file: Path | None, fmt: str, out: Path) -> None:
+def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, out: Path) -> None:
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
+    import sys
+
+    from .query import store
+
     if (query is None) == (query_file is None):
         raise UsageFailure("give a QUERY or -f FILE, not both and not neither")
-    text = query_file.read_text(encoding="utf-8") if query_file else query
-    assert text is not None
+    if query_file is not None:
+        text = sys.stdin.read() if str(query_file) == "-" else query_file.read_text(encoding="utf-8")
+    else:
+        assert query is not None
+        text = query
     try:
-        results = store.run(store.open_store(out), text)
-        click.echo(store.format_results(results, fmt), nl=False)
+        results = store.run(store.open_cached(out, ontology=ontology), text)
+        click.echo(store.format_results(results, fmt, text), nl=False)
     except PeacegraphError as error:
         raise _fail(error) from None
 
@@ -258,6 +275,9 @@ def publish_graph(
     Credentials come only from the environment: PEACEGRAPH_SPARQL_USER, PEACEGRAPH_SPARQL_PASSWORD and
     PEACEGRAPH_SPARQL_AUTH (basic, the default, or digest), or PEACEGRAPH_SPARQL_TOKEN (a bearer token).
     """
+    from .remote import endpoint as remote
+    from .remote import publish as publishing
+
     try:
         settings = publishing.Settings(
             target=publishing.Target(query_endpoint, update_endpoint, graph, store_endpoint),
@@ -277,7 +297,7 @@ def publish_graph(
 @click.option(
     "--endpoint",
     "url",
-    default=reconciling.WIKIDATA_SPARQL,
+    default="https://query.wikidata.org/sparql",
     show_default=True,
     metavar="URL",
     help="A Wikidata-compatible SPARQL query endpoint.",
@@ -285,14 +305,14 @@ def publish_graph(
 @click.option(
     "--review",
     type=click.Path(path_type=Path),
-    default=reconciling.REVIEW_FILE,
+    default=Path("reconcile-review.csv"),
     show_default=True,
     help="The review file to write (CSV).",
 )
 @click.option(
     "--cache",
     type=click.Path(path_type=Path, file_okay=False),
-    default=reconciling.CACHE_DIR,
+    default=Path(".cache/reconcile"),
     show_default=True,
     help="Directory of cached answers.",
 )
@@ -305,6 +325,8 @@ def reconcile(seeds: Path, url: str, review: Path, cache: Path, interval: float,
 
     Records are never changed. Answers are cached in CACHE; cached answers send no request.
     """
+    from .remote import reconcile as reconciling
+
     settings = reconciling.Settings(seeds, url, review, cache, interval=interval, timeout=timeout)
     try:
         reviews = reconciling.reconcile(settings)
@@ -323,6 +345,8 @@ def diff_releases(old: str, new: str, as_json: bool) -> None:
     OLD and NEW are dump files, directories holding peacegraph.nt, or git:REV (out/peacegraph.nt at a
     git revision, e.g. git:v0.1.0 or git:HEAD).
     """
+    from .release import diff as differ
+
     try:
         changes = differ.compare(differ.read(old), differ.read(new))
     except PeacegraphError as error:
@@ -355,6 +379,12 @@ def release_dataset(
     Fails, changing nothing, if an identifier of the previous release (SINCE) is gone or the data
     does not conform.
     """
+    from . import pipeline
+    from . import progress as bars
+    from .release import cut as releasing
+    from .release import diff as differ
+    from .validation.report import NonConformingError
+
     day = issued.date() if issued else datetime.date.today()
     settings = pipeline.Settings(seeds=seeds, out=out)
     try:
@@ -388,6 +418,7 @@ def release_dataset(
 )
 def docs(out: Path, ontology: Path | None) -> None:
     """Generate the ontology reference (pyLODE) and the diagram of the model (Graphviz) into OUT."""
+    from .release import ontodoc
     from .resources import ontology_file
 
     try:
