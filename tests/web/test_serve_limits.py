@@ -75,7 +75,7 @@ def test_a_full_queue_is_503_with_retry_after_and_pages_stay_quick(base: str) ->
     start = time.monotonic()
     page = httpx.get(base + "id/", timeout=60)
     page_seconds = time.monotonic() - start
-    full = ask(base)
+    full = ask(base, "ASK { ?s ?p ?o }")  # not asked before: no answer is kept for it
     for thread in threads:
         thread.join()
     assert page.status_code == 200
@@ -187,3 +187,22 @@ def test_uvicorn_answers_many_connections_at_once(base: str) -> None:
     finally:
         for sock in idle:
             sock.close()
+
+
+def test_a_query_asked_again_is_answered_while_every_worker_is_busy(base: str) -> None:
+    """The release never changes while the server runs, so a complete answer is kept and given again."""
+    query = "SELECT ?name WHERE { ?o a schema:Organization ; schema:name ?name } ORDER BY ?name"
+    first = ask(base, query)
+    assert first.status_code == 200
+    busy = [threading.Thread(target=ask, args=(base, ENDLESS)) for _ in range(2)]
+    for thread in busy:
+        thread.start()
+    time.sleep(0.5)
+    start = time.monotonic()
+    again = ask(base, query)
+    seconds = time.monotonic() - start
+    for thread in busy:
+        thread.join()
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert seconds < 1.0  # the workers stay busy for 3 s

@@ -57,7 +57,9 @@ from ..rdf.formats import Format
 from ..rdf.namespaces import DATASET, ID
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
 from . import describe, description, negotiation, pages, transport
+from .answers import AnswerCache
 from .describe import Identifier
+from .workers import Answer as QueryAnswer
 from .workers import Limits, QueryPool
 from .workers import Request as QueryRequest
 
@@ -119,6 +121,7 @@ class Handlers:
         self.admitted = 0  # queries running or waiting
         self.slots = asyncio.Semaphore(settings.limits.workers)
         self.limiter = anyio.CapacityLimiter(settings.limits.workers)
+        self.answers = AnswerCache()
 
     def linker(self, page: str) -> pages.Linker:
         return pages.Linker(page, static=False, release=self.release)
@@ -137,6 +140,10 @@ class Handlers:
                 return error_response(InputError("no query: send one as `query`, by GET or POST"))
             return self.service_description(request)
         assert self.pool is not None
+        accept = request.headers.get("accept")
+        known = self.answers.get(query, accept)
+        if known is not None:
+            return _answer_response(known)
         if self.admitted >= self.settings.limits.workers + self.settings.max_queued:
             response = error_response(QueryLimitError("every query worker is busy and the queue is full; try again"))
             response.headers["Retry-After"] = "1"
@@ -145,13 +152,14 @@ class Handlers:
         try:
             async with self.slots:
                 answer = await anyio.to_thread.run_sync(
-                    self.pool.run, QueryRequest(query, request.headers.get("accept")), limiter=self.limiter
+                    self.pool.run, QueryRequest(query, accept), limiter=self.limiter
                 )
         except PeacegraphError as error:
             return error_response(error)
         finally:
             self.admitted -= 1
-        return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept", **SECURITY_HEADERS})
+        self.answers.put(query, accept, answer)
+        return _answer_response(answer)
 
     def service_description(self, request: Request) -> Response:
         """The SPARQL 1.1 Service Description, for a GET of the endpoint without a query."""
@@ -259,6 +267,10 @@ def _saved() -> list[SavedQuery]:
 
 def _html(html: str, status_code: int = 200) -> Response:
     return Response(html, status_code=status_code, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+
+
+def _answer_response(answer: QueryAnswer) -> Response:
+    return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept", **SECURITY_HEADERS})
 
 
 def _rdf(data: bytes, fmt: Format) -> Response:
