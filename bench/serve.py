@@ -1,6 +1,8 @@
 """`peacegraph serve` against `oxigraph serve-read-only`, and `peacegraph query` against `oxigraph query`.
 
-Both servers hold the same dump (``out/peacegraph.nt``) on one machine. Each of ``--concurrency``
+Both servers hold the same dump (``out/peacegraph.nt``) on one machine. Each query is measured
+twice: repeated as it is (our server then answers from the answers it keeps, ``web/answers.py``),
+and made new for every request by a numbered comment (every request then runs in a worker). Each of ``--concurrency``
 client processes keeps one HTTP/1.1 connection alive and sends the same request again as soon as
 the answer is in, for ``--seconds``; the result is requests per second, and the ratio is ours over
 Oxigraph's (≥ 1 means we are as fast). The CLI comparison times whole processes, median of
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import shutil
 import socket
 import statistics
@@ -27,7 +30,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-QUERIES = {"ASK {}": "ASK {}", "signatories.rq": Path("queries/signatories.rq").read_text(encoding="utf-8")}
+SIGNATORIES = Path("queries/signatories.rq").read_text(encoding="utf-8")
+#: name -> (query, whether each request is made new by a numbered comment: no answer kept helps then)
+QUERIES = {
+    "ASK {}": ("ASK {}", False),
+    "ASK {} (new)": ("ASK {}", True),
+    "signatories.rq": (SIGNATORIES, False),
+    "signatories (new)": (SIGNATORIES, True),
+}
 ACCEPT = "application/sparql-results+json"
 
 
@@ -84,13 +94,16 @@ def _one_request(port: int, request: bytes) -> tuple[int, bytes]:
         return _read_response(sock, b"")
 
 
-def _client(port: int, request: bytes, seconds: float, counts: multiprocessing.Queue[int]) -> None:
+def _client(port: int, path: str, query: str, fresh: bool, seconds: float, counts: multiprocessing.Queue[int]) -> None:
     done = 0
+    request = _request(path, query)
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         buffer = b""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
+            if fresh:
+                request = _request(path, f"{query}\n# {os.getpid()} {done}")
             sock.sendall(request)
             status, buffer = _read_response(sock, buffer)
             if status != 200:
@@ -99,11 +112,11 @@ def _client(port: int, request: bytes, seconds: float, counts: multiprocessing.Q
     counts.put(done)
 
 
-def requests_per_second(port: int, path: str, query: str, concurrency: int, seconds: float) -> float:
+def requests_per_second(port: int, path: str, query: str, fresh: bool, concurrency: int, seconds: float) -> float:
     counts: multiprocessing.Queue[int] = multiprocessing.Queue()
-    request = _request(path, query)
     clients = [
-        multiprocessing.Process(target=_client, args=(port, request, seconds, counts)) for _ in range(concurrency)
+        multiprocessing.Process(target=_client, args=(port, path, query, fresh, seconds, counts))
+        for _ in range(concurrency)
     ]
     for client in clients:
         client.start()
@@ -149,16 +162,16 @@ def main() -> None:
         ox_port, pg_port = _free_port(), _free_port()
         ox_server = [oxigraph, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{ox_port}"]
         pg_server = [peacegraph, "serve", "--out", str(args.out), "--port", str(pg_port)]
-        print(f"{'query':<16} {'clients':>7} {'oxigraph req/s':>15} {'peacegraph req/s':>17} {'ratio':>6}")
+        print(f"{'query':<18} {'clients':>7} {'oxigraph req/s':>15} {'peacegraph req/s':>17} {'ratio':>6}")
         rates: dict[tuple[str, int], list[float]] = {}
         for command, port, path in ((ox_server, ox_port, "/query"), (pg_server, pg_port, "/sparql")):
             with running(command, port, path):
-                for query_name, query in QUERIES.items():
+                for query_name, (query, fresh) in QUERIES.items():
                     for concurrency in args.concurrency:
-                        rate = requests_per_second(port, path, query, concurrency, args.seconds)
+                        rate = requests_per_second(port, path, query, fresh, concurrency, args.seconds)
                         rates.setdefault((query_name, concurrency), []).append(rate)
         for (query_name, concurrency), (ox_rate, pg_rate) in rates.items():
-            print(f"{query_name:<16} {concurrency:>7} {ox_rate:>15.0f} {pg_rate:>17.0f} {pg_rate / ox_rate:>5.2f}x")
+            print(f"{query_name:<18} {concurrency:>7} {ox_rate:>15.0f} {pg_rate:>17.0f} {pg_rate / ox_rate:>5.2f}x")
 
         query_file = "queries/signatories.rq"
         ox_query = [oxigraph, "query", "--location", location, "--query-file", query_file, "--results-format", "csv"]

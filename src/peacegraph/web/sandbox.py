@@ -13,8 +13,11 @@ off the network, so that no query (whatever the guard let through) can fetch a U
 Either is enough; where the system allows neither (not Linux, or seccomp disabled), the worker
 says so in the server's log and only the guard protects the machine (see the README).
 
-The memory cap is ``RLIMIT_AS``: an allocation past it fails, Oxigraph aborts, the worker dies and
-the pool replaces it; the query gets a one-line error.
+The memory cap is ``RLIMIT_DATA`` (Linux ≥ 4.7 counts every private writable mapping: the heap
+and what malloc maps): an allocation past it fails, Oxigraph aborts, the worker dies and the pool
+replaces it; the query gets a one-line error. Not ``RLIMIT_AS``: address space that malloc only
+reserves (64 MB per thread arena) counts there, so on a machine with many cores a worker could
+hit the cap before it has loaded anything.
 """
 
 from __future__ import annotations
@@ -117,6 +120,6 @@ def isolate() -> dict[str, str | None]:
 
 
 def limit_memory(max_bytes: int | None) -> None:
-    """Cap this process's address space (``None``: no cap)."""
+    """Cap this process's data memory (``None``: no cap)."""
     if max_bytes is not None:
-        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+        resource.setrlimit(resource.RLIMIT_DATA, (max_bytes, max_bytes))
