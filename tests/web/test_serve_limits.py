@@ -206,3 +206,17 @@ def test_a_query_asked_again_is_answered_while_every_worker_is_busy(base: str) -
     assert again.status_code == 200
     assert again.content == first.content
     assert seconds < 1.0  # the workers stay busy for 3 s
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { BIND('" + "\\'" * 40000 + " AS ?x) }",  # escaped quotes and no closing one
+        'SELECT * { BIND("""' + '""a' * 30000 + " AS ?x) }",
+        "SELECT * { " + "<a" * 40000 + " }",
+    ],
+)
+def test_a_hostile_text_is_read_in_one_pass(base: str, query: str) -> None:
+    """Answered 400 at once, not after the time limit: the guard never rescans the text."""
+    response = httpx.post(base + "sparql", content=query, headers={"content-type": "application/sparql-query"})
+    assert response.status_code == 400, response.text

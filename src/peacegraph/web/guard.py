@@ -57,6 +57,7 @@ TOKEN = re.compile(
             rf'|"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""'
             rf"|'(?:[^'\\\n\r]|{_ECHAR})*'"
             rf'|"(?:[^"\\\n\r]|{_ECHAR})*")',
+            r"(?P<unclosed>['\"])",  # a quote that starts no whole string: a syntax error, found in one pass
             rf"(?P<var>[?$]{_VARNAME})",
             rf"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
             rf"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
@@ -140,7 +141,11 @@ def _ordered(significant: list[Token]) -> bool:
 def check(text: str) -> CheckedQuery:
     """The text to run if the endpoint may run it; else :class:`RefusedError` or :class:`InputError`."""
     unescaped = unescape_codepoints(text)
-    all_tokens = list(tokens(unescaped))
+    all_tokens = []
+    for token in tokens(unescaped):
+        if token.kind == "unclosed":
+            raise InputError(f"{syntax_position(unescaped, token.start)}: this string is not closed")
+        all_tokens.append(token)
     significant = [t for t in all_tokens if t.kind not in ("ws", "comment")]
     if any(t.kind == "word" and t.text.upper() == "SERVICE" for t in significant):
         raise RefusedError("SERVICE is refused: this endpoint queries only its own data")
