@@ -95,6 +95,13 @@ DISGUISED = {
     "in DESCRIBE": "DESCRIBE ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "no space before the IRI": "SELECT * WHERE {{ SERVICE<{url}>{{}} }}",
     "tabs": "SELECT * WHERE {{\tSERVICE\t<{url}>\t{{ }}\t}}",
+    "SILENT glued on": "SELECT * {{ SERVICESILENT<{url}>{{}} }}",
+    "a prefixed name glued on": "PREFIX x: <{url}> SELECT * {{ SERVICEx:y {{}} }}",
+    "an empty prefix glued on": "PREFIX : <{url}> SELECT * {{ service:x {{}} }}",
+    "a prefix name glued on": "PREFIX a: <{url}> SELECT * {{ SERVICEa: {{}} }}",
+    "glued after true": "SELECT * {{ ?s ?p trueSERVICE<{url}>{{}} }}",
+    "glued after false with a prefix": "PREFIX x: <{url}> SELECT * {{ ?s ?p falseSERVICEx:y{{}} }}",
+    "glued variable and SILENT": "SELECT * {{ VALUES ?u {{ <{url}> }} SERVICESILENT?u{{}} }}",
     "LOAD": "LOAD <{url}>",
     "LOAD in an update after a query": "ASK {{}} ; LOAD <{url}>",
 }
@@ -126,7 +133,8 @@ def test_a_disguised_service_reaches_nothing(base: str, canary: Canary, name: st
 def test_service_in_a_string_a_comment_or_a_name_is_just_text(base: str, canary: Canary) -> None:
     query = (
         f'SELECT ?x ?service WHERE {{ BIND("SERVICE <{canary.url}> {{ }}" AS ?x) '
-        f"OPTIONAL {{ ?service <urn:x:service> ?y }} }} # SERVICE <{canary.url}> {{ }}"
+        f"OPTIONAL {{ ?service <urn:x:service> ?y }} OPTIONAL {{ ?service schema:serviceType ?z }} }}"
+        f" # SERVICE <{canary.url}> {{ }}"
     )
     response = send(base, "GET", query)
     assert response.status_code == 200, response.text

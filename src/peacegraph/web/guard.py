@@ -10,15 +10,17 @@ There is no second parser to disagree with Oxigraph. The text is read once, here
    words, numbers, punctuation. A comment runs to the next ``\\r`` or ``\\n``.
 3. Every comment is replaced by as many spaces: the text that runs has no comments left, so where a
    comment ends cannot be read two ways, and line and column numbers stay those of the user's text.
-4. A query is refused if any word token is the keyword ``SERVICE``; the first keyword after the
+4. A query is refused if a word, or the prefix of a prefixed name, contains ``service`` in any case
+   (Oxigraph reads keywords glued to what follows them: see :func:`_may_hide_service`); the first keyword after the
    prologue must be ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (updates are refused as such),
    and an empty or comment-only text is a 400.
 
 What is left in the text that runs are strings, IRIs and tokens that the grammar defines without
 context. A ``SERVICE`` clause needs the keyword, an IRI or variable and a ``{`` after it; an IRI
-cannot contain ``{``, ``<`` or spaces, and strings end by the same rules in both readings, so no
-``SERVICE`` can hide inside a token this module did not look at. The query workers cannot open a
-network connection either (``sandbox.py``): a wall behind this one.
+cannot contain ``{``, ``<`` or spaces, strings end by the same rules in both readings, and
+Oxigraph's habit of reading keywords glued to their neighbours (``SERVICESILENT<…>``) is met by
+refusing every word that contains ``service``. The query workers cannot open a network
+connection either (``sandbox.py``): a wall behind this one.
 """
 
 from __future__ import annotations
@@ -112,6 +114,22 @@ def _blank(token: Token) -> str:
     return " " * len(token.text) if token.kind == "comment" else token.text
 
 
+def _may_hide_service(token: Token) -> bool:
+    """Whether Oxigraph might read the keyword SERVICE in this token.
+
+    Oxigraph's parser matches keywords by their letters alone, with no word boundary after them:
+    it reads ``SERVICESILENT<…>``, ``SERVICEx:y {…}``, ``service:x {…}`` (with a ``:`` prefix) and
+    ``?s ?p trueSERVICE<…>{…}`` as SERVICE clauses. So a word, or the part of a prefixed name
+    before its colon, that contains ``service`` in any case is refused. The local part of a
+    prefixed name (``schema:serviceType``) is safe: it is read whole, as one name.
+    """
+    if token.kind == "word":
+        return "service" in token.text.lower()
+    if token.kind in ("pname", "bnode"):
+        return "service" in token.text.split(":", 1)[0].lower()
+    return False
+
+
 def _first_keyword(significant: list[Token]) -> Token | None:
     """The first word after the prologue (``BASE <iri>``, ``PREFIX p: <iri>``)."""
     i = 0
@@ -147,7 +165,7 @@ def check(text: str) -> CheckedQuery:
             raise InputError(f"{syntax_position(unescaped, token.start)}: this string is not closed")
         all_tokens.append(token)
     significant = [t for t in all_tokens if t.kind not in ("ws", "comment")]
-    if any(t.kind == "word" and t.text.upper() == "SERVICE" for t in significant):
+    if any(_may_hide_service(t) for t in significant):
         raise RefusedError("SERVICE is refused: this endpoint queries only its own data")
     first = _first_keyword(significant)
     if first is None:
