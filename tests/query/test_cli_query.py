@@ -134,3 +134,30 @@ def test_the_cached_store_follows_the_dump(out_dir: Path, tmp_path: Path) -> Non
     assert int(second) == int(first) + 1
     after = {p.name: p.read_bytes() for p in copy.iterdir()}
     assert set(after) == set(before)
+
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _count_in_process(out: Path, cache: Path) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "peacegraph", "query", "--out", str(out), "--format", "csv", COUNT]
+    environment = {**os.environ, "PEACEGRAPH_CACHE": str(cache)}
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+
+
+def test_concurrent_first_runs_share_one_cache(out_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    runs = [_count_in_process(out_dir, cache) for _ in range(4)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    assert len({stdout for stdout, _ in outputs}) == 1
+    assert [p.name.startswith(".building-") for p in cache.iterdir()] == [False]
+
+
+def test_without_a_writable_cache_the_dumps_still_answer(out_dir: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory", encoding="utf-8")
+    run = _count_in_process(out_dir, blocked / "cache")
+    stdout, stderr = run.communicate(timeout=120)
+    assert run.returncode == 0, stderr
+    assert stdout.split()[0] == "n"

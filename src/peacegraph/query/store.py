@@ -63,23 +63,29 @@ def open_cached(out: Path, ontology: bool = False) -> Store:
     digest = hashlib.sha256(dump_path(out).read_bytes())
     if ontology and (out / ONTOLOGY_FILE).exists():
         digest.update((out / ONTOLOGY_FILE).read_bytes())
-    home = cache_home()
-    place = home / (digest.hexdigest() + ("-ontology" if ontology else ""))
+    place = cache_home() / (digest.hexdigest() + ("-ontology" if ontology else ""))
     if not place.is_dir():
-        home.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
         try:
-            store = Store(str(building / "store"))
-            store.bulk_extend(_triples(out, ontology))
-            store.flush()
-            del store
-            os.replace(building / "store", place)
-        except OSError:
-            if not place.is_dir():  # a concurrent run that won the rename is fine
-                raise
-        finally:
-            shutil.rmtree(building, ignore_errors=True)
+            _build(out, ontology, place)
+        except OSError:  # no cache to be had here (read-only home, full disk): the dumps still answer
+            return open_store(out, ontology)
     return Store.read_only(str(place))
+
+
+def _build(out: Path, ontology: bool, place: Path) -> None:
+    place.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=place.parent))
+    try:
+        store = Store(str(building / "store"))
+        store.bulk_extend(_triples(out, ontology))
+        store.flush()
+        del store
+        os.replace(building / "store", place)
+    except OSError:
+        if not place.is_dir():  # a concurrent run that won the rename is fine
+            raise
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
 
 
 def syntax_position(text: str, offset: int) -> str:
