@@ -266,3 +266,11 @@ def test_application_star_gets_data_not_a_page(base: str) -> None:
     response = httpx.get(base + "id/organization/alpha-group", headers={"accept": "application/*"}, timeout=60)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/n-triples")
+
+
+def test_the_endpoint_holds_the_release_as_published(base: str, mini_built: pipeline.BuildResult) -> None:
+    """As many triples as the N-Triples dump: the ontology is served at /ontology, not mixed in."""
+    out = next(iter(mini_built.files.values())).parent
+    dump = rdflib.Graph().parse(out / "peacegraph.nt")
+    response = httpx.get(base + "sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}, timeout=60)
+    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == len(dump)

@@ -120,7 +120,7 @@ def _serve(conn: Connection, out: str, limits: Limits) -> None:
     os.environ["RUST_BACKTRACE"] = "0"  # a query past the memory cap: one line in the log, not a backtrace
     walls = sandbox.isolate()
     sandbox.limit_memory(limits.max_memory)
-    st = store.open_store(Path(out))
+    st = store.open_store(Path(out), ontology=False)  # the release as published, as `peacegraph query` has it
     answer(st, Request("ASK {}", None), limits.max_bytes)  # the first query is not the slow one
     conn.send((READY, walls))
     while True:
