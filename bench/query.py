@@ -18,6 +18,7 @@ import rdflib
 from pyoxigraph import Store
 
 from peacegraph.query import store
+from peacegraph.rdf.namespaces import PREFIXES
 
 QUERIES = {
     "signatories": "SELECT ?doc ?org WHERE { ?doc pg:signature/schema:item ?org }",
@@ -69,7 +70,7 @@ def main() -> None:
     print(_row("load", ox_load, rdf_load))
 
     for name, query in QUERIES.items():
-        text = store.with_prefixes(query)
+        text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + query
         ox_time = timed(partial(_oxigraph_rows, ox, text), args.repeat)
         rdf_time = timed(partial(_rdflib_rows, graph, text), args.repeat)
         print(_row(name, ox_time, rdf_time))

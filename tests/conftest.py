@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def query_store_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`peacegraph query` keeps stores in a cache; the tests' own, not the user's."""
+    os.environ["PEACEGRAPH_CACHE"] = str(tmp_path_factory.mktemp("store-cache"))
+
 
 #: The signatories of the Small Group ministers' statement of 14 November 2019, in printed order.
 SMALL_GROUP_GOVERNMENTS = [

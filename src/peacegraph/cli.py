@@ -10,21 +10,18 @@ import json
 import os
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__, pipeline
-from . import progress as bars
-from .errors import PeacegraphError
-from .query import store
-from .records import curation, loader, quotes
-from .release import cut as releasing
-from .release import diff as differ
-from .release import ontodoc, outdir
-from .remote import endpoint as remote
-from .remote import publish as publishing
-from .remote import reconcile as reconciling
-from .validation.report import NonConformingError, Report
+from . import __version__
+from .errors import InputError, PeacegraphError
+
+if TYPE_CHECKING:
+    from .validation.report import Report
+
+# The stages are imported by the commands that use them, so that `--version`, `--help` and
+# `query` start without loading rdflib, pySHACL and the rest (see bench/serve.py).
 
 SEEDS = click.option(
     "--seeds",
@@ -63,6 +60,8 @@ def one_line(text: str) -> str:
 
 
 def _fail(error: PeacegraphError) -> click.ClickException:
+    from .validation.report import NonConformingError
+
     if isinstance(error, NonConformingError):
         return DataFailure(one_line(str(error)))
     return UsageFailure(one_line(str(error)))
@@ -108,6 +107,10 @@ def main() -> None:
 )
 def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
     """Build the dataset from SEEDS into OUT (Turtle, JSON-LD, N-Triples), validating it first."""
+    from . import pipeline
+    from . import progress as bars
+    from .validation.report import NonConformingError
+
     settings = pipeline.Settings(seeds=seeds, out=out, previous=previous)
     try:
         with bars.stages(pipeline.STAGES, "build", enabled=not quiet and bars.is_terminal()) as progress:
@@ -126,6 +129,8 @@ def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
 @SEEDS
 def check(seeds: Path) -> None:
     """Load and check the records without writing anything; list curation warnings."""
+    from .records import curation, loader
+
     try:
         corpus = loader.load(seeds)
     except PeacegraphError as error:
@@ -140,6 +145,8 @@ def check(seeds: Path) -> None:
 @click.option("--warnings/--no-warnings", default=True, help="List curation warnings too.")
 def stats(seeds: Path, warnings: bool) -> None:
     """Counts per kind and per document, positions per topic, entities without Wikidata links."""
+    from .records import curation, loader
+
     try:
         corpus = loader.load(seeds)
     except PeacegraphError as error:
@@ -180,6 +187,7 @@ def stats(seeds: Path, warnings: bool) -> None:
 )
 def validate(out: Path, shapes: Path | None, engine: str) -> None:
     """Re-check a built OUT against the shapes."""
+    from .release import outdir
     from .resources import shapes_dir
     from .validation import fast as fastshacl
 
@@ -204,27 +212,36 @@ def validate(out: Path, shapes: Path | None, engine: str) -> None:
     "-f",
     "--file",
     "query_file",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="Read the query from a file.",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False, allow_dash=True),
+    help="Read the query from a file (- for standard input).",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld", "rdfxml"]),
     default="table",
     show_default=True,
-    help="table for people, csv for spreadsheets, json for SPARQL 1.1 JSON results.",
+    help="SELECT/ASK: table for people, csv, tsv, json or xml (SPARQL results); "
+    "CONSTRUCT/DESCRIBE: turtle (also for table), ntriples, jsonld or rdfxml.",
 )
+@click.option("--ontology", is_flag=True, help="Query the ontology too, not only the dataset's dumps.")
 @OUT
-def query(query: str | None, query_file: Path | None, fmt: str, out: Path) -> None:
+def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, out: Path) -> None:
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
+    import sys
+
+    from .query import store
+
     if (query is None) == (query_file is None):
         raise UsageFailure("give a QUERY or -f FILE, not both and not neither")
+    if query_file is not None:
+        text = sys.stdin.read() if str(query_file) == "-" else store.read_query(query_file)
+    else:
+        assert query is not None
+        text = query
     try:
-        text = store.read_query(query_file) if query_file else query
-        assert text is not None
-        results = store.run(store.open_store(out), text)
-        click.echo(store.format_results(results, fmt), nl=False)
+        results = store.run(store.open_cached(out, ontology=ontology), text)
+        click.echo(store.format_results(results, fmt, text), nl=False)
     except PeacegraphError as error:
         raise _fail(error) from None
 
@@ -234,6 +251,8 @@ def query(query: str | None, query_file: Path | None, fmt: str, out: Path) -> No
 @click.argument("quote")
 def locate(source: Path, quote: str) -> None:
     """Print the offsets of QUOTE in the seed text SOURCE (for writing position records)."""
+    from .records import quotes
+
     try:
         spans = quotes.locate(source, quote)
     except PeacegraphError as error:
@@ -270,6 +289,9 @@ def publish_graph(
     Credentials come only from the environment: PEACEGRAPH_SPARQL_USER, PEACEGRAPH_SPARQL_PASSWORD and
     PEACEGRAPH_SPARQL_AUTH (basic, the default, or digest), or PEACEGRAPH_SPARQL_TOKEN (a bearer token).
     """
+    from .remote import endpoint as remote
+    from .remote import publish as publishing
+
     try:
         settings = publishing.Settings(
             target=publishing.Target(query_endpoint, update_endpoint, graph, store_endpoint),
@@ -289,7 +311,7 @@ def publish_graph(
 @click.option(
     "--endpoint",
     "url",
-    default=reconciling.WIKIDATA_SPARQL,
+    default="https://query.wikidata.org/sparql",
     show_default=True,
     metavar="URL",
     help="A Wikidata-compatible SPARQL query endpoint.",
@@ -297,14 +319,14 @@ def publish_graph(
 @click.option(
     "--review",
     type=click.Path(path_type=Path),
-    default=reconciling.REVIEW_FILE,
+    default=Path("reconcile-review.csv"),
     show_default=True,
     help="The review file to write (CSV).",
 )
 @click.option(
     "--cache",
     type=click.Path(path_type=Path, file_okay=False),
-    default=reconciling.CACHE_DIR,
+    default=Path(".cache/reconcile"),
     show_default=True,
     help="Directory of cached answers.",
 )
@@ -317,6 +339,8 @@ def reconcile(seeds: Path, url: str, review: Path, cache: Path, interval: float,
 
     Records are never changed. Answers are cached in CACHE; cached answers send no request.
     """
+    from .remote import reconcile as reconciling
+
     settings = reconciling.Settings(seeds, url, review, cache, interval=interval, timeout=timeout)
     try:
         reviews = reconciling.reconcile(settings)
@@ -336,6 +360,8 @@ def diff_releases(old: str, new: str, as_json: bool) -> None:
     (out/peacegraph.nt at a git revision, e.g. git:HEAD) or release:VERSION (the out/ of that release,
     found in the history of seeds/release.yaml, e.g. release:0.1.0).
     """
+    from .release import diff as differ
+
     try:
         changes = differ.compare(differ.read(old), differ.read(new))
     except PeacegraphError as error:
@@ -370,6 +396,12 @@ def release_dataset(
     Fails, changing nothing, if an identifier of the previous release (SINCE) is gone or the data
     does not conform.
     """
+    from . import pipeline
+    from . import progress as bars
+    from .release import cut as releasing
+    from .release import diff as differ
+    from .validation.report import NonConformingError
+
     day = issued.date() if issued else datetime.date.today()
     settings = pipeline.Settings(seeds=seeds, out=out)
     try:
@@ -403,6 +435,7 @@ def release_dataset(
 )
 def docs(out: Path, ontology: Path | None) -> None:
     """Generate the ontology reference (pyLODE) and the diagram of the model (Graphviz) into OUT."""
+    from .release import ontodoc
     from .resources import ontology_file
 
     try:
@@ -438,14 +471,55 @@ def docs(out: Path, ontology: Path | None) -> None:
     help="Largest result a query may return.",
 )
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Queries run at once.")
-def serve(out: Path, host: str, port: int, seeds: Path, timeout: float, max_result_bytes: int, workers: int) -> None:
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=1 << 30,
+    show_default=True,
+    help="Bytes of memory each query worker may use (0: no cap).",
+)
+@click.option(
+    "--queue",
+    "max_queued",
+    type=click.IntRange(min=0),
+    default=32,
+    show_default=True,
+    help="Queries that may wait for a worker; more get 503.",
+)
+@click.option(
+    "--request-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client has to send a whole request; slower connections are closed.",
+)
+def serve(
+    out: Path,
+    host: str,
+    port: int,
+    seeds: Path,
+    timeout: float,
+    max_result_bytes: int,
+    workers: int,
+    max_memory: int,
+    max_queued: int,
+    request_timeout: float,
+) -> None:
     """Serve OUT: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
     from .web.server import ServerSettings
     from .web.server import serve as run_server
     from .web.workers import Limits
 
-    limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers)
-    settings = ServerSettings(out=out, seeds=seeds if seeds.is_dir() else None, host=host, port=port, limits=limits)
+    limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, max_memory=max_memory or None)
+    settings = ServerSettings(
+        out=out,
+        seeds=seeds if seeds.is_dir() else None,
+        host=host,
+        port=port,
+        limits=limits,
+        max_queued=max_queued,
+        request_seconds=request_timeout,
+    )
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, so other machines may reach this endpoint", err=True)
 

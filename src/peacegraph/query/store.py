@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import hashlib
+import os
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,24 +21,27 @@ from pyoxigraph import (
     QueryTriples,
     RdfFormat,
     Store,
+    serialize,
 )
 
 from ..errors import InputError
 from ..rdf import rdfio
-from ..rdf.namespaces import PREFIXES
+from ..rdf.namespaces import PREFIXES, SPARQL_ENDPOINT
 from ..records.limits import MAX_QUERY_BYTES, read_utf8
 from ..release.outdir import ONTOLOGY_FILE, dump_path
 
 
-def open_store(out: Path) -> Store:
-    """An in-memory store holding the dataset (and the ontology, for labels of our terms)."""
-    out = Path(out)
+def _triples(out: Path, ontology: bool) -> list[Quad]:
     triples = rdfio.read_triples(dump_path(out), RdfFormat.N_TRIPLES)
-    ontology = out / ONTOLOGY_FILE
-    if ontology.exists():
-        triples += rdfio.read_triples(ontology, RdfFormat.TURTLE)
+    if ontology and (out / ONTOLOGY_FILE).exists():
+        triples += rdfio.read_triples(out / ONTOLOGY_FILE, RdfFormat.TURTLE)
+    return [Quad(t.subject, t.predicate, t.object) for t in triples]
+
+
+def open_store(out: Path, ontology: bool = True) -> Store:
+    """An in-memory store holding the dataset (and the ontology, for labels of our terms, unless not asked)."""
     store = Store()
-    store.extend(Quad(t.subject, t.predicate, t.object) for t in triples)
+    store.extend(_triples(Path(out), ontology))
     return store
 
 
@@ -45,13 +50,73 @@ def read_query(path: Path) -> str:
     return read_utf8(path, MAX_QUERY_BYTES, file=path)
 
 
-def with_prefixes(query: str) -> str:
-    """Declare our usual prefixes unless the query declares them itself."""
-    declared = {
-        line.split()[1].rstrip(":").lower() for line in query.splitlines() if line.strip().lower().startswith("prefix ")
-    }
-    header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared)
-    return header + query
+def cache_home() -> Path:
+    """Where stores built from releases are kept: ``$PEACEGRAPH_CACHE``, else the user's cache directory."""
+    if "PEACEGRAPH_CACHE" in os.environ:
+        return Path(os.environ["PEACEGRAPH_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peacegraph" / "stores"
+
+
+def open_cached(out: Path, ontology: bool = False) -> Store:
+    """A read-only on-disk store of the release in ``out``, built once per dump content.
+
+    The store lives outside the release (see :func:`cache_home`), under the SHA-256 of the dump (and
+    of the ontology when it is included), so a rebuilt or edited dump gets a store of its own and
+    ``out/`` and its checksums are never touched. It is built in a temporary directory and renamed
+    into place, so a concurrent run or a kill never leaves half a store where a reader looks.
+    """
+    out = Path(out)
+    digest = hashlib.sha256(dump_path(out).read_bytes())
+    if ontology and (out / ONTOLOGY_FILE).exists():
+        digest.update((out / ONTOLOGY_FILE).read_bytes())
+    place = cache_home() / (digest.hexdigest() + ("-ontology" if ontology else ""))
+    if not place.is_dir():
+        try:
+            _build(out, ontology, place)
+        except OSError:  # no cache to be had here (read-only home, full disk): the dumps still answer
+            return open_store(out, ontology)
+    return Store.read_only(str(place))
+
+
+def _build(out: Path, ontology: bool, place: Path) -> None:
+    place.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=place.parent))
+    try:
+        store = Store(str(building / "store"))
+        store.bulk_extend(_triples(out, ontology))
+        store.flush()
+        del store
+        os.replace(building / "store", place)
+    except OSError:
+        if not place.is_dir():  # a concurrent run that won the rename is fine
+            raise
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def syntax_position(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"SPARQL syntax error at line {line}, column {column}"
+
+
+_OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+): ", re.DOTALL)
+_NEAR = re.compile(r"[\w?$:<>\"'.-]+|\S")
+
+
+def explain_syntax_error(text: str, message: str) -> str:
+    """Oxigraph's parse error (``error at 1:26: expected one of …``) as a sentence about ``text``."""
+    match = _OXIGRAPH_POSITION.match(message)
+    if match is None:
+        return f"SPARQL syntax error: {message}"
+    line, column = int(match.group(1)), int(match.group(2))
+    where = f"SPARQL syntax error at line {line}, column {column}"
+    lines = text.split("\n")
+    after = "\n".join([lines[line - 1][column - 1 :], *lines[line:]]) if line <= len(lines) else ""
+    near = _NEAR.search(after)
+    if near is None:
+        return f"{where}: the query ends too early (a closing bracket, brace or quote may be missing)"
+    return f"{where}: unexpected {near.group()[:40]!r}"
 
 
 @dataclass
@@ -61,43 +126,97 @@ class Table:
 
 
 def run(store: Store, query: str) -> QuerySolutions | QueryBoolean | QueryTriples:
+    """Run ``query`` with our usual prefixes predeclared (a query's own ``PREFIX`` wins); relative
+    IRIs are resolved against the endpoint's IRI, as the SPARQL Protocol has it."""
     try:
-        return store.query(with_prefixes(query))
+        return store.query(query, prefixes=PREFIXES, base_iri=SPARQL_ENDPOINT)
     except SyntaxError as exc:
-        raise InputError(f"SPARQL syntax error: {exc}") from None
+        raise InputError(explain_syntax_error(query, str(exc))) from None
+
+
+#: ``--format`` of ``peacegraph query``: what each result kind may be written as.
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+RESULTS_SYNTAX = {
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+}
+_SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
+_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\ufffd]+)")
+
+
+def _prefixed(iri: str) -> str:
+    """``schema:name`` for an IRI in one of our namespaces, else ``<iri>``."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is not None:
+        local = iri[len(best) :]
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", local) and not local.endswith("."):
+            prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+            return f"{prefix}:{local}"
+    return f"<{iri}>"
 
 
 def _cell(term: object) -> str | None:
+    """A term as a person reads it: a prefixed name, a literal's text (with its language), a blank node."""
     if term is None:
         return None
-    if isinstance(term, NamedNode | BlankNode | Literal):
-        return term.value
+    if isinstance(term, NamedNode):
+        return _prefixed(term.value)
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        text = term.value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        return f"{text}@{term.language}" if term.language else text
     return str(term)
 
 
+def column_order(query: str, variables: list[str]) -> list[str]:
+    """For ``SELECT *``, the variables in the order the query first names them; else as given."""
+    if not _SELECT_STAR.search(query):
+        return variables
+    first_seen = list(dict.fromkeys(_VARIABLE.findall(query)))
+    known = [v for v in first_seen if v in variables]
+    return known + [v for v in variables if v not in known]
+
+
 def to_table(results: QuerySolutions) -> Table:
+    """The solutions with each term's plain value (IRI, lexical form, blank node label)."""
     variables = [v.value for v in results.variables]
+    rows = [[None if solution[v] is None else solution[v].value for v in variables] for solution in results]
+    return Table(variables, rows)
+
+
+def readable_table(results: QuerySolutions, query: str = "") -> Table:
+    """The solutions as a person reads them, in the query's column order."""
+    variables = column_order(query, [v.value for v in results.variables])
     rows = [[_cell(solution[v]) for v in variables] for solution in results]
     return Table(variables, rows)
 
 
-def format_results(results: QuerySolutions | QueryBoolean | QueryTriples, fmt: str) -> str:
-    """Render results as ``table``, ``csv`` or ``json`` (SPARQL 1.1 JSON results)."""
-    if isinstance(results, QueryBoolean):
-        value = bool(results)
-        return json.dumps({"head": {}, "boolean": value}) + "\n" if fmt == "json" else f"{str(value).lower()}\n"
+def format_results(results: QuerySolutions | QueryBoolean | QueryTriples, fmt: str, query: str = "") -> bytes:
+    """Results as ``fmt``: a table, a SPARQL results syntax, or for a graph an RDF syntax."""
     if isinstance(results, QueryTriples):
-        return bytes(results.serialize(format=RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-    if fmt == "json":
-        return bytes(results.serialize(format=QueryResultsFormat.JSON) or b"").decode("utf-8")
-    table = to_table(results)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(table.variables)
-        writer.writerows([["" if c is None else c for c in row] for row in table.rows])
-        return buffer.getvalue()
-    return render_table(table)
+        if fmt == "table":
+            fmt = "turtle"
+        if fmt not in GRAPH_FORMATS:
+            raise InputError(f"the result is a graph: use --format {', '.join(GRAPH_FORMATS)}, not {fmt}")
+        return bytes(serialize(results, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES) or b"")
+    if fmt in GRAPH_FORMATS:
+        raise InputError(f"the result is a table, not a graph: use --format {', '.join(TABLE_FORMATS)}, not {fmt}")
+    if isinstance(results, QueryBoolean):
+        if fmt in ("table", "csv", "tsv"):
+            return f"{str(bool(results)).lower()}\n".encode()
+        return bytes(results.serialize(format=RESULTS_SYNTAX[fmt]) or b"")
+    if fmt != "table":
+        return bytes(results.serialize(format=RESULTS_SYNTAX[fmt]) or b"")
+    return render_table(readable_table(results, query)).encode()
 
 
 def render_table(table: Table) -> str:

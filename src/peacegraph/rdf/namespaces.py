@@ -31,6 +31,8 @@ DCAT: Final = "http://www.w3.org/ns/dcat#"
 SPDX: Final = "http://spdx.org/rdf/terms#"
 FOAF: Final = "http://xmlns.com/foaf/0.1/"
 IANA_MEDIA_TYPES: Final = "https://www.iana.org/assignments/media-types/"
+SD: Final = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS: Final = "http://www.w3.org/ns/formats/"
 
 #: Where people land, who publishes, where to query, and under which licence the data is.
 LANDING_PAGE: Final = BASE

@@ -1,65 +1,182 @@
-"""What the read-only endpoint lets through, decided by parsing the query, never by matching strings.
+"""What the read-only endpoint lets through, decided on the very text that Oxigraph then runs.
 
-A request runs only if rdflib's SPARQL 1.1 parser reads it as a query (``SELECT``, ``ASK``,
-``CONSTRUCT``, ``DESCRIBE``) whose parse tree has no ``SERVICE`` pattern. Text that parses as an
-update instead (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, …) is refused as such; anything else is a
-syntax error, with the line and column of the text the user wrote (the ``PREFIX`` declarations
-that the endpoint adds in front cannot change what a query does). A query that Oxigraph would
-accept but rdflib cannot parse (a SPARQL 1.2 extension, say) is refused too: we only run what we
-could check.
+There is no second parser to disagree with Oxigraph. The text is read once, here, with the SPARQL
+1.1 grammar's own terminals (§19.8), and what this module returns is the text the engine runs:
+
+1. Codepoint escapes (``\\u0022``, ``\\U0001F600``) are replaced first, everywhere, as the grammar
+   says (§19.2) and as Oxigraph does. If the result still holds a ``\\u`` or ``\\U`` (an escape that
+   spells another escape), the query is refused: the engine would unescape it a second time.
+2. The text is split into tokens: whitespace, comments, IRIs, strings, variables, prefixed names,
+   words, numbers, punctuation. A comment runs to the next ``\\r`` or ``\\n``.
+3. Every comment is replaced by as many spaces: the text that runs has no comments left, so where a
+   comment ends cannot be read two ways, and line and column numbers stay those of the user's text.
+4. A query is refused if a word, or the prefix of a prefixed name, contains ``service`` in any case
+   (Oxigraph reads keywords glued to what follows them: see :func:`_may_hide_service`); the first keyword after the
+   prologue must be ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (updates are refused as such),
+   and an empty or comment-only text is a 400.
+
+What is left in the text that runs are strings, IRIs and tokens that the grammar defines without
+context. A ``SERVICE`` clause needs the keyword, an IRI or variable and a ``{`` after it; an IRI
+cannot contain ``{``, ``<`` or spaces, strings end by the same rules in both readings, and
+Oxigraph's habit of reading keywords glued to their neighbours (``SERVICESILENT<…>``) is met by
+refusing every word that contains ``service``. The query workers cannot open a network
+connection either (``sandbox.py``): a wall behind this one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pyparsing import ParseBaseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-
 from ..errors import InputError, RefusedError
+from ..query.store import syntax_position
 
-QUERY_FORMS = ("SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery")
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = frozenset(
+    ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
+)
+
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+_VARNAME = rf"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+_ECHAR = r"\\[tbnrf\\\"']"
+
+TOKEN = re.compile(
+    "|".join(
+        (
+            r"(?P<ws>[ \t\r\n]+)",
+            r"(?P<comment>#[^\r\n]*)",
+            r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)",
+            rf"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''"
+            rf'|"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""'
+            rf"|'(?:[^'\\\n\r]|{_ECHAR})*'"
+            rf'|"(?:[^"\\\n\r]|{_ECHAR})*")',
+            r"(?P<unclosed>['\"])",  # a quote that starts no whole string: a syntax error, found in one pass
+            rf"(?P<var>[?$]{_VARNAME})",
+            rf"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
+            rf"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
+            r"(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+            r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+            r"(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)",
+            r"(?P<punct>\^\^|\|\||&&|!=|<=|>=|.)",
+        )
+    ),
+    re.DOTALL,
+)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
 
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    text: str
+    text: str  # the text to run: the user's, with codepoint escapes replaced and comments blanked
     form: str  # one of QUERY_FORMS
     ordered: bool  # the solutions have an ORDER BY at the top level
 
 
-def parts(node: object) -> Iterator[CompValue]:
-    """Every node of an rdflib SPARQL parse tree, depth first."""
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from parts(value)
-    elif isinstance(node, ParseResults | list | tuple):
-        for value in node:
-            yield from parts(value)
+def unescape_codepoints(text: str) -> str:
+    """``text`` with every ``\\uXXXX`` and ``\\UXXXXXXXX`` replaced by its character (SPARQL 1.1 §19.2)."""
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise InputError(f"{match.group(0)} is not a character (SPARQL syntax error)")
+        return chr(code)
+
+    result = _CODEPOINT.sub(char, text)
+    if "\\u" in result or "\\U" in result:
+        raise InputError("the query spells an escape sequence with escape sequences; write the character itself")
+    return result
 
 
-def _refuse_update(text: str) -> None:
-    try:
-        update = parseUpdate(text)
-    except (ParseBaseException, ValueError):
-        return
-    names = {node.name for node in parts(update)}
-    if "Load" in names:
-        raise RefusedError("LOAD is refused: this endpoint is read-only and fetches nothing")
-    raise RefusedError("updates are refused: this endpoint is read-only")
+def tokens(text: str) -> Iterator[Token]:
+    for match in TOKEN.finditer(text):
+        kind = match.lastgroup
+        assert kind is not None
+        yield Token(kind, match.group(), match.start())
+
+
+def _blank(token: Token) -> str:
+    return " " * len(token.text) if token.kind == "comment" else token.text
+
+
+def _may_hide_service(token: Token) -> bool:
+    """Whether Oxigraph might read the keyword SERVICE in this token.
+
+    Oxigraph's parser matches keywords by their letters alone, with no word boundary after them:
+    it reads ``SERVICESILENT<…>``, ``SERVICEx:y {…}``, ``service:x {…}`` (with a ``:`` prefix) and
+    ``?s ?p trueSERVICE<…>{…}`` as SERVICE clauses. So a word, or the part of a prefixed name
+    before its colon, that contains ``service`` in any case is refused. The local part of a
+    prefixed name (``schema:serviceType``) is safe: it is read whole, as one name.
+    """
+    if token.kind == "word":
+        return "service" in token.text.lower()
+    if token.kind in ("pname", "bnode"):
+        return "service" in token.text.split(":", 1)[0].lower()
+    return False
+
+
+def _first_keyword(significant: list[Token]) -> Token | None:
+    """The first word after the prologue (``BASE <iri>``, ``PREFIX p: <iri>``)."""
+    i = 0
+    while i < len(significant):
+        word = significant[i].text.upper() if significant[i].kind == "word" else None
+        if word == "BASE":
+            i += 2
+        elif word == "PREFIX":
+            i += 3
+        else:
+            return significant[i]
+    return None
+
+
+def _ordered(significant: list[Token]) -> bool:
+    depth = 0
+    for token in significant:
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+        elif depth == 0 and token.kind == "word" and token.text.upper() == "ORDER":
+            return True
+    return False
 
 
 def check(text: str) -> CheckedQuery:
-    """The query if the endpoint may run it; else :class:`RefusedError` or :class:`InputError`."""
-    try:
-        tree = parseQuery(text)
-    except (ParseBaseException, ValueError) as error:
-        _refuse_update(text)
-        raise InputError(f"SPARQL syntax error: {error}") from None
-    if any(node.name == "ServiceGraphPattern" for node in parts(tree)):
+    """The text to run if the endpoint may run it; else :class:`RefusedError` or :class:`InputError`."""
+    unescaped = unescape_codepoints(text)
+    all_tokens = []
+    for token in tokens(unescaped):
+        if token.kind == "unclosed":
+            raise InputError(f"{syntax_position(unescaped, token.start)}: this string is not closed")
+        all_tokens.append(token)
+    significant = [t for t in all_tokens if t.kind not in ("ws", "comment")]
+    if any(_may_hide_service(t) for t in significant):
         raise RefusedError("SERVICE is refused: this endpoint queries only its own data")
-    query = tree[-1]
-    return CheckedQuery(text=text, form=query.name, ordered=query.get("orderby") is not None)
+    first = _first_keyword(significant)
+    if first is None:
+        raise InputError("the query is empty: write SELECT, ASK, CONSTRUCT or DESCRIBE")
+    keyword = first.text.upper() if first.kind == "word" else ""
+    if keyword == "LOAD":
+        raise RefusedError("LOAD is refused: this endpoint is read-only and fetches nothing")
+    if keyword in UPDATE_KEYWORDS:
+        raise RefusedError("updates are refused: this endpoint is read-only")
+    if keyword not in QUERY_FORMS:
+        where = syntax_position(unescaped, first.start)
+        raise InputError(f"{where}: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE")
+    run = "".join(_blank(t) for t in all_tokens)
+    return CheckedQuery(text=run, form=keyword, ordered=_ordered(significant))

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from pyoxigraph import RdfFormat
+
 from ..rdf.formats import Format, ResultsFormat
 
 T = TypeVar("T")
@@ -30,8 +32,15 @@ GRAPH_OFFERS: Mapping[str, Format] = {
     Format.NTRIPLES.media_type: Format.NTRIPLES,
     Format.JSONLD.media_type: Format.JSONLD,
 }
+#: What a CONSTRUCT or DESCRIBE result comes in: our RDF syntaxes, and RDF/XML, the default of
+#: SPARQLWrapper and rdflib's SPARQLStore.
+QUERY_GRAPH_OFFERS: Mapping[str, RdfFormat] = {
+    **{media_type: fmt.oxigraph for media_type, fmt in GRAPH_OFFERS.items()},
+    "application/rdf+xml": RdfFormat.RDF_XML,
+}
 #: What an identifier offers: a page for people, then the RDF syntaxes (``None`` stands for HTML).
-PAGE_OFFERS: Mapping[str, Format | None] = {HTML: None, "application/xhtml+xml": None, **GRAPH_OFFERS}
+#: XHTML comes last, so that ``application/*`` (a client that wants data) is not answered with a page.
+PAGE_OFFERS: Mapping[str, Format | None] = {HTML: None, **GRAPH_OFFERS, "application/xhtml+xml": None}
 
 
 @dataclass(frozen=True)

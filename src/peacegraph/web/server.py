@@ -22,6 +22,7 @@ is not meant for production, and werkzeug's development server says the same of 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -29,11 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from pyoxigraph import NamedNode
+import anyio
+import anyio.to_thread
+from pyoxigraph import NamedNode, serialize
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -42,6 +46,7 @@ from ..errors import (
     InputError,
     NotAcceptableError,
     PeacegraphError,
+    QueryLimitError,
     QueryTimeoutError,
     RefusedError,
     ResultTooLargeError,
@@ -49,15 +54,19 @@ from ..errors import (
 from ..query import store
 from ..query.saved import SavedQuery, saved_queries
 from ..rdf.formats import Format
-from ..rdf.namespaces import ID
+from ..rdf.namespaces import DATASET, ID
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
-from . import describe, negotiation, pages
+from . import describe, description, negotiation, pages, transport
+from .answers import AnswerCache
 from .describe import Identifier
+from .workers import Answer as QueryAnswer
 from .workers import Limits, QueryPool
 from .workers import Request as QueryRequest
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_QUERY_BYTES = 100_000
+KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
+MAX_CONNECTIONS = 1000  # past this, requests are answered 503 (each connection holds a file descriptor)
 EXTENSIONS = {"html": None, **{fmt.extension: fmt for fmt in Format}}
 STATUS = {
     InputError: 400,
@@ -65,6 +74,7 @@ STATUS = {
     NotAcceptableError: 406,
     ResultTooLargeError: 422,
     QueryTimeoutError: 503,
+    QueryLimitError: 503,
 }
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -82,6 +92,8 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     limits: Limits = field(default_factory=Limits)
+    max_queued: int = 32  # queries that may wait for a worker; more are answered 503
+    request_seconds: float = transport.REQUEST_SECONDS  # for a request to arrive whole
 
 
 def status_of(error: PeacegraphError) -> int:
@@ -105,6 +117,11 @@ class Handlers:
         self.ontology = describe.ontology_store(self.out / ONTOLOGY_FILE)
         self.release = describe.release_files(self.out)
         self.pool: QueryPool | None = None
+        # Queries wait here, not in the thread pool that the pages use: pages stay quick when queries are busy.
+        self.admitted = 0  # queries running or waiting
+        self.slots = asyncio.Semaphore(settings.limits.workers)
+        self.limiter = anyio.CapacityLimiter(settings.limits.workers)
+        self.answers = AnswerCache()
 
     def linker(self, page: str) -> pages.Linker:
         return pages.Linker(page, static=False, release=self.release)
@@ -119,13 +136,38 @@ class Handlers:
         if query is None:
             if prefers_html(request):
                 return RedirectResponse("/", status_code=303)
-            return error_response(InputError("no query: send one as `query`, by GET or POST"))
+            if request.method == "POST":
+                return error_response(InputError("no query: send one as `query`, by GET or POST"))
+            return self.service_description(request)
         assert self.pool is not None
+        accept = request.headers.get("accept")
+        known = self.answers.get(query, accept)
+        if known is not None:
+            return _answer_response(known)
+        if self.admitted >= self.settings.limits.workers + self.settings.max_queued:
+            response = error_response(QueryLimitError("every query worker is busy and the queue is full; try again"))
+            response.headers["Retry-After"] = "1"
+            return response
+        self.admitted += 1
         try:
-            answer = await run_in_threadpool(self.pool.run, QueryRequest(query, request.headers.get("accept")))
+            async with self.slots:
+                answer = await anyio.to_thread.run_sync(
+                    self.pool.run, QueryRequest(query, accept), limiter=self.limiter
+                )
         except PeacegraphError as error:
             return error_response(error)
-        return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept", **SECURITY_HEADERS})
+        finally:
+            self.admitted -= 1
+        self.answers.put(query, accept, answer)
+        return _answer_response(answer)
+
+    def service_description(self, request: Request) -> Response:
+        """The SPARQL 1.1 Service Description, for a GET of the endpoint without a query."""
+        chosen = negotiation.choose(request.headers.get("accept"), negotiation.GRAPH_OFFERS)
+        if chosen is None:
+            return error_response(NotAcceptableError("offered as " + ", ".join(negotiation.GRAPH_OFFERS)))
+        body = serialize(description.service_description(), format=chosen[1].oxigraph, prefixes=description.PREFIXES)
+        return Response(body, media_type=chosen[0], headers={"Vary": "Accept", **SECURITY_HEADERS})
 
     # --- pages -----------------------------------------------------------------------------------
 
@@ -227,32 +269,52 @@ def _html(html: str, status_code: int = 200) -> Response:
     return Response(html, status_code=status_code, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
 
 
+def _answer_response(answer: QueryAnswer) -> Response:
+    return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept", **SECURITY_HEADERS})
+
+
 def _rdf(data: bytes, fmt: Format) -> Response:
     return Response(data, media_type=fmt.media_type, headers=dict(SECURITY_HEADERS))
 
 
 async def protocol_query(request: Request) -> str | None:
     """The query of a SPARQL 1.1 Protocol request; updates are refused before anything is parsed."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _one_query(request.query_params.multi_items())
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await _body(request)
     if content_type == "application/sparql-update":
         raise RefusedError("updates are refused: this endpoint is read-only")
-    if content_type == "application/sparql-query":
-        return _one_query([*request.query_params.multi_items(), ("query", body.decode("utf-8"))])
-    if content_type == "application/x-www-form-urlencoded":
-        form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-        return _one_query([(k, v) for k, values in form.items() for v in values])
+    charset = request.headers.get("content-type", "").lower().partition("charset=")[2].split(";")[0].strip(' "')
+    if charset not in ("", "utf-8", "utf8"):
+        raise InputError(f"the request body is in {charset}; the SPARQL Protocol asks for UTF-8")
+    try:
+        if content_type == "application/sparql-query":
+            return _one_query([*request.query_params.multi_items(), ("query", body.decode("utf-8"))])
+        if content_type == "application/x-www-form-urlencoded":
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+            fields = [(k, v) for k, values in form.items() for v in values]
+            return _one_query([*request.query_params.multi_items(), *fields])
+    except UnicodeDecodeError:
+        raise InputError("the request body is not UTF-8 (a form must be percent-encoded UTF-8)") from None
     raise InputError("send a query by GET, or by POST as application/x-www-form-urlencoded or application/sparql-query")
+
+
+#: ``default-graph-uri`` values that denote this dataset's one graph (rdflib's Dataset sends the first).
+THIS_DATASET = frozenset(("urn:x-rdflib:default", DATASET))
 
 
 def _one_query(params: list[tuple[str, str]]) -> str | None:
     names = [name for name, _value in params]
-    if "update" in names:
+    if "update" in names or "using-graph-uri" in names or "using-named-graph-uri" in names:
         raise RefusedError("updates are refused: this endpoint is read-only")
-    if "default-graph-uri" in names or "named-graph-uri" in names:
-        raise InputError("this endpoint has one default graph; default-graph-uri and named-graph-uri are not supported")
+    for name, value in params:
+        if name == "named-graph-uri":
+            raise InputError(f"named-graph-uri <{value}>: this dataset has no named graphs, and nothing is fetched")
+        if name == "default-graph-uri" and value not in THIS_DATASET:
+            raise InputError(
+                f"default-graph-uri <{value}>: this endpoint serves one dataset, <{DATASET}>, and fetches nothing"
+            )
     queries = [value for name, value in params if name == "query"]
     if len(queries) > 1:
         raise InputError("give one query, not several")
@@ -261,10 +323,13 @@ def _one_query(params: list[tuple[str, str]]) -> str | None:
 
 async def _body(request: Request) -> bytes:
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_QUERY_BYTES:
-            raise HTTPException(413, f"a request may carry at most {MAX_QUERY_BYTES:,} bytes")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_QUERY_BYTES:
+                raise HTTPException(413, f"a request may carry at most {MAX_QUERY_BYTES:,} bytes")
+    except ClientDisconnect:
+        raise InputError("the client went away before the request ended") from None
     return body
 
 
@@ -283,6 +348,7 @@ def create_app(settings: ServerSettings) -> Starlette:
     routes = [
         Route("/", handlers.query_ui),
         Route("/sparql", handlers.sparql, methods=["GET", "POST"]),
+        Route("/id", lambda request: RedirectResponse("/id/", status_code=301)),
         Route("/id/", handlers.listing),
         Route("/id/{path:path}", handlers.identifier),
         Route("/ontology", handlers.ontology_page),
@@ -292,13 +358,20 @@ def create_app(settings: ServerSettings) -> Starlette:
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/{name:str}", handlers.release_route),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    # The data is public and read-only: any page may query it. Redirects name paths only, never the Host header.
+    cors = Middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"], allow_headers=["*"], max_age=86400
+    )
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors])
+    app.router.redirect_slashes = False
+    return app
 
 
 def listen(host: str, port: int) -> socket.socket:
     """A listening socket (``port`` 0 lets the system choose a free one)."""
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    transport.no_delay(sock)  # accepted connections inherit it
     try:
         sock.bind((host, port))
         sock.listen(128)
@@ -316,4 +389,11 @@ def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
     sock = listen(settings.host, settings.port)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     ready(f"http://{host}:{sock.getsockname()[1]}/")
-    uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
+    config = uvicorn.Config(
+        transport.CloseAmbiguousFraming(app),
+        http=transport.bounded_protocol(settings.request_seconds),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        limit_concurrency=MAX_CONNECTIONS,
+        log_level="info",
+    )
+    uvicorn.Server(config).run(sockets=[sock])

@@ -18,8 +18,11 @@ answer is dropped and the client gets an error, never the first part of it.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import os
 import queue
+import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -30,7 +33,9 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTr
 
 from ..errors import NotAcceptableError, PeacegraphError, QueryLimitError, QueryTimeoutError, ResultTooLargeError
 from ..query import store
-from . import guard, negotiation
+from . import guard, negotiation, sandbox
+
+LOG = logging.getLogger("peacegraph.serve")
 
 _Syntax = RdfFormat | QueryResultsFormat
 
@@ -40,6 +45,7 @@ class Limits:
     timeout: float = 10.0  # seconds for checking, evaluating and serializing one query
     max_bytes: int = 10_000_000  # of one serialized answer
     workers: int = 2  # queries that run at the same time
+    max_memory: int | None = 1 << 30  # bytes of data memory per worker (None: no cap)
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class Answer:
 
 READY = "ready"
 STARTUP_SECONDS = 120.0  # for a worker to load the dumps; not counted against any query
+MEMORY_MESSAGE = "the query needed more than the {:,} bytes of memory a query may use and was stopped; ask for less"
 
 
 class _OverflowError(Exception):
@@ -82,9 +89,9 @@ class _Sink:
 def _format(results: QuerySolutions | QueryBoolean | QueryTriples, accept: str | None) -> tuple[str, _Syntax]:
     """The media type and syntax to write ``results`` in, as the client prefers."""
     if isinstance(results, QueryTriples):
-        graph = negotiation.choose(accept, negotiation.GRAPH_OFFERS)
+        graph = negotiation.choose(accept, negotiation.QUERY_GRAPH_OFFERS)
         if graph is not None:
-            return graph[0], graph[1].oxigraph
+            return graph
     else:
         table = negotiation.choose(accept, negotiation.RESULTS_OFFERS)
         if table is not None:
@@ -95,8 +102,8 @@ def _format(results: QuerySolutions | QueryBoolean | QueryTriples, accept: str |
 
 def answer(st: Store, request: Request, max_bytes: int) -> Answer:
     """Check, run and serialize one query (in a worker; also usable in-process)."""
-    guard.check(request.query)
-    results = store.run(st, request.query)
+    checked = guard.check(request.query)
+    results = store.run(st, checked.text)
     media_type, fmt = _format(results, request.accept)
     sink = _Sink(max_bytes)
     try:
@@ -108,45 +115,58 @@ def answer(st: Store, request: Request, max_bytes: int) -> Answer:
     return Answer(media_type, bytes(sink.data))
 
 
-def _serve(conn: Connection, out: str, max_bytes: int) -> None:
-    """A worker's life: load the dumps, then answer requests until the pipe closes."""
-    st = store.open_store(Path(out))
-    guard.check("ASK {}")  # warm the parser up, so that the first query is not the slow one
-    conn.send(READY)
+def _serve(conn: Connection, out: str, limits: Limits) -> None:
+    """A worker's life: wall itself in, load the dumps, then answer requests until the pipe closes."""
+    os.environ["RUST_BACKTRACE"] = "0"  # a query past the memory cap: one line in the log, not a backtrace
+    walls = sandbox.isolate()
+    sandbox.limit_memory(limits.max_memory)
+    st = store.open_store(Path(out), ontology=False)  # the release as published, as `peacegraph query` has it
+    answer(st, Request("ASK {}", None), limits.max_bytes)  # the first query is not the slow one
+    conn.send((READY, walls))
     while True:
         try:
             request = conn.recv()
         except EOFError:
             return
         try:
-            reply: Answer | PeacegraphError = answer(st, request, max_bytes)
+            reply: Answer | PeacegraphError = answer(st, request, limits.max_bytes)
         except PeacegraphError as error:
             reply = error
+        except MemoryError:
+            reply = QueryLimitError(MEMORY_MESSAGE.format(limits.max_memory or 0))
         except Exception as error:  # whatever else one query raises, the worker reports it and goes on
             reply = PeacegraphError(f"the query failed: {error}")
         conn.send(reply)
 
 
 class _Worker:
-    def __init__(self, context: SpawnContext, out: Path, max_bytes: int):
+    def __init__(self, context: SpawnContext, out: Path, limits: Limits):
         self.conn, child = context.Pipe()
         self.process: SpawnProcess = context.Process(
-            target=_serve, args=(child, str(out), max_bytes), name="peacegraph-query", daemon=True
+            target=_serve, args=(child, str(out), limits), name="peacegraph-query", daemon=True
         )
         self.process.start()
         child.close()
-        self.ready = False
 
-    def _await_ready(self) -> None:
-        """Wait for the worker to load the dumps, so that loading never counts against a query."""
-        if not self.ready:
-            if not self.conn.poll(STARTUP_SECONDS) or self.conn.recv() != READY:
-                raise QueryLimitError("a query worker did not start; see the server's log")
-            self.ready = True
+    def await_ready(self) -> bool:
+        """Wait for the worker to load the dumps (never counted against a query); log its walls."""
+        try:
+            if not self.conn.poll(STARTUP_SECONDS):
+                return False
+            message, walls = self.conn.recv()
+        except (EOFError, OSError, ValueError, TypeError):
+            return False
+        if message != READY:
+            return False
+        missing = {wall: why for wall, why in walls.items() if why is not None}
+        for wall, why in missing.items():
+            LOG.warning("query worker %s: no %s (%s)", self.process.pid, wall, why)
+        if len(missing) == len(walls):
+            LOG.warning("query workers can reach the network: only the query guard keeps SERVICE out")
+        return True
 
     def ask(self, request: Request, timeout: float) -> Answer | PeacegraphError:
         """The worker's answer, or the error it reports; raises if the worker itself fails."""
-        self._await_ready()
         self.conn.send(request)
         if not self.conn.poll(timeout):
             raise QueryTimeoutError(
@@ -163,7 +183,11 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of workers; a worker that times out or dies is killed and replaced."""
+    """A fixed number of workers; a worker that times out or dies is killed and replaced.
+
+    A worker joins the idle ones only once it has loaded the dumps, so that after a worker is
+    replaced the next query goes to one that is ready rather than waiting for the new one.
+    """
 
     def __init__(self, out: Path, limits: Limits):
         self.out, self.limits = Path(out), limits
@@ -173,45 +197,61 @@ class QueryPool:
         self._workers: set[_Worker] = set()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(limits.workers):
-            self._idle.put(self._start())
+            self._start()
 
-    def _start(self) -> _Worker:
-        worker = _Worker(self._context, self.out, self.limits.max_bytes)
+    def _start(self) -> None:
+        worker = _Worker(self._context, self.out, self.limits)
         with self._lock:
             self._workers.add(worker)
-        return worker
+        threading.Thread(target=self._when_ready, args=(worker,), daemon=True).start()
+
+    def _when_ready(self, worker: _Worker) -> None:
+        if worker.await_ready():
+            self._idle.put(worker)
+            return
+        LOG.error("a query worker did not start (exit code %s); queries wait for the others", worker.process.exitcode)
+        with self._lock:
+            self._workers.discard(worker)
+        worker.stop()
 
     def _retire(self, worker: _Worker) -> None:
-        """Kill a worker that may still be busy, and put a fresh one in its place."""
+        """Kill a worker that may still be busy, and start a fresh one in its place."""
         worker.stop()
         with self._lock:
             self._workers.discard(worker)
             if self._closed:
                 return
-        self._idle.put(self._start())
+        self._start()
 
     def _acquire(self) -> _Worker:
         try:
-            return self._idle.get(timeout=self.limits.timeout)
+            return self._idle.get(timeout=STARTUP_SECONDS)
         except queue.Empty:
-            raise QueryTimeoutError(
-                f"every query worker stayed busy for the time limit of {self.limits.timeout:g} s; try again later"
-            ) from None
+            raise QueryTimeoutError("no query worker became free in time; try again later") from None
 
     def run(self, request: Request) -> Answer:
         worker = self._acquire()
         try:
             reply = worker.ask(request, self.limits.timeout)
-        except QueryLimitError:  # the time limit, or a worker that never started
+        except QueryLimitError:  # the time limit
             self._retire(worker)
             raise
         except (EOFError, OSError):
+            worker.process.join(1.0)
+            exit_code = worker.process.exitcode
             self._retire(worker)
-            raise QueryLimitError("the query stopped unexpectedly (out of memory?); nothing was returned") from None
+            raise QueryLimitError(self._death_message(exit_code)) from None
         self._idle.put(worker)
         if isinstance(reply, PeacegraphError):
             raise reply
         return reply
+
+    def _death_message(self, exit_code: int | None) -> str:
+        """Why a worker died under a query: Oxigraph aborts when an allocation fails."""
+        if self.limits.max_memory is not None and exit_code == -signal.SIGABRT:
+            return MEMORY_MESSAGE.format(self.limits.max_memory)
+        LOG.error("a query worker died (exit code %s) and was replaced", exit_code)
+        return "the query stopped unexpectedly and was not answered; the server goes on"
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,222 @@
+"""`peacegraph serve` under load and abuse: memory cap, slow clients, a full queue, bad requests."""
+
+from __future__ import annotations
+
+import itertools
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from peacegraph import pipeline
+
+from ..live import serving
+
+#: Each BIND doubles a string: 16 bytes become 16 GiB, far past any cap, in a 1 KB query.
+NAMES = [f"?v{i}" for i in range(31)]
+DOUBLING = (
+    f'SELECT (STRLEN({NAMES[-1]}) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?v0) '
+    + " ".join(f"BIND(CONCAT({a}, {a}) AS {b})" for a, b in itertools.pairwise(NAMES))
+    + " }"
+)
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+REQUEST_SECONDS = 2.0
+POST_HEAD = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+
+
+@pytest.fixture(scope="module")
+def base(mini_built: pipeline.BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = next(iter(mini_built.files.values())).parent
+    options = (
+        *("--max-memory", str(512 << 20), "--workers", "2", "--queue", "2"),
+        *("--timeout", "3", "--request-timeout", str(REQUEST_SECONDS)),
+    )
+    with serving(out, tmp_path_factory.mktemp("limits") / "serve.log", *options) as url:
+        yield url
+
+
+def ask(base: str, query: str = "ASK {}", **kwargs: object) -> httpx.Response:
+    return httpx.get(base + "sparql", params={"query": query}, timeout=60, **kwargs)  # type: ignore[arg-type]
+
+
+def raw(base: str, request: bytes, wait: float = 5.0) -> bytes:
+    """Send bytes as they are and read until the server closes or ``wait`` passes."""
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        sock.sendall(request)
+        received = b""
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+        except TimeoutError:
+            received += b"<still open>"
+    return received
+
+
+def test_a_query_past_the_memory_cap_gets_one_line_and_the_next_query_answers_at_once(base: str) -> None:
+    response = httpx.post(base + "sparql", data={"query": DOUBLING}, timeout=60)
+    assert response.status_code == 503
+    assert response.text.count("\n") == 1
+    assert "memory" in response.text
+    start = time.monotonic()
+    assert ask(base, "ASK { ?s a ?type }").json()["boolean"] is True  # a new query: a worker answers it
+    assert time.monotonic() - start < 0.4  # the other worker, not the one still starting
+
+
+def test_a_full_queue_is_503_with_retry_after_and_pages_stay_quick(base: str) -> None:
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda: statuses.append(ask(base, ENDLESS).status_code)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    start = time.monotonic()
+    page = httpx.get(base + "id/", timeout=60)
+    page_seconds = time.monotonic() - start
+    full = ask(base, "ASK { ?s ?p ?o }")  # not asked before: no answer is kept for it
+    for thread in threads:
+        thread.join()
+    assert page.status_code == 200
+    assert page_seconds < 1.0
+    assert full.status_code == 503
+    assert full.headers["retry-after"] == "1"
+    assert statuses.count(503) == 8  # 2 run and time out, 2 wait (and time out), 4 find the queue full
+
+
+def test_a_client_that_sends_nothing_is_let_go(base: str) -> None:
+    start = time.monotonic()
+    assert raw(base, b"", wait=REQUEST_SECONDS + 5) == b""
+    assert time.monotonic() - start < REQUEST_SECONDS + 2
+
+
+def test_a_client_that_drips_its_headers_is_let_go(base: str) -> None:
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    with socket.create_connection(("127.0.0.1", port), timeout=REQUEST_SECONDS + 5) as sock:
+        start = time.monotonic()
+        closed = False
+        for byte in b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100:
+            try:
+                sock.sendall(bytes([byte]))
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+                break
+            time.sleep(0.1)
+        assert closed or sock.recv(100) == b""
+        assert time.monotonic() - start < REQUEST_SECONDS + 2
+
+
+def test_a_client_that_drips_its_body_is_let_go(base: str) -> None:
+    headers = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 50\r\n\r\n"
+    )
+    start = time.monotonic()
+    assert raw(base, headers + b"ASK", wait=REQUEST_SECONDS + 5) == b""
+    assert time.monotonic() - start < REQUEST_SECONDS + 2
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/sparql-query", b"ASK { ?s ?p '\xff\xfe' }"),
+        ("application/x-www-form-urlencoded", b"query=ASK%20%7B%20%3Fs%20%3Fp%20%27%FF%27%20%7D"),
+        ("application/x-www-form-urlencoded", b"query=ASK {} \xff"),
+    ],
+)
+def test_a_body_that_is_not_utf8_is_a_one_line_400(base: str, content_type: str, body: bytes) -> None:
+    response = httpx.post(base + "sparql", content=body, headers={"content-type": content_type}, timeout=60)
+    assert response.status_code == 400
+    assert response.text == "Error: the request body is not UTF-8 (a form must be percent-encoded UTF-8)\n"
+
+
+def test_a_client_that_leaves_mid_body_does_not_hurt(base: str) -> None:
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK"
+    )
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(request)
+    assert ask(base).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s a schema:Organization . " + " ".join(f"?s schema:name ?n{i} ." for i in range(89)) + " }",
+        "SELECT * WHERE { " + "{ " * 40 + "?s ?p ?o " + "} " * 40 + "} LIMIT 1",
+        "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * 40 + "}" * 40 + " } LIMIT 1",
+    ],
+)
+def test_large_and_deep_legitimate_queries_simply_work(base: str, query: str) -> None:
+    response = httpx.post(base + "sparql", data={"query": query}, timeout=60)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("query", ["", "   \n\t", "# nothing but a comment", "# one\n# two\r\n"])
+def test_an_empty_query_is_a_400(base: str, query: str) -> None:
+    for response in (ask(base, query), httpx.post(base + "sparql", data={"query": query}, timeout=60)):
+        assert response.status_code == 400
+        assert "empty" in response.text
+
+
+def test_both_content_length_and_transfer_encoding_closes_the_connection(base: str) -> None:
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n"
+    )
+    answer = raw(base, request)
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert b"connection: close" in answer.lower()
+    assert not answer.endswith(b"<still open>")
+
+
+@pytest.mark.parametrize("path", ["/id", "/sparql/", "/shapes/", "/id/organization/"])
+def test_redirects_do_not_reflect_the_host_header(base: str, path: str) -> None:
+    response = httpx.get(base.rstrip("/") + path, headers={"host": "evil.example"}, timeout=60)
+    assert "evil.example" not in response.headers.get("location", "")
+    assert "evil.example" not in response.text
+
+
+def test_uvicorn_answers_many_connections_at_once(base: str) -> None:
+    """A hundred idle connections do not keep others out; each is let go after the request deadline."""
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(100)]
+    try:
+        assert ask(base).status_code == 200
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_a_query_asked_again_is_answered_while_every_worker_is_busy(base: str) -> None:
+    """The release never changes while the server runs, so a complete answer is kept and given again."""
+    query = "SELECT ?name WHERE { ?o a schema:Organization ; schema:name ?name } ORDER BY ?name"
+    first = ask(base, query)
+    assert first.status_code == 200
+    busy = [threading.Thread(target=ask, args=(base, ENDLESS)) for _ in range(2)]
+    for thread in busy:
+        thread.start()
+    time.sleep(0.5)
+    start = time.monotonic()
+    again = ask(base, query)
+    seconds = time.monotonic() - start
+    for thread in busy:
+        thread.join()
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert seconds < 1.0  # the workers stay busy for 3 s
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { BIND('" + "\\'" * 40000 + " AS ?x) }",  # escaped quotes and no closing one
+        'SELECT * { BIND("""' + '""a' * 30000 + " AS ?x) }",
+        "SELECT * { " + "<a" * 40000 + " }",
+    ],
+)
+def test_a_hostile_text_is_read_in_one_pass(base: str, query: str) -> None:
+    """Answered 400 at once, not after the time limit: the guard never rescans the text."""
+    response = httpx.post(base + "sparql", content=query, headers={"content-type": "application/sparql-query"})
+    assert response.status_code == 400, response.text
