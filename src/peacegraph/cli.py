@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import InputError, PeacegraphError
+from .errors import PeacegraphError
 
 if TYPE_CHECKING:
     from .validation.report import Report
