@@ -91,3 +91,15 @@ def test_query_refuses_a_query_file_that_is_not_utf8_naming_its_line(release: Pa
     line = refused(peacegraph("query", "-f", query, "--out", release, cwd=tmp_path))
     assert line == f"Error: {query}:1: not valid UTF-8"
     assert hostile.snapshot(release) == before
+
+
+def test_query_refuses_a_query_on_standard_input_that_is_not_utf8_naming_its_line(
+    release: Path, tmp_path: Path
+) -> None:
+    command = [sys.executable, "-m", "peacegraph", "query", "-f", "-", "--out", str(release)]
+    text = "# fine\n# caf\u00e9s\nSELECT * WHERE { ?s ?p ?o }\n".encode("latin-1")
+    result = subprocess.run(command, input=text, cwd=tmp_path, capture_output=True, timeout=120, check=False)
+    as_text = subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+    )
+    assert refused(as_text) == "Error: <stdin>:2: not valid UTF-8"

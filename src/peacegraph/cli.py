@@ -228,18 +228,17 @@ def validate(out: Path, shapes: Path | None, engine: str) -> None:
 @OUT
 def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, out: Path) -> None:
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
-    import sys
 
     from .query import store
 
     if (query is None) == (query_file is None):
         raise UsageFailure("give a QUERY or -f FILE, not both and not neither")
-    if query_file is not None:
-        text = sys.stdin.read() if str(query_file) == "-" else store.read_query(query_file)
-    else:
-        assert query is not None
-        text = query
     try:
+        if query_file is not None:
+            text = store.read_query(query_file)
+        else:
+            assert query is not None
+            text = query
         results = store.run(store.open_cached(out, ontology=ontology), text)
         click.echo(store.format_results(results, fmt, text), nl=False)
     except PeacegraphError as error:

@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from pyoxigraph import (
 from ..errors import InputError
 from ..rdf import rdfio
 from ..rdf.namespaces import PREFIXES, SPARQL_ENDPOINT
-from ..records.limits import MAX_QUERY_BYTES, read_utf8
+from ..records.limits import MAX_QUERY_BYTES, read_utf8, utf8_line
 from ..release.outdir import ONTOLOGY_FILE, dump_path
 
 
@@ -46,7 +47,16 @@ def open_store(out: Path, ontology: bool = True) -> Store:
 
 
 def read_query(path: Path) -> str:
-    """A query from a file: bounded, and UTF-8 or refused naming the line of the first bad byte."""
+    """A query from a file, or from standard input for ``-``: bounded, and UTF-8 or refused naming the
+    line of the first bad byte."""
+    if str(path) == "-":
+        raw = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+        if len(raw) > MAX_QUERY_BYTES:
+            raise InputError(f"the query is longer than {MAX_QUERY_BYTES} bytes", "<stdin>")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError("not valid UTF-8", "<stdin>", utf8_line(raw, exc)) from None
     return read_utf8(path, MAX_QUERY_BYTES, file=path)
 
 
@@ -164,7 +174,10 @@ def _prefixed(iri: str) -> str:
 
 
 def _cell(term: object) -> str | None:
-    """A term as a person reads it: a prefixed name, a literal's text (with its language), a blank node."""
+    """A term as a person reads it: a prefixed name, a literal's text, a blank node.
+
+    English is the dataset's default language, so only other languages are shown (``Conseil…@fr``).
+    """
     if term is None:
         return None
     if isinstance(term, NamedNode):
@@ -173,7 +186,7 @@ def _cell(term: object) -> str | None:
         return f"_:{term.value}"
     if isinstance(term, Literal):
         text = term.value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-        return f"{text}@{term.language}" if term.language else text
+        return f"{text}@{term.language}" if term.language and term.language != "en" else text
     return str(term)
 
 
