@@ -37,6 +37,8 @@ LANDING_PAGE: Final = BASE
 PUBLISHER: Final = BASE + "project"
 ONTOLOGY: Final = BASE + "ontology"
 SPARQL_ENDPOINT: Final = BASE + "sparql"
+#: The JSON-LD context of the dumps and of every identifier's JSON-LD, published with each release.
+CONTEXT_IRI: Final = BASE + "context.jsonld"
 DATA_LICENSE: Final = "https://creativecommons.org/licenses/by/4.0/"
 SYRIA: Final = WD + "Q858"
 
