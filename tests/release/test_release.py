@@ -34,7 +34,8 @@ def _release(seeds: Path, out: Path, *args: str) -> tuple[int, str]:
 
 
 def _snapshot(*paths: Path) -> dict[Path, bytes]:
-    files = [p for path in paths if path.exists() for p in ([path] if path.is_file() else sorted(path.iterdir()))]
+    files = [p for path in paths if path.exists() for p in ([path] if path.is_file() else sorted(path.rglob("*")))]
+    files = [p for p in files if p.is_file()]
     return {p: p.read_bytes() for p in files}
 
 
@@ -64,7 +65,7 @@ def test_a_rebuild_after_the_release_is_byte_identical(mini_seeds: Path, previou
     assert _release(mini_seeds, out, "2.0.0", "--date", "2018-01-01", "--since", str(previous))[0] == 0
     released = _snapshot(out)
     rebuilt = pipeline.build(pipeline.Settings(seeds=mini_seeds, out=tmp_path / "again"))
-    assert {p.name: data for p, data in released.items()} == {
+    assert {p.relative_to(out).as_posix(): data for p, data in released.items()} == {
         name: path.read_bytes() for name, path in rebuilt.files.items()
     }
 

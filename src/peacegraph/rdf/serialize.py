@@ -7,6 +7,7 @@ nothing depends on the clock, the order of records or hash seeds.
 from __future__ import annotations
 
 import functools
+import gzip
 import itertools
 import json
 import operator
@@ -59,6 +60,11 @@ def to_ntriples(triples: list[Triple]) -> bytes:
     if all(map(operator.le, lines, itertools.islice(lines, 1, len(lines) - 1))):
         return data
     return b"".join(sorted(data.splitlines(keepends=True)))
+
+
+def gzipped(data: bytes) -> bytes:
+    """gzip with nothing that varies: modification time 0 and no file name in the header."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def to_turtle(triples: list[Triple]) -> bytes:

@@ -43,7 +43,7 @@ def publish(files: dict[str, bytes], out: Path) -> dict[str, Path]:
         staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(out)}{os.getpid()}-", dir=out.parent))
         try:
             for name, data in sorted(files.items()):
-                _write(staging / name, data)
+                _write(staging, name, data)
             _keep_unmanaged(out, staging, files)
             _swap(staging, out)
         finally:
@@ -54,18 +54,28 @@ def publish(files: dict[str, bytes], out: Path) -> dict[str, Path]:
     return {name: out / name for name in files}
 
 
-def _write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
+def _write(staging: Path, name: str, data: bytes) -> None:
+    """Write one file of the release; a name may have folders (``tables/documents.csv``), made fresh."""
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"not a file name below out/: {name!r}")
+    path = staging.joinpath(*parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
 
 
 def _keep_unmanaged(out: Path, staging: Path, files: Iterable[str]) -> None:
-    """Carry over files in ``out/`` that the build does not write (e.g. a README or a site)."""
+    """Carry over files in ``out/`` that the build does not write (e.g. a README or a site).
+
+    A folder the build writes into (``tables/``) belongs to the build: it is written whole, and
+    nothing of the previous one is carried over.
+    """
     if not out.is_dir():
         return
-    managed = set(files)
+    managed = {name.split("/", 1)[0] for name in files}
     for entry in out.iterdir():
         if entry.name not in managed and not entry.name.startswith("."):
             target = staging / entry.name
