@@ -56,7 +56,7 @@ def _authors() -> list[dict[str, str]]:
 def _dataset_reference(rel: Release) -> dict[str, Any]:
     """The dataset release as a CFF reference (also the body of ``out/CITATION.cff``)."""
     entry: dict[str, Any] = {
-        "type": "dataset",
+        "type": "data",  # a reference's type; the root of a CFF file says "dataset"
         "title": TITLE,
         "version": rel.version,
         "authors": _authors(),
@@ -84,6 +84,7 @@ def dataset_cff(rel: Release) -> bytes:
         "cff-version": CFF_VERSION,
         "message": "If you use this dataset, please cite this release of it as below.",
         **{k: v for k, v in reference.items() if k != "date-released"},
+        "type": "dataset",
     }
     if rel.issued:
         document["date-released"] = rel.issued

@@ -16,6 +16,8 @@ is not meant for production, and werkzeug's development server says the same of 
 ``GET /id/<kind>/<key>/<part>``         an auxiliary node: 303 See Other to its owner
 ``GET /ontology``, ``/shapes``          the ontology (HTML or RDF) and the shapes (Turtle)
 ``GET /dataset``                        the list of everything, or a dump by the ``Accept`` header
+``GET, POST /reconcile``                the Reconciliation Service API for OpenRefine
+                                        (``reconciliation.py``)
 ``GET /peacegraph.ttl``, …              the files of the release (and ``/tables/<name>.csv``)
 ======================================  =========================================================
 """
@@ -51,7 +53,7 @@ from ..query.saved import SavedQuery, saved_queries
 from ..rdf.formats import Format
 from ..rdf.namespaces import ID
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
-from . import describe, negotiation, pages
+from . import describe, negotiation, pages, reconciliation
 from .describe import Identifier
 from .workers import Limits, QueryPool
 from .workers import Request as QueryRequest
@@ -298,6 +300,7 @@ def create_app(settings: ServerSettings) -> Starlette:
         Route("/shapes", handlers.shapes),
         Route("/dataset", handlers.dataset),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *reconciliation.Service(handlers.store).routes(),
         Route("/{name:path}", handlers.release_route),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
