@@ -389,16 +389,19 @@ def _ref(index: Index, entity_id: str) -> dict[str, str]:
 
 
 def _countries(index: Index, entity: Entity) -> list[str]:
-    """The countries an entity is in: its places that are countries, and the countries they are in."""
-    country = schema("Country")
-    found = []
-    for place_id in [entity.id] if entity.kind == "place" else entity.places:
-        node = NamedNode(ID + place_id)
-        if any(True for _ in index.store.quads_for_pattern(node, term(_RDF, "type"), country)):
-            found.append(place_id)
-            continue
-        found.extend(p for p in (index.get(place_id) or Entity("", "", "")).places if p != place_id)
-    return sorted(set(found) - ({entity.id} if entity.kind != "place" else set()))
+    """The countries an entity is in: its places that are countries, or the countries those are in
+    (an organization's country, a city's country; a country is its own)."""
+    places = [entity.id] if entity.kind == "place" else entity.places
+    found = {p for p in places if _is_country(index, p)}
+    for place in places:
+        if place not in found:
+            found.update(p for p in (index.get(place) or Entity("", "", "")).places if _is_country(index, p))
+    return sorted(found)
+
+
+def _is_country(index: Index, entity_id: str) -> bool:
+    node = NamedNode(ID + entity_id)
+    return next(iter(index.store.quads_for_pattern(node, term(_RDF, "type"), schema("Country"))), None) is not None
 
 
 _RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
