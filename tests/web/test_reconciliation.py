@@ -122,7 +122,7 @@ def test_match_only_for_one_record_with_that_exact_name(client: httpx.Client) ->
     ids = [c["id"] for c in results["ambiguous"]]
     assert {"place/france", "organization/government-of-france"} <= set(ids)
     assert not any(c["match"] for c in results["ambiguous"])
-    assert [(c["id"], c["match"]) for c in results["typed"]][0] == ("place/france", True)
+    assert (results["typed"][0]["id"], results["typed"][0]["match"]) == ("place/france", True)
     assert results["partial"]
     assert not any(c["match"] for c in results["partial"])
     assert all(c["score"] < 100 for c in results["partial"])

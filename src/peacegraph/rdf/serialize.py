@@ -63,8 +63,11 @@ def to_ntriples(triples: list[Triple]) -> bytes:
 
 
 def gzipped(data: bytes) -> bytes:
-    """gzip with nothing that varies: modification time 0 and no file name in the header."""
-    return gzip.compress(data, compresslevel=9, mtime=0)
+    """gzip with nothing that varies: modification time 0 and no file name in the header.
+
+    Level 6, gzip's own default: level 9 takes twice as long for a file 2% smaller.
+    """
+    return gzip.compress(data, compresslevel=6, mtime=0)
 
 
 def to_turtle(triples: list[Triple]) -> bytes:

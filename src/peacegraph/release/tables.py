@@ -39,14 +39,19 @@ RDF_LANG_STRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 Value = NamedNode | Literal
 
 
+#: Every predicate a column reads (filled in as the tables below are defined): the index keeps only those.
+READ: Final[set[str]] = {RDF_TYPE.value, SCHEMA + "name", SKOS + "prefLabel"}
+
+
 class Index:
-    """The triples by subject and predicate, and the subjects by predicate and object."""
+    """The triples the tables read, by subject and predicate, and the subjects by predicate and object."""
 
     def __init__(self, triples: Iterable[Triple]):
         self.out: dict[NamedNode, dict[NamedNode, list[Value]]] = defaultdict(lambda: defaultdict(list))
         self.back: dict[NamedNode, dict[NamedNode, list[NamedNode]]] = defaultdict(lambda: defaultdict(list))
+        read = {NamedNode(p) for p in READ}
         for s, p, o in triples:
-            if isinstance(s, NamedNode) and isinstance(o, NamedNode | Literal):
+            if p in read and isinstance(s, NamedNode) and isinstance(o, NamedNode | Literal):
                 self.out[s][p].append(o)
                 if isinstance(o, NamedNode):
                     self.back[o][p].append(s)
@@ -94,11 +99,16 @@ class Column:
     property: str | None = None
     about: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.property is not None:
+            READ.add(self.property)
+
 
 def path(*predicates: str, cls: str | None = None) -> Cells:
     """The values at the end of ``predicates`` from the row's thing, of class ``cls`` if given."""
     steps = [NamedNode(p) for p in predicates]
     wanted = NamedNode(cls) if cls else None
+    READ.update(predicates)
 
     def cells(index: Index, subject: NamedNode) -> list[Value]:
         nodes: list[Value] = [subject]
@@ -113,6 +123,7 @@ def path(*predicates: str, cls: str | None = None) -> Cells:
 
 def inverse(predicate: str) -> Cells:
     node = NamedNode(predicate)
+    READ.add(predicate)
     return lambda index, subject: sorted(set(index.back.get(subject, {}).get(node, ())), key=str)
 
 
