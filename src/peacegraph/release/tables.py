@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -41,36 +40,63 @@ Value = NamedNode | Literal
 
 #: Every predicate a column reads (filled in as the tables below are defined): the index keeps only those.
 READ: Final[set[str]] = {RDF_TYPE.value, SCHEMA + "name", SKOS + "prefLabel"}
+#: The predicates read from object to subject: classes to their instances, and those of ``inverse``.
+READ_BACKWARDS: Final[set[str]] = {RDF_TYPE.value}
 
 
 class Index:
-    """The triples the tables read, by subject and predicate, and the subjects by predicate and object."""
+    """The triples the tables read, by subject and predicate, and (for the predicates read backwards)
+    the subjects by object and predicate.
+
+    Keyed by the IRIs' text, in flat dictionaries: the build indexes every triple the tables read,
+    so the loop below is kept to what a million triples can afford.
+    """
 
     def __init__(self, triples: Iterable[Triple]):
-        self.out: dict[NamedNode, dict[NamedNode, list[Value]]] = defaultdict(lambda: defaultdict(list))
-        self.back: dict[NamedNode, dict[NamedNode, list[NamedNode]]] = defaultdict(lambda: defaultdict(list))
-        read = {NamedNode(p) for p in READ}
-        for s, p, o in triples:
-            if p in read and isinstance(s, NamedNode) and isinstance(o, NamedNode | Literal):
-                self.out[s][p].append(o)
-                if isinstance(o, NamedNode):
-                    self.back[o][p].append(s)
+        self.out: dict[tuple[str, str], list[Value]] = {}
+        self.back: dict[tuple[str, str], list[NamedNode]] = {}
+        read, backwards = frozenset(READ), frozenset(READ_BACKWARDS)
+        out, back = self.out, self.back
+        current: object = None
+        subject = ""
+        for s, p, o in triples:  # canonical order: a subject's triples come together
+            predicate = p.value
+            if predicate not in read or not isinstance(o, (NamedNode, Literal)):
+                continue
+            if s != current:
+                current, subject = s, s.value if isinstance(s, NamedNode) else ""
+            if not subject:
+                continue
+            found = out.get((subject, predicate))
+            if found is None:
+                out[subject, predicate] = [o]
+            else:
+                found.append(o)
+            if predicate in backwards and isinstance(o, NamedNode):
+                back.setdefault((o.value, predicate), []).append(s)
 
     def values(self, subject: NamedNode, predicate: NamedNode) -> list[Value]:
-        found = self.out.get(subject)
-        return sorted(found.get(predicate, ()), key=str) if found else []
+        found = self.out.get((subject.value, predicate.value))
+        if not found:
+            return []
+        return sorted(found, key=str) if len(found) > 1 else list(found)
+
+    def subjects(self, obj: NamedNode, predicate: NamedNode) -> list[NamedNode]:
+        return sorted(set(self.back.get((obj.value, predicate.value), ())), key=str)
 
     def instances(self, cls: NamedNode) -> list[NamedNode]:
-        return sorted(self.back.get(cls, {}).get(RDF_TYPE, ()), key=str)
+        return self.subjects(cls, RDF_TYPE)
 
-    def label(self, node: Value) -> str:
-        """The name of a node: ``schema:name``, else an English ``skos:prefLabel``, else ""."""
-        if isinstance(node, Literal):
-            return node.value
-        for predicate in (_schema("name"), NamedNode(SKOS + "prefLabel")):
-            for value in self.values(node, predicate):
-                return value.value
-        return ""
+    def pairs(self, predicate: str) -> list[tuple[NamedNode, NamedNode]]:
+        """The subject and object of every ``predicate`` triple between identifiers."""
+        found = {
+            (NamedNode(s), o)
+            for (s, p), values in self.out.items()
+            if p == predicate
+            for o in values
+            if isinstance(o, NamedNode)
+        }
+        return sorted(found, key=lambda pair: (pair[0].value, pair[1].value))
 
 
 def _schema(name: str) -> NamedNode:
@@ -124,7 +150,8 @@ def path(*predicates: str, cls: str | None = None) -> Cells:
 def inverse(predicate: str) -> Cells:
     node = NamedNode(predicate)
     READ.add(predicate)
-    return lambda index, subject: sorted(set(index.back.get(subject, {}).get(node, ())), key=str)
+    READ_BACKWARDS.add(predicate)
+    return lambda index, subject: list[Value](index.subjects(subject, node))
 
 
 def most_specific(base: str) -> Cells:
@@ -163,6 +190,8 @@ class Table:
     description: str
     rows: Callable[[Index], Sequence[object]]
     columns: tuple[Column, ...]
+    #: Columns whose first values order the rows (numbers as numbers); else the order of ``rows``.
+    order: tuple[str, ...] = ()
 
     @property
     def file_name(self) -> str:
@@ -215,6 +244,7 @@ TABLES: Final[tuple[Table, ...]] = (
             value("position", "place in the list", SCHEMA + "position"),
             *link("signatory", "signatory", SCHEMA + "item"),
         ),
+        order=("document", "position"),
     ),
     Table(
         "positions",
@@ -282,7 +312,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "memberships",
         "Memberships",
         "One row per membership: a person or organization that is a member of an organization or group.",
-        lambda index: pairs(index, SCHEMA + "memberOf"),
+        lambda index: index.pairs(SCHEMA + "memberOf"),
         (
             Column("member", "member", lambda index, pair: [pair[0]]),
             Column("member_name", "member (name)", about="member", property=_NAME),
@@ -291,13 +321,6 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
     ),
 )
-
-
-def pairs(index: Index, predicate: str) -> list[tuple[NamedNode, NamedNode]]:
-    """The subject and object of every ``predicate`` triple between identifiers."""
-    node = NamedNode(predicate)
-    found = {(s, o) for s, values in index.out.items() for o in values.get(node, ()) if isinstance(o, NamedNode)}
-    return sorted(found, key=lambda pair: (pair[0].value, pair[1].value))
 
 
 # --- rows and metadata ------------------------------------------------------------------------
@@ -320,7 +343,15 @@ def rows(table: Table, index: Index) -> list[Row]:
                 about = [n for n in row[column.about] if isinstance(n, NamedNode)]
                 row[column.name] = [v for n in about for v in index.values(n, predicate)]  # in the order of ``about``
         made.append(row)
+    if table.order:
+        made.sort(key=lambda row: tuple(_sortable(row[name]) for name in table.order))
     return made
+
+
+def _sortable(values: list[Value]) -> tuple[int, str]:
+    """The first value: numbers by their value (as zero-padded text), everything else as text."""
+    text = values[0].value if values else ""
+    return (0, text.zfill(20)) if text.isdigit() else (1, text)
 
 
 def _text(values: list[Value]) -> str:

@@ -83,6 +83,7 @@ class Entity:
     description: str = ""
     wikidata: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)  # ids of places it is located in or contained in
+    readings: list[set[str]] = field(default_factory=list)  # the words of each reading of each name
 
     @property
     def type(self) -> list[dict[str, str]]:
@@ -148,6 +149,7 @@ class Index:
             self.exact[normalize(name)].add(entity.id)
             for reading in variants(name):
                 self.readings[reading].add(entity.id)
+                entity.readings.append(set(reading.split()))
                 for word in reading.split():
                     self.words[word].add(entity.id)
         node = NamedNode(ID + entity.id)
@@ -197,8 +199,7 @@ def _score(index: Index, text: str) -> dict[str, float]:
             scores.setdefault(entity_id, 90.0)
     words = set(full.split())
     for entity_id in {e for w in words for e in index.words.get(w, ())} - set(scores):
-        entity = index.entities[entity_id]
-        best = max(_overlap(words, set(reading.split())) for name in entity.names for reading in variants(name))
+        best = max(_overlap(words, reading) for reading in index.entities[entity_id].readings)
         if best > 0:
             scores[entity_id] = round(80.0 * best, 1)
     return scores
