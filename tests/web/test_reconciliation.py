@@ -155,6 +155,12 @@ def test_queries_by_get_and_jsonp(client: httpx.Client) -> None:
     assert wrapped == plain
 
 
+def test_a_single_query_as_version_0_1_sends_it(client: httpx.Client) -> None:
+    assert client.get("/reconcile", params={"query": "Kesh Malek"}).json()["result"][0]["match"] is True
+    typed = client.get("/reconcile", params={"query": json.dumps({"query": "France", "type": "place"})}).json()
+    assert typed["result"][0]["id"] == "place/france"
+
+
 @pytest.mark.parametrize(
     "callback",
     ["alert(1)//", "<script>alert(1)</script>", "a b", "x;alert(1)", "a" * 500, "1abc", "a..b", "\u2028"],

@@ -31,6 +31,7 @@ from typing import Any, Final
 from urllib.parse import parse_qs
 
 from pyoxigraph import Literal, NamedNode, Store
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -560,25 +561,28 @@ class Service:
         return endpoint
 
     async def reconcile(self, request: Request, params: dict[str, str], body: Any, callback: str | None) -> Response:
+        """Matching runs in the thread pool, so that a large batch never holds up other requests."""
+        if body is None and not {"queries", "query", "extend"} & set(params):
+            return answer(manifest(request), callback)
+        payload = await run_in_threadpool(self.answer_of, params, body)
+        return answer(payload, callback if body is None else None)
+
+    def answer_of(self, params: dict[str, str], body: Any) -> dict[str, Any]:
         if body is not None:  # 1.0 draft: {"queries": [...]}
             queries = _list(body.get("queries") if isinstance(body, dict) else None, "queries")
             if not queries or len(queries) > MAX_QUERIES:
                 raise BadRequestError(f"give between 1 and {MAX_QUERIES} `queries`")
             parsed = [parse_draft_query(q) for q in queries]
-            results = [{"candidates": [c.json() for c in reconcile(self.index, q)]} for q in parsed]
-            return answer({"results": results})
+            return {"results": [{"candidates": self._candidates(q)} for q in parsed]}
         if "queries" in params:
-            batch = parse_queries(params["queries"])
-            return answer(
-                {k: {"result": [c.json() for c in reconcile(self.index, q)]} for k, q in batch.items()}, callback
-            )
+            return {k: {"result": self._candidates(q)} for k, q in parse_queries(params["queries"]).items()}
         if "query" in params:  # 0.1: one query, as a string or JSON
             text = params["query"]
-            raw = _json(text) if text.lstrip().startswith("{") else text
-            return answer({"result": [c.json() for c in reconcile(self.index, parse_query(raw))]}, callback)
-        if "extend" in params:
-            return answer(extend(self.index, _json(params["extend"])), callback)
-        return answer(manifest(request), callback)
+            return {"result": self._candidates(parse_query(_json(text) if text.lstrip().startswith("{") else text))}
+        return extend(self.index, _json(params["extend"]))
+
+    def _candidates(self, query: Query) -> list[dict[str, Any]]:
+        return [c.json() for c in reconcile(self.index, query)]
 
     async def preview(self, request: Request, params: dict[str, str], body: Any, callback: str | None) -> Response:
         entity = self.index.get(params.get("id", ""))
