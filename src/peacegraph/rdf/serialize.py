@@ -232,6 +232,46 @@ def _node(node: dict[str, list[_Item]], many: set[str]) -> str:
     return "  {\n" + ",\n".join(members) + "\n  }"
 
 
+def to_jsonld_framed(triples: list[Triple], owner: NamedNode) -> bytes:
+    """The JSON-LD of one identifier's description, its auxiliary nodes embedded where they are used.
+
+    A position comes first in ``@graph`` with its evidence, and the evidence's selectors, as objects
+    inside it (``doc["@graph"][0]["evidence"]["hasSelector"][0]["exact"]``); a document with its
+    signatures, a person with their roles. Embedding changes only the shape, not the triples: every
+    embedded node keeps its ``id``. Other nodes (those that point at the identifier) follow it.
+    """
+    document = json.loads(to_jsonld(triples))
+    nodes = {node[jsonld_context.ID_KEY]: node for node in document["@graph"]}
+    root_id = _compact_node(owner.value)
+    root = nodes.pop(root_id, None)
+    if root is not None:
+        _embed(root, nodes, root_id + "/")
+        document["@graph"] = [root, *nodes.values()]
+    return (_dumps(document) + "\n").encode("utf-8")
+
+
+def _embed(node: dict[str, Any], nodes: dict[str, dict[str, Any]], below: str) -> None:
+    """Put in place of each reference to an auxiliary node (an id ``below`` the owner's) that node, once."""
+    for key, value in node.items():
+        if key in (jsonld_context.ID_KEY, jsonld_context.TYPE_KEY):
+            continue
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            ref = (
+                item
+                if isinstance(item, str)
+                else item.get("@id")
+                if isinstance(item, dict) and len(item) == 1
+                else None
+            )
+            if isinstance(ref, str) and ref.startswith(below) and ref in nodes:
+                embedded = nodes.pop(ref)
+                _embed(embedded, nodes, below)
+                items[i] = embedded
+        if not isinstance(value, list):
+            node[key] = items[0]
+
+
 def _dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1)
 

@@ -134,8 +134,12 @@ def description(st: Store, owner: NamedNode) -> list[Triple]:
 
 
 def rdf(st: Store, owner: NamedNode, fmt: Format) -> bytes:
-    """The description of ``owner`` in ``fmt``, written as the dumps are."""
-    return serialize.WRITERS[fmt](serialize.canonical(description(st, owner)))
+    """The description of ``owner`` in ``fmt``, written as the dumps are (JSON-LD framed: the
+    auxiliary nodes embedded in their owner)."""
+    triples = serialize.canonical(description(st, owner))
+    if fmt is Format.JSONLD:
+        return serialize.to_jsonld_framed(triples, owner)
+    return serialize.WRITERS[fmt](triples)
 
 
 def ontology_rdf(ontology: Store, fmt: Format) -> bytes:
