@@ -23,7 +23,17 @@ from typing import Any, Final
 
 import yaml
 
-from ..rdf.namespaces import DATA_LICENSE, DATASET, LANDING_PAGE, PUBLISHER, SYRIA, release
+from ..rdf.namespaces import (
+    DATA_LICENSE,
+    DATACITE_KERNEL,
+    DATASET,
+    LANDING_PAGE,
+    PUBLISHER,
+    RO_CRATE,
+    SPDX_LICENSES,
+    SYRIA,
+    release,
+)
 from .metadata import DESCRIPTION, KEYWORDS, PUBLISHER_NAME, TITLE, Dump, Statistics
 from .versions import Release
 
@@ -34,8 +44,7 @@ CFF_VERSION: Final = "1.2.0"
 LICENSE_SPDX: Final = "CC-BY-4.0"
 SOFTWARE_LICENSE_SPDX: Final = "Apache-2.0"
 SOFTWARE_TITLE: Final = "peacegraph: the software that builds the peacegraph knowledge graph"
-RO_CRATE: Final = "https://w3id.org/ro/crate/1.1"
-DATACITE_SCHEMA: Final = "http://datacite.org/schema/kernel-4"
+DATACITE_SCHEMA: Final = DATACITE_KERNEL
 
 #: Media types of the files of a release that are not RDF dumps or tables.
 MEDIA_TYPES: Final = {
@@ -156,7 +165,7 @@ def _rights() -> dict[str, str]:
         "rightsUri": DATA_LICENSE,
         "rightsIdentifier": LICENSE_SPDX.lower(),
         "rightsIdentifierScheme": "SPDX",
-        "schemeUri": "https://spdx.org/licenses/",
+        "schemeUri": SPDX_LICENSES,
     }
 
 

@@ -24,16 +24,14 @@ from typing import Any, Final
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from ..rdf.namespaces import DATA_LICENSE, OA, OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD
+from ..rdf.namespaces import CSVW, DATA_LICENSE, OA, OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD
 
 TABLES_DIR: Final = "tables"
 METADATA_SUFFIX: Final = "-metadata.json"
-CSVW_CONTEXT: Final = "http://www.w3.org/ns/csvw"
+CSVW_CONTEXT: Final = CSVW
 #: Between the values of a cell that holds several; never part of an identifier.
 IRI_SEPARATOR: Final = " "
 LITERAL_SEPARATOR: Final = " | "
-#: The CSVW datatypes of the XSD datatypes the data uses (CSVW names them by their XSD local name).
-RDF_LANG_STRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 Value = NamedNode | Literal
 

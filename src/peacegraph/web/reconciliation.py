@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..rdf.namespaces import ID, OWL, PG, SKOS, WD, pg, schema, term
+from ..rdf.namespaces import ID, OWL, PG, RDF_TYPE, SKOS, WD, pg, schema, term
 from ..records.names import normalize, variants
 from .describe import Identifier
 
@@ -403,10 +403,7 @@ def _countries(index: Index, entity: Entity) -> list[str]:
 
 def _is_country(index: Index, entity_id: str) -> bool:
     node = NamedNode(ID + entity_id)
-    return next(iter(index.store.quads_for_pattern(node, term(_RDF, "type"), schema("Country"))), None) is not None
-
-
-_RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    return next(iter(index.store.quads_for_pattern(node, RDF_TYPE, schema("Country"))), None) is not None
 
 
 def _signed(index: Index, entity: Entity) -> list[str]:
