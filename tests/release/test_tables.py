@@ -126,24 +126,6 @@ def test_tables_follow_the_graph_not_the_records(built: pipeline.BuildResult) ->
     assert "suppressOutput" not in column
 
 
-def test_a_build_replaces_the_tables_folder_whole(mini_seeds: Path, tmp_path: Path) -> None:
-    """A stale file in out/tables/ goes, and a link planted as out/tables is replaced, its target untouched."""
-    out = tmp_path / "out"
-    pipeline.build(pipeline.Settings(seeds=mini_seeds, out=out))
-    (out / "tables" / "stale.csv").write_text("old\n", encoding="utf-8")
-    pipeline.build(pipeline.Settings(seeds=mini_seeds, out=out))
-    assert not (out / "tables" / "stale.csv").exists()
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "keep.txt").write_text("mine\n", encoding="utf-8")
-    shutil.rmtree(out / "tables")
-    (out / "tables").symlink_to(elsewhere, target_is_directory=True)
-    pipeline.build(pipeline.Settings(seeds=mini_seeds, out=out))
-    assert not (out / "tables").is_symlink()
-    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
-    assert (out / "tables" / "positions.csv").is_file()
-
-
 def test_links_in_the_tables_folder_are_not_release_files(mini_built: pipeline.BuildResult, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(next(iter(mini_built.files.values())).parent, out)
