@@ -480,16 +480,19 @@ def _retire(retired: Path, target: Path, notify: Notify) -> None:
 
 
 def _retire_in(old: Path, new: Path, prefix: str) -> None:
+    """Remove the release files in ``old`` (and its release folders); move anything else into
+    ``new`` when that is a real directory without it, else leave it (and ``old``) there."""
     names, folders = release_names(), release_folders()
+    movable = _is_real_dir(new)
     with os.scandir(old) as entries:
         for entry in list(entries):
             name = prefix + entry.name
             if name in names and entry.is_file(follow_symlinks=False):
                 os.unlink(entry.path)
-            elif name in folders and entry.is_dir(follow_symlinks=False) and _is_real_dir(new / entry.name):
+            elif name in folders and entry.is_dir(follow_symlinks=False):
                 _retire_in(Path(entry.path), new / entry.name, name + "/")
                 os.rmdir(entry.path)
-            elif not os.path.lexists(new / entry.name):
+            elif movable and not os.path.lexists(new / entry.name):
                 os.rename(entry.path, new / entry.name)
 
 
