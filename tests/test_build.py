@@ -22,7 +22,7 @@ def test_rebuild_is_byte_identical(built: pipeline.BuildResult, out_dir: Path, t
 def test_committed_release_is_what_the_seeds_build(out_dir: Path) -> None:
     """out/ in the repository is the published release: it must be exactly what the seeds give."""
     committed = ROOT / "out"
-    names = sorted(p.name for p in out_dir.iterdir())
+    names = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file())
     _match, mismatch, errors = filecmp.cmpfiles(committed, out_dir, names, shallow=False)
     assert not errors, f"out/ lacks files, run `make build`: {errors}"
     assert not mismatch, f"out/ is stale, run `make build`: {mismatch}"
@@ -90,12 +90,12 @@ def test_signatories_keep_printed_order(real_store: Store) -> None:
 def test_failed_build_leaves_previous_release_untouched(mini_seeds: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     pipeline.build(pipeline.Settings(seeds=mini_seeds, out=out))
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     record = mini_seeds / "records" / "mini.yaml"
     record.write_text(record.read_text().replace("start: 31", "start: 30"))
     with pytest.raises(Exception, match="quote"):
         pipeline.build(pipeline.Settings(seeds=mini_seeds, out=out))
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"] or all(
         not p.name.startswith(".out") for p in tmp_path.iterdir()
     )

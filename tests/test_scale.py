@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +19,10 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from peacegraph import pipeline
+from peacegraph.rdf import context as jsonld_context
 from peacegraph.rdf import serialize as dumps
 from peacegraph.rdf.namespaces import RDF_TYPE, XSD
 from peacegraph.records import loader
@@ -37,42 +39,69 @@ iris = st.builds(
     st.from_regex(r"[a-z0-9/.-]{0,6}", fullmatch=True),
 )
 texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=6)  # control characters, quotes, emoji
+TERM_SAMPLE = ("name", "author", "startDate", "prefLabel", "altLabel", "start", "position", "deprecated", "stance")
 literals = st.one_of(
     texts.map(Literal),
     st.builds(lambda t, lang: Literal(t, language=lang), texts, st.sampled_from(["en", "fr", "en-gb"])),
     st.builds(
         lambda t, dt: Literal(t, datatype=NamedNode(XSD + dt)),
         st.from_regex(r"[0-9]{1,3}", fullmatch=True),
-        st.sampled_from(["integer", "gYear", "nonNegativeInteger"]),
+        st.sampled_from(["integer", "gYear", "nonNegativeInteger", "date", "string", "boolean"]),
     ),
 )
-triples = st.lists(st.builds(Triple, iris, st.one_of(iris, st.just(RDF_TYPE)), st.one_of(iris, literals)), max_size=40)
+#: Predicates with a term of every kind (identifiers, a datatype, a language, a set) and without one.
+predicates = st.one_of(
+    iris,
+    st.just(RDF_TYPE),
+    st.sampled_from([NamedNode(t.iri) for t in jsonld_context.TERMS if t.name in TERM_SAMPLE]),
+)
+triples = st.lists(st.builds(Triple, iris, predicates, st.one_of(iris, literals)), max_size=40)
 
 
 def _json_dumps_jsonld(triples: list[Triple]) -> bytes:
-    """JSON-LD as the dumps were first written: a document of dicts, then ``json.dumps``."""
+    """JSON-LD as the context's terms define it: a document of dicts, then ``json.dumps``."""
     nodes: dict[str, dict[str, Any]] = {}
     for t in triples:
         assert isinstance(t.subject, NamedNode)
         subject = dumps.compact_iri(t.subject.value)
-        node = nodes.setdefault(subject, {"@id": subject})
+        node = nodes.setdefault(subject, {"id": subject})
         obj = t.object
         if t.predicate == RDF_TYPE and isinstance(obj, NamedNode):
-            node.setdefault("@type", []).append(dumps.compact_iri(obj.value))
+            node.setdefault("type", []).append(dumps.compact_iri(obj.value))
             continue
-        if isinstance(obj, NamedNode):
-            value: Any = {"@id": dumps.compact_iri(obj.value)}
-        elif isinstance(obj, Literal) and obj.language:
-            value = {"@value": obj.value, "@language": obj.language}
-        elif isinstance(obj, Literal) and obj.datatype.value == XSD + "string":
-            value = obj.value
-        else:
-            assert isinstance(obj, Literal)
-            value = {"@value": obj.value, "@type": dumps.compact_iri(obj.datatype.value)}
-        node.setdefault(dumps.compact_iri(t.predicate.value), []).append(value)
-    graph = [{k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in n.items()} for n in nodes.values()]
+        term = jsonld_context.BY_IRI.get(t.predicate.value)
+        key = term.name if term else dumps.compact_iri(t.predicate.value)
+        node.setdefault(key, []).append(_value(obj, term))
+    many = {t.name for t in jsonld_context.TERMS if t.many} | {"type"}
+    graph = [
+        {k: v[0] if isinstance(v, list) and len(v) == 1 and k not in many else v for k, v in n.items()}
+        for n in nodes.values()
+    ]
+    graph = [dict(sorted(n.items(), key=lambda kv: (kv[0] != "id", kv[0] != "type", kv[0]))) for n in graph]
     document = {**dumps.context(), "@graph": graph}
-    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _value(obj: object, term: jsonld_context.Term | None) -> Any:
+    coerce_type, language = (term.type, term.language) if term else (None, None)
+    coerced = coerce_type is not None or language is not None
+    if isinstance(obj, NamedNode):
+        return dumps.compact_iri(obj.value) if coerce_type == "@id" else {"@id": dumps.compact_iri(obj.value)}
+    assert isinstance(obj, Literal)
+    datatype = obj.datatype.value
+    if obj.language:
+        if obj.language == language and coerce_type is None:
+            return obj.value
+        return {"@language": obj.language, "@value": obj.value}
+    if datatype == coerce_type or (datatype == XSD + "string" and not coerced):
+        return obj.value
+    if not coerced and datatype == XSD + "integer" and re.fullmatch(r"-?(0|[1-9][0-9]{0,14})", obj.value):
+        return int(obj.value)
+    if not coerced and datatype == XSD + "boolean" and obj.value in ("true", "false"):
+        return obj.value == "true"
+    if datatype == XSD + "string":
+        return {"@value": obj.value}
+    return {"@type": dumps.compact_iri(datatype), "@value": obj.value}
 
 
 def _sorted_lines(triples: list[Triple]) -> bytes:
@@ -105,6 +134,7 @@ def test_canonical_refuses_blank_nodes() -> None:
 def test_jsonld_and_ntriples_writers_match_their_definitions(made: list[Triple]) -> None:
     ordered = dumps.canonical(made)
     assert dumps.to_jsonld(ordered) == _json_dumps_jsonld(ordered)
+    assert {q.triple for q in parse(dumps.to_jsonld(ordered), format=RdfFormat.JSON_LD)} == set(ordered)
     assert dumps.to_ntriples(ordered) == _sorted_lines(ordered)
     assert dumps.to_ntriples(list(reversed(ordered))) == _sorted_lines(ordered)
 

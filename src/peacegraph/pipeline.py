@@ -18,7 +18,7 @@ from .rdf.formats import Format
 from .rdf.namespaces import PG, RDF_TYPE
 from .records import loader
 from .records.model import Corpus
-from .release import metadata, outdir, previous, versions
+from .release import citation, metadata, outdir, previous, tables, versions
 from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, SHAPES_FILE
 from .validation import fast as fastshacl
 from .validation.report import NonConformingError, Report, origins
@@ -105,12 +105,19 @@ def check_conformance(corpus: Corpus, triples: list[Triple], shapes: Path) -> Re
 
 
 def render(triples: list[Triple], settings: Settings) -> dict[str, bytes]:
-    """The bytes of every file of a release, by file name."""
+    """The bytes of every file of a release, by file name (below ``out/``)."""
     files = {fmt.dump_name(DUMP_STEM): serialize.WRITERS[fmt](triples) for fmt in Format}
+    files[metadata.gzip_name(DUMP_STEM)] = serialize.gzipped(files[Format.NTRIPLES.dump_name(DUMP_STEM)])
     files[CONTEXT_FILE] = serialize.context_bytes()
     files[ONTOLOGY_FILE] = settings.ontology.read_bytes()
     files[SHAPES_FILE] = b"".join(p.read_bytes() for p in sorted(settings.shapes.glob("*.ttl")))
-    files.update(metadata.release_files(triples, files, settings.release or versions.read(settings.seeds), DUMP_STEM))
+    files.update(tables.render(triples))
+    rel = settings.release or versions.read(settings.seeds)
+    stats = metadata.statistics(triples)
+    offered = metadata.dumps(files, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
+    files.update(metadata.release_files(stats, offered, rel))
+    files.update(citation.release_files(rel, stats, offered, files, metadata.CHECKSUMS_FILE))
+    files[metadata.CHECKSUMS_FILE] = metadata.checksums(files)
     return files
 
 

@@ -65,7 +65,7 @@ def released(mini_seeds: Path, tmp_path: Path) -> Path:
 
 
 def test_removing_a_published_entity_fails_the_build_naming_it(mini_seeds: Path, released: Path) -> None:
-    before = {p.name: p.read_bytes() for p in released.iterdir()}
+    before = {p.relative_to(released): p.read_bytes() for p in released.rglob("*") if p.is_file()}
     _edit(mini_seeds, REMOVALS)
     code, output = _build(mini_seeds, released)
     assert code == 2
@@ -73,7 +73,7 @@ def test_removing_a_published_entity_fails_the_build_naming_it(mini_seeds: Path,
     assert f"<{BETA}>" in output
     assert f"<{BETA_SIGNATURE}>" in output
     assert "deprecated:" in output
-    assert {p.name: p.read_bytes() for p in released.iterdir()} == before
+    assert {p.relative_to(released): p.read_bytes() for p in released.rglob("*") if p.is_file()} == before
 
 
 def test_deprecating_it_lets_the_build_pass_and_it_still_dereferences(mini_seeds: Path, released: Path) -> None:

@@ -131,7 +131,7 @@ def test_cli_reports_one_line_exit_2_and_keeps_out(mini_seeds: Path, tmp_path: P
     out = tmp_path / "out"
     runner = CliRunner()
     assert runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out)]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     _edit(mini_seeds, "start: 31", "start: 30")
     result = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out)])
     assert result.exit_code == 2
@@ -140,7 +140,7 @@ def test_cli_reports_one_line_exit_2_and_keeps_out(mini_seeds: Path, tmp_path: P
     assert lines[0].startswith("Error: ")
     assert "mini.yaml:" in lines[0]
     assert "Traceback" not in result.output
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_non_utf8_source_text(mini_seeds: Path) -> None:

@@ -66,7 +66,12 @@ def _restore(snapshot: Snapshot, root: Path) -> None:
 
 
 #: What an operator keeps in a served out/: the build must never touch it.
-FOREIGN: Snapshot = {".htaccess": b"Options -Indexes\n", ".git": "<dir>", ".git/HEAD": b"ref: refs/heads/main\n"}
+FOREIGN: Snapshot = {
+    ".htaccess": b"Options -Indexes\n",
+    ".git": "<dir>",
+    ".git/HEAD": b"ref: refs/heads/main\n",
+    "tables/notes.txt": b"kept by the operator\n",
+}
 
 
 def _releases(base: Path, foreign: Snapshot) -> Releases:
@@ -154,14 +159,18 @@ def test_killed_while_staging_in_place(shared: Releases) -> None:
 
 def test_recover_finishes_an_in_place_replacement_cut_short(shared: Releases) -> None:
     """Killed after every new file was written but before all were renamed into out/: the next
-    build finishes the renames (SHA256SUMS goes last, so it is still the old one here)."""
+    build finishes the renames (SHA256SUMS goes last, so it is still the old one here), in
+    tables/ as at the top."""
     shared.reset()
     ready = shared.out / ".peacegraph-ready-999999999-x"
-    ready.mkdir()
-    names = sorted(name for name in shared.second if name in outdir.release_names())
-    for name in names[:3]:
+    (ready / "tables").mkdir(parents=True)
+    names = sorted(name for name in shared.second if name in outdir.release_names() and name != "SHA256SUMS")
+    renamed, pending = names[::2], [*names[1::2], "SHA256SUMS"]
+    assert any(name.startswith("tables/") for name in renamed)
+    assert any(n.startswith("tables/") for n in pending)
+    for name in renamed:
         (shared.out / name).write_bytes(_bytes(shared.second[name]))
-    for name in names[3:]:
+    for name in pending:
         (ready / name).write_bytes(_bytes(shared.second[name]))
     _assert_whole_after_recovery(shared)
     assert hostile.snapshot(shared.out) == shared.second

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -26,6 +27,7 @@ SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 VERSION = URIRef("https://w3id.org/peacegraph/dataset/1.2.0")
 #: The SPDX terms of the DCAT 3 checksum pattern (there is no SPDX vocabulary file to check against).
+TABLE_NAMES = ("documents", "signatures", "positions", "events", "organizations", "people", "memberships")
 SPDX_TERMS = {SPDX.checksum, SPDX.Checksum, SPDX.algorithm, SPDX.checksumValue, SPDX.checksumAlgorithm_sha256}
 
 
@@ -57,24 +59,41 @@ def test_sha256sum_accepts_the_checksums(out: Path) -> None:
 def test_checksums_list_every_other_file_and_their_true_digests(out: Path) -> None:
     lines = (out / metadata.CHECKSUMS_FILE).read_text(encoding="utf-8").splitlines()
     listed = {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in lines}
-    assert set(listed) == {p.name for p in out.iterdir()} - {metadata.CHECKSUMS_FILE}
+    every = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert set(listed) == every - {metadata.CHECKSUMS_FILE}
+    assert "tables/positions.csv" in listed
     assert listed == {name: _sha256(out / name) for name in listed}
     assert {metadata.VOID_FILE, metadata.SCHEMA_ORG_FILE} <= set(listed)
 
 
 def test_each_dump_has_a_distribution_true_of_its_file(out: Path, void: rdflib.Graph) -> None:
     distributions = set(void.objects(VERSION, DCAT.distribution))
-    assert len(distributions) == len(Format)
-    for fmt in Format:
-        path = out / fmt.dump_name()
-        (dist,) = [d for d in distributions if str(void.value(d, DCAT.downloadURL)).endswith("/" + path.name)]
+    prefix = f"{VERSION}/"
+    offered = {str(void.value(d, DCAT.downloadURL)).removeprefix(prefix): d for d in distributions}
+    tables = {f"tables/{name}.csv{suffix}" for name in TABLE_NAMES for suffix in ("", "-metadata.json")}
+    assert set(offered) == {fmt.dump_name() for fmt in Format} | {"peacegraph.nt.gz"} | tables
+    dumps = {str(url).removeprefix(prefix) for url in void.objects(VERSION, VOID.dataDump)}
+    assert dumps == {fmt.dump_name() for fmt in Format} | {"peacegraph.nt.gz"}
+    for name, dist in offered.items():
+        path = out / name
         assert (dist, RDF.type, DCAT.Distribution) in void
         assert void.value(dist, DCAT.byteSize) == Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)
-        assert str(void.value(dist, DCAT.mediaType)).endswith("/" + fmt.media_type)
+        if path.suffix[1:] in {fmt.extension for fmt in Format}:
+            assert str(void.value(dist, DCAT.mediaType)).endswith("/" + Format.from_path(path).media_type)
         checksum = void.value(dist, SPDX.checksum)
         assert isinstance(checksum, URIRef), "checksum nodes have IRIs"
         assert void.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
         assert str(void.value(checksum, SPDX.checksumValue)) == _sha256(path)
+
+
+def test_gzipped_ntriples_is_the_dump_and_deterministic(out: Path, void: rdflib.Graph) -> None:
+    data = (out / "peacegraph.nt.gz").read_bytes()
+    assert gzip.decompress(data) == (out / "peacegraph.nt").read_bytes()
+    assert data[4:8] == b"\0\0\0\0", "no modification time"
+    assert not data[3] & 0x08, "no file name in the header"
+    (dist,) = [d for d in void.objects(VERSION, DCAT.distribution) if str(d).endswith("/nt.gz")]
+    assert str(void.value(dist, DCAT.compressFormat)).endswith("/application/gzip")
+    assert str(void.value(dist, DCAT.mediaType)).endswith("/application/n-triples")
 
 
 def test_version_issued_and_previous_come_from_the_release_file(void: rdflib.Graph) -> None:
@@ -182,5 +201,6 @@ def test_a_bad_release_file_is_a_one_line_error(mini_seeds: Path, tmp_path: Path
 def test_real_release_metadata_is_true_of_its_files(out_dir: Path) -> None:
     lines = (out_dir / metadata.CHECKSUMS_FILE).read_text(encoding="utf-8").splitlines()
     listed = {name: digest for digest, name in (line.split("  ", 1) for line in lines)}
-    assert set(listed) == {p.name for p in out_dir.iterdir()} - {metadata.CHECKSUMS_FILE}
+    every = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+    assert set(listed) == every - {metadata.CHECKSUMS_FILE}
     assert all(listed[name] == _sha256(out_dir / name) for name in listed)

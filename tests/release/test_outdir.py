@@ -95,12 +95,13 @@ def _operator_files(out: Path) -> None:
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_hidden_entries_and_a_git_checkout_in_out_are_kept_untouched(mini_seeds: Path, released: Path) -> None:
     _operator_files(released)
-    foreign = {k: v for k, v in _inodes(released).items() if k not in outdir.release_names()}
+    ours = outdir.release_names() | outdir.release_folders()
+    foreign = {k: v for k, v in _inodes(released).items() if k not in ours}
     foreign_bytes = {k: v for k, v in hostile.snapshot(released).items() if k in foreign and k != "latest"}
     _change(mini_seeds)
     code, output = _build(mini_seeds, released)
     assert code == 0, output
-    assert {k: v for k, v in _inodes(released).items() if k not in outdir.release_names()} == foreign
+    assert {k: v for k, v in _inodes(released).items() if k not in ours} == foreign
     assert {k: v for k, v in hostile.snapshot(released).items() if k in foreign_bytes} == foreign_bytes
     assert "(renamed)" in (released / "peacegraph.nt").read_text(encoding="utf-8")
     _verifies(released)
@@ -108,10 +109,18 @@ def test_hidden_entries_and_a_git_checkout_in_out_are_kept_untouched(mini_seeds:
     assert status.returncode == 0
     assert sorted(line[3:] for line in status.stdout.splitlines()) == [
         "SHA256SUMS",
+        "datacite.json",
         "dataset.jsonld",
         "peacegraph.jsonld",
         "peacegraph.nt",
+        "peacegraph.nt.gz",
         "peacegraph.ttl",
+        "ro-crate-metadata.json",
+        "tables/documents.csv",
+        "tables/memberships.csv",
+        "tables/organizations.csv",
+        "tables/positions.csv",
+        "tables/signatures.csv",
         "void.ttl",
     ]
     assert sorted(p.name for p in released.parent.iterdir()) == ["out"]
@@ -190,7 +199,14 @@ def test_a_new_out_is_0755_and_its_files_0644(mini_seeds: Path, tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o755
-    assert {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()} == {0o644}
+    assert _modes(out) == {"tables": 0o755, "files": 0o644}
+
+
+def _modes(out: Path) -> dict[str, int]:
+    """The mode of the tables folder, and the one mode every file of the release has."""
+    files = {stat.S_IMODE(p.lstat().st_mode) for p in out.rglob("*") if p.is_file()}
+    assert len(files) == 1, files
+    return {"tables": stat.S_IMODE((out / "tables").lstat().st_mode), "files": files.pop()}
 
 
 @pytest.mark.parametrize("mode", [0o755, 0o750, 0o2775])
@@ -199,7 +215,7 @@ def test_a_rebuild_keeps_the_mode_out_had(mini_seeds: Path, released: Path, mode
     _change(mini_seeds)
     assert _build(mini_seeds, released)[0] == 0
     assert stat.S_IMODE(released.stat().st_mode) == mode
-    assert {stat.S_IMODE(p.stat().st_mode) for p in released.iterdir()} == {0o644}
+    assert _modes(released) == {"tables": 0o755, "files": 0o644}
     _verifies(released)
 
 
@@ -253,11 +269,11 @@ def test_out_as_a_mount_point_gets_its_files_replaced_in_place(mini_seeds: Path,
         grep -q 'renamed' peacegraph.nt
         test "$(cat .htaccess)" = 'deny from all'
         mountpoint -q {out}
-        ls -A {out}
+        find {out} -mindepth 1 -printf '%P\\n'
     """
     done = _in_namespace(script, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert sorted(done.stdout.split()) == sorted([".htaccess", *outdir.release_names()])
+    assert sorted(done.stdout.split()) == sorted([".htaccess", "tables", *_listed(changed, tmp_path / "reference")])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["changed", "out", "seeds"]
 
 
@@ -268,7 +284,10 @@ def test_out_as_a_bind_mount_falls_back_to_in_place_on_ebusy(mini_seeds: Path, r
     volume = released.parent / "volume"
     volume.mkdir()
     for path in released.iterdir():
-        shutil.copy2(path, volume / path.name)
+        if path.is_dir():
+            shutil.copytree(path, volume / path.name)
+        else:
+            shutil.copy2(path, volume / path.name)
     _change(mini_seeds)
     script = f"""
         mount --bind {volume} {released}
@@ -292,11 +311,19 @@ def test_a_mount_point_under_a_read_only_parent_is_locked_and_replaced_in_place(
         mount --bind -o ro {parent} {parent}
         mount -t tmpfs tmpfs {released}
         $PY -m peacegraph build --quiet --seeds {mini_seeds} --out {released}
-        cd {released} && sha256sum -c --strict --quiet SHA256SUMS && ls -A
+        cd {released} && sha256sum -c --strict --quiet SHA256SUMS && find . -mindepth 1 -printf '%P\\n'
     """
     done = _in_namespace(script, mini_seeds.parent)
     assert done.returncode == 0, done.stderr
-    assert sorted(done.stdout.split()) == sorted(outdir.release_names())
+    assert sorted(done.stdout.split()) == sorted(["tables", *_listed(mini_seeds, released.parent / "reference")])
+
+
+def _listed(seeds: Path, reference: Path) -> list[str]:
+    """The files of the release built from ``seeds``: SHA256SUMS and every file it lists."""
+    assert _build(seeds, reference)[0] == 0
+    sums = (reference / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    shutil.rmtree(reference)
+    return ["SHA256SUMS", *(line.split("  ", 1)[1] for line in sums)]
 
 
 # --- two builds at once -----------------------------------------------------------------------
@@ -447,3 +474,159 @@ def test_recover_itself_under_a_read_only_parent_raises_only_our_error(released:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"InputError: {parent / '.out.previous'}: cannot put back the release")
+
+
+# --- the tables/ folder: release files in a folder ------------------------------------------
+
+
+def test_a_swap_replaces_the_tables_folder_with_the_release(mini_seeds: Path, released: Path) -> None:
+    """out/ holds nothing but the release: the new tables/ comes in with the swap, a new folder."""
+    before = (released / "tables").stat().st_ino
+    _change(mini_seeds)
+    code, output = _build(mini_seeds, released)
+    assert code == 0, output
+    assert (released / "tables").stat().st_ino != before
+    assert "(renamed)" in (released / "tables" / "organizations.csv").read_text(encoding="utf-8")
+    sums = (released / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "  tables/organizations.csv\n" in sums
+    assert "  tables/organizations.csv-metadata.json\n" in sums
+    _verifies(released)
+    assert _modes(released) == {"tables": 0o755, "files": 0o644}
+    assert sorted(p.name for p in released.parent.iterdir()) == ["out"]
+
+
+def test_files_of_others_in_tables_stay_and_the_tables_are_replaced_in_place(mini_seeds: Path, released: Path) -> None:
+    """A file the build did not write in tables/ (and a link there) is carried over, the very same
+    file, and named in a warning; the tables around it are the new release's."""
+    (released / "tables" / "notes.txt").write_text("the operator's\n", encoding="utf-8")
+    (released / "tables" / "latest.csv").symlink_to("positions.csv")
+    os.chmod(released / "tables", 0o750)
+    ours = outdir.release_names() | outdir.release_folders()
+    foreign = {k: v for k, v in _inodes(released).items() if k not in ours}
+    folder, table = (released / "tables").stat().st_ino, (released / "tables" / "organizations.csv").stat().st_ino
+    _change(mini_seeds)
+    code, output = _build(mini_seeds, released)
+    assert code == 0, output
+    assert {k: v for k, v in _inodes(released).items() if k not in ours} == foreign
+    assert (released / "tables").stat().st_ino == folder
+    assert stat.S_IMODE((released / "tables").stat().st_mode) == 0o750
+    assert (released / "tables" / "notes.txt").read_text(encoding="utf-8") == "the operator's\n"
+    assert (released / "tables" / "organizations.csv").stat().st_ino != table
+    assert "(renamed)" in (released / "tables" / "organizations.csv").read_text(encoding="utf-8")
+    assert f"warning: {released / 'tables' / 'notes.txt'} is not a file of this release" in output
+    assert f"warning: {released / 'tables' / 'latest.csv'} is not a file of this release" in output
+    _verifies(released)
+    assert sorted(p.name for p in released.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in released.parent.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("planted", ["symlink", "file"])
+def test_tables_that_is_not_a_folder_is_refused_and_nothing_written(
+    mini_seeds: Path, released: Path, tmp_path: Path, planted: str
+) -> None:
+    """A symlink planted as out/tables would have the build write (or rename) outside out/, and a
+    file there would have to be deleted: both are refused before anything is built."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "positions.csv").write_text("not the build's\n", encoding="utf-8")
+    shutil.rmtree(released / "tables")
+    if planted == "symlink":
+        (released / "tables").symlink_to(elsewhere, target_is_directory=True)
+    else:
+        (released / "tables").write_text("a file\n", encoding="utf-8")
+    before, outside = hostile.snapshot(released), hostile.snapshot(elsewhere)
+    _change(mini_seeds)
+    code, output = _build(mini_seeds, released)
+    assert code == 2
+    _one_line_error(output, f"{released / 'tables'}: a release has its own tables/ folder, and this is")
+    assert "move it away" in output
+    assert hostile.snapshot(released) == before
+    assert hostile.snapshot(elsewhere) == outside
+    assert sorted(p.name for p in released.parent.iterdir()) == ["out"]
+
+
+def test_a_new_out_with_a_planted_tables_link_is_refused(mini_seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (out / "tables").symlink_to(tmp_path / "elsewhere")
+    code, output = _build(mini_seeds, out)
+    assert code == 2
+    _one_line_error(output, f"{out / 'tables'}: a release has its own tables/ folder, and this is a symlink")
+    assert sorted(p.name for p in out.iterdir()) == ["tables"]
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+@pytest.mark.parametrize("foreign", [False, True], ids=["swap", "in-place"])
+def test_a_table_a_later_version_drops_goes_only_when_named_retired(
+    mini_seeds: Path, released: Path, monkeypatch: pytest.MonkeyPatch, foreign: bool
+) -> None:
+    """A table the release no longer makes is not the build's to delete, unless the code names it
+    among RETIRED_NAMES (the file name an earlier version wrote): then it goes, in either mode."""
+    if foreign:
+        (released / ".htaccess").write_text("Options -Indexes\n", encoding="utf-8")
+    dropped = released / "tables" / "treaties.csv"
+    dropped.write_text("written by an earlier version\n", encoding="utf-8")
+    code, output = _build(mini_seeds, released)
+    assert code == 0, output
+    assert dropped.read_text(encoding="utf-8") == "written by an earlier version\n"
+    assert f"warning: {dropped} is not a file of this release" in output
+    _verifies(released)
+    monkeypatch.setattr(outdir, "RETIRED_NAMES", frozenset({"tables/treaties.csv"}))
+    code, output = _build(mini_seeds, released)
+    assert code == 0, output
+    assert not dropped.exists()
+    assert "warning" not in output
+    assert "tables/treaties.csv" not in (released / "SHA256SUMS").read_text(encoding="utf-8")
+    _verifies(released)
+    assert (released / ".htaccess").exists() == foreign
+    assert sorted(p.name for p in released.parent.iterdir()) == ["out"]
+
+
+def test_a_previous_release_is_checked_also_in_tables(mini_seeds: Path, released: Path) -> None:
+    """SHA256SUMS lists tables/*: a damaged or missing table stops the next build like a damaged dump."""
+    table = released / "tables" / "people.csv"
+    table.write_bytes(table.read_bytes() + b"x\n")
+    before = hostile.snapshot(released)
+    code, output = _build(mini_seeds, released)
+    assert code == 2
+    _one_line_error(output, f"{table}: SHA-256 differs from SHA256SUMS: the previous release is damaged")
+    assert hostile.snapshot(released) == before
+    table.unlink()
+    code, output = _build(mini_seeds, released)
+    assert code == 2
+    _one_line_error(output, f"{table}: missing, though SHA256SUMS lists it")
+
+
+@pytest.mark.parametrize("name", ["../peacegraph.nt", "/etc/passwd", "tables/../../x", "tables//x.csv", "./x"])
+def test_checksum_lines_leaving_the_release_are_refused(released: Path, tmp_path: Path, name: str) -> None:
+    """A name in a previous release's SHA256SUMS is a file below the release, never above or outside it."""
+    sums = released / "SHA256SUMS"
+    sums.write_text(sums.read_text(encoding="utf-8") + f"{'0' * 64}  {name}\n", encoding="utf-8")
+    lines = len(sums.read_text(encoding="utf-8").splitlines())
+    code, output = _cli("diff", str(released), str(released))
+    assert code == 2
+    _one_line_error(output, f"{sums}:{lines}: not a `sha256sum` line of a file in this directory")
+
+
+def test_killed_in_tables_then_recovered_by_the_next_build(mini_seeds: Path, released: Path) -> None:
+    """A build killed while renaming the new tables into out/ (some done, SHA256SUMS still the old
+    one): the next build finishes that release first, then builds; the operator's file in tables/
+    stays throughout."""
+    (released / "tables" / "notes.txt").write_text("the operator's\n", encoding="utf-8")
+    changed = released.parent.parent / "changed"
+    shutil.copytree(mini_seeds, changed)
+    _change(changed)
+    reference = released.parent.parent / "reference"
+    assert _build(changed, reference)[0] == 0
+    ready = released / f"{outdir.IN_PLACE_READY}999999999-x"
+    (ready / "tables").mkdir(parents=True)
+    names = sorted((reference / "SHA256SUMS").read_text(encoding="utf-8").split()[1::2])
+    for number, name in enumerate(names):
+        done = number % 2 == 0 and name.startswith("tables/")
+        shutil.copyfile(reference / name, (released if done else ready) / name)
+    shutil.copyfile(reference / "SHA256SUMS", ready / "SHA256SUMS")
+    code, output = _build(changed, released)
+    assert code == 0, output
+    assert hostile.snapshot(released) == {**hostile.snapshot(reference), "tables/notes.txt": b"the operator's\n"}
+    _verifies(released)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
 import rdflib
+import yaml
 from click.testing import CliRunner
 
 from peacegraph import pipeline
@@ -34,7 +36,8 @@ def _release(seeds: Path, out: Path, *args: str) -> tuple[int, str]:
 
 
 def _snapshot(*paths: Path) -> dict[Path, bytes]:
-    files = [p for path in paths if path.exists() for p in ([path] if path.is_file() else sorted(path.iterdir()))]
+    files = [p for path in paths if path.exists() for p in ([path] if path.is_file() else sorted(path.rglob("*")))]
+    files = [p for p in files if p.is_file()]
     return {p: p.read_bytes() for p in files}
 
 
@@ -58,6 +61,11 @@ def test_release_stamps_the_metadata_and_adds_a_changelog_entry(
     assert "## 1.3.0 (2017-05-02)" in changelog
     assert "- Entities: 0 added, 0 removed, 1 changed, 0 deprecated." in changelog
     assert "| `pg:Person` | 0 | 0 | 1 |" in changelog
+    software = yaml.safe_load((tmp_path / "CITATION.cff").read_text(encoding="utf-8"))
+    assert (software["type"], software["references"][0]["version"]) == ("software", "1.3.0")
+    dataset = yaml.safe_load((out / "CITATION.cff").read_text(encoding="utf-8"))
+    assert (dataset["version"], dataset["date-released"]) == ("1.3.0", "2017-05-02")
+    assert json.loads((out / "datacite.json").read_text(encoding="utf-8"))["publicationYear"] == "2017"
 
 
 def test_a_rebuild_after_the_release_is_byte_identical(mini_seeds: Path, previous: Path, tmp_path: Path) -> None:
@@ -65,7 +73,7 @@ def test_a_rebuild_after_the_release_is_byte_identical(mini_seeds: Path, previou
     assert _release(mini_seeds, out, "2.0.0", "--date", "2018-01-01", "--since", str(previous))[0] == 0
     released = _snapshot(out)
     rebuilt = pipeline.build(pipeline.Settings(seeds=mini_seeds, out=tmp_path / "again"))
-    assert {p.name: data for p, data in released.items()} == {
+    assert {p.relative_to(out).as_posix(): data for p, data in released.items()} == {
         name: path.read_bytes() for name, path in rebuilt.files.items()
     }
 
@@ -98,6 +106,7 @@ def test_bad_versions_change_nothing(
     assert message in output
     assert _snapshot(mini_seeds / "release.yaml", out) == before
     assert not (tmp_path / "CL.md").exists()
+    assert not (tmp_path / "CITATION.cff").exists()
 
 
 def test_an_identifier_lost_since_the_previous_release_fails_it(

@@ -33,12 +33,19 @@ FOAF: Final = "http://xmlns.com/foaf/0.1/"
 IANA_MEDIA_TYPES: Final = "https://www.iana.org/assignments/media-types/"
 SD: Final = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS: Final = "http://www.w3.org/ns/formats/"
+#: The standards the release files follow: CSV on the Web, RO-Crate, DataCite, SPDX licence ids.
+CSVW: Final = "http://www.w3.org/ns/csvw"
+RO_CRATE: Final = "https://w3id.org/ro/crate/1.1"
+DATACITE_KERNEL: Final = "http://datacite.org/schema/kernel-4"
+SPDX_LICENSES: Final = "https://spdx.org/licenses/"
 
 #: Where people land, who publishes, where to query, and under which licence the data is.
 LANDING_PAGE: Final = BASE
 PUBLISHER: Final = BASE + "project"
 ONTOLOGY: Final = BASE + "ontology"
 SPARQL_ENDPOINT: Final = BASE + "sparql"
+#: The JSON-LD context of the dumps and of every identifier's JSON-LD, published with each release.
+CONTEXT_IRI: Final = BASE + "context.jsonld"
 DATA_LICENSE: Final = "https://creativecommons.org/licenses/by/4.0/"
 SYRIA: Final = WD + "Q858"
 

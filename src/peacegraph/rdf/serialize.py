@@ -7,14 +7,17 @@ nothing depends on the clock, the order of records or hash seeds.
 from __future__ import annotations
 
 import functools
+import gzip
 import itertools
 import json
 import operator
+import re
 from collections.abc import Iterable
 from typing import Any, Final
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 
+from . import context as jsonld_context
 from .formats import Format
 from .namespaces import ID, JSONLD_PREFIXES, PREFIXES, RDF_TYPE, XSD
 
@@ -59,6 +62,14 @@ def to_ntriples(triples: list[Triple]) -> bytes:
     return b"".join(sorted(data.splitlines(keepends=True)))
 
 
+def gzipped(data: bytes) -> bytes:
+    """gzip with nothing that varies: modification time 0 and no file name in the header.
+
+    Level 6, gzip's own default: level 9 takes twice as long for a file 2% smaller.
+    """
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
 def to_turtle(triples: list[Triple]) -> bytes:
     data = serialize(triples, format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
     assert data is not None
@@ -69,8 +80,8 @@ def to_turtle(triples: list[Triple]) -> bytes:
 
 
 def context() -> dict[str, Any]:
-    """The JSON-LD context of the dumps: our prefixes, nothing that needs fetching."""
-    return {"@context": {**JSONLD_PREFIXES, "@version": 1.1}}
+    """The JSON-LD context of the dumps: prefixes and plain terms (:mod:`.context`), nothing to fetch."""
+    return jsonld_context.context()
 
 
 _BY_LENGTH = sorted(JSONLD_PREFIXES.items(), key=lambda item: -len(item[1]))
@@ -103,61 +114,72 @@ def _compact_node(value: str) -> str:
 
 
 _Item = tuple[str, str]  # a JSON value as written alone, and as a list item
+_NO_TERM: Final = jsonld_context.Term("", "")
 
 
 def to_jsonld(triples: list[Triple]) -> bytes:
-    """Compacted JSON-LD: one node object per subject, properties as prefixed names, sorted.
+    """Compacted JSON-LD: one node object per subject, properties as the context's terms, sorted.
 
-    The bytes are those of ``json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)``,
-    written node by node (the triples are sorted by subject) without building the document. Each
-    value is written once in both the forms it can take (alone, or in a list), and the values that
-    recur (classes, the records that are referred to) only once.
+    The bytes are those of ``json.dumps(document, ensure_ascii=False, indent=1)`` with each node's
+    keys in the order ``id``, ``type``, then sorted, written node by node (the triples are sorted
+    by subject) without building the document. Each value is written once in both the forms it can
+    take (alone, or in a list), and the values that recur (classes, the records that are referred
+    to) only once. A property without a term keeps its prefixed name, so nothing is ever lost.
     """
     head = _dumps(context())[:-2]  # without the closing "\n}"
     nodes: list[str] = []
     current: object = None
     node: dict[str, list[_Item]] = {}
-    keys: dict[NamedNode, str] = {}  # predicate -> its compacted name
+    keys: dict[NamedNode, tuple[str, jsonld_context.Term]] = {}  # predicate -> its key and term
     types: dict[NamedNode, _Item] = {}  # class -> written
-    iris: dict[NamedNode, _Item] = {}  # object -> written
+    iris: dict[tuple[NamedNode, bool], _Item] = {}  # (object, as a plain string) -> written
+    many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
     for subject, predicate, obj in triples:  # sorted by subject, predicate, object
         if subject != current:
             if node:
-                nodes.append(_node(node))
+                nodes.append(_node(node, many))
             assert isinstance(subject, NamedNode)
             current = subject
-            node = {"@id": [_scalar(_string(_compact_node(subject.value)))]}
+            node = {_ID: [_scalar(_string(_compact_node(subject.value)))]}
         if predicate == RDF_TYPE and isinstance(obj, NamedNode):
             cls = types.get(obj)
             if cls is None:
                 cls = types[obj] = _scalar(_string(compact_iri(obj.value)))
-            node.setdefault("@type", []).append(cls)
+            node.setdefault(_TYPE, []).append(cls)
             continue
-        key = keys.get(predicate)
-        if key is None:
-            key = keys[predicate] = compact_iri(predicate.value)
+        known = keys.get(predicate)
+        if known is None:
+            found = jsonld_context.BY_IRI.get(predicate.value)
+            known = keys[predicate] = (found.name, found) if found else (compact_iri(predicate.value), _NO_TERM)
+        key, definition = known
         values = node.get(key)
         if values is None:
             values = node[key] = []
         if isinstance(obj, NamedNode):
-            item = iris.get(obj)
+            plain = definition.type == jsonld_context.IRI
+            item = iris.get((obj, plain))
             if item is None:
-                item = iris[obj] = _object(((_ID_KEY, _string(_compact_node(obj.value))),))
+                compacted = _string(_compact_node(obj.value))
+                item = iris[obj, plain] = _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
             values.append(item)
         else:
             assert isinstance(obj, Literal)
-            values.append(_literal(obj))
+            values.append(_literal(obj, definition))
     if node:
-        nodes.append(_node(node))
+        nodes.append(_node(node, many))
     graph = "[\n" + ",\n".join(nodes) + "\n ]" if nodes else "[]"
     return f'{head},\n "@graph": {graph}\n}}\n'.encode()
 
 
 _string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str
-_ID_KEY, _LANGUAGE_KEY, _TYPE_KEY, _VALUE_KEY = (_string(k) for k in ("@id", "@language", "@type", "@value"))
+_ID, _TYPE = jsonld_context.ID_KEY, jsonld_context.TYPE_KEY
+_ID_OBJECT_KEY, _LANGUAGE_KEY, _TYPE_KEY, _VALUE_KEY = (_string(k) for k in ("@id", "@language", "@type", "@value"))
 _XSD_STRING: Final = XSD + "string"
+_XSD_INTEGER: Final = XSD + "integer"
+_XSD_BOOLEAN: Final = XSD + "boolean"
 _ALONE: Final = "   "  # a property of a node object two levels deep
 _LISTED: Final = "    "  # a value in its list
+_CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})")  # exact as a JSON number in every reader
 
 
 def _scalar(text: str) -> _Item:
@@ -173,12 +195,22 @@ def _object(members: tuple[tuple[str, str], ...]) -> _Item:
     return forms[0], _LISTED + forms[1]
 
 
-def _literal(obj: Literal) -> _Item:
-    if obj.language:
-        return _object(((_LANGUAGE_KEY, _string(obj.language)), (_VALUE_KEY, _string(obj.value))))
-    datatype = obj.datatype.value
-    if datatype == _XSD_STRING:
+def _literal(obj: Literal, definition: jsonld_context.Term) -> _Item:
+    """A literal as its term lets it be written: a plain string or number when that reads back the same."""
+    language, datatype = obj.language, obj.datatype.value
+    coerced = definition.type is not None or definition.language is not None
+    if language:
+        if language == definition.language and definition.type is None:
+            return _scalar(_string(obj.value))
+        return _object(((_LANGUAGE_KEY, _string(language)), (_VALUE_KEY, _string(obj.value))))
+    if datatype == definition.type or (datatype == _XSD_STRING and not coerced):
         return _scalar(_string(obj.value))
+    if not coerced and datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(obj.value):
+        return _scalar(obj.value)
+    if not coerced and datatype == _XSD_BOOLEAN and obj.value in ("true", "false"):
+        return _scalar(obj.value)
+    if datatype == _XSD_STRING:
+        return _object(((_VALUE_KEY, _string(obj.value)),))
     return _object(((_TYPE_KEY, _datatype(datatype)), (_VALUE_KEY, _string(obj.value))))
 
 
@@ -187,12 +219,12 @@ def _datatype(iri: str) -> str:
     return _string(compact_iri(iri))
 
 
-def _node(node: dict[str, list[_Item]]) -> str:
-    """One node object as ``json.dumps(indent=1)`` writes it two levels deep."""
+def _node(node: dict[str, list[_Item]], many: set[str]) -> str:
+    """One node object as ``json.dumps(indent=1)`` writes it two levels deep: ``id``, ``type``, then sorted."""
     members = []
-    for key in sorted(node):
+    for key in sorted(node, key=lambda k: (k != _ID, k != _TYPE, k)):
         items = node[key]
-        if len(items) == 1:
+        if len(items) == 1 and key not in many:
             members.append(f"{_ALONE}{_string(key)}: {items[0][0]}")
         else:
             listed = ",\n".join(item[1] for item in items)
@@ -200,12 +232,52 @@ def _node(node: dict[str, list[_Item]]) -> str:
     return "  {\n" + ",\n".join(members) + "\n  }"
 
 
+def to_jsonld_framed(triples: list[Triple], owner: NamedNode) -> bytes:
+    """The JSON-LD of one identifier's description, its auxiliary nodes embedded where they are used.
+
+    A position comes first in ``@graph`` with its evidence, and the evidence's selectors, as objects
+    inside it (``doc["@graph"][0]["evidence"]["hasSelector"][0]["exact"]``); a document with its
+    signatures, a person with their roles. Embedding changes only the shape, not the triples: every
+    embedded node keeps its ``id``. Other nodes (those that point at the identifier) follow it.
+    """
+    document = json.loads(to_jsonld(triples))
+    nodes = {node[jsonld_context.ID_KEY]: node for node in document["@graph"]}
+    root_id = _compact_node(owner.value)
+    root = nodes.pop(root_id, None)
+    if root is not None:
+        _embed(root, nodes, root_id + "/")
+        document["@graph"] = [root, *nodes.values()]
+    return (_dumps(document) + "\n").encode("utf-8")
+
+
+def _embed(node: dict[str, Any], nodes: dict[str, dict[str, Any]], below: str) -> None:
+    """Put in place of each reference to an auxiliary node (an id ``below`` the owner's) that node, once."""
+    for key, value in node.items():
+        if key in (jsonld_context.ID_KEY, jsonld_context.TYPE_KEY):
+            continue
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            ref = (
+                item
+                if isinstance(item, str)
+                else item.get("@id")
+                if isinstance(item, dict) and len(item) == 1
+                else None
+            )
+            if isinstance(ref, str) and ref.startswith(below) and ref in nodes:
+                embedded = nodes.pop(ref)
+                _embed(embedded, nodes, below)
+                items[i] = embedded
+        if not isinstance(value, list):
+            node[key] = items[0]
+
+
 def _dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
+    return json.dumps(document, ensure_ascii=False, indent=1)
 
 
 WRITERS = {Format.TURTLE: to_turtle, Format.NTRIPLES: to_ntriples, Format.JSONLD: to_jsonld}
 
 
 def context_bytes() -> bytes:
-    return (json.dumps(context(), indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (_dumps(context()) + "\n").encode("utf-8")

@@ -2,8 +2,8 @@
 
 The order keeps every failure harmless: nothing is written until the new data keeps every
 identifier of the previous release and conforms to the shapes. Then the build publishes ``out/``
-stamped with the new version, and only after that do ``seeds/release.yaml`` and ``CHANGELOG.md``
-change.
+stamped with the new version, and only after that do ``seeds/release.yaml``, ``CHANGELOG.md`` and
+the ``CITATION.cff`` beside it change.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .. import pipeline
 from ..errors import InputError
 from ..rdf import identifiers
 from ..records import loader
-from . import changelog, diff, versions
+from . import changelog, citation, diff, versions
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ def make(
     changes = diff.compare(old, diff.Release(version, frozenset(result.triples)))
     versions.write(settings.seeds, new)
     changelog.prepend(changelog_file, changelog.entry(new, changes))
+    (changelog_file.parent / citation.CFF_FILE).write_bytes(citation.software_cff(new))
     return Outcome(new, changes, result)
 
 

@@ -78,11 +78,20 @@ DATE_PROPERTIES: Final = ("datePublished", "startDate", "endDate")
 
 @dataclass(frozen=True)
 class Dump:
-    """One rendered dump: its syntax, file name and bytes."""
+    """One file offered for download (a distribution): its name, bytes and what it is."""
 
-    fmt: Format
     name: str
     data: bytes
+    #: The media type of the content (of what is inside, for a compressed file).
+    media: str
+    #: What it is, after the file name in its title: "Turtle", "CSV table of documents".
+    syntax: str
+    #: The last segment of the distribution's IRI (``…/distribution/<key>``).
+    key: str
+    #: Whether it is the whole dataset as RDF (a ``void:dataDump``).
+    rdf: bool = True
+    #: The media type of the compression, for a compressed file (``dcat:compressFormat``).
+    compression: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -177,7 +186,7 @@ def _int(value: int, datatype: str = "integer") -> Literal:
 
 
 def download_url(rel: Release, name: str) -> NamedNode:
-    return release(rel.version, name)
+    return release(rel.version, *name.split("/"))
 
 
 def describe(stats: Statistics, dumps: list[Dump], rel: Release, endpoint: str = SPARQL_ENDPOINT) -> list[Triple]:
@@ -281,16 +290,19 @@ def _statistics(s: NamedNode, rel: Release, stats: Statistics) -> Iterator[Tripl
 
 
 def _distribution(version: NamedNode, rel: Release, dump: Dump) -> Iterator[Triple]:
-    s = release(rel.version, "distribution", dump.fmt.extension)
-    checksum = release(rel.version, "distribution", dump.fmt.extension, "checksum")
+    s = release(rel.version, "distribution", dump.key)
+    checksum = release(rel.version, "distribution", dump.key, "checksum")
     url = download_url(rel, dump.name)
     yield Triple(version, term(DCAT, "distribution"), s)
-    yield Triple(version, term(VOID, "dataDump"), url)
+    if dump.rdf:
+        yield Triple(version, term(VOID, "dataDump"), url)
     yield Triple(s, RDF_TYPE, term(DCAT, "Distribution"))
-    yield Triple(s, term(DCTERMS, "title"), Literal(f"{dump.name}: {_syntax(dump.fmt)}", language="en"))
+    yield Triple(s, term(DCTERMS, "title"), Literal(f"{dump.name}: {dump.syntax}", language="en"))
     yield Triple(s, term(DCAT, "downloadURL"), url)
     yield Triple(s, term(DCAT, "accessURL"), url)
-    yield Triple(s, term(DCAT, "mediaType"), media_type(dump.fmt.media_type))
+    yield Triple(s, term(DCAT, "mediaType"), media_type(dump.media))
+    if dump.compression:
+        yield Triple(s, term(DCAT, "compressFormat"), media_type(dump.compression))
     yield Triple(s, term(DCAT, "byteSize"), _int(len(dump.data), "nonNegativeInteger"))
     yield Triple(s, term(DCTERMS, "license"), NamedNode(DATA_LICENSE))
     yield Triple(s, term(SPDX, "checksum"), checksum)
@@ -299,8 +311,10 @@ def _distribution(version: NamedNode, rel: Release, dump: Dump) -> Iterator[Trip
     yield Triple(checksum, term(SPDX, "checksumValue"), Literal(dump.sha256, datatype=term(XSD, "hexBinary")))
 
 
-def _syntax(fmt: Format) -> str:
-    return {Format.TURTLE: "Turtle", Format.NTRIPLES: "N-Triples", Format.JSONLD: "JSON-LD"}[fmt]
+SYNTAX: Final = {Format.TURTLE: "Turtle", Format.NTRIPLES: "N-Triples", Format.JSONLD: "JSON-LD"}
+GZIP: Final = "application/gzip"
+CSV: Final = "text/csv"
+CSV_METADATA: Final = "application/csvm+json"
 
 
 def void_bytes(triples: list[Triple]) -> bytes:
@@ -340,10 +354,11 @@ def schema_org(stats: Statistics, dumps: list[Dump], rel: Release) -> dict[str, 
 
 def _data_download(rel: Release, dump: Dump) -> dict[str, Any]:
     return {
-        "@id": release(rel.version, "distribution", dump.fmt.extension).value,
+        "@id": release(rel.version, "distribution", dump.key).value,
         "@type": "DataDownload",
         "name": dump.name,
-        "encodingFormat": dump.fmt.media_type,
+        "description": dump.syntax,
+        "encodingFormat": dump.compression or dump.media,
         "contentUrl": download_url(rel, dump.name).value,
         "contentSize": f"{len(dump.data)} bytes",
         "sha256": dump.sha256,
@@ -366,14 +381,37 @@ def checksums(files: dict[str, bytes]) -> bytes:
 # --- the files --------------------------------------------------------------------------------
 
 
+def dumps(files: dict[str, bytes], stem: str, tables: Iterable[tuple[str, str]] = ()) -> list[Dump]:
+    """The distributions among ``files``: the RDF dumps (also gzipped N-Triples), and the tables
+    (``tables``: file name and title) with their CSVW metadata."""
+    found = [
+        Dump(fmt.dump_name(stem), files[fmt.dump_name(stem)], fmt.media_type, SYNTAX[fmt], fmt.extension)
+        for fmt in Format
+    ]
+    gzipped = gzip_name(stem)
+    if gzipped in files:
+        found.append(
+            Dump(gzipped, files[gzipped], Format.NTRIPLES.media_type, "N-Triples, gzipped", "nt.gz", True, GZIP)
+        )
+    for name, title in tables:
+        key = name.rsplit("/", 1)[-1]
+        found.append(Dump(name, files[name], CSV, f"CSV table of {title.lower()}", key, rdf=False))
+        described = name + "-metadata.json"
+        found.append(
+            Dump(described, files[described], CSV_METADATA, f"CSVW metadata of {key}", key + "-metadata", False)
+        )
+    return found
+
+
+def gzip_name(stem: str) -> str:
+    return Format.NTRIPLES.dump_name(stem) + ".gz"
+
+
 def release_files(
-    triples: list[Triple], files: dict[str, bytes], rel: Release, stem: str, endpoint: str = SPARQL_ENDPOINT
+    stats: Statistics, offered: list[Dump], rel: Release, endpoint: str = SPARQL_ENDPOINT
 ) -> dict[str, bytes]:
-    """``void.ttl``, ``dataset.jsonld`` and ``SHA256SUMS`` for the rendered ``files``."""
-    dumps = [Dump(fmt, fmt.dump_name(stem), files[fmt.dump_name(stem)]) for fmt in Format]
-    stats = statistics(triples)
-    described = {
-        VOID_FILE: void_bytes(describe(stats, dumps, rel, endpoint)),
-        SCHEMA_ORG_FILE: json_bytes(schema_org(stats, dumps, rel)),
+    """``void.ttl`` and ``dataset.jsonld``, describing the ``offered`` files."""
+    return {
+        VOID_FILE: void_bytes(describe(stats, offered, rel, endpoint)),
+        SCHEMA_ORG_FILE: json_bytes(schema_org(stats, offered, rel)),
     }
-    return {**described, CHECKSUMS_FILE: checksums({**files, **described})}

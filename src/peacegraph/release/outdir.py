@@ -18,6 +18,12 @@ of two ways:
 A build killed at any moment leaves a whole release: :func:`recover` (run by the next build, under
 the lock) puts back a release set aside by a killed swap, finishes the renames of a killed
 in-place replacement whose files were all written, and removes what killed builds left.
+
+Some release files are in a folder (``tables/documents.csv``): :func:`release_folders`. Such a
+folder is the release's own, but it is treated like ``out/`` itself: the release files in it are
+replaced, and anything else in it stays (a build warns about it). A build never writes through a
+link: ``out/tables`` as a symlink or a file is refused before anything is built. A file a
+release no longer has is removed only when it bears a release name (:data:`RETIRED_NAMES`).
 """
 
 from __future__ import annotations
@@ -37,7 +43,9 @@ from pyoxigraph import Triple
 from ..errors import InputError
 from ..rdf import rdfio
 from ..rdf.formats import Format
-from .metadata import CHECKSUMS_FILE, SCHEMA_ORG_FILE, VOID_FILE
+from .citation import CFF_FILE, DATACITE_FILE, RO_CRATE_FILE
+from .metadata import CHECKSUMS_FILE, SCHEMA_ORG_FILE, VOID_FILE, gzip_name
+from .tables import TABLES
 
 DUMP_STEM = "peacegraph"
 CONTEXT_FILE = "context.jsonld"
@@ -59,10 +67,31 @@ def _silent(_message: str) -> None:
     pass
 
 
-def release_names() -> frozenset[str]:
-    """The name of every file a release holds; a build writes these and nothing else."""
+#: Files an earlier version of peacegraph wrote into a release and this one no longer makes (a
+#: table dropped, a format retired). A build removes them as it removes the files of the previous
+#: release; without its name here such a file is not the build's, and stays. Add a name when the
+#: build stops writing it.
+RETIRED_NAMES: frozenset[str] = frozenset()
+
+
+def current_names() -> frozenset[str]:
+    """The name of every file this version's release may hold, relative to ``out/`` (``tables/x.csv``)."""
     dumps = {fmt.dump_name(DUMP_STEM) for fmt in Format}
-    return frozenset({*dumps, CONTEXT_FILE, ONTOLOGY_FILE, SHAPES_FILE, VOID_FILE, SCHEMA_ORG_FILE, CHECKSUMS_FILE})
+    made = {CONTEXT_FILE, ONTOLOGY_FILE, SHAPES_FILE, VOID_FILE, SCHEMA_ORG_FILE, CHECKSUMS_FILE}
+    cited = {CFF_FILE, DATACITE_FILE, RO_CRATE_FILE}
+    tables = {name for table in TABLES for name in (table.file_name, table.metadata_name)}
+    return frozenset({*dumps, gzip_name(DUMP_STEM), *made, *cited, *tables})
+
+
+def release_names() -> frozenset[str]:
+    """The name of every file a release holds or held; a build writes, replaces and removes these
+    and nothing else."""
+    return current_names() | RETIRED_NAMES
+
+
+def release_folders() -> frozenset[str]:
+    """The folders release files are in (``tables``), each of its ancestors too, relative to ``out/``."""
+    return frozenset(str(parent) for name in release_names() for parent in Path(name).parents if str(parent) != ".")
 
 
 # --- where a release may go -------------------------------------------------------------------
@@ -105,7 +134,26 @@ def check_target(out: Path, seeds: Path | None = None) -> Path:
                     "a release never holds this, so --out looks like a source tree; give a directory of its own",
                     out / entry,
                 )
+        for folder in sorted(release_folders()):
+            _check_folder(target, folder, out / folder)
     return target
+
+
+def _check_folder(target: Path, folder: str, shown: Path) -> None:
+    """A release folder in ``target`` is missing or a real directory, never a link or a file."""
+    try:
+        mode = os.lstat(target / folder).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(f"cannot read --out: {exc.strerror or exc}", shown) from None
+    if not stat.S_ISDIR(mode):
+        what = "a symlink" if stat.S_ISLNK(mode) else "not a directory"
+        raise InputError(
+            f"a release has its own {folder}/ folder, and this is {what}; a build writes through no link and "
+            "replaces nothing it did not write: move it away",
+            shown,
+        )
 
 
 def _holds(directory: Path, path: Path) -> bool:
@@ -208,7 +256,7 @@ def publish(files: dict[str, bytes], target: Path, notify: Notify = _silent) -> 
     Until the files are all written and synced nothing in ``target`` changes. A failure to tidy up
     after the release is in place is reported through ``notify``, not raised: the release is whole.
     """
-    unknown = set(files) - release_names()
+    unknown = set(files) - current_names()
     if unknown:
         raise ValueError(f"not release files: {sorted(unknown)}")
     try:
@@ -217,18 +265,45 @@ def publish(files: dict[str, bytes], target: Path, notify: Notify = _silent) -> 
             _replace_in_place(files, target, notify)
     except OSError as exc:
         raise InputError(f"cannot publish the release: {exc.strerror or exc}", exc.filename or target) from None
+    _warn_foreign(target, notify)
     return {name: target / name for name in files}
 
 
 def _swappable(target: Path) -> bool:
-    """Whether ``target`` may be replaced as a whole: it holds nothing but release files."""
+    """Whether ``target`` may be replaced as a whole: it holds nothing but release files (in
+    release folders that are real directories)."""
     if not target.exists():
         return True
     if os.path.ismount(target):
         return False
-    names = release_names()
-    with os.scandir(target) as entries:
-        return all(entry.name in names and entry.is_file(follow_symlinks=False) for entry in entries)
+    return _only_release_files(target, "")
+
+
+def _only_release_files(directory: Path, prefix: str) -> bool:
+    names, folders = release_names(), release_folders()
+    with os.scandir(directory) as entries:
+        for entry in list(entries):
+            name = prefix + entry.name
+            if name in folders and entry.is_dir(follow_symlinks=False):
+                if not _only_release_files(Path(entry.path), name + "/"):
+                    return False
+            elif not (name in names and entry.is_file(follow_symlinks=False)):
+                return False
+    return True
+
+
+def _warn_foreign(target: Path, notify: Notify) -> None:
+    """Say what is in a release folder without being a release file: the build leaves it there."""
+    names, folders = release_names(), release_folders()
+    for folder in sorted(folders):
+        with contextlib.suppress(OSError), os.scandir(target / folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                name = f"{folder}/{entry.name}"
+                if name not in names and name not in folders:
+                    notify(
+                        f"warning: {target / name} is not a file of this release; left as it is "
+                        f"(not in {CHECKSUMS_FILE})"
+                    )
 
 
 def _swap_in(files: dict[str, bytes], target: Path, notify: Notify) -> bool:
@@ -287,25 +362,82 @@ def _replace_in_place(files: dict[str, bytes], target: Path, notify: Notify) -> 
         _remove_ours(staging, notify)
     _fsync_directory(target)
     _roll_forward(ready, target, notify)
+    with _after_the_release(notify):
+        _remove_dropped(files, target)
 
 
 def _roll_forward(ready: Path, target: Path, notify: Notify) -> None:
-    """Rename every staged file over its old version, ``SHA256SUMS`` last, then remove ``ready``."""
-    staged = set(os.listdir(ready)) & release_names()
-    for name in sorted(staged, key=lambda n: (n == CHECKSUMS_FILE, n)):
+    """Rename every staged file over its old version, ``SHA256SUMS`` last, then remove ``ready``.
+
+    The release folders are made (or found to be real directories) before anything is renamed,
+    and synced before ``SHA256SUMS`` goes in."""
+    staged = _release_files_in(ready)
+    folders = sorted({str(Path(name).parent) for name in staged} - {"."})
+    for folder in folders:
+        _release_folder(target, folder)
+    for name in sorted(staged - {CHECKSUMS_FILE}):
         os.rename(ready / name, target / name)
+    for folder in folders:
+        _fsync_directory(target / folder)
+    if CHECKSUMS_FILE in staged:
+        os.rename(ready / CHECKSUMS_FILE, target / CHECKSUMS_FILE)
     with _after_the_release(notify):
         _fsync_directory(target)
+        for folder in sorted(release_folders(), key=lambda f: -len(Path(f).parts)):
+            if (ready / folder).is_dir() and not (ready / folder).is_symlink():
+                os.rmdir(ready / folder)
         os.rmdir(ready)
 
 
+def _release_files_in(directory: Path, prefix: str = "") -> set[str]:
+    """The release files below ``directory`` (a staging directory), by name; links are not followed."""
+    names, folders = release_names(), release_folders()
+    found: set[str] = set()
+    with os.scandir(directory) as entries:
+        for entry in list(entries):
+            name = prefix + entry.name
+            if name in folders and entry.is_dir(follow_symlinks=False):
+                found |= _release_files_in(Path(entry.path), name + "/")
+            elif name in names and entry.is_file(follow_symlinks=False):
+                found.add(name)
+    return found
+
+
+def _release_folder(target: Path, folder: str) -> None:
+    """Make the release folder ``folder`` in ``target``, or find it a real directory; never a link."""
+    for part in reversed([folder, *(str(p) for p in Path(folder).parents if str(p) != ".")]):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(target / part)
+        _check_folder(target, part, target / part)
+
+
+def _remove_dropped(files: dict[str, bytes], target: Path) -> None:
+    """Remove the release files the new release does not have (``datacite.json`` of an issued
+    release when a development build follows, a retired table); in place only, after ``SHA256SUMS``."""
+    for name in sorted(release_names() - set(files)):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            if stat.S_ISREG(os.lstat(target / name).st_mode) and not _through_a_link(target, name):
+                os.unlink(target / name)
+
+
+def _through_a_link(target: Path, name: str) -> bool:
+    return any(os.path.islink(target / parent) for parent in Path(name).parents if str(parent) != ".")
+
+
 def _write_all(files: dict[str, bytes], directory: Path) -> None:
+    """Write ``files`` into a fresh ``directory``; a name with folders gets them, 0777 less the umask."""
+    folders: set[Path] = {directory}
     for name, data in sorted(files.items()):
-        with open(directory / name, "xb") as handle:
+        path = directory / name
+        if path.parent != directory:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        with open(path, "xb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-    _fsync_directory(directory)
+    for folder in sorted(folders, key=lambda f: -len(f.parts)):
+        _fsync_directory(folder)
 
 
 def _take_mode_and_owner(staging: Path, target: Path) -> None:
@@ -336,15 +468,9 @@ def _fsync_directory(directory: Path) -> None:
 
 def _retire(retired: Path, target: Path, notify: Notify) -> None:
     """Remove the release set aside by a swap: its release files only. Anything else that arrived
-    in the old directory during the build goes back into ``target``."""
-    names = release_names()
+    in the old directory (or an old release folder) during the build goes back into ``target``."""
     try:
-        with os.scandir(retired) as entries:
-            for entry in list(entries):
-                if entry.name in names and entry.is_file(follow_symlinks=False):
-                    os.unlink(entry.path)
-                elif not os.path.lexists(target / entry.name):
-                    os.rename(entry.path, target / entry.name)
+        _retire_in(retired, target, "")
         os.rmdir(retired)
     except OSError as exc:
         notify(
@@ -353,19 +479,49 @@ def _retire(retired: Path, target: Path, notify: Notify) -> None:
         )
 
 
+def _retire_in(old: Path, new: Path, prefix: str) -> None:
+    """Remove the release files in ``old`` (and its release folders); move anything else into
+    ``new`` when that is a real directory without it, else leave it (and ``old``) there."""
+    names, folders = release_names(), release_folders()
+    movable = _is_real_dir(new)
+    with os.scandir(old) as entries:
+        for entry in list(entries):
+            name = prefix + entry.name
+            if name in names and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+            elif name in folders and entry.is_dir(follow_symlinks=False):
+                _retire_in(Path(entry.path), new / entry.name, name + "/")
+                os.rmdir(entry.path)
+            elif movable and not os.path.lexists(new / entry.name):
+                os.rename(entry.path, new / entry.name)
+
+
+def _is_real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
 def _remove_ours(directory: Path, notify: Notify) -> None:
-    """Remove a staging directory: the release files written into it, then the directory."""
-    if not directory.is_dir() or directory.is_symlink():
+    """Remove a staging directory: the release files written into it (release folders too), then
+    the directory. Anything else stays, and the directory with it."""
+    if not _is_real_dir(directory):
         return
-    names = release_names()
     try:
-        with os.scandir(directory) as entries:
-            for entry in list(entries):
-                if entry.name in names and entry.is_file(follow_symlinks=False):
-                    os.unlink(entry.path)
+        _remove_release_files(directory, "")
         os.rmdir(directory)
     except OSError as exc:
         notify(f"warning: could not remove {directory}: {exc.strerror or exc}")
+
+
+def _remove_release_files(directory: Path, prefix: str) -> None:
+    names, folders = release_names(), release_folders()
+    with os.scandir(directory) as entries:
+        for entry in list(entries):
+            name = prefix + entry.name
+            if name in names and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+            elif name in folders and entry.is_dir(follow_symlinks=False):
+                _remove_release_files(Path(entry.path), name + "/")
+                os.rmdir(entry.path)
 
 
 # --- after a killed build ---------------------------------------------------------------------

@@ -19,8 +19,9 @@ from .metadata import CHECKSUMS_FILE
 from .outdir import DUMP_STEM, release_names
 
 DUMP: Final = f"{DUMP_STEM}.nt"
-#: One line of ``sha256sum`` output: text (two spaces) or binary (`` *``) mode.
-_LINE: Final = re.compile(r"([0-9a-f]{64}) [ *]([^/\x00]+)")
+#: One line of ``sha256sum`` output: text (two spaces) or binary (`` *``) mode; a name may have
+#: folders (``tables/documents.csv``), checked by :func:`_below`.
+_LINE: Final = re.compile(r"([0-9a-f]{64}) [ *]([^\x00]+)")
 _RESTORE: Final = "restore it (e.g. `git checkout -- out`) or name another with --previous"
 
 #: The SHA-256 (hex) of a file of a release by name, or None when the release has no such file.
@@ -36,10 +37,15 @@ def parse_sums(data: bytes, where: Path | str) -> dict[str, str]:
     sums: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), 1):
         match = _LINE.fullmatch(line)
-        if not match or match.group(2) in (".", ".."):
+        if not match or not _below(match.group(2)):
             raise InputError("not a `sha256sum` line of a file in this directory", where, number)
         sums[match.group(2)] = match.group(1)
     return sums
+
+
+def _below(name: str) -> bool:
+    """A relative name that stays in the directory: no leading ``/``, no empty, ``.`` or ``..`` part."""
+    return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
 def check(sums: dict[str, str], digest: Digest, where: Callable[[str], str]) -> None:

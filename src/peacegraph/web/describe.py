@@ -21,6 +21,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple
 from ..rdf import rdfio, serialize
 from ..rdf.formats import Format
 from ..rdf.namespaces import DCTERMS, ID, KINDS, OA, OWL, RDFS, SKOS, SLUG_PATTERN, WD, pg, schema, term
+from ..release.tables import TABLES_DIR
 
 NAME_PREDICATES = (schema("name"), term(SKOS, "prefLabel"), term(RDFS, "label"))
 SAME_AS = term(OWL, "sameAs")
@@ -28,6 +29,8 @@ DEPRECATED = term(OWL, "deprecated")
 REPLACED_BY = term(DCTERMS, "isReplacedBy")
 ID_KINDS = frozenset([*KINDS.values(), "scheme"])
 _SLUG = re.compile(SLUG_PATTERN)
+#: Folders of a release whose files are served and copied with the others.
+RELEASE_FOLDERS = frozenset([TABLES_DIR])
 CONTEXT_LIMIT = 600  # characters of source text shown at most on each side of a quote
 
 
@@ -66,8 +69,21 @@ def ontology_store(path: Path) -> Store:
 
 
 def release_files(out: Path) -> tuple[str, ...]:
-    """The files of a release: the dumps, the ontology, the shapes, the metadata."""
-    return tuple(sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith(".")))
+    """The files of a release: the dumps, the ontology, the shapes, the metadata, and the tables in
+    their folder (``tables/documents.csv``); never a link, nor anything hidden."""
+    found = []
+    for path in sorted(out.iterdir()):
+        if path.name.startswith(".") or path.is_symlink():
+            continue
+        if path.is_file():
+            found.append(path.name)
+        elif path.is_dir() and path.name in RELEASE_FOLDERS:
+            found.extend(f"{path.name}/{p.name}" for p in sorted(path.iterdir()) if _plain_file(p))
+    return tuple(sorted(found))
+
+
+def _plain_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink() and not path.name.startswith(".")
 
 
 def exists(st: Store, iri: NamedNode) -> bool:
@@ -118,8 +134,12 @@ def description(st: Store, owner: NamedNode) -> list[Triple]:
 
 
 def rdf(st: Store, owner: NamedNode, fmt: Format) -> bytes:
-    """The description of ``owner`` in ``fmt``, written as the dumps are."""
-    return serialize.WRITERS[fmt](serialize.canonical(description(st, owner)))
+    """The description of ``owner`` in ``fmt``, written as the dumps are (JSON-LD framed: the
+    auxiliary nodes embedded in their owner)."""
+    triples = serialize.canonical(description(st, owner))
+    if fmt is Format.JSONLD:
+        return serialize.to_jsonld_framed(triples, owner)
+    return serialize.WRITERS[fmt](triples)
 
 
 def ontology_rdf(ontology: Store, fmt: Format) -> bytes:

@@ -16,7 +16,9 @@ is not meant for production, and werkzeug's development server says the same of 
 ``GET /id/<kind>/<key>/<part>``         an auxiliary node: 303 See Other to its owner
 ``GET /ontology``, ``/shapes``          the ontology (HTML or RDF) and the shapes (Turtle)
 ``GET /dataset``                        the list of everything, or a dump by the ``Accept`` header
-``GET /peacegraph.ttl``, …              the files of the release
+``GET, POST /reconcile``                the Reconciliation Service API for OpenRefine
+                                        (``reconciliation.py``)
+``GET /peacegraph.ttl``, …              the files of the release (and ``/tables/<name>.csv``)
 ======================================  =========================================================
 """
 
@@ -56,7 +58,7 @@ from ..query.saved import SavedQuery, saved_queries
 from ..rdf.formats import Format
 from ..rdf.namespaces import DATASET, ID
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
-from . import describe, description, negotiation, pages, transport
+from . import describe, description, negotiation, pages, reconciliation, transport
 from .answers import AnswerCache
 from .describe import Identifier
 from .workers import Answer as QueryAnswer
@@ -75,6 +77,13 @@ STATUS = {
     ResultTooLargeError: 422,
     QueryTimeoutError: 503,
     QueryLimitError: 503,
+}
+#: Media types of the release files that are not RDF (``Format`` knows those).
+RELEASE_MEDIA_TYPES = {
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".gz": "application/gzip",
+    ".cff": "application/x-yaml; charset=utf-8",
 }
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -236,8 +245,9 @@ class Handlers:
         try:
             media_type = Format.from_path(Path(name)).media_type
         except ValueError:
-            media_type = "text/plain; charset=utf-8"
-        return FileResponse(self.out / name, media_type=media_type, headers=SECURITY_HEADERS)
+            media_type = RELEASE_MEDIA_TYPES.get(Path(name).suffix, "text/plain; charset=utf-8")
+        headers = {**SECURITY_HEADERS, "Access-Control-Allow-Origin": "*"}  # e.g. the JSON-LD context, from a page
+        return FileResponse(self.out / name, media_type=media_type, headers=headers)
 
     def release_route(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -356,7 +366,8 @@ def create_app(settings: ServerSettings) -> Starlette:
         Route("/shapes", handlers.shapes),
         Route("/dataset", handlers.dataset),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        Route("/{name:str}", handlers.release_route),
+        *reconciliation.Service(handlers.store).routes(),
+        Route("/{name:path}", handlers.release_route),
     ]
     # The data is public and read-only: any page may query it. Redirects name paths only, never the Host header.
     cors = Middleware(

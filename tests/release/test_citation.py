@@ -1,0 +1,77 @@
+"""What citation managers and repositories read is valid by their own tools and true of the files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from datacite import schema45
+from rocrate.rocrate import ROCrate
+
+from peacegraph import pipeline
+from peacegraph.release import citation, metadata, versions
+
+from ..conftest import ROOT, SEEDS
+
+CFF_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "citation" / "cff-1.2.0.schema.json"
+
+
+@pytest.fixture(scope="module")
+def cff_validator() -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(json.loads(CFF_SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_the_dataset_citation_is_valid_cff(out_dir: Path, cff_validator: jsonschema.Draft7Validator) -> None:
+    document = yaml.safe_load((out_dir / citation.CFF_FILE).read_text(encoding="utf-8"))
+    assert not list(cff_validator.iter_errors(document))
+    rel = versions.read(SEEDS)
+    assert (document["type"], document["version"], document["date-released"]) == ("dataset", rel.version, rel.issued)
+    assert document["license"] == "CC-BY-4.0"
+
+
+def test_the_repository_citation_is_valid_and_in_step_with_the_release(
+    cff_validator: jsonschema.Draft7Validator,
+) -> None:
+    """CITATION.cff at the root is what `peacegraph release` writes for the current release."""
+    committed = (ROOT / citation.CFF_FILE).read_bytes()
+    assert committed == citation.software_cff(versions.read(SEEDS)), "run `peacegraph release` or regenerate it"
+    document = yaml.safe_load(committed)
+    assert not list(cff_validator.iter_errors(document))
+    assert document["type"] == "software"
+    (dataset,) = document["references"]
+    assert (dataset["type"], dataset["version"]) == ("data", versions.read(SEEDS).version)
+
+
+def test_datacite_record_is_valid_by_the_datacite_library(out_dir: Path) -> None:
+    record = json.loads((out_dir / citation.DATACITE_FILE).read_text(encoding="utf-8"))
+    assert schema45.validate(record), list(schema45.validator.iter_errors(record))
+    xml = schema45.tostring(record)  # the XML a DOI deposit through the MDS API takes
+    assert "<publicationYear>2026</publicationYear>" in xml
+    assert record["version"] == versions.read(SEEDS).version
+    assert record["rightsList"][0]["rightsUri"] == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_a_development_build_has_no_datacite_record(mini_seeds: Path, tmp_path: Path) -> None:
+    (mini_seeds / "release.yaml").unlink()
+    result = pipeline.build(pipeline.Settings(seeds=mini_seeds, out=tmp_path / "out"))
+    assert citation.DATACITE_FILE not in result.files
+    assert citation.RO_CRATE_FILE in result.files
+
+
+def test_out_is_an_ro_crate_true_of_its_files(out_dir: Path) -> None:
+    crate = ROCrate(str(out_dir))
+    assert crate.root_dataset["version"] == versions.read(SEEDS).version
+    assert crate.root_dataset["license"].id == "https://creativecommons.org/licenses/by/4.0/"
+    parts = {entity.id: entity for entity in crate.data_entities}
+    every = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+    assert set(parts) == every - {citation.RO_CRATE_FILE}
+    for name, entity in parts.items():
+        if name == metadata.CHECKSUMS_FILE:
+            continue
+        data = (out_dir / name).read_bytes()
+        assert entity["contentSize"] == str(len(data)), name
+        assert entity["sha256"] == hashlib.sha256(data).hexdigest(), name

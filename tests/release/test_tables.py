@@ -1,0 +1,135 @@
+"""The tables are valid CSVW, and converting them to RDF as CSVW says gives triples of the dataset."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import csvw
+import pytest
+from pyoxigraph import Literal, NamedNode, Triple
+
+from peacegraph import pipeline
+from peacegraph.rdf.namespaces import XSD
+from peacegraph.release import tables
+from peacegraph.web import describe
+
+NAMES = [table.name for table in tables.TABLES]
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_LANG_STRING = RDF + "langString"
+
+
+def _metadata(out: Path, name: str) -> Path:
+    return out / tables.TABLES_DIR / f"{name}.csv{tables.METADATA_SUFFIX}"
+
+
+def _cell(value: Any, column: csvw.Column) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(column.datatype.formatted(value))
+
+
+def csv2rdf(metadata: Path) -> list[Triple]:
+    """CSVW-to-RDF in minimal mode (W3C csv2rdf, section 4.6) over the library's reading of the table.
+
+    The csvw library parses the CSV as the metadata's dialect says, checks each cell against its
+    column's datatype (strict) and expands the URI templates; each non-null cell of a column that
+    is not suppressed then gives (aboutUrl, propertyUrl, valueUrl) or a literal of the column's
+    datatype and language, one per value of a list cell.
+    """
+    table = csvw.Table.from_file(metadata)
+    columns = {c.name: c for c in table.tableSchema.columns}
+    made = []
+    for number, row in enumerate(table.iterdicts(strict=True), start=1):
+        text = {k: _cell(v, columns[k]) if not isinstance(v, list) else v for k, v in row.items()}
+        for name, value in row.items():
+            column = columns[name]
+            if column.suppressOutput or value is None or (isinstance(value, str | list) and not value):
+                continue
+            about = column.aboutUrl or table.tableSchema.aboutUrl
+            subject = NamedNode(table.expand(about, text, _row=number))
+            predicate = NamedNode(table.expand(column.propertyUrl, text, _row=number))
+            if column.valueUrl:
+                made.append(Triple(subject, predicate, NamedNode(table.expand(column.valueUrl, text, _row=number))))
+                continue
+            language = column.inherit("lang")
+            language = None if language == "und" else language  # CSVW's "no language"
+            for item in value if isinstance(value, list) else [value]:
+                lexical = _cell(item, column)
+                base = column.datatype.base
+                obj = (
+                    Literal(lexical, language=language)
+                    if language
+                    else Literal(lexical, datatype=NamedNode(XSD + base))
+                )
+                made.append(Triple(subject, predicate, obj))
+    return made
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_csvw_library_finds_each_table_valid(out_dir: Path, name: str) -> None:
+    assert csvw.CSVW(str(out_dir / tables.TABLES_DIR / f"{name}.csv")).is_valid
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_csv_to_rdf_gives_triples_of_the_dataset(built: pipeline.BuildResult, out_dir: Path, name: str) -> None:
+    made = csv2rdf(_metadata(out_dir, name))
+    assert made, name
+    assert not set(made) - set(built.triples)
+
+
+def test_the_conversion_covers_links_labels_numbers_and_languages(built: pipeline.BuildResult, out_dir: Path) -> None:
+    made = {t for name in NAMES for t in csv2rdf(_metadata(out_dir, name))}
+    kinds = {t.object.datatype.value if isinstance(t.object, Literal) else "iri" for t in made}
+    assert {"iri", XSD + "string", XSD + "nonNegativeInteger", RDF_LANG_STRING} <= kinds
+    assert {XSD + "integer", XSD + "positiveInteger"} & kinds  # the place in a list of signatories
+    predicates = {t.predicate.value for t in made}
+    assert {"https://schema.org/appearance", "https://w3id.org/peacegraph/ontology#stance"} <= predicates
+    assert len(made) > 2000
+
+
+def test_one_row_per_thing_with_labels_beside_identifiers(out_dir: Path) -> None:
+    with open(out_dir / "tables" / "signatures.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    ids = [row["id"] for row in rows]
+    assert len(ids) == len(set(ids))
+    ldsps = [row for row in rows if row["signatory"].endswith("/organization/ldsps")]
+    assert ldsps
+    assert ldsps[0]["signatory_name"] == "Local Development and Small-Projects Support"
+    assert all(row["document"].startswith("https://w3id.org/peacegraph/id/document/") for row in rows)
+
+
+def test_rfc4180_crlf_and_utf8(out_dir: Path) -> None:
+    data = (out_dir / "tables" / "positions.csv").read_bytes()
+    data.decode("utf-8")
+    header, _rest = data.split(b"\r\n", 1)
+    assert header.startswith(b"id,name,document,")
+    assert not data.startswith(b"\xef\xbb\xbf")
+
+
+def test_tables_follow_the_graph_not_the_records(built: pipeline.BuildResult) -> None:
+    """Give a position's name a language tag in the triples: the table says so, and still converts."""
+    name = NamedNode("https://schema.org/name")
+    tagged = [
+        Triple(t.subject, t.predicate, Literal(t.object.value, language="en"))
+        if t.predicate == name and isinstance(t.object, Literal)
+        else t
+        for t in built.triples
+    ]
+    files = tables.render(tagged)
+    described = json.loads(files["tables/organizations.csv-metadata.json"])
+    (column,) = [c for c in described["tableSchema"]["columns"] if c["name"] == "name"]
+    assert column["lang"] == "en"
+    assert "suppressOutput" not in column
+
+
+def test_links_in_the_tables_folder_are_not_release_files(mini_built: pipeline.BuildResult, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(next(iter(mini_built.files.values())).parent, out)
+    (out / "tables" / "passwd.csv").symlink_to("/etc/passwd")
+    names = describe.release_files(out)
+    assert "tables/positions.csv" in names
+    assert "tables/passwd.csv" not in names
