@@ -286,6 +286,7 @@ def _add_file(corpus: r.Corpus, located: Located) -> None:
             path = (section, index)
             origin = r.Origin(located.file, located.line(path))
             lines = fields.get(path, {})
+            _add_reviews(corpus, section, item, origin, lines)
             if section == "deprecated":
                 _add_deprecation(corpus, _deprecation(item, origin=origin, lines=lines))
                 continue
@@ -310,6 +311,19 @@ def _add_file(corpus: r.Corpus, located: Located) -> None:
                     f"duplicate key {prefix}:{record.key} (first defined at {first})", origin.file, origin.line
                 )
             table[record.key] = record
+
+
+_PREFIXES = {section: prefix for section, (prefix, _) in _BUILDERS.items()}
+
+
+def _add_reviews(corpus: r.Corpus, section: str, item: dict[str, Any], origin: r.Origin, lines: dict[str, int]) -> None:
+    """The record's ``review:`` notes, each with its line."""
+    for index, note in enumerate(item.get("review", ())):
+        name = f"{_PREFIXES.get(section, section)}:{item.get('key', '')}"
+        if section == "memberships":
+            name = f"membership of {item['group']}"
+        line = lines.get(f"review.{index}", origin.line)
+        corpus.reviews.append(r.ReviewNote(r.Origin(origin.file, line), name, note))
 
 
 def _deprecation(item: dict[str, Any], **base: Any) -> r.Deprecation:

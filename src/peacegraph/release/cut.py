@@ -16,6 +16,7 @@ from .. import pipeline
 from ..errors import InputError
 from ..rdf import identifiers
 from ..records import loader
+from ..records.model import Corpus
 from . import changelog, diff, versions
 
 
@@ -41,14 +42,28 @@ def make(
 ) -> Outcome:
     current = versions.read(settings.seeds)
     new = versions.successor(current, version, issued)
+    corpus = loader.load(settings.seeds)
+    refuse_open_reviews(corpus)
     old = _previous(since, current)
-    triples = pipeline.assemble(loader.load(settings.seeds), settings.ontology)
+    triples = pipeline.assemble(corpus, settings.ontology)
     identifiers.check_kept(identifiers.published(old.triples), triples, old.label)
     result = pipeline.build(replace(settings, release=new), progress=progress)
     changes = diff.compare(old, diff.Release(version, frozenset(result.triples)))
     versions.write(settings.seeds, new)
     changelog.prepend(changelog_file, changelog.entry(new, changes))
     return Outcome(new, changes, result)
+
+
+def refuse_open_reviews(corpus: Corpus) -> None:
+    """A release is reviewed: no ``review:`` note may be left in the records."""
+    if corpus.reviews:
+        first = corpus.reviews[0]
+        raise InputError(
+            f"{len(corpus.reviews)} open review note(s) in the records (`peacegraph check` lists them); review "
+            f"the values and remove the notes first: {first.record}: {first.note}",
+            first.origin.file,
+            first.origin.line,
+        )
 
 
 def _previous(since: str | None, current: versions.Release) -> diff.Release:
