@@ -14,6 +14,8 @@ _RESOLUTION = re.compile(
     r"(?P<number>\d{3,4})(?:\s*\((?P<year>(?:19|20)\d\d)\))?"
 )
 _IDENTIFIER = re.compile(r"S/RES/(?P<number>\d+)")
+#: Titles too generic to cite a document by ("Joint Statement", the title of many documents).
+_GENERIC = re.compile(r"^(?:joint |press |open )?(?:statement|release|letter|communiqu[eé]|declaration)s?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def find(text: str, corpus: r.Corpus, documents: Gazetteer) -> list[Cited]:
         hits.append((numbered.start(), number, Cited(ref, number, numbered.group("year"), numbered.group(0))))
     for named in documents.find(text):
         refs = [ref for ref in named.refs if ref.prefix == "doc"]
-        if refs:
+        if refs and not _GENERIC.match(text[named.start : named.end].strip()):
             hits.append((named.start, str(refs[0]), Cited(refs[0], None, None, text[named.start : named.end])))
     for _, identity, citation in sorted(hits, key=lambda h: h[0]):
         key = str(citation.ref) if citation.ref else identity

@@ -84,6 +84,8 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
     record: dict[str, Any] = {"key": doc_key, "title": head.title or "Untitled document"}
     if not head.title:
         ctx.notes.append("no title found: give one")
+    elif head.made_title:
+        ctx.notes.append("no title printed: this one is made up from the text; give the right one")
     if head.alternate_names:
         record["alternate_names"] = list(dict.fromkeys(head.alternate_names))
     signed = _signatories(ctx, result, siglist, head, date)

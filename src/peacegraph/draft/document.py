@@ -58,6 +58,7 @@ class Head:
     url: str | None = None
     addressee_texts: list[str] = field(default_factory=list)
     body_start: int = 0  # offset of the first paragraph of prose
+    made_title: bool = False  # no title printed: one was made up
 
 
 def _clean(text: str) -> str:
@@ -87,8 +88,12 @@ def read_head(blocks: list[Block]) -> Head:
             break
         head.body_start = block.end
         _read_block(head, text)
+    if head.title is None and head.addressee_texts:
+        head.title = "Letter to " + re.sub(r"^(?:to\b:?\s*)", "", head.addressee_texts[0], flags=re.I).rstrip(",:")
+        head.made_title = True
     if head.title is None:
         head.title = _fallback_title(blocks)
+        head.made_title = head.title is not None
     return head
 
 
@@ -156,7 +161,7 @@ def _fallback_title(blocks: list[Block]) -> str | None:
     """The first sentence of the first block that has one: a person will retitle it (review note)."""
     for block in blocks:
         text = _clean(block.joined)
-        if text and not _PULL_QUOTE.match(text) and not dates.whole_date(text):
+        if text and not _PULL_QUOTE.match(text) and not dates.whole_date(text) and not _ADDRESS.match(text):
             return " ".join(text.split()[:12]).rstrip(",;:")
     return None
 
@@ -219,7 +224,7 @@ def agents(gazetteer: Gazetteer, text: str) -> tuple[list[r.Ref], list[Match]]:
     for match in found:
         is_person = match in people
         titled = not is_person and any(
-            p.start > match.end and not re.search(r"[,;]|\band\b", text[match.end : p.start]) for p in people
+            0 <= p.start - match.end <= 60 and not re.search(r";|\band\b|&", text[match.end : p.start]) for p in people
         )
         if titled:
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import textwrap
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,8 +91,15 @@ def _html_text(html: str, path: Path) -> str:
     return _BLANK_RUNS.sub("\n\n\n", normalize(body)) + "\n"
 
 
+def _layout(page: str) -> str:
+    """A page's text as laid out (blank lines kept, which plain extraction loses), without the margins."""
+    lines = [line.rstrip() for line in normalize(page).split("\n")]
+    text = textwrap.dedent("\n".join(lines)).strip("\n")
+    return _BLANK_RUNS.sub("\n\n\n", text)
+
+
 def _pdf_text(raw: bytes, path: Path) -> str:
-    """The text layer of every page (pypdf), pages separated by a blank line."""
+    """The text layer of every page (pypdf, in layout mode), pages separated by a blank line."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -100,7 +108,7 @@ def _pdf_text(raw: bytes, path: Path) -> str:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
             raise InputError("the PDF is encrypted", path)
-        pages = [normalize(page.extract_text() or "").strip("\n") for page in reader.pages]
+        pages = [_layout(page.extract_text(extraction_mode="layout") or "") for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise InputError(f"not a readable PDF ({type(exc).__name__})", path) from None
     if not any(page.strip() for page in pages):
