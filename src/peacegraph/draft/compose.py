@@ -194,12 +194,14 @@ def _signatories(
         return document.country_list(ctx.gazetteer, ctx.corpus, ctx.text, head.body_start + 2000)
     resolver = signatories.Resolver(ctx.corpus)
     signed: list[r.Ref] = []
+    seen: set[r.Ref] = set()
     proposed: dict[str, r.Ref] = {}
     for printed in siglist.names:
         ref = _signatory(ctx, result, resolver, proposed, printed.text, head.title, date)
-        if ref in signed:
+        if ref in seen:
             ctx.notes.append(f"{printed.text!r} is listed twice among the signatories (as {ref}); kept once")
             continue
+        seen.add(ref)
         signed.append(ref)
     return signed
 

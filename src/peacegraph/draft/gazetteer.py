@@ -41,24 +41,31 @@ def _fold_char(c: str) -> str:
     return base[0].lower() if len(base) == 1 and base.isascii() else c.lower()[:1] or " "
 
 
+_TOKENS = re.compile(r"\S+|\s+")
+
+
 def fold(text: str) -> Folded:
-    chars: list[str] = []
+    parts: list[str] = []
     offsets: list[int] = []
-    space = False
-    for index, c in enumerate(text):
-        if c.isspace():
-            if not space and chars:
-                chars.append(" ")
-                offsets.append(index)
-            space = True
+    for token in _TOKENS.finditer(text):
+        start, word = token.start(), token.group(0)
+        if word[0].isspace():
+            if parts:
+                parts.append(" ")
+                offsets.append(start)
             continue
-        space = False
-        chars.append(_fold_char(c))
-        offsets.append(index)
-    return Folded("".join(chars), tuple(offsets))
+        parts.append(word.lower() if word.isascii() else "".join(_fold_char(c) for c in word))
+        offsets.extend(range(start, start + len(word)))
+    if parts and parts[-1] == " ":
+        parts.pop()
+        offsets.pop()
+    return Folded("".join(parts), tuple(offsets))
 
 
 def fold_name(name: str) -> str:
+    """``fold(name).text``, without the offsets (the fast way for the ASCII names most are)."""
+    if name.isascii():
+        return " ".join(name.lower().split())
     return fold(name.strip()).text
 
 

@@ -51,7 +51,14 @@ def run(settings: Settings) -> Outcome:
         raise InputError("the record file exists; --force replaces it", record_file)
     source_file = settings.seeds / name
     yaml_text = writer.dump(drafted.sections(), name)
-    _write_checked(settings.seeds, record_file, yaml_text, source_file, None if existing else text)
+    _write_checked(
+        None if record_file.exists() else corpus,
+        settings.seeds,
+        record_file,
+        yaml_text,
+        source_file,
+        None if existing else text,
+    )
     return Outcome(drafted, record_file, source_file, not existing)
 
 
@@ -90,8 +97,12 @@ def _refuse_curated(corpus: r.Corpus, text: str, name: str, settings: Settings) 
             )
 
 
-def _write_checked(seeds: Path, record_file: Path, yaml_text: str, source_file: Path, text: str | None) -> None:
-    """Write the seed text and the record file, then load the seeds; on failure put everything back."""
+def _write_checked(
+    corpus: r.Corpus | None, seeds: Path, record_file: Path, yaml_text: str, source_file: Path, text: str | None
+) -> None:
+    """Write the seed text and the record file, then load the new file into the corpus it was drafted
+    against (every check of ``load`` runs again; all files are loaded again when one was replaced); on
+    failure put everything back."""
     previous = record_file.read_bytes() if record_file.exists() else None
     if text is not None:
         _atomic(source_file, text.encode("utf-8"))
@@ -100,7 +111,10 @@ def _write_checked(seeds: Path, record_file: Path, yaml_text: str, source_file: 
     if not inside:
         return
     try:
-        loader.load(seeds)
+        if corpus is None:
+            loader.load(seeds)
+        else:
+            loader.add_file(corpus, seeds, record_file)
     except InputError as error:
         if previous is None:
             record_file.unlink()

@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # libyaml's emitter
     def ignore_aliases(self, data: Any) -> bool:  # the record reader refuses anchors and aliases
         return True
 
