@@ -24,11 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.draft.leaveout import leave_out  # noqa: E402
+
 from peacegraph.draft.run import Settings, run  # noqa: E402
 from peacegraph.draft.signatories import Resolver  # noqa: E402
 from peacegraph.records import loader  # noqa: E402
 from peacegraph.records.names import normalize  # noqa: E402
-from tests.draft.leaveout import leave_out  # noqa: E402
 
 TIMELINE = "peace-process-timeline"
 SYLLABLES = ["al", "ba", "dar", "ha", "jab", "ka", "ma", "na", "qa", "ra", "sha", "ta", "wa", "za", "mi", "lu"]
