@@ -47,12 +47,20 @@ def test_pull_quote_statement_without_date(seeds: Path, tmp_path: Path) -> None:
     assert any(note.startswith("no date of issue stated") and "2018-04-24" in note for note in doc["review"])
     assert doc["type"] == "joint-statement"
     assert doc["signatories"][:3] == ["org:baytna-syria", "org:kesh-malek", "org:syrian-network-for-human-rights"]
-    new = {o["key"]: o for o in records["organizations"]}
-    assert [new[ref.split(":")[1]]["name"] for ref in doc["signatories"][3:]] == [
-        "Hope Bridges Association for Relief",
-        "Families for Freedom",
+    new = {o["key"]: o for o in records["organizations"] + records["people"]}
+    assert doc["signatories"][3:] == [
+        "org:hope-bridges-association-for-relief",
+        "org:families-for-freedom",
+        "person:amal-haddad",
     ]
-    assert all(o["review"] for o in records["organizations"])
+    assert new["hope-bridges-association-for-relief"]["alternate_names"] == [
+        "Hope Bridges Association for Relief (HBAR)",
+        "HBAR",
+    ]
+    assert new["families-for-freedom"]["name"] == "Families for Freedom"
+    assert new["families-for-freedom"]["alternate_names"] == ["Families for Freedom, London"]
+    assert new["amal-haddad"]["alternate_names"] == ["Dr. Amal Haddad"]
+    assert all(record["review"] for record in new.values())
     assert doc["cites"] == ["doc:unscr-2254"]
     assert "person:geir-pedersen" in doc["mentions"]
     points = {p["point"]: p for p in records["positions"] if "point" in p}
@@ -112,7 +120,7 @@ def test_pdf_with_a_text_layer(seeds: Path, tmp_path: Path) -> None:
     records = drafted(seeds, draft(seeds, pdf))
     doc = records["documents"][0]
     assert doc["title"].startswith("Syrian Civil Society Calls for Action")
-    assert len(doc["signatories"]) == 5
+    assert len(doc["signatories"]) == 6
     assert build(seeds, tmp_path).exit_code == 0
 
 

@@ -227,25 +227,22 @@ def _signatory(
     if name_key in proposed:
         return proposed[name_key]
     prefix, org_type = signatories.guess_type(printed)
-    key = ctx.keys.mint(prefix, printed)
+    name, alternates = signatories.printed_forms(printed)
+    key = ctx.keys.mint(prefix, name)
     ref = r.Ref(prefix, key)
     proposed[name_key] = ref
     result.proposed += 1
     of = f"Signatory of “{title}”" + (f" ({date})" if date else "") + "."
+    record: dict[str, Any] = {"key": key, "name": name}
+    if alternates:
+        record["alternate_names"] = alternates
     if prefix == "person":
-        result.people.append(
-            {"key": key, "name": printed, "description": of, "review": ["new person: is it one, and is it new?"]}
-        )
+        record.update(description=of, review=["new person: is it one, and is it new?"])
+        result.people.append(record)
     else:
-        result.organizations.append(
-            {
-                "key": key,
-                "name": printed,
-                "type": org_type,
-                "description": of,
-                "review": [f"new organization, type {org_type} guessed from its name"],
-            }
-        )
+        note = f"new organization, type {org_type} guessed from its name"
+        record.update(type=org_type, description=of, review=[note])
+        result.organizations.append(record)
     return ref
 
 

@@ -187,9 +187,33 @@ _TYPE_WORDS: tuple[tuple[str, str], ...] = (
         "civil-society",
     ),
 )
+_ORG_WORDS = re.compile("|".join(pattern for pattern, _ in _TYPE_WORDS))
+#: A person, as signatory lists print one: an honorific, then two to four names.
 _PERSON = re.compile(
-    r"^(?:(?:dr|mr|mrs|ms|prof|h\.e)\.?\s+)?[A-Z][a-z'\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z'\-]+|al-[A-Z][a-z]+|de|van|von|el)){1,3}$"
+    r"^(?i:dr|mr|mrs|ms|prof|h\.\s?e|sheikh|judge)\.?\s+[A-Z][a-z'\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z'\-]+|al-[A-Z][a-z]+|de|van|von|el)){0,3}$"
 )
+
+
+_HONORIFIC = re.compile(r"^(?i:dr|mr|mrs|ms|prof|h\.\s?e|sheikh|judge)\.?\s+(?=[A-Z])")
+_ACRONYM_END = re.compile(r"\s*(?:\((?P<paren>[A-Z][A-Z0-9&\-]{1,11})\)|\s[-\u2013]\s(?P<dash>[A-Z][A-Z0-9&]{1,7}))$")
+_PLACE_END = re.compile(r",\s*(?P<place>[A-Z][A-Za-z .'-]{1,30})$")
+
+
+def printed_forms(printed: str) -> tuple[str, list[str]]:
+    """The name a new record gets and the printed forms kept as its alternate names:
+    "Syrian American Council (SAC)" gives "Syrian American Council" with the printed name and "SAC";
+    "Help4Syria, UK" gives "Help4Syria" with the printed name."""
+    honorific = _HONORIFIC.match(printed)
+    if honorific:
+        return printed[honorific.end() :].strip(), [printed]
+    acronym = _ACRONYM_END.search(printed)
+    if acronym:
+        short = acronym.group("paren") or acronym.group("dash")
+        return printed[: acronym.start()].strip(), [printed, short]
+    place = _PLACE_END.search(printed)
+    if place and len(place.group("place").split()) <= 2 and not _ORG_WORDS.search(place.group("place").lower()):
+        return printed[: place.start()].strip(), [printed]
+    return printed, []
 
 
 def guess_type(name: str) -> tuple[str, str]:
