@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from peacegraph.cli import main
-from tests.conftest import SEEDS
+from tests.conftest import MINI, SEEDS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "draft"
 
@@ -249,3 +251,68 @@ def test_review_notes_are_warnings_and_block_a_release(seeds: Path, tmp_path: Pa
     record_file.write_text(reviewed, encoding="utf-8")
     check = CliRunner().invoke(main, ["check", "--seeds", str(seeds)])
     assert ": review: " not in check.output
+
+
+_PIECES = [
+    "Joint Statement",
+    "Signatories:",
+    "Sincerely,",
+    "Signed by: Baytna Syria, Kesh Malek and Mazaya",
+    "CC: UN Special Envoy",
+    "1. ",
+    "2) ",
+    "a) ",
+    "(1) ",
+    "(2) ",
+    "We call on the Security Council to act.",
+    "We condemn the sieges; we urge you to",
+    "resolution 2254",
+    "S/RES/2254 (2015)",
+    "UNSCR-",
+    "2016-05-17: Meeting",
+    "posted 2016-10-14",
+    "Wednesday, March 22, 2017",
+    "April 24\u201325, 2018",
+    "31 February 2019",
+    "\u201cA pull quote.\u201d",
+    "Your Excellencies,",
+    "To the members of the ISSG",
+    "Small Group",
+    "\u00e9",
+    "\u0627\u0644\u0633\u0644\u0627\u0645",
+    "\t",
+    "\f",
+    "-\n",
+    "\n",
+    "\n\n",
+    " ",
+    ":",
+    "(",
+    ")",
+    ".",
+]
+
+
+@settings(
+    max_examples=int(os.environ.get("PEACEGRAPH_EXAMPLES", "15")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(pieces=st.lists(st.sampled_from(_PIECES) | st.text(max_size=12), min_size=1, max_size=60))
+def test_any_text_is_drafted_or_refused_in_one_line(
+    tmp_path_factory: pytest.TempPathFactory, pieces: list[str]
+) -> None:
+    """Whatever the text, `draft` either writes records that load, or refuses in one line; never a traceback."""
+    work = tmp_path_factory.mktemp("any")
+    seeds = work / "seeds"
+    shutil.copytree(MINI / "seeds", seeds)
+    source = work / "statement.txt"
+    source.write_text("".join(pieces), encoding="utf-8", errors="surrogatepass")
+    result = draft(seeds, source, "--key", "any-statement")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code == 0:
+        check = CliRunner().invoke(main, ["check", "--seeds", str(seeds)])
+        assert check.exit_code == 0, check.output
+    else:
+        assert result.exit_code == 2
+        assert len(result.output.strip().splitlines()) == 1
