@@ -211,7 +211,15 @@ def test_curated_source_and_existing_record_file_need_force(seeds: Path) -> None
     assert actors.read_bytes() == kept
     forced = draft(seeds, curated, "--force", "--key", "letter-again")
     assert forced.exit_code == 0, forced.output
+    again = draft(seeds, curated, "--force", "--key", "letter-again")  # replaces its own record file
+    assert again.exit_code == 0, again.output
+    elsewhere = draft(seeds, FIXTURES / "letter-to-envoy.md", "--out", str(seeds.parent / "review" / "letter.yaml"))
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert (seeds.parent / "review" / "letter.yaml").exists()
     assert draft(seeds, curated, "--force", "--key", "Bad Key").exit_code == 2
+    taken = draft(seeds, FIXTURES / "letter-to-envoy.md", "--key", "unscr-2254")
+    assert taken.exit_code == 2
+    assert "doc:unscr-2254 is already curated" in taken.output
 
 
 def test_review_notes_are_warnings_and_block_a_release(seeds: Path, tmp_path: Path) -> None:

@@ -60,8 +60,8 @@ class _Item:
 def stance_of(text: str) -> tuple[str, str] | None:
     for match in _CUE.finditer(text):
         word = match.group(0)
-        if _NOUN_GUARD.search(text[: match.start()]) and word.lower().startswith(("support", "call", "back", "demand")):
-            continue
+        if _NOUN_GUARD.search(text[: match.start()]):
+            continue  # a noun or an adjective: "the support of", "a call for", "the proposed congress"
         if word[0].isupper() and match.start() > 0 and text[match.start() - 2 : match.start()].strip() not in ".":
             continue  # part of a name: "Support Group", "Rights Watch"
         stance = next(name for name, value in match.groupdict().items() if value)

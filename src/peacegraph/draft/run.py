@@ -51,8 +51,11 @@ def run(settings: Settings) -> Outcome:
         raise InputError("the record file exists; --force replaces it", record_file)
     source_file = settings.seeds / name
     yaml_text = writer.dump(drafted.sections(), name)
+    replaces_records = (
+        record_file.exists() and record_file.resolve().parent == (settings.seeds / loader.RECORDS_DIR).resolve()
+    )
     _write_checked(
-        None if record_file.exists() else corpus,
+        None if replaces_records else corpus,
         settings.seeds,
         record_file,
         yaml_text,
@@ -101,15 +104,12 @@ def _write_checked(
     corpus: r.Corpus | None, seeds: Path, record_file: Path, yaml_text: str, source_file: Path, text: str | None
 ) -> None:
     """Write the seed text and the record file, then load the new file into the corpus it was drafted
-    against (every check of ``load`` runs again; all files are loaded again when one was replaced); on
-    failure put everything back."""
+    against (every check of ``load`` runs again), or load all of them again when it replaced one of them
+    (``corpus`` None); on failure put everything back."""
     previous = record_file.read_bytes() if record_file.exists() else None
     if text is not None:
         _atomic(source_file, text.encode("utf-8"))
     _atomic(record_file, yaml_text.encode("utf-8"))
-    inside = record_file.resolve().parent == (seeds / loader.RECORDS_DIR).resolve()
-    if not inside:
-        return
     try:
         if corpus is None:
             loader.load(seeds)
