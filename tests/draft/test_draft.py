@@ -101,6 +101,13 @@ def test_same_source_and_records_give_the_same_bytes(tmp_path: Path) -> None:
             {p.name: p.read_bytes() for p in [*copy.glob("*.txt"), copy / "records" / "detainees-statement.yaml"]}
         )
     assert outputs[0] == outputs[1]
+    copy = tmp_path / "b" / "seeds"
+    first = draft(copy, FIXTURES / "letter-to-envoy.md")
+    written = {p: p.read_bytes() for p in (copy / "records").glob("letter-to*.yaml")}
+    assert len(written) == 1
+    again = draft(copy, FIXTURES / "letter-to-envoy.md", "--force")  # over its own record file: the same
+    assert (first.exit_code, again.exit_code) == (0, 0), again.output
+    assert {p: p.read_bytes() for p in (copy / "records").glob("letter-to*.yaml")} == written
 
 
 def test_pdf_with_a_text_layer(seeds: Path, tmp_path: Path) -> None:

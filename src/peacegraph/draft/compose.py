@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import InputError
 from ..records import model as r
 from ..records.names import normalize
 from . import chronicle, citations, document, keys, layout, positions, signatories
@@ -21,6 +22,8 @@ class Drafted:
     """The records of a draft (plain dicts in record-file order) and what the summary tells."""
 
     key: str
+    #: The key the title and date give, before it was made longer to be free.
+    wanted_key: str = ""
     documents: list[dict[str, Any]] = field(default_factory=list)
     organizations: list[dict[str, Any]] = field(default_factory=list)
     people: list[dict[str, Any]] = field(default_factory=list)
@@ -70,6 +73,7 @@ class _Context:
     gazetteer: Gazetteer
     keys: _Keys
     notes: list[str] = field(default_factory=list)  # review notes of the document record
+    doc_key: str = ""
 
 
 def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
@@ -78,9 +82,13 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
     entries = chronicle.entries(ctx.lines)
     siglist = signatories.find_list(ctx.lines, _line_index(ctx.lines, head.body_start))
     date = _issue_date(ctx, head, siglist)
-    doc_key = key or ctx.keys.mint("doc", f"{keys.slug(head.title or 'document', 6)} {date or ''}", max_words=12)
+    options = [keys.slug(f"{keys.slug(head.title or 'document', n)} {date or ''}", 40) for n in (6, 9, 40)]
+    doc_key = key or keys.unique(options, ctx.keys.taken["doc"].__contains__)
+    if doc_key is None:
+        raise InputError(f"doc:{options[-1]} and shorter keys for this title are taken: give --key")
     ctx.keys.taken["doc"].add(doc_key)
-    result = Drafted(doc_key)
+    ctx.doc_key = doc_key
+    result = Drafted(doc_key, wanted_key=options[0])
     record: dict[str, Any] = {"key": doc_key, "title": head.title or "Untitled document"}
     if not head.title:
         ctx.notes.append("no title found: give one")
@@ -228,7 +236,7 @@ def _signatory(
         return proposed[name_key]
     prefix, org_type = signatories.guess_type(printed)
     name, alternates = signatories.printed_forms(printed)
-    key = ctx.keys.mint(prefix, name)
+    key = ctx.keys.mint(prefix, name, suffix=ctx.doc_key)
     ref = r.Ref(prefix, key)
     proposed[name_key] = ref
     result.proposed += 1
@@ -325,7 +333,7 @@ def _resolution(ctx: _Context, result: Drafted, cited: citations.Cited) -> r.Ref
     number = cited.number or ""
     key = keys.unique([f"unscr-{number}"], ctx.keys.taken["doc"].__contains__)
     if key is None:
-        key = ctx.keys.mint("doc", f"unscr {number} {cited.year or ''}")
+        key = ctx.keys.mint("doc", f"unscr {number} {cited.year or ''}", suffix=ctx.doc_key)
     ctx.keys.taken["doc"].add(key)
     year = f" ({cited.year})" if cited.year else ""
     record: dict[str, Any] = {
@@ -350,7 +358,11 @@ def _chronicle(
     if len(entries) < 3:
         return
     cites = record.setdefault("cites", [])
+    seen: set[tuple[str, str, str]] = set()
     for entry in entries:
+        if (entry.kind, entry.title, entry.date) in seen:
+            continue  # the same heading twice is one entry
+        seen.add((entry.kind, entry.title, entry.date))
         note = f"dated entry at line {_line_index(ctx.lines, entry.start) + 1}: check its kind, type and date"
         if entry.kind == "doc":
             key = ctx.keys.mint("doc", entry.title, suffix=entry.date, max_words=6)
@@ -359,7 +371,7 @@ def _chronicle(
             )
             cites.append(f"doc:{key}")
             continue
-        key = ctx.keys.mint("event", f"{entry.title} {entry.date}", max_words=9)
+        key = ctx.keys.mint("event", f"{entry.title} {entry.date}", suffix=ctx.doc_key, max_words=9)
         event: dict[str, Any] = {"key": key, "name": entry.title, "type": entry.type, "start": entry.date}
         located = [
             m.refs[0] for m in ctx.gazetteer.find(entry.title) if not m.ambiguous and m.refs[0].prefix == "place"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..errors import InputError
 from ..records.names import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -34,8 +35,8 @@ def mint(text: str, taken: Callable[[str], bool], *, suffix: str = "", max_words
     words = slug(text, 40).split("-")
     candidates = ["-".join(words[:n]) for n in range(min(max_words, len(words)), len(words) + 1)]
     if suffix:
-        candidates += [f"{c}-{suffix}" for c in candidates[:1]]
+        candidates += [f"{c}-{suffix}" for c in candidates]
     found = unique(candidates, taken)
     if found is None:
-        raise ValueError(f"no free key for {text!r}")
+        raise InputError(f"no free key for {text!r}: every key its words give is taken")
     return found

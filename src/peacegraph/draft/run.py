@@ -42,10 +42,17 @@ def run(settings: Settings) -> Outcome:
         raise InputError(f"--key {settings.key!r} is not a key (lower-case ASCII words joined by hyphens)")
     corpus = loader.load(settings.seeds)
     text, name, existing = _text(settings)
+    planned = settings.out or (settings.seeds / loader.RECORDS_DIR / f"{settings.key}.yaml" if settings.key else None)
+    if settings.force and planned is not None and planned.exists():
+        _forget(corpus, planned)  # drafting again over its own record file: as if it were not there
     _refuse_curated(corpus, text, name, settings)
     if settings.key is not None and settings.key in corpus.documents:
         raise InputError(f"doc:{settings.key} is already curated; give another --key", settings.seeds)
     drafted = compose.draft(corpus, text, name, settings.key)
+    own = settings.seeds / loader.RECORDS_DIR / f"{drafted.wanted_key}.yaml"
+    if settings.force and planned is None and drafted.key != drafted.wanted_key and own.exists():
+        _forget(corpus, own)  # drafting again over the record file it wrote before
+        drafted = compose.draft(corpus, text, name, drafted.wanted_key)
     record_file = settings.out or settings.seeds / loader.RECORDS_DIR / f"{drafted.key}.yaml"
     if record_file.exists() and not settings.force:
         raise InputError("the record file exists; --force replaces it", record_file)
@@ -88,6 +95,25 @@ def _text(settings: Settings) -> tuple[str, str, bool]:
             if seed.name.endswith(f"_{digest[:16]}.txt") and seed.read_bytes() == text.encode("utf-8"):
                 return text, seed.name, True
     return text, f"{max(numbers, default=-1) + 1:03d}_{digest[:16]}.txt", False
+
+
+def _forget(corpus: r.Corpus, file: Path) -> None:
+    """Take the records of ``file`` out of ``corpus``."""
+    target = file.resolve()
+
+    def keep(record: r.Record) -> bool:
+        return record.origin.file.resolve() != target
+
+    for prefix in ("doc", "org", "person", "place", "event", "position", "topic"):
+        table = corpus.table(prefix)
+        for key in [key for key, record in table.items() if not keep(record)]:
+            del table[key]
+            if prefix == "doc":
+                corpus.sources.pop(key, None)
+    corpus.memberships[:] = [m for m in corpus.memberships if keep(m)]
+    corpus.reviews[:] = [note for note in corpus.reviews if note.origin.file.resolve() != target]
+    for key in [key for key, record in corpus.deprecations.items() if not keep(record)]:
+        del corpus.deprecations[key]
 
 
 def _refuse_curated(corpus: r.Corpus, text: str, name: str, settings: Settings) -> None:
