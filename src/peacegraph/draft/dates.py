@@ -79,7 +79,8 @@ def find_dates(text: str) -> list[FoundDate]:
 def whole_date(line: str) -> str | None:
     """The date a line consists of (with a weekday, "Posted", "Dated", a place and comma allowed)."""
     stripped = re.sub(r"^(?:posted|published|dated|date|updated)\s*:?\s*(?:on\s+)?", "", line.strip(), flags=re.I)
-    stripped = re.sub(r"^[A-Z][A-Za-z .'-]{1,30},\s+(?=\d|[A-Z][a-z]+ \d)", "", stripped)  # "Geneva, 3 May 2018"
+    # a place first: "Geneva, 3 May 2018", "Istanbul - 14 February 2019"
+    stripped = re.sub(r"^[A-Z][A-Za-z .'-]{1,30}?(?:,|\s[-\u2013\u2014])\s+(?=\d|[A-Z][a-z]+ \d)", "", stripped)
     found = find_dates(stripped)
     if len(found) != 1 or len(found[0].value) != 10:
         return None
