@@ -31,6 +31,7 @@ class Comparison:
     date: tuple[str | None, str | None] = (None, None)
     recipients: tuple[list[str], list[str]] = ([], [])
     copied_to: tuple[list[str], list[str]] = ([], [])
+    issuers: tuple[list[str], list[str]] = ([], [])
     points: tuple[int, int] = (0, 0)  # (curated numbered points drafted with an overlapping quote, curated)
     positions: int = 0
     misses: list[str] = field(default_factory=list)
@@ -74,6 +75,7 @@ def compare(seeds: Path, work: Path, doc_key: str) -> Comparison:
     result.date = (_date(doc.get("date")), _date(curated.get("date")))
     result.recipients = (doc.get("recipients", []), curated.get("recipients", []))
     result.copied_to = (doc.get("copied_to", []), curated.get("copied_to", []))
+    result.issuers = (doc.get("issuers", []), curated.get("issuers", []))
     _compare_points(result, curated_all, doc_key, records.get("positions", []))
     return result
 

@@ -45,6 +45,10 @@ def test_title_date_addressees_and_copies_as_curated(drafted: Comparison) -> Non
     assert drafted.copied_to[0] == drafted.copied_to[1]
 
 
+def test_issuers_as_curated(drafted: Comparison) -> None:
+    assert drafted.issuers[0] == drafted.issuers[1]
+
+
 def test_numbered_points_become_candidate_positions(drafted: Comparison) -> None:
     found, curated = drafted.points
     assert found == curated, drafted.misses

@@ -199,7 +199,9 @@ def _signatories(
     date: str | None,
 ) -> list[r.Ref]:
     if siglist is None:
-        return document.country_list(ctx.gazetteer, ctx.corpus, ctx.text, head.body_start + 2000)
+        governments = document.country_list(ctx.gazetteer, ctx.corpus, ctx.text, head.body_start + 2000)
+        result.resolved = len(governments)
+        return governments
     resolver = signatories.Resolver(ctx.corpus)
     signed: list[r.Ref] = []
     seen: set[r.Ref] = set()
@@ -267,6 +269,9 @@ def _issuers(ctx: _Context, head: document.Head, signed: list[r.Ref], *, vote: b
     return []
 
 
+_MEMBERS = re.compile(r"\bmembers of\s+", re.IGNORECASE)
+
+
 def _vote(ctx: _Context) -> r.Ref | None:
     """The organization most often the subject of a stance sentence, or named in the first paragraph."""
     votes: Counter[r.Ref] = Counter()
@@ -277,8 +282,9 @@ def _vote(ctx: _Context) -> r.Ref | None:
             continue
         subject = sentence[: sentence.lower().find(cue[1].lower())]
         votes.update(_orgs(ctx.gazetteer.find(subject)))
-    if ctx.blocks:
-        votes.update(_orgs(ctx.gazetteer.find(ctx.blocks[0].joined)))
+    for members in _MEMBERS.finditer(ctx.text):  # "the members of the Small Group": twice the weight
+        named = _orgs(ctx.gazetteer.find(ctx.text[members.end() : members.end() + 80])[:1])
+        votes.update(named + named)
     ranked = sorted(votes.items(), key=lambda item: (-item[1], str(item[0])))
     return ranked[0][0] if ranked else None
 
@@ -307,11 +313,15 @@ def _mentions_and_citations(
 ) -> None:
     mentioned: list[str] = []
     flagged: set[str] = set()
+    named = {ref for field in ("issuers", "signatories", "recipients", "copied_to") for ref in record.get(field, ())}
     for match in ctx.gazetteer.find(ctx.text):
         if any(a <= match.start < b for a, b in excluded):
             continue
         refs = [ref for ref in match.refs if ref.prefix != "doc"]
-        if match.ambiguous and refs and match.name not in flagged:
+        chosen = [ref for ref in refs if str(ref) in named]
+        if chosen:  # "France" among the ministers who sign: the government, not the country
+            refs = chosen
+        elif match.ambiguous and refs and match.name not in flagged:
             flagged.add(match.name)
             listed = " or ".join(map(str, match.refs))
             ctx.notes.append(f"{match.name!r} is ambiguous ({listed}); all are mentioned: keep the right one")
