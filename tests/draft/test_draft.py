@@ -331,3 +331,58 @@ def test_any_text_is_drafted_or_refused_in_one_line(
     else:
         assert result.exit_code == 2
         assert len(result.output.strip().splitlines()) == 1
+
+
+def test_open_letter_with_bullets_numeric_date_and_a_contact_line(seeds: Path, tmp_path: Path) -> None:
+    records = drafted(seeds, draft(seeds, FIXTURES / "open-letter-idlib.md"))
+    doc = records["documents"][0]
+    assert doc["title"] == "OPEN LETTER ON THE PROTECTION OF CIVILIANS IN IDLIB"
+    assert str(doc["date"]) == "2019-03-18"  # not 17 September 2018, the date of the agreement it mentions
+    assert doc["type"] == "letter"
+    assert doc["recipients"] == ["person:geir-pedersen"]
+    new = {o["key"]: o for o in records["organizations"]}
+    assert doc["signatories"] == [
+        "org:baytna-syria",
+        "org:kesh-malek",
+        "org:idlib-health-directorate",
+        "org:radio-fresh",
+    ]
+    assert new["radio-fresh"]["type"] == "media"
+    stances = [p["stance"] for p in records["positions"]]
+    assert {"demands", "warns-against"} <= set(stances)
+    assert build(seeds, tmp_path).exit_code == 0
+
+
+def test_pdf_signatory_list_across_a_page_break(seeds: Path, tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    names = [f"Local Council of Town {chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(70)]
+    pdf = tmp_path / "long.pdf"
+    page = canvas.Canvas(str(pdf), pagesize=A4)
+    lines = [
+        "Statement on Local Councils",
+        "",
+        "2 February 2019",
+        "",
+        "We call on all parties to protect local councils.",
+        "",
+        "Signatories:",
+        "",
+    ]
+    lines += [f"{n}. {name}" for n, name in enumerate(names, start=1)]
+    y = 800
+    for line in lines:
+        if y < 60:
+            page.showPage()
+            y = 800
+        page.drawString(40, y, line)
+        y -= 14
+    page.save()
+    records = drafted(seeds, draft(seeds, pdf))
+    doc = records["documents"][0]
+    printed = {o["key"]: o["name"] for o in records["organizations"]}
+    assert [printed[ref.split(":")[1]] for ref in doc["signatories"]] == names
+    assert {o["type"] for o in records["organizations"]} == {"local-council"}
+    assert doc["type"] == "joint-statement"
+    assert build(seeds, tmp_path).exit_code == 0

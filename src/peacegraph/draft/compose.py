@@ -80,7 +80,7 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
     ctx = _Context(corpus, text, source, layout.lines(text), layout.blocks(text), Gazetteer.of(corpus), _Keys(corpus))
     head = document.read_head(ctx.blocks)
     entries = chronicle.entries(ctx.lines)
-    siglist = signatories.find_list(ctx.lines, _line_index(ctx.lines, head.body_start))
+    siglist = signatories.find_list(ctx.lines)
     date = _issue_date(ctx, head, siglist)
     options = [keys.slug(f"{keys.slug(head.title or 'document', n)} {date or ''}", 40) for n in (6, 9, 40)]
     doc_key = key or keys.unique(options, ctx.keys.taken["doc"].__contains__)

@@ -37,6 +37,8 @@ _WEEKDAY = r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s
 
 PATTERNS = [
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+    # day first, as the genre writes numbers: 18.03.2019, 18/03/2019
+    re.compile(r"\b(?P<day>[0-3]?\d)[./](?P<month>[01]?\d)[./](?P<year>(?:19|20)\d\d)\b"),
     re.compile(_WEEKDAY + _DAY + _SPAN + r"\s+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.IGNORECASE),
     re.compile(_WEEKDAY + r"\b" + _MONTH + r"\s+" + _DAY + _SPAN + r",?\s+" + _YEAR + r"\b", re.IGNORECASE),
     re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b", re.IGNORECASE),

@@ -71,7 +71,9 @@ def _is_title(text: str) -> bool:
         return False
     if dates.whole_date(text) or _URL.match(text) or _LINK.match(text):
         return False
-    return not (text.endswith((".", ",", ";")) and len(words) > 3) and any(c.isalpha() for c in text)
+    if text.endswith(":") or (text.endswith((".", ",", ";")) and len(words) > 3):
+        return False
+    return any(c.isalpha() for c in text)
 
 
 def read_head(blocks: list[Block]) -> Head:
@@ -119,7 +121,8 @@ def _leading_heading(block: Block) -> str | None:
 
 
 def _is_prose(text: str) -> bool:
-    return len(text.split()) > MAX_TITLE_WORDS or (text.endswith(".") and len(text.split()) > 12)
+    words = len(text.split())
+    return words > MAX_TITLE_WORDS or (text.endswith((".", "!", "?")) and words >= 6)
 
 
 def _read_block(head: Head, text: str) -> None:
@@ -139,7 +142,7 @@ def _read_block(head: Head, text: str) -> None:
         return
     if head.title is None:
         _set_title(head, text)
-    elif _TYPE_LINE.match(head.title) and not _BY.search(head.title) and not _TYPE_LINE.match(text):
+    elif _TYPE_LINE.match(head.title) and len(head.title.split()) <= 3 and not _TYPE_LINE.match(text):
         head.alternate_names.append(head.title)
         _set_title(head, text)
     elif _TYPE_LINE.match(text) and text not in head.alternate_names:
@@ -193,8 +196,10 @@ def guess_type(text: str, head: Head, signatures: int, dated_entries: int) -> tu
     named = " ".join([head.title or "", *head.alternate_names, text[:1000]]).lower()
     for pattern, kind in TYPES:
         found = re.search(pattern, named)
+        if found and kind == "statement" and signatures > 1:
+            return "joint-statement", f"{found.group(0)!r} and {signatures} signatories"
         if found:
-            return kind, found.group(0)
+            return kind, repr(found.group(0))
     return ("joint-statement", f"{signatures} signatories") if signatures > 1 else ("statement", "nothing")
 
 

@@ -13,13 +13,20 @@ from ..records.names import normalize, variants
 from .layout import Line
 
 _TRIGGER = re.compile(
-    r"^\s*(?:list of\s+)?(?:signatories|signatory organi[sz]ations|signing organi[sz]ations|signed(?: by)?|"
-    r"endorsed by|sincerely(?: yours)?|yours (?:sincerely|faithfully|truly)|(?:best|kind|warm) regards|regards|"
-    r"respectfully(?: yours)?|the undersigned(?: organi[sz]ations)?)\s*(?::\s*(?P<rest>.*)|[,.]?\s*)$",
+    r"^[\s#*_>]*(?:list of\s+)?(?:signatories|signatory organi[sz]ations|signing organi[sz]ations|signed(?: by)?|"
+    r"endorsed by|endorsing organi[sz]ations|sincerely(?: yours)?|yours (?:sincerely|faithfully|truly)|"
+    r"(?:best|kind|warm) regards|regards|respectfully(?: yours)?|the undersigned(?: organi[sz]ations)?)"
+    r"(?:\s*\([^()]{1,40}\))?[*_\s]*(?::[*_\s]*(?P<rest>.*)|[,.]?[*_\s]*)$",
+    re.IGNORECASE,
+)
+#: Lines that end a signatory list: contacts, notes, links.
+_AFTER_LIST = re.compile(
+    r"^\s*(?:(?:contacts?|press contact|media contact|notes?|website|source|follow us)\s*(?::|$)|"
+    r"for (?:more|further) information|-{3,}|\*{3,}|_{3,})",
     re.IGNORECASE,
 )
 _COPY = re.compile(r"^\s*(?:cc|c\.c\.|copy to|copied to|copies to)\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
-_NUMBER = re.compile(r"^\s*(?:\d{1,4}\s*[.)\-]|[-\u2022*\u00b7\u25aa])\s*")
+_NUMBER = re.compile(r"^\s*(?:\d{1,4}\s*[.)\-\u2013]|[-\u2013\u2022*\u00b7\u25aa\u25cf])\s*")
 _INLINE_SPLIT = re.compile(r"\s*(?:;|,(?!\s*(?:UK|USA|US|London|Inc|Ltd)\b)|\band\b)\s*")
 #: Fuzzy matches at or above this ratio (0-100, rapidfuzz) resolve, with a review note.
 FUZZY_THRESHOLD = 90.0
@@ -54,6 +61,8 @@ def _item(line: Line) -> Printed | None:
 
 
 def _is_prose(text: str) -> bool:
+    if _AFTER_LIST.match(text):
+        return True
     words = text.split()
     lowered = text.lower()
     if len(words) > 14 or "http" in lowered or "www." in lowered or "@" in text:
