@@ -76,7 +76,7 @@ def _text(settings: Settings) -> tuple[str, str, bool]:
     """The text, the name of its seed file, and whether that file is already there."""
     source = settings.source
     seeds = settings.seeds.resolve()
-    if source.resolve().parent == seeds and source.suffix == ".txt":
+    if source.resolve().parent == seeds and source.suffix in (".txt", ".md"):
         raw = read_bounded(source, MAX_SOURCE_BYTES, file=source)
         try:
             text = raw.decode("utf-8")
