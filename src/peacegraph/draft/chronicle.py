@@ -74,10 +74,11 @@ def entries(lines: list[Line], skip_first: bool = True) -> list[Entry]:
     """The dated headings, in text order. The first "Posted DATE" of the text is the document's own
     date, not an entry, when ``skip_first``."""
     found: list[Entry] = []
+    first = next((index for index, line in enumerate(lines) if line.stripped), -1)
     for index, line in enumerate(lines):
         posted = _POSTED.match(line.text)
         if posted:
-            if skip_first and not found and not any(ln.stripped for ln in lines[:index]):
+            if skip_first and index == first:
                 continue
             title = next((_clean(ln.text) for ln in lines[index + 1 : index + 8] if ln.stripped), "")
             date = posted.group("date")

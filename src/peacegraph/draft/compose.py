@@ -3,6 +3,7 @@ together as records in the record format, with a review note on every value a pe
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -162,11 +163,9 @@ def _ordered(record: dict[str, Any]) -> dict[str, Any]:
     return {name: record[name] for name in _DOCUMENT_ORDER if name in record}
 
 
-def _line_index(lines: list[layout.Line], offset: int) -> int:
-    for index, line in enumerate(lines):
-        if line.end >= offset:
-            return index
-    return len(lines)
+def _line_index(line_ends: list[int], offset: int) -> int:
+    """The index of the line that holds ``offset``."""
+    return bisect.bisect_left(line_ends, offset)
 
 
 def _issue_date(ctx: _Context, head: document.Head, siglist: signatories.SignatureList | None) -> str | None:
@@ -369,11 +368,12 @@ def _chronicle(
         return
     cites = record.setdefault("cites", [])
     seen: set[tuple[str, str, str]] = set()
+    line_ends = [line.end for line in ctx.lines]
     for entry in entries:
         if (entry.kind, entry.title, entry.date) in seen:
             continue  # the same heading twice is one entry
         seen.add((entry.kind, entry.title, entry.date))
-        note = f"dated entry at line {_line_index(ctx.lines, entry.start) + 1}: check its kind, type and date"
+        note = f"dated entry at line {_line_index(line_ends, entry.start) + 1}: check its kind, type and date"
         if entry.kind == "doc":
             key = ctx.keys.mint("doc", entry.title, suffix=entry.date, max_words=6)
             result.documents.append(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ class Folded:
     """A text folded for matching, and the offset in the original of each folded character."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: array[int]
 
 
 def _fold_char(c: str) -> str:
@@ -46,7 +47,7 @@ _TOKENS = re.compile(r"\S+|\s+")
 
 def fold(text: str) -> Folded:
     parts: list[str] = []
-    offsets: list[int] = []
+    offsets = array("q")
     for token in _TOKENS.finditer(text):
         start, word = token.start(), token.group(0)
         if word[0].isspace():
@@ -59,7 +60,7 @@ def fold(text: str) -> Folded:
     if parts and parts[-1] == " ":
         parts.pop()
         offsets.pop()
-    return Folded("".join(parts), tuple(offsets))
+    return Folded("".join(parts), offsets)
 
 
 def fold_name(name: str) -> str:

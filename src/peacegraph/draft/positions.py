@@ -5,6 +5,7 @@ the topic scheme's labels, and its quote with the offsets computed here."""
 from __future__ import annotations
 
 import itertools
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -132,19 +133,24 @@ def find(
 ) -> list[Candidate]:
     start, end = region
     items = _items(all_lines, start, end)
+    by_start = {item.start: item for item in items}
+    item_starts = [item.start for item in items]
+    line_starts = [line.start for line in all_lines]
     blank = {ln.start for ln in all_lines if start <= ln.start <= end and not ln.stripped}
-    bounds = sorted({start, end, *blank, *(i.start for i in items), *(_line_start(all_lines, i.start) for i in items)})
+    bounds = sorted(
+        {start, end, *blank, *(i.start for i in items), *(_line_start(line_starts, i.start) for i in items)}
+    )
     candidates: list[Candidate] = []
     seen: set[tuple[int, int]] = set()
     lead_in: tuple[str, str] | None = None
     for seg_start, seg_end in itertools.pairwise(bounds):
-        item = next((i for i in items if i.start == seg_start), None)
+        item = by_start.get(seg_start)
         for index, (s, e) in enumerate(sentences(text, seg_start, seg_end)):
             if any(a <= s < b for a, b in excluded) or (s, e) in seen:
                 continue
             sentence = text[s:e]
             cue = stance_of(sentence)
-            owner = item if item is not None else _within(items, s)
+            owner = item if item is not None else _within(items, item_starts, s)
             first_of_item = item is not None and index == 0
             if first_of_item:
                 cue = cue or lead_in
@@ -160,18 +166,14 @@ def find(
     return sorted(candidates, key=lambda c: (c.start, c.end))
 
 
-def _line_start(all_lines: list[Line], offset: int) -> int:
-    for line in all_lines:
-        if line.start <= offset <= line.end:
-            return line.start
-    return offset
+def _line_start(line_starts: list[int], offset: int) -> int:
+    return line_starts[max(bisect.bisect_right(line_starts, offset) - 1, 0)]
 
 
-def _within(items: list[_Item], offset: int) -> _Item | None:
-    for item in items:
-        if item.start <= offset < item.end:
-            return item
-    return None
+def _within(items: list[_Item], starts: list[int], offset: int) -> _Item | None:
+    """The item whose text holds ``offset`` (items are in text order and do not overlap)."""
+    index = bisect.bisect_right(starts, offset) - 1
+    return items[index] if index >= 0 and items[index].start <= offset < items[index].end else None
 
 
 def _candidate(

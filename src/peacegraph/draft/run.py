@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..records import loader
 from ..records import model as r
-from ..records.limits import MAX_SOURCE_BYTES, read_bounded
+from ..records.limits import MAX_RECORD_BYTES, MAX_SOURCE_BYTES, MIB, read_bounded
 from . import compose, extract, writer
 
 _KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -58,6 +58,13 @@ def run(settings: Settings) -> Outcome:
         raise InputError("the record file exists; --force replaces it", record_file)
     source_file = settings.seeds / name
     yaml_text = writer.dump(drafted.sections(), name)
+    size = len(yaml_text.encode("utf-8"))
+    if size > MAX_RECORD_BYTES:
+        raise InputError(
+            f"the draft would be {size / MIB:.1f} MiB, more than a record file may hold ({MAX_RECORD_BYTES // MIB} MiB); "
+            "split the document and draft each part",
+            settings.source,
+        )
     replaces_records = (
         record_file.exists() and record_file.resolve().parent == (settings.seeds / loader.RECORDS_DIR).resolve()
     )
@@ -148,7 +155,7 @@ def _write_checked(
             _atomic(record_file, previous)
         if text is not None:
             source_file.unlink()
-        raise InputError(f"the draft does not load, so nothing was written (a drafting bug): {error}") from None
+        raise InputError(f"the draft does not load with the records, so nothing was written: {error}") from None
 
 
 def _atomic(path: Path, data: bytes) -> None:
