@@ -4,8 +4,8 @@ the topic scheme's labels, and its quote with the offsets computed here."""
 
 from __future__ import annotations
 
-import itertools
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 

@@ -61,8 +61,8 @@ def run(settings: Settings) -> Outcome:
     size = len(yaml_text.encode("utf-8"))
     if size > MAX_RECORD_BYTES:
         raise InputError(
-            f"the draft would be {size / MIB:.1f} MiB, more than a record file may hold ({MAX_RECORD_BYTES // MIB} MiB); "
-            "split the document and draft each part",
+            f"the draft would be {size / MIB:.1f} MiB, more than a record file may hold "
+            f"({MAX_RECORD_BYTES // MIB} MiB); split the document and draft each part",
             settings.source,
         )
     replaces_records = (
