@@ -20,6 +20,8 @@ from peacegraph.draft.dates import find_dates, whole_date
         ("31 February 2019", None),  # not a real date
         ("The conference on April 24\u201325, 2018 failed.", None),  # a sentence, not a date line
         ("Dated: 1st June 2018", "2018-06-01"),
+        ("Brussels III Conference, 12\u201314 March 2019", None),  # a span: when a conference took place
+        ("Idlib, Syria \u2013 5 June 2019", "2019-06-05"),
     ],
 )
 def test_whole_date(line: str, expected: str | None) -> None:

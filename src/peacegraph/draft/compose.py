@@ -300,8 +300,16 @@ def _addressees(ctx: _Context, texts: list[str], what: str) -> list[r.Ref]:
             ctx.notes.append(f"{what} {match.name!r} is ambiguous: {' or '.join(map(str, match.refs))}")
         if not refs and not re.match(r"^(?:your )?excellenc|^dear (?:sir|madam|all|friends|colleagues)", text, re.I):
             ctx.notes.append(f"{what} {text!r} names no curated organization or person: add one")
+        elif refs:
+            for part in _LIST_PARTS.split(re.sub(r"^(?:to|cc)\b:?\s*", "", text, flags=re.I)):
+                if len(part.split()) >= 2 and not ctx.gazetteer.find(part):
+                    ctx.notes.append(f"{what} {part.strip()!r} names no curated organization or person: add one")
         found += [ref for ref in refs if ref not in found]
     return found
+
+
+#: Where a list of addressees splits: commas, semicolons, "and".
+_LIST_PARTS = re.compile(r"\s*(?:[,;]|\band\b)\s*")
 
 
 # --- mentions, citations, dated entries -----------------------------------------------------------

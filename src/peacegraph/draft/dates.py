@@ -82,9 +82,12 @@ def whole_date(line: str) -> str | None:
     """The date a line consists of (with a weekday, "Posted", "Dated", a place and comma allowed)."""
     stripped = re.sub(r"^(?:posted|published|dated|date|updated)\s*:?\s*(?:on\s+)?", "", line.strip(), flags=re.I)
     # a place first: "Geneva, 3 May 2018", "Istanbul - 14 February 2019"
-    stripped = re.sub(r"^[A-Z][A-Za-z .'-]{1,30}?(?:,|\s[-\u2013\u2014])\s+(?=\d|[A-Z][a-z]+ \d)", "", stripped)
+    stripped = re.sub(r"^[A-Z][A-Za-z .,'-]{1,40}?(?:,|\s[-\u2013\u2014])\s+(?=\d|[A-Z][a-z]+ \d)", "", stripped)
     found = find_dates(stripped)
     if len(found) != 1 or len(found[0].value) != 10:
         return None
+    matched = stripped[found[0].start : found[0].end]
+    if not PATTERNS[0].fullmatch(matched) and re.search(r"\d\s*[-\u2013\u2014]\s*\d", matched):
+        return None  # a span of days is when an event took place, not a date of issue
     rest = (stripped[: found[0].start] + stripped[found[0].end :]).strip(" ,.:;()-\u2013\u2014")
     return found[0].value if not rest else None
