@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import InputError
 from ..records import model as r
 from ..records.names import normalize
-from . import chronicle, citations, document, keys, layout, positions, signatories
+from . import chronicle, citations, dates, document, keys, layout, positions, signatories
 from .gazetteer import Gazetteer, Match
 
 MAX_NAME_WORDS = 16
@@ -78,19 +78,14 @@ class _Context:
 
 
 def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
+    """Draft records for ``text`` (the seed text ``source``) against the records of ``corpus``."""
     ctx = _Context(corpus, text, source, layout.lines(text), layout.blocks(text), Gazetteer.of(corpus), _Keys(corpus))
     head = document.read_head(ctx.blocks)
     entries = chronicle.entries(ctx.lines)
     siglist = signatories.find_list(ctx.lines)
     date = _issue_date(ctx, head, siglist)
-    options = [keys.slug(f"{keys.slug(head.title or 'document', n)} {date or ''}", 40) for n in (6, 9, 40)]
-    doc_key = key or keys.unique(options, ctx.keys.taken["doc"].__contains__)
-    if doc_key is None:
-        raise InputError(f"doc:{options[-1]} and shorter keys for this title are taken: give --key")
-    ctx.keys.taken["doc"].add(doc_key)
-    ctx.doc_key = doc_key
-    result = Drafted(doc_key, wanted_key=options[0])
-    record: dict[str, Any] = {"key": doc_key, "title": head.title or "Untitled document"}
+    result = _keyed(ctx, head, date, key)
+    record: dict[str, Any] = {"key": result.key, "title": head.title or "Untitled document"}
     if not head.title:
         ctx.notes.append("no title found: give one")
     elif head.made_title:
@@ -99,44 +94,61 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
         record["alternate_names"] = list(dict.fromkeys(head.alternate_names))
     signed = _signatories(ctx, result, siglist, head, date)
     doc_type, evidence = document.guess_type(text, head, len(signed), len(entries))
-    record["type"] = doc_type
     ctx.notes.append(f"type {doc_type} guessed from {evidence}")
-    record["source"] = source
-    if date:
-        record["date"] = date
-    if head.url:
-        record["url"] = head.url
-    issuers = _issuers(ctx, head, signed, vote=doc_type != "timeline")
-    if issuers:
-        record["issuers"] = [str(ref) for ref in issuers]
-    if signed:
-        record["signatories"] = [str(ref) for ref in signed]
-    recipients = _addressees(ctx, head.addressee_texts, "addressee")
-    if recipients:
-        record["recipients"] = [str(ref) for ref in recipients]
+    record.update(type=doc_type, source=source)
+    record.update({name: value for name, value in (("date", date), ("url", head.url)) if value})
+    authors = _agents(ctx, record, head, signed, vote=doc_type != "timeline")
     copies = signatories.copy_lines(ctx.lines)
-    copied = _addressees(ctx, [c.text for c in copies], "copy")
-    if copied:
-        record["copied_to"] = [str(ref) for ref in copied]
+    _set_refs(record, "copied_to", _addressees(ctx, [c.text for c in copies], "copy"))
     excluded = [(siglist.start, siglist.end)] if siglist else []
     excluded += [(c.start, c.end) for c in copies]
-    _mentions_and_citations(ctx, result, record, excluded, doc_key)
-    _chronicle(ctx, result, record, entries, doc_key)
-    region = (head.body_start, siglist.start if siglist else len(text))
-    if issuers or signed:
-        _positions(ctx, result, region, excluded, doc_key)
+    _mentions_and_citations(ctx, result, record, excluded, result.key)
+    _chronicle(ctx, result, record, entries, result.key)
+    end = siglist.start if siglist and siglist.start > head.body_start else len(text)
+    if authors:
+        _positions(ctx, result, (head.body_start, end), excluded, result.key)
     elif doc_type != "timeline":
         ctx.notes.append("no issuer or signatory found, so no positions were drafted: add the authors")
+    _finish(ctx, result, record)
+    return result
+
+
+def _keyed(ctx: _Context, head: document.Head, date: str | None, key: str | None) -> Drafted:
+    """The draft, under ``key`` or a key minted from the title's first words and the date."""
+    options = [keys.slug(f"{keys.slug(head.title or 'document', n)} {date or ''}", 40) for n in (6, 9, 40)]
+    doc_key = key or keys.unique(options, ctx.keys.taken["doc"].__contains__)
+    if doc_key is None:
+        raise InputError(f"doc:{options[-1]} and shorter keys for this title are taken: give --key")
+    ctx.keys.taken["doc"].add(doc_key)
+    ctx.doc_key = doc_key
+    return Drafted(doc_key, wanted_key=options[0])
+
+
+def _set_refs(record: dict[str, Any], name: str, refs: list[r.Ref]) -> None:
+    if refs:
+        record[name] = [str(ref) for ref in refs]
+
+
+def _agents(ctx: _Context, record: dict[str, Any], head: document.Head, signed: list[r.Ref], *, vote: bool) -> bool:
+    """Issuers, signatories and addressees into ``record``; whether the document has authors."""
+    issuers = _issuers(ctx, head, signed, vote=vote)
+    _set_refs(record, "issuers", issuers)
+    _set_refs(record, "signatories", signed)
+    _set_refs(record, "recipients", _addressees(ctx, head.addressee_texts, "addressee"))
+    return bool(issuers or signed)
+
+
+def _finish(ctx: _Context, result: Drafted, record: dict[str, Any]) -> None:
+    """Topics of the positions, the language, the review notes; the document record goes first."""
     about = Counter(t for p in result.positions for t in p["topics"])
     if about:
         record["about"] = sorted(about, key=lambda t: (-about[t], t))
-    language = document.language(text)
+    language = document.language(ctx.text)
     record["language"] = language
     if language != "en":
         ctx.notes.append(f"language {language} guessed from common words")
     record["review"] = ctx.notes
     result.documents.insert(0, _ordered(record))
-    return result
 
 
 _DOCUMENT_ORDER = [
@@ -175,16 +187,10 @@ def _issue_date(ctx: _Context, head: document.Head, siglist: signatories.Signatu
         or document.closing_date(ctx.blocks, siglist.start if siglist else None)
     )
     if date is None:
-        mentioned = sorted({d.value for d in _dates(ctx.text)})
+        mentioned = sorted({d.value for d in dates.find_dates(ctx.text)})
         seen = f"; dates of events it mentions: {', '.join(mentioned[:5])}" if mentioned else ""
         ctx.notes.append(f"no date of issue stated, so none given{seen}")
     return date
-
-
-def _dates(text: str) -> list[Any]:
-    from .dates import find_dates
-
-    return find_dates(text)
 
 
 # --- agents -----------------------------------------------------------------------------------

@@ -162,13 +162,6 @@ class Gazetteer:
         name = sorted(names)[0]
         return Match(begin, finish, name, tuple(sorted(refs, key=str)))
 
-    def lookup(self, name: str) -> tuple[r.Ref, ...]:
-        """The records one whole name (as printed) names exactly, after folding."""
-        found = self.find(name)
-        if len(found) == 1 and found[0].start == 0 and found[0].end >= len(name.rstrip(" .,;:")):
-            return found[0].refs
-        return ()
-
 
 def _bounded(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
