@@ -386,3 +386,20 @@ def test_pdf_signatory_list_across_a_page_break(seeds: Path, tmp_path: Path) -> 
     assert {o["type"] for o in records["organizations"]} == {"local-council"}
     assert doc["type"] == "joint-statement"
     assert build(seeds, tmp_path).exit_code == 0
+
+
+def test_signatories_printed_first_in_one_line(seeds: Path, tmp_path: Path) -> None:
+    source = tmp_path / "first.txt"
+    source.write_text(
+        "Statement on Idlib\n\nSigned by: Baytna Syria, Kesh Malek and Mazaya\n\n"
+        "We call on the Security Council to protect the civilians of Idlib from airstrikes.\n",
+        encoding="utf-8",
+    )
+    records = drafted(seeds, draft(seeds, source))
+    doc = records["documents"][0]
+    assert doc["title"] == "Statement on Idlib"
+    assert doc["signatories"] == ["org:baytna-syria", "org:kesh-malek", "org:mazaya"]
+    [position] = records["positions"]
+    assert position["stance"] == "calls-for"
+    assert "topic:protection-of-civilians" in position["topics"]
+    assert build(seeds, tmp_path).exit_code == 0

@@ -10,6 +10,7 @@ from ..records import model as r
 from . import dates
 from .gazetteer import Gazetteer, Match
 from .layout import Block
+from .signatories import is_signature_line
 
 #: The head of a document: blocks before the first paragraph of prose, at most this many.
 MAX_HEAD_BLOCKS = 12
@@ -30,6 +31,10 @@ _TYPE_LINE = re.compile(
     r"^(?:joint |public |open |press )?(?:statement|letter|release|communiqu[eé]|declaration|appeal|"
     r"position paper|briefing|press release)\b",
     re.IGNORECASE,
+)
+#: A heading that only names the kind of document ("Joint Statement"): a title printed next to it wins.
+_BARE_TYPE = re.compile(
+    r"(?:joint |public |open |press )?(?:statement|letter|release|communiqu[eé]|declaration|appeal)s?", re.IGNORECASE
 )
 _TITLE_DATE = re.compile(r"\s*[(\[](?P<date>[^()\[\]]{6,40})[)\]]\s*$")
 _BY = re.compile(r"\b(?:by|of)\s+(?:the\s+)?(?P<who>.+)$", re.IGNORECASE)
@@ -69,7 +74,7 @@ def _is_title(text: str) -> bool:
     words = text.split()
     if not words or len(words) > MAX_TITLE_WORDS or _PULL_QUOTE.match(text) or _ADDRESS.match(text):
         return False
-    if dates.whole_date(text) or _URL.match(text) or _LINK.match(text):
+    if dates.whole_date(text) or _URL.match(text) or _LINK.match(text) or is_signature_line(text):
         return False
     if text.endswith(":") or (text.endswith((".", ",", ";")) and len(words) > 3):
         return False
@@ -142,7 +147,7 @@ def _read_block(head: Head, text: str) -> None:
         return
     if head.title is None:
         _set_title(head, text)
-    elif _TYPE_LINE.match(head.title) and len(head.title.split()) <= 3 and not _TYPE_LINE.match(text):
+    elif _BARE_TYPE.fullmatch(head.title) and not _TYPE_LINE.match(text):
         head.alternate_names.append(head.title)
         _set_title(head, text)
     elif _TYPE_LINE.match(text) and text not in head.alternate_names:

@@ -50,6 +50,11 @@ class SignatureList:
     names: tuple[Printed, ...]
 
 
+def is_signature_line(text: str) -> bool:
+    """Whether a line opens a signatory list ("Signatories:", "Sincerely,", "Signed by: …")."""
+    return _TRIGGER.match(text) is not None
+
+
 def _item(line: Line) -> Printed | None:
     number = _NUMBER.match(line.text)
     text = line.text[number.end() :] if number else line.text
