@@ -150,13 +150,15 @@ def test_pdf_without_a_text_layer_is_refused(seeds: Path, tmp_path: Path) -> Non
 
 def test_html_main_content_without_navigation(seeds: Path, tmp_path: Path) -> None:
     body = (FIXTURES / "pull-quote-statement.txt").read_text(encoding="utf-8")
-    paragraphs = "".join(f"<p>{p}</p>\n" for p in body.split("\n\n")[2:])
+    paragraphs = "".join(f"<p>{p}</p>\n" for p in body.split("\n\n")[2:-1])
+    signed = "".join(f"<li>{name}</li>" for name in body.split("\n\n")[-1].split("\n")[1:] if name)
     html = tmp_path / "page.html"
     html.write_text(
         "<html><head><title>Detainees statement</title></head><body>"
         "<nav><a href='/'>Home</a> | <a href='/donate'>Donate now to our appeal</a></nav>"
         "<article><h1>Syrian Civil Society Calls for Action on Detainees Ahead of the Geneva Talks</h1>"
-        f"{paragraphs}</article><footer>Copyright 2018 Example Network. All rights reserved.</footer></body></html>",
+        f"{paragraphs}<h2>Signed by:</h2><ul>{signed}</ul><p>CC:<br>UN Security Council</p></article>"
+        "<footer>Copyright 2018 Example Network. All rights reserved.</footer></body></html>",
         encoding="utf-8",
     )
     records = drafted(seeds, draft(seeds, html))
@@ -164,6 +166,10 @@ def test_html_main_content_without_navigation(seeds: Path, tmp_path: Path) -> No
     assert "Donate now" not in text
     assert "All rights reserved" not in text
     assert "tens of thousands of Syrians remain in detention" in text
+    doc = records["documents"][0]
+    assert doc["title"] == "Syrian Civil Society Calls for Action on Detainees Ahead of the Geneva Talks"
+    assert len(doc["signatories"]) == 6
+    assert doc["copied_to"] == ["org:un-security-council"]
     assert build(seeds, tmp_path).exit_code == 0
 
 

@@ -74,21 +74,23 @@ def _decode(raw: bytes, path: Path) -> str:
 
 
 def _html_text(html: str, path: Path) -> str:
-    """The main content of a page (trafilatura), its title first."""
+    """The main content of a page (trafilatura) as Markdown, which keeps headings, paragraphs and list
+    items apart; the page's title first when the content has no heading of its own."""
     import trafilatura
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    document = trafilatura.bare_extraction(
-        html, include_comments=False, include_tables=True, favor_recall=True, with_metadata=True
+    body = trafilatura.extract(
+        html, output_format="markdown", include_comments=False, include_tables=True, favor_recall=True
     )
-    if document is None:
+    if not body or not body.strip():
         raise InputError("no main content found in the HTML page", path)
-    fields = document if isinstance(document, dict) else document.as_dict()
-    title = (fields.get("title") or "").strip()
-    body = normalize(fields.get("text") or "").strip()
-    if title and not body.startswith(title):
-        body = f"{title}\n\n{body}"
-    return _BLANK_RUNS.sub("\n\n\n", normalize(body)) + "\n"
+    body = normalize(body).strip()
+    if not body.startswith("#"):
+        metadata = trafilatura.extract_metadata(html)
+        title = (metadata.title or "").strip() if metadata is not None else ""
+        if title and title not in body:
+            body = f"# {title}\n\n{body}"
+    return _BLANK_RUNS.sub("\n\n\n", body) + "\n"
 
 
 def _layout(page: str) -> str:

@@ -19,6 +19,7 @@ _TRIGGER = re.compile(
     r"(?:\s*\([^()]{1,40}\))?[*_\s]*(?::[*_\s]*(?P<rest>.*)|[,.]?[*_\s]*)$",
     re.IGNORECASE,
 )
+_SUBHEADING = re.compile(r"^[#*_\s]*[^:]{1,60}:[*_\s]*$")
 #: Lines that end a signatory list: contacts, notes, links.
 _AFTER_LIST = re.compile(
     r"^\s*(?:(?:contacts?|press contact|media contact|notes?|website|source|follow us)\s*(?::|$)|"
@@ -90,7 +91,11 @@ def find_list(all_lines: list[Line], begin: int = 0) -> SignatureList | None:
                 if gap > MAX_GAP:
                     break
                 continue
-            item = None if _COPY.match(following.text) else _item(following)
+            if _COPY.match(following.text):
+                break
+            if _SUBHEADING.match(following.stripped) and not _AFTER_LIST.match(following.stripped):
+                continue  # "Second group:", "International organizations:" inside the list
+            item = _item(following)
             if item is None:
                 break
             gap = 0
@@ -125,11 +130,16 @@ def copy_lines(all_lines: list[Line]) -> list[Printed]:
         parts = [match.group("rest")]
         start = line.start + match.start("rest")
         end = line.end
-        for following in all_lines[index + 1 : index + 6]:
-            if not following.stripped or _is_prose(following.stripped):
+        following = all_lines[index + 1 : index + 8]
+        while not parts[0].strip() and following and not following[0].stripped:
+            following = following[1:]  # "CC:" alone, the names below it after a blank line, as pages print
+        for after in following[:5]:
+            if not after.stripped or _is_prose(after.stripped):
                 break
-            parts.append(following.stripped)
-            end = following.end
+            if not parts[0].strip() and len(parts) == 1:
+                start = after.start + (len(after.text) - len(after.text.lstrip()))
+            parts.append(after.stripped)
+            end = after.end
         text = " ".join(" ".join(parts).split())
         if text:
             found.append(Printed(text, start, end))
