@@ -409,3 +409,20 @@ def test_signatories_printed_first_in_one_line(seeds: Path, tmp_path: Path) -> N
     assert position["stance"] == "calls-for"
     assert "topic:protection-of-civilians" in position["topics"]
     assert build(seeds, tmp_path).exit_code == 0
+
+
+def test_names_in_arabic_script_get_a_key_to_replace(seeds: Path, tmp_path: Path) -> None:
+    source = tmp_path / "arabic.txt"
+    source.write_text(
+        "بيان مشترك\n\n12 May 2019\n\nWe call on the Security Council to protect civilians in Idlib.\n\n"
+        "Signatories:\n1. بيتنا سوريا\n2. Kesh Malek\n",
+        encoding="utf-8",
+    )
+    records = drafted(seeds, draft(seeds, source))
+    doc = records["documents"][0]
+    assert doc["key"] == "document-2019-05-12"
+    [new] = records["organizations"]
+    assert re.fullmatch(r"organization-[0-9a-f]{8}", new["key"])
+    assert any("digest" in note for note in new["review"])
+    assert doc["signatories"] == [f"org:{new['key']}", "org:kesh-malek"]
+    assert build(seeds, tmp_path).exit_code == 0

@@ -56,9 +56,9 @@ class _Keys:
         self.taken = {prefix: set(corpus.table(prefix)) for prefix in ("doc", "org", "person", "event", "position")}
         self.taken["agent"] = self.taken["org"] | self.taken["person"]
 
-    def mint(self, prefix: str, text: str, suffix: str = "", max_words: int = 8) -> str:
+    def mint(self, prefix: str, text: str, suffix: str = "", max_words: int = 8, kind: str = "record") -> str:
         pool = self.taken["agent"] if prefix in ("org", "person") else self.taken[prefix]
-        key = keys.mint(text, pool.__contains__, suffix=suffix, max_words=max_words)
+        key = keys.mint(text, pool.__contains__, suffix=suffix, max_words=max_words, kind=kind)
         pool.add(key)
         self.taken[prefix].add(key)
         return key
@@ -115,7 +115,7 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
 
 def _keyed(ctx: _Context, head: document.Head, date: str | None, key: str | None) -> Drafted:
     """The draft, under ``key`` or a key minted from the title's first words and the date."""
-    options = [keys.slug(f"{keys.slug(head.title or 'document', n)} {date or ''}", 40) for n in (6, 9, 40)]
+    options = [keys.slug(f"{keys.slug(head.title or '', n) or 'document'} {date or ''}", 40) for n in (6, 9, 40)]
     doc_key = key or keys.unique(options, ctx.keys.taken["doc"].__contains__)
     if doc_key is None:
         raise InputError(f"doc:{options[-1]} and shorter keys for this title are taken: give --key")
@@ -243,7 +243,7 @@ def _signatory(
         return proposed[name_key]
     prefix, org_type = signatories.guess_type(printed)
     name, alternates = signatories.printed_forms(printed)
-    key = ctx.keys.mint(prefix, name, suffix=ctx.doc_key)
+    key = ctx.keys.mint(prefix, name, suffix=ctx.doc_key, kind="organization" if prefix == "org" else "person")
     ref = r.Ref(prefix, key)
     proposed[name_key] = ref
     result.proposed += 1
@@ -255,8 +255,10 @@ def _signatory(
         record.update(description=of, review=["new person: is it one, and is it new?"])
         result.people.append(record)
     else:
-        note = f"new organization, type {org_type} guessed from its name"
-        record.update(type=org_type, description=of, review=[note])
+        notes = [f"new organization, type {org_type} guessed from its name"]
+        if not keys.slug(name):
+            notes.append("its key is made from a digest of its name: give a key from its name in Latin letters")
+        record.update(type=org_type, description=of, review=notes)
         result.organizations.append(record)
     return ref
 

@@ -3,6 +3,7 @@ describing the thing, never a counter (README, "Identifiers")."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 
@@ -30,8 +31,12 @@ def unique(candidates: list[str], taken: Callable[[str], bool]) -> str | None:
     return None
 
 
-def mint(text: str, taken: Callable[[str], bool], *, suffix: str = "", max_words: int = 8) -> str:
-    """A free key for ``text``: more of its words until free, then ``suffix`` (a date, a document's key)."""
+def mint(text: str, taken: Callable[[str], bool], *, suffix: str = "", max_words: int = 8, kind: str = "record") -> str:
+    """A free key for ``text``: more of its words until free, then ``suffix`` (a date, a document's key).
+    A text with no ASCII word (a name in Arabic script) gets ``kind`` and a digest of the text, for a
+    person to replace with a transliteration."""
+    if not slug(text):
+        text = f"{kind} {hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
     words = slug(text, 40).split("-")
     candidates = ["-".join(words[:n]) for n in range(min(max_words, len(words)), len(words) + 1)]
     if suffix:

@@ -60,7 +60,7 @@ def _item(line: Line) -> Printed | None:
     number = _NUMBER.match(line.text)
     text = line.text[number.end() :] if number else line.text
     name = text.strip().rstrip(";,")
-    if not name or _is_prose(name):
+    if not any(c.isalpha() for c in name) or _is_prose(name):
         return None
     start = line.text.index(name, number.end() if number else 0) + line.start
     return Printed(name, start, start + len(name))
