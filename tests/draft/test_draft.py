@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from peacegraph.cli import main
-from tests.conftest import MINI, SEEDS
+from tests.conftest import SEEDS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "draft"
 
@@ -301,6 +301,17 @@ _PIECES = [
     "Small Group",
     "\u00e9",
     "\u0627\u0644\u0633\u0644\u0627\u0645",
+    "Baytna Syria",
+    "Damascus",
+    "Geneva Communiqu\u00e9",
+    "Staffan de Mistura",
+    "UN",
+    "US",
+    "Local Council of Jasim",
+    "\n1. ",
+    "\n\u2022 ",
+    "CC:\n\n",
+    "## Signed by:\n",
     "\t",
     "\f",
     "-\n",
@@ -326,7 +337,7 @@ def test_any_text_is_drafted_or_refused_in_one_line(
     """Whatever the text, `draft` either writes records that load, or refuses in one line; never a traceback."""
     work = tmp_path_factory.mktemp("any")
     seeds = work / "seeds"
-    shutil.copytree(MINI / "seeds", seeds)
+    shutil.copytree(SEEDS, seeds)  # the real records: a gazetteer and signatories to resolve against
     source = work / "statement.txt"
     source.write_text("".join(pieces), encoding="utf-8", errors="surrogatepass")
     result = draft(seeds, source, "--key", "any-statement")
