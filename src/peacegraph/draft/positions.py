@@ -14,14 +14,22 @@ from .layout import Line
 
 #: Cue words by stance (the stance vocabulary of ontology/peacegraph.ttl), most specific first.
 CUES: tuple[tuple[str, str], ...] = (
-    ("conditions", r"unless|only if|conditional on|necessary conditions?|on condition"),
+    (
+        "conditions",
+        r"unless|only if|conditional on|necessary conditions?|on condition|provided that|absent (?:a|an|any)|"
+        r"as long as|can(?:not)? (?:\w+ ){0,3}without",
+    ),
     ("condemns", r"condemn(?:s|ed)?|denounce(?:s|d)?|deplore(?:s|d)?"),
     ("welcomes", r"welcome(?:s|d)?|commend(?:s|ed)?|applaud(?:s|ed)?"),
     ("rejects", r"reject(?:s|ed)?|refuse(?:s|d)? to accept|no place"),
     ("opposes", r"oppose(?:s|d)?|stand against"),
     ("warns-against", r"warn(?:s|ed)?|threatens?|poses? a (?:serious )?threat|risks?|dangerous"),
     ("demands", r"demand(?:s|ed)?|insist(?:s|ed)?|urge(?:s|d)?|must|non-negotiable|not negotiable"),
-    ("calls-for", r"call(?:s|ed)? (?:on|upon|for)|appeal(?:s|ed)? to|ask(?:s|ed)?|need(?:s)? to|invite(?:s|d)?"),
+    (
+        "calls-for",
+        r"call(?:s|ed)? (?:on|upon|for)|appeal(?:s|ed|ing)? to|ask(?:s|ed)?|need(?:s)? to|invite(?:s|d)?|"
+        r"it is (?:critical|essential|crucial|vital|imperative|urgent) that",
+    ),
     ("commits-to", r"commit(?:s|ted)?|pledge(?:s|d)?|remain committed|will continue|will take"),
     ("supports", r"support(?:s|ed|ing)?|endorse(?:s|d)?|back(?:s|ed)?|uphold(?:s|ing)?|stand with"),
     ("recommends", r"recommend(?:s|ed)?|should|encourage(?:s|d)?"),
@@ -32,6 +40,8 @@ _CUE = re.compile(
     r"\b(?:" + "|".join(f"(?P<{stance.replace('-', '_')}>{words})" for stance, words in CUES) + r")\b",
     re.IGNORECASE,
 )
+#: Cues that say the stance after "a" or "the" too ("a dangerous departure", "the necessary conditions").
+_ADJECTIVES = ("dangerous", "necessary", "non-negotiable", "not negotiable")
 #: Words that make a cue a noun ("the support of", "a call for").
 _NOUN_GUARD = re.compile(r"(?:\b(?:the|a|an|its|our|their|his|her|this|that|with|of)|['\u2019]s?)\s+$", re.IGNORECASE)
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<number>\d{1,2})[.)]|\(?(?P<letter>[a-z])\))\s+(?=\S)")
@@ -61,7 +71,7 @@ class _Item:
 def stance_of(text: str) -> tuple[str, str] | None:
     for match in _CUE.finditer(text):
         word = match.group(0)
-        if _NOUN_GUARD.search(text[: match.start()]):
+        if _NOUN_GUARD.search(text[: match.start()]) and not word.lower().startswith(_ADJECTIVES):
             continue  # a noun or an adjective: "the support of", "a call for", "the proposed congress"
         if word[0].isupper() and match.start() > 0 and text[match.start() - 2 : match.start()].strip() not in ".":
             continue  # part of a name: "Support Group", "Rights Watch"
@@ -142,7 +152,8 @@ def find(
     )
     candidates: list[Candidate] = []
     seen: set[tuple[int, int]] = set()
-    lead_in: tuple[str, str] | None = None
+    lead_in: tuple[str, str] | None = None  # of a list: the sentence ending with ":" before it
+    sub_lead: tuple[str, str] | None = None  # of lettered sub-items: their item's sentence ending with ":"
     for seg_start, seg_end in itertools.pairwise(bounds):
         item = by_start.get(seg_start)
         for index, (s, e) in enumerate(sentences(text, seg_start, seg_end)):
@@ -152,13 +163,15 @@ def find(
             cue = stance_of(sentence)
             owner = item if item is not None else _within(items, item_starts, s)
             first_of_item = item is not None and index == 0
-            if first_of_item:
+            opens_list = sentence.rstrip().endswith(":")
+            if first_of_item and item is not None and "." in item.label.rsplit(" ", 1)[-1]:
+                cue = sub_lead or cue or lead_in  # "a government that: a) … b) …" completes its item
+            elif first_of_item:
                 cue = cue or lead_in
+                sub_lead = cue if opens_list else None
             elif cue is None:
-                if sentence.rstrip().endswith(":"):
-                    lead_in = stance_of(sentence) or lead_in
                 continue
-            if sentence.rstrip().endswith(":") and not first_of_item:
+            elif opens_list:
                 lead_in = cue
             seen.add((s, e))
             candidates.append(_candidate(text, s, e, cue, owner.label if owner else None, topics))
