@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from peacegraph import pipeline
 from peacegraph.cli import main
 from peacegraph.records import loader
 
@@ -52,3 +53,10 @@ def test_malformed_notes_are_refused_naming_the_line(mini_seeds: Path, value: st
     result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
     assert result.exit_code == 2
     assert f"mini.yaml:{at + 2}" in result.output
+
+
+def test_notes_are_never_rdf(mini_seeds: Path, mini_built: pipeline.BuildResult, tmp_path: Path) -> None:
+    _annotate(mini_seeds, "  - key: mini-statement", '"date guessed"')
+    _annotate(mini_seeds, "  - key: beta-network", '"new organization, type guessed"')
+    annotated = pipeline.build(pipeline.Settings(seeds=mini_seeds, out=tmp_path / "out"))
+    assert annotated.triples == mini_built.triples
