@@ -561,3 +561,30 @@ def site(out: Path, release: Path, seeds: Path) -> None:
     except PeacegraphError as error:
         raise _fail(error) from None
     click.echo(f"wrote {count} files into {out}/")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--key", help="Key of the drafted document [default: minted from its title and date].")
+@SEEDS
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Record file to write [default: SEEDS/records/KEY.yaml].",
+)
+@click.option("--force", is_flag=True, help="Replace an existing record file; draft a text already curated.")
+def draft(source: Path, key: str | None, seeds: Path, out: Path | None, force: bool) -> None:
+    """Draft records from a raw document SOURCE (.txt, .md, .html, .pdf) for a curator to review.
+
+    The text goes into SEEDS as a seed text, the records into SEEDS/records/KEY.yaml; every value that
+    needs a person's eye carries a `review:` note. The draft builds as it is.
+    """
+    from .draft import run as drafting
+
+    try:
+        outcome = drafting.run(drafting.Settings(source=source, seeds=seeds, key=key, out=out, force=force))
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    for line in drafting.summary(outcome):
+        click.echo(line)

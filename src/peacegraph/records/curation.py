@@ -142,6 +142,11 @@ def short_quotes(corpus: r.Corpus) -> list[Finding]:
     ]
 
 
+def open_reviews(corpus: r.Corpus) -> list[Finding]:
+    """Every ``review:`` note still in the records: a value a person has not checked yet."""
+    return [Finding(note.origin, "review", f"{note.record}: {note.note}") for note in corpus.reviews]
+
+
 def findings(corpus: r.Corpus) -> list[Finding]:
     return sorted(
         duplicate_names(corpus)
@@ -149,6 +154,7 @@ def findings(corpus: r.Corpus) -> list[Finding]:
         + unmentioned(corpus)
         + incomplete_events(corpus)
         + short_quotes(corpus)
+        + open_reviews(corpus)
     )
 
 

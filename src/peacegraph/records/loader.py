@@ -116,6 +116,18 @@ def load(seeds: Path) -> r.Corpus:
     return corpus
 
 
+def add_file(corpus: r.Corpus, seeds: Path, file: Path) -> None:
+    """Add one more record file of ``seeds`` to a loaded corpus and check everything again, as ``load``
+    would (``peacegraph draft`` proves so that its draft loads, without reading every file twice)."""
+    located = read_yaml(file, display=_display(file))
+    error = schema_error(located)
+    if error:
+        raise error
+    _add_file(corpus, located)
+    _load_sources(corpus, seeds)
+    cross_check(corpus, load_wikidata(seeds / WIKIDATA_FILE))
+
+
 def _display(file: Path) -> Path:
     """``file`` as the user named it (links not followed), relative to the working directory if inside."""
     try:
@@ -303,6 +315,7 @@ def _add_file(corpus: r.Corpus, located: Located) -> None:
             path = (section, index)
             origin = r.Origin(located.file, located.line(path))
             lines = fields.get(path, {})
+            _add_reviews(corpus, section, item, origin, lines)
             if section == "deprecated":
                 _add_deprecation(corpus, _deprecation(item, origin=origin, lines=lines))
                 continue
@@ -330,6 +343,19 @@ def _add_file(corpus: r.Corpus, located: Located) -> None:
                     f"duplicate key {prefix}:{record.key} (first defined at {first})", origin.file, origin.line
                 )
             table[record.key] = record
+
+
+_PREFIXES = {section: prefix for section, (prefix, _) in _BUILDERS.items()}
+
+
+def _add_reviews(corpus: r.Corpus, section: str, item: dict[str, Any], origin: r.Origin, lines: dict[str, int]) -> None:
+    """The record's ``review:`` notes, each with its line."""
+    for index, note in enumerate(item.get("review", ())):
+        name = f"{_PREFIXES.get(section, section)}:{item.get('key', '')}"
+        if section == "memberships":
+            name = f"membership of {item['group']}"
+        line = lines.get(f"review.{index}", origin.line)
+        corpus.reviews.append(r.ReviewNote(r.Origin(origin.file, line), name, note))
 
 
 def _deprecation(item: dict[str, Any], **base: Any) -> r.Deprecation:

@@ -218,6 +218,15 @@ class SourceText:
     size: int
 
 
+@dataclass(frozen=True, order=True)
+class ReviewNote:
+    """A ``review:`` note: a value a person must still check (drafted records carry them)."""
+
+    origin: Origin
+    record: str  # "org:key", the record the note is on
+    note: str
+
+
 @dataclass
 class Corpus:
     """Everything the records say, keyed by reference prefix and key."""
@@ -233,6 +242,8 @@ class Corpus:
     sources: dict[str, SourceText] = field(default_factory=dict)
     #: Deprecated identifiers, by identifier (IRI).
     deprecations: dict[str, Deprecation] = field(default_factory=dict)
+    #: Open review notes, in file order; never mapped to RDF.
+    reviews: list[ReviewNote] = field(default_factory=list)
 
     def table(self, prefix: str) -> dict[str, Any]:
         """The records of one kind, by key (values are of that kind's record class)."""

@@ -16,6 +16,7 @@ from .. import pipeline
 from ..errors import InputError
 from ..rdf import identifiers
 from ..records import loader
+from ..records.model import Corpus
 from . import changelog, citation, diff, versions
 
 
@@ -42,8 +43,10 @@ def make(
 ) -> Outcome:
     current = versions.read(settings.seeds)
     new = versions.successor(current, version, issued)
+    corpus = loader.load(settings.seeds)
+    refuse_open_reviews(corpus)
     old = _previous(since, current, settings, notify)
-    triples = pipeline.assemble(loader.load(settings.seeds), settings.ontology)
+    triples = pipeline.assemble(corpus, settings.ontology)
     identifiers.check_kept(identifiers.published(old.triples), triples, old.label)
     result = pipeline.build(replace(settings, release=new), progress=progress, notify=notify)
     changes = diff.compare(old, diff.Release(version, frozenset(result.triples)))
@@ -51,6 +54,18 @@ def make(
     changelog.prepend(changelog_file, changelog.entry(new, changes))
     (changelog_file.parent / citation.CFF_FILE).write_bytes(citation.software_cff(new))
     return Outcome(new, changes, result)
+
+
+def refuse_open_reviews(corpus: Corpus) -> None:
+    """A release is reviewed: no ``review:`` note may be left in the records."""
+    if corpus.reviews:
+        first = corpus.reviews[0]
+        raise InputError(
+            f"{len(corpus.reviews)} open review note(s) in the records (`peacegraph check` lists them); review "
+            f"the values and remove the notes first: {first.record}: {first.note}",
+            first.origin.file,
+            first.origin.line,
+        )
 
 
 def _previous(

@@ -1,0 +1,470 @@
+"""Draft records for one document: reads its text, finds what the stages below find, and puts it
+together as records in the record format, with a review note on every value a person must check."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError
+from ..records import model as r
+from ..records.names import normalize
+from . import chronicle, citations, dates, document, keys, layout, positions, signatories
+from .gazetteer import Gazetteer, Match
+
+MAX_NAME_WORDS = 16
+
+
+@dataclass
+class Drafted:
+    """The records of a draft (plain dicts in record-file order) and what the summary tells."""
+
+    key: str
+    #: The key the title and date give, before it was made longer to be free.
+    wanted_key: str = ""
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    organizations: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    positions: list[dict[str, Any]] = field(default_factory=list)
+    resolved: int = 0
+    proposed: int = 0
+    ambiguous: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return self.documents[0]
+
+    def sections(self) -> dict[str, list[dict[str, Any]]]:
+        return {
+            "documents": self.documents,
+            "organizations": self.organizations,
+            "people": self.people,
+            "events": self.events,
+            "positions": self.positions,
+        }
+
+
+class _Keys:
+    """Keys taken in the corpus and by this draft, per kind."""
+
+    def __init__(self, corpus: r.Corpus):
+        self.taken = {prefix: set(corpus.table(prefix)) for prefix in ("doc", "org", "person", "event", "position")}
+        self.taken["agent"] = self.taken["org"] | self.taken["person"]
+
+    def mint(self, prefix: str, text: str, suffix: str = "", max_words: int = 8, kind: str = "record") -> str:
+        pool = self.taken["agent"] if prefix in ("org", "person") else self.taken[prefix]
+        key = keys.mint(text, pool.__contains__, suffix=suffix, max_words=max_words, kind=kind)
+        pool.add(key)
+        self.taken[prefix].add(key)
+        return key
+
+
+@dataclass
+class _Context:
+    corpus: r.Corpus
+    text: str
+    source: str
+    lines: list[layout.Line]
+    blocks: list[layout.Block]
+    gazetteer: Gazetteer
+    keys: _Keys
+    notes: list[str] = field(default_factory=list)  # review notes of the document record
+    doc_key: str = ""
+
+
+def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
+    """Draft records for ``text`` (the seed text ``source``) against the records of ``corpus``."""
+    ctx = _Context(corpus, text, source, layout.lines(text), layout.blocks(text), Gazetteer.of(corpus), _Keys(corpus))
+    head = document.read_head(ctx.blocks)
+    entries = chronicle.entries(ctx.lines)
+    siglist = signatories.find_list(ctx.lines)
+    date = _issue_date(ctx, head, siglist)
+    result = _keyed(ctx, head, date, key)
+    record: dict[str, Any] = {"key": result.key, "title": head.title or "Untitled document"}
+    if not head.title:
+        ctx.notes.append("no title found: give one")
+    elif head.made_title:
+        ctx.notes.append("no title printed: this one is made up from the text; give the right one")
+    if head.alternate_names:
+        record["alternate_names"] = list(dict.fromkeys(head.alternate_names))
+    signed = _signatories(ctx, result, siglist, head, date)
+    doc_type, evidence = document.guess_type(text, head, len(signed), len(entries))
+    ctx.notes.append(f"type {doc_type} guessed from {evidence}")
+    record.update(type=doc_type, source=source)
+    record.update({name: value for name, value in (("date", date), ("url", head.url)) if value})
+    authors = _agents(ctx, record, head, signed, vote=doc_type != "timeline")
+    copies = signatories.copy_lines(ctx.lines)
+    _set_refs(record, "copied_to", _addressees(ctx, [c.text for c in copies], "copy"))
+    excluded = [(siglist.start, siglist.end)] if siglist else []
+    excluded += [(c.start, c.end) for c in copies]
+    _mentions_and_citations(ctx, result, record, excluded, result.key)
+    _chronicle(ctx, result, record, entries, result.key)
+    end = siglist.start if siglist and siglist.start > head.body_start else len(text)
+    if authors:
+        _positions(ctx, result, (head.body_start, end), excluded, result.key)
+    elif doc_type != "timeline":
+        ctx.notes.append("no issuer or signatory found, so no positions were drafted: add the authors")
+    _finish(ctx, result, record)
+    return result
+
+
+def _keyed(ctx: _Context, head: document.Head, date: str | None, key: str | None) -> Drafted:
+    """The draft, under ``key`` or a key minted from the title's first words and the date."""
+    options = [keys.slug(f"{keys.slug(head.title or '', n) or 'document'} {date or ''}", 40) for n in (6, 9, 40)]
+    doc_key = key or keys.unique(options, ctx.keys.taken["doc"].__contains__)
+    if doc_key is None:
+        raise InputError(f"doc:{options[-1]} and shorter keys for this title are taken: give --key")
+    ctx.keys.taken["doc"].add(doc_key)
+    ctx.doc_key = doc_key
+    return Drafted(doc_key, wanted_key=options[0])
+
+
+def _set_refs(record: dict[str, Any], name: str, refs: list[r.Ref]) -> None:
+    if refs:
+        record[name] = [str(ref) for ref in refs]
+
+
+def _agents(ctx: _Context, record: dict[str, Any], head: document.Head, signed: list[r.Ref], *, vote: bool) -> bool:
+    """Issuers, signatories and addressees into ``record``; whether the document has authors."""
+    issuers = _issuers(ctx, head, signed, vote=vote)
+    _set_refs(record, "issuers", issuers)
+    _set_refs(record, "signatories", signed)
+    _set_refs(record, "recipients", _addressees(ctx, head.addressee_texts, "addressee"))
+    return bool(issuers or signed)
+
+
+def _finish(ctx: _Context, result: Drafted, record: dict[str, Any]) -> None:
+    """Topics of the positions, the language, the review notes; the document record goes first."""
+    about = Counter(t for p in result.positions for t in p["topics"])
+    if about:
+        record["about"] = sorted(about, key=lambda t: (-about[t], t))
+    language = document.language(ctx.text)
+    record["language"] = language
+    if language != "en":
+        ctx.notes.append(f"language {language} guessed from common words")
+    record["review"] = ctx.notes
+    result.documents.insert(0, _ordered(record))
+
+
+_DOCUMENT_ORDER = [
+    "key",
+    "title",
+    "alternate_names",
+    "type",
+    "source",
+    "date",
+    "url",
+    "issuers",
+    "signatories",
+    "recipients",
+    "copied_to",
+    "mentions",
+    "cites",
+    "about",
+    "language",
+    "review",
+]
+
+
+def _ordered(record: dict[str, Any]) -> dict[str, Any]:
+    return {name: record[name] for name in _DOCUMENT_ORDER if name in record}
+
+
+def _line_index(line_ends: list[int], offset: int) -> int:
+    """The index of the line that holds ``offset``."""
+    return bisect.bisect_left(line_ends, offset)
+
+
+def _issue_date(ctx: _Context, head: document.Head, siglist: signatories.SignatureList | None) -> str | None:
+    date = (
+        head.date
+        or document.dateline(ctx.text, head.body_start)
+        or document.closing_date(ctx.blocks, siglist.start if siglist else None)
+    )
+    if date is None:
+        mentioned = sorted({d.value for d in dates.find_dates(ctx.text)})
+        seen = f"; dates of events it mentions: {', '.join(mentioned[:5])}" if mentioned else ""
+        ctx.notes.append(f"no date of issue stated, so none given{seen}")
+    return date
+
+
+# --- agents -----------------------------------------------------------------------------------
+
+
+def _signatories(
+    ctx: _Context,
+    result: Drafted,
+    siglist: signatories.SignatureList | None,
+    head: document.Head,
+    date: str | None,
+) -> list[r.Ref]:
+    if siglist is None:
+        governments = document.country_list(ctx.gazetteer, ctx.corpus, ctx.text, head.body_start + 2000)
+        result.resolved = len(governments)
+        return governments
+    resolver = signatories.Resolver(ctx.corpus)
+    signed: list[r.Ref] = []
+    seen: set[r.Ref] = set()
+    proposed: dict[str, r.Ref] = {}
+    for printed in siglist.names:
+        ref = _signatory(ctx, result, resolver, proposed, printed.text, head.title, date)
+        if ref in seen:
+            ctx.notes.append(f"{printed.text!r} is listed twice among the signatories (as {ref}); kept once")
+            continue
+        seen.add(ref)
+        signed.append(ref)
+    return signed
+
+
+def _signatory(
+    ctx: _Context,
+    result: Drafted,
+    resolver: signatories.Resolver,
+    proposed: dict[str, r.Ref],
+    printed: str,
+    title: str | None,
+    date: str | None,
+) -> r.Ref:
+    resolution = resolver.resolve(printed)
+    if resolution.ref is not None:
+        result.resolved += 1
+        if resolution.note:
+            ctx.notes.append(f"signatory: {resolution.note}")
+        if resolution.ambiguous:
+            result.ambiguous.append(f"{printed} ({' or '.join(map(str, resolution.ambiguous))})")
+        return resolution.ref
+    name_key = normalize(printed)
+    if name_key in proposed:
+        return proposed[name_key]
+    prefix, org_type = signatories.guess_type(printed)
+    name, alternates = signatories.printed_forms(printed)
+    key = ctx.keys.mint(prefix, name, suffix=ctx.doc_key, kind="organization" if prefix == "org" else "person")
+    ref = r.Ref(prefix, key)
+    proposed[name_key] = ref
+    result.proposed += 1
+    of = f"Signatory of “{title}”" + (f" ({date})" if date else "") + "."
+    record: dict[str, Any] = {"key": key, "name": name}
+    if alternates:
+        record["alternate_names"] = alternates
+    if prefix == "person":
+        record.update(description=of, review=["new person: is it one, and is it new?"])
+        result.people.append(record)
+    else:
+        notes = [f"new organization, type {org_type} guessed from its name"]
+        if not keys.slug(name):
+            notes.append("its key is made from a digest of its name: give a key from its name in Latin letters")
+        record.update(type=org_type, description=of, review=notes)
+        result.organizations.append(record)
+    return ref
+
+
+def _issuers(ctx: _Context, head: document.Head, signed: list[r.Ref], *, vote: bool) -> list[r.Ref]:
+    named = document.by_whom(ctx.gazetteer, head.title)
+    if named:
+        return [ref for ref in named if ref not in signed]
+    if signed or not vote:
+        return []
+    voted = _vote(ctx)
+    if voted:
+        ctx.notes.append(f"issuer {voted} guessed from the subjects of the text's stance sentences")
+        return [voted]
+    return []
+
+
+_MEMBERS = re.compile(r"\bmembers of\s+", re.IGNORECASE)
+
+
+def _vote(ctx: _Context) -> r.Ref | None:
+    """The organization most often the subject of a stance sentence, or named in the first paragraph."""
+    votes: Counter[r.Ref] = Counter()
+    for sentence_start, sentence_end in positions.sentences(ctx.text, 0, len(ctx.text)):
+        sentence = ctx.text[sentence_start:sentence_end]
+        cue = positions.stance_of(sentence)
+        if cue is None:
+            continue
+        subject = sentence[: sentence.lower().find(cue[1].lower())]
+        votes.update(_orgs(ctx.gazetteer.find(subject)))
+    for members in _MEMBERS.finditer(ctx.text):  # "the members of the Small Group": twice the weight
+        named = _orgs(ctx.gazetteer.find(ctx.text[members.end() : members.end() + 80])[:1])
+        votes.update(named + named)
+    ranked = sorted(votes.items(), key=lambda item: (-item[1], str(item[0])))
+    return ranked[0][0] if ranked else None
+
+
+def _orgs(matches: list[Match]) -> list[r.Ref]:
+    return [m.refs[0] for m in matches if not m.ambiguous and m.refs[0].prefix == "org"]
+
+
+def _addressees(ctx: _Context, texts: list[str], what: str) -> list[r.Ref]:
+    found: list[r.Ref] = []
+    for text in texts:
+        refs, ambiguous = document.agents(ctx.gazetteer, text)
+        for match in ambiguous:
+            ctx.notes.append(f"{what} {match.name!r} is ambiguous: {' or '.join(map(str, match.refs))}")
+        if not refs and not re.match(r"^(?:your )?excellenc|^dear (?:sir|madam|all|friends|colleagues)", text, re.I):
+            ctx.notes.append(f"{what} {text!r} names no curated organization or person: add one")
+        elif refs:
+            for part in _LIST_PARTS.split(re.sub(r"^(?:to|cc)\b:?\s*", "", text, flags=re.I)):
+                if len(part.split()) >= 2 and not ctx.gazetteer.find(part):
+                    ctx.notes.append(f"{what} {part.strip()!r} names no curated organization or person: add one")
+        found += [ref for ref in refs if ref not in found]
+    return found
+
+
+#: Where a list of addressees splits: commas, semicolons, "and".
+_LIST_PARTS = re.compile(r"\s*(?:[,;]|\band\b)\s*")
+
+
+# --- mentions, citations, dated entries -----------------------------------------------------------
+
+
+def _mentions_and_citations(
+    ctx: _Context, result: Drafted, record: dict[str, Any], excluded: list[tuple[int, int]], doc_key: str
+) -> None:
+    mentioned: list[str] = []
+    flagged: set[str] = set()
+    named = {ref for field in ("issuers", "signatories", "recipients", "copied_to") for ref in record.get(field, ())}
+    for match in ctx.gazetteer.find(ctx.text):
+        if any(a <= match.start < b for a, b in excluded):
+            continue
+        refs = [ref for ref in match.refs if ref.prefix != "doc"]
+        chosen = [ref for ref in refs if str(ref) in named]
+        if chosen:  # "France" among the ministers who sign: the government, not the country
+            refs = chosen
+        elif match.ambiguous and refs and match.name not in flagged:
+            flagged.add(match.name)
+            listed = " or ".join(map(str, match.refs))
+            ctx.notes.append(f"{match.name!r} is ambiguous ({listed}); all are mentioned: keep the right one")
+            result.ambiguous.append(f"{match.name} ({listed})")
+        mentioned += [str(ref) for ref in refs if str(ref) not in mentioned]
+    if mentioned:
+        record["mentions"] = mentioned
+    result.mentions = len(mentioned)
+    cites: list[str] = []
+    for cited in citations.find(ctx.text, ctx.corpus, Gazetteer.of(ctx.corpus, ("doc",))):
+        ref = cited.ref or _resolution(ctx, result, cited)
+        if ref.key != doc_key and str(ref) not in cites:
+            cites.append(str(ref))
+    if cites:
+        record["cites"] = cites
+
+
+def _resolution(ctx: _Context, result: Drafted, cited: citations.Cited) -> r.Ref:
+    number = cited.number or ""
+    key = keys.unique([f"unscr-{number}"], ctx.keys.taken["doc"].__contains__)
+    if key is None:
+        key = ctx.keys.mint("doc", f"unscr {number} {cited.year or ''}", suffix=ctx.doc_key)
+    ctx.keys.taken["doc"].add(key)
+    year = f" ({cited.year})" if cited.year else ""
+    record: dict[str, Any] = {
+        "key": key,
+        "title": f"United Nations Security Council Resolution {number}{year}",
+        "type": "resolution",
+        "alternate_names": [cited.printed] if cited.printed != f"Resolution {number}" else [],
+    }
+    if cited.year:
+        record["identifier"] = f"S/RES/{number} ({cited.year})"
+        record["date"] = cited.year
+    if "un-security-council" in ctx.corpus.organizations:
+        record["issuers"] = ["org:un-security-council"]
+    record["review"] = [f"cited as {cited.printed!r}: taken to be a Security Council resolution; check and date it"]
+    result.documents.append({k: v for k, v in record.items() if v != []})
+    return r.Ref("doc", key)
+
+
+def _chronicle(
+    ctx: _Context, result: Drafted, record: dict[str, Any], entries: list[chronicle.Entry], doc_key: str
+) -> None:
+    if len(entries) < 3:
+        return
+    cites = record.setdefault("cites", [])
+    seen: set[tuple[str, str, str]] = set()
+    line_ends = [line.end for line in ctx.lines]
+    for entry in entries:
+        if (entry.kind, entry.title, entry.date) in seen:
+            continue  # the same heading twice is one entry
+        seen.add((entry.kind, entry.title, entry.date))
+        note = f"dated entry at line {_line_index(line_ends, entry.start) + 1}: check its kind, type and date"
+        if entry.kind == "doc":
+            key = ctx.keys.mint("doc", entry.title, suffix=entry.date, max_words=6)
+            result.documents.append(
+                {"key": key, "title": entry.title, "type": entry.type, "date": entry.date, "review": [note]}
+            )
+            cites.append(f"doc:{key}")
+            continue
+        key = ctx.keys.mint("event", f"{entry.title} {entry.date}", suffix=ctx.doc_key, max_words=9)
+        event: dict[str, Any] = {"key": key, "name": entry.title, "type": entry.type, "start": entry.date}
+        located = [
+            m.refs[0] for m in ctx.gazetteer.find(entry.title) if not m.ambiguous and m.refs[0].prefix == "place"
+        ]
+        if located:
+            event["location"] = str(located[0])
+        event["reported_in"] = [f"doc:{doc_key}"]
+        event["review"] = [note]
+        result.events.append(event)
+    if not cites:
+        del record["cites"]
+
+
+# --- positions --------------------------------------------------------------------------------
+
+
+def _positions(
+    ctx: _Context, result: Drafted, region: tuple[int, int], excluded: list[tuple[int, int]], doc_key: str
+) -> None:
+    if not ctx.corpus.topics:
+        ctx.notes.append("no topics are curated, so no positions were drafted")
+        return
+    fallback = "political-process" if "political-process" in ctx.corpus.topics else sorted(ctx.corpus.topics)[0]
+    candidates = positions.find(ctx.text, ctx.lines, region, excluded, Gazetteer.of_topics(ctx.corpus))
+    for candidate in candidates:
+        quote = ctx.text[candidate.start : candidate.end]
+        key = _position_key(ctx, doc_key, candidate, quote)
+        notes = [
+            f"stance {candidate.stance} guessed from {candidate.cue!r}"
+            if candidate.cue
+            else "no stance cue: stance asserts assumed",
+            "name is the start of the quote: paraphrase it",
+        ]
+        topics = list(candidate.topics)
+        if not topics:
+            topics = [fallback]
+            notes.append(f"no topic named in the quote: {fallback} assumed")
+        else:
+            notes.append("topics guessed from " + ", ".join(topics))
+        position: dict[str, Any] = {
+            "key": key,
+            "name": _name(quote),
+            "document": f"doc:{doc_key}",
+            "stance": candidate.stance,
+            "topics": [f"topic:{t}" for t in topics],
+        }
+        if candidate.point:
+            position["point"] = candidate.point
+        position["quote"] = {"text": quote, "start": candidate.start, "end": candidate.end}
+        position["review"] = notes
+        result.positions.append(position)
+
+
+def _position_key(ctx: _Context, doc_key: str, candidate: positions.Candidate, quote: str) -> str:
+    taken = ctx.keys.taken["position"]
+    point = keys.slug(candidate.point or "", 8) if candidate.point else ""
+    options = [f"{doc_key}-{point}"] if point else []
+    words = keys.slug(quote, 40).split("-")
+    options += [f"{doc_key}-{'-'.join(words[:n])}" for n in range(4, len(words) + 1)]
+    options.append(f"{doc_key}-at-{candidate.start}")
+    key = keys.unique(options, taken.__contains__) or f"{doc_key}-at-{candidate.start}-{candidate.end}"
+    taken.add(key)
+    return key
+
+
+def _name(quote: str) -> str:
+    joined = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", quote)
+    words = joined.split()
+    text = " ".join(words[:MAX_NAME_WORDS])
+    return text + ("…" if len(words) > MAX_NAME_WORDS else "")

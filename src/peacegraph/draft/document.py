@@ -1,0 +1,301 @@
+"""What the head of a document says: title, date of issue (not the dates of events it mentions),
+type, language, addressees, those in copy, the issuer, the address it was published at."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..records import model as r
+from . import dates
+from .gazetteer import Gazetteer, Match
+from .layout import Block
+from .signatories import is_signature_line
+
+#: The head of a document: blocks before the first paragraph of prose, at most this many.
+MAX_HEAD_BLOCKS = 12
+MAX_TITLE_WORDS = 25
+_MARKUP = re.compile(r"^[#>*_\s]+|[*_\s]+$")
+_LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<url>https?://[^)\s]+)\)$")
+_URL = re.compile(r"^(?P<url>https?://\S+)$")
+_ADDRESS = re.compile(
+    r"^(?:to\b:?|dear\b|your excellenc|excellenc|h\.\s?e\.|members of\b|attn\b|attention\b|for the attention)",
+    re.IGNORECASE,
+)
+_SALUTATION = re.compile(r"^(?:dear\b|your excellenc|excellenc|to whom it may concern)", re.IGNORECASE)
+_CLOSING = re.compile(
+    r"^\s*(?:sincerely|yours (?:sincerely|faithfully|truly)|(?:best |kind )?regards|respectfully)", re.I | re.M
+)
+_PULL_QUOTE = re.compile(r"^[\"\u201c\u201e\u00ab'\u2018]")
+_TYPE_LINE = re.compile(
+    r"^(?:joint |public |open |press )?(?:statement|letter|release|communiqu[eé]|declaration|appeal|"
+    r"position paper|briefing|press release)\b",
+    re.IGNORECASE,
+)
+#: A heading that only names the kind of document ("Joint Statement"): a title printed next to it wins.
+_BARE_TYPE = re.compile(
+    r"(?:joint |public |open |press )?(?:statement|letter|release|communiqu[eé]|declaration|appeal)s?", re.IGNORECASE
+)
+_TITLE_DATE = re.compile(r"\s*[(\[](?P<date>[^()\[\]]{6,40})[)\]]\s*$")
+_BY = re.compile(r"\b(?:by|of)\s+(?:the\s+)?(?P<who>.+)$", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z .'-]{1,30},?\s*)?[(\[]?(?P<date>[^()\[\]\n]{6,40}?)[)\]]?\s*[-\u2013\u2014:]\s"
+)
+
+TYPES: tuple[tuple[str, str], ...] = (
+    (r"statement of principles|\bprinciples for\b", "statement-of-principles"),
+    (r"joint statement|joint declaration", "joint-statement"),
+    (r"press release|press statement", "press-release"),
+    (r"communiqu", "communique"),
+    (r"open letter|\bletter\b", "letter"),
+    (r"\breport\b", "report"),
+    (r"\binterview\b", "interview"),
+    (r"\bstatement\b|\bdeclaration\b|\bappeal\b", "statement"),
+)
+
+
+@dataclass
+class Head:
+    title: str | None = None
+    alternate_names: list[str] = field(default_factory=list)
+    date: str | None = None
+    date_evidence: str | None = None
+    url: str | None = None
+    addressee_texts: list[str] = field(default_factory=list)
+    body_start: int = 0  # offset of the first paragraph of prose
+    made_title: bool = False  # no title printed: one was made up
+
+
+def _clean(text: str) -> str:
+    return _MARKUP.sub("", text).strip()
+
+
+def _is_title(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > MAX_TITLE_WORDS or _PULL_QUOTE.match(text) or _ADDRESS.match(text):
+        return False
+    if dates.whole_date(text) or _URL.match(text) or _LINK.match(text) or is_signature_line(text):
+        return False
+    if text.endswith(":") or (text.endswith((".", ",", ";")) and len(words) > 3):
+        return False
+    return any(c.isalpha() for c in text)
+
+
+def read_head(blocks: list[Block]) -> Head:
+    head = Head()
+    for block in blocks[:MAX_HEAD_BLOCKS]:
+        text = _clean(block.joined)
+        if _is_prose(text):
+            heading = _leading_heading(block)
+            if heading is not None:
+                _read_block(head, heading)
+            head.body_start = block.lines[1].start if heading is not None else block.start
+            if head.title is None and heading is None:
+                _title_after_intro(head, blocks[blocks.index(block) + 1 : blocks.index(block) + 4])
+            break
+        head.body_start = block.end
+        _read_block(head, text)
+    if head.title is None and head.addressee_texts:
+        head.title = "Letter to " + re.sub(r"^(?:to\b:?\s*)", "", head.addressee_texts[0], flags=re.I).rstrip(",:")
+        head.made_title = True
+    if head.title is None:
+        head.title = _fallback_title(blocks)
+        head.made_title = head.title is not None
+    return head
+
+
+def _title_after_intro(head: Head, following: list[Block]) -> None:
+    """A title printed after an opening paragraph (a summary or a note on the text)."""
+    for block in following:
+        text = _clean(block.joined)
+        if _is_prose(text):
+            return
+        if _is_title(text) and not _TYPE_LINE.match(text):
+            _set_title(head, text)
+            return
+
+
+def _leading_heading(block: Block) -> str | None:
+    """A short first line over a paragraph with no blank line between ("Joint Statement")."""
+    if len(block.lines) < 2:
+        return None
+    first, second = block.lines[0].stripped, block.lines[1].stripped
+    if len(first.split()) > 8 or first.endswith((".", ",", ";", ":")) or len(first) * 2 > len(second):
+        return None
+    return _clean(first) if _is_title(_clean(first)) else None
+
+
+def _is_prose(text: str) -> bool:
+    words = len(text.split())
+    return words > MAX_TITLE_WORDS or (text.endswith((".", "!", "?")) and words >= 6)
+
+
+def _read_block(head: Head, text: str) -> None:
+    link = _LINK.match(text) or _URL.match(text)
+    if link:
+        head.url = head.url or link.group("url")
+        return
+    day = dates.whole_date(text)
+    if day:
+        if head.date is None:
+            head.date, head.date_evidence = day, text
+        return
+    if _ADDRESS.match(text):
+        head.addressee_texts.append(text)
+        return
+    if not _is_title(text):
+        return
+    if head.title is None:
+        _set_title(head, text)
+    elif _BARE_TYPE.fullmatch(head.title) and not _TYPE_LINE.match(text):
+        head.alternate_names.append(head.title)
+        _set_title(head, text)
+    elif _TYPE_LINE.match(text) and text not in head.alternate_names:
+        head.alternate_names.append(text)
+
+
+def _set_title(head: Head, text: str) -> None:
+    dated = _TITLE_DATE.search(text)
+    day = dates.whole_date(dated.group("date")) if dated else None
+    if dated and day:
+        head.alternate_names.append(text)
+        text = text[: dated.start()].strip()
+        if head.date is None:
+            head.date, head.date_evidence = day, dated.group("date")
+    head.title = text
+
+
+def _fallback_title(blocks: list[Block]) -> str | None:
+    """The first sentence of the first block that has one: a person will retitle it (review note)."""
+    for block in blocks:
+        text = _clean(block.joined)
+        if text and not _PULL_QUOTE.match(text) and not dates.whole_date(text) and not _ADDRESS.match(text):
+            return " ".join(text.split()[:12]).rstrip(",;:")
+    return None
+
+
+def dateline(text: str, body_start: int) -> str | None:
+    """A press-release dateline at the start of the body: "GENEVA (3 May 2018) - …"."""
+    match = _DATELINE.match(text[body_start : body_start + 120])
+    return dates.whole_date(match.group("date")) if match else None
+
+
+def closing_date(blocks: list[Block], signature_start: int | None) -> str | None:
+    """A date line just before the signatures, or in the last blocks."""
+    tail = [b for b in blocks if signature_start is None or b.end <= signature_start][-4:]
+    for block in reversed(tail):
+        day = dates.whole_date(block.joined)
+        if day:
+            return day
+    return None
+
+
+def guess_type(text: str, head: Head, signatures: int, dated_entries: int) -> tuple[str, str]:
+    """(type, evidence)."""
+    if dated_entries >= 3:
+        return "timeline", f"{dated_entries} dated entries"
+    opening = text[: head.body_start + 400]
+    salutation = _SALUTATION.search(opening) or re.search(r"^(?:dear|your excellenc)", opening, re.I | re.M)
+    if salutation and _CLOSING.search(text):
+        return "letter", "a salutation and a closing"
+    named = " ".join([head.title or "", *head.alternate_names, text[:1000]]).lower()
+    for pattern, kind in TYPES:
+        found = re.search(pattern, named)
+        if found and kind == "statement" and signatures > 1:
+            return "joint-statement", f"{found.group(0)!r} and {signatures} signatories"
+        if found:
+            return kind, repr(found.group(0))
+    return ("joint-statement", f"{signatures} signatories") if signatures > 1 else ("statement", "nothing")
+
+
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_STOPWORDS = {
+    "en": {"the", "and", "of", "to", "in", "is", "that", "for", "we", "with"},
+    "fr": {"le", "la", "les", "et", "des", "du", "est", "que", "pour", "nous"},
+    "de": {"der", "die", "das", "und", "ist", "nicht", "wir", "mit", "für", "zu"},
+}
+
+
+def language(text: str) -> str:
+    if len(_ARABIC.findall(text)) > len(text) / 4:
+        return "ar"
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿñæœäöß]+", text.lower()[:20000])
+    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    return max(sorted(scores), key=lambda lang: scores[lang])
+
+
+def agents(gazetteer: Gazetteer, text: str) -> tuple[list[r.Ref], list[Match]]:
+    """The organizations and people an addressee or copy line names; a title before a name
+    ("UN Special Envoy for Syria Staffan de Mistura") belongs to the person, so only the person counts.
+    Also the ambiguous matches, for review."""
+    found = [m for m in gazetteer.find(text) if any(ref.prefix in ("org", "person") for ref in m.refs)]
+    people = [m for m in found if any(ref.prefix == "person" for ref in m.refs)]
+    kept: list[r.Ref] = []
+    for match in found:
+        is_person = match in people
+        titled = not is_person and any(
+            0 <= p.start - match.end <= 60 and not re.search(r";|\band\b|&", text[match.end : p.start]) for p in people
+        )
+        if titled:
+            continue
+        refs = [ref for ref in match.refs if ref.prefix == ("person" if is_person else "org")] or list(match.refs)
+        if refs[0] not in kept:
+            kept.append(refs[0])
+    return kept, [m for m in found if m.ambiguous]
+
+
+def by_whom(gazetteer: Gazetteer, title: str | None) -> list[r.Ref]:
+    """The issuer a title names: "Joint Statement by the Foreign Ministers of the Small Group on Syria"."""
+    if not title:
+        return []
+    match = _BY.search(title)
+    if match is None:
+        return []
+    refs, _ = agents(gazetteer, match.group("who"))
+    return [ref for ref in refs if ref.prefix == "org"][:1] if refs else []
+
+
+_MEMBERS_OF = re.compile(
+    r"\b(?:foreign |defen[cs]e )?(?:ministers|governments|ministries|leaders|representatives|"
+    r"heads of state(?: and government)?) of\s+",
+    re.IGNORECASE,
+)
+_LIST_GAP = re.compile(r"^(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?$", re.IGNORECASE)
+
+
+def country_list(gazetteer: Gazetteer, corpus: r.Corpus, text: str, limit: int) -> list[r.Ref]:
+    """Governments listed as "The Foreign Ministers of Egypt, France, …, and the United States"."""
+    ranked = sorted(
+        (not o.name.lower().startswith("government"), k, o.country)
+        for k, o in corpus.organizations.items()
+        if o.type == "government"
+    )
+    governments: dict[r.Ref | None, r.Ref] = {}
+    for _, key, country in ranked:
+        governments.setdefault(country, r.Ref("org", key))
+    for opening in _MEMBERS_OF.finditer(text[:limit]):
+        found: list[r.Ref] = []
+        base = at = opening.end()
+        for match in gazetteer.find(text[base : base + 600]):
+            gap = text[at : base + match.start]
+            if (found and not _LIST_GAP.match(gap)) or (not found and gap.strip().lower() not in ("", "the")):
+                break
+            government = _government(match, governments)
+            if government is None:
+                break
+            found.append(government)
+            at = base + match.end
+        if len(found) >= 2:
+            return found
+    return []
+
+
+def _government(match: Match, governments: dict[r.Ref | None, r.Ref]) -> r.Ref | None:
+    chosen = set(governments.values())
+    for ref in match.refs:
+        if ref.prefix == "org" and ref in chosen:
+            return ref
+    for ref in match.refs:
+        if ref.prefix == "place" and ref in governments:
+            return governments[ref]
+    return None
