@@ -395,9 +395,8 @@ def release_dataset(
     Fails, changing nothing, if an identifier of the previous release (SINCE) is gone or the data
     does not conform.
     """
-    from . import pipeline
+    from . import pipeline, releasing
     from . import progress as bars
-    from .release import cut as releasing
     from .release import diff as differ
     from .validation.report import NonConformingError
 

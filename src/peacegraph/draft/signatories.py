@@ -200,8 +200,8 @@ class Resolver:
 _TYPE_WORDS: tuple[tuple[str, str], ...] = (
     (r"\blocal council\b|\bcouncil of\b|\bgovernorate council\b|\bmunicipal", "local-council"),
     (r"\bministry\b|\bgovernment\b|\bembassy\b", "government"),
-    # the free directorates and registries of opposition-held areas: not quite any of the types
-    (r"\bdirectorate\b|\bregistry\b|\bauthority\b", "other"),
+    # the free directorates and registries of opposition-held areas run local services
+    (r"\bdirectorate\b|\bregistry\b", "local-administration"),
     (r"\bmedia\b|\bmagazine\b|\bnews\b|\bradio\b|\btv\b|\bjournalists?\b|\bpress\b|\bnewspaper\b", "media"),
     (r"\bbrigades?\b|\bbattalions?\b|\barmy\b|\bfront\b|\bfaction\b|\bforces\b", "armed-group"),
     (r"\bparty\b|\bpolitical\b|\bnational coalition\b", "political"),

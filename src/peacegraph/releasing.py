@@ -12,12 +12,12 @@ import datetime
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .. import pipeline
-from ..errors import InputError
-from ..rdf import identifiers
-from ..records import loader
-from ..records.model import Corpus
-from . import changelog, citation, diff, versions
+from . import pipeline
+from .errors import InputError
+from .rdf import identifiers
+from .records import loader
+from .records.model import Corpus
+from .release import changelog, citation, diff, versions
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,73 @@
+"""The package's layout is its architecture: imports flow one way, from the stages to what is built on them."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "src" / "peacegraph"
+
+#: What each part may import from the rest of the package (besides itself and the shared base modules).
+BASE = {"errors", "progress", "resources", "__version__"}
+ALLOWED: dict[str, set[str]] = {
+    "records": {"rdf.namespaces"},  # minting keys
+    "rdf": {"records"},
+    "validation": {"records", "rdf"},
+    "release": {"records", "rdf", "validation"},
+    "query": {"records", "rdf", "validation", "release"},
+    "web": {"records", "rdf", "validation", "release", "query"},
+    "remote": {"records", "rdf", "validation", "release", "query"},
+    "draft": {"records", "rdf"},
+}
+PARTS = sorted(ALLOWED)
+
+
+def _imports(path: Path) -> set[str]:
+    """The package modules ``path`` imports, as dotted names relative to the package."""
+    here = path.relative_to(PACKAGE).with_suffix("").parts[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(here[: len(here) - node.level + 1])
+            elif node.module and node.module.startswith("peacegraph"):
+                base, node.module = [], node.module.removeprefix("peacegraph").lstrip(".") or None
+            else:
+                continue
+            module = [*base, *(node.module.split(".") if node.module else [])]
+            found.update(
+                ".".join([*module, alias.name]) if not node.module else ".".join(module) for alias in node.names
+            )
+    return found
+
+
+def _part(dotted: str) -> str:
+    return dotted.split(".", 1)[0]
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_a_part_imports_only_the_stages_before_it(part: str) -> None:
+    allowed = ALLOWED[part] | {part} | BASE
+    wrong = {
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in sorted((PACKAGE / part).rglob("*.py"))
+        for name in _imports(path)
+        if _part(name) not in allowed and name not in allowed
+    }
+    assert not wrong
+
+
+def test_the_base_modules_import_no_stage() -> None:
+    for name in ("errors", "progress", "resources"):
+        assert {_part(n) for n in _imports(PACKAGE / f"{name}.py")} <= BASE, name
+
+
+def test_every_part_says_what_it_is_for_and_what_it_may_import() -> None:
+    for part in PARTS:
+        doc = ast.get_docstring(ast.parse((PACKAGE / part / "__init__.py").read_text(encoding="utf-8")))
+        assert doc, part
+        assert "import" in doc.lower(), part
