@@ -193,9 +193,9 @@ def quote_in_context(st: Store, position: NamedNode, seeds: Path | None) -> Quot
     file_name = _value(st, source, schema("name")) or ""
     exact = _value(st, by_text, term(OA, "exact")) or ""
     start, end = int(_value(st, by_offset, term(OA, "start")) or 0), int(_value(st, by_offset, term(OA, "end")) or 0)
-    text = _seed_text(seeds, file_name, _value(st, source, schema("sha256")))
+    text = seed_text(seeds, file_name, _value(st, source, schema("sha256")))
     if text is not None and text[start:end] == exact:
-        before, after = _paragraphs_around(text, start, end)
+        before, after = paragraphs_around(text, start, end)
         return QuoteInContext(before, exact, after, file_name, start, end, full=True)
     prefix = _value(st, by_text, term(OA, "prefix")) or ""
     suffix = _value(st, by_text, term(OA, "suffix")) or ""
@@ -203,7 +203,7 @@ def quote_in_context(st: Store, position: NamedNode, seeds: Path | None) -> Quot
 
 
 @functools.lru_cache(maxsize=32)
-def _seed_text(seeds: Path | None, file_name: str, sha256: str | None) -> str | None:
+def seed_text(seeds: Path | None, file_name: str, sha256: str | None) -> str | None:
     """The seed text the dataset names, if it is in ``seeds`` and its SHA-256 is the dataset's."""
     if seeds is None or not file_name or "/" in file_name:
         return None
@@ -216,7 +216,7 @@ def _seed_text(seeds: Path | None, file_name: str, sha256: str | None) -> str | 
     return raw.decode("utf-8")
 
 
-def _paragraphs_around(text: str, start: int, end: int) -> tuple[str, str]:
+def paragraphs_around(text: str, start: int, end: int) -> tuple[str, str]:
     """The text from the paragraph break before the quote to the one after it, at most
     ``CONTEXT_LIMIT`` characters each side (cut at a space and marked with an ellipsis)."""
     begin = text.rfind("\n\n", 0, start)

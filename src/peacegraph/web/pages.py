@@ -9,24 +9,27 @@ on any host, below any path, and straight from disk.
 
 from __future__ import annotations
 
-import posixpath
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyoxigraph import Literal, NamedNode, Store, Triple
 
 from ..query.saved import SavedQuery
 from ..rdf.formats import Format
-from ..rdf.namespaces import BASE, ID, PG, RDF_TYPE, XSD, schema
+from ..rdf.namespaces import BASE, DATASET, ID, PG, RDF_TYPE, SCHEMA, WD, schema
 from ..rdf.serialize import compact_iri
-from . import describe
+from . import describe, finding, labels, profiles
+from .catalog import Catalog, Entity
+from .dataset import DatasetView, dataset_view
 from .describe import Identifier, QuoteInContext
+from .links import ONTOLOGY, Linker, Value
 
-ONTOLOGY = BASE + "ontology"
-SHAPES = BASE + "shapes"
+FORMAT_NAMES = {Format.TURTLE: "Turtle", Format.NTRIPLES: "N-Triples", Format.JSONLD: "JSON-LD"}
 KIND_TITLES = {
     "document": "Documents",
     "organization": "Organizations",
@@ -45,48 +48,6 @@ _ENVIRONMENT = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-
-
-@dataclass(frozen=True)
-class Linker:
-    """Where the links of the page at ``page`` (a path below the site root, without extension) go."""
-
-    page: str
-    static: bool
-    release: tuple[str, ...] = ()  # the files of the release, linked from every page
-
-    def to(self, target: str, fragment: str = "") -> str:
-        """A link to the page at ``target`` (``""`` is the list of everything)."""
-        anchor = f"#{fragment}" if fragment else ""
-        if not self.static:
-            return ("/" + target if target else "/id/") + anchor
-        return self.file((target or "index") + ".html") + anchor
-
-    def file(self, target: str) -> str:
-        """A link to a file (a dump, a stylesheet, another format of a page)."""
-        if not self.static:
-            return "/" + target
-        return posixpath.relpath(target, posixpath.dirname(self.page) or ".")
-
-    def iri(self, iri: str) -> str | None:
-        """Our identifiers lead to our pages; another IRI is its own link if it is on the web."""
-        if iri.startswith(ID):
-            ident = Identifier.parse(iri[len(ID) :])
-            if ident is not None:
-                return self.to("id/" + ident.path, ident.part)
-        if iri == ONTOLOGY or iri.startswith(ONTOLOGY + "#"):
-            return self.to("ontology", iri.partition("#")[2])
-        if iri.startswith(SHAPES):
-            return self.file("shapes.ttl")
-        return iri if iri.startswith(("https://", "http://")) else None
-
-
-@dataclass(frozen=True)
-class Value:
-    text: str
-    href: str | None = None
-    note: str = ""  # a literal's language or datatype
-    title: str = ""  # shown on hover: the full IRI
 
 
 @dataclass(frozen=True)
@@ -156,8 +117,9 @@ class _Views:
             label = node.value[len(ID) :]
         return Value(label or compact_iri(node.value), href, title=node.value)
 
-    def predicate(self, node: NamedNode) -> Value:
-        return Value(compact_iri(node.value), self.linker.iri(node.value), title=self.name(node) or node.value)
+    def predicate(self, node: NamedNode, *, inverse: bool = False) -> Value:
+        label = labels.inverse(node.value) if inverse else labels.forward(node.value)
+        return Value(label, self.linker.iri(node.value), note=compact_iri(node.value), title=node.value)
 
     def statements(self, triples: Iterable[Triple], *, pick: str = "object") -> list[Statement]:
         grouped: dict[str, tuple[NamedNode, list[Value]]] = {}
@@ -167,7 +129,7 @@ class _Views:
             node = triple.object if pick == "object" else triple.subject
             grouped.setdefault(triple.predicate.value, (triple.predicate, []))[1].append(self.term(node))
         return [
-            Statement(self.predicate(predicate), sorted(values, key=_natural_order))
+            Statement(self.predicate(predicate, inverse=pick != "object"), sorted(values, key=_natural_order))
             for _key, (predicate, values) in sorted(grouped.items(), key=lambda item: _predicate_order(item[0]))
         ]
 
@@ -184,11 +146,8 @@ def _natural_order(value: Value) -> tuple[list[tuple[int, str]], str]:
 
 
 def _literal_note(node: Literal) -> str:
-    if node.language:
-        return "@" + node.language
-    if node.datatype.value == XSD + "string":
-        return ""
-    return compact_iri(node.datatype.value)
+    """A literal's language, if it has one; datatypes are for machines, not readers."""
+    return node.language or ""
 
 
 def _predicate_order(iri: str) -> tuple[int, str]:
@@ -263,16 +222,112 @@ def _render(template: str, linker: Linker, **context: object) -> str:
     return _ENVIRONMENT.get_template(template).render(link=linker, **context)
 
 
-def render_entity(st: Store, ident: Identifier, linker: Linker, seeds: Path | None) -> str:
-    return _render("entity.html", linker, view=entity_view(st, ident, linker, seeds))
+def render_entity(st: Store, catalog: Catalog, ident: Identifier, linker: Linker, seeds: Path | None) -> str:
+    """An identifier's page: its profile (summary and panels), then its raw statements, folded."""
+    view = entity_view(st, ident, linker, None)
+    entity = catalog.entities[ident.owner.value]
+    profile = profiles.Builder(catalog, linker, seeds).profile(entity)
+    formats = [
+        Value(fmt.media_type, linker.file(f"id/{ident.path}.{fmt.extension}"), note=FORMAT_NAMES[fmt]) for fmt in Format
+    ]
+    return _render(
+        "profile.html",
+        linker,
+        p=profile,
+        sections=view.sections,
+        referrers=view.referrers,
+        formats=formats,
+        replaced_by=view.replaced_by,
+        jsonld=script_json(entity_jsonld(catalog, entity)),
+    )
+
+
+def entity_jsonld(catalog: Catalog, entity: Entity) -> dict[str, object]:
+    """A small schema.org description of an entity for the page's ``<script type="application/ld+json">``."""
+    types = [t[len(SCHEMA) :] for t in entity.types if t.startswith(SCHEMA)] or ["Thing"]
+    data: dict[str, object] = {
+        "@context": "https://schema.org/",
+        "@id": entity.iri,
+        "@type": types[0] if len(types) == 1 else types,
+        "name": entity.name,
+        "url": entity.iri,
+    }
+    if entity.alternate_names:
+        data["alternateName"] = entity.alternate_names
+    if entity.description:
+        data["description"] = entity.description
+    if entity.wikidata:
+        data["sameAs"] = [WD + qid for qid in entity.wikidata]
+    if entity.date:
+        data["startDate" if entity.kind == "event" else "datePublished"] = entity.date
+    if entity.end:
+        data["endDate"] = entity.end
+    authors = catalog.links(entity.iri, SCHEMA + "author")
+    if authors:
+        data["author"] = [{"@id": a, "name": catalog.name(a)} for a in authors]
+    data["isPartOf"] = {"@id": DATASET, "@type": "Dataset"}
+    return data
+
+
+def script_json(data: object) -> str:
+    """JSON safe to put inside a ``<script>`` element (no ``</script>`` can end it early)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render_ontology(st: Store, linker: Linker) -> str:
     return _render("entity.html", linker, view=ontology_view(st, linker))
 
 
-def render_listing(st: Store, linker: Linker) -> str:
-    return _render("listing.html", linker, listings=listing_views(st, linker))
+def render_listing(catalog: Catalog, linker: Linker) -> str:
+    """The page to start browsing from: the kinds of identifier with their counts, and the ways in."""
+    return _render("listing.html", linker, kinds=finding.kind_counts(catalog))
+
+
+def render_kind_list(catalog: Catalog, linker: Linker, kind: str, queries: list[SavedQuery]) -> str:
+    """The list of one kind (``/id/document/``); for positions, the positions explorer."""
+    listing = finding.Lists(catalog, linker).kind_list(kind)
+    title = "Positions explorer" if kind == "position" else listing.title
+    downloads = {ext: linker.file(f"id/{kind}.{ext}") for ext in ("csv", "json")}
+    wanted = [q for q in queries if q.name in finding.POSITION_QUERIES]
+    links = [Value(q.title, query_link(linker, q.name)) for q in wanted]
+    return _render("kind_list.html", linker, listing=listing, title=title, downloads=downloads, queries=links)
+
+
+def query_link(linker: Linker, name: str) -> str:
+    """Where a saved query opens: in the query UI on the server, as its ``.rq`` file in a static site."""
+    return linker.file(f"queries/{name}.rq") if linker.static else f"/?tab={name}"
+
+
+def render_search(linker: Linker) -> str:
+    return _render("search.html", linker)
+
+
+def render_timeline(catalog: Catalog, linker: Linker) -> str:
+    return _render("timeline.html", linker, years=finding.timeline(catalog, linker))
+
+
+def render_dataset(view: DatasetView, linker: Linker) -> str:
+    return _render("dataset.html", linker, d=view, jsonld=script_json(view.schema_org))
+
+
+def dataset_page(catalog: Catalog, release: Path, changelog: Path | None, linker: Linker) -> str:
+    counts = {title: count for _kind, title, count in finding.kind_counts(catalog)}
+    return render_dataset(dataset_view(release, changelog, counts), linker)
+
+
+def sitemap(catalog: Catalog) -> bytes:
+    """The pages' persistent IRIs, for search engines (``sitemap.xml``)."""
+    pages = ["", "dataset", "timeline", "search", "ontology", "id/"]
+    pages += [f"id/{kind}/" for kind, _title, _count in finding.kind_counts(catalog)]
+    pages += [e.path for e in catalog.entities.values()]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<url><loc>{xml_escape(BASE + page)}</loc></url>" for page in pages]
+    return ("\n".join([*lines, "</urlset>"]) + "\n").encode("utf-8")
+
+
+def robots() -> bytes:
+    return f"User-agent: *\nAllow: /\nDisallow: /sparql\nSitemap: {BASE}sitemap.xml\n".encode()
 
 
 def render_query_ui(linker: Linker, queries: list[SavedQuery]) -> str:

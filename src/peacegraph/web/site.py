@@ -12,36 +12,68 @@ rules, below any path, and straight from disk.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..query import store
+from ..query.saved import saved_queries
 from ..rdf.formats import Format
 from ..release.outdir import ONTOLOGY_FILE
-from . import describe, pages
+from . import describe, finding, pages
+from .catalog import Catalog
+from .dataset import changelog_of
 
-STYLESHEET = Path(__file__).resolve().parent / "static" / "peacegraph.css"
+STATIC = Path(__file__).resolve().parent / "static"
+STATIC_FILES = ("peacegraph.css", "peacegraph.js")
 _IDENTIFIER = r"id/[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
 def files(release: Path, seeds: Path | None) -> Iterator[tuple[str, bytes]]:
     """Every file of the site: its path below the site's root, and its bytes."""
     st = store.open_store(release)
+    catalog = Catalog(st)
     names = describe.release_files(release)
+
+    def linker(page: str) -> pages.Linker:
+        return pages.Linker(page, static=True, release=names)
+
     for ident in describe.walk_identifiers(st):
         page = f"id/{ident.path}"
-        html = pages.render_entity(st, ident, pages.Linker(page, static=True, release=names), seeds)
+        html = pages.render_entity(st, catalog, ident, linker(page), seeds)
         yield f"{page}.html", html.encode("utf-8")
         for fmt in Format:
             yield f"{page}.{fmt.extension}", describe.rdf(st, ident.owner, fmt)
-    for listing in ("index", "id/index"):
-        linker = pages.Linker(listing, static=True, release=names)
-        yield f"{listing}.html", pages.render_listing(st, linker).encode("utf-8")
+    yield from _finding(catalog, linker, release)
     yield from _ontology(release / ONTOLOGY_FILE, names)
     for name in names:
         yield name, (release / name).read_bytes()
-    yield "static/peacegraph.css", STYLESHEET.read_bytes()
+    for name in STATIC_FILES:
+        yield f"static/{name}", (STATIC / name).read_bytes()
     yield ".htaccess", htaccess().encode("utf-8")
+
+
+def _finding(catalog: Catalog, linker: Callable[[str], pages.Linker], release: Path) -> Iterator[tuple[str, bytes]]:
+    """The pages for finding things: where to start, the lists, search, timeline, the dataset page."""
+    queries = saved_queries()
+    for page in ("index", "id/index"):
+        yield f"{page}.html", pages.render_listing(catalog, linker(page)).encode("utf-8")
+    for kind in finding.LIST_KINDS:
+        if not catalog.of_kind(kind):
+            continue
+        page = f"id/{kind}/index"
+        yield f"{page}.html", pages.render_kind_list(catalog, linker(page), kind, queries).encode("utf-8")
+        listing = finding.Lists(catalog, linker(page)).kind_list(kind)
+        yield f"id/{kind}.csv", finding.list_csv(listing)
+        yield f"id/{kind}.json", finding.list_json(listing)
+    yield "search.html", pages.render_search(linker("search")).encode("utf-8")
+    yield "search-index.js", finding.search_index(catalog)
+    yield "timeline.html", pages.render_timeline(catalog, linker("timeline")).encode("utf-8")
+    dataset = pages.dataset_page(catalog, release, changelog_of(release), linker("dataset"))
+    yield "dataset.html", dataset.encode("utf-8")
+    yield "sitemap.xml", pages.sitemap(catalog)
+    yield "robots.txt", pages.robots()
+    for query in queries:
+        yield f"queries/{query.name}.rq", query.text.encode("utf-8")
 
 
 def _ontology(path: Path, names: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:
@@ -91,8 +123,11 @@ def htaccess() -> str:
         "# An identifier, and the ontology.",
         *_negotiated(f"^({_IDENTIFIER}|ontology)$", "$1.{ext}", "$1.html"),
         "",
-        "# The dataset: a dump, or the list of everything.",
-        *_negotiated("^dataset$", "peacegraph.{ext}", "index.html"),
+        "# The dataset: a dump, or its page.",
+        *_negotiated("^dataset$", "peacegraph.{ext}", "dataset.html"),
+        "",
+        "# The pages for finding things.",
+        "RewriteRule ^(search|timeline)$ %{ENV:BASE}$1.html [R=303,L]",
         "",
         "RewriteRule ^shapes$ %{ENV:BASE}shapes.ttl [R=303,L]",
     ]
