@@ -244,7 +244,14 @@
         table.scrollIntoView();
       });
     }
-    sortable(table, function () { rows = rowsOf(table); update(); });
+    var sortBy = sortable(table, function () { rows = rowsOf(table); update(); });
+    var sorter = form.querySelector("[data-sort-by]");
+    if (sorter) {
+      sorter.addEventListener("change", function () {
+        var choice = sorter.value.split(":");
+        if (choice[0]) sortBy(parseInt(choice[0], 10), choice[1] === "asc");
+      });
+    }
     update();
   }
 
@@ -258,7 +265,11 @@
       th.textContent = "";
       th.appendChild(button);
       button.addEventListener("click", function () {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        sortBy(column, th.getAttribute("aria-sort") !== "ascending");
+      });
+    });
+    function sortBy(column, ascending) {
+        var th = headers[column];
         headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         var rows = rowsOf(table);
@@ -270,8 +281,8 @@
         });
         rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
         after();
-      });
-    });
+    }
+    return sortBy;
   }
 
   // the facets of a table in a panel (positions of a document, an organization, a topic)
