@@ -65,7 +65,9 @@ def main() -> int:
                         continue
                     page.goto((site / path.split("?")[0]).as_uri() + ("?" + path.split("?")[1] if "?" in path else ""))
                     page.wait_for_timeout(150)
-                    size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+                    size = page.evaluate(
+                        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+                    )
                     target = args.into / f"{name}-{width}.png"
                     page.screenshot(path=target, full_page=args.full_page)
                     sideways = " SCROLLS SIDEWAYS" if size[0] > width else ""

@@ -125,7 +125,8 @@ def axe_violations(page: Page, base: str) -> list[str]:
 def test_each_kind_of_page_fits_the_screen_and_passes_axe(watched: Watched, base: str, width: int, name: str) -> None:
     page = watched.page
     response = page.goto(base + PAGES[name])
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     if name == "query":
         expect(page.locator(".tabPanel.active .CodeMirror")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -153,7 +154,9 @@ def test_the_sochi_statement_is_short_with_its_positions_first(watched: Watched,
     expect(positions.get_by_role("heading", level=2)).to_contain_text("Positions in this document")
     top = positions.bounding_box()
     signatories = page.locator("#signatories").bounding_box()
-    assert top is not None and signatories is not None and top["y"] < signatories["y"]
+    assert top is not None
+    assert signatories is not None
+    assert top["y"] < signatories["y"]
     if width > 600:
         assert top["y"] < 900, "the positions start on the first screen"
     expect(positions.locator("tbody tr")).to_have_count(16)
@@ -189,9 +192,16 @@ def test_the_source_text_marks_each_quote_and_links_it(watched: Watched, base: s
 
 @pytest.mark.parametrize(
     ("typed", "found"),
-    [("baytn", "Baytna Syria"), ("Jabhat al-Nusra", "al-Nusra Front"), ("nusra", "al-Nusra Front"), ("ISSG", "International Syria Support Group")],
+    [
+        ("baytn", "Baytna Syria"),
+        ("Jabhat al-Nusra", "al-Nusra Front"),
+        ("nusra", "al-Nusra Front"),
+        ("ISSG", "International Syria Support Group"),
+    ],
 )
-def test_search_finds_an_organization_by_part_or_alternate_name(watched: Watched, base: str, typed: str, found: str) -> None:
+def test_search_finds_an_organization_by_part_or_alternate_name(
+    watched: Watched, base: str, typed: str, found: str
+) -> None:
     page = watched.page
     page.goto(base + "id/organization/baytna-syria")
     page.get_by_role("searchbox", name="Search names and quotes").fill(typed)
@@ -230,7 +240,8 @@ def test_the_positions_explorer_filters(watched: Watched, base: str) -> None:
     page.get_by_label("From").fill("2018-01-01")
     page.get_by_label("to", exact=True).fill("2018-01-31")
     dates = page.locator("#list tbody tr:visible td[data-label='Date']").all_text_contents()
-    assert dates and all("2018-01" in d for d in dates)
+    assert dates
+    assert all("2018-01" in d for d in dates)
     page.get_by_label("Topic").select_option("Detainees and missing persons")
     for topics in page.locator("#list tbody tr:visible td[data-label='Topics']").all_text_contents():
         assert "Detainees" in topics

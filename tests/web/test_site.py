@@ -306,7 +306,7 @@ deprecated:
     text = " ".join(merged.text)
     assert "This identifier is deprecated." in text
     assert "Merged: the same group was curated twice." in text
-    assert "alpha-group.html" in merged.links
+    assert "../../id/organization/alpha-group.html" in merged.links
     person = parsed(site / "id/person/jane-envoy.html")
     assert "role/envoy" in person.ids
     assert "Removed: the source does not state this role." in " ".join(person.text)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, RdfFormat
+from pyoxigraph import Literal, NamedNode, RdfFormat
 
 from ..rdf import rdfio
 from ..rdf.namespaces import DATASET, SPARQL_ENDPOINT, VOID
@@ -104,9 +104,15 @@ def _statistics(void: Path, counts: dict[str, int]) -> list[tuple[str, str]]:
     found: dict[str, str] = {}
     if void.is_file():
         for triple in rdfio.read_triples(void, RdfFormat.TURTLE):
-            if triple.predicate.value in wanted and triple.subject.value.startswith(DATASET + "/"):
-                if isinstance(triple.object, Literal) and "/" not in triple.subject.value[len(DATASET) + 1 :]:
-                    found[wanted[triple.predicate.value]] = f"{int(triple.object.value):,}"
+            subject, obj = triple.subject, triple.object
+            if (
+                triple.predicate.value in wanted
+                and isinstance(subject, NamedNode)
+                and re.fullmatch(re.escape(DATASET) + r"/[^/]+", subject.value)  # the version, not a partition
+                and isinstance(obj, Literal)
+                and obj.value.isdigit()
+            ):
+                found[wanted[triple.predicate.value]] = f"{int(obj.value):,}"
     rows = [(label, found[label]) for label in wanted.values() if label in found]
     return rows + [(title, f"{count:,}") for title, count in counts.items()]
 

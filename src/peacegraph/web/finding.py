@@ -81,24 +81,24 @@ class Lists:
         rows = []
         entities = sorted(self.catalog.of_kind(kind), key=lambda e: (e.date == "", e.date, e.name.casefold()))
         for entity in entities:
-            cells, facets = build(entity)
+            cells, own = build(entity)
             head = Cell(
                 [Value(entity.name, self.linker.to(entity.path), title=entity.iri)], sort=entity.name.casefold()
             )
             words = [entity.name, *entity.alternate_names]
             if kind == "position":
                 words.append(self.catalog.text(entity.iri, S + "text"))
-            facets = {"kind": [self.catalog.kind_label(entity)], **facets}
+            facets = {"kind": [self.catalog.kind_label(entity)], **own}
             rows.append(ListRow(entity, [head, *cells], facets, " ".join(words)))
         labels = {"kind": "Kind", "holder": "Held by", "stance": "Stance", "topic": "Topic", "document": "Document"}
         facet_names = list(dict.fromkeys(name for row in rows for name in row.facets))
-        facets = []
+        choices = []
         for name in facet_names:
             counted = Counter(v for row in rows for v in row.facets.get(name, []))
             if len(counted) > 1:
-                facets.append((name, labels.get(name, name.capitalize()), sorted(counted, key=str.casefold)))
+                choices.append((name, labels.get(name, name.capitalize()), sorted(counted, key=str.casefold)))
         dated = any(row.entity.date for row in rows)
-        return KindList(kind, KIND_PLURALS[kind], columns, rows, facets, dated)
+        return KindList(kind, KIND_PLURALS[kind], columns, rows, choices, dated)
 
     def _date(self, entity: Entity) -> Cell:
         return Cell([Value(entity.date)], sort=entity.date or "~")

@@ -8,6 +8,7 @@ path, and straight from disk.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 
@@ -45,7 +46,13 @@ class Linker:
         """A link to a file (a dump, a stylesheet, another format of a page)."""
         if not self.static:
             return "/" + target
-        return posixpath.relpath(target, posixpath.dirname(self.page) or ".")
+        return self._up + target
+
+    @functools.cached_property
+    def _up(self) -> str:
+        """From the page's folder up to the site's root (``../../`` from ``id/document/x``)."""
+        folder = posixpath.dirname(self.page)
+        return "../" * (folder.count("/") + 1) if folder else ""
 
     def iri(self, iri: str) -> str | None:
         """Our identifiers lead to our pages; another IRI is its own link if it is on the web."""

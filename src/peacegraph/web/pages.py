@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 from pyoxigraph import Literal, NamedNode, Store, Triple
 
 from ..query.saved import SavedQuery
@@ -27,7 +28,8 @@ from . import describe, finding, labels, profiles
 from .catalog import Catalog, Entity
 from .dataset import DatasetView, dataset_view
 from .describe import Identifier, QuoteInContext
-from .links import ONTOLOGY, Linker, Value
+from .links import ONTOLOGY, Value
+from .links import Linker as Linker  # the server, the site and the tests make their linkers here
 
 FORMAT_NAMES = {Format.TURTLE: "Turtle", Format.NTRIPLES: "N-Triples", Format.JSONLD: "JSON-LD"}
 KIND_TITLES = {
@@ -48,6 +50,26 @@ _ENVIRONMENT = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+
+
+def value_html(value: Value) -> Markup:
+    """A value as HTML: a link when it has somewhere to go, its note (a language, a date) beside it.
+    (A filter rather than a template macro: pages have thousands of values, and this is 10x faster.)"""
+    text = escape(value.text)
+    if value.href:
+        title = f' title="{escape(value.title)}"' if value.title else ""
+        html = f'<a href="{escape(value.href)}"{title}>{text}</a>'
+    else:
+        html = f'<span class="literal">{text}</span>'
+    return Markup(html + f' <span class="note">{escape(value.note)}</span>' if value.note else html)
+
+
+def values_html(values: Iterable[Value], separator: str = ", ") -> Markup:
+    return Markup(separator).join(value_html(v) for v in values)
+
+
+_ENVIRONMENT.filters["value"] = value_html
+_ENVIRONMENT.filters["values"] = values_html
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ never the store, so that a page costs dictionary look-ups only.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -519,7 +520,7 @@ def _is_int(c: Catalog, node: str) -> bool:
 
 def _period(start: str, end: str) -> Value:
     if start and end and start != end:
-        return Value(f"{start} – {end}")
+        return Value(f"{start} – {end}")  # noqa: RUF001 (an en dash)
     if start:
         return Value(start)
     return Value(f"until {end}" if end else "")
@@ -545,7 +546,7 @@ def _segments(text: str, spans: list[tuple[int, int, str]], target: Callable[[st
     ordered = sorted(spans)
     anchored: set[str] = set()
     segments = []
-    for begin, finish in zip(cuts, cuts[1:], strict=False):
+    for begin, finish in itertools.pairwise(cuts):
         covering = [p for s, e, p in ordered if s <= begin and finish <= e]
         if not covering:
             segments.append(Segment(text[begin:finish]))
