@@ -25,6 +25,7 @@ from .links import Linker, Value
 
 S, P = SCHEMA, PG
 FOLD_AFTER = 20  # list items shown before the rest is folded away
+FOLD_FACT = 8  # values of a fact in the summary shown before the rest is folded away
 KIND_ORDER = ["document", "event", "organization", "person", "place", "topic", "position", "scheme"]
 LANGUAGES = {"en": "English", "ar": "Arabic", "fr": "French", "ru": "Russian", "de": "German", "tr": "Turkish"}
 POSITION_COLUMNS = {
@@ -48,6 +49,7 @@ KIND_PLURALS = {
 class Fact:
     label: str
     values: list[Value]
+    more: list[Value] = field(default_factory=list)  # folded away behind "and N more"
 
 
 @dataclass(frozen=True)
@@ -238,7 +240,7 @@ class Builder:
             "scheme": self.scheme,
         }.get(entity.kind, self.generic)
         facts, panels = build(entity)
-        facts = [fact for fact in facts if fact.values]
+        facts = [_folded(fact) for fact in facts if fact.values]
         profile = Profile(entity, self.catalog.kind_label(entity), facts, [p for p in panels if p is not None])
         if entity.kind == "position":
             self._quote(profile)
@@ -383,7 +385,11 @@ class Builder:
             *self._common(entity),
         ]
         panels: list[Panel | None] = [
-            self.timeline("Events in this series", "events", c.subjects(iri, S + "superEvent")),
+            self.timeline(
+                "Events in this series" if S + "EventSeries" in entity.types else "Sub-events",
+                "events",
+                c.subjects(iri, S + "superEvent"),
+            ),
             Panel("Attendees", "attendees", "groups", groups=self.grouped(c.links(iri, S + "attendee")))
             if c.links(iri, S + "attendee")
             else None,
@@ -463,7 +469,7 @@ class Builder:
         c, iri = self.catalog, entity.iri
         documents = c.links(iri, S + "appearance")
         facts = [
-            Fact("Held by", self.links(c.links(iri, S + "author"))),
+            self._held_by(c.links(iri, S + "author"), documents),
             Fact("Stance", self.links(c.links(iri, P + "stance"))),
             Fact("Topics", self.links(c.links(iri, S + "about"))),
             Fact("Date", [Value(entity.date or (c.date_of(documents[0]) if documents else ""))]),
@@ -476,6 +482,16 @@ class Builder:
         if facts[3].values == [Value("")]:
             facts[3] = Fact("Date", [])
         return facts, []
+
+    def _held_by(self, holders: list[str], documents: list[str]) -> Fact:
+        """The holders of a position; all the signatories of its document read as just that."""
+        for document in documents:
+            if len(holders) > FOLD_FACT and set(holders) == set(self._signatories(document)):
+                target = self.link(document)
+                everyone = Value(f"All {len(holders)} signatories of “{target.text}”", f"{target.href}#signatories")
+                return Fact("Held by", [everyone])
+        values = self.links(holders)
+        return Fact("Held by", values[:FOLD_FACT], values[FOLD_FACT:])
 
     def _quote(self, profile: Profile) -> None:
         iri = profile.entity.iri
@@ -512,6 +528,13 @@ class Builder:
         return self._common(entity), [
             Panel("Topics", "topics", "groups", groups=groups, note="Top topics, each with its narrower topics.")
         ]
+
+
+def _folded(fact: Fact) -> Fact:
+    """A fact with many values shows the first few, and the rest folded."""
+    if fact.more or len(fact.values) <= FOLD_FACT + 4:
+        return fact
+    return Fact(fact.label, fact.values[:FOLD_FACT], fact.values[FOLD_FACT:])
 
 
 def _is_int(c: Catalog, node: str) -> bool:

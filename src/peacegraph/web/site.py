@@ -2,7 +2,9 @@
 
 The site holds, for every identifier ``id/<kind>/<key>``, the same page the server renders
 (``.html``) and the same RDF (``.ttl``, ``.nt``, ``.jsonld``); the ontology in the same four
-formats; a list of everything (``index.html``); the files of the release; and ``.htaccess``
+formats; the pages for finding things (``index.html``, the lists ``id/<kind>/index.html`` with
+their CSV and JSON, ``search.html`` over ``search-index.js``, ``timeline.html``, ``dataset.html``),
+``sitemap.xml`` and ``robots.txt``; the saved queries; the files of the release; and ``.htaccess``
 redirect rules for Apache httpd, the server w3id.org itself runs. With them each identifier
 answers ``303 See Other`` to the document in the format the ``Accept`` header names (HTML
 otherwise), and an auxiliary node (``…/position/<key>/evidence``) to its owner's document. Pages

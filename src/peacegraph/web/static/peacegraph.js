@@ -207,7 +207,12 @@
       page = Math.min(page, pages - 1);
       rows.forEach(function (row) { row.hidden = true; });
       kept.slice(page * pageSize, (page + 1) * pageSize).forEach(function (row) { row.hidden = false; });
-      if (shown) shown.textContent = kept.length + " of " + rows.length + " shown";
+      if (shown) {
+        var first = kept.length ? page * pageSize + 1 : 0;
+        var last = Math.min(kept.length, (page + 1) * pageSize);
+        shown.textContent = (kept.length === rows.length ? "all " + rows.length : kept.length + " of " + rows.length) +
+          " match" + (pages > 1 ? "; showing " + first + "–" + last : "");
+      }
       if (pager) {
         pager.hidden = pages < 2;
         pager.querySelector(".page-of").textContent = "Page " + (page + 1) + " of " + pages;

@@ -66,6 +66,7 @@
   // "new tab" button leaves the tab list (a tablist may hold only tabs), inputs get names, and the
   // editor's scrolling region can be reached by keyboard. Re-applied whenever YASGUI redraws.
   var root = document.getElementById("yasgui");
+  var shownTab = null;
   function repair() {
     observer.disconnect();
     root.querySelectorAll("[role=tab][aria-controls]").forEach(function (tab) {
@@ -75,6 +76,11 @@
       Array.prototype.slice.call(list.children).forEach(function (child) {
         if (!child.classList.contains("tab")) list.insertAdjacentElement("afterend", child);
       });
+      var active = list.querySelector(".tab.active");
+      if (active && active !== shownTab) {  // on a phone the tabs scroll in their strip: show the open one
+        shownTab = active;
+        list.scrollLeft = active.offsetLeft - list.offsetLeft;
+      }
     });
     root.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (input) {
       input.setAttribute("aria-label", "SPARQL endpoint");
