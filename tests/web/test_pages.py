@@ -181,3 +181,24 @@ def test_the_static_site_has_the_same_finding_pages(tmp_path: Path, out_dir: Pat
     explorer = (site / "id/position/index.html").read_text()
     assert 'href="../../queries/positions-on-topic.rq"' in explorer
     assert (site / "queries/positions-on-topic.rq").is_file()
+
+
+def test_list_downloads_are_safe_in_a_spreadsheet(mini_seeds: Path, tmp_path: Path) -> None:
+    """A name that a spreadsheet would run as a formula is written as text."""
+    from peacegraph import pipeline
+
+    records = mini_seeds / "records" / "mini.yaml"
+    hostile = "=HYPERLINK('http://evil.example/','click')"
+    records.write_text(
+        records.read_text(encoding="utf-8").replace('name: "Beta Network"', f'name: "{hostile}"'), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    pipeline.build(pipeline.Settings(seeds=mini_seeds, out=out))
+    catalog = Catalog(store.open_store(out))
+    listing = finding.Lists(catalog, pages.Linker("id/organization/", static=False)).kind_list("organization")
+    rows = list(csv.reader(io.StringIO(finding.list_csv(listing).decode("utf-8"))))
+    names = [row[1] for row in rows[1:]]
+    assert "'" + hostile in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+    data = json.loads(finding.list_json(listing))
+    assert hostile in [row["name"] for row in data["rows"]], "JSON keeps the name as it is"

@@ -194,12 +194,14 @@ COLUMNS = {
 
 
 def list_csv(listing: KindList) -> bytes:
-    """The list as CSV: the identifier, then each column as text (several values joined by ``; ``)."""
+    """The list as CSV: the identifier, then each column as text (several values joined by ``; ``),
+    safe to open in a spreadsheet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["iri", *[_column_key(c) for c in listing.columns], "alternate_names"])
     for row in listing.rows:
-        writer.writerow([row.entity.iri, *[cell.text for cell in row.cells], "; ".join(row.entity.alternate_names)])
+        cells = [*[cell.text for cell in row.cells], "; ".join(row.entity.alternate_names)]
+        writer.writerow([row.entity.iri, *map(spreadsheet_safe, cells)])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -216,6 +218,12 @@ def list_json(listing: KindList) -> bytes:
         rows.append(record)
     data = {"kind": listing.kind, "title": listing.title, "count": len(rows), "rows": rows}
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP's CSV injection advice): text starting
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _column_key(column: str) -> str:

@@ -291,6 +291,12 @@ def entity_jsonld(catalog: Catalog, entity: Entity) -> dict[str, object]:
     return data
 
 
+def web_page(linker: Linker, name: str, kind: str) -> str:
+    """The JSON-LD of a page that is not about one identifier: a schema.org page of the dataset."""
+    data = {"@context": "https://schema.org/", "@type": kind, "@id": linker.canonical, "name": name}
+    return script_json({**data, "url": linker.canonical, "isPartOf": {"@id": DATASET, "@type": "Dataset"}})
+
+
 def script_json(data: object) -> str:
     """JSON safe to put inside a ``<script>`` element (no ``</script>`` can end it early)."""
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
@@ -298,12 +304,14 @@ def script_json(data: object) -> str:
 
 
 def render_ontology(st: Store, linker: Linker) -> str:
-    return _render("entity.html", linker, view=ontology_view(st, linker))
+    view = ontology_view(st, linker)
+    return _render("entity.html", linker, view=view, jsonld=web_page(linker, view.title, "WebPage"))
 
 
 def render_listing(catalog: Catalog, linker: Linker) -> str:
     """The page to start browsing from: the kinds of identifier with their counts, and the ways in."""
-    return _render("listing.html", linker, kinds=finding.kind_counts(catalog))
+    jsonld = web_page(linker, "Browse the peacegraph dataset", "CollectionPage")
+    return _render("listing.html", linker, kinds=finding.kind_counts(catalog), jsonld=jsonld)
 
 
 def render_kind_list(catalog: Catalog, linker: Linker, kind: str, queries: list[SavedQuery]) -> str:
@@ -313,7 +321,10 @@ def render_kind_list(catalog: Catalog, linker: Linker, kind: str, queries: list[
     downloads = {ext: linker.file(f"id/{kind}.{ext}") for ext in ("csv", "json")}
     wanted = [q for q in queries if q.name in finding.POSITION_QUERIES]
     links = [Value(q.title, query_link(linker, q.name)) for q in wanted]
-    return _render("kind_list.html", linker, listing=listing, title=title, downloads=downloads, queries=links)
+    jsonld = web_page(linker, title, "CollectionPage")
+    return _render(
+        "kind_list.html", linker, listing=listing, title=title, downloads=downloads, queries=links, jsonld=jsonld
+    )
 
 
 def query_link(linker: Linker, name: str) -> str:
@@ -322,11 +333,12 @@ def query_link(linker: Linker, name: str) -> str:
 
 
 def render_search(linker: Linker) -> str:
-    return _render("search.html", linker)
+    return _render("search.html", linker, jsonld=web_page(linker, "Search", "SearchResultsPage"))
 
 
 def render_timeline(catalog: Catalog, linker: Linker) -> str:
-    return _render("timeline.html", linker, years=finding.timeline(catalog, linker))
+    jsonld = web_page(linker, "Timeline", "CollectionPage")
+    return _render("timeline.html", linker, years=finding.timeline(catalog, linker), jsonld=jsonld)
 
 
 def render_dataset(view: DatasetView, linker: Linker) -> str:
@@ -354,7 +366,7 @@ def robots() -> bytes:
 
 def render_query_ui(linker: Linker, queries: list[SavedQuery]) -> str:
     saved = [{"name": q.name, "title": q.title, "query": q.text} for q in queries]
-    return _render("query.html", linker, saved=saved)
+    return _render("query.html", linker, saved=saved, jsonld=web_page(linker, "Query the dataset", "WebPage"))
 
 
 def render_not_found(linker: Linker, what: str) -> str:

@@ -326,7 +326,7 @@ class Builder:
         positions = [p for p in c.subjects(iri, S + "author") if "/position/" in p]
         facts = [
             Fact("Based in", self.links(c.links(iri, S + "location"))),
-            Fact("Job titles", [Value(t) for t in dict.fromkeys(n.value for n in c.objects(iri, S + "jobTitle"))]),
+            Fact("Job titles", [] if c.links(iri, P + "holdsRole") else self._job_titles(iri)),
             Fact("Affiliated with", self.links(c.links(iri, S + "affiliation"))),
             Fact("Member of", self.links(c.links(iri, S + "memberOf"))),
             Fact("Members", self.links(c.links(iri, S + "member"))),
@@ -344,19 +344,27 @@ class Builder:
         ]
         return facts, panels
 
+    def _job_titles(self, iri: str) -> list[Value]:
+        return [Value(t) for t in dict.fromkeys(n.value for n in self.catalog.objects(iri, S + "jobTitle"))]
+
     def roles(self, iri: str) -> Panel | None:
+        """A person's roles, or the roles held in an organization, in the order they began."""
         c = self.catalog
-        rows = []
-        for role in c.links(iri, P + "holdsRole"):
-            period = _period(c.text(role, S + "startDate"), c.text(role, S + "endDate"))
-            rows.append(Row([[Value(c.text(role, S + "roleName"))], self.links(c.links(role, P + "roleIn")), [period]]))
-        for role in c.subjects(iri, P + "roleIn"):
-            period = _period(c.text(role, S + "startDate"), c.text(role, S + "endDate"))
-            rows.append(
-                Row([[Value(c.text(role, S + "roleName"))], self.links(c.subjects(role, P + "holdsRole")), [period]])
-            )
-        if not rows:
+        held = [(role, c.links(role, P + "roleIn")) for role in c.links(iri, P + "holdsRole")]
+        held += [(role, c.subjects(role, P + "holdsRole")) for role in c.subjects(iri, P + "roleIn")]
+        if not held:
             return None
+        held.sort(key=lambda item: (c.text(item[0], S + "startDate") or "~", c.text(item[0], S + "roleName")))
+        rows = [
+            Row(
+                [
+                    [Value(c.text(role, S + "roleName"))],
+                    self.links(others),
+                    [_period(c.text(role, S + "startDate"), c.text(role, S + "endDate"))],
+                ]
+            )
+            for role, others in held
+        ]
         person = "/person/" in iri
         return Panel("Roles", "roles", "table", ["Role", "In" if person else "Held by", "Period"], rows)
 
