@@ -314,9 +314,11 @@ def render_listing(catalog: Catalog, linker: Linker) -> str:
     return _render("listing.html", linker, kinds=finding.kind_counts(catalog), jsonld=jsonld)
 
 
-def render_kind_list(catalog: Catalog, linker: Linker, kind: str, queries: list[SavedQuery]) -> str:
+def render_kind_list(
+    catalog: Catalog, linker: Linker, kind: str, queries: list[SavedQuery], listing: finding.KindList | None = None
+) -> str:
     """The list of one kind (``/id/document/``); for positions, the positions explorer."""
-    listing = finding.Lists(catalog, linker).kind_list(kind)
+    listing = listing or finding.Lists(catalog, linker).kind_list(kind)
     title = "Positions explorer" if kind == "position" else listing.title
     downloads = {ext: linker.file(f"id/{kind}.{ext}") for ext in ("csv", "json")}
     wanted = [q for q in queries if q.name in finding.POSITION_QUERIES]

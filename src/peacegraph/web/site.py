@@ -63,8 +63,8 @@ def _finding(catalog: Catalog, linker: Callable[[str], pages.Linker], release: P
         if not catalog.of_kind(kind):
             continue
         page = f"id/{kind}/index"
-        yield f"{page}.html", pages.render_kind_list(catalog, linker(page), kind, queries).encode("utf-8")
         listing = finding.Lists(catalog, linker(page)).kind_list(kind)
+        yield f"{page}.html", pages.render_kind_list(catalog, linker(page), kind, queries, listing).encode("utf-8")
         yield f"id/{kind}.csv", finding.list_csv(listing)
         yield f"id/{kind}.json", finding.list_json(listing)
     yield "search.html", pages.render_search(linker("search")).encode("utf-8")
