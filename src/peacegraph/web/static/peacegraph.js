@@ -274,18 +274,18 @@
       });
     });
     function sortBy(column, ascending) {
-        var th = headers[column];
-        headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var rows = rowsOf(table);
-        rows.sort(function (a, b) {
-          var x = a.cells[column], y = b.cells[column];
-          var p = x.getAttribute("data-sort") || x.textContent.trim().toLowerCase();
-          var q = y.getAttribute("data-sort") || y.textContent.trim().toLowerCase();
-          return (p < q ? -1 : p > q ? 1 : 0) * (ascending ? 1 : -1);
-        });
-        rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
-        after();
+      var th = headers[column];
+      headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var rows = rowsOf(table);
+      rows.sort(function (a, b) {
+        var x = a.cells[column], y = b.cells[column];
+        var p = x.getAttribute("data-sort") || x.textContent.trim().toLowerCase();
+        var q = y.getAttribute("data-sort") || y.textContent.trim().toLowerCase();
+        return (p < q ? -1 : p > q ? 1 : 0) * (ascending ? 1 : -1);
+      });
+      rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
+      after();
     }
     return sortBy;
   }
