@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple
 
 from ..rdf import rdfio, serialize
 from ..rdf.formats import Format
-from ..rdf.namespaces import DCTERMS, ID, KINDS, OA, OWL, RDFS, SKOS, SLUG_PATTERN, WD, pg, schema, term
+from ..rdf.namespaces import DCTERMS, ID, KINDS, OWL, RDFS, SKOS, SLUG_PATTERN, WD, schema, term
 
 NAME_PREDICATES = (schema("name"), term(SKOS, "prefLabel"), term(RDFS, "label"))
 SAME_AS = term(OWL, "sameAs")
@@ -166,40 +166,6 @@ class QuoteInContext:
     start: int
     end: int
     full: bool  # the context comes from the source text itself, not only the selector's prefix and suffix
-
-
-def _value(st: Store, subject: NamedNode, predicate: NamedNode) -> str | None:
-    found = objects(st, subject, predicate)
-    return found[0].value if found else None
-
-
-def _selector(st: Store, evidence: NamedNode, local: str) -> NamedNode | None:
-    for node in objects(st, evidence, term(OA, "hasSelector")):
-        if isinstance(node, NamedNode) and node.value.endswith("/" + local):
-            return node
-    return None
-
-
-def quote_in_context(st: Store, position: NamedNode, seeds: Path | None) -> QuoteInContext | None:
-    """The quote of a position with the text around it: from the seed text when it is at hand
-    (and its SHA-256 matches the dataset), else the selector's prefix and suffix."""
-    evidence = next(iter(objects(st, position, pg("evidence"))), None)
-    if not isinstance(evidence, NamedNode):
-        return None
-    source = next(iter(objects(st, evidence, term(OA, "hasSource"))), None)
-    by_text, by_offset = _selector(st, evidence, "quote"), _selector(st, evidence, "offsets")
-    if not isinstance(source, NamedNode) or by_text is None or by_offset is None:
-        return None
-    file_name = _value(st, source, schema("name")) or ""
-    exact = _value(st, by_text, term(OA, "exact")) or ""
-    start, end = int(_value(st, by_offset, term(OA, "start")) or 0), int(_value(st, by_offset, term(OA, "end")) or 0)
-    text = seed_text(seeds, file_name, _value(st, source, schema("sha256")))
-    if text is not None and text[start:end] == exact:
-        before, after = paragraphs_around(text, start, end)
-        return QuoteInContext(before, exact, after, file_name, start, end, full=True)
-    prefix = _value(st, by_text, term(OA, "prefix")) or ""
-    suffix = _value(st, by_text, term(OA, "suffix")) or ""
-    return QuoteInContext(prefix, exact, suffix, file_name, start, end, full=False)
 
 
 @functools.lru_cache(maxsize=32)

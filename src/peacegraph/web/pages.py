@@ -1,10 +1,10 @@
-"""HTML pages for people: an identifier's page, the ontology, the list of everything, the query UI.
+"""HTML pages for people: an identifier's page (a profile, ``profiles.py``), the lists, search,
+the timeline, the dataset's page, the ontology, the query UI; and the sitemap and robots.txt.
 
-The views are plain dataclasses built from the store; Jinja2 templates (``templates/``, autoescaped)
-turn them into HTML. A :class:`Linker` decides where links point, so that the live server and the
-static site render the same pages: the server links to extensionless paths and lets content
-negotiation choose, the static site links to ``.html`` files by relative paths, so that it works
-on any host, below any path, and straight from disk.
+The views are plain dataclasses built from a :class:`Catalog` (and, for the folded raw statements,
+from the store); Jinja2 templates (``templates/``, autoescaped) turn them into HTML. A
+:class:`Linker` (``links.py``) decides where links point, so that the live server and the static
+site render the same pages.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -27,21 +27,11 @@ from ..rdf.serialize import compact_iri
 from . import describe, finding, labels, profiles
 from .catalog import Catalog, Entity
 from .dataset import DatasetView, dataset_view
-from .describe import Identifier, QuoteInContext
+from .describe import Identifier
 from .links import ONTOLOGY, Value
 from .links import Linker as Linker  # the server, the site and the tests make their linkers here
 
 FORMAT_NAMES = {Format.TURTLE: "Turtle", Format.NTRIPLES: "N-Triples", Format.JSONLD: "JSON-LD"}
-KIND_TITLES = {
-    "document": "Documents",
-    "organization": "Organizations",
-    "person": "People",
-    "place": "Places",
-    "event": "Meetings and events",
-    "position": "Positions",
-    "topic": "Topics",
-    "scheme": "Concept schemes",
-}
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("peacegraph.web", "templates"),
@@ -95,15 +85,7 @@ class EntityView:
     referrers: list[Statement]
     wikidata: list[Value]
     formats: list[Value]
-    quote: QuoteInContext | None = None
     replaced_by: list[Value] | None = None  # None: current; a list (maybe empty): deprecated
-
-
-@dataclass(frozen=True)
-class Listing:
-    title: str
-    anchor: str
-    entries: list[Value] = field(default_factory=list)
 
 
 class _Views:
@@ -177,7 +159,8 @@ def _predicate_order(iri: str) -> tuple[int, str]:
     return (first.get(iri, 3), compact_iri(iri))
 
 
-def entity_view(st: Store, ident: Identifier, linker: Linker, seeds: Path | None) -> EntityView:
+def entity_view(st: Store, ident: Identifier, linker: Linker) -> EntityView:
+    """Every statement about an identifier, grouped by node, for the folded "All statements"."""
     views = _Views(st, linker)
     owner = ident.owner
     title = views.name(owner) or ident.key
@@ -193,7 +176,6 @@ def entity_view(st: Store, ident: Identifier, linker: Linker, seeds: Path | None
         referrers=views.statements(describe.incoming(st, owner), pick="subject"),
         wikidata=[Value(qid, f"https://www.wikidata.org/wiki/{qid}") for qid in describe.wikidata_links(st, owner)],
         formats=[Value(fmt.media_type, linker.file(f"id/{ident.path}.{fmt.extension}")) for fmt in Format],
-        quote=describe.quote_in_context(st, owner, seeds) if ident.kind == "position" else None,
         replaced_by=_replacements(views, describe.deprecation(st, owner)),
     )
 
@@ -227,16 +209,6 @@ def _term_rank(st: Store, node: NamedNode) -> int:
     return min((order.index(t) for t in types if t in order), default=len(order))
 
 
-def listing_views(st: Store, linker: Linker) -> list[Listing]:
-    views = _Views(st, linker)
-    listings = {kind: Listing(title, kind) for kind, title in KIND_TITLES.items()}
-    for ident in describe.walk_identifiers(st):
-        listings[ident.kind].entries.append(views.term(ident.owner))
-    for listing in listings.values():
-        listing.entries.sort(key=lambda v: v.text.casefold())
-    return [listing for listing in listings.values() if listing.entries]
-
-
 # --- rendering -----------------------------------------------------------------------------------
 
 
@@ -246,7 +218,7 @@ def _render(template: str, linker: Linker, **context: object) -> str:
 
 def render_entity(st: Store, catalog: Catalog, ident: Identifier, linker: Linker, seeds: Path | None) -> str:
     """An identifier's page: its profile (summary and panels), then its raw statements, folded."""
-    view = entity_view(st, ident, linker, None)
+    view = entity_view(st, ident, linker)
     entity = catalog.entities[ident.owner.value]
     profile = profiles.Builder(catalog, linker, seeds).profile(entity)
     formats = [
