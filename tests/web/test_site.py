@@ -259,6 +259,8 @@ def test_an_auxiliary_node_sees_its_owner(hosted: str) -> None:
         ("dataset", "application/n-triples", "peacegraph.nt"),
         ("dataset", "text/html", "dataset.html"),
         ("shapes", "*/*", "shapes.ttl"),
+        ("timeline", "text/html", "timeline.html"),
+        ("search", "*/*", "search.html"),
     ],
 )
 def test_the_ontology_dataset_and_shapes_see_other(hosted: str, path: str, accept: str, target: str) -> None:

@@ -138,6 +138,11 @@ class Catalog:
         labels = sorted(self.text(t, RDFS + "label") or t[len(PG) :] for t in specific)
         return labels[0] if labels else entity.kind.capitalize()
 
+    def entity(self, ident: Identifier) -> Entity:
+        """The summary of an identifier, even one the catalog did not list (it has no statements)."""
+        iri = ident.owner.value
+        return self.entities.get(iri) or self._entity(iri, ident)
+
     def of_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == kind]
 

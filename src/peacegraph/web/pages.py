@@ -219,7 +219,7 @@ def _render(template: str, linker: Linker, **context: object) -> str:
 def render_entity(st: Store, catalog: Catalog, ident: Identifier, linker: Linker, seeds: Path | None) -> str:
     """An identifier's page: its profile (summary and panels), then its raw statements, folded."""
     view = entity_view(st, ident, linker)
-    entity = catalog.entities[ident.owner.value]
+    entity = catalog.entity(ident)
     profile = profiles.Builder(catalog, linker, seeds).profile(entity)
     formats = [
         Value(fmt.media_type, linker.file(f"id/{ident.path}.{fmt.extension}"), note=FORMAT_NAMES[fmt]) for fmt in Format

@@ -59,9 +59,7 @@ def _finding(catalog: Catalog, linker: Callable[[str], pages.Linker], release: P
     queries = saved_queries()
     for page in ("index", "id/index"):
         yield f"{page}.html", pages.render_listing(catalog, linker(page)).encode("utf-8")
-    for kind in finding.LIST_KINDS:
-        if not catalog.of_kind(kind):
-            continue
+    for kind in finding.LIST_KINDS:  # every kind, even one with nothing yet: the pages link to each
         page = f"id/{kind}/index"
         listing = finding.Lists(catalog, linker(page)).kind_list(kind)
         yield f"{page}.html", pages.render_kind_list(catalog, linker(page), kind, queries, listing).encode("utf-8")
