@@ -117,6 +117,12 @@ def description(st: Store, owner: NamedNode) -> list[Triple]:
     return triples + incoming(st, owner)
 
 
+def rdf_all(st: Store, owner: NamedNode) -> dict[Format, bytes]:
+    """The description of ``owner`` in every format, gathered and sorted once."""
+    triples = serialize.canonical(description(st, owner))
+    return {fmt: serialize.WRITERS[fmt](triples) for fmt in Format}
+
+
 def rdf(st: Store, owner: NamedNode, fmt: Format) -> bytes:
     """The description of ``owner`` in ``fmt``, written as the dumps are."""
     return serialize.WRITERS[fmt](serialize.canonical(description(st, owner)))

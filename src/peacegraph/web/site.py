@@ -43,8 +43,8 @@ def files(release: Path, seeds: Path | None) -> Iterator[tuple[str, bytes]]:
         page = f"id/{ident.path}"
         html = pages.render_entity(st, catalog, ident, linker(page), seeds)
         yield f"{page}.html", html.encode("utf-8")
-        for fmt in Format:
-            yield f"{page}.{fmt.extension}", describe.rdf(st, ident.owner, fmt)
+        for fmt, data in describe.rdf_all(st, ident.owner).items():
+            yield f"{page}.{fmt.extension}", data
     yield from _finding(catalog, linker, release)
     yield from _ontology(release / ONTOLOGY_FILE, names)
     for name in names:
@@ -138,10 +138,14 @@ def write(release: Path, out: Path, seeds: Path | None) -> int:
     """Write the site of ``release`` into ``out`` (files already there are overwritten, others kept);
     return the number of files written."""
     count = 0
+    folders: set[Path] = set()
     for name, data in files(release, seeds):
         target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.resolve() != (release / name).resolve():
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        # a release file written into the release itself (``--out`` the release folder) stays as it is
+        if "/" in name or target.resolve() != (release / name).resolve():
             target.write_bytes(data)
         count += 1
     return count
