@@ -303,3 +303,17 @@ def test_query_results_link_to_our_pages_with_names(watched: Watched, base: str)
     assert "^^" not in (table.text_content() or ""), "literals show no datatype"
     assert "xsd:" not in (table.text_content() or "")
     assert axe_violations(page, base) == []
+
+
+def test_long_tables_fold_until_asked(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/topic/political-process")
+    rows = page.locator("#positions-table tbody tr")
+    assert rows.count() > 40
+    expect(page.locator("#positions-table tbody tr:visible")).to_have_count(20)
+    page.get_by_role("button", name=f"Show all {rows.count()} rows").click()
+    expect(page.locator("#positions-table tbody tr:visible")).to_have_count(rows.count())
+    page.goto(base + "id/topic/political-process")
+    page.get_by_label("Stance", exact=True).select_option("supports")  # a filter sees every row, folded or not
+    for stance in page.locator("#positions-table tbody tr:visible td[data-label='Stance']").all_text_contents():
+        assert stance.strip() == "supports"
