@@ -180,6 +180,7 @@
     form.hidden = false;
     var rows = rowsOf(table);
     var pageSize = parseInt(table.getAttribute("data-page-size") || "0", 10) || rows.length;
+    if (window.matchMedia("(max-width: 40rem)").matches) pageSize = Math.min(pageSize, 20);  // rows stack on a phone
     var pager = document.querySelector(".pager");
     var page = 0;
     var shown = form.querySelector(".shown");
