@@ -48,7 +48,8 @@ class Entity:
     name: str
     alternate_names: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
-    date: str = ""  # ISO 8601 (a date, month or year), or "" when undated
+    date: str = ""  # ISO 8601 (a date, month or year), or "" when undated; the earliest bound if only bounds
+    latest: str = ""  # the latest bound, when the date is known only between two bounds
     end: str = ""
     description: str = ""
     wikidata: list[str] = field(default_factory=list)
@@ -159,6 +160,7 @@ class Catalog:
             alternate_names=alternates,
             types=sorted(self.links(iri, TYPE)),
             date=self._date(iri),
+            latest="" if self.text(iri, *DATES) else self._bound(iri, "latest", last=True),
             end=self.text(iri, *END_DATES),
             description=self.text(iri, *DESCRIPTIONS),
             wikidata=[link[len(WD) :] for link in self.links(iri, OWL + "sameAs") if link.startswith(WD)],
@@ -169,11 +171,25 @@ class Catalog:
         found = self.text(iri, *DATES)
         if found:
             return found
+        return self._bound(iri, "earliest", last=False)
+
+    def _bound(self, iri: str, which: str, *, last: bool) -> str:
+        """The earliest (or latest) bound of a date known only between two, by a property whose
+        name says which (``…earliest…``, ``…latest…``)."""
         bounds = sorted(
             node.value
             for predicate, nodes in self.outgoing.get(iri, {}).items()
-            if "earliest" in predicate.rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
+            if which in predicate.rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
             for node in nodes
             if isinstance(node, Literal)
         )
-        return bounds[0] if bounds else ""
+        return (bounds[-1] if last else bounds[0]) if bounds else ""
+
+    def shown_date(self, iri: str) -> str:
+        """A date as a reader sees it: ``2015-10-30``, or ``between 2015-10 and 2015-12``."""
+        entity = self.entities.get(iri)
+        if entity is None:
+            return self._date(iri)
+        if entity.latest and entity.latest != entity.date:
+            return f"between {entity.date} and {entity.latest}"
+        return entity.date

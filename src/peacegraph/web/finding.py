@@ -101,7 +101,7 @@ class Lists:
         return KindList(kind, KIND_PLURALS[kind], columns, rows, choices, dated)
 
     def _date(self, entity: Entity) -> Cell:
-        return Cell([Value(entity.date)], sort=entity.date or "~")
+        return Cell([Value(self.catalog.shown_date(entity.iri))], sort=entity.date or "~")
 
     def _document(self, e: Entity) -> tuple[list[Cell], dict[str, list[str]]]:
         c = self.catalog
@@ -163,7 +163,7 @@ class Lists:
         date = e.date or (c.date_of(documents[0]) if documents else "")
         quote = c.text(e.iri, S + "text")
         cells = [
-            Cell([Value(date)], sort=date or "~"),
+            Cell([Value(c.shown_date(e.iri) or date)], sort=date or "~"),
             self.names(holders, limit=2),
             Cell([Value(c.name(s)) for s in stances]),
             Cell([self.link(t) for t in topics]),
@@ -265,7 +265,8 @@ def timeline(catalog: Catalog, linker: Linker) -> list[Year]:
     )
     years: dict[str, list[tuple[str, Value, str]]] = {}
     for e in dated:
-        date = f"{e.date} – {e.end}" if e.end and e.end != e.date else e.date  # noqa: RUF001 (an en dash)
+        shown = catalog.shown_date(e.iri)
+        date = f"{shown} – {e.end}" if e.end and e.end != e.date else shown  # noqa: RUF001 (an en dash)
         value = Value(e.name, linker.to(e.path), title=e.iri)
         years.setdefault(e.date[:4], []).append((date, value, catalog.kind_label(e)))
     return [Year(year, entries) for year, entries in years.items()]

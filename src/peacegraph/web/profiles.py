@@ -139,7 +139,7 @@ class Builder:
         return sorted(dict.fromkeys(iris), key=key)
 
     def _date_note(self, iri: str) -> str:
-        return self.catalog.date_of(iri)
+        return self.catalog.shown_date(iri)
 
     def grouped(self, iris: Iterable[str], *, dated: bool = True) -> list[Group]:
         """``iris`` grouped by kind (documents, events, organizations, …), each group sorted."""
@@ -158,7 +158,7 @@ class Builder:
     def documents_table(self, title: str, anchor: str, iris: Iterable[str]) -> Panel | None:
         iris = self._sorted(iris, dated=True)
         rows = [
-            Row([[Value(self.catalog.date_of(i) or "undated")], [self.link(i)], [Value(self._kind_of(i))]])
+            Row([[Value(self.catalog.shown_date(i) or "undated")], [self.link(i)], [Value(self._kind_of(i))]])
             for i in iris
         ]
         return Panel(title, anchor, "table", ["Date", "Document", "Kind"], rows) if rows else None
@@ -182,7 +182,7 @@ class Builder:
             stance = c.name(next(iter(c.links(iri, P + "stance")), ""))
             topics = c.links(iri, S + "about")
             documents = c.links(iri, S + "appearance")
-            date = c.date_of(iri) or (c.date_of(documents[0]) if documents else "")
+            date = c.shown_date(iri) or (c.shown_date(documents[0]) if documents else "")
             cells = {
                 "Position": [self.link(iri)],
                 "Date": [Value(date)],
@@ -263,7 +263,7 @@ class Builder:
         copied = c.links(iri, P + "copiedTo")
         addressees = [r for r in c.links(iri, S + "recipient") if r not in copied]
         facts = [
-            Fact("Date", [Value(entity.date)] if entity.date else []),
+            Fact("Date", [Value(c.shown_date(iri))] if entity.date else []),
             Fact("Issued by", self.links(issuers)),
             Fact("Signed by", [Value(f"{len(signatories)} signatories", "#signatories")] if signatories else []),
             Fact("Addressed to", self.links(addressees)),
@@ -385,7 +385,7 @@ class Builder:
         c, iri = self.catalog, entity.iri
         series = c.links(iri, S + "superEvent")
         facts = [
-            Fact("Date", [_period(entity.date, entity.end)] if entity.date else []),
+            Fact("Date", [_period(c.shown_date(iri), entity.end)] if entity.date else []),
             Fact("Place", self.links(c.links(iri, S + "location"))),
             Fact("Organized by", self.links(c.links(iri, S + "organizer"))),
             Fact("Part of", self.links(series)),
@@ -480,7 +480,7 @@ class Builder:
             self._held_by(c.links(iri, S + "author"), documents),
             Fact("Stance", self.links(c.links(iri, P + "stance"))),
             Fact("Topics", self.links(c.links(iri, S + "about"))),
-            Fact("Date", [Value(entity.date or (c.date_of(documents[0]) if documents else ""))]),
+            Fact("Date", [Value(c.shown_date(iri) or (c.shown_date(documents[0]) if documents else ""))]),
             Fact("In document", self.links(documents, dated=True)),
             Fact("Originally in", self.links(c.links(iri, PROV + "wasQuotedFrom"), dated=True)),
             Fact("Point", [Value(t) for t in dict.fromkeys(n.value for n in c.objects(iri, P + "point"))]),
