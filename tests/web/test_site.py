@@ -26,6 +26,7 @@ from peacegraph import pipeline
 from peacegraph.cli import main
 from peacegraph.query import store
 from peacegraph.web import pages
+from peacegraph.web.catalog import Catalog
 from peacegraph.web.describe import Identifier
 
 from ..conftest import MINI
@@ -148,8 +149,10 @@ def test_page_text_is_escaped(mini_seeds: Path, tmp_path: Path) -> None:
     pipeline.build(pipeline.Settings(seeds=mini_seeds, out=out))
     st = store.open_store(out)
     ident = Identifier("organization", "beta-network")
-    html = pages.render_entity(st, ident, pages.Linker("id/organization/beta-network", static=True), None)
+    linker = pages.Linker("id/organization/beta-network", static=True)
+    html = pages.render_entity(st, Catalog(st), ident, linker, None)
     assert "<script>" not in html
+    assert "\\u003cscript\\u003ealert(1)" in html, "the embedded JSON-LD cannot end its script early"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
@@ -254,8 +257,10 @@ def test_an_auxiliary_node_sees_its_owner(hosted: str) -> None:
         ("ontology", "text/turtle", "ontology.ttl"),
         ("ontology", "text/html", "ontology.html"),
         ("dataset", "application/n-triples", "peacegraph.nt"),
-        ("dataset", "text/html", "index.html"),
+        ("dataset", "text/html", "dataset.html"),
         ("shapes", "*/*", "shapes.ttl"),
+        ("timeline", "text/html", "timeline.html"),
+        ("search", "*/*", "search.html"),
     ],
 )
 def test_the_ontology_dataset_and_shapes_see_other(hosted: str, path: str, accept: str, target: str) -> None:
@@ -303,7 +308,7 @@ deprecated:
     text = " ".join(merged.text)
     assert "This identifier is deprecated." in text
     assert "Merged: the same group was curated twice." in text
-    assert "alpha-group.html" in merged.links
+    assert "../../id/organization/alpha-group.html" in merged.links
     person = parsed(site / "id/person/jane-envoy.html")
     assert "role/envoy" in person.ids
     assert "Removed: the source does not state this role." in " ".join(person.text)

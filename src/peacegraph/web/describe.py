@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple
 
 from ..rdf import rdfio, serialize
 from ..rdf.formats import Format
-from ..rdf.namespaces import DCTERMS, ID, KINDS, OA, OWL, RDFS, SKOS, SLUG_PATTERN, WD, pg, schema, term
+from ..rdf.namespaces import DCTERMS, ID, KINDS, OWL, RDFS, SKOS, SLUG_PATTERN, WD, schema, term
 from ..release.tables import TABLES_DIR
 
 NAME_PREDICATES = (schema("name"), term(SKOS, "prefLabel"), term(RDFS, "label"))
@@ -133,6 +133,12 @@ def description(st: Store, owner: NamedNode) -> list[Triple]:
     return triples + incoming(st, owner)
 
 
+def rdf_all(st: Store, owner: NamedNode) -> dict[Format, bytes]:
+    """The description of ``owner`` in every format, gathered and sorted once."""
+    triples = serialize.canonical(description(st, owner))
+    return {fmt: serialize.WRITERS[fmt](triples) for fmt in Format}
+
+
 def rdf(st: Store, owner: NamedNode, fmt: Format) -> bytes:
     """The description of ``owner`` in ``fmt``, written as the dumps are (JSON-LD framed: the
     auxiliary nodes embedded in their owner)."""
@@ -188,42 +194,8 @@ class QuoteInContext:
     full: bool  # the context comes from the source text itself, not only the selector's prefix and suffix
 
 
-def _value(st: Store, subject: NamedNode, predicate: NamedNode) -> str | None:
-    found = objects(st, subject, predicate)
-    return found[0].value if found else None
-
-
-def _selector(st: Store, evidence: NamedNode, local: str) -> NamedNode | None:
-    for node in objects(st, evidence, term(OA, "hasSelector")):
-        if isinstance(node, NamedNode) and node.value.endswith("/" + local):
-            return node
-    return None
-
-
-def quote_in_context(st: Store, position: NamedNode, seeds: Path | None) -> QuoteInContext | None:
-    """The quote of a position with the text around it: from the seed text when it is at hand
-    (and its SHA-256 matches the dataset), else the selector's prefix and suffix."""
-    evidence = next(iter(objects(st, position, pg("evidence"))), None)
-    if not isinstance(evidence, NamedNode):
-        return None
-    source = next(iter(objects(st, evidence, term(OA, "hasSource"))), None)
-    by_text, by_offset = _selector(st, evidence, "quote"), _selector(st, evidence, "offsets")
-    if not isinstance(source, NamedNode) or by_text is None or by_offset is None:
-        return None
-    file_name = _value(st, source, schema("name")) or ""
-    exact = _value(st, by_text, term(OA, "exact")) or ""
-    start, end = int(_value(st, by_offset, term(OA, "start")) or 0), int(_value(st, by_offset, term(OA, "end")) or 0)
-    text = _seed_text(seeds, file_name, _value(st, source, schema("sha256")))
-    if text is not None and text[start:end] == exact:
-        before, after = _paragraphs_around(text, start, end)
-        return QuoteInContext(before, exact, after, file_name, start, end, full=True)
-    prefix = _value(st, by_text, term(OA, "prefix")) or ""
-    suffix = _value(st, by_text, term(OA, "suffix")) or ""
-    return QuoteInContext(prefix, exact, suffix, file_name, start, end, full=False)
-
-
 @functools.lru_cache(maxsize=32)
-def _seed_text(seeds: Path | None, file_name: str, sha256: str | None) -> str | None:
+def seed_text(seeds: Path | None, file_name: str, sha256: str | None) -> str | None:
     """The seed text the dataset names, if it is in ``seeds`` and its SHA-256 is the dataset's."""
     if seeds is None or not file_name or "/" in file_name:
         return None
@@ -236,7 +208,7 @@ def _seed_text(seeds: Path | None, file_name: str, sha256: str | None) -> str | 
     return raw.decode("utf-8")
 
 
-def _paragraphs_around(text: str, start: int, end: int) -> tuple[str, str]:
+def paragraphs_around(text: str, start: int, end: int) -> tuple[str, str]:
     """The text from the paragraph break before the quote to the one after it, at most
     ``CONTEXT_LIMIT`` characters each side (cut at a space and marked with an ellipsis)."""
     begin = text.rfind("\n\n", 0, start)

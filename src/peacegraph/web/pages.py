@@ -1,42 +1,37 @@
-"""HTML pages for people: an identifier's page, the ontology, the list of everything, the query UI.
+"""HTML pages for people: an identifier's page (a profile, ``profiles.py``), the lists, search,
+the timeline, the dataset's page, the ontology, the query UI; and the sitemap and robots.txt.
 
-The views are plain dataclasses built from the store; Jinja2 templates (``templates/``, autoescaped)
-turn them into HTML. A :class:`Linker` decides where links point, so that the live server and the
-static site render the same pages: the server links to extensionless paths and lets content
-negotiation choose, the static site links to ``.html`` files by relative paths, so that it works
-on any host, below any path, and straight from disk.
+The views are plain dataclasses built from a :class:`Catalog` (and, for the folded raw statements,
+from the store); Jinja2 templates (``templates/``, autoescaped) turn them into HTML. A
+:class:`Linker` (``links.py``) decides where links point, so that the live server and the static
+site render the same pages.
 """
 
 from __future__ import annotations
 
-import posixpath
+import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 from pyoxigraph import Literal, NamedNode, Store, Triple
 
 from ..query.saved import SavedQuery
 from ..rdf.formats import Format
-from ..rdf.namespaces import BASE, ID, PG, RDF_TYPE, XSD, schema
+from ..rdf.namespaces import BASE, DATASET, ID, PG, RDF_TYPE, SCHEMA, WD, schema
 from ..rdf.serialize import compact_iri
-from . import describe
-from .describe import Identifier, QuoteInContext
+from . import describe, finding, labels, profiles
+from .catalog import Catalog, Entity
+from .dataset import DatasetView, dataset_view
+from .describe import Identifier
+from .links import ONTOLOGY, Value
+from .links import Linker as Linker  # the server, the site and the tests make their linkers here
 
-ONTOLOGY = BASE + "ontology"
-SHAPES = BASE + "shapes"
-KIND_TITLES = {
-    "document": "Documents",
-    "organization": "Organizations",
-    "person": "People",
-    "place": "Places",
-    "event": "Meetings and events",
-    "position": "Positions",
-    "topic": "Topics",
-    "scheme": "Concept schemes",
-}
+FORMAT_NAMES = {Format.TURTLE: "Turtle", Format.NTRIPLES: "N-Triples", Format.JSONLD: "JSON-LD"}
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("peacegraph.web", "templates"),
@@ -47,46 +42,24 @@ _ENVIRONMENT = Environment(
 )
 
 
-@dataclass(frozen=True)
-class Linker:
-    """Where the links of the page at ``page`` (a path below the site root, without extension) go."""
-
-    page: str
-    static: bool
-    release: tuple[str, ...] = ()  # the files of the release, linked from every page
-
-    def to(self, target: str, fragment: str = "") -> str:
-        """A link to the page at ``target`` (``""`` is the list of everything)."""
-        anchor = f"#{fragment}" if fragment else ""
-        if not self.static:
-            return ("/" + target if target else "/id/") + anchor
-        return self.file((target or "index") + ".html") + anchor
-
-    def file(self, target: str) -> str:
-        """A link to a file (a dump, a stylesheet, another format of a page)."""
-        if not self.static:
-            return "/" + target
-        return posixpath.relpath(target, posixpath.dirname(self.page) or ".")
-
-    def iri(self, iri: str) -> str | None:
-        """Our identifiers lead to our pages; another IRI is its own link if it is on the web."""
-        if iri.startswith(ID):
-            ident = Identifier.parse(iri[len(ID) :])
-            if ident is not None:
-                return self.to("id/" + ident.path, ident.part)
-        if iri == ONTOLOGY or iri.startswith(ONTOLOGY + "#"):
-            return self.to("ontology", iri.partition("#")[2])
-        if iri.startswith(SHAPES):
-            return self.file("shapes.ttl")
-        return iri if iri.startswith(("https://", "http://")) else None
+def value_html(value: Value) -> Markup:
+    """A value as HTML: a link when it has somewhere to go, its note (a language, a date) beside it.
+    (A filter rather than a template macro: pages have thousands of values, and this is 10x faster.)"""
+    text = escape(value.text)
+    if value.href:
+        title = f' title="{escape(value.title)}"' if value.title else ""
+        html = f'<a href="{escape(value.href)}"{title}>{text}</a>'
+    else:
+        html = f'<span class="literal">{text}</span>'
+    return Markup(html + f' <span class="note">{escape(value.note)}</span>' if value.note else html)
 
 
-@dataclass(frozen=True)
-class Value:
-    text: str
-    href: str | None = None
-    note: str = ""  # a literal's language or datatype
-    title: str = ""  # shown on hover: the full IRI
+def values_html(values: Iterable[Value], separator: str = ", ") -> Markup:
+    return Markup(separator).join(value_html(v) for v in values)
+
+
+_ENVIRONMENT.filters["value"] = value_html
+_ENVIRONMENT.filters["values"] = values_html
 
 
 @dataclass(frozen=True)
@@ -112,15 +85,7 @@ class EntityView:
     referrers: list[Statement]
     wikidata: list[Value]
     formats: list[Value]
-    quote: QuoteInContext | None = None
     replaced_by: list[Value] | None = None  # None: current; a list (maybe empty): deprecated
-
-
-@dataclass(frozen=True)
-class Listing:
-    title: str
-    anchor: str
-    entries: list[Value] = field(default_factory=list)
 
 
 class _Views:
@@ -156,8 +121,9 @@ class _Views:
             label = node.value[len(ID) :]
         return Value(label or compact_iri(node.value), href, title=node.value)
 
-    def predicate(self, node: NamedNode) -> Value:
-        return Value(compact_iri(node.value), self.linker.iri(node.value), title=self.name(node) or node.value)
+    def predicate(self, node: NamedNode, *, inverse: bool = False) -> Value:
+        label = labels.inverse(node.value) if inverse else labels.forward(node.value)
+        return Value(label, self.linker.iri(node.value), note=compact_iri(node.value), title=node.value)
 
     def statements(self, triples: Iterable[Triple], *, pick: str = "object") -> list[Statement]:
         grouped: dict[str, tuple[NamedNode, list[Value]]] = {}
@@ -167,7 +133,7 @@ class _Views:
             node = triple.object if pick == "object" else triple.subject
             grouped.setdefault(triple.predicate.value, (triple.predicate, []))[1].append(self.term(node))
         return [
-            Statement(self.predicate(predicate), sorted(values, key=_natural_order))
+            Statement(self.predicate(predicate, inverse=pick != "object"), sorted(values, key=_natural_order))
             for _key, (predicate, values) in sorted(grouped.items(), key=lambda item: _predicate_order(item[0]))
         ]
 
@@ -184,11 +150,8 @@ def _natural_order(value: Value) -> tuple[list[tuple[int, str]], str]:
 
 
 def _literal_note(node: Literal) -> str:
-    if node.language:
-        return "@" + node.language
-    if node.datatype.value == XSD + "string":
-        return ""
-    return compact_iri(node.datatype.value)
+    """A literal's language, if it has one; datatypes are for machines, not readers."""
+    return node.language or ""
 
 
 def _predicate_order(iri: str) -> tuple[int, str]:
@@ -196,7 +159,8 @@ def _predicate_order(iri: str) -> tuple[int, str]:
     return (first.get(iri, 3), compact_iri(iri))
 
 
-def entity_view(st: Store, ident: Identifier, linker: Linker, seeds: Path | None) -> EntityView:
+def entity_view(st: Store, ident: Identifier, linker: Linker) -> EntityView:
+    """Every statement about an identifier, grouped by node, for the folded "All statements"."""
     views = _Views(st, linker)
     owner = ident.owner
     title = views.name(owner) or ident.key
@@ -212,7 +176,6 @@ def entity_view(st: Store, ident: Identifier, linker: Linker, seeds: Path | None
         referrers=views.statements(describe.incoming(st, owner), pick="subject"),
         wikidata=[Value(qid, f"https://www.wikidata.org/wiki/{qid}") for qid in describe.wikidata_links(st, owner)],
         formats=[Value(fmt.media_type, linker.file(f"id/{ident.path}.{fmt.extension}")) for fmt in Format],
-        quote=describe.quote_in_context(st, owner, seeds) if ident.kind == "position" else None,
         replaced_by=_replacements(views, describe.deprecation(st, owner)),
     )
 
@@ -246,16 +209,6 @@ def _term_rank(st: Store, node: NamedNode) -> int:
     return min((order.index(t) for t in types if t in order), default=len(order))
 
 
-def listing_views(st: Store, linker: Linker) -> list[Listing]:
-    views = _Views(st, linker)
-    listings = {kind: Listing(title, kind) for kind, title in KIND_TITLES.items()}
-    for ident in describe.walk_identifiers(st):
-        listings[ident.kind].entries.append(views.term(ident.owner))
-    for listing in listings.values():
-        listing.entries.sort(key=lambda v: v.text.casefold())
-    return [listing for listing in listings.values() if listing.entries]
-
-
 # --- rendering -----------------------------------------------------------------------------------
 
 
@@ -263,21 +216,131 @@ def _render(template: str, linker: Linker, **context: object) -> str:
     return _ENVIRONMENT.get_template(template).render(link=linker, **context)
 
 
-def render_entity(st: Store, ident: Identifier, linker: Linker, seeds: Path | None) -> str:
-    return _render("entity.html", linker, view=entity_view(st, ident, linker, seeds))
+def render_entity(st: Store, catalog: Catalog, ident: Identifier, linker: Linker, seeds: Path | None) -> str:
+    """An identifier's page: its profile (summary and panels), then its raw statements, folded."""
+    view = entity_view(st, ident, linker)
+    entity = catalog.entity(ident)
+    profile = profiles.Builder(catalog, linker, seeds).profile(entity)
+    formats = [
+        Value(fmt.media_type, linker.file(f"id/{ident.path}.{fmt.extension}"), note=FORMAT_NAMES[fmt]) for fmt in Format
+    ]
+    return _render(
+        "profile.html",
+        linker,
+        p=profile,
+        sections=view.sections,
+        referrers=view.referrers,
+        formats=formats,
+        replaced_by=view.replaced_by,
+        jsonld=script_json(entity_jsonld(catalog, entity)),
+    )
+
+
+def entity_jsonld(catalog: Catalog, entity: Entity) -> dict[str, object]:
+    """A small schema.org description of an entity for the page's ``<script type="application/ld+json">``."""
+    types = [t[len(SCHEMA) :] for t in entity.types if t.startswith(SCHEMA)] or ["Thing"]
+    data: dict[str, object] = {
+        "@context": "https://schema.org/",
+        "@id": entity.iri,
+        "@type": types[0] if len(types) == 1 else types,
+        "name": entity.name,
+        "url": entity.iri,
+    }
+    if entity.alternate_names:
+        data["alternateName"] = entity.alternate_names
+    if entity.description:
+        data["description"] = entity.description
+    if entity.wikidata:
+        data["sameAs"] = [WD + qid for qid in entity.wikidata]
+    if entity.date:
+        data["startDate" if entity.kind == "event" else "datePublished"] = entity.date
+    if entity.end:
+        data["endDate"] = entity.end
+    authors = catalog.links(entity.iri, SCHEMA + "author")
+    if authors:
+        data["author"] = [{"@id": a, "name": catalog.name(a)} for a in authors]
+    data["isPartOf"] = {"@id": DATASET, "@type": "Dataset"}
+    return data
+
+
+def web_page(linker: Linker, name: str, kind: str) -> str:
+    """The JSON-LD of a page that is not about one identifier: a schema.org page of the dataset."""
+    data = {"@context": "https://schema.org/", "@type": kind, "@id": linker.canonical, "name": name}
+    return script_json({**data, "url": linker.canonical, "isPartOf": {"@id": DATASET, "@type": "Dataset"}})
+
+
+def script_json(data: object) -> str:
+    """JSON safe to put inside a ``<script>`` element (no ``</script>`` can end it early)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render_ontology(st: Store, linker: Linker) -> str:
-    return _render("entity.html", linker, view=ontology_view(st, linker))
+    view = ontology_view(st, linker)
+    return _render("entity.html", linker, view=view, jsonld=web_page(linker, view.title, "WebPage"))
 
 
-def render_listing(st: Store, linker: Linker) -> str:
-    return _render("listing.html", linker, listings=listing_views(st, linker))
+def render_listing(catalog: Catalog, linker: Linker) -> str:
+    """The page to start browsing from: the kinds of identifier with their counts, and the ways in."""
+    jsonld = web_page(linker, "Browse the peacegraph dataset", "CollectionPage")
+    return _render("listing.html", linker, kinds=finding.kind_counts(catalog), jsonld=jsonld)
+
+
+def render_kind_list(
+    catalog: Catalog, linker: Linker, kind: str, queries: list[SavedQuery], listing: finding.KindList | None = None
+) -> str:
+    """The list of one kind (``/id/document/``); for positions, the positions explorer."""
+    listing = listing or finding.Lists(catalog, linker).kind_list(kind)
+    title = "Positions explorer" if kind == "position" else listing.title
+    downloads = {ext: linker.file(f"id/{kind}.{ext}") for ext in ("csv", "json")}
+    wanted = [q for q in queries if q.name in finding.POSITION_QUERIES]
+    links = [Value(q.title, query_link(linker, q.name)) for q in wanted]
+    jsonld = web_page(linker, title, "CollectionPage")
+    return _render(
+        "kind_list.html", linker, listing=listing, title=title, downloads=downloads, queries=links, jsonld=jsonld
+    )
+
+
+def query_link(linker: Linker, name: str) -> str:
+    """Where a saved query opens: in the query UI on the server, as its ``.rq`` file in a static site."""
+    return linker.file(f"queries/{name}.rq") if linker.static else f"/?tab={name}"
+
+
+def render_search(linker: Linker) -> str:
+    return _render("search.html", linker, jsonld=web_page(linker, "Search", "SearchResultsPage"))
+
+
+def render_timeline(catalog: Catalog, linker: Linker) -> str:
+    jsonld = web_page(linker, "Timeline", "CollectionPage")
+    return _render("timeline.html", linker, years=finding.timeline(catalog, linker), jsonld=jsonld)
+
+
+def render_dataset(view: DatasetView, linker: Linker) -> str:
+    return _render("dataset.html", linker, d=view, jsonld=script_json(view.schema_org))
+
+
+def dataset_page(catalog: Catalog, release: Path, changelog: Path | None, linker: Linker) -> str:
+    counts = {title: count for _kind, title, count in finding.kind_counts(catalog)}
+    return render_dataset(dataset_view(release, changelog, counts), linker)
+
+
+def sitemap(catalog: Catalog) -> bytes:
+    """The pages' persistent IRIs, for search engines (``sitemap.xml``)."""
+    pages = ["", "dataset", "timeline", "search", "ontology", "id/"]
+    pages += [f"id/{kind}/" for kind, _title, _count in finding.kind_counts(catalog)]
+    pages += [e.path for e in catalog.entities.values()]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<url><loc>{xml_escape(BASE + page)}</loc></url>" for page in pages]
+    return ("\n".join([*lines, "</urlset>"]) + "\n").encode("utf-8")
+
+
+def robots() -> bytes:
+    return f"User-agent: *\nAllow: /\nDisallow: /sparql\nSitemap: {BASE}sitemap.xml\n".encode()
 
 
 def render_query_ui(linker: Linker, queries: list[SavedQuery]) -> str:
     saved = [{"name": q.name, "title": q.title, "query": q.text} for q in queries]
-    return _render("query.html", linker, saved=saved)
+    return _render("query.html", linker, saved=saved, jsonld=web_page(linker, "Query the dataset", "WebPage"))
 
 
 def render_not_found(linker: Linker, what: str) -> str:

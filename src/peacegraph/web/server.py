@@ -10,12 +10,16 @@ is not meant for production, and werkzeug's development server says the same of 
                                         saved queries in tabs
 ``GET, POST /sparql``                   SPARQL 1.1 Protocol, read-only; queries run in worker
                                         processes with a time and a size limit (``workers.py``)
-``GET /id/``                            a list of everything
+``GET /id/``                            where to start browsing: the kinds, with counts
+``GET /id/<kind>/``                     the list of a kind, sortable and filterable (for positions:
+                                        the positions explorer); ``/id/<kind>.csv``, ``.json``
+``GET /search``, ``/timeline``          search (over ``/search-index.js``), the timeline
+``GET /sitemap.xml``, ``/robots.txt``   for search engines
 ``GET /id/<kind>/<key>``                an identifier: HTML, Turtle, JSON-LD or N-Triples by the
                                         ``Accept`` header, or by extension (``…/<key>.ttl``)
 ``GET /id/<kind>/<key>/<part>``         an auxiliary node: 303 See Other to its owner
 ``GET /ontology``, ``/shapes``          the ontology (HTML or RDF) and the shapes (Turtle)
-``GET /dataset``                        the list of everything, or a dump by the ``Accept`` header
+``GET /dataset``                        the dataset's page, or a dump by the ``Accept`` header
 ``GET, POST /reconcile``                the Reconciliation Service API for OpenRefine
                                         (``reconciliation.py``)
 ``GET /peacegraph.ttl``, …              the files of the release (and ``/tables/<name>.csv``)
@@ -58,8 +62,10 @@ from ..query.saved import SavedQuery, saved_queries
 from ..rdf.formats import Format
 from ..rdf.namespaces import DATASET, ID
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
-from . import describe, description, negotiation, pages, reconciliation, transport
+from . import describe, description, finding, negotiation, pages, reconciliation, transport
 from .answers import AnswerCache
+from .catalog import Catalog
+from .dataset import changelog_of
 from .describe import Identifier
 from .workers import Answer as QueryAnswer
 from .workers import Limits, QueryPool
@@ -125,6 +131,8 @@ class Handlers:
         self.store = store.open_store(self.out)
         self.ontology = describe.ontology_store(self.out / ONTOLOGY_FILE)
         self.release = describe.release_files(self.out)
+        self.catalog = Catalog(self.store)
+        self.search_index = finding.search_index(self.catalog)
         self.pool: QueryPool | None = None
         # Queries wait here, not in the thread pool that the pages use: pages stay quick when queries are busy.
         self.admitted = 0  # queries running or waiting
@@ -185,7 +193,37 @@ class Handlers:
         return _html(html)
 
     def listing(self, request: Request) -> Response:
-        return _html(pages.render_listing(self.store, self.linker("id/")))
+        return _html(pages.render_listing(self.catalog, self.linker("id/")))
+
+    def kind_list(self, request: Request) -> Response:
+        kind = request.path_params["kind"]
+        if kind not in finding.LIST_KINDS:
+            return self.not_found(request, f"id/{kind}/")
+        return _html(pages.render_kind_list(self.catalog, self.linker(f"id/{kind}/"), kind, _saved()))
+
+    def kind_download(self, request: Request) -> Response:
+        kind, extension = request.path_params["kind"], request.path_params["extension"]
+        if kind not in finding.LIST_KINDS or extension not in ("csv", "json"):
+            return self.not_found(request, f"id/{kind}.{extension}")
+        listing = finding.Lists(self.catalog, self.linker(f"id/{kind}/")).kind_list(kind)
+        if extension == "csv":
+            return Response(finding.list_csv(listing), media_type="text/csv; charset=utf-8", headers=SECURITY_HEADERS)
+        return Response(finding.list_json(listing), media_type="application/json", headers=SECURITY_HEADERS)
+
+    def search(self, request: Request) -> Response:
+        return _html(pages.render_search(self.linker("search")))
+
+    def search_script(self, request: Request) -> Response:
+        return Response(self.search_index, media_type="text/javascript; charset=utf-8", headers=SECURITY_HEADERS)
+
+    def timeline(self, request: Request) -> Response:
+        return _html(pages.render_timeline(self.catalog, self.linker("timeline")))
+
+    def sitemap(self, request: Request) -> Response:
+        return Response(pages.sitemap(self.catalog), media_type="application/xml", headers=SECURITY_HEADERS)
+
+    def robots(self, request: Request) -> Response:
+        return PlainTextResponse(pages.robots(), headers=SECURITY_HEADERS)
 
     def identifier(self, request: Request) -> Response:
         path = request.path_params["path"]
@@ -219,7 +257,7 @@ class Handlers:
     def entity(self, ident: Identifier, fmt: Format | None) -> Response:
         if fmt is None:
             linker = self.linker("id/" + ident.path)
-            return _html(pages.render_entity(self.store, ident, linker, self.settings.seeds))
+            return _html(pages.render_entity(self.store, self.catalog, ident, linker, self.settings.seeds))
         return _rdf(describe.rdf(self.store, ident.owner, fmt), fmt)
 
     def ontology_page(self, request: Request) -> Response:
@@ -237,7 +275,10 @@ class Handlers:
 
     def dataset(self, request: Request) -> Response:
         def represent(fmt: Format | None) -> Response:
-            return self.listing(request) if fmt is None else self.release_file(fmt.dump_name())
+            if fmt is None:
+                html = pages.dataset_page(self.catalog, self.out, changelog_of(self.out), self.linker("dataset"))
+                return _html(html)
+            return self.release_file(fmt.dump_name())
 
         return self.negotiate(request, None, "dataset", represent)
 
@@ -360,6 +401,13 @@ def create_app(settings: ServerSettings) -> Starlette:
         Route("/sparql", handlers.sparql, methods=["GET", "POST"]),
         Route("/id", lambda request: RedirectResponse("/id/", status_code=301)),
         Route("/id/", handlers.listing),
+        Route("/id/{kind:str}/", handlers.kind_list),
+        Route("/id/{kind:str}.{extension:str}", handlers.kind_download),
+        Route("/search", handlers.search),
+        Route("/search-index.js", handlers.search_script),
+        Route("/timeline", handlers.timeline),
+        Route("/sitemap.xml", handlers.sitemap),
+        Route("/robots.txt", handlers.robots),
         Route("/id/{path:path}", handlers.identifier),
         Route("/ontology", handlers.ontology_page),
         Route("/ontology.{extension}", handlers.ontology_page),

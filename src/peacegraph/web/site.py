@@ -2,7 +2,9 @@
 
 The site holds, for every identifier ``id/<kind>/<key>``, the same page the server renders
 (``.html``) and the same RDF (``.ttl``, ``.nt``, ``.jsonld``); the ontology in the same four
-formats; a list of everything (``index.html``); the files of the release; and ``.htaccess``
+formats; the pages for finding things (``index.html``, the lists ``id/<kind>/index.html`` with
+their CSV and JSON, ``search.html`` over ``search-index.js``, ``timeline.html``, ``dataset.html``),
+``sitemap.xml`` and ``robots.txt``; the saved queries; the files of the release; and ``.htaccess``
 redirect rules for Apache httpd, the server w3id.org itself runs. With them each identifier
 answers ``303 See Other`` to the document in the format the ``Accept`` header names (HTML
 otherwise), and an auxiliary node (``…/position/<key>/evidence``) to its owner's document. Pages
@@ -12,36 +14,66 @@ rules, below any path, and straight from disk.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..query import store
+from ..query.saved import saved_queries
 from ..rdf.formats import Format
 from ..release.outdir import ONTOLOGY_FILE
-from . import describe, pages
+from . import describe, finding, pages
+from .catalog import Catalog
+from .dataset import changelog_of
 
-STYLESHEET = Path(__file__).resolve().parent / "static" / "peacegraph.css"
+STATIC = Path(__file__).resolve().parent / "static"
+STATIC_FILES = ("peacegraph.css", "peacegraph.js")
 _IDENTIFIER = r"id/[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
 def files(release: Path, seeds: Path | None) -> Iterator[tuple[str, bytes]]:
     """Every file of the site: its path below the site's root, and its bytes."""
     st = store.open_store(release)
+    catalog = Catalog(st)
     names = describe.release_files(release)
+
+    def linker(page: str) -> pages.Linker:
+        return pages.Linker(page, static=True, release=names)
+
     for ident in describe.walk_identifiers(st):
         page = f"id/{ident.path}"
-        html = pages.render_entity(st, ident, pages.Linker(page, static=True, release=names), seeds)
+        html = pages.render_entity(st, catalog, ident, linker(page), seeds)
         yield f"{page}.html", html.encode("utf-8")
-        for fmt in Format:
-            yield f"{page}.{fmt.extension}", describe.rdf(st, ident.owner, fmt)
-    for listing in ("index", "id/index"):
-        linker = pages.Linker(listing, static=True, release=names)
-        yield f"{listing}.html", pages.render_listing(st, linker).encode("utf-8")
+        for fmt, data in describe.rdf_all(st, ident.owner).items():
+            yield f"{page}.{fmt.extension}", data
+    yield from _finding(catalog, linker, release)
     yield from _ontology(release / ONTOLOGY_FILE, names)
     for name in names:
         yield name, (release / name).read_bytes()
-    yield "static/peacegraph.css", STYLESHEET.read_bytes()
+    for name in STATIC_FILES:
+        yield f"static/{name}", (STATIC / name).read_bytes()
     yield ".htaccess", htaccess().encode("utf-8")
+
+
+def _finding(catalog: Catalog, linker: Callable[[str], pages.Linker], release: Path) -> Iterator[tuple[str, bytes]]:
+    """The pages for finding things: where to start, the lists, search, timeline, the dataset page."""
+    queries = saved_queries()
+    for page in ("index", "id/index"):
+        yield f"{page}.html", pages.render_listing(catalog, linker(page)).encode("utf-8")
+    for kind in finding.LIST_KINDS:  # every kind, even one with nothing yet: the pages link to each
+        page = f"id/{kind}/index"
+        listing = finding.Lists(catalog, linker(page)).kind_list(kind)
+        yield f"{page}.html", pages.render_kind_list(catalog, linker(page), kind, queries, listing).encode("utf-8")
+        yield f"id/{kind}.csv", finding.list_csv(listing)
+        yield f"id/{kind}.json", finding.list_json(listing)
+    yield "search.html", pages.render_search(linker("search")).encode("utf-8")
+    yield "search-index.js", finding.search_index(catalog)
+    yield "timeline.html", pages.render_timeline(catalog, linker("timeline")).encode("utf-8")
+    dataset = pages.dataset_page(catalog, release, changelog_of(release), linker("dataset"))
+    yield "dataset.html", dataset.encode("utf-8")
+    yield "sitemap.xml", pages.sitemap(catalog)
+    yield "robots.txt", pages.robots()
+    for query in queries:
+        yield f"queries/{query.name}.rq", query.text.encode("utf-8")
 
 
 def _ontology(path: Path, names: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:
@@ -95,8 +127,11 @@ def htaccess() -> str:
         "# An identifier, and the ontology.",
         *_negotiated(f"^({_IDENTIFIER}|ontology)$", "$1.{ext}", "$1.html"),
         "",
-        "# The dataset: a dump, or the list of everything.",
-        *_negotiated("^dataset$", "peacegraph.{ext}", "index.html"),
+        "# The dataset: a dump, or its page.",
+        *_negotiated("^dataset$", "peacegraph.{ext}", "dataset.html"),
+        "",
+        "# The pages for finding things.",
+        "RewriteRule ^(search|timeline)$ %{ENV:BASE}$1.html [R=303,L]",
         "",
         "RewriteRule ^shapes$ %{ENV:BASE}shapes.ttl [R=303,L]",
     ]
@@ -107,10 +142,14 @@ def write(release: Path, out: Path, seeds: Path | None) -> int:
     """Write the site of ``release`` into ``out`` (files already there are overwritten, others kept);
     return the number of files written."""
     count = 0
+    folders: set[Path] = set()
     for name, data in files(release, seeds):
         target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.resolve() != (release / name).resolve():
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        # a release file written into the release itself (``--out`` the release folder) stays as it is
+        if "/" in name or target.resolve() != (release / name).resolve():
             target.write_bytes(data)
         count += 1
     return count

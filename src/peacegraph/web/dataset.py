@@ -1,0 +1,196 @@
+"""The dataset's own page: version, issue date, licence, statistics, every file with its size and
+SHA-256, the SPARQL endpoint, the changelog, and how to cite it (a citation, BibTeX, CSL-JSON).
+
+It is read from the release itself: ``dataset.jsonld`` (the schema.org ``Dataset``, embedded in the
+page as it is), ``void.ttl`` (the statistics), ``SHA256SUMS`` (the checksums) and the files' sizes
+on disk; nothing is computed twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, RdfFormat
+
+from ..rdf import rdfio
+from ..rdf.namespaces import DATASET, SPARQL_ENDPOINT, VOID
+from ..release.metadata import CHECKSUMS_FILE, SCHEMA_ORG_FILE, VOID_FILE
+
+CHANGELOG_LIMIT = 20_000  # characters of the changelog shown on the page
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    size: int
+    sha256: str
+    description: str
+
+
+@dataclass
+class DatasetView:
+    title: str
+    description: str
+    version: str
+    issued: str
+    license: str
+    landing: str
+    version_iri: str
+    coverage: str
+    endpoint: str = SPARQL_ENDPOINT
+    statistics: list[tuple[str, str]] = field(default_factory=list)
+    downloads: list[Download] = field(default_factory=list)
+    changelog: list[tuple[str, str]] = field(default_factory=list)  # (kind, text): heading, item, text
+    citation: str = ""
+    bibtex: str = ""
+    csl_json: str = ""
+    schema_org: object = None
+
+
+DESCRIPTIONS = {
+    "peacegraph.ttl": "the dataset in Turtle",
+    "peacegraph.nt": "the dataset in N-Triples",
+    "peacegraph.jsonld": "the dataset in JSON-LD",
+    "context.jsonld": "the JSON-LD context of the dataset",
+    "ontology.ttl": "the ontology (Turtle)",
+    "shapes.ttl": "the SHACL shapes the data conforms to (Turtle)",
+    "void.ttl": "the VoID and DCAT description of this release (Turtle)",
+    "dataset.jsonld": "the schema.org Dataset description of this release",
+    "SHA256SUMS": "the SHA-256 of every other file (sha256sum -c SHA256SUMS)",
+}
+
+
+def changelog_of(release: Path) -> Path:
+    """The changelog of a release: ``CHANGELOG.md`` beside its folder (as ``out/`` is in the repository)."""
+    return release.resolve().parent / "CHANGELOG.md"
+
+
+def dataset_view(release: Path, changelog: Path | None, counts: dict[str, int]) -> DatasetView:
+    """The view of the release in ``release``; ``counts`` are the identifiers per kind (from the pages)."""
+    schema_org = _json(release / SCHEMA_ORG_FILE)
+    version = str(schema_org.get("version", "")) or "0.0.0"
+    view = DatasetView(
+        title=str(schema_org.get("name", "peacegraph")),
+        description=str(schema_org.get("description", "")),
+        version=version,
+        issued=str(schema_org.get("datePublished", "")),
+        license=str(schema_org.get("license", "")),
+        landing=str(schema_org.get("url", "")),
+        version_iri=str(schema_org.get("@id", DATASET)),
+        coverage=str(schema_org.get("temporalCoverage", "")).replace("/", " to "),
+        schema_org=schema_org,
+    )
+    view.statistics = _statistics(release / VOID_FILE, counts)
+    view.downloads = _downloads(release)
+    view.changelog = _changelog(changelog)
+    view.citation, view.bibtex, view.csl_json = _citations(view, schema_org)
+    return view
+
+
+def _json(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _statistics(void: Path, counts: dict[str, int]) -> list[tuple[str, str]]:
+    wanted = {VOID + "triples": "Triples", VOID + "entities": "Entities", VOID + "classes": "Classes"}
+    wanted[VOID + "properties"] = "Properties"
+    found: dict[str, str] = {}
+    if void.is_file():
+        for triple in rdfio.read_triples(void, RdfFormat.TURTLE):
+            subject, obj = triple.subject, triple.object
+            if (
+                triple.predicate.value in wanted
+                and isinstance(subject, NamedNode)
+                and re.fullmatch(re.escape(DATASET) + r"/[^/]+", subject.value)  # the version, not a partition
+                and isinstance(obj, Literal)
+                and obj.value.isdigit()
+            ):
+                found[wanted[triple.predicate.value]] = f"{int(obj.value):,}"
+    rows = [(label, found[label]) for label in wanted.values() if label in found]
+    return rows + [(title, f"{count:,}") for title, count in counts.items()]
+
+
+def _downloads(release: Path) -> list[Download]:
+    sums: dict[str, str] = {}
+    sums_path = release / CHECKSUMS_FILE
+    if sums_path.is_file():
+        for line in sums_path.read_text(encoding="utf-8").splitlines():
+            digest, _, name = line.partition("  ")
+            sums[name.strip()] = digest
+    downloads = []
+    for path in sorted(release.iterdir()):
+        if path.is_file() and not path.name.startswith("."):
+            description = DESCRIPTIONS.get(path.name, "")
+            downloads.append(Download(path.name, path.stat().st_size, sums.get(path.name, ""), description))
+    return downloads
+
+
+def _changelog(path: Path | None) -> list[tuple[str, str]]:
+    """The changelog's entries as headings, list items and paragraphs (a subset of Markdown)."""
+    if path is None or not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")[:CHANGELOG_LIMIT]
+    blocks: list[tuple[str, str]] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line.rstrip() for line in block.strip().splitlines()]
+        if not lines or lines[0].startswith("# "):
+            continue
+        if lines[0].startswith("#"):
+            blocks.append(("heading", lines[0].lstrip("#").strip()))
+            lines = lines[1:]
+        items = _items(lines)
+        blocks += [("item", item) for item in items] if items else [("text", " ".join(lines))] if lines else []
+    return blocks
+
+
+def _items(lines: list[str]) -> list[str]:
+    if not lines or not lines[0].lstrip().startswith(("- ", "* ")):
+        return []
+    items: list[str] = []
+    for line in lines:
+        if line.lstrip().startswith(("- ", "* ")):
+            items.append(line.lstrip()[2:])
+        elif items:
+            items[-1] += " " + line.strip()
+    return items
+
+
+def _citations(view: DatasetView, schema_org: dict[str, object]) -> tuple[str, str, str]:
+    creator = schema_org.get("creator")
+    author = (
+        str(creator.get("name", "The peacegraph project")) if isinstance(creator, dict) else "The peacegraph project"
+    )
+    author = author[:1].upper() + author[1:]
+    year = view.issued[:4] or "n.d."
+    citation = f"{author} ({year}). {view.title} (Version {view.version}) [Data set]. {view.version_iri}"
+    key = f"peacegraph_{view.version.replace('.', '_')}"
+    bibtex = "\n".join(
+        [
+            f"@misc{{{key},",
+            f"  author = {{{{{author}}}}},",
+            f"  title = {{{{{view.title}}}}},",
+            f"  year = {{{year}}},",
+            f"  version = {{{view.version}}},",
+            f"  url = {{{view.version_iri}}},",
+            "  note = {Data set, licensed under CC BY 4.0}",
+            "}",
+        ]
+    )
+    csl: dict[str, object] = {
+        "id": key,
+        "type": "dataset",
+        "title": view.title,
+        "author": [{"literal": author}],
+        "version": view.version,
+        "URL": view.version_iri,
+    }
+    if view.issued:
+        csl["issued"] = {"date-parts": [[int(part) for part in view.issued.split("-")]]}
+    return citation, bibtex, json.dumps([csl], indent=2, ensure_ascii=False)

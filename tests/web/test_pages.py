@@ -1,0 +1,207 @@
+"""The pages people read, over HTTP from the real server and from the static site: profiles that
+speak in human labels, lists downloadable as CSV and JSON, the dataset page with every file's size
+and checksum, the search index, the sitemap; and pages that survive data in other shapes
+(language-tagged names, dates given only as bounds, positions quoted from another document)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad
+
+from peacegraph.query import store
+from peacegraph.rdf.namespaces import ID, PG, PROV, SCHEMA
+from peacegraph.web import finding, pages
+from peacegraph.web.catalog import Catalog
+from peacegraph.web.describe import Identifier
+
+from ..conftest import SEEDS
+from ..live import serving
+
+SOCHI = "id/document/civil-society-statement-on-sochi-2018"
+
+
+@pytest.fixture(scope="module")
+def base(out_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with serving(out_dir, log, "--seeds", str(SEEDS)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(base: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, timeout=60) as http:
+        yield http
+
+
+def visible_profile(html: str) -> str:
+    """The text of a page before its folded raw statements, without tags and scripts."""
+    html = html.split('<section class="raw"', 1)[0]
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_a_document_page_speaks_in_human_labels(client: httpx.Client) -> None:
+    html = client.get("/" + SOCHI).text
+    text = visible_profile(html)
+    for label in ("Positions in this document", "Signatories", "Signed by", "Cites", "Source text"):
+        assert label in text
+    for noise in ("schema:", "pg:", "xsd:", "^^", "003_4e26f0f3ec9af921.txt"):
+        assert noise not in text, noise
+    assert visible_profile(html.split('id="source-text"')[0]).count("Kesh Malek") == 1, "each signatory once"
+    assert html.index('id="positions"') < html.index('id="signatories"') < html.index('id="source-text"')
+    assert "<details>" in html.split('<section class="raw"', 1)[1], "raw statements are folded"
+
+
+def test_a_position_names_its_source_by_title(client: httpx.Client) -> None:
+    html = client.get("/id/position/civil-society-statement-on-sochi-2018-sochi-legitimizes-assad-regime").text
+    note = re.search(r'<p class="source-note">(.*?)</p>', html, re.S)
+    assert note is not None
+    assert "Sochi Conference Threatens Syria Peace Process" in note[1]
+    assert ".txt" not in note[1]
+
+
+def test_each_page_embeds_its_json_ld_and_a_canonical_link(client: httpx.Client) -> None:
+    html = client.get("/id/organization/al-nusra-front").text
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1])  # type: ignore[index]
+    assert data["@id"] == ID + "organization/al-nusra-front"
+    assert "Jabhat al-Nusra" in data["alternateName"]
+    assert '<link rel="canonical" href="https://w3id.org/peacegraph/id/organization/al-nusra-front">' in html
+
+
+@pytest.mark.parametrize("kind", finding.LIST_KINDS)
+def test_every_list_downloads_as_csv_and_json(client: httpx.Client, out_dir: Path, kind: str) -> None:
+    expected = {e.iri for e in Catalog(store.open_store(out_dir)).of_kind(kind)}
+    page = client.get(f"/id/{kind}/")
+    assert page.status_code == 200
+    assert f'href="/id/{kind}.csv"' in page.text
+    assert page.text.count("<tr data-date=") == len(expected)
+    table = client.get(f"/id/{kind}.csv")
+    assert table.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(table.text)))
+    assert {row["iri"] for row in rows} == expected
+    listing = client.get(f"/id/{kind}.json").json()
+    assert listing["count"] == len(expected)
+    assert {row["iri"] for row in listing["rows"]} == expected
+
+
+def test_unknown_lists_are_not_found(client: httpx.Client) -> None:
+    assert client.get("/id/spaceship/").status_code == 404
+    assert client.get("/id/organization.exe").status_code == 404
+    assert client.get("/id/organization.csv/").status_code == 404
+
+
+def test_the_dataset_page_lists_every_file_with_its_checksum(client: httpx.Client, out_dir: Path) -> None:
+    html = client.get("/dataset", headers={"accept": "text/html"}).text
+    for line in (out_dir / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert digest in html
+        size = (out_dir / name).stat().st_size
+        assert f"{size:,} bytes" in html
+    embedded = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1])  # type: ignore[index]
+    assert embedded == json.loads((out_dir / "dataset.jsonld").read_text())
+    assert "@misc{peacegraph_" in html
+    assert '"type": "dataset"' in html.replace("&#34;", '"')
+    assert "https://w3id.org/peacegraph/sparql" in html
+
+
+def test_sitemap_and_robots(client: httpx.Client, out_dir: Path) -> None:
+    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = {node.text for node in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert ID + "organization/baytna-syria" in locations
+    assert all(loc and loc.startswith("https://w3id.org/peacegraph/") for loc in locations)
+    robots = client.get("/robots.txt").text
+    assert "Sitemap: https://w3id.org/peacegraph/sitemap.xml" in robots
+
+
+def test_the_search_index_holds_names_alternate_names_and_quotes(client: httpx.Client) -> None:
+    script = client.get("/search-index.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    body = script.text.removeprefix("window.peacegraphSearch = ").rstrip().removesuffix(";")
+    entries = {entry[0]: entry for entry in json.loads(body)["entries"]}
+    nusra = entries["id/organization/al-nusra-front"]
+    assert nusra[1] == "al-Nusra Front"
+    assert "Jabhat al-Nusra" in nusra[2]
+    position = entries["id/position/civil-society-statement-on-sochi-2018-sochi-legitimizes-assad-regime"]
+    assert "legitimacy to the Assad regime" in position[5]
+
+
+def test_pages_read_data_in_other_shapes(out_dir: Path) -> None:
+    """Names in several languages, a date given only by its bounds, a position quoted from another
+    document: the pages pick the English name, sort by the earliest bound, name the original."""
+    st = store.open_store(out_dir)
+    org = NamedNode(ID + "organization/baytna-syria")
+    for quad in list(st.quads_for_pattern(org, NamedNode(SCHEMA + "name"), None)):
+        st.remove(quad)
+    st.add(Quad(org, NamedNode(SCHEMA + "name"), Literal("بيتنا سوريا", language="ar")))
+    st.add(Quad(org, NamedNode(SCHEMA + "name"), Literal("Baytna Syria", language="en")))
+    event = NamedNode(ID + "event/issg-meeting-2015-10-30-vienna")
+    for quad in list(st.quads_for_pattern(event, NamedNode(SCHEMA + "startDate"), None)):
+        st.remove(quad)
+    st.add(Quad(event, NamedNode(PG + "earliestDate"), Literal("2015-10-29")))
+    st.add(Quad(event, NamedNode(PG + "latestDate"), Literal("2015-10-31")))
+    position = NamedNode(ID + "position/civil-society-statement-on-sochi-2018-sochi-legitimizes-assad-regime")
+    st.add(Quad(position, NamedNode(PROV + "wasQuotedFrom"), NamedNode(ID + "document/unscr-2254")))
+    catalog = Catalog(st)
+    assert catalog.entities[org.value].name == "Baytna Syria"
+    assert "بيتنا سوريا" in catalog.entities[org.value].alternate_names
+    assert catalog.entities[event.value].date == "2015-10-29"
+    assert catalog.shown_date(event.value) == "between 2015-10-29 and 2015-10-31"
+    linker = pages.Linker("x", static=False)
+    ident = Identifier("position", "civil-society-statement-on-sochi-2018-sochi-legitimizes-assad-regime")
+    html = pages.render_entity(st, catalog, ident, linker, SEEDS)
+    assert "Originally in" in html
+    assert "/id/document/unscr-2254" in html
+    original = pages.render_entity(st, catalog, Identifier("document", "unscr-2254"), linker, SEEDS)
+    assert "Positions quoted from this document" in original
+    assert "<h1>" in pages.render_entity(st, catalog, Identifier("organization", "baytna-syria"), linker, SEEDS)
+    meeting = pages.render_entity(st, catalog, Identifier("event", "issg-meeting-2015-10-30-vienna"), linker, SEEDS)
+    assert "between 2015-10-29 and 2015-10-31" in meeting
+
+
+def test_the_static_site_has_the_same_finding_pages(tmp_path: Path, out_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from peacegraph.cli import main
+
+    site = tmp_path / "site"
+    result = CliRunner().invoke(main, ["site", "--out", str(site), "--release", str(out_dir), "--seeds", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    for name in ("search.html", "timeline.html", "dataset.html", "sitemap.xml", "robots.txt", "search-index.js"):
+        assert (site / name).is_file(), name
+    for kind in finding.LIST_KINDS:
+        assert (site / "id" / kind / "index.html").is_file()
+        assert (site / "id" / f"{kind}.csv").is_file()
+        assert (site / "id" / f"{kind}.json").is_file()
+    explorer = (site / "id/position/index.html").read_text()
+    assert 'href="../../queries/positions-on-topic.rq"' in explorer
+    assert (site / "queries/positions-on-topic.rq").is_file()
+
+
+def test_list_downloads_are_safe_in_a_spreadsheet(mini_seeds: Path, tmp_path: Path) -> None:
+    """A name that a spreadsheet would run as a formula is written as text."""
+    from peacegraph import pipeline
+
+    records = mini_seeds / "records" / "mini.yaml"
+    hostile = "=HYPERLINK('http://evil.example/','click')"
+    records.write_text(
+        records.read_text(encoding="utf-8").replace('name: "Beta Network"', f'name: "{hostile}"'), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    pipeline.build(pipeline.Settings(seeds=mini_seeds, out=out))
+    catalog = Catalog(store.open_store(out))
+    listing = finding.Lists(catalog, pages.Linker("id/organization/", static=False)).kind_list("organization")
+    rows = list(csv.reader(io.StringIO(finding.list_csv(listing).decode("utf-8"))))
+    names = [row[1] for row in rows[1:]]
+    assert "'" + hostile in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+    data = json.loads(finding.list_json(listing))
+    assert hostile in [row["name"] for row in data["rows"]], "JSON keeps the name as it is"
