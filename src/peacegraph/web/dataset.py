@@ -60,6 +60,10 @@ DESCRIPTIONS = {
     "void.ttl": "the VoID and DCAT description of this release (Turtle)",
     "dataset.jsonld": "the schema.org Dataset description of this release",
     "SHA256SUMS": "the SHA-256 of every other file (sha256sum -c SHA256SUMS)",
+    "peacegraph.nt.gz": "the dataset in N-Triples, gzipped, for bulk loaders",
+    "CITATION.cff": "how to cite this release (Citation File Format)",
+    "datacite.json": "the DataCite metadata of this release, for a DOI deposit",
+    "ro-crate-metadata.json": "the RO-Crate description of this release",
 }
 
 
@@ -118,18 +122,27 @@ def _statistics(void: Path, counts: dict[str, int]) -> list[tuple[str, str]]:
 
 
 def _downloads(release: Path) -> list[Download]:
+    """Every file ``SHA256SUMS`` lists (the tables in their folder too), then ``SHA256SUMS`` itself."""
     sums: dict[str, str] = {}
     sums_path = release / CHECKSUMS_FILE
     if sums_path.is_file():
         for line in sums_path.read_text(encoding="utf-8").splitlines():
             digest, _, name = line.partition("  ")
             sums[name.strip()] = digest
-    downloads = []
-    for path in sorted(release.iterdir()):
-        if path.is_file() and not path.name.startswith("."):
-            description = DESCRIPTIONS.get(path.name, "")
-            downloads.append(Download(path.name, path.stat().st_size, sums.get(path.name, ""), description))
-    return downloads
+    names = [name for name in sorted(sums) if (release / name).is_file()]
+    if sums_path.is_file():
+        names.append(CHECKSUMS_FILE)
+    return [Download(name, (release / name).stat().st_size, sums.get(name, ""), _describe(name)) for name in names]
+
+
+def _describe(name: str) -> str:
+    if name in DESCRIPTIONS:
+        return DESCRIPTIONS[name]
+    if name.endswith("-metadata.json"):
+        return "its CSV on the Web description: columns, datatypes, and how each row maps to RDF"
+    if name.endswith(".csv"):
+        return "a table for spreadsheets (CSV, UTF-8), one row per thing"
+    return ""
 
 
 def _changelog(path: Path | None) -> list[tuple[str, str]]:

@@ -134,15 +134,18 @@ def description(st: Store, owner: NamedNode) -> list[Triple]:
 
 
 def rdf_all(st: Store, owner: NamedNode) -> dict[Format, bytes]:
-    """The description of ``owner`` in every format, gathered and sorted once."""
+    """The description of ``owner`` in every format, gathered and sorted once (the static site's)."""
     triples = serialize.canonical(description(st, owner))
-    return {fmt: serialize.WRITERS[fmt](triples) for fmt in Format}
+    return {fmt: _write(triples, owner, fmt) for fmt in Format}
 
 
 def rdf(st: Store, owner: NamedNode, fmt: Format) -> bytes:
-    """The description of ``owner`` in ``fmt``, written as the dumps are (JSON-LD framed: the
-    auxiliary nodes embedded in their owner)."""
-    triples = serialize.canonical(description(st, owner))
+    """The description of ``owner`` in ``fmt`` (the server's)."""
+    return _write(serialize.canonical(description(st, owner)), owner, fmt)
+
+
+def _write(triples: list[Triple], owner: NamedNode, fmt: Format) -> bytes:
+    """Written as the dumps are, except JSON-LD, which is framed: the auxiliary nodes embedded in their owner."""
     if fmt is Format.JSONLD:
         return serialize.to_jsonld_framed(triples, owner)
     return serialize.WRITERS[fmt](triples)
