@@ -51,11 +51,10 @@ from ..rdf.namespaces import (
     schema,
     term,
 )
+from .outdir import CHECKSUMS_FILE as CHECKSUMS_FILE
+from .outdir import SCHEMA_ORG_FILE as SCHEMA_ORG_FILE
+from .outdir import VOID_FILE as VOID_FILE
 from .versions import Release
-
-VOID_FILE: Final = "void.ttl"
-SCHEMA_ORG_FILE: Final = "dataset.jsonld"
-CHECKSUMS_FILE: Final = "SHA256SUMS"
 
 TITLE: Final = "peacegraph: the Syria peace process as linked data"
 DESCRIPTION: Final = (

@@ -37,7 +37,11 @@ from pyoxigraph import Triple
 from ..errors import InputError
 from ..rdf import rdfio
 from ..rdf.formats import Format
-from .metadata import CHECKSUMS_FILE, SCHEMA_ORG_FILE, VOID_FILE
+
+# The metadata files (``metadata.py`` writes them); named here so that reading a release imports nothing heavy.
+VOID_FILE: Final = "void.ttl"
+SCHEMA_ORG_FILE: Final = "dataset.jsonld"
+CHECKSUMS_FILE: Final = "SHA256SUMS"
 
 DUMP_STEM = "peacegraph"
 CONTEXT_FILE = "context.jsonld"

@@ -1,5 +1,9 @@
 """The connection layer under the app: small answers go out at once, slow clients are let go.
 
+HTTP/1.1 is parsed by httptools (llhttp, Node.js's parser, in C) on uvloop, through uvicorn's
+``HttpToolsProtocol``: per request it costs a fraction of uvicorn's pure-Python h11 protocol
+(``bench/serve.py``). On top of it:
+
 - ``TCP_NODELAY`` on every connection. asyncio sets it only on sockets created with
   ``IPPROTO_TCP``; without it, a response written as headers then body waits for the client's
   delayed ACK (about 40 ms on Linux) before its second half leaves.
@@ -9,9 +13,12 @@
   ``request_seconds`` of the connection opening or of the previous response; otherwise the
   connection is closed. The time the app takes to answer is not counted (queries have their own
   limit).
+- A limit on the request head (request line and headers: ``MAX_HEAD_BYTES``, h11's default).
+  llhttp sets none, so without it a client could send headers until memory runs out.
 - A request that carries both ``Content-Length`` and ``Transfer-Encoding`` is answered (the
-  transfer coding wins, RFC 9112 §6.3) and then its connection is closed, as RFC 9112 §6.1 asks:
-  a proxy in front may have framed it the other way.
+  transfer coding wins, RFC 9112 §6.3; llhttp is told to accept it rather than answer 400) and
+  then its connection is closed, as RFC 9112 §6.1 asks: a proxy in front may have framed it the
+  other way.
 """
 
 from __future__ import annotations
@@ -20,13 +27,13 @@ import asyncio
 import socket
 from typing import Any
 
-import h11
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.config import Config
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
 REQUEST_SECONDS = 10.0
+MAX_HEAD_BYTES = 16 * 1024
 
 
 def no_delay(sock: socket.socket | None) -> None:
@@ -34,14 +41,17 @@ def no_delay(sock: socket.socket | None) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-class BoundedH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with ``TCP_NODELAY`` and a deadline for each request to arrive."""
+class BoundedProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with ``TCP_NODELAY``, a head limit and a deadline for each request."""
 
     request_seconds = REQUEST_SECONDS
 
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any], **kwargs: Any):
         super().__init__(config, server_state, app_state, **kwargs)
+        self.parser.set_dangerous_leniencies(lenient_data_after_close=True, lenient_chunked_length=True)
         self._deadline: asyncio.TimerHandle | None = None
+        self._head = 0  # bytes of the current request head received so far
+        self._heads = 0  # request heads parsed whole on this connection
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -51,6 +61,23 @@ class BoundedH11Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        heads, in_head = self._heads, self._in_head()
+        super().data_received(data)
+        if in_head and self._heads == heads and not self.transport.is_closing():
+            self._head += len(data)  # all of it was head, and the head is still not whole
+            if self._head > MAX_HEAD_BYTES:
+                self.send_400_response(f"The request head is larger than {MAX_HEAD_BYTES} bytes.")
+
+    def _in_head(self) -> bool:
+        """Whether the bytes that come next belong to a request head (no request, or the last one is whole)."""
+        return self.cycle is None or not self.cycle.more_body
+
+    def on_headers_complete(self) -> None:
+        self._heads += 1
+        self._head = 0
+        super().on_headers_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -65,19 +92,26 @@ class BoundedH11Protocol(H11Protocol):
         self._disarm()
         self._deadline = self.loop.call_later(self.request_seconds, self._expire)
 
+    def _waiting_for_the_app(self) -> bool:
+        """Whether a request has arrived whole and its answer is not yet sent (or one waits behind it)."""
+        cycle = self.cycle
+        if self.pipeline:
+            return True  # reading is paused until the answers are out
+        return cycle is not None and not cycle.response_complete and not cycle.more_body
+
     def _expire(self) -> None:
         """Close the connection if its request has not arrived whole; the app's own time is not counted."""
         self._deadline = None
         if self.transport.is_closing():
             return
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
-            self.transport.close()
-        else:
+        if self._waiting_for_the_app():
             self._arm()
+        else:
+            self.transport.close()
 
 
-def bounded_protocol(request_seconds: float) -> type[BoundedH11Protocol]:
-    return type("BoundedH11Protocol", (BoundedH11Protocol,), {"request_seconds": request_seconds})
+def bounded_protocol(request_seconds: float) -> type[BoundedProtocol]:
+    return type("BoundedProtocol", (BoundedProtocol,), {"request_seconds": request_seconds})
 
 
 class CloseAmbiguousFraming:
@@ -87,7 +121,7 @@ class CloseAmbiguousFraming:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _both_framings(scope["headers"]):
+        if scope["type"] != "http" or not both_framings(scope["headers"]):
             await self.app(scope, receive, send)
             return
 
@@ -99,6 +133,6 @@ class CloseAmbiguousFraming:
         await self.app(scope, receive, send_and_close)
 
 
-def _both_framings(headers: list[tuple[bytes, bytes]]) -> bool:
-    names = {name.lower() for name, _value in headers}
+def both_framings(headers: list[tuple[bytes, bytes]]) -> bool:
+    names = {name for name, _value in headers}  # the server gives header names in lower case
     return b"content-length" in names and b"transfer-encoding" in names

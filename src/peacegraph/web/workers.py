@@ -18,6 +18,7 @@ answer is dropped and the client gets an error, never the first part of it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -176,10 +177,35 @@ class _Worker:
         assert isinstance(reply, Answer | PeacegraphError)
         return reply
 
+    async def ask_async(self, request: Request, timeout: float) -> Answer | PeacegraphError:
+        """:meth:`ask` on the event loop: waits for the pipe to become readable, not for a thread."""
+        self.conn.send(request)
+        loop = asyncio.get_running_loop()
+        readable: asyncio.Future[None] = loop.create_future()
+        fd = self.conn.fileno()
+        loop.add_reader(fd, _settle, readable)
+        try:
+            await asyncio.wait_for(readable, timeout)
+        except TimeoutError:
+            raise QueryTimeoutError(
+                f"the query ran longer than the time limit of {timeout:g} s and was stopped; nothing was returned"
+            ) from None
+        finally:
+            loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop (libuv) made it non-blocking
+        reply = self.conn.recv()  # the worker writes a whole answer at once: it is there or on its way
+        assert isinstance(reply, Answer | PeacegraphError)
+        return reply
+
     def stop(self) -> None:
         self.process.kill()
         self.process.join()
         self.conn.close()
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class QueryPool:
@@ -240,6 +266,30 @@ class QueryPool:
             worker.process.join(1.0)
             exit_code = worker.process.exitcode
             self._retire(worker)
+            raise QueryLimitError(self._death_message(exit_code)) from None
+        self._idle.put(worker)
+        if isinstance(reply, PeacegraphError):
+            raise reply
+        return reply
+
+    async def run_async(self, request: Request) -> Answer:
+        """:meth:`run` on the event loop, without a thread hop while a worker is free."""
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:  # a worker is starting in place of one that was retired
+            worker = await asyncio.to_thread(self._acquire)
+        try:
+            reply = await worker.ask_async(request, self.limits.timeout)
+        except QueryLimitError:  # the time limit
+            await asyncio.to_thread(self._retire, worker)
+            raise
+        except asyncio.CancelledError:  # the server stops: the worker may still be busy
+            self._retire(worker)
+            raise
+        except (EOFError, OSError):
+            await asyncio.to_thread(worker.process.join, 1.0)
+            exit_code = worker.process.exitcode
+            await asyncio.to_thread(self._retire, worker)
             raise QueryLimitError(self._death_message(exit_code)) from None
         self._idle.put(worker)
         if isinstance(reply, PeacegraphError):
