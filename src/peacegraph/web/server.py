@@ -98,6 +98,7 @@ class ServerSettings:
     limits: Limits = field(default_factory=Limits)
     max_queued: int = 32  # queries that may wait for a worker; more are answered 503
     request_seconds: float = transport.REQUEST_SECONDS  # for a request to arrive whole
+    access_log: bool = False  # a line on stderr for every request (kept answers then take the usual way)
 
 
 def status_of(error: PeacegraphError) -> int:
@@ -159,13 +160,27 @@ class Handlers:
         self.admitted += 1
         try:
             async with self.slots:
-                answer = await self.pool.run_async(QueryRequest(query, accept))
+                answer = await self.pool.run(QueryRequest(query, accept))
         except PeacegraphError as error:
             return error
         finally:
             self.admitted -= 1
         self.answers.put(query, accept, answer)
         return answer
+
+    def at_once(self, query_string: bytes, headers: list[tuple[bytes, bytes]]) -> bytes | None:
+        """A kept answer to ``GET /sparql?<query_string>``, as the transport writes it (``transport.AnswerAtOnce``)."""
+        plain, accept = _plain_accept(headers)
+        if not plain:
+            return None
+        try:
+            query = _one_query(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+        except PeacegraphError:
+            return None
+        known = None if query is None else self.answers.get(query, accept)
+        if known is None:
+            return None
+        return _answer_head(known.media_type, len(known.body)) + known.body
 
     def service_description(self, request: Request) -> Response:
         """The SPARQL 1.1 Service Description, for a GET of the endpoint without a query."""
@@ -393,6 +408,16 @@ def _answer_headers(media_type: str) -> list[tuple[bytes, bytes]]:
     return [(name, value) for name, value in raw if name != b"content-length"]
 
 
+@functools.lru_cache(maxsize=64)
+def _header_block(media_type: str) -> bytes:
+    return b"".join(name + b": " + value + b"\r\n" for name, value in _answer_headers(media_type))
+
+
+def _answer_head(media_type: str, length: int) -> bytes:
+    """The headers of an answer as bytes on the wire, up to and with the blank line."""
+    return _header_block(media_type) + b"content-length: %d\r\n\r\n" % length
+
+
 def create_app(settings: ServerSettings) -> ASGIApp:
     """The ASGI app; the worker pool lives as long as the app runs."""
     handlers = Handlers(settings)
@@ -446,15 +471,18 @@ def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
     import uvicorn
 
     app = create_app(settings)
+    assert isinstance(app, QueryByGet)
+    at_once = None if settings.access_log else app.handlers.at_once  # a kept answer at once is not logged
     sock = listen(settings.host, settings.port)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     ready(f"http://{host}:{sock.getsockname()[1]}/")
     config = uvicorn.Config(
         app,
         loop="uvloop",
-        http=transport.bounded_protocol(settings.request_seconds),
+        http=transport.bounded_protocol(settings.request_seconds, at_once),
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         limit_concurrency=MAX_CONNECTIONS,
         log_level="info",
+        access_log=settings.access_log,
     )
     uvicorn.Server(config).run(sockets=[sock])

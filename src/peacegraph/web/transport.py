@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Callable
 from typing import Any
 
+import httptools
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.config import Config
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
+AnswerAtOnce = Callable[[bytes, list[tuple[bytes, bytes]]], bytes | None]
 REQUEST_SECONDS = 10.0
 MAX_HEAD_BYTES = 16 * 1024
 
@@ -45,6 +48,9 @@ class BoundedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with ``TCP_NODELAY``, a head limit and a deadline for each request."""
 
     request_seconds = REQUEST_SECONDS
+    #: (query string, headers) -> the rest of a 200 response (headers after the defaults, blank line,
+    #: body) for a ``GET /sparql`` that can be answered at once (a kept answer), else None
+    at_once: AnswerAtOnce | None = None
 
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any], **kwargs: Any):
         super().__init__(config, server_state, app_state, **kwargs)
@@ -52,6 +58,7 @@ class BoundedProtocol(HttpToolsProtocol):
         self._deadline: asyncio.TimerHandle | None = None
         self._head = 0  # bytes of the current request head received so far
         self._heads = 0  # request heads parsed whole on this connection
+        self._answered = False  # the request being parsed was answered at once
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -77,7 +84,52 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._heads += 1
         self._head = 0
+        if self._answer_at_once():
+            return
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.transport is self.transport:
+            one = OneWrite(self.transport, cycle)
+            cycle.transport = one  # type: ignore[assignment]
+            cycle.on_response = one.then(cycle.on_response)
+
+    def _answer_at_once(self) -> bool:
+        """Write a kept answer to a plain ``GET /sparql`` at once: no task, no ASGI messages, one write.
+
+        Only when nothing else is in flight on the connection, the client reads what it is sent,
+        and the connection stays open (HTTP/1.1 keep-alive); otherwise the request takes the usual
+        way through the app, which answers it the same.
+        """
+        if self.at_once is None or self.parser.get_method() != b"GET" or self.pipeline or self.flow.write_paused:
+            return False
+        if self.cycle is not None and not self.cycle.response_complete:
+            return False
+        if self.parser.get_http_version() != "1.1" or not self.parser.should_keep_alive():
+            return False
+        url = httptools.parse_url(self.url)
+        if url.path != b"/sparql":
+            return False
+        answer = self.at_once(url.query or b"", self.headers)
+        if answer is None:
+            return False
+        head = b"".join([name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers])
+        self.transport.write(b"".join((b"HTTP/1.1 200 OK\r\n", head, answer)))
+        self._answered = True
+        self.server_state.total_requests += 1
+        self._unset_keepalive_if_required()
+        self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+        self._arm()
+        return True
+
+    def on_body(self, body: bytes) -> None:
+        if not self._answered:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if self._answered:
+            self._answered = False
+        else:
+            super().on_message_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -110,8 +162,57 @@ class BoundedProtocol(HttpToolsProtocol):
             self.transport.close()
 
 
-def bounded_protocol(request_seconds: float) -> type[BoundedProtocol]:
-    return type("BoundedProtocol", (BoundedProtocol,), {"request_seconds": request_seconds})
+class OneWrite:
+    """The transport as one response sees it: its head waits for the first part of its body.
+
+    uvicorn writes the status line and headers, then the body: two writes, two packets with
+    ``TCP_NODELAY``, two wake-ups of the client. Held back until the body comes (or the response
+    ends without one, or the connection closes), a small response leaves in one write.
+    """
+
+    def __init__(self, transport: asyncio.Transport, cycle: RequestResponseCycle):
+        self._transport, self._cycle = transport, cycle
+        self._held: bytes | None = None
+        self._started = False
+
+    def write(self, data: bytes) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            data = held + data if len(data) < 65536 else b"".join((held, data))
+        elif not self._started and self._cycle.response_started:  # the head (not a 100 Continue)
+            self._started = True
+            self._held = data
+            return
+        self._transport.write(data)
+
+    def flush(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            self._transport.write(held)
+
+    def then(self, on_response: Callable[[], None]) -> Callable[[], None]:
+        """``on_response`` (the response is complete), after what is held is written (a HEAD has no body)."""
+
+        def complete() -> None:
+            self.flush()
+            on_response()
+
+        return complete
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+
+def bounded_protocol(request_seconds: float, at_once: AnswerAtOnce | None = None) -> type[BoundedProtocol]:
+    attributes = {"request_seconds": request_seconds, "at_once": staticmethod(at_once) if at_once else None}
+    return type("BoundedProtocol", (BoundedProtocol,), attributes)
 
 
 class CloseAmbiguousFraming:
