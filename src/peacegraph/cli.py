@@ -493,7 +493,9 @@ def docs(out: Path, ontology: Path | None) -> None:
     show_default=True,
     help="Seconds a client has to send a whole request; slower connections are closed.",
 )
-@click.option("--access-log", is_flag=True, help="Log every request on standard output (slower; without it: warnings and errors only).")
+@click.option(
+    "--access-log", is_flag=True, help="Log every request on standard output (slower; else warnings and errors only)."
+)
 def serve(
     out: Path,
     host: str,

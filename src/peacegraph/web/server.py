@@ -1,9 +1,12 @@
 """The local SPARQL endpoint and the pages of our identifiers, over a built release (``peacegraph serve``).
 
-HTTP stack: Starlette on uvicorn. Both are small, well kept and widely used; uvicorn's HTTP/1.1
-parser (h11) is production-grade, and Starlette brings routing, static files and a thread pool for
-blocking work. The stdlib ``http.server`` warns that it only implements basic security checks and
-is not meant for production, and werkzeug's development server says the same of itself.
+HTTP stack: Starlette on uvicorn, with httptools (llhttp) on uvloop under it (``transport.py``).
+All are small, well kept and widely used, and Starlette brings routing, static files and a thread
+pool for blocking work. The stdlib ``http.server`` warns that it only implements basic security
+checks and is not meant for production, and werkzeug's development server says the same of itself.
+A plain ``GET /sparql?query=…`` skips Starlette (:class:`QueryByGet`), and one asked before is
+answered by the transport itself from the answers kept (:meth:`Handlers.at_once`): the same bytes,
+without a task or ASGI messages.
 
 ======================================  =========================================================
 ``GET /``                               the query UI (YASGUI, served from the package) with the

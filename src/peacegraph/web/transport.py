@@ -104,7 +104,9 @@ class BoundedProtocol(HttpToolsProtocol):
             return False
         if self.cycle is not None and not self.cycle.response_complete:
             return False
-        if self.parser.get_http_version() != "1.1" or not self.parser.should_keep_alive():
+        if self.parser.get_http_version() != "1.1" or self.parser.should_upgrade():
+            return False
+        if not self.parser.should_keep_alive():
             return False
         url = httptools.parse_url(self.url)
         if url.path != b"/sparql":
@@ -178,7 +180,10 @@ class OneWrite:
     def write(self, data: bytes) -> None:
         if self._held is not None:
             held, self._held = self._held, None
-            data = held + data if len(data) < 65536 else b"".join((held, data))
+            if len(data) >= 65536:  # a large body: one more write costs less than a copy
+                self._transport.write(held)
+            else:
+                data = held + data
         elif not self._started and self._cycle.response_started:  # the head (not a 100 Continue)
             self._started = True
             self._held = data
@@ -222,7 +227,7 @@ class CloseAmbiguousFraming:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not both_framings(scope["headers"]):
+        if scope["type"] != "http" or not _both_framings(scope["headers"]):
             await self.app(scope, receive, send)
             return
 
@@ -234,6 +239,6 @@ class CloseAmbiguousFraming:
         await self.app(scope, receive, send_and_close)
 
 
-def both_framings(headers: list[tuple[bytes, bytes]]) -> bool:
-    names = {name for name, _value in headers}  # the server gives header names in lower case
+def _both_framings(headers: list[tuple[bytes, bytes]]) -> bool:
+    names = {name.lower() for name, _value in headers}
     return b"content-length" in names and b"transfer-encoding" in names
