@@ -491,6 +491,9 @@ def docs(out: Path, ontology: Path | None) -> None:
     show_default=True,
     help="Seconds a client has to send a whole request; slower connections are closed.",
 )
+@click.option(
+    "--access-log", is_flag=True, help="Log every request on standard output (slower; else warnings and errors only)."
+)
 def serve(
     out: Path,
     host: str,
@@ -502,6 +505,7 @@ def serve(
     max_memory: int,
     max_queued: int,
     request_timeout: float,
+    access_log: bool,
 ) -> None:
     """Serve OUT: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
     from .web.server import ServerSettings
@@ -517,6 +521,7 @@ def serve(
         limits=limits,
         max_queued=max_queued,
         request_seconds=request_timeout,
+        access_log=access_log,
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, so other machines may reach this endpoint", err=True)

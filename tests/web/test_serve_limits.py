@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
 
 from peacegraph import pipeline
 
+from .. import live
 from ..live import serving
 
 #: Each BIND doubles a string: 16 bytes become 16 GiB, far past any cap, in a 1 KB query.
@@ -220,3 +226,85 @@ def test_a_hostile_text_is_read_in_one_pass(base: str, query: str) -> None:
     """Answered 400 at once, not after the time limit: the guard never rescans the text."""
     response = httpx.post(base + "sparql", content=query, headers={"content-type": "application/sparql-query"})
     assert response.status_code == 400, response.text
+
+
+def _without_date(response: bytes) -> bytes:
+    return b"\r\n".join(line for line in response.split(b"\r\n") if not line.lower().startswith(b"date:"))
+
+
+def test_a_kept_answer_is_the_same_bytes_as_the_first_and_the_connection_stays_usable(base: str) -> None:
+    """The second ask is answered at once by the transport (``transport.BoundedProtocol._answer_at_once``)."""
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    request = b"GET /sparql?query=ASK%20%7B%20%3Fs%20a%20%3Ft%20%7D%20%23kept HTTP/1.1\r\nHost: x\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        answers = []
+        for _ in range(3):
+            sock.sendall(request)
+            received = b""
+            while not received.endswith(b'"boolean":true}'):
+                chunk = sock.recv(65536)
+                assert chunk, received
+                received += chunk
+            answers.append(_without_date(received))
+    assert answers[0].startswith(b"HTTP/1.1 200 OK\r\n")
+    assert answers[0] == answers[1] == answers[2]
+    assert b"content-length: 26\r\n" in answers[0]
+
+
+def test_a_kept_answer_asked_from_a_page_elsewhere_still_gets_cors(base: str) -> None:
+    query = "ASK { ?s a ?t } #cors"
+    assert ask(base, query).status_code == 200
+    again = ask(base, query, headers={"origin": "https://elsewhere.example"})
+    assert again.headers["access-control-allow-origin"] == "*"
+    assert again.json()["boolean"] is True
+
+
+def test_a_request_head_past_the_limit_is_a_400(base: str) -> None:
+    """httptools sets no limit on headers; the transport allows 16 KiB, as h11 did."""
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
+        with contextlib.suppress(ConnectionError):  # the server may close while we still send
+            for _ in range(40):
+                sock.sendall(b"X-Part: " + b"a" * 1000 + b"\r\n")
+                time.sleep(0.005)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 400")
+
+
+def test_pipelined_requests_are_answered_in_order_kept_or_not(base: str) -> None:
+    kept = "ASK { ?s ?p ?o } #pipelined"
+    assert ask(base, kept).status_code == 200
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    new, known = (
+        f"GET /sparql?query={quote(q)} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode()
+        for q in ("SELECT (1 AS ?n) {} #pipelined", kept)
+    )
+    known = known.replace(b"Accept: text/csv\r\n", b"")
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(new + known + known)
+        received = b""
+        while received.count(b'"boolean":true}') < 2:
+            chunk = sock.recv(65536)
+            assert chunk, received
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 200")
+    assert received.index(b"n\r\n1\r\n") < received.index(b'"boolean":true}')
+
+
+def test_the_access_log_has_every_request(mini_built: pipeline.BuildResult, tmp_path: Path) -> None:
+    """Off by default; with ``--access-log`` every request is a line (uvicorn's, on standard output)."""
+    out = next(iter(mini_built.files.values())).parent
+    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(out), "--port", "0", "--access-log"]
+    with (
+        open(tmp_path / "serve.log", "w", encoding="utf-8") as errors,
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True) as process,
+    ):
+        try:
+            url = live._first_line(process, tmp_path / "serve.log").split(" at ", 1)[1].split(" ", 1)[0]
+            live._wait_until_answering(url)
+            for _ in range(3):
+                assert ask(url, "ASK { ?s ?p ?o } #logged").status_code == 200
+        finally:
+            live._stop(process)
+        assert process.stdout is not None
+        assert process.stdout.read().count("GET /sparql?query=ASK+%7B+%3Fs+%3Fp+%3Fo+%7D+%23logged") == 3

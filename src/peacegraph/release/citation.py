@@ -35,11 +35,11 @@ from ..rdf.namespaces import (
     release,
 )
 from .metadata import DESCRIPTION, KEYWORDS, PUBLISHER_NAME, TITLE, Dump, Statistics
+from .outdir import CFF_FILE as CFF_FILE
+from .outdir import DATACITE_FILE as DATACITE_FILE
+from .outdir import RO_CRATE_FILE as RO_CRATE_FILE
 from .versions import Release
 
-CFF_FILE: Final = "CITATION.cff"
-DATACITE_FILE: Final = "datacite.json"
-RO_CRATE_FILE: Final = "ro-crate-metadata.json"
 CFF_VERSION: Final = "1.2.0"
 LICENSE_SPDX: Final = "CC-BY-4.0"
 SOFTWARE_LICENSE_SPDX: Final = "Apache-2.0"

@@ -51,11 +51,11 @@ from ..rdf.namespaces import (
     schema,
     term,
 )
+from .outdir import CHECKSUMS_FILE as CHECKSUMS_FILE
+from .outdir import SCHEMA_ORG_FILE as SCHEMA_ORG_FILE
+from .outdir import VOID_FILE as VOID_FILE
+from .outdir import gzip_name as gzip_name
 from .versions import Release
-
-VOID_FILE: Final = "void.ttl"
-SCHEMA_ORG_FILE: Final = "dataset.jsonld"
-CHECKSUMS_FILE: Final = "SHA256SUMS"
 
 TITLE: Final = "peacegraph: the Syria peace process as linked data"
 DESCRIPTION: Final = (
@@ -401,10 +401,6 @@ def dumps(files: dict[str, bytes], stem: str, tables: Iterable[tuple[str, str]] 
             Dump(described, files[described], CSV_METADATA, f"CSVW metadata of {key}", key + "-metadata", False)
         )
     return found
-
-
-def gzip_name(stem: str) -> str:
-    return Format.NTRIPLES.dump_name(stem) + ".gz"
 
 
 def release_files(

@@ -43,9 +43,17 @@ from pyoxigraph import Triple
 from ..errors import InputError
 from ..rdf import rdfio
 from ..rdf.formats import Format
-from .citation import CFF_FILE, DATACITE_FILE, RO_CRATE_FILE
-from .metadata import CHECKSUMS_FILE, SCHEMA_ORG_FILE, VOID_FILE, gzip_name
 from .tables import TABLES
+
+# The metadata files (``metadata.py`` writes them); named here so that reading a release imports nothing heavy.
+VOID_FILE: Final = "void.ttl"
+SCHEMA_ORG_FILE: Final = "dataset.jsonld"
+CHECKSUMS_FILE: Final = "SHA256SUMS"
+# The citation and deposit files (``citation.py`` writes them).
+CFF_FILE: Final = "CITATION.cff"
+DATACITE_FILE: Final = "datacite.json"
+RO_CRATE_FILE: Final = "ro-crate-metadata.json"
+
 
 DUMP_STEM = "peacegraph"
 CONTEXT_FILE = "context.jsonld"
@@ -61,6 +69,11 @@ IN_PLACE_STAGING: Final = ".peacegraph-staging-"
 IN_PLACE_READY: Final = ".peacegraph-ready-"
 
 Notify = Callable[[str], None]
+
+
+def gzip_name(stem: str) -> str:
+    """The gzipped N-Triples dump beside the plain one."""
+    return Format.NTRIPLES.dump_name(stem) + ".gz"
 
 
 def _silent(_message: str) -> None:

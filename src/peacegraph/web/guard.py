@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import InputError, RefusedError
 from ..query.store import syntax_position
@@ -74,8 +75,7 @@ TOKEN = re.compile(
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: made once per token of every query, it must be cheap
     kind: str
     text: str
     start: int

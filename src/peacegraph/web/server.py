@@ -1,9 +1,12 @@
 """The local SPARQL endpoint and the pages of our identifiers, over a built release (``peacegraph serve``).
 
-HTTP stack: Starlette on uvicorn. Both are small, well kept and widely used; uvicorn's HTTP/1.1
-parser (h11) is production-grade, and Starlette brings routing, static files and a thread pool for
-blocking work. The stdlib ``http.server`` warns that it only implements basic security checks and
-is not meant for production, and werkzeug's development server says the same of itself.
+HTTP stack: Starlette on uvicorn, with httptools (llhttp) on uvloop under it (``transport.py``).
+All are small, well kept and widely used, and Starlette brings routing, static files and a thread
+pool for blocking work. The stdlib ``http.server`` warns that it only implements basic security
+checks and is not meant for production, and werkzeug's development server says the same of itself.
+A plain ``GET /sparql?query=…`` skips Starlette (:class:`QueryByGet`), and one asked before is
+answered by the transport itself from the answers kept (:meth:`Handlers.at_once`): the same bytes,
+without a task or ASGI messages.
 
 ======================================  =========================================================
 ``GET /``                               the query UI (YASGUI, served from the package) with the
@@ -30,14 +33,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
-import anyio
-import anyio.to_thread
 from pyoxigraph import NamedNode, serialize
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -47,6 +49,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import (
     InputError,
@@ -100,6 +103,10 @@ SECURITY_HEADERS = {
 }
 
 
+class QueueFullError(QueryLimitError):
+    """Every worker is busy and the queue is full: the client may try again in a second."""
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     out: Path = Path("out")
@@ -109,6 +116,7 @@ class ServerSettings:
     limits: Limits = field(default_factory=Limits)
     max_queued: int = 32  # queries that may wait for a worker; more are answered 503
     request_seconds: float = transport.REQUEST_SECONDS  # for a request to arrive whole
+    access_log: bool = False  # a line on stderr for every request (kept answers then take the usual way)
 
 
 def status_of(error: PeacegraphError) -> int:
@@ -119,7 +127,8 @@ def status_of(error: PeacegraphError) -> int:
 
 
 def error_response(error: PeacegraphError) -> Response:
-    return PlainTextResponse(f"Error: {error}\n", status_code=status_of(error), headers=SECURITY_HEADERS)
+    headers = {**SECURITY_HEADERS, "Retry-After": "1"} if isinstance(error, QueueFullError) else SECURITY_HEADERS
+    return PlainTextResponse(f"Error: {error}\n", status_code=status_of(error), headers=headers)
 
 
 class Handlers:
@@ -137,7 +146,6 @@ class Handlers:
         # Queries wait here, not in the thread pool that the pages use: pages stay quick when queries are busy.
         self.admitted = 0  # queries running or waiting
         self.slots = asyncio.Semaphore(settings.limits.workers)
-        self.limiter = anyio.CapacityLimiter(settings.limits.workers)
         self.answers = AnswerCache()
 
     def linker(self, page: str) -> pages.Linker:
@@ -156,27 +164,43 @@ class Handlers:
             if request.method == "POST":
                 return error_response(InputError("no query: send one as `query`, by GET or POST"))
             return self.service_description(request)
-        assert self.pool is not None
-        accept = request.headers.get("accept")
+        reply = await self.answer(query, request.headers.get("accept"))
+        if isinstance(reply, PeacegraphError):
+            return error_response(reply)
+        return _answer_response(reply)
+
+    async def answer(self, query: str, accept: str | None) -> QueryAnswer | PeacegraphError:
+        """The answer kept for this query, else a worker's; or the error to send."""
         known = self.answers.get(query, accept)
         if known is not None:
-            return _answer_response(known)
+            return known
+        assert self.pool is not None
         if self.admitted >= self.settings.limits.workers + self.settings.max_queued:
-            response = error_response(QueryLimitError("every query worker is busy and the queue is full; try again"))
-            response.headers["Retry-After"] = "1"
-            return response
+            return QueueFullError("every query worker is busy and the queue is full; try again")
         self.admitted += 1
         try:
             async with self.slots:
-                answer = await anyio.to_thread.run_sync(
-                    self.pool.run, QueryRequest(query, accept), limiter=self.limiter
-                )
+                answer = await self.pool.run(QueryRequest(query, accept))
         except PeacegraphError as error:
-            return error_response(error)
+            return error
         finally:
             self.admitted -= 1
         self.answers.put(query, accept, answer)
-        return _answer_response(answer)
+        return answer
+
+    def at_once(self, query_string: bytes, headers: list[tuple[bytes, bytes]]) -> bytes | None:
+        """A kept answer to ``GET /sparql?<query_string>``, as the transport writes it (``transport.AnswerAtOnce``)."""
+        plain, accept = _plain_accept(headers)
+        if not plain:
+            return None
+        try:
+            query = _one_query(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+        except PeacegraphError:
+            return None
+        known = None if query is None else self.answers.get(query, accept)
+        if known is None:
+            return None
+        return _answer_head(known.media_type, len(known.body)) + known.body
 
     def service_description(self, request: Request) -> Response:
         """The SPARQL 1.1 Service Description, for a GET of the endpoint without a query."""
@@ -384,7 +408,71 @@ async def _body(request: Request) -> bytes:
     return body
 
 
-def create_app(settings: ServerSettings) -> Starlette:
+class QueryByGet:
+    """ASGI: ``GET /sparql?query=…`` answered without Starlette's routing, middleware and request objects.
+
+    The same steps as :meth:`Handlers.sparql` (the same parameter parsing, the same answers kept,
+    the same workers, the guard on the exact text in the worker), minus the layers a plain query
+    does not need. Everything else goes on to the app: other paths and methods, a request without
+    a query or with a parameter error, a request with an ``Origin`` header (CORS answers it) or a
+    body framing (``transport.CloseAmbiguousFraming``).
+    """
+
+    def __init__(self, handlers: Handlers, app: ASGIApp):
+        self.handlers, self.app = handlers, app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] == "GET":
+            plain, accept = _plain_accept(scope["headers"])
+            if plain:
+                try:
+                    query = _one_query(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+                except PeacegraphError:
+                    query = None
+                if query is not None:
+                    reply = await self.handlers.answer(query, accept)
+                    if isinstance(reply, PeacegraphError):
+                        await error_response(reply)(scope, receive, send)
+                        return
+                    headers = [*_answer_headers(reply.media_type), (b"content-length", b"%d" % len(reply.body))]
+                    await send({"type": "http.response.start", "status": 200, "headers": headers})
+                    await send({"type": "http.response.body", "body": reply.body})
+                    return
+        await self.app(scope, receive, send)
+
+
+_NOT_PLAIN = frozenset((b"origin", b"content-length", b"transfer-encoding"))
+
+
+def _plain_accept(headers: list[tuple[bytes, bytes]]) -> tuple[bool, str | None]:
+    """Whether a GET needs no CORS and no framing care, and its first ``Accept`` header (as Starlette reads it)."""
+    accept = None
+    for name, value in headers:
+        if name in _NOT_PLAIN:
+            return False, None
+        if name == b"accept" and accept is None:
+            accept = value.decode("latin-1")
+    return True, accept
+
+
+@functools.lru_cache(maxsize=64)
+def _answer_headers(media_type: str) -> list[tuple[bytes, bytes]]:
+    """The headers of an answer but its length, exactly as :func:`_answer_response` writes them."""
+    raw = _answer_response(QueryAnswer(media_type, b"")).raw_headers
+    return [(name, value) for name, value in raw if name != b"content-length"]
+
+
+@functools.lru_cache(maxsize=64)
+def _header_block(media_type: str) -> bytes:
+    return b"".join(name + b": " + value + b"\r\n" for name, value in _answer_headers(media_type))
+
+
+def _answer_head(media_type: str, length: int) -> bytes:
+    """The headers of an answer as bytes on the wire, up to and with the blank line."""
+    return _header_block(media_type) + b"content-length: %d\r\n\r\n" % length
+
+
+def create_app(settings: ServerSettings) -> ASGIApp:
     """The ASGI app; the worker pool lives as long as the app runs."""
     handlers = Handlers(settings)
 
@@ -423,7 +511,7 @@ def create_app(settings: ServerSettings) -> Starlette:
     )
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors])
     app.router.redirect_slashes = False
-    return app
+    return QueryByGet(handlers, transport.CloseAmbiguousFraming(app))
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -445,14 +533,18 @@ def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
     import uvicorn
 
     app = create_app(settings)
+    assert isinstance(app, QueryByGet)
+    at_once = None if settings.access_log else app.handlers.at_once  # a kept answer at once is not logged
     sock = listen(settings.host, settings.port)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     ready(f"http://{host}:{sock.getsockname()[1]}/")
     config = uvicorn.Config(
-        transport.CloseAmbiguousFraming(app),
-        http=transport.bounded_protocol(settings.request_seconds),
+        app,
+        loop="uvloop",
+        http=transport.bounded_protocol(settings.request_seconds, at_once),
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         limit_concurrency=MAX_CONNECTIONS,
         log_level="info",
+        access_log=settings.access_log,
     )
     uvicorn.Server(config).run(sockets=[sock])

@@ -1,5 +1,9 @@
 """The connection layer under the app: small answers go out at once, slow clients are let go.
 
+HTTP/1.1 is parsed by httptools (llhttp, Node.js's parser, in C) on uvloop, through uvicorn's
+``HttpToolsProtocol``: per request it costs a fraction of uvicorn's pure-Python h11 protocol
+(``bench/serve.py``). On top of it:
+
 - ``TCP_NODELAY`` on every connection. asyncio sets it only on sockets created with
   ``IPPROTO_TCP``; without it, a response written as headers then body waits for the client's
   delayed ACK (about 40 ms on Linux) before its second half leaves.
@@ -9,24 +13,30 @@
   ``request_seconds`` of the connection opening or of the previous response; otherwise the
   connection is closed. The time the app takes to answer is not counted (queries have their own
   limit).
+- A limit on the request head (request line and headers: ``MAX_HEAD_BYTES``, h11's default).
+  llhttp sets none, so without it a client could send headers until memory runs out.
 - A request that carries both ``Content-Length`` and ``Transfer-Encoding`` is answered (the
-  transfer coding wins, RFC 9112 §6.3) and then its connection is closed, as RFC 9112 §6.1 asks:
-  a proxy in front may have framed it the other way.
+  transfer coding wins, RFC 9112 §6.3; llhttp is told to accept it rather than answer 400) and
+  then its connection is closed, as RFC 9112 §6.1 asks: a proxy in front may have framed it the
+  other way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Callable
 from typing import Any
 
-import h11
+import httptools
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.config import Config
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
+AnswerAtOnce = Callable[[bytes, list[tuple[bytes, bytes]]], bytes | None]
 REQUEST_SECONDS = 10.0
+MAX_HEAD_BYTES = 16 * 1024
 
 
 def no_delay(sock: socket.socket | None) -> None:
@@ -34,14 +44,21 @@ def no_delay(sock: socket.socket | None) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-class BoundedH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with ``TCP_NODELAY`` and a deadline for each request to arrive."""
+class BoundedProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with ``TCP_NODELAY``, a head limit and a deadline for each request."""
 
     request_seconds = REQUEST_SECONDS
+    #: (query string, headers) -> the rest of a 200 response (headers after the defaults, blank line,
+    #: body) for a ``GET /sparql`` that can be answered at once (a kept answer), else None
+    at_once: AnswerAtOnce | None = None
 
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any], **kwargs: Any):
         super().__init__(config, server_state, app_state, **kwargs)
+        self.parser.set_dangerous_leniencies(lenient_data_after_close=True, lenient_chunked_length=True)
         self._deadline: asyncio.TimerHandle | None = None
+        self._head = 0  # bytes of the current request head received so far
+        self._heads = 0  # request heads parsed whole on this connection
+        self._answered = False  # the request being parsed was answered at once
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -51,6 +68,70 @@ class BoundedH11Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        heads, in_head = self._heads, self._in_head()
+        super().data_received(data)
+        if in_head and self._heads == heads and not self.transport.is_closing():
+            self._head += len(data)  # all of it was head, and the head is still not whole
+            if self._head > MAX_HEAD_BYTES:
+                self.send_400_response(f"The request head is larger than {MAX_HEAD_BYTES} bytes.")
+
+    def _in_head(self) -> bool:
+        """Whether the bytes that come next belong to a request head (no request, or the last one is whole)."""
+        return self.cycle is None or not self.cycle.more_body
+
+    def on_headers_complete(self) -> None:
+        self._heads += 1
+        self._head = 0
+        if self._answer_at_once():
+            return
+        super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.transport is self.transport:
+            one = OneWrite(self.transport, cycle)
+            cycle.transport = one  # type: ignore[assignment]
+            cycle.on_response = one.then(cycle.on_response)
+
+    def _answer_at_once(self) -> bool:
+        """Write a kept answer to a plain ``GET /sparql`` at once: no task, no ASGI messages, one write.
+
+        Only when nothing else is in flight on the connection, the client reads what it is sent,
+        and the connection stays open (HTTP/1.1 keep-alive); otherwise the request takes the usual
+        way through the app, which answers it the same.
+        """
+        if self.at_once is None or self.parser.get_method() != b"GET" or self.pipeline or self.flow.write_paused:
+            return False
+        if self.cycle is not None and not self.cycle.response_complete:
+            return False
+        if self.parser.get_http_version() != "1.1" or self.parser.should_upgrade():
+            return False
+        if not self.parser.should_keep_alive():
+            return False
+        url = httptools.parse_url(self.url)
+        if url.path != b"/sparql":
+            return False
+        answer = self.at_once(url.query or b"", self.headers)
+        if answer is None:
+            return False
+        head = b"".join([name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers])
+        self.transport.write(b"".join((b"HTTP/1.1 200 OK\r\n", head, answer)))
+        self._answered = True
+        self.server_state.total_requests += 1
+        self._unset_keepalive_if_required()
+        self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+        self._arm()
+        return True
+
+    def on_body(self, body: bytes) -> None:
+        if not self._answered:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if self._answered:
+            self._answered = False
+        else:
+            super().on_message_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -65,19 +146,78 @@ class BoundedH11Protocol(H11Protocol):
         self._disarm()
         self._deadline = self.loop.call_later(self.request_seconds, self._expire)
 
+    def _waiting_for_the_app(self) -> bool:
+        """Whether a request has arrived whole and its answer is not yet sent (or one waits behind it)."""
+        cycle = self.cycle
+        if self.pipeline:
+            return True  # reading is paused until the answers are out
+        return cycle is not None and not cycle.response_complete and not cycle.more_body
+
     def _expire(self) -> None:
         """Close the connection if its request has not arrived whole; the app's own time is not counted."""
         self._deadline = None
         if self.transport.is_closing():
             return
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
-            self.transport.close()
-        else:
+        if self._waiting_for_the_app():
             self._arm()
+        else:
+            self.transport.close()
 
 
-def bounded_protocol(request_seconds: float) -> type[BoundedH11Protocol]:
-    return type("BoundedH11Protocol", (BoundedH11Protocol,), {"request_seconds": request_seconds})
+class OneWrite:
+    """The transport as one response sees it: its head waits for the first part of its body.
+
+    uvicorn writes the status line and headers, then the body: two writes, two packets with
+    ``TCP_NODELAY``, two wake-ups of the client. Held back until the body comes (or the response
+    ends without one, or the connection closes), a small response leaves in one write.
+    """
+
+    def __init__(self, transport: asyncio.Transport, cycle: RequestResponseCycle):
+        self._transport, self._cycle = transport, cycle
+        self._held: bytes | None = None
+        self._started = False
+
+    def write(self, data: bytes) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            if len(data) >= 65536:  # a large body: one more write costs less than a copy
+                self._transport.write(held)
+            else:
+                data = held + data
+        elif not self._started and self._cycle.response_started:  # the head (not a 100 Continue)
+            self._started = True
+            self._held = data
+            return
+        self._transport.write(data)
+
+    def flush(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            self._transport.write(held)
+
+    def then(self, on_response: Callable[[], None]) -> Callable[[], None]:
+        """``on_response`` (the response is complete), after what is held is written (a HEAD has no body)."""
+
+        def complete() -> None:
+            self.flush()
+            on_response()
+
+        return complete
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+
+def bounded_protocol(request_seconds: float, at_once: AnswerAtOnce | None = None) -> type[BoundedProtocol]:
+    attributes = {"request_seconds": request_seconds, "at_once": staticmethod(at_once) if at_once else None}
+    return type("BoundedProtocol", (BoundedProtocol,), attributes)
 
 
 class CloseAmbiguousFraming:

@@ -18,6 +18,8 @@ answer is dropped and the client gets an error, never the first part of it.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import multiprocessing
 import os
@@ -88,16 +90,19 @@ class _Sink:
 
 def _format(results: QuerySolutions | QueryBoolean | QueryTriples, accept: str | None) -> tuple[str, _Syntax]:
     """The media type and syntax to write ``results`` in, as the client prefers."""
-    if isinstance(results, QueryTriples):
-        graph = negotiation.choose(accept, negotiation.QUERY_GRAPH_OFFERS)
-        if graph is not None:
-            return graph
-    else:
-        table = negotiation.choose(accept, negotiation.RESULTS_OFFERS)
-        if table is not None:
-            return table[0], table[1].oxigraph
-    kind = "an RDF graph" if isinstance(results, QueryTriples) else "SPARQL results"
-    raise NotAcceptableError(f"the result is {kind}, and the Accept header allows none of its formats")
+    chosen = _chosen(isinstance(results, QueryTriples), accept)
+    if chosen is None:
+        kind = "an RDF graph" if isinstance(results, QueryTriples) else "SPARQL results"
+        raise NotAcceptableError(f"the result is {kind}, and the Accept header allows none of its formats")
+    return chosen
+
+
+@functools.lru_cache(maxsize=256)  # clients send the same few Accept headers again and again
+def _chosen(graph: bool, accept: str | None) -> tuple[str, _Syntax] | None:
+    if graph:
+        return negotiation.choose(accept, negotiation.QUERY_GRAPH_OFFERS)
+    table = negotiation.choose(accept, negotiation.RESULTS_OFFERS)
+    return None if table is None else (table[0], table[1].oxigraph)
 
 
 def answer(st: Store, request: Request, max_bytes: int) -> Answer:
@@ -105,6 +110,8 @@ def answer(st: Store, request: Request, max_bytes: int) -> Answer:
     checked = guard.check(request.query)
     results = store.run(st, checked.text)
     media_type, fmt = _format(results, request.accept)
+    if isinstance(results, QueryBoolean):  # a few bytes: no need to count them as they come
+        return Answer(media_type, results.serialize(format=fmt))  # type: ignore[arg-type]
     sink = _Sink(max_bytes)
     try:
         results.serialize(sink, format=fmt)  # type: ignore[arg-type]
@@ -165,14 +172,26 @@ class _Worker:
             LOG.warning("query workers can reach the network: only the query guard keeps SERVICE out")
         return True
 
-    def ask(self, request: Request, timeout: float) -> Answer | PeacegraphError:
-        """The worker's answer, or the error it reports; raises if the worker itself fails."""
+    async def ask(self, request: Request, timeout: float) -> Answer | PeacegraphError:
+        """The worker's answer, or the error it reports; raises if the worker itself fails.
+
+        Awaited on the event loop (the pipe becoming readable), not in a thread: no thread hop per query.
+        """
         self.conn.send(request)
-        if not self.conn.poll(timeout):
+        loop = asyncio.get_running_loop()
+        readable: asyncio.Future[None] = loop.create_future()
+        fd = self.conn.fileno()
+        loop.add_reader(fd, _settle, readable)
+        try:
+            await asyncio.wait_for(readable, timeout)
+        except TimeoutError:
             raise QueryTimeoutError(
                 f"the query ran longer than the time limit of {timeout:g} s and was stopped; nothing was returned"
-            )
-        reply = self.conn.recv()
+            ) from None
+        finally:
+            loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop (libuv) made it non-blocking
+        reply = self.conn.recv()  # the worker writes a whole answer at once: it is there or on its way
         assert isinstance(reply, Answer | PeacegraphError)
         return reply
 
@@ -180,6 +199,11 @@ class _Worker:
         self.process.kill()
         self.process.join()
         self.conn.close()
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class QueryPool:
@@ -229,17 +253,24 @@ class QueryPool:
         except queue.Empty:
             raise QueryTimeoutError("no query worker became free in time; try again later") from None
 
-    def run(self, request: Request) -> Answer:
-        worker = self._acquire()
+    async def run(self, request: Request) -> Answer:
+        """A worker's answer to ``request``; a worker that times out or dies is replaced."""
         try:
-            reply = worker.ask(request, self.limits.timeout)
+            worker = self._idle.get_nowait()
+        except queue.Empty:  # a worker is starting in place of one that was retired
+            worker = await asyncio.to_thread(self._acquire)
+        try:
+            reply = await worker.ask(request, self.limits.timeout)
         except QueryLimitError:  # the time limit
+            await asyncio.to_thread(self._retire, worker)
+            raise
+        except asyncio.CancelledError:  # the server stops: the worker may still be busy
             self._retire(worker)
             raise
         except (EOFError, OSError):
-            worker.process.join(1.0)
+            await asyncio.to_thread(worker.process.join, 1.0)
             exit_code = worker.process.exitcode
-            self._retire(worker)
+            await asyncio.to_thread(self._retire, worker)
             raise QueryLimitError(self._death_message(exit_code)) from None
         self._idle.put(worker)
         if isinstance(reply, PeacegraphError):
