@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from yaml.resolver import Resolver
@@ -69,12 +69,13 @@ def read_yaml(file: Path, display: Path | None = None, max_nodes: int = MAX_YAML
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError("not valid UTF-8", shown, utf8_line(raw, exc)) from None
-    builder = _Builder(shown, max_nodes)
+    lines = LineNumbers(text)
+    builder = _Builder(shown, max_nodes, lines)
     try:
         for event in _events(text):
             builder.feed(event)
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(exc, shown) from None
+        raise _yaml_error(exc, shown, lines) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow; position is in bytes
         line = text.encode("utf-8")[: exc.position].count(b"\n") + 1
         raise InputError(f"invalid YAML: {exc.reason} (character {_code(exc.character)})", shown, line) from None
@@ -90,18 +91,53 @@ def read_yaml(file: Path, display: Path | None = None, max_nodes: int = MAX_YAML
 _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, file: Path) -> InputError:
+class _Mark(Protocol):
+    """A position the parser reports (PyYAML's and libyaml's marks alike)."""
+
+    @property
+    def line(self) -> int: ...
+
+
+class LineNumbers:
+    """Lines as people and every other tool count them: after each line feed.
+
+    YAML also breaks lines at a lone carriage return, NEL (U+0085) and the Unicode line and paragraph
+    separators, so a parser's line numbers drift from the file's in a text that holds one. A file
+    without them (nearly every file) is read as the parser reads it.
+    """
+
+    _YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+    def __init__(self, text: str):
+        self._ours: list[int] | None = None
+        if re.search("[\r\x85\u2028\u2029]", text):
+            ours, line = [1], 1
+            for match in self._YAML_BREAK.finditer(text):
+                line += match.group().endswith("\n")
+                ours.append(line)
+            self._ours = ours
+
+    def of(self, mark: _Mark | None) -> int:
+        """The 1-based line of a parser's mark."""
+        if mark is None:
+            return 1
+        if self._ours is None:
+            return int(mark.line) + 1
+        return self._ours[min(mark.line, len(self._ours) - 1)]
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, file: Path, lines: LineNumbers) -> InputError:
     """The line where the parser gave up, or, if the file ended inside something, where that began."""
     problem, context = exc.problem or exc.context, exc.context if exc.problem else None
     at = exc.problem_mark or exc.context_mark
     if _LIBYAML_TOO_DEEP in str(problem):
-        return InputError(f"nested deeper than {MAX_DEPTH} levels", file, at.line + 1 if at else 1)
+        return InputError(f"nested deeper than {MAX_DEPTH} levels", file, lines.of(at))
     began = exc.context_mark if context else None
-    if began is not None and at is not None and began.line != at.line:
-        problem = f"{problem}, {context} that begins on line {began.line + 1}"
+    if began is not None and at is not None and lines.of(began) != lines.of(at):
+        problem = f"{problem}, {context} that begins on line {lines.of(began)}"
         if "end of stream" in str(exc.problem):
             at = began
-    return InputError(f"invalid YAML: {problem}", file, at.line + 1 if at else 1)
+    return InputError(f"invalid YAML: {problem}", file, lines.of(at))
 
 
 def _events(text: str) -> Iterator[yaml.Event]:
@@ -127,9 +163,10 @@ class _Open:
 class _Builder:
     """Plain values and their lines from a stream of YAML events, refusing what records never need."""
 
-    def __init__(self, file: Path, max_nodes: int):
+    def __init__(self, file: Path, max_nodes: int, lines: LineNumbers):
         self.max_nodes = max_nodes
         self.file = file
+        self.line_numbers = lines
         self.lines: dict[Path_, int] = {}
         self.root: Any = None
         self.done = False
@@ -137,7 +174,7 @@ class _Builder:
         self.nodes = 0
 
     def feed(self, event: yaml.Event) -> None:
-        line = event.start_mark.line + 1 if event.start_mark else 1
+        line = self.line_numbers.of(event.start_mark)
         if isinstance(event, yaml.DocumentStartEvent) and self.done:
             raise InputError("more than one YAML document in a record file", self.file, line)
         if isinstance(event, yaml.AliasEvent):
