@@ -109,6 +109,8 @@ class LineNumbers:
     _YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
     def __init__(self, text: str):
+        #: The parser may place a mark just past the end (a last line without a line feed): the last line.
+        self.last = text.count("\n") + 1
         self._ours: list[int] | None = None
         if re.search("[\r\x85\u2028\u2029]", text):
             ours, line = [1], 1
@@ -122,7 +124,7 @@ class LineNumbers:
         if mark is None:
             return 1
         if self._ours is None:
-            return int(mark.line) + 1
+            return min(int(mark.line) + 1, self.last)
         return self._ours[min(mark.line, len(self._ours) - 1)]
 
 
