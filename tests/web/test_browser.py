@@ -8,23 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from peacegraph import pipeline
 
 from ..conftest import MINI
 from ..live import serving
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from .browsing import Watched, chromium
 
 
 @pytest.fixture(scope="module")
@@ -37,45 +27,18 @@ def base(mini_built: pipeline.BuildResult, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Watched:
-    """A page that records requests to other hosts (and blocks them) and the errors it logs."""
-
-    def __init__(self, page: Page, base: str):
-        self.page, self.base = page, base
-        self.elsewhere: list[str] = []
-        self.errors: list[str] = []
-        page.route("**/*", self._route)
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def _route(self, route: Route) -> None:
-        url = route.request.url
-        if url.startswith(self.base) or url.startswith("data:"):
-            route.continue_()
-        else:
-            self.elsewhere.append(url)
-            route.abort()
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.errors.append(message.text)
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def watched(browser: Browser, base: str, tmp_path: Path) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = Watched(context.new_page(), base)
+    page = Watched(context, base)
     yield page
     page.page.screenshot(path=tmp_path / "last.png", full_page=True)
     context.close()
-    assert page.elsewhere == [], "the page fetched from other hosts"
-    assert page.errors == [], "the browser reported errors"
+    page.check()
 
 
 def test_a_position_page_reads_as_a_person_expects(watched: Watched, base: str) -> None:

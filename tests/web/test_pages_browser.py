@@ -13,13 +13,13 @@ from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from peacegraph.cli import main
 
 from ..conftest import SEEDS
 from ..live import serving
-from .test_browser import ARGS, CHROMIUM
+from .browsing import Watched, chromium
 
 AXE = Path(__file__).resolve().parent / "axe" / "axe.min.js"
 AXE_PATH = "__tests__/axe.min.js"
@@ -58,41 +58,8 @@ def base(out_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Watched:
-    """A page that blocks and records requests to anywhere but ``base``, and records errors."""
-
-    def __init__(self, context: BrowserContext, base: str):
-        self.page: Page = context.new_page()
-        self.base = base
-        self.elsewhere: list[str] = []
-        self.errors: list[str] = []
-        self.page.route("**/*", self._route)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def _route(self, route: Route) -> None:
-        url = route.request.url
-        if url == self.base + AXE_PATH:  # axe-core, as if the server served it: the pages' CSP stays on
-            route.fulfill(body=AXE.read_bytes(), content_type="text/javascript")
-        elif url.startswith(self.base) or url.startswith("data:"):
-            route.continue_()
-        else:
-            self.elsewhere.append(url)
-            route.abort()
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def check(self) -> None:
-        assert self.elsewhere == [], "the page fetched from elsewhere"
-        assert self.errors == [], "the browser reported errors"
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(params=list(WIDTHS))
@@ -103,7 +70,7 @@ def width(request: pytest.FixtureRequest) -> int:
 @pytest.fixture
 def watched(browser: Browser, base: str, width: int) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": width, "height": 900 if width > 600 else 844})
-    page = Watched(context, base)
+    page = Watched(context, base, {AXE_PATH: AXE})
     yield page
     context.close()
     page.check()
