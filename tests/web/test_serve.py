@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from peacegraph import pipeline
 
 from ..conftest import MINI
 from ..live import serving
+from ..servers import Canary
 
 ID = "https://w3id.org/peacegraph/id/"
 SCHEMA = "https://schema.org/"
@@ -216,33 +216,6 @@ def test_updates_are_refused_however_they_are_sent(client: httpx.Client, update:
     assert alpha_is_intact(client)
 
 
-class Listener:
-    """A TCP port that counts the connections made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.sock.close()
-
-
 @pytest.mark.parametrize(
     "template",
     [
@@ -253,14 +226,14 @@ class Listener:
     ],
 )
 def test_service_and_load_are_refused_and_fetch_nothing(client: httpx.Client, template: str) -> None:
-    listener = Listener()
+    canary = Canary()
     try:
-        response = client.get("/sparql", params={"query": template.format(url=f"http://127.0.0.1:{listener.port}/")})
+        response = client.get("/sparql", params={"query": template.format(url=canary.url)})
     finally:
-        listener.close()
+        canary.close()
     assert response.status_code == 403
     assert "refused" in response.text
-    assert listener.connections == 0
+    assert canary.hits == 0
 
 
 def test_the_words_alone_are_not_refused(client: httpx.Client) -> None:
