@@ -30,7 +30,7 @@ TYPE = RDF + "type"
 NAMES = (SCHEMA + "name", SKOS + "prefLabel", RDFS + "label")
 ALTERNATE_NAMES = (SCHEMA + "alternateName", SKOS + "altLabel")
 DESCRIPTIONS = (SCHEMA + "description", SKOS + "definition", RDFS + "comment")
-#: Where an entity's date is, in order of preference; bounds (``earliest…``/``latest…``) come last.
+#: Where an entity's date is, in order of preference; bounds (``pg:earliestDate``/``pg:latestDate``) come last.
 DATES = (SCHEMA + "datePublished", SCHEMA + "startDate", SCHEMA + "dateCreated", DCTERMS + "date")
 END_DATES = (SCHEMA + "endDate",)
 QUOTED_FROM = PROV + "wasQuotedFrom"
@@ -174,15 +174,9 @@ class Catalog:
         return self._bound(iri, "earliest", last=False)
 
     def _bound(self, iri: str, which: str, *, last: bool) -> str:
-        """The earliest (or latest) bound of a date known only between two, by a property whose
-        name says which (``…earliest…``, ``…latest…``)."""
-        bounds = sorted(
-            node.value
-            for predicate, nodes in self.outgoing.get(iri, {}).items()
-            if which in predicate.rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
-            for node in nodes
-            if isinstance(node, Literal)
-        )
+        """The earliest (or latest) day a date known only between two can be: ``pg:earliestDate``,
+        ``pg:latestDate``, which the mapping gives every dated thing."""
+        bounds = sorted(node.value for node in self.objects(iri, PG + which + "Date") if isinstance(node, Literal))
         return (bounds[-1] if last else bounds[0]) if bounds else ""
 
     def shown_date(self, iri: str) -> str:
