@@ -203,6 +203,7 @@ class Table:
 _NAME, _TYPE = SCHEMA + "name", str(RDF_TYPE.value)
 _SAME_AS, _DESCRIPTION = OWL + "sameAs", SCHEMA + "description"
 _OFFSETS = OA + "TextPositionSelector"
+_WIKIDATA = Column("wikidata", "Wikidata", path(_SAME_AS), property=_SAME_AS)
 
 
 def _entity(kind: str, title: str) -> list[Column]:
@@ -275,7 +276,7 @@ TABLES: Final[tuple[Table, ...]] = (
             *link("location", "place", SCHEMA + "location"),
             *link("super_event", "part of", SCHEMA + "superEvent"),
             *link("organizers", "organizers", SCHEMA + "organizer"),
-            Column("wikidata", "Wikidata", path(_SAME_AS), property=_SAME_AS),
+            _WIKIDATA,
             value("description", "description", _DESCRIPTION),
         ),
     ),
@@ -287,7 +288,7 @@ TABLES: Final[tuple[Table, ...]] = (
         (
             *_entity("Organization", "organization"),
             *link("location", "place", SCHEMA + "location"),
-            Column("wikidata", "Wikidata", path(_SAME_AS), property=_SAME_AS),
+            _WIKIDATA,
             value("description", "description", _DESCRIPTION),
         ),
     ),
@@ -302,7 +303,7 @@ TABLES: Final[tuple[Table, ...]] = (
             Column("alternate_names", "other names", path(SCHEMA + "alternateName"), property=SCHEMA + "alternateName"),
             value("job_titles", "job titles", SCHEMA + "jobTitle"),
             *link("affiliations", "affiliations", SCHEMA + "affiliation"),
-            Column("wikidata", "Wikidata", path(_SAME_AS), property=_SAME_AS),
+            _WIKIDATA,
             value("description", "description", _DESCRIPTION),
         ),
     ),
