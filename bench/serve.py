@@ -1,6 +1,8 @@
 """`peacegraph serve` against `oxigraph serve-read-only`, and `peacegraph query` against `oxigraph query`.
 
-Both servers hold the same dump (``out/peacegraph.nt``) on one machine. Each query is measured
+Both servers hold the same dump (``out/peacegraph.nt``) on one machine and run side by side; each
+row measures them in turn, back to back, ``--rounds`` times, and prints the medians (the ratio is
+the median of the rounds' ratios), so that a busy moment of the machine weighs on both. Each query is measured
 twice: repeated as it is (our server then answers from the answers it keeps, ``web/answers.py``),
 and made new for every request by a numbered comment (every request then runs in a worker). Each of ``--concurrency``
 client processes keeps one HTTP/1.1 connection alive and sends the same request again as soon as
@@ -8,7 +10,7 @@ the answer is in, for ``--seconds``; the result is requests per second, and the 
 Oxigraph's (≥ 1 means we are as fast). The CLI comparison times whole processes, median of
 ``--repeat`` runs; the ratio is our time over Oxigraph's (≤ 1 means we are as fast).
 
-    .venv/bin/python bench/serve.py [--out out] [--seconds 3] [--repeat 5]
+    .venv/bin/python bench/serve.py [--out out] [--seconds 2] [--rounds 3] [--repeat 5]
 
 Needs the ``oxigraph`` binary (the ``oxigraph`` PyPI package, in the dev extra).
 """
@@ -149,7 +151,8 @@ def timed(command: list[str], repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out"))
-    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--rounds", type=int, default=3, help="measurements of each server, alternating; medians")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     args = parser.parse_args()
@@ -163,15 +166,16 @@ def main() -> None:
         ox_server = [oxigraph, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{ox_port}"]
         pg_server = [peacegraph, "serve", "--out", str(args.out), "--port", str(pg_port)]
         print(f"{'query':<18} {'clients':>7} {'oxigraph req/s':>15} {'peacegraph req/s':>17} {'ratio':>6}")
-        rates: dict[tuple[str, int], list[float]] = {}
-        for command, port, path in ((ox_server, ox_port, "/query"), (pg_server, pg_port, "/sparql")):
-            with running(command, port, path):
-                for query_name, (query, fresh) in QUERIES.items():
-                    for concurrency in args.concurrency:
-                        rate = requests_per_second(port, path, query, fresh, concurrency, args.seconds)
-                        rates.setdefault((query_name, concurrency), []).append(rate)
-        for (query_name, concurrency), (ox_rate, pg_rate) in rates.items():
-            print(f"{query_name:<18} {concurrency:>7} {ox_rate:>15.0f} {pg_rate:>17.0f} {pg_rate / ox_rate:>5.2f}x")
+        with running(ox_server, ox_port, "/query"), running(pg_server, pg_port, "/sparql"):
+            for query_name, (query, fresh) in QUERIES.items():
+                for concurrency in args.concurrency:
+                    ratios, ox_rates, pg_rates = [], [], []
+                    for _ in range(args.rounds):  # back to back, so that both see the machine as it is
+                        ox_rates.append(requests_per_second(ox_port, "/query", query, fresh, concurrency, args.seconds))
+                        pg_rates.append(requests_per_second(pg_port, "/sparql", query, fresh, concurrency, args.seconds))
+                        ratios.append(pg_rates[-1] / ox_rates[-1])
+                    ox_rate, pg_rate, ratio = (statistics.median(values) for values in (ox_rates, pg_rates, ratios))
+                    print(f"{query_name:<18} {concurrency:>7} {ox_rate:>15.0f} {pg_rate:>17.0f} {ratio:>5.2f}x", flush=True)
 
         query_file = "queries/signatories.rq"
         ox_query = [oxigraph, "query", "--location", location, "--query-file", query_file, "--results-format", "csv"]

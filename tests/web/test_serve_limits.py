@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from peacegraph import pipeline
+from peacegraph.query.store import format_results, open_store, run
 
 from .. import live
 from ..live import serving
@@ -308,3 +309,60 @@ def test_the_access_log_has_every_request(mini_built: pipeline.BuildResult, tmp_
             live._stop(process)
         assert process.stdout is not None
         assert process.stdout.read().count("GET /sparql?query=ASK+%7B+%3Fs+%3Fp+%3Fo+%7D+%23logged") == 3
+
+
+def _port(base: str) -> int:
+    return int(base.rsplit(":", 1)[1].strip("/"))
+
+
+def _head_and_body(response: bytes) -> tuple[str, list[bytes], bytes]:
+    """Status line, headers in order but Date and Connection, and body of one raw response."""
+    head, _, body = response.partition(b"\r\n\r\n")
+    status, *lines = head.split(b"\r\n")
+    headers = [line for line in lines if not line.lower().startswith((b"date:", b"connection:"))]
+    return status.decode(), headers, body
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "status"),
+    [
+        ("SELECT ?s WHERE { ?s a ?t } ORDER BY ?s #same-bytes", "text/csv", "200 OK"),
+        ("SELECT ?s WHERE { ?s a #same-bytes", "text/csv", "400 Bad Request"),
+        ("ASK { ?s ?p ?o } #same-bytes", "text/turtle", "406 Not Acceptable"),
+    ],
+)
+def test_the_transport_and_the_app_answer_a_query_with_the_same_bytes(
+    base: str, query: str, accept: str, status: str
+) -> None:
+    """A plain HTTP/1.1 GET is answered by the transport (``Handlers.direct``), an HTTP/1.0 one by the app."""
+    target = f"/sparql?query={quote(query)}"
+    answers = []
+    for version in ("1.1", "1.0", "1.1"):  # the second 1.1 is the answer kept, for a 200
+        request = f"GET {target} HTTP/{version}\r\nHost: x\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+        if version == "1.1":
+            request = request.replace("Connection: close\r\n", "")
+        received = raw(base, request.encode(), wait=3.0).removesuffix(b"<still open>")
+        answers.append(_head_and_body(received))
+    assert answers[0][0] == f"HTTP/1.1 {status}"
+    assert answers[0] == answers[1] == answers[2]
+
+
+def test_a_large_answer_arrives_whole_by_every_way(base: str, mini_built: pipeline.BuildResult) -> None:
+    """Megabytes from a worker, read by the event loop as they come: the same as Oxigraph's own."""
+    query = "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o VALUES ?n { " + " ".join(map(str, range(60))) + " } } #large"
+    by_get = ask(base, query, headers={"accept": "text/csv"})
+    by_post = httpx.post(base + "sparql", data={"query": query}, headers={"accept": "text/csv"}, timeout=60)
+    by_get_again = ask(base, query, headers={"accept": "text/csv"})
+    out = next(iter(mini_built.files.values())).parent
+    expected = format_results(run(open_store(out, ontology=False), query), "csv")
+    assert by_get.status_code == by_post.status_code == by_get_again.status_code == 200
+    assert len(by_get.content) > 2 << 20
+    assert by_get.content == by_post.content == by_get_again.content == expected
+
+
+def test_a_client_that_leaves_while_its_query_runs_does_not_hurt(base: str) -> None:
+    with socket.create_connection(("127.0.0.1", _port(base)), timeout=10) as sock:
+        sock.sendall(f"GET /sparql?query={quote(ENDLESS + ' #left')} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    assert ask(base, "ASK { ?s ?p ?o } #after-leaving").json()["boolean"] is True
+    time.sleep(3.5)  # the time limit: the worker under the abandoned query is replaced
+    assert ask(base, "ASK { ?s ?p ?o } #after-the-limit").json()["boolean"] is True

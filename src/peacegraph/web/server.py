@@ -4,9 +4,8 @@ HTTP stack: Starlette on uvicorn, with httptools (llhttp) on uvloop under it (``
 All are small, well kept and widely used, and Starlette brings routing, static files and a thread
 pool for blocking work. The stdlib ``http.server`` warns that it only implements basic security
 checks and is not meant for production, and werkzeug's development server says the same of itself.
-A plain ``GET /sparql?query=…`` skips Starlette (:class:`QueryByGet`), and one asked before is
-answered by the transport itself from the answers kept (:meth:`Handlers.at_once`): the same bytes,
-without a task or ASGI messages.
+A plain ``GET /sparql?query=…`` is answered by the transport itself (:meth:`Handlers.direct`):
+the same bytes, without ASGI messages, middleware or routing, and at once if the answer is kept.
 
 ======================================  =========================================================
 ``GET /``                               the query UI (YASGUI, served from the package) with the
@@ -33,15 +32,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl
 
 from pyoxigraph import NamedNode, serialize
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -49,7 +49,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from ..errors import (
     InputError,
@@ -146,7 +146,8 @@ class Handlers:
         # Queries wait here, not in the thread pool that the pages use: pages stay quick when queries are busy.
         self.admitted = 0  # queries running or waiting
         self.slots = asyncio.Semaphore(settings.limits.workers)
-        self.answers = AnswerCache()
+        self.answers: AnswerCache[tuple[str, str | None], QueryAnswer] = AnswerCache(_answer_size)
+        self.responses: AnswerCache[tuple[bytes, str | None], bytes] = AnswerCache(_response_size)
 
     def linker(self, page: str) -> pages.Linker:
         return pages.Linker(page, static=False, release=self.release)
@@ -171,7 +172,7 @@ class Handlers:
 
     async def answer(self, query: str, accept: str | None) -> QueryAnswer | PeacegraphError:
         """The answer kept for this query, else a worker's; or the error to send."""
-        known = self.answers.get(query, accept)
+        known = self.answers.get((query, accept))
         if known is not None:
             return known
         assert self.pool is not None
@@ -185,22 +186,44 @@ class Handlers:
             return error
         finally:
             self.admitted -= 1
-        self.answers.put(query, accept, answer)
+        self.answers.put((query, accept), answer)
         return answer
 
-    def at_once(self, query_string: bytes, headers: list[tuple[bytes, bytes]]) -> bytes | None:
-        """A kept answer to ``GET /sparql?<query_string>``, as the transport writes it (``transport.AnswerAtOnce``)."""
+    def direct(self, query_string: bytes, headers: list[tuple[bytes, bytes]]) -> transport.DirectAnswer | None:
+        """``GET /sparql?<query_string>`` as the transport answers it without the app (``transport.Direct``).
+
+        The same steps as :meth:`sparql`: the same parameters, the same answers kept, the same
+        workers, the same bytes. Requests that need more go on to the app: one without a query or
+        with a parameter error, one with an ``Origin`` header (CORS answers it) or a body framing
+        (``transport.CloseAmbiguousFraming``).
+        """
         plain, accept = _plain_accept(headers)
         if not plain:
             return None
+        key = (query_string, accept)
+        kept = self.responses.get(key)
+        if kept is not None:
+            return kept
         try:
             query = _one_query(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
         except PeacegraphError:
             return None
-        known = None if query is None else self.answers.get(query, accept)
-        if known is None:
+        if query is None:
             return None
-        return _answer_head(known.media_type, len(known.body)) + known.body
+        known = self.answers.get((query, accept))
+        if known is None:
+            return self._direct_later(key, query, accept)
+        response = _answer_bytes(known)
+        self.responses.put(key, response)
+        return response
+
+    async def _direct_later(self, key: tuple[bytes, str | None], query: str, accept: str | None) -> bytes:
+        reply = await self.answer(query, accept)
+        if isinstance(reply, PeacegraphError):
+            return wire(error_response(reply))
+        response = _answer_bytes(reply)
+        self.responses.put(key, response)
+        return response
 
     def service_description(self, request: Request) -> Response:
         """The SPARQL 1.1 Service Description, for a GET of the endpoint without a query."""
@@ -327,6 +350,14 @@ class Handlers:
         return PlainTextResponse(f"Error: nothing here by the name {what}\n", status_code=404, headers=SECURITY_HEADERS)
 
 
+def _answer_size(key: tuple[str, str | None], answer: QueryAnswer) -> int:
+    return len(key[0]) + len(answer.body)
+
+
+def _response_size(key: tuple[bytes, str | None], response: bytes) -> int:
+    return len(key[0]) + len(response)
+
+
 def prefers_html(request: Request) -> bool:
     """Whether the client would rather read HTML than plain text (a browser, not curl)."""
     chosen = negotiation.choose(request.headers.get("accept"), {"text/plain": False, negotiation.HTML: True})
@@ -408,39 +439,6 @@ async def _body(request: Request) -> bytes:
     return body
 
 
-class QueryByGet:
-    """ASGI: ``GET /sparql?query=…`` answered without Starlette's routing, middleware and request objects.
-
-    The same steps as :meth:`Handlers.sparql` (the same parameter parsing, the same answers kept,
-    the same workers, the guard on the exact text in the worker), minus the layers a plain query
-    does not need. Everything else goes on to the app: other paths and methods, a request without
-    a query or with a parameter error, a request with an ``Origin`` header (CORS answers it) or a
-    body framing (``transport.CloseAmbiguousFraming``).
-    """
-
-    def __init__(self, handlers: Handlers, app: ASGIApp):
-        self.handlers, self.app = handlers, app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] == "GET":
-            plain, accept = _plain_accept(scope["headers"])
-            if plain:
-                try:
-                    query = _one_query(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
-                except PeacegraphError:
-                    query = None
-                if query is not None:
-                    reply = await self.handlers.answer(query, accept)
-                    if isinstance(reply, PeacegraphError):
-                        await error_response(reply)(scope, receive, send)
-                        return
-                    headers = [*_answer_headers(reply.media_type), (b"content-length", b"%d" % len(reply.body))]
-                    await send({"type": "http.response.start", "status": 200, "headers": headers})
-                    await send({"type": "http.response.body", "body": reply.body})
-                    return
-        await self.app(scope, receive, send)
-
-
 _NOT_PLAIN = frozenset((b"origin", b"content-length", b"transfer-encoding"))
 
 
@@ -455,25 +453,23 @@ def _plain_accept(headers: list[tuple[bytes, bytes]]) -> tuple[bool, str | None]
     return True, accept
 
 
-@functools.lru_cache(maxsize=64)
-def _answer_headers(media_type: str) -> list[tuple[bytes, bytes]]:
-    """The headers of an answer but its length, exactly as :func:`_answer_response` writes them."""
-    raw = _answer_response(QueryAnswer(media_type, b"")).raw_headers
-    return [(name, value) for name, value in raw if name != b"content-length"]
+def _answer_bytes(answer: QueryAnswer) -> bytes:
+    return wire(_answer_response(answer))
 
 
-@functools.lru_cache(maxsize=64)
-def _header_block(media_type: str) -> bytes:
-    return b"".join(name + b": " + value + b"\r\n" for name, value in _answer_headers(media_type))
+def wire(response: Response) -> bytes:
+    """A response as the app sends it to a request without ``Origin`` (``transport.Direct``), but the
+    server's default headers: ``CORSMiddleware`` adds ``Origin`` to ``Vary``, for caches in between."""
+    status = HTTPStatus(response.status_code)
+    headers = MutableHeaders(raw=list(response.raw_headers))
+    headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])
+    head = [b"HTTP/1.1 %d %s\r\n" % (status.value, status.phrase.encode())]
+    head += [name + b": " + value + b"\r\n" for name, value in headers.raw]
+    return b"".join((*head, b"\r\n", response.body))
 
 
-def _answer_head(media_type: str, length: int) -> bytes:
-    """The headers of an answer as bytes on the wire, up to and with the blank line."""
-    return _header_block(media_type) + b"content-length: %d\r\n\r\n" % length
-
-
-def create_app(settings: ServerSettings) -> ASGIApp:
-    """The ASGI app; the worker pool lives as long as the app runs."""
+def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
+    """The ASGI app, and its handlers (for the transport); the worker pool lives as long as the app runs."""
     handlers = Handlers(settings)
 
     @contextlib.asynccontextmanager
@@ -511,7 +507,7 @@ def create_app(settings: ServerSettings) -> ASGIApp:
     )
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors])
     app.router.redirect_slashes = False
-    return QueryByGet(handlers, transport.CloseAmbiguousFraming(app))
+    return transport.CloseAmbiguousFraming(app), handlers
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -532,16 +528,15 @@ def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
     """Serve until interrupted (Ctrl-C, SIGTERM); ``ready`` is told the URL once the socket listens."""
     import uvicorn
 
-    app = create_app(settings)
-    assert isinstance(app, QueryByGet)
-    at_once = None if settings.access_log else app.handlers.at_once  # a kept answer at once is not logged
+    app, handlers = create_app(settings)
+    direct = None if settings.access_log else handlers.direct  # what the transport answers is not logged
     sock = listen(settings.host, settings.port)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     ready(f"http://{host}:{sock.getsockname()[1]}/")
     config = uvicorn.Config(
         app,
         loop="uvloop",
-        http=transport.bounded_protocol(settings.request_seconds, at_once),
+        http=transport.bounded_protocol(settings.request_seconds, direct),
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         limit_concurrency=MAX_CONNECTIONS,
         log_level="info",

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import httptools
@@ -34,7 +34,15 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
-AnswerAtOnce = Callable[[bytes, list[tuple[bytes, bytes]]], bytes | None]
+#: (query string, headers) of a ``GET /sparql`` -> its whole response but the server's default headers
+#: (status line, headers, blank line, body), or a coroutine that gives it; None: the request is not
+#: one to answer directly (the app answers it)
+DirectAnswer = bytes | Coroutine[Any, Any, bytes]
+Direct = Callable[[bytes, list[tuple[bytes, bytes]]], DirectAnswer | None]
+INTERNAL_ERROR = (
+    b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 22\r\n"
+    b"connection: close\r\n\r\nInternal Server Error\n"
+)
 REQUEST_SECONDS = 10.0
 MAX_HEAD_BYTES = 16 * 1024
 
@@ -48,9 +56,7 @@ class BoundedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with ``TCP_NODELAY``, a head limit and a deadline for each request."""
 
     request_seconds = REQUEST_SECONDS
-    #: (query string, headers) -> the rest of a 200 response (headers after the defaults, blank line,
-    #: body) for a ``GET /sparql`` that can be answered at once (a kept answer), else None
-    at_once: AnswerAtOnce | None = None
+    direct: Direct | None = None
 
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any], **kwargs: Any):
         super().__init__(config, server_state, app_state, **kwargs)
@@ -58,7 +64,8 @@ class BoundedProtocol(HttpToolsProtocol):
         self._deadline: asyncio.TimerHandle | None = None
         self._head = 0  # bytes of the current request head received so far
         self._heads = 0  # request heads parsed whole on this connection
-        self._answered = False  # the request being parsed was answered at once
+        self._answered = False  # the request being parsed is answered directly, not by the app
+        self._defaults: tuple[list[tuple[bytes, bytes]], bytes] = ([], b"")  # the default headers, as bytes
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -84,7 +91,7 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._heads += 1
         self._head = 0
-        if self._answer_at_once():
+        if self._answer_directly():
             return
         super().on_headers_complete()
         cycle = self.cycle
@@ -93,35 +100,69 @@ class BoundedProtocol(HttpToolsProtocol):
             cycle.transport = one  # type: ignore[assignment]
             cycle.on_response = one.then(cycle.on_response)
 
-    def _answer_at_once(self) -> bool:
-        """Write a kept answer to a plain ``GET /sparql`` at once: no task, no ASGI messages, one write.
+    def _answer_directly(self) -> bool:
+        """Answer a plain ``GET /sparql`` without the app: no ASGI scope, messages or middleware.
 
-        Only when nothing else is in flight on the connection, the client reads what it is sent,
-        and the connection stays open (HTTP/1.1 keep-alive); otherwise the request takes the usual
-        way through the app, which answers it the same.
+        ``direct`` gives the response bytes at once (a kept answer) or a coroutine that computes
+        them (a query for a worker). Only when nothing else is in flight on the connection and it
+        stays open (HTTP/1.1 keep-alive); otherwise the request takes the usual way through the
+        app, which answers it the same.
         """
-        if self.at_once is None or self.parser.get_method() != b"GET" or self.pipeline or self.flow.write_paused:
+        if self.direct is None or self.parser.get_method() != b"GET" or self.pipeline or self.flow.write_paused:
             return False
         if self.cycle is not None and not self.cycle.response_complete:
             return False
         if self.parser.get_http_version() != "1.1" or self.parser.should_upgrade():
             return False
-        if not self.parser.should_keep_alive():
+        if not self.parser.should_keep_alive() or self._too_busy():
             return False
         url = httptools.parse_url(self.url)
         if url.path != b"/sparql":
             return False
-        answer = self.at_once(url.query or b"", self.headers)
+        answer = self.direct(url.query or b"", self.headers)
         if answer is None:
             return False
-        head = b"".join([name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers])
-        self.transport.write(b"".join((b"HTTP/1.1 200 OK\r\n", head, answer)))
         self._answered = True
-        self.server_state.total_requests += 1
-        self._unset_keepalive_if_required()
-        self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
-        self._arm()
+        if isinstance(answer, bytes):
+            self._respond(answer)
+            self.on_response_complete()
+        else:
+            pending = _Pending()
+            self.cycle = pending  # type: ignore[assignment]  # what uvicorn's protocol asks of a cycle, no more
+            task = self.loop.create_task(self._answer_later(pending, answer))
+            task.add_done_callback(self.tasks.discard)
+            self.tasks.add(task)
         return True
+
+    def _too_busy(self) -> bool:
+        """Past uvicorn's ``limit_concurrency``: the app's way answers 503."""
+        limit = self.limit_concurrency
+        return limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit)
+
+    def _respond(self, answer: bytes) -> None:
+        """Write a response, with the server's default headers (Date, Server) after its status line."""
+        if self._defaults[0] is not self.server_state.default_headers:  # uvicorn makes a new list every second
+            headers = self.server_state.default_headers
+            self._defaults = (headers, b"".join([name + b": " + value + b"\r\n" for name, value in headers]))
+        line = answer.index(b"\r\n") + 2
+        view = memoryview(answer)
+        self.transport.write(b"".join((view[:line], self._defaults[1], view[line:])))
+
+    async def _answer_later(self, pending: _Pending, answer: Coroutine[Any, Any, bytes]) -> None:
+        try:
+            data = await answer
+        except Exception:  # a bug, not a query's fault: what uvicorn does for an app that raises
+            self.logger.exception("Exception in the direct answer to a query")
+            data = INTERNAL_ERROR
+            pending.keep_alive = False
+        pending.response_complete = True
+        if self.transport.is_closing():
+            return
+        self._respond(data)
+        if not pending.keep_alive:  # the server is shutting down, or the answer failed
+            self.transport.close()
+            return
+        self.on_response_complete()
 
     def on_body(self, body: bytes) -> None:
         if not self._answered:
@@ -215,8 +256,19 @@ class OneWrite:
         return self._transport.get_extra_info(name, default)
 
 
-def bounded_protocol(request_seconds: float, at_once: AnswerAtOnce | None = None) -> type[BoundedProtocol]:
-    attributes = {"request_seconds": request_seconds, "at_once": staticmethod(at_once) if at_once else None}
+class _Pending:
+    """A request answered directly whose answer is still being computed, as uvicorn's protocol sees it."""
+
+    def __init__(self) -> None:
+        self.response_complete = False
+        self.more_body = False  # a plain GET has no body
+        self.keep_alive = True  # uvicorn sets it False to close the connection after the answer (shutdown)
+        self.disconnected = False
+        self.message_event = asyncio.Event()
+
+
+def bounded_protocol(request_seconds: float, direct: Direct | None = None) -> type[BoundedProtocol]:
+    attributes = {"request_seconds": request_seconds, "direct": staticmethod(direct) if direct else None}
     return type("BoundedProtocol", (BoundedProtocol,), attributes)
 
 

@@ -23,11 +23,13 @@ import functools
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
+import socket
+import struct
 import threading
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext, SpawnProcess
 from pathlib import Path
 
@@ -122,19 +124,45 @@ def answer(st: Store, request: Request, max_bytes: int) -> Answer:
     return Answer(media_type, bytes(sink.data))
 
 
-def _serve(conn: Connection, out: str, limits: Limits) -> None:
-    """A worker's life: wall itself in, load the dumps, then answer requests until the pipe closes."""
+#: A message between the server and a worker: its length (8 bytes, big-endian), then its pickle.
+_LENGTH = struct.Struct("!Q")
+
+
+def _frame(message: object) -> bytes:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LENGTH.pack(len(payload)) + payload
+
+
+def _receive(sock: socket.socket) -> object:
+    """The next message, read with blocking calls (in a worker; or while a worker starts); EOFError at the end."""
+    header = _exactly(sock, _LENGTH.size)
+    return pickle.loads(_exactly(sock, _LENGTH.unpack(header)[0]))
+
+
+def _exactly(sock: socket.socket, size: int) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        chunk = sock.recv(min(size - len(data), 1 << 20))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return bytes(data)
+
+
+def _serve(sock: socket.socket, out: str, limits: Limits) -> None:
+    """A worker's life: wall itself in, load the dumps, then answer requests until the server hangs up."""
     os.environ["RUST_BACKTRACE"] = "0"  # a query past the memory cap: one line in the log, not a backtrace
     walls = sandbox.isolate()
     sandbox.limit_memory(limits.max_memory)
     st = store.open_store(Path(out), ontology=False)  # the release as published, as `peacegraph query` has it
     answer(st, Request("ASK {}", None), limits.max_bytes)  # the first query is not the slow one
-    conn.send((READY, walls))
+    sock.sendall(_frame((READY, walls)))
     while True:
         try:
-            request = conn.recv()
-        except EOFError:
+            request = _receive(sock)
+        except (EOFError, ConnectionError):
             return
+        assert isinstance(request, Request)
         try:
             reply: Answer | PeacegraphError = answer(st, request, limits.max_bytes)
         except PeacegraphError as error:
@@ -143,28 +171,40 @@ def _serve(conn: Connection, out: str, limits: Limits) -> None:
             reply = QueryLimitError(MEMORY_MESSAGE.format(limits.max_memory or 0))
         except Exception as error:  # whatever else one query raises, the worker reports it and goes on
             reply = PeacegraphError(f"the query failed: {error}")
-        conn.send(reply)
+        sock.sendall(_frame(reply))
 
 
 class _Worker:
+    """A worker process and the server's end of the socket to it.
+
+    Once ready, the socket is read on the event loop as bytes arrive (``_readable``), never with a
+    blocking call: a large answer that a worker is still writing holds up no other client.
+    """
+
     def __init__(self, context: SpawnContext, out: Path, limits: Limits):
-        self.conn, child = context.Pipe()
+        self.sock, theirs = socket.socketpair()
         self.process: SpawnProcess = context.Process(
-            target=_serve, args=(child, str(out), limits), name="peacegraph-query", daemon=True
+            target=_serve, args=(theirs, str(out), limits), name="peacegraph-query", daemon=True
         )
         self.process.start()
-        child.close()
+        theirs.close()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._reply: asyncio.Future[object] | None = None
+        self._chunks: list[bytes] = []
+        self._have = 0  # bytes in _chunks
+        self._need = _LENGTH.size  # bytes of the part being read: the length, then the message
+        self._header = True
 
     def await_ready(self) -> bool:
         """Wait for the worker to load the dumps (never counted against a query); log its walls."""
+        self.sock.settimeout(STARTUP_SECONDS)
         try:
-            if not self.conn.poll(STARTUP_SECONDS):
-                return False
-            message, walls = self.conn.recv()
-        except (EOFError, OSError, ValueError, TypeError):
+            ready = _receive(self.sock)
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
             return False
-        if message != READY:
+        if not (isinstance(ready, tuple) and len(ready) == 2 and ready[0] == READY):
             return False
+        walls: dict[str, str | None] = ready[1]
         missing = {wall: why for wall, why in walls.items() if why is not None}
         for wall, why in missing.items():
             LOG.warning("query worker %s: no %s (%s)", self.process.pid, wall, why)
@@ -173,37 +213,79 @@ class _Worker:
         return True
 
     async def ask(self, request: Request, timeout: float) -> Answer | PeacegraphError:
-        """The worker's answer, or the error it reports; raises if the worker itself fails.
-
-        Awaited on the event loop (the pipe becoming readable), not in a thread: no thread hop per query.
-        """
-        self.conn.send(request)
+        """The worker's answer, or the error it reports; raises if the worker itself fails."""
         loop = asyncio.get_running_loop()
-        readable: asyncio.Future[None] = loop.create_future()
-        fd = self.conn.fileno()
-        loop.add_reader(fd, _settle, readable)
+        if self._loop is None:
+            self._loop = loop
+            self.sock.setblocking(False)
+            loop.add_reader(self.sock.fileno(), self._readable)
+        reply = self._reply = loop.create_future()
+        timer = loop.call_later(timeout, _time_out, reply, timeout)
         try:
-            await asyncio.wait_for(readable, timeout)
-        except TimeoutError:
-            raise QueryTimeoutError(
-                f"the query ran longer than the time limit of {timeout:g} s and was stopped; nothing was returned"
-            ) from None
+            await loop.sock_sendall(self.sock, _frame(request))
+            answer = await reply
         finally:
-            loop.remove_reader(fd)
-            os.set_blocking(fd, True)  # uvloop (libuv) made it non-blocking
-        reply = self.conn.recv()  # the worker writes a whole answer at once: it is there or on its way
-        assert isinstance(reply, Answer | PeacegraphError)
-        return reply
+            timer.cancel()
+            self._reply = None
+        assert isinstance(answer, Answer | PeacegraphError)
+        return answer
+
+    def _readable(self) -> None:
+        """Take what the worker has written; settle the pending reply once a whole message is in."""
+        try:
+            chunk = self.sock.recv(min(max(self._need - self._have, 1 << 16), 1 << 20))
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:  # the worker died: the query gets an error, the pool a new worker
+            self.detach()
+            self._settle(exception=EOFError())
+            return
+        self._chunks.append(chunk)
+        self._have += len(chunk)
+        while self._have >= self._need:
+            data = b"".join(self._chunks)
+            part, rest = data[: self._need], data[self._need :]
+            self._chunks, self._have = ([rest] if rest else []), len(rest)
+            if self._header:
+                self._header, self._need = False, _LENGTH.unpack(part)[0]
+            else:
+                self._header, self._need = True, _LENGTH.size
+                try:
+                    self._settle(result=pickle.loads(part))
+                except Exception as error:  # a worker wrote what it never writes
+                    self._settle(exception=OSError(f"unreadable reply from a query worker: {error}"))
+
+    def _settle(self, result: object = None, exception: BaseException | None = None) -> None:
+        reply = self._reply
+        if reply is None or reply.done():
+            return
+        if exception is not None:
+            reply.set_exception(exception)
+        else:
+            reply.set_result(result)
+
+    def detach(self) -> None:
+        """Stop reading the socket on the event loop; called on the loop before :meth:`stop`."""
+        if self._loop is not None:
+            self._loop.remove_reader(self.sock.fileno())
+            self._loop = None
 
     def stop(self) -> None:
+        """Kill the process and close the socket (in any thread, once detached)."""
         self.process.kill()
         self.process.join()
-        self.conn.close()
+        self.sock.close()
 
 
-def _settle(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+def _time_out(reply: asyncio.Future[object], timeout: float) -> None:
+    if not reply.done():
+        reply.set_exception(
+            QueryTimeoutError(
+                f"the query ran longer than the time limit of {timeout:g} s and was stopped; nothing was returned"
+            )
+        )
 
 
 class QueryPool:
@@ -236,7 +318,7 @@ class QueryPool:
         LOG.error("a query worker did not start (exit code %s); queries wait for the others", worker.process.exitcode)
         with self._lock:
             self._workers.discard(worker)
-        worker.stop()
+        worker.stop()  # never attached to the event loop
 
     def _retire(self, worker: _Worker) -> None:
         """Kill a worker that may still be busy, and start a fresh one in its place."""
@@ -262,12 +344,15 @@ class QueryPool:
         try:
             reply = await worker.ask(request, self.limits.timeout)
         except QueryLimitError:  # the time limit
+            worker.detach()
             await asyncio.to_thread(self._retire, worker)
             raise
         except asyncio.CancelledError:  # the server stops: the worker may still be busy
+            worker.detach()
             self._retire(worker)
             raise
         except (EOFError, OSError):
+            worker.detach()
             await asyncio.to_thread(worker.process.join, 1.0)
             exit_code = worker.process.exitcode
             await asyncio.to_thread(self._retire, worker)
@@ -285,8 +370,10 @@ class QueryPool:
         return "the query stopped unexpectedly and was not answered; the server goes on"
 
     def close(self) -> None:
+        """Stop every worker (on the event loop's thread)."""
         with self._lock:
             self._closed = True
             workers, self._workers = self._workers, set()
         for worker in workers:
+            worker.detach()
             worker.stop()
