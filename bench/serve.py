@@ -128,6 +128,18 @@ def requests_per_second(port: int, path: str, query: str, fresh: bool, concurren
     return total / seconds
 
 
+def side_by_side(
+    ox_port: int, pg_port: int, query: str, fresh: bool, concurrency: int, args: argparse.Namespace
+) -> tuple[float, float, float]:
+    """Oxigraph's and our requests per second, and their ratio: medians of rounds measured back to back."""
+    ox_rates, pg_rates, ratios = [], [], []
+    for _ in range(args.rounds):  # in turn, so that a busy moment of the machine weighs on both
+        ox_rates.append(requests_per_second(ox_port, "/query", query, fresh, concurrency, args.seconds))
+        pg_rates.append(requests_per_second(pg_port, "/sparql", query, fresh, concurrency, args.seconds))
+        ratios.append(pg_rates[-1] / ox_rates[-1])
+    return statistics.median(ox_rates), statistics.median(pg_rates), statistics.median(ratios)
+
+
 @contextmanager
 def running(command: list[str], port: int, path: str) -> Iterator[None]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -169,13 +181,8 @@ def main() -> None:
         with running(ox_server, ox_port, "/query"), running(pg_server, pg_port, "/sparql"):
             for query_name, (query, fresh) in QUERIES.items():
                 for concurrency in args.concurrency:
-                    ratios, ox_rates, pg_rates = [], [], []
-                    for _ in range(args.rounds):  # back to back, so that both see the machine as it is
-                        ox_rates.append(requests_per_second(ox_port, "/query", query, fresh, concurrency, args.seconds))
-                        pg_rates.append(requests_per_second(pg_port, "/sparql", query, fresh, concurrency, args.seconds))
-                        ratios.append(pg_rates[-1] / ox_rates[-1])
-                    ox_rate, pg_rate, ratio = (statistics.median(values) for values in (ox_rates, pg_rates, ratios))
-                    print(f"{query_name:<18} {concurrency:>7} {ox_rate:>15.0f} {pg_rate:>17.0f} {ratio:>5.2f}x", flush=True)
+                    ox_rate, pg_rate, ratio = side_by_side(ox_port, pg_port, query, fresh, concurrency, args)
+                    print(f"{query_name:<18} {concurrency:>7} {ox_rate:>15.0f} {pg_rate:>17.0f} {ratio:>5.2f}x")
 
         query_file = "queries/signatories.rq"
         ox_query = [oxigraph, "query", "--location", location, "--query-file", query_file, "--results-format", "csv"]
