@@ -91,6 +91,10 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._heads += 1
         self._head = 0
+        # A response that went out while this request was parsed (a kept answer, in the same packet)
+        # armed the keep-alive timeout: the connection is no longer idle, and uvicorn cancels it only
+        # when more data arrives.
+        self._unset_keepalive_if_required()
         if self._answer_directly():
             return
         super().on_headers_complete()

@@ -1,0 +1,75 @@
+"""Plain ``GET /sparql`` requests answered by the transport (``BoundedProtocol._answer_directly``), as a
+demanding client sees them: pipelined behind other requests, left unread, cut off, or caught by a shutdown.
+The app's way (``Origin`` header, HTTP/1.0) is the reference: the same answer, the same connection handling."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from peacegraph import pipeline
+
+from ..live import serving
+
+#: Longer than uvicorn's keep-alive timeout (``server.KEEP_ALIVE_SECONDS``, 5 s), so that a query can
+#: outlast it.
+TIMEOUT = 6.0
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+LARGE = "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o VALUES ?n { " + " ".join(map(str, range(20))) + " } } #direct-large"
+
+
+@pytest.fixture(scope="module")
+def server(mini_built: pipeline.BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    out = next(iter(mini_built.files.values())).parent
+    log = tmp_path_factory.mktemp("direct") / "serve.log"
+    with serving(out, log, "--timeout", str(TIMEOUT), "--workers", "2") as url:
+        yield url, log
+
+
+def _port(base: str) -> int:
+    return int(base.rsplit(":", 1)[1].strip("/"))
+
+
+def _get(query: str, *headers: str) -> bytes:
+    lines = [f"GET /sparql?query={quote(query)} HTTP/1.1", "Host: x", *headers, "", ""]
+    return "\r\n".join(lines).encode()
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except TimeoutError:
+        received += b"<still open>"
+    return received
+
+
+def test_a_kept_answer_pipelined_before_a_slow_query_does_not_cut_the_query_off(server: tuple[str, Path]) -> None:
+    """The kept answer goes out at once; the keep-alive timeout it starts must not close the connection
+    while the query behind it still runs (directly or through the app): the query gets its 503."""
+    base, _log = server
+    kept = _get("ASK { ?s ?p ?o } #kept-before-slow")
+    with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as sock:
+        sock.sendall(kept)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+    socks = [socket.create_connection(("127.0.0.1", _port(base)), timeout=TIMEOUT + 10) for _ in range(2)]
+    try:
+        socks[0].sendall(kept + _get(ENDLESS + " #direct"))
+        socks[1].sendall(kept + _get(ENDLESS + " #app", "Origin: https://elsewhere.example"))
+        for sock in socks:
+            sock.settimeout(TIMEOUT + 10)
+            received = b""
+            while b"time limit" not in received:
+                chunk = sock.recv(65536)
+                assert chunk, received  # closed before the query's answer
+                received += chunk
+            assert received.count(b"HTTP/1.1 200 OK") == 1
+            assert b"HTTP/1.1 503 Service Unavailable" in received
+    finally:
+        for sock in socks:
+            sock.close()
