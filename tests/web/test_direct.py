@@ -4,7 +4,11 @@ The app's way (``Origin`` header, HTTP/1.0) is the reference: the same answer, t
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -13,6 +17,7 @@ import pytest
 
 from peacegraph import pipeline
 
+from .. import live
 from ..live import serving
 
 #: Longer than uvicorn's keep-alive timeout (``server.KEEP_ALIVE_SECONDS``, 5 s), so that a query can
@@ -73,3 +78,32 @@ def test_a_kept_answer_pipelined_before_a_slow_query_does_not_cut_the_query_off(
     finally:
         for sock in socks:
             sock.close()
+
+
+def test_a_query_pending_at_shutdown_is_answered_with_connection_close(
+    mini_built: pipeline.BuildResult, tmp_path: Path
+) -> None:
+    """SIGTERM while a worker computes a direct answer: the answer still comes, and says the connection
+    closes after it, as the app's answers do (uvicorn adds ``connection: close`` once shutdown begins)."""
+    out = next(iter(mini_built.files.values())).parent
+    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(out), "--port", "0", "--timeout", "2"]
+    with (
+        open(tmp_path / "serve.log", "w", encoding="utf-8") as errors,
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True) as process,
+    ):
+        try:
+            url = live._first_line(process, tmp_path / "serve.log").split(" at ", 1)[1].split(" ", 1)[0]
+            live._wait_until_answering(url)
+            with socket.create_connection(("127.0.0.1", _port(url)), timeout=30) as sock:
+                sock.sendall(_get(ENDLESS + " #at-shutdown"))
+                time.sleep(0.5)
+                process.send_signal(signal.SIGTERM)
+                received = _read_all(sock)
+            process.wait(timeout=30)
+        finally:
+            live._stop(process)
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 503")
+    assert b"\r\nconnection: close" in head
+    assert b"time limit" in body
+    assert not received.endswith(b"<still open>")

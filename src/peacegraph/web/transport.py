@@ -143,14 +143,21 @@ class BoundedProtocol(HttpToolsProtocol):
         limit = self.limit_concurrency
         return limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit)
 
-    def _respond(self, answer: bytes) -> None:
-        """Write a response, with the server's default headers (Date, Server) after its status line."""
+    def _respond(self, answer: bytes, close: bool = False) -> None:
+        """Write a response, with the server's default headers (Date, Server) after its status line, and
+        ``connection: close`` at the end of its head if the connection closes after it (as uvicorn does)."""
         if self._defaults[0] is not self.server_state.default_headers:  # uvicorn makes a new list every second
             headers = self.server_state.default_headers
             self._defaults = (headers, b"".join([name + b": " + value + b"\r\n" for name, value in headers]))
         line = answer.index(b"\r\n") + 2
         view = memoryview(answer)
-        self.transport.write(b"".join((view[:line], self._defaults[1], view[line:])))
+        parts: tuple[bytes | memoryview, ...]
+        if close and not _closes(answer):
+            end = answer.index(b"\r\n\r\n") + 2
+            parts = (view[:line], self._defaults[1], view[line:end], b"connection: close\r\n", view[end:])
+        else:
+            parts = (view[:line], self._defaults[1], view[line:])
+        self.transport.write(b"".join(parts))
 
     async def _answer_later(self, pending: _Pending, answer: Coroutine[Any, Any, bytes]) -> None:
         try:
@@ -162,7 +169,7 @@ class BoundedProtocol(HttpToolsProtocol):
         pending.response_complete = True
         if self.transport.is_closing():
             return
-        self._respond(data)
+        self._respond(data, close=not pending.keep_alive)
         if not pending.keep_alive:  # the server is shutting down, or the answer failed
             self.transport.close()
             return
@@ -207,6 +214,11 @@ class BoundedProtocol(HttpToolsProtocol):
             self._arm()
         else:
             self.transport.close()
+
+
+def _closes(response: bytes) -> bool:
+    """Whether a response's head already says ``connection: close``."""
+    return b"\r\nconnection: close\r\n" in response[: response.index(b"\r\n\r\n") + 2]
 
 
 class OneWrite:
