@@ -107,3 +107,27 @@ def test_a_query_pending_at_shutdown_is_answered_with_connection_close(
     assert b"\r\nconnection: close" in head
     assert b"time limit" in body
     assert not received.endswith(b"<still open>")
+
+
+def test_a_client_that_pipelines_large_answers_and_leaves_leaves_no_traceback(server: tuple[str, Path]) -> None:
+    """Answers waiting for a client that reads nothing are dropped when it goes, without an error logged."""
+    base, log = server
+    request = _get(LARGE, "Accept: text/csv")
+    with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as sock:
+        sock.sendall(request)
+        assert sock.recv(100).startswith(b"HTTP/1.1 200")  # the answer is kept from now on
+    before = log.read_text()
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            for _ in range(40):  # in several packets: some requests wait in the pipeline, one for the client
+                sock.sendall(request)
+                time.sleep(0.005)
+            time.sleep(0.3)
+        time.sleep(0.3)
+    with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as sock:
+        sock.sendall(_get("ASK { ?s ?p ?o } #after-leaving-unread"))
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+    logged = log.read_text()[len(before) :]
+    assert "Traceback" not in logged
+    assert "Exception" not in logged

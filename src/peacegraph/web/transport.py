@@ -227,6 +227,10 @@ class OneWrite:
     uvicorn writes the status line and headers, then the body: two writes, two packets with
     ``TCP_NODELAY``, two wake-ups of the client. Held back until the body comes (or the response
     ends without one, or the connection closes), a small response leaves in one write.
+
+    Once the connection is closed, writes are dropped. uvicorn lets a response that waited for a
+    client to read (``FlowControl.drain``) go on writing when the client leaves, if a request behind
+    it was parsed since; uvloop then raises, and the app's error lands in the log with a traceback.
     """
 
     def __init__(self, transport: asyncio.Transport, cycle: RequestResponseCycle):
@@ -235,6 +239,9 @@ class OneWrite:
         self._started = False
 
     def write(self, data: bytes) -> None:
+        if self._transport.is_closing():
+            self._held = None
+            return
         if self._held is not None:
             held, self._held = self._held, None
             if len(data) >= 65536:  # a large body: one more write costs less than a copy
@@ -250,7 +257,8 @@ class OneWrite:
     def flush(self) -> None:
         if self._held is not None:
             held, self._held = self._held, None
-            self._transport.write(held)
+            if not self._transport.is_closing():
+                self._transport.write(held)
 
     def then(self, on_response: Callable[[], None]) -> Callable[[], None]:
         """``on_response`` (the response is complete), after what is held is written (a HEAD has no body)."""
