@@ -350,12 +350,18 @@ class Handlers:
         return PlainTextResponse(f"Error: nothing here by the name {what}\n", status_code=404, headers=SECURITY_HEADERS)
 
 
+#: Bytes that holding one kept answer costs beyond its texts (the key's tuple, the objects, the map's
+#: entry): about 400 measured with tracemalloc; a few-byte answer must not count as nothing.
+ENTRY_OVERHEAD = 512
+
+
 def _answer_size(key: tuple[str, str | None], answer: QueryAnswer) -> int:
-    return len(key[0]) + len(answer.body)
+    """What an answer kept costs: the ``Accept`` header counts too (a client may send up to 16 KiB of it)."""
+    return ENTRY_OVERHEAD + len(key[0]) + len(key[1] or "") + len(answer.media_type) + len(answer.body)
 
 
 def _response_size(key: tuple[bytes, str | None], response: bytes) -> int:
-    return len(key[0]) + len(response)
+    return ENTRY_OVERHEAD + len(key[0]) + len(key[1] or "") + len(response)
 
 
 def prefers_html(request: Request) -> bool:
