@@ -131,3 +131,21 @@ def test_a_client_that_pipelines_large_answers_and_leaves_leaves_no_traceback(se
     logged = log.read_text()[len(before) :]
     assert "Traceback" not in logged
     assert "Exception" not in logged
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.0"])
+@pytest.mark.parametrize("escapes", ["%FF", "%C3", "%ED%A0%80"])
+def test_a_query_string_that_is_not_utf8_is_a_400_as_a_body_is(
+    server: tuple[str, Path], version: str, escapes: str
+) -> None:
+    """Percent-escapes that decode to no UTF-8 are an error, by GET as by POST: not a query with U+FFFD in
+    their place, which is not the query the client sent."""
+    base, _log = server
+    target = f"/sparql?query=ASK%20%7B%20FILTER(%22{escapes}%22%20!%3D%20%22%22)%20%7D%20%23{version}"
+    request = f"GET {target} HTTP/{version}\r\nHost: x\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", _port(base)), timeout=3) as sock:
+        sock.sendall(request)
+        received = _read_all(sock)
+    head, _, body = received.removesuffix(b"<still open>").partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), received
+    assert body == b"Error: the query string is not UTF-8 (percent-encode the query's UTF-8 bytes)\n"
