@@ -149,3 +149,48 @@ def test_a_query_string_that_is_not_utf8_is_a_400_as_a_body_is(
     head, _, body = received.removesuffix(b"<still open>").partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400"), received
     assert body == b"Error: the query string is not UTF-8 (percent-encode the query's UTF-8 bytes)\n"
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of a process, in bytes (Linux)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmRSS:", 1)[1].split()[0]) * 1024
+
+
+def test_clients_that_read_nothing_hold_no_copy_of_a_kept_answer_each(
+    mini_built: pipeline.BuildResult, tmp_path: Path
+) -> None:
+    """A kept answer waiting in a connection's write buffer is the kept bytes themselves (the app's way
+    shares them too): a thousand clients that ask for it and read nothing must not cost a thousand copies."""
+    out = next(iter(mini_built.files.values())).parent
+    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(out), "--port", "0"]
+    request = _get(LARGE, "Accept: text/csv")
+    with (
+        open(tmp_path / "serve.log", "w", encoding="utf-8") as errors,
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True) as process,
+    ):
+        try:
+            url = live._first_line(process, tmp_path / "serve.log").split(" at ", 1)[1].split(" ", 1)[0]
+            live._wait_until_answering(url)
+            size = 0
+            for _ in range(2):  # the second time, the answer is kept
+                with socket.create_connection(("127.0.0.1", _port(url)), timeout=30) as sock:
+                    sock.sendall(request.replace(b"Host: x", b"Host: x\r\nConnection: close"))
+                    size = len(_read_all(sock))
+            assert 300_000 < size < 1 << 20, size  # large, and kept (answers.MAX_ENTRY)
+            before = _rss(process.pid)
+            socks = []
+            try:
+                for _ in range(30):
+                    sock = socket.create_connection(("127.0.0.1", _port(url)), timeout=30)
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                    sock.sendall(request * 200)
+                    socks.append(sock)
+                time.sleep(3)
+                grown = _rss(process.pid) - before
+            finally:
+                for sock in socks:
+                    sock.close()
+        finally:
+            live._stop(process)
+    assert grown < 30 * size  # a copy per connection: about 1.5 times as much

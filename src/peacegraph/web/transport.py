@@ -157,7 +157,8 @@ class BoundedProtocol(HttpToolsProtocol):
             parts = (view[:line], self._defaults[1], view[line:end], b"connection: close\r\n", view[end:])
         else:
             parts = (view[:line], self._defaults[1], view[line:])
-        self.transport.write(b"".join(parts))
+        # One writev, no copy: a response that waits for a slow client is the kept answer itself.
+        self.transport.writelines(parts)
 
     async def _answer_later(self, pending: _Pending, answer: Coroutine[Any, Any, bytes]) -> None:
         try:
