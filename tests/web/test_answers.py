@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from peacegraph.web import server
 from peacegraph.web.answers import AnswerCache
+from peacegraph.web.workers import Answer
+
+#: What a client may send as its ``Accept`` header: a real media range, then anything.
+ACCEPT = "text/csv, " + "x" * 12_000
 
 
 def _size(key: str, answer: bytes) -> int:
@@ -34,3 +45,44 @@ def test_an_answer_kept_is_not_replaced_or_counted_twice() -> None:
     kept.put("b", b"x" * 9)  # 6 + 10 bytes: fits only if "a" was counted once
     assert kept.get("a") == b"first"
     assert kept.get("b") == b"x" * 9
+
+
+@pytest.mark.parametrize(
+    ("size", "entry"),
+    [
+        (server._answer_size, lambda i: ((f"ASK {{}} #{i}", ACCEPT + str(i)), Answer("text/csv", b"x"))),
+        (
+            server._response_size,
+            lambda i: ((b"query=ASK%7B%7D%23" + b"%d" % i, ACCEPT + str(i)), b"HTTP/1.1 200 OK\r\n"),
+        ),
+    ],
+)
+def test_the_memory_a_server_keeps_answers_in_stays_within_the_bound(
+    size: Callable[[Any, Any], int], entry: Callable[[int], tuple[Any, Any]]
+) -> None:
+    """A client may send any ``Accept`` header (up to the 16 KiB head) with a query whose answer is a
+    few bytes: every entry counts its key, ``Accept`` included, and what holding it costs."""
+    bound = 1 << 20
+    kept: AnswerCache[Any, Any] = AnswerCache(size, max_total=bound)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(2000):
+            kept.put(*entry(i))
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held < 1.5 * bound
+
+
+def test_a_small_answer_still_counts_what_holding_it_costs() -> None:
+    kept: AnswerCache[Any, Any] = AnswerCache(server._answer_size, max_total=1 << 20)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(20000):
+            kept.put((f"ASK {{}} #{i}", None), Answer("text/csv", b"%d" % i))
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held < 1.5 * (1 << 20)

@@ -91,6 +91,10 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._heads += 1
         self._head = 0
+        # A response that went out while this request was parsed (a kept answer, in the same packet)
+        # armed the keep-alive timeout: the connection is no longer idle, and uvicorn cancels it only
+        # when more data arrives.
+        self._unset_keepalive_if_required()
         if self._answer_directly():
             return
         super().on_headers_complete()
@@ -139,14 +143,22 @@ class BoundedProtocol(HttpToolsProtocol):
         limit = self.limit_concurrency
         return limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit)
 
-    def _respond(self, answer: bytes) -> None:
-        """Write a response, with the server's default headers (Date, Server) after its status line."""
+    def _respond(self, answer: bytes, close: bool = False) -> None:
+        """Write a response, with the server's default headers (Date, Server) after its status line, and
+        ``connection: close`` at the end of its head if the connection closes after it (as uvicorn does)."""
         if self._defaults[0] is not self.server_state.default_headers:  # uvicorn makes a new list every second
             headers = self.server_state.default_headers
             self._defaults = (headers, b"".join([name + b": " + value + b"\r\n" for name, value in headers]))
         line = answer.index(b"\r\n") + 2
         view = memoryview(answer)
-        self.transport.write(b"".join((view[:line], self._defaults[1], view[line:])))
+        parts: tuple[bytes | memoryview, ...]
+        if close and not _closes(answer):
+            end = answer.index(b"\r\n\r\n") + 2
+            parts = (view[:line], self._defaults[1], view[line:end], b"connection: close\r\n", view[end:])
+        else:
+            parts = (view[:line], self._defaults[1], view[line:])
+        # One writev, no copy: a response that waits for a slow client is the kept answer itself.
+        self.transport.writelines(parts)
 
     async def _answer_later(self, pending: _Pending, answer: Coroutine[Any, Any, bytes]) -> None:
         try:
@@ -158,7 +170,7 @@ class BoundedProtocol(HttpToolsProtocol):
         pending.response_complete = True
         if self.transport.is_closing():
             return
-        self._respond(data)
+        self._respond(data, close=not pending.keep_alive)
         if not pending.keep_alive:  # the server is shutting down, or the answer failed
             self.transport.close()
             return
@@ -205,12 +217,21 @@ class BoundedProtocol(HttpToolsProtocol):
             self.transport.close()
 
 
+def _closes(response: bytes) -> bool:
+    """Whether a response's head already says ``connection: close``."""
+    return b"\r\nconnection: close\r\n" in response[: response.index(b"\r\n\r\n") + 2]
+
+
 class OneWrite:
     """The transport as one response sees it: its head waits for the first part of its body.
 
     uvicorn writes the status line and headers, then the body: two writes, two packets with
     ``TCP_NODELAY``, two wake-ups of the client. Held back until the body comes (or the response
     ends without one, or the connection closes), a small response leaves in one write.
+
+    Once the connection is closed, writes are dropped. uvicorn lets a response that waited for a
+    client to read (``FlowControl.drain``) go on writing when the client leaves, if a request behind
+    it was parsed since; uvloop then raises, and the app's error lands in the log with a traceback.
     """
 
     def __init__(self, transport: asyncio.Transport, cycle: RequestResponseCycle):
@@ -219,6 +240,9 @@ class OneWrite:
         self._started = False
 
     def write(self, data: bytes) -> None:
+        if self._transport.is_closing():
+            self._held = None
+            return
         if self._held is not None:
             held, self._held = self._held, None
             if len(data) >= 65536:  # a large body: one more write costs less than a copy
@@ -234,7 +258,8 @@ class OneWrite:
     def flush(self) -> None:
         if self._held is not None:
             held, self._held = self._held, None
-            self._transport.write(held)
+            if not self._transport.is_closing():
+                self._transport.write(held)
 
     def then(self, on_response: Callable[[], None]) -> Callable[[], None]:
         """``on_response`` (the response is complete), after what is held is written (a HEAD has no body)."""
