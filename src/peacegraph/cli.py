@@ -489,7 +489,15 @@ def docs(out: Path, ontology: Path | None) -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=10.0,
     show_default=True,
-    help="Seconds a client has to send a whole request; slower connections are closed.",
+    help="Seconds a client has to send a whole request, or to read on in its answer; slower connections are closed.",
+)
+@click.option(
+    "--max-unsent-bytes",
+    "max_unsent",
+    type=click.IntRange(min=1),
+    default=256 << 20,
+    show_default=True,
+    help="Bytes of answers that may wait for clients that do not read them; past it, queries get 503.",
 )
 @click.option(
     "--access-log", is_flag=True, help="Log every request on standard output (slower; else warnings and errors only)."
@@ -505,6 +513,7 @@ def serve(
     max_memory: int,
     max_queued: int,
     request_timeout: float,
+    max_unsent: int,
     access_log: bool,
 ) -> None:
     """Serve OUT: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
@@ -521,6 +530,7 @@ def serve(
         limits=limits,
         max_queued=max_queued,
         request_seconds=request_timeout,
+        max_unsent=max_unsent,
         access_log=access_log,
     )
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -366,3 +366,59 @@ def test_a_client_that_leaves_while_its_query_runs_does_not_hurt(base: str) -> N
     assert ask(base, "ASK { ?s ?p ?o } #after-leaving").json()["boolean"] is True
     time.sleep(3.5)  # the time limit: the worker under the abandoned query is replaced
     assert ask(base, "ASK { ?s ?p ?o } #after-the-limit").json()["boolean"] is True
+
+
+#: About 8.8 MB of CSV over the small seed set: more than the kernel's buffers hold for one connection.
+UNREAD = "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o VALUES ?n { " + " ".join(map(str, range(200))) + " } }"
+
+
+def _reader_that_reads_nothing(port: int, query: str) -> socket.socket:
+    """A connection with a small receive window, that asks for ``query`` as CSV and then reads nothing."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: the window stays small
+    sock.settimeout(30)
+    sock.connect(("127.0.0.1", port))
+    sock.sendall(f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode())
+    return sock
+
+
+def test_a_client_that_stops_reading_its_answer_is_let_go(base: str) -> None:
+    """Nothing read for ``--request-timeout`` seconds: the connection is dropped with what waited for it."""
+    with _reader_that_reads_nothing(_port(base), UNREAD + " #stops-reading") as sock:
+        time.sleep(3 * REQUEST_SECONDS + 1)  # the answer is computed, then left unread past the limit
+        received = 0
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(1 << 20):
+                received += len(chunk)
+    assert 0 < received < 8_000_000  # what the kernel held, not the whole answer
+    assert ask(base, "ASK { ?s ?p ?o } #after-an-unread-answer").json()["boolean"] is True
+
+
+def test_a_client_that_reads_slowly_but_on_keeps_its_answer(base: str) -> None:
+    query = "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o VALUES ?n { " + " ".join(map(str, range(60))) + " } } #slow-reader"
+    with _reader_that_reads_nothing(_port(base), query) as sock:
+        received = b""
+        while not received.endswith(b"\r\n") or len(received) < 2_600_000:
+            time.sleep(0.005)  # 0.8 MB/s at most: the answer takes longer than the time limit to arrive
+            chunk = sock.recv(4096)
+            assert chunk, len(received)
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 200")
+
+
+def test_answers_nobody_reads_past_the_limit_turn_new_queries_away(
+    mini_built: pipeline.BuildResult, tmp_path: Path
+) -> None:
+    out = next(iter(mini_built.files.values())).parent
+    options = ("--max-unsent-bytes", "1000000", "--request-timeout", "30")
+    with serving(out, tmp_path / "serve.log", *options) as url:
+        with _reader_that_reads_nothing(_port(url), UNREAD + " #fills-the-backlog"):
+            deadline = time.monotonic() + 30
+            while (answer := ask(url, f"ASK {{ }} #while-full {time.monotonic()}")).status_code == 200:
+                assert time.monotonic() < deadline, "the backlog never filled"
+                time.sleep(0.1)
+            assert answer.status_code == 503
+            assert answer.headers["retry-after"] == "1"
+            assert answer.text == "Error: the server holds too many answers that their clients do not read; try again\n"
+        time.sleep(0.5)  # the connection is closed: its answer no longer counts
+        assert ask(url, "ASK { } #after-the-backlog").status_code == 200

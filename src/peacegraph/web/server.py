@@ -77,6 +77,7 @@ from .workers import Request as QueryRequest
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_QUERY_BYTES = 100_000
 KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
+MAX_UNSENT_BYTES = 256 << 20
 MAX_CONNECTIONS = 1000  # past this, requests are answered 503 (each connection holds a file descriptor)
 EXTENSIONS = {"html": None, **{fmt.extension: fmt for fmt in Format}}
 STATUS = {
@@ -115,7 +116,8 @@ class ServerSettings:
     port: int = 8000
     limits: Limits = field(default_factory=Limits)
     max_queued: int = 32  # queries that may wait for a worker; more are answered 503
-    request_seconds: float = transport.REQUEST_SECONDS  # for a request to arrive whole
+    request_seconds: float = transport.REQUEST_SECONDS  # for a request to arrive whole, or an answer to drain
+    max_unsent: int = MAX_UNSENT_BYTES  # answers waiting for clients that do not read; past it, queries get 503
     access_log: bool = False  # a line on stderr for every request (kept answers then take the usual way)
 
 
@@ -146,6 +148,7 @@ class Handlers:
         # Queries wait here, not in the thread pool that the pages use: pages stay quick when queries are busy.
         self.admitted = 0  # queries running or waiting
         self.slots = asyncio.Semaphore(settings.limits.workers)
+        self.backlog = transport.Backlog(settings.max_unsent)
         self.answers: AnswerCache[tuple[str, str | None], QueryAnswer] = AnswerCache(_answer_size)
         self.responses: AnswerCache[tuple[bytes, str | None], bytes] = AnswerCache(_response_size)
 
@@ -178,6 +181,8 @@ class Handlers:
         assert self.pool is not None
         if self.admitted >= self.settings.limits.workers + self.settings.max_queued:
             return QueueFullError("every query worker is busy and the queue is full; try again")
+        if self.backlog.full():
+            return QueueFullError("the server holds too many answers that their clients do not read; try again")
         self.admitted += 1
         try:
             async with self.slots:
@@ -553,7 +558,7 @@ def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
     config = uvicorn.Config(
         app,
         loop="uvloop",
-        http=transport.bounded_protocol(settings.request_seconds, direct),
+        http=transport.bounded_protocol(settings.request_seconds, direct, handlers.backlog),
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         limit_concurrency=MAX_CONNECTIONS,
         log_level="info",

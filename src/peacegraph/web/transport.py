@@ -13,6 +13,11 @@ HTTP/1.1 is parsed by httptools (llhttp, Node.js's parser, in C) on uvloop, thro
   ``request_seconds`` of the connection opening or of the previous response; otherwise the
   connection is closed. The time the app takes to answer is not counted (queries have their own
   limit).
+- A client must read its answers. One whose answer stops draining from the write buffer for
+  ``request_seconds`` is disconnected, and what was waiting for it is dropped. The bytes waiting
+  for clients that do not keep up are counted across connections (:class:`Backlog`): past the
+  server's limit, new queries get a 503 until they drain. Without both, a few hundred clients that
+  ask for large answers and read nothing hold gigabytes.
 - A limit on the request head (request line and headers: ``MAX_HEAD_BYTES``, h11's default).
   llhttp sets none, so without it a client could send headers until memory runs out.
 - A request that carries both ``Content-Length`` and ``Transfer-Encoding`` is answered (the
@@ -57,6 +62,7 @@ class BoundedProtocol(HttpToolsProtocol):
 
     request_seconds = REQUEST_SECONDS
     direct: Direct | None = None
+    backlog: Backlog | None = None
 
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any], **kwargs: Any):
         super().__init__(config, server_state, app_state, **kwargs)
@@ -66,6 +72,8 @@ class BoundedProtocol(HttpToolsProtocol):
         self._heads = 0  # request heads parsed whole on this connection
         self._answered = False  # the request being parsed is answered directly, not by the app
         self._defaults: tuple[list[tuple[bytes, bytes]], bytes] = ([], b"")  # the default headers, as bytes
+        self._stalled: asyncio.TimerHandle | None = None  # checks that a paused write buffer drains
+        self._unsent = 0  # bytes in the write buffer when last checked
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -74,7 +82,37 @@ class BoundedProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        self._stop_watching_writes()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        """The write buffer is past its high-water mark: the client is slow to read, or not reading."""
+        super().pause_writing()
+        if self.backlog is not None:
+            self.backlog.add(self.transport)
+        self._unsent = self.transport.get_write_buffer_size()
+        self._stalled = self.loop.call_later(self.request_seconds, self._check_progress)
+
+    def resume_writing(self) -> None:
+        self._stop_watching_writes()
+        super().resume_writing()
+
+    def _stop_watching_writes(self) -> None:
+        if self.backlog is not None:
+            self.backlog.discard(self.transport)
+        if self._stalled is not None:
+            self._stalled.cancel()
+            self._stalled = None
+
+    def _check_progress(self) -> None:
+        """Disconnect a client that has read nothing of its answer for ``request_seconds``."""
+        unsent = self.transport.get_write_buffer_size()
+        if unsent >= self._unsent:
+            self._stalled = None
+            self.transport.abort()  # drops what waits in the buffer
+            return
+        self._unsent = unsent
+        self._stalled = self.loop.call_later(self.request_seconds, self._check_progress)
 
     def data_received(self, data: bytes) -> None:
         heads, in_head = self._heads, self._in_head()
@@ -292,8 +330,38 @@ class _Pending:
         self.message_event = asyncio.Event()
 
 
-def bounded_protocol(request_seconds: float, direct: Direct | None = None) -> type[BoundedProtocol]:
-    attributes = {"request_seconds": request_seconds, "direct": staticmethod(direct) if direct else None}
+class Backlog:
+    """The bytes that answers hold while their clients do not keep up, across connections.
+
+    Only connections whose write buffer is past its high-water mark (64 KiB) count: the others
+    hold little. ``full`` is asked before a new query is admitted.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._slow: set[asyncio.BaseTransport] = set()
+
+    def add(self, transport: asyncio.BaseTransport) -> None:
+        self._slow.add(transport)
+
+    def discard(self, transport: asyncio.BaseTransport) -> None:
+        self._slow.discard(transport)
+
+    def unsent(self) -> int:
+        return sum(transport.get_write_buffer_size() for transport in self._slow)  # type: ignore[attr-defined]
+
+    def full(self) -> bool:
+        return self.unsent() > self.limit
+
+
+def bounded_protocol(
+    request_seconds: float, direct: Direct | None = None, backlog: Backlog | None = None
+) -> type[BoundedProtocol]:
+    attributes = {
+        "request_seconds": request_seconds,
+        "direct": staticmethod(direct) if direct else None,
+        "backlog": backlog,
+    }
     return type("BoundedProtocol", (BoundedProtocol,), attributes)
 
 
