@@ -7,7 +7,8 @@ twice: repeated as it is (our server then answers from the answers it keeps, ``w
 and made new for every request by a numbered comment (every request then runs in a worker). Each of ``--concurrency``
 client processes keeps one HTTP/1.1 connection alive and sends the same request again as soon as
 the answer is in, for ``--seconds``; the result is requests per second, and the ratio is ours over
-Oxigraph's (≥ 1 means we are as fast). The CLI comparison times whole processes, median of
+Oxigraph's (≥ 1 means we are as fast). Beside it, the CPU time each server (with its worker
+processes) spent per request, read from ``/proc`` (Linux). The CLI comparison times whole processes, median of
 ``--repeat`` runs; the ratio is our time over Oxigraph's (≤ 1 means we are as fast).
 
     .venv/bin/python bench/serve.py [--out out] [--seconds 2] [--rounds 3] [--repeat 5]
@@ -29,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -128,24 +130,55 @@ def requests_per_second(port: int, path: str, query: str, fresh: bool, concurren
     return total / seconds
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and every process under it (a server and its workers; Linux)."""
+    parents, ticks = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            parents[int(entry.name)], ticks[int(entry.name)] = int(fields[1]), int(fields[11]) + int(fields[12])
+    tree, grew = {pid}, True
+    while grew:
+        below = {child for child, parent in parents.items() if parent in tree}
+        grew, tree = not below <= tree, tree | below
+    return sum(ticks.get(member, 0) for member in tree) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Server:
+    pid: int
+    port: int
+    path: str
+
+
+def measured(server: Server, query: str, fresh: bool, concurrency: int, seconds: float) -> tuple[float, float]:
+    """Requests per second, and the server's CPU time per request in microseconds (its workers' too)."""
+    cpu = cpu_seconds(server.pid)
+    rate = requests_per_second(server.port, server.path, query, fresh, concurrency, seconds)
+    return rate, (cpu_seconds(server.pid) - cpu) / (rate * seconds) * 1e6
+
+
 def side_by_side(
-    ox_port: int, pg_port: int, query: str, fresh: bool, concurrency: int, args: argparse.Namespace
-) -> tuple[float, float, float]:
-    """Oxigraph's and our requests per second, and their ratio: medians of rounds measured back to back."""
-    ox_rates, pg_rates, ratios = [], [], []
+    ox: Server, pg: Server, query: str, fresh: bool, concurrency: int, args: argparse.Namespace
+) -> list[float]:
+    """Oxigraph's and our requests per second and CPU per request, and the ratio of the rates:
+    medians of rounds measured back to back."""
+    rounds = []
     for _ in range(args.rounds):  # in turn, so that a busy moment of the machine weighs on both
-        ox_rates.append(requests_per_second(ox_port, "/query", query, fresh, concurrency, args.seconds))
-        pg_rates.append(requests_per_second(pg_port, "/sparql", query, fresh, concurrency, args.seconds))
-        ratios.append(pg_rates[-1] / ox_rates[-1])
-    return statistics.median(ox_rates), statistics.median(pg_rates), statistics.median(ratios)
+        (ox_rate, ox_cpu), (pg_rate, pg_cpu) = (measured(s, query, fresh, concurrency, args.seconds) for s in (ox, pg))
+        rounds.append((ox_rate, pg_rate, pg_rate / ox_rate, ox_cpu, pg_cpu))
+    return [statistics.median(column) for column in zip(*rounds, strict=True)]
 
 
 @contextmanager
-def running(command: list[str], port: int, path: str) -> Iterator[None]:
+def running(command: list[str], port: int, path: str) -> Iterator[Server]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_for(port, path)
-        yield
+        yield Server(process.pid, port, path)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -177,12 +210,17 @@ def main() -> None:
         ox_port, pg_port = _free_port(), _free_port()
         ox_server = [oxigraph, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{ox_port}"]
         pg_server = [peacegraph, "serve", "--out", str(args.out), "--port", str(pg_port)]
-        print(f"{'query':<18} {'clients':>7} {'oxigraph req/s':>15} {'peacegraph req/s':>17} {'ratio':>6}")
-        with running(ox_server, ox_port, "/query"), running(pg_server, pg_port, "/sparql"):
+        print(f"{'':<26} {'requests per second':^30} {'CPU µs per request':^22}")
+        columns = (("oxigraph", 10), ("peacegraph", 11), ("ratio", 7), ("oxigraph", 10), ("peacegraph", 11))
+        print(f"{'query':<18} {'clients':>7} " + " ".join(f"{name:>{width}}" for name, width in columns))
+        with running(ox_server, ox_port, "/query") as ox, running(pg_server, pg_port, "/sparql") as pg:
             for query_name, (query, fresh) in QUERIES.items():
                 for concurrency in args.concurrency:
-                    ox_rate, pg_rate, ratio = side_by_side(ox_port, pg_port, query, fresh, concurrency, args)
-                    print(f"{query_name:<18} {concurrency:>7} {ox_rate:>15.0f} {pg_rate:>17.0f} {ratio:>5.2f}x")
+                    ox_rate, pg_rate, ratio, ox_cpu, pg_cpu = side_by_side(ox, pg, query, fresh, concurrency, args)
+                    print(
+                        f"{query_name:<18} {concurrency:>7} {ox_rate:>10.0f} {pg_rate:>11.0f} {ratio:>6.2f}x"
+                        f" {ox_cpu:>10.0f} {pg_cpu:>11.0f}"
+                    )
 
         query_file = "queries/signatories.rq"
         ox_query = [oxigraph, "query", "--location", location, "--query-file", query_file, "--results-format", "csv"]
