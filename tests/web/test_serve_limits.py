@@ -374,6 +374,9 @@ UNREAD = "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o VALUES ?n { " + " ".join(map(str, 
 
 def _reader_that_reads_nothing(port: int, query: str) -> socket.socket:
     """A connection with a small receive window, that asks for ``query`` as CSV and then reads nothing."""
+    most = int(Path("/proc/sys/net/ipv4/tcp_wmem").read_text().split()[2])  # a send buffer grows up to this
+    if most >= 8_000_000:
+        pytest.skip(f"the kernel may buffer {most:,} bytes for a connection: the whole answer, not just part")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: the window stays small
     sock.settimeout(30)
