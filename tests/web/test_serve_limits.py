@@ -425,3 +425,15 @@ def test_answers_nobody_reads_past_the_limit_turn_new_queries_away(
             assert answer.text == "Error: the server holds too many answers that their clients do not read; try again\n"
         time.sleep(0.5)  # the connection is closed: its answer no longer counts
         assert ask(url, "ASK { } #after-the-backlog").status_code == 200
+
+
+@pytest.mark.parametrize("origin", ["", "Origin: https://elsewhere.example\r\n"])
+def test_several_accept_headers_are_one_list(base: str, origin: str) -> None:
+    """RFC 9110 §5.3: the second header counts as much as the first, by the transport and by the app."""
+    query = quote("SELECT (1 AS ?n) {} #two-accepts")
+    accepts = "Accept: text/turtle;q=0.1\r\nAccept: text/csv\r\n"
+    request = f"GET /sparql?query={query} HTTP/1.1\r\nHost: x\r\n{origin}{accepts}\r\n"
+    received = raw(base, request.encode(), wait=3.0)
+    assert received.startswith(b"HTTP/1.1 200"), received
+    assert b"content-type: text/csv; charset=utf-8\r\n" in received
+    assert b"\r\n\r\nn\r\n1\r\n" in received

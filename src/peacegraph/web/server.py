@@ -168,7 +168,7 @@ class Handlers:
             if request.method == "POST":
                 return error_response(InputError("no query: send one as `query`, by GET or POST"))
             return self.service_description(request)
-        reply = await self.answer(query, request.headers.get("accept"))
+        reply = await self.answer(query, accept_of(request))
         if isinstance(reply, PeacegraphError):
             return error_response(reply)
         return _answer_response(reply)
@@ -232,7 +232,7 @@ class Handlers:
 
     def service_description(self, request: Request) -> Response:
         """The SPARQL 1.1 Service Description, for a GET of the endpoint without a query."""
-        chosen = negotiation.choose(request.headers.get("accept"), negotiation.GRAPH_OFFERS)
+        chosen = negotiation.choose(accept_of(request), negotiation.GRAPH_OFFERS)
         if chosen is None:
             return error_response(NotAcceptableError("offered as " + ", ".join(negotiation.GRAPH_OFFERS)))
         body = serialize(description.service_description(), format=chosen[1].oxigraph, prefixes=description.PREFIXES)
@@ -298,7 +298,7 @@ class Handlers:
             if extension not in EXTENSIONS:
                 return self.not_found(request, f"{path}.{extension}")
             return represent(EXTENSIONS[extension])
-        chosen = negotiation.choose(request.headers.get("accept"), negotiation.PAGE_OFFERS)
+        chosen = negotiation.choose(accept_of(request), negotiation.PAGE_OFFERS)
         if chosen is None:
             return error_response(NotAcceptableError("offered as " + ", ".join(negotiation.PAGE_OFFERS)))
         response = represent(chosen[1])
@@ -371,7 +371,7 @@ def _response_size(key: tuple[bytes, str | None], response: bytes) -> int:
 
 def prefers_html(request: Request) -> bool:
     """Whether the client would rather read HTML than plain text (a browser, not curl)."""
-    chosen = negotiation.choose(request.headers.get("accept"), {"text/plain": False, negotiation.HTML: True})
+    chosen = negotiation.choose(accept_of(request), {"text/plain": False, negotiation.HTML: True})
     return chosen is not None and chosen[1]
 
 
@@ -465,14 +465,20 @@ _NOT_PLAIN = frozenset((b"origin", b"content-length", b"transfer-encoding"))
 
 
 def _plain_accept(headers: list[tuple[bytes, bytes]]) -> tuple[bool, str | None]:
-    """Whether a GET needs no CORS and no framing care, and its first ``Accept`` header (as Starlette reads it)."""
-    accept = None
+    """Whether a GET needs no CORS and no framing care, and its ``Accept`` header (as :func:`accept_of` reads it)."""
+    accepts = []
     for name, value in headers:
         if name in _NOT_PLAIN:
             return False, None
-        if name == b"accept" and accept is None:
-            accept = value.decode("latin-1")
-    return True, accept
+        if name == b"accept":
+            accepts.append(value.decode("latin-1"))
+    return True, (", ".join(accepts) if accepts else None)
+
+
+def accept_of(request: Request) -> str | None:
+    """The ``Accept`` header; several are one list (RFC 9110 §5.3), not the first alone."""
+    accepts = request.headers.getlist("accept")
+    return ", ".join(accepts) if accepts else None
 
 
 def _answer_bytes(answer: QueryAnswer) -> bytes:
