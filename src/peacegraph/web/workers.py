@@ -4,8 +4,10 @@ Why processes. pyoxigraph's ``Store.query`` cannot be interrupted from Python, a
 computed lazily while they are serialized, so no thread can enforce a time limit. A worker process
 holds its own store; the server sends it the query and waits at most the time limit for the whole
 answer (checked, evaluated, serialized), and otherwise kills it and starts a fresh one. Measured on
-this dataset (15k triples, 2 cores): starting a worker and loading the dumps takes 0.45 s, a round
-trip to a worker adds under 0.1 ms to a query, and killing a runaway worker takes 15 ms.
+this dataset (15k triples, 2 cores): starting a worker and loading the dumps takes 0.45 s and
+killing a runaway worker 15 ms. A round trip over the socket to a worker takes about 0.05 ms, and a
+small new query about 0.2 ms in all, most of it the two processes waking each other: that, not the
+query, is what a new ``ASK {}`` costs (``bench/serve.py`` prints the CPU time per request).
 
 Why not ``oxigraph serve-read-only --timeout-s`` (the server binary on PyPI). With a 2 s limit it
 stopped a ``COUNT`` over a cartesian product only after 44 s, and a streamed ``SELECT`` answered
