@@ -216,17 +216,17 @@ class Handlers:
         if query is None:
             return None
         known = self.answers.get((query, accept))
-        if known is None:
-            return self._direct_later(key, query, accept)
-        response = _answer_bytes(known)
-        self.responses.put(key, response)
-        return response
+        return self._direct_later(key, query, accept) if known is None else self._keep_response(key, known)
 
     async def _direct_later(self, key: tuple[bytes, str | None], query: str, accept: str | None) -> bytes:
         reply = await self.answer(query, accept)
         if isinstance(reply, PeacegraphError):
             return wire(error_response(reply))
-        response = _answer_bytes(reply)
+        return self._keep_response(key, reply)
+
+    def _keep_response(self, key: tuple[bytes, str | None], answer: QueryAnswer) -> bytes:
+        """An answer as the bytes of a whole response, kept for the same raw request."""
+        response = wire(_answer_response(answer))
         self.responses.put(key, response)
         return response
 
@@ -362,10 +362,10 @@ ENTRY_OVERHEAD = 512
 
 def _answer_size(key: tuple[str, str | None], answer: QueryAnswer) -> int:
     """What an answer kept costs: the ``Accept`` header counts too (a client may send up to 16 KiB of it)."""
-    return ENTRY_OVERHEAD + len(key[0]) + len(key[1] or "") + len(answer.media_type) + len(answer.body)
+    return _response_size(key, answer.body) + len(answer.media_type)
 
 
-def _response_size(key: tuple[bytes, str | None], response: bytes) -> int:
+def _response_size(key: tuple[str | bytes, str | None], response: bytes) -> int:
     return ENTRY_OVERHEAD + len(key[0]) + len(key[1] or "") + len(response)
 
 
@@ -472,17 +472,16 @@ def _plain_accept(headers: list[tuple[bytes, bytes]]) -> tuple[bool, str | None]
             return False, None
         if name == b"accept":
             accepts.append(value.decode("latin-1"))
-    return True, (", ".join(accepts) if accepts else None)
+    return True, _one_list(accepts)
 
 
 def accept_of(request: Request) -> str | None:
-    """The ``Accept`` header; several are one list (RFC 9110 §5.3), not the first alone."""
-    accepts = request.headers.getlist("accept")
+    return _one_list(request.headers.getlist("accept"))
+
+
+def _one_list(accepts: list[str]) -> str | None:
+    """Several ``Accept`` headers are one list (RFC 9110 §5.3), not the first alone."""
     return ", ".join(accepts) if accepts else None
-
-
-def _answer_bytes(answer: QueryAnswer) -> bytes:
-    return wire(_answer_response(answer))
 
 
 def wire(response: Response) -> bytes:

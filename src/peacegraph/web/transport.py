@@ -46,7 +46,7 @@ DirectAnswer = bytes | Coroutine[Any, Any, bytes]
 Direct = Callable[[bytes, list[tuple[bytes, bytes]]], DirectAnswer | None]
 INTERNAL_ERROR = (
     b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 22\r\n"
-    b"connection: close\r\n\r\nInternal Server Error\n"
+    b"\r\nInternal Server Error\n"
 )
 REQUEST_SECONDS = 10.0
 MAX_HEAD_BYTES = 16 * 1024
@@ -190,7 +190,7 @@ class BoundedProtocol(HttpToolsProtocol):
         line = answer.index(b"\r\n") + 2
         view = memoryview(answer)
         parts: tuple[bytes | memoryview, ...]
-        if close and not _closes(answer):
+        if close:
             end = answer.index(b"\r\n\r\n") + 2
             parts = (view[:line], self._defaults[1], view[line:end], b"connection: close\r\n", view[end:])
         else:
@@ -253,11 +253,6 @@ class BoundedProtocol(HttpToolsProtocol):
             self._arm()
         else:
             self.transport.close()
-
-
-def _closes(response: bytes) -> bool:
-    """Whether a response's head already says ``connection: close``."""
-    return b"\r\nconnection: close\r\n" in response[: response.index(b"\r\n\r\n") + 2]
 
 
 class OneWrite:

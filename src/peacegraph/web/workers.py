@@ -192,10 +192,7 @@ class _Worker:
         theirs.close()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reply: asyncio.Future[object] | None = None
-        self._chunks: list[bytes] = []
-        self._have = 0  # bytes in _chunks
-        self._need = _LENGTH.size  # bytes of the part being read: the length, then the message
-        self._header = True
+        self._buffer = bytearray()  # what the worker has written that is not yet a whole message
 
     def await_ready(self) -> bool:
         """Wait for the worker to load the dumps (never counted against a query); log its walls."""
@@ -235,7 +232,7 @@ class _Worker:
     def _readable(self) -> None:
         """Take what the worker has written; settle the pending reply once a whole message is in."""
         try:
-            chunk = self.sock.recv(min(max(self._need - self._have, 1 << 16), 1 << 20))
+            chunk = self.sock.recv(1 << 20)
         except BlockingIOError:
             return
         except OSError:
@@ -244,20 +241,17 @@ class _Worker:
             self.detach()
             self._settle(exception=EOFError())
             return
-        self._chunks.append(chunk)
-        self._have += len(chunk)
-        while self._have >= self._need:
-            data = b"".join(self._chunks)
-            part, rest = data[: self._need], data[self._need :]
-            self._chunks, self._have = ([rest] if rest else []), len(rest)
-            if self._header:
-                self._header, self._need = False, _LENGTH.unpack(part)[0]
-            else:
-                self._header, self._need = True, _LENGTH.size
-                try:
-                    self._settle(result=pickle.loads(part))
-                except Exception as error:  # a worker wrote what it never writes
-                    self._settle(exception=OSError(f"unreadable reply from a query worker: {error}"))
+        self._buffer += chunk
+        while len(self._buffer) >= _LENGTH.size:
+            end = _LENGTH.size + _LENGTH.unpack_from(self._buffer)[0]
+            if len(self._buffer) < end:
+                return
+            message = bytes(self._buffer[_LENGTH.size : end])
+            del self._buffer[:end]
+            try:
+                self._settle(result=pickle.loads(message))
+            except Exception as error:  # a worker wrote what it never writes
+                self._settle(exception=OSError(f"unreadable reply from a query worker: {error}"))
 
     def _settle(self, result: object = None, exception: BaseException | None = None) -> None:
         reply = self._reply
