@@ -6,10 +6,12 @@ import contextlib
 import os
 import selectors
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -31,7 +33,7 @@ def _first_line(process: subprocess.Popen[str], log: Path) -> str:
     return line
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
+def stop(process: subprocess.Popen[str]) -> None:
     """SIGTERM, as a service manager would, then wait; kill only if it does not stop."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -42,9 +44,19 @@ def _stop(process: subprocess.Popen[str]) -> None:
             process.wait()
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str  # http://127.0.0.1:N/
+    process: subprocess.Popen[str]  # its standard output is what the server printed after the first line
+
+    @property
+    def port(self) -> int:
+        return port_of(self.url)
+
+
 @contextlib.contextmanager
-def serving(out: Path, log: Path, *options: str) -> Iterator[str]:
-    """Run ``peacegraph serve --out OUT OPTIONS…`` and yield its base URL (``http://127.0.0.1:N/``)."""
+def started(out: Path, log: Path, *options: str) -> Iterator[Served]:
+    """Run ``peacegraph serve --out OUT OPTIONS…`` until it answers queries; stop it afterwards."""
     command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(out), "--port", "0", *options]
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with (
@@ -55,9 +67,31 @@ def serving(out: Path, log: Path, *options: str) -> Iterator[str]:
             line = _first_line(process, log)
             url = line.split(" at ", 1)[1].split(" ", 1)[0]
             _wait_until_answering(url)
-            yield url
+            yield Served(url, process)
         finally:
-            _stop(process)
+            stop(process)
+
+
+@contextlib.contextmanager
+def serving(out: Path, log: Path, *options: str) -> Iterator[str]:
+    """Run ``peacegraph serve --out OUT OPTIONS…`` and yield its base URL (``http://127.0.0.1:N/``)."""
+    with started(out, log, *options) as served:
+        yield served.url
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].strip("/"))
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    """All the server sends until it closes; ``<still open>`` at the end if the socket's timeout passed first."""
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except TimeoutError:
+        received += b"<still open>"
+    return received
 
 
 def _wait_until_answering(url: str) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,23 +33,9 @@ def server(mini_built: pipeline.BuildResult, tmp_path_factory: pytest.TempPathFa
         yield url, log
 
 
-def _port(base: str) -> int:
-    return int(base.rsplit(":", 1)[1].strip("/"))
-
-
 def _get(query: str, *headers: str) -> bytes:
     lines = [f"GET /sparql?query={quote(query)} HTTP/1.1", "Host: x", *headers, "", ""]
     return "\r\n".join(lines).encode()
-
-
-def _read_all(sock: socket.socket) -> bytes:
-    received = b""
-    try:
-        while chunk := sock.recv(65536):
-            received += chunk
-    except TimeoutError:
-        received += b"<still open>"
-    return received
 
 
 def test_a_kept_answer_pipelined_before_a_slow_query_does_not_cut_the_query_off(server: tuple[str, Path]) -> None:
@@ -59,10 +43,10 @@ def test_a_kept_answer_pipelined_before_a_slow_query_does_not_cut_the_query_off(
     while the query behind it still runs (directly or through the app): the query gets its 503."""
     base, _log = server
     kept = _get("ASK { ?s ?p ?o } #kept-before-slow")
-    with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as sock:
+    with socket.create_connection(("127.0.0.1", live.port_of(base)), timeout=30) as sock:
         sock.sendall(kept)
         assert sock.recv(65536).startswith(b"HTTP/1.1 200")
-    socks = [socket.create_connection(("127.0.0.1", _port(base)), timeout=TIMEOUT + 10) for _ in range(2)]
+    socks = [socket.create_connection(("127.0.0.1", live.port_of(base)), timeout=TIMEOUT + 10) for _ in range(2)]
     try:
         socks[0].sendall(kept + _get(ENDLESS + " #direct"))
         socks[1].sendall(kept + _get(ENDLESS + " #app", "Origin: https://elsewhere.example"))
@@ -86,22 +70,13 @@ def test_a_query_pending_at_shutdown_is_answered_with_connection_close(
     """SIGTERM while a worker computes a direct answer: the answer still comes, and says the connection
     closes after it, as the app's answers do (uvicorn adds ``connection: close`` once shutdown begins)."""
     out = next(iter(mini_built.files.values())).parent
-    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(out), "--port", "0", "--timeout", "2"]
-    with (
-        open(tmp_path / "serve.log", "w", encoding="utf-8") as errors,
-        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True) as process,
-    ):
-        try:
-            url = live._first_line(process, tmp_path / "serve.log").split(" at ", 1)[1].split(" ", 1)[0]
-            live._wait_until_answering(url)
-            with socket.create_connection(("127.0.0.1", _port(url)), timeout=30) as sock:
-                sock.sendall(_get(ENDLESS + " #at-shutdown"))
-                time.sleep(0.5)
-                process.send_signal(signal.SIGTERM)
-                received = _read_all(sock)
-            process.wait(timeout=30)
-        finally:
-            live._stop(process)
+    with live.started(out, tmp_path / "serve.log", "--timeout", "2") as served:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=30) as sock:
+            sock.sendall(_get(ENDLESS + " #at-shutdown"))
+            time.sleep(0.5)
+            served.process.send_signal(signal.SIGTERM)
+            received = live.read_until_closed(sock)
+        served.process.wait(timeout=30)
     head, _, body = received.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 503")
     assert b"\r\nconnection: close" in head
@@ -113,19 +88,19 @@ def test_a_client_that_pipelines_large_answers_and_leaves_leaves_no_traceback(se
     """Answers waiting for a client that reads nothing are dropped when it goes, without an error logged."""
     base, log = server
     request = _get(LARGE, "Accept: text/csv")
-    with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as sock:
+    with socket.create_connection(("127.0.0.1", live.port_of(base)), timeout=30) as sock:
         sock.sendall(request)
         assert sock.recv(100).startswith(b"HTTP/1.1 200")  # the answer is kept from now on
     before = log.read_text()
     for _ in range(3):
-        with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as sock:
+        with socket.create_connection(("127.0.0.1", live.port_of(base)), timeout=30) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             for _ in range(40):  # in several packets: some requests wait in the pipeline, one for the client
                 sock.sendall(request)
                 time.sleep(0.005)
             time.sleep(0.3)
         time.sleep(0.3)
-    with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as sock:
+    with socket.create_connection(("127.0.0.1", live.port_of(base)), timeout=30) as sock:
         sock.sendall(_get("ASK { ?s ?p ?o } #after-leaving-unread"))
         assert sock.recv(65536).startswith(b"HTTP/1.1 200")
     logged = log.read_text()[len(before) :]
@@ -143,9 +118,9 @@ def test_a_query_string_that_is_not_utf8_is_a_400_as_a_body_is(
     base, _log = server
     target = f"/sparql?query=ASK%20%7B%20FILTER(%22{escapes}%22%20!%3D%20%22%22)%20%7D%20%23{version}"
     request = f"GET {target} HTTP/{version}\r\nHost: x\r\n\r\n".encode()
-    with socket.create_connection(("127.0.0.1", _port(base)), timeout=3) as sock:
+    with socket.create_connection(("127.0.0.1", live.port_of(base)), timeout=3) as sock:
         sock.sendall(request)
-        received = _read_all(sock)
+        received = live.read_until_closed(sock)
     head, _, body = received.removesuffix(b"<still open>").partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400"), received
     assert body == b"Error: the query string is not UTF-8 (percent-encode the query's UTF-8 bytes)\n"
@@ -163,34 +138,25 @@ def test_clients_that_read_nothing_hold_no_copy_of_a_kept_answer_each(
     """A kept answer waiting in a connection's write buffer is the kept bytes themselves (the app's way
     shares them too): a thousand clients that ask for it and read nothing must not cost a thousand copies."""
     out = next(iter(mini_built.files.values())).parent
-    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(out), "--port", "0"]
     request = _get(LARGE, "Accept: text/csv")
-    with (
-        open(tmp_path / "serve.log", "w", encoding="utf-8") as errors,
-        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True) as process,
-    ):
+    with live.started(out, tmp_path / "serve.log") as served:
+        size = 0
+        for _ in range(2):  # the second time, the answer is kept
+            with socket.create_connection(("127.0.0.1", served.port), timeout=30) as sock:
+                sock.sendall(request.replace(b"Host: x", b"Host: x\r\nConnection: close"))
+                size = len(live.read_until_closed(sock))
+        assert 300_000 < size < 1 << 20, size  # large, and kept (answers.MAX_ENTRY)
+        before = _rss(served.process.pid)
+        socks = []
         try:
-            url = live._first_line(process, tmp_path / "serve.log").split(" at ", 1)[1].split(" ", 1)[0]
-            live._wait_until_answering(url)
-            size = 0
-            for _ in range(2):  # the second time, the answer is kept
-                with socket.create_connection(("127.0.0.1", _port(url)), timeout=30) as sock:
-                    sock.sendall(request.replace(b"Host: x", b"Host: x\r\nConnection: close"))
-                    size = len(_read_all(sock))
-            assert 300_000 < size < 1 << 20, size  # large, and kept (answers.MAX_ENTRY)
-            before = _rss(process.pid)
-            socks = []
-            try:
-                for _ in range(30):
-                    sock = socket.create_connection(("127.0.0.1", _port(url)), timeout=30)
-                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-                    sock.sendall(request * 200)
-                    socks.append(sock)
-                time.sleep(3)
-                grown = _rss(process.pid) - before
-            finally:
-                for sock in socks:
-                    sock.close()
+            for _ in range(30):
+                sock = socket.create_connection(("127.0.0.1", served.port), timeout=30)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.sendall(request * 200)
+                socks.append(sock)
+            time.sleep(3)
+            grown = _rss(served.process.pid) - before
         finally:
-            live._stop(process)
+            for sock in socks:
+                sock.close()
     assert grown < 30 * size  # a copy per connection: about 1.5 times as much

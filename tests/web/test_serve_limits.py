@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -51,16 +49,9 @@ def ask(base: str, query: str = "ASK {}", **kwargs: object) -> httpx.Response:
 
 def raw(base: str, request: bytes, wait: float = 5.0) -> bytes:
     """Send bytes as they are and read until the server closes or ``wait`` passes."""
-    port = int(base.rsplit(":", 1)[1].strip("/"))
-    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+    with socket.create_connection(("127.0.0.1", live.port_of(base)), timeout=wait) as sock:
         sock.sendall(request)
-        received = b""
-        try:
-            while chunk := sock.recv(65536):
-                received += chunk
-        except TimeoutError:
-            received += b"<still open>"
-    return received
+        return live.read_until_closed(sock)
 
 
 def test_a_query_past_the_memory_cap_gets_one_line_and_the_next_query_answers_at_once(base: str) -> None:
@@ -99,7 +90,7 @@ def test_a_client_that_sends_nothing_is_let_go(base: str) -> None:
 
 
 def test_a_client_that_drips_its_headers_is_let_go(base: str) -> None:
-    port = int(base.rsplit(":", 1)[1].strip("/"))
+    port = live.port_of(base)
     with socket.create_connection(("127.0.0.1", port), timeout=REQUEST_SECONDS + 5) as sock:
         start = time.monotonic()
         closed = False
@@ -141,7 +132,7 @@ def test_a_client_that_leaves_mid_body_does_not_hurt(base: str) -> None:
     request = (
         b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK"
     )
-    port = int(base.rsplit(":", 1)[1].strip("/"))
+    port = live.port_of(base)
     with socket.create_connection(("127.0.0.1", port)) as sock:
         sock.sendall(request)
     assert ask(base).status_code == 200
@@ -187,7 +178,7 @@ def test_redirects_do_not_reflect_the_host_header(base: str, path: str) -> None:
 
 def test_uvicorn_answers_many_connections_at_once(base: str) -> None:
     """A hundred idle connections do not keep others out; each is let go after the request deadline."""
-    port = int(base.rsplit(":", 1)[1].strip("/"))
+    port = live.port_of(base)
     idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(100)]
     try:
         assert ask(base).status_code == 200
@@ -235,7 +226,7 @@ def _without_date(response: bytes) -> bytes:
 
 def test_a_kept_answer_is_the_same_bytes_as_the_first_and_the_connection_stays_usable(base: str) -> None:
     """The second ask is answered at once by the transport (``transport.BoundedProtocol._answer_at_once``)."""
-    port = int(base.rsplit(":", 1)[1].strip("/"))
+    port = live.port_of(base)
     request = b"GET /sparql?query=ASK%20%7B%20%3Fs%20a%20%3Ft%20%7D%20%23kept HTTP/1.1\r\nHost: x\r\n\r\n"
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         answers = []
@@ -262,7 +253,7 @@ def test_a_kept_answer_asked_from_a_page_elsewhere_still_gets_cors(base: str) ->
 
 def test_a_request_head_past_the_limit_is_a_400(base: str) -> None:
     """httptools sets no limit on headers; the transport allows 16 KiB, as h11 did."""
-    port = int(base.rsplit(":", 1)[1].strip("/"))
+    port = live.port_of(base)
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
         with contextlib.suppress(ConnectionError):  # the server may close while we still send
@@ -275,7 +266,7 @@ def test_a_request_head_past_the_limit_is_a_400(base: str) -> None:
 def test_pipelined_requests_are_answered_in_order_kept_or_not(base: str) -> None:
     kept = "ASK { ?s ?p ?o } #pipelined"
     assert ask(base, kept).status_code == 200
-    port = int(base.rsplit(":", 1)[1].strip("/"))
+    port = live.port_of(base)
     new, known = (
         f"GET /sparql?query={quote(q)} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode()
         for q in ("SELECT (1 AS ?n) {} #pipelined", kept)
@@ -295,24 +286,12 @@ def test_pipelined_requests_are_answered_in_order_kept_or_not(base: str) -> None
 def test_the_access_log_has_every_request(mini_built: pipeline.BuildResult, tmp_path: Path) -> None:
     """Off by default; with ``--access-log`` every request is a line (uvicorn's, on standard output)."""
     out = next(iter(mini_built.files.values())).parent
-    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(out), "--port", "0", "--access-log"]
-    with (
-        open(tmp_path / "serve.log", "w", encoding="utf-8") as errors,
-        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True) as process,
-    ):
-        try:
-            url = live._first_line(process, tmp_path / "serve.log").split(" at ", 1)[1].split(" ", 1)[0]
-            live._wait_until_answering(url)
-            for _ in range(3):
-                assert ask(url, "ASK { ?s ?p ?o } #logged").status_code == 200
-        finally:
-            live._stop(process)
-        assert process.stdout is not None
-        assert process.stdout.read().count("GET /sparql?query=ASK+%7B+%3Fs+%3Fp+%3Fo+%7D+%23logged") == 3
-
-
-def _port(base: str) -> int:
-    return int(base.rsplit(":", 1)[1].strip("/"))
+    with live.started(out, tmp_path / "serve.log", "--access-log") as served:
+        for _ in range(3):
+            assert ask(served.url, "ASK { ?s ?p ?o } #logged").status_code == 200
+        live.stop(served.process)
+        assert served.process.stdout is not None
+        assert served.process.stdout.read().count("GET /sparql?query=ASK+%7B+%3Fs+%3Fp+%3Fo+%7D+%23logged") == 3
 
 
 def _head_and_body(response: bytes) -> tuple[str, list[bytes], bytes]:
@@ -361,7 +340,7 @@ def test_a_large_answer_arrives_whole_by_every_way(base: str, mini_built: pipeli
 
 
 def test_a_client_that_leaves_while_its_query_runs_does_not_hurt(base: str) -> None:
-    with socket.create_connection(("127.0.0.1", _port(base)), timeout=10) as sock:
+    with socket.create_connection(("127.0.0.1", live.port_of(base)), timeout=10) as sock:
         sock.sendall(f"GET /sparql?query={quote(ENDLESS + ' #left')} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     assert ask(base, "ASK { ?s ?p ?o } #after-leaving").json()["boolean"] is True
     time.sleep(3.5)  # the time limit: the worker under the abandoned query is replaced
@@ -387,7 +366,7 @@ def _reader_that_reads_nothing(port: int, query: str) -> socket.socket:
 
 def test_a_client_that_stops_reading_its_answer_is_let_go(base: str) -> None:
     """Nothing read for ``--request-timeout`` seconds: the connection is dropped with what waited for it."""
-    with _reader_that_reads_nothing(_port(base), UNREAD + " #stops-reading") as sock:
+    with _reader_that_reads_nothing(live.port_of(base), UNREAD + " #stops-reading") as sock:
         time.sleep(3 * REQUEST_SECONDS + 1)  # the answer is computed, then left unread past the limit
         received = 0
         with contextlib.suppress(ConnectionResetError):
@@ -399,7 +378,7 @@ def test_a_client_that_stops_reading_its_answer_is_let_go(base: str) -> None:
 
 def test_a_client_that_reads_slowly_but_on_keeps_its_answer(base: str) -> None:
     query = "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o VALUES ?n { " + " ".join(map(str, range(60))) + " } } #slow-reader"
-    with _reader_that_reads_nothing(_port(base), query) as sock:
+    with _reader_that_reads_nothing(live.port_of(base), query) as sock:
         received = b""
         while not received.endswith(b"\r\n") or len(received) < 2_600_000:
             time.sleep(0.005)  # 0.8 MB/s at most: the answer takes longer than the time limit to arrive
@@ -415,7 +394,7 @@ def test_answers_nobody_reads_past_the_limit_turn_new_queries_away(
     out = next(iter(mini_built.files.values())).parent
     options = ("--max-unsent-bytes", "1000000", "--request-timeout", "30")
     with serving(out, tmp_path / "serve.log", *options) as url:
-        with _reader_that_reads_nothing(_port(url), UNREAD + " #fills-the-backlog"):
+        with _reader_that_reads_nothing(live.port_of(url), UNREAD + " #fills-the-backlog"):
             deadline = time.monotonic() + 30
             while (answer := ask(url, f"ASK {{ }} #while-full {time.monotonic()}")).status_code == 200:
                 assert time.monotonic() < deadline, "the backlog never filled"
