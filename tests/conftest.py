@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from pyoxigraph import Store
 
 from peacegraph import pipeline
 from peacegraph.query import store
+
+from .live import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -55,6 +58,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildResult:
 @pytest.fixture(scope="session")
 def out_dir(built: pipeline.BuildResult) -> Path:
     return next(iter(built.files.values())).parent
+
+
+@pytest.fixture(scope="session")
+def release_server(out_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``peacegraph serve`` over the built release, with the seed texts: one for all the tests that only read."""
+    with serving(out_dir, tmp_path_factory.mktemp("serve") / "serve.log", "--seeds", str(SEEDS)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -19,7 +18,6 @@ from peacegraph.query.saved import SavedQuery, saved_queries
 from peacegraph.web import guard
 
 from ..conftest import ROOT
-from ..live import serving
 
 QUERIES = saved_queries(ROOT / "queries")
 
@@ -39,9 +37,8 @@ def assert_same_result(actual: list[list[str]], expected: list[list[str]], *, or
 
 
 @pytest.fixture(scope="module")
-def endpoint(out_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serving(out_dir, tmp_path_factory.mktemp("serve") / "serve.log", "--seeds", str(ROOT / "seeds")) as url:
-        yield url + "sparql"
+def endpoint(release_server: str) -> str:
+    return release_server + "sparql"
 
 
 def test_the_competency_questions_are_saved() -> None:

@@ -24,16 +24,13 @@ from peacegraph.web.catalog import Catalog
 from peacegraph.web.describe import Identifier
 
 from ..conftest import SEEDS
-from ..live import serving
 
 SOCHI = "id/document/civil-society-statement-on-sochi-2018"
 
 
 @pytest.fixture(scope="module")
-def base(out_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with serving(out_dir, log, "--seeds", str(SEEDS)) as url:
-        yield url
+def base(release_server: str) -> str:
+    return release_server
 
 
 @pytest.fixture(scope="module")

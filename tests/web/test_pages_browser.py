@@ -18,7 +18,6 @@ from playwright.sync_api import Browser, Page, expect
 from peacegraph.cli import main
 
 from ..conftest import SEEDS
-from ..live import serving
 from .browsing import Watched, chromium
 
 AXE = Path(__file__).resolve().parent / "axe" / "axe.min.js"
@@ -50,10 +49,8 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def base(out_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with serving(out_dir, log, "--seeds", str(SEEDS)) as url:
-        yield url
+def base(release_server: str) -> str:
+    return release_server
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,19 +21,14 @@ from pyoxigraph import RdfFormat, parse
 from peacegraph.rdf.namespaces import ID, PG
 from peacegraph.rdf.serialize import context
 
-from ..conftest import SEEDS
-from ..live import serving
-
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
 LDSPS = "organization/ldsps"
 DE_MISTURA = "person/staffan-de-mistura"
 
 
 @pytest.fixture(scope="module")
-def base(out_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("reconcile") / "serve.log"
-    with serving(out_dir, log, "--seeds", str(SEEDS)) as url:
-        yield url
+def base(release_server: str) -> str:
+    return release_server
 
 
 @pytest.fixture
