@@ -293,16 +293,31 @@ def _swappable(target: Path) -> bool:
 
 
 def _only_release_files(directory: Path, prefix: str) -> bool:
-    names, folders = release_names(), release_folders()
-    with os.scandir(directory) as entries:
-        for entry in list(entries):
-            name = prefix + entry.name
-            if name in folders and entry.is_dir(follow_symlinks=False):
-                if not _only_release_files(Path(entry.path), name + "/"):
-                    return False
-            elif not (name in names and entry.is_file(follow_symlinks=False)):
-                return False
+    for entry, name, kind in _entries(directory, prefix):
+        if kind is None or (kind == FOLDER and not _only_release_files(Path(entry.path), name + "/")):
+            return False
     return True
+
+
+FILE, FOLDER = "file", "folder"
+
+
+def _entries(directory: Path, prefix: str) -> list[tuple[os.DirEntry[str], str, str | None]]:
+    """What ``directory`` holds, each entry with its name in the release (``prefix`` + its own) and
+    whether it is a release ``FILE``, a release ``FOLDER`` (a real directory), or neither (None).
+    Links are never followed: a link is neither, whatever its name."""
+    names, folders = release_names(), release_folders()
+    found: list[tuple[os.DirEntry[str], str, str | None]] = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            name = prefix + entry.name
+            if name in names and entry.is_file(follow_symlinks=False):
+                found.append((entry, name, FILE))
+            elif name in folders and entry.is_dir(follow_symlinks=False):
+                found.append((entry, name, FOLDER))
+            else:
+                found.append((entry, name, None))
+    return found
 
 
 def _warn_foreign(target: Path, notify: Notify) -> None:
@@ -404,15 +419,12 @@ def _roll_forward(ready: Path, target: Path, notify: Notify) -> None:
 
 def _release_files_in(directory: Path, prefix: str = "") -> set[str]:
     """The release files below ``directory`` (a staging directory), by name; links are not followed."""
-    names, folders = release_names(), release_folders()
     found: set[str] = set()
-    with os.scandir(directory) as entries:
-        for entry in list(entries):
-            name = prefix + entry.name
-            if name in folders and entry.is_dir(follow_symlinks=False):
-                found |= _release_files_in(Path(entry.path), name + "/")
-            elif name in names and entry.is_file(follow_symlinks=False):
-                found.add(name)
+    for entry, name, kind in _entries(directory, prefix):
+        if kind == FOLDER:
+            found |= _release_files_in(Path(entry.path), name + "/")
+        elif kind == FILE:
+            found.add(name)
     return found
 
 
@@ -495,18 +507,15 @@ def _retire(retired: Path, target: Path, notify: Notify) -> None:
 def _retire_in(old: Path, new: Path, prefix: str) -> None:
     """Remove the release files in ``old`` (and its release folders); move anything else into
     ``new`` when that is a real directory without it, else leave it (and ``old``) there."""
-    names, folders = release_names(), release_folders()
     movable = _is_real_dir(new)
-    with os.scandir(old) as entries:
-        for entry in list(entries):
-            name = prefix + entry.name
-            if name in names and entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
-            elif name in folders and entry.is_dir(follow_symlinks=False):
-                _retire_in(Path(entry.path), new / entry.name, name + "/")
-                os.rmdir(entry.path)
-            elif movable and not os.path.lexists(new / entry.name):
-                os.rename(entry.path, new / entry.name)
+    for entry, name, kind in _entries(old, prefix):
+        if kind == FILE:
+            os.unlink(entry.path)
+        elif kind == FOLDER:
+            _retire_in(Path(entry.path), new / entry.name, name + "/")
+            os.rmdir(entry.path)
+        elif movable and not os.path.lexists(new / entry.name):
+            os.rename(entry.path, new / entry.name)
 
 
 def _is_real_dir(path: Path) -> bool:
@@ -526,15 +535,12 @@ def _remove_ours(directory: Path, notify: Notify) -> None:
 
 
 def _remove_release_files(directory: Path, prefix: str) -> None:
-    names, folders = release_names(), release_folders()
-    with os.scandir(directory) as entries:
-        for entry in list(entries):
-            name = prefix + entry.name
-            if name in names and entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
-            elif name in folders and entry.is_dir(follow_symlinks=False):
-                _remove_release_files(Path(entry.path), name + "/")
-                os.rmdir(entry.path)
+    for entry, name, kind in _entries(directory, prefix):
+        if kind == FILE:
+            os.unlink(entry.path)
+        elif kind == FOLDER:
+            _remove_release_files(Path(entry.path), name + "/")
+            os.rmdir(entry.path)
 
 
 # --- after a killed build ---------------------------------------------------------------------
