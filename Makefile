@@ -10,11 +10,14 @@ UV_VERSION := 0.13.9
 .PHONY: build test lint venv system-packages lock upgrade clean
 
 # Exact versions with hashes from requirements.lock; the project itself without build isolation, so
-# that the build backend comes from the lock too.
+# that the build backend comes from the lock too. The lock is complete, so nothing is resolved
+# (--no-deps): pips before 23.3 would otherwise read a locked package's extra, such as justext's
+# lxml[html_clean], as a new unpinned requirement. `pip check` then proves the lock is whole.
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 venv: $(STAMP)
