@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements.lock
 venv: $(STAMP)
 
 build: $(STAMP)
-	$(BIN)/peacegraph build --seeds seeds --out out
+	$(BIN)/peacegraph build --collection seeds
 
 # Graphviz, Virtuoso, Chromium and Apache httpd for the tests that use the real thing.
 system-packages:
@@ -43,7 +43,9 @@ LOCK = $(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --quie
 	--python-version 3.11 --python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" \
 	-o requirements.lock
 
-lock: $(STAMP)
+# Only the venv, not the install: a dependency just added to pyproject.toml is not in the lock yet.
+lock:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 	$(LOCK)
 

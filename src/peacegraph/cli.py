@@ -15,28 +15,55 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import PeacegraphError
+from .errors import MultipleInputError, PeacegraphError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from .collection import Collection
     from .validation.report import Report
 
 # The stages are imported by the commands that use them, so that `--version`, `--help` and
 # `query` start without loading rdflib, pySHACL and the rest (see bench/serve.py).
 
-SEEDS = click.option(
-    "--seeds",
-    type=click.Path(path_type=Path),
-    default=Path("seeds"),
-    show_default=True,
-    help="Directory of seed texts and records/.",
-)
 OUT = click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Directory of the published dumps.",
+    default=None,
+    help="Directory of the published dumps [default: the collection's out/, as collection.yaml says].",
 )
+
+
+def COLLECTION(command: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802 - a decorator, like OUT
+    """``--collection DIR`` (and the old ``--seeds DIR``, hidden) on a command that works on a collection."""
+    command = click.option(
+        "--seeds", "seeds_alias", type=click.Path(path_type=Path, file_okay=False), hidden=True, default=None
+    )(command)
+    return click.option(
+        "--collection",
+        "collection_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="The collection's folder [default: the current folder, or the nearest one above it with a "
+        "collection.yaml].",
+    )(command)
+
+
+def use_collection(collection_dir: Path | None, seeds_alias: Path | None = None) -> Collection:
+    """The collection a command works on, active (its IRIs) until the command ends."""
+    from . import collection
+    from .rdf.namespaces import using
+
+    if seeds_alias is not None:
+        click.echo("peacegraph: --seeds is deprecated and will go in the next release; use --collection", err=True)
+    folder = collection_dir or seeds_alias
+    try:
+        col = collection.load(folder if folder is not None else collection.find(Path.cwd()))
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    click.get_current_context().with_resource(using(col.space))
+    return col
 
 
 class UsageFailure(click.ClickException):
@@ -62,6 +89,10 @@ def one_line(text: str) -> str:
 def _fail(error: PeacegraphError) -> click.ClickException:
     from .validation.report import NonConformingError
 
+    if isinstance(error, MultipleInputError):
+        for each in error.errors:
+            click.echo(f"error: {one_line(str(each))}", err=True)
+        return UsageFailure(f"{len(error.errors)} errors; nothing was written")
     if isinstance(error, NonConformingError):
         return DataFailure(one_line(str(error)))
     return UsageFailure(one_line(str(error)))
@@ -86,11 +117,43 @@ def _print_report(report: Report) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="peacegraph")
 def main() -> None:
-    """Build, check and query the peacegraph linked-data dataset."""
+    """Publish a collection of documents as linked data: check, build, query, serve and release it.
+
+    Every command works on the collection in the current folder (or the nearest one above it with a
+    collection.yaml), or on --collection DIR; `peacegraph init DIR` starts one.
+    """
 
 
 @main.command()
-@SEEDS
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--base", required=True, metavar="IRI", help="Base IRI of the collection's identifiers (ends in / or #).")
+@click.option("--title", required=True, help="The dataset's title.")
+@click.option("--description", default=None, help="One paragraph on what the collection holds.")
+@click.option("--publisher", default=None, help="Who publishes the dataset (a person or an organization).")
+@click.option("--licence", default="CC-BY-4.0", show_default=True, help="SPDX id or IRI of the data's licence.")
+def init(folder: Path, base: str, title: str, description: str | None, publisher: str | None, licence: str) -> None:
+    """Start a new collection in FOLDER: collection.yaml, texts/, records/, a README and a CI example.
+
+    \b
+    Example:
+      peacegraph init letters --base https://example.org/letters/ --title "Coalition letters"
+      cd letters && peacegraph draft ~/letter.txt && peacegraph build
+    """
+    from . import starting
+
+    try:
+        made = starting.init(folder, starting.Answers(base, title, description, publisher, licence))
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    if not made:
+        click.echo(f"{folder} is already a collection; nothing changed")
+        return
+    click.echo(f"started a collection in {folder}/: " + ", ".join(made))
+    click.echo(f"next: put a text in {folder}/texts/ or run `peacegraph draft FILE` there, then `peacegraph build`")
+
+
+@main.command()
+@COLLECTION
 @OUT
 @click.option(
     "--quiet",
@@ -105,13 +168,17 @@ def main() -> None:
     help="The previous release (directory or .nt dump) whose identifiers must all be kept [default: OUT]; "
     "it must exist and match its SHA256SUMS.",
 )
-def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
-    """Build the dataset from SEEDS into OUT (Turtle, JSON-LD, N-Triples), validating it first."""
+def build(
+    collection_dir: Path | None, seeds_alias: Path | None, out: Path | None, quiet: bool, previous: Path | None
+) -> None:
+    """Build the collection's release into OUT (Turtle, JSON-LD, N-Triples, tables), validating it first."""
     from . import pipeline
     from . import progress as bars
     from .validation.report import NonConformingError
 
-    settings = pipeline.Settings(seeds=seeds, out=out, previous=previous)
+    col = use_collection(collection_dir, seeds_alias)
+    out = out or col.out
+    settings = pipeline.Settings(seeds=col.root, out=out, previous=previous, collection=col)
     try:
         with bars.stages(pipeline.STAGES, "build", enabled=not quiet and bars.is_terminal()) as progress:
             result = pipeline.build(settings, progress=progress, notify=_warning_only if quiet else _note)
@@ -126,13 +193,14 @@ def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
 
 
 @main.command()
-@SEEDS
-def check(seeds: Path) -> None:
+@COLLECTION
+def check(collection_dir: Path | None, seeds_alias: Path | None) -> None:
     """Load and check the records without writing anything; list curation warnings."""
     from .records import curation, loader
 
+    col = use_collection(collection_dir, seeds_alias)
     try:
-        corpus = loader.load(seeds)
+        corpus = loader.load(col.root, col.texts)
     except PeacegraphError as error:
         raise _fail(error) from None
     for finding in curation.findings(corpus):
@@ -141,14 +209,15 @@ def check(seeds: Path) -> None:
 
 
 @main.command()
-@SEEDS
+@COLLECTION
 @click.option("--warnings/--no-warnings", default=True, help="List curation warnings too.")
-def stats(seeds: Path, warnings: bool) -> None:
+def stats(collection_dir: Path | None, seeds_alias: Path | None, warnings: bool) -> None:
     """Counts per kind and per document, positions per topic, entities without Wikidata links."""
     from .records import curation, loader
 
+    col = use_collection(collection_dir, seeds_alias)
     try:
-        corpus = loader.load(seeds)
+        corpus = loader.load(col.root, col.texts)
     except PeacegraphError as error:
         raise _fail(error) from None
     result = curation.stats(corpus)
@@ -170,6 +239,7 @@ def stats(seeds: Path, warnings: bool) -> None:
 
 
 @main.command()
+@COLLECTION
 @OUT
 @click.option(
     "--shapes",
@@ -185,17 +255,22 @@ def stats(seeds: Path, warnings: bool) -> None:
     help="fast: the shapes compiled to SPARQL (pySHACL, with a warning, for shapes it cannot compile); "
     "pyshacl: the reference.",
 )
-def validate(out: Path, shapes: Path | None, engine: str) -> None:
-    """Re-check a built OUT against the shapes."""
+def validate(
+    collection_dir: Path | None, seeds_alias: Path | None, out: Path | None, shapes: Path | None, engine: str
+) -> None:
+    """Re-check a built OUT against the shapes (the tool's and the collection's own)."""
     from .release import outdir
     from .resources import shapes_dir
     from .validation import fast as fastshacl
 
+    col = use_collection(collection_dir, seeds_alias)
+    out = out or col.out
+    files = [*sorted((shapes or shapes_dir()).glob("*.ttl")), *col.shapes]
     try:
         triples = outdir.read_dumps(out)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", fastshacl.FallbackWarning)
-            report = fastshacl.validate(triples, shapes or shapes_dir(), engine="auto" if engine == "fast" else engine)
+            report = fastshacl.validate(triples, files, engine="auto" if engine == "fast" else engine)
     except PeacegraphError as error:
         raise _fail(error) from None
     for warning in caught:
@@ -225,11 +300,23 @@ def validate(out: Path, shapes: Path | None, engine: str) -> None:
     "CONSTRUCT/DESCRIBE: turtle (also for table), ntriples, jsonld or rdfxml.",
 )
 @click.option("--ontology", is_flag=True, help="Query the ontology too, not only the dataset's dumps.")
+@COLLECTION
 @OUT
-def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, out: Path) -> None:
+def query(
+    query: str | None,
+    query_file: Path | None,
+    fmt: str,
+    ontology: bool,
+    collection_dir: Path | None,
+    seeds_alias: Path | None,
+    out: Path | None,
+) -> None:
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
 
     from .query import store
+
+    col = use_collection(collection_dir, seeds_alias)
+    out = out or col.out
 
     if (query is None) == (query_file is None):
         raise UsageFailure("give a QUERY or -f FILE, not both and not neither")
@@ -263,6 +350,7 @@ def locate(source: Path, quote: str) -> None:
 
 
 @main.command("publish")
+@COLLECTION
 @OUT
 @click.option("--query-endpoint", required=True, metavar="URL", help="SPARQL query endpoint (to verify the load).")
 @click.option("--update-endpoint", required=True, metavar="URL", help="SPARQL Update endpoint.")
@@ -275,7 +363,9 @@ def locate(source: Path, quote: str) -> None:
 @click.option("--attempts", type=click.IntRange(min=1), default=5, show_default=True, help="Tries per request.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds per request.")
 def publish_graph(
-    out: Path,
+    collection_dir: Path | None,
+    seeds_alias: Path | None,
+    out: Path | None,
     query_endpoint: str,
     update_endpoint: str,
     store_endpoint: str | None,
@@ -291,6 +381,7 @@ def publish_graph(
     from .remote import endpoint as remote
     from .remote import publish as publishing
 
+    out = out or use_collection(collection_dir, seeds_alias).out
     try:
         settings = publishing.Settings(
             target=publishing.Target(query_endpoint, update_endpoint, graph, store_endpoint),
@@ -306,7 +397,7 @@ def publish_graph(
 
 
 @main.command()
-@SEEDS
+@COLLECTION
 @click.option(
     "--endpoint",
     "url",
@@ -333,13 +424,22 @@ def publish_graph(
     "--interval", type=click.FloatRange(min=0), default=1.0, show_default=True, help="Seconds between requests."
 )
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds per request.")
-def reconcile(seeds: Path, url: str, review: Path, cache: Path, interval: float, timeout: float) -> None:
+def reconcile(
+    collection_dir: Path | None,
+    seeds_alias: Path | None,
+    url: str,
+    review: Path,
+    cache: Path,
+    interval: float,
+    timeout: float,
+) -> None:
     """Check every Wikidata link (label and kind) and propose candidates for the rest, into a review file.
 
     Records are never changed. Answers are cached in CACHE; cached answers send no request.
     """
     from .remote import reconcile as reconciling
 
+    seeds = use_collection(collection_dir, seeds_alias).root
     settings = reconciling.Settings(seeds, url, review, cache, interval=interval, timeout=timeout)
     try:
         reviews = reconciling.reconcile(settings)
@@ -352,17 +452,19 @@ def reconcile(seeds: Path, url: str, review: Path, cache: Path, interval: float,
 @click.argument("old")
 @click.argument("new")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
-def diff_releases(old: str, new: str, as_json: bool) -> None:
+@COLLECTION
+def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None, seeds_alias: Path | None) -> None:
     """Entities added, removed and changed per class, and the triples that changed, from OLD to NEW.
 
     OLD and NEW are dump files, release directories (checked against their SHA256SUMS), git:REV
     (out/peacegraph.nt at a git revision, e.g. git:HEAD) or release:VERSION (the out/ of that release,
-    found in the history of seeds/release.yaml, e.g. release:0.1.0).
+    found in the history of the collection's release.yaml, e.g. release:0.1.0).
     """
     from .release import diff as differ
 
+    col = use_collection(collection_dir, seeds_alias)
     try:
-        changes = differ.compare(differ.read(old), differ.read(new))
+        changes = differ.compare(differ.read(old, col.root, col.out), differ.read(new, col.root, col.out))
     except PeacegraphError as error:
         raise _fail(error) from None
     if as_json:
@@ -373,7 +475,7 @@ def diff_releases(old: str, new: str, as_json: bool) -> None:
 
 @main.command("release")
 @click.argument("version")
-@SEEDS
+@COLLECTION
 @OUT
 @click.option("--date", "issued", type=click.DateTime(formats=["%Y-%m-%d"]), help="Issued date [default: today].")
 @click.option(
@@ -383,14 +485,19 @@ def diff_releases(old: str, new: str, as_json: bool) -> None:
     "--changelog",
     "changelog_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("CHANGELOG.md"),
-    show_default=True,
-    help="The changelog that gets the new entry.",
+    default=None,
+    help="The changelog that gets the new entry [default: CHANGELOG.md in the collection's folder].",
 )
 def release_dataset(
-    version: str, seeds: Path, out: Path, issued: datetime.datetime | None, since: str | None, changelog_file: Path
+    version: str,
+    collection_dir: Path | None,
+    seeds_alias: Path | None,
+    out: Path | None,
+    issued: datetime.datetime | None,
+    since: str | None,
+    changelog_file: Path | None,
 ) -> None:
-    """Release VERSION: build OUT stamped with it, then update SEEDS/release.yaml and CHANGELOG.md.
+    """Release VERSION: build OUT stamped with it, then update the collection's release.yaml and CHANGELOG.md.
 
     Fails, changing nothing, if an identifier of the previous release (SINCE) is gone or the data
     does not conform.
@@ -401,7 +508,10 @@ def release_dataset(
     from .validation.report import NonConformingError
 
     day = issued.date() if issued else datetime.date.today()
-    settings = pipeline.Settings(seeds=seeds, out=out)
+    col = use_collection(collection_dir, seeds_alias)
+    seeds, out = col.root, out or col.out
+    changelog_file = changelog_file or col.root / "CHANGELOG.md"
+    settings = pipeline.Settings(seeds=seeds, out=out, collection=col)
     try:
         with bars.stages(pipeline.STAGES, "release") as progress:
             outcome = releasing.make(settings, version, day, since, changelog_file, progress, _note)
@@ -444,16 +554,10 @@ def docs(out: Path, ontology: Path | None) -> None:
 
 
 @main.command()
+@COLLECTION
 @OUT
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
-@click.option(
-    "--seeds",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("seeds"),
-    show_default=True,
-    help="Seed texts, to show each quote in its paragraph (pages do without).",
-)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -503,10 +607,11 @@ def docs(out: Path, ontology: Path | None) -> None:
     "--access-log", is_flag=True, help="Log every request on standard output (slower; else warnings and errors only)."
 )
 def serve(
-    out: Path,
+    collection_dir: Path | None,
+    seeds_alias: Path | None,
+    out: Path | None,
     host: str,
     port: int,
-    seeds: Path,
     timeout: float,
     max_result_bytes: int,
     workers: int,
@@ -521,10 +626,12 @@ def serve(
     from .web.server import serve as run_server
     from .web.workers import Limits
 
+    col = use_collection(collection_dir, seeds_alias)
+    out = out or col.out
     limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, max_memory=max_memory or None)
     settings = ServerSettings(
         out=out,
-        seeds=seeds if seeds.is_dir() else None,
+        seeds=col.texts if col.texts.is_dir() else None,
         host=host,
         port=port,
         limits=limits,
@@ -555,23 +662,17 @@ def serve(
 @click.option(
     "--release",
     type=click.Path(path_type=Path, exists=True, file_okay=False),
-    default=Path("out"),
-    show_default=True,
-    help="The built release to publish.",
+    default=None,
+    help="The built release to publish [default: the collection's out/].",
 )
-@click.option(
-    "--seeds",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("seeds"),
-    show_default=True,
-    help="Seed texts, to show each quote in its paragraph (pages do without).",
-)
-def site(out: Path, release: Path, seeds: Path) -> None:
+@COLLECTION
+def site(out: Path, release: Path | None, collection_dir: Path | None, seeds_alias: Path | None) -> None:
     """Write the identifiers' pages and RDF as a static site, with .htaccess redirect rules (303 by Accept)."""
     from .web import site as static_site
 
+    col = use_collection(collection_dir, seeds_alias)
     try:
-        count = static_site.write(release, out, seeds if seeds.is_dir() else None)
+        count = static_site.write(release or col.out, out, col.texts if col.texts.is_dir() else None)
     except PeacegraphError as error:
         raise _fail(error) from None
     click.echo(f"wrote {count} files into {out}/")
@@ -580,24 +681,33 @@ def site(out: Path, release: Path, seeds: Path) -> None:
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--key", help="Key of the drafted document [default: minted from its title and date].")
-@SEEDS
+@COLLECTION
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Record file to write [default: SEEDS/records/KEY.yaml].",
+    help="Record file to write [default: records/KEY.yaml in the collection].",
 )
 @click.option("--force", is_flag=True, help="Replace an existing record file; draft a text already curated.")
-def draft(source: Path, key: str | None, seeds: Path, out: Path | None, force: bool) -> None:
+def draft(
+    source: Path,
+    key: str | None,
+    collection_dir: Path | None,
+    seeds_alias: Path | None,
+    out: Path | None,
+    force: bool,
+) -> None:
     """Draft records from a raw document SOURCE (.txt, .md, .html, .pdf) for a curator to review.
 
-    The text goes into SEEDS as a seed text, the records into SEEDS/records/KEY.yaml; every value that
-    needs a person's eye carries a `review:` note. The draft builds as it is.
+    The text goes into the collection's texts folder, the records into records/KEY.yaml; every value
+    that needs a person's eye carries a `review:` note. The draft builds as it is.
     """
     from .draft import run as drafting
 
+    col = use_collection(collection_dir, seeds_alias)
+    settings = drafting.Settings(source=source, seeds=col.root, key=key, out=out, force=force, texts=col.texts)
     try:
-        outcome = drafting.run(drafting.Settings(source=source, seeds=seeds, key=key, out=out, force=force))
+        outcome = drafting.run(settings)
     except PeacegraphError as error:
         raise _fail(error) from None
     for line in drafting.summary(outcome):

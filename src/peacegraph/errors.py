@@ -25,6 +25,14 @@ class InputError(PeacegraphError):
         return f"{where}: {self.message}"
 
 
+class MultipleInputError(PeacegraphError):
+    """Several mistakes in the input, all found in one pass; each is an :class:`InputError`."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        super().__init__("\n".join(str(error) for error in errors))
+
+
 class RemoteError(PeacegraphError):
     """A SPARQL endpoint is unreachable, refuses, or answers wrongly (exit code 2)."""
 

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Triple
 
+from . import collection as collections
 from . import resources
+from .collection import Collection
 from .errors import InputError
 from .rdf import identifiers, mapping, rdfio, serialize
 from .rdf.formats import Format
-from .rdf.namespaces import PG, RDF_TYPE
+from .rdf.namespaces import PG, RDF_TYPE, using
 from .records import loader
 from .records.model import Corpus
 from .release import citation, metadata, outdir, previous, tables, versions
@@ -26,10 +28,15 @@ from .validation.report import NonConformingError, Report, origins
 
 @dataclass(frozen=True)
 class Settings:
+    #: The collection's folder (with ``collection.yaml``, ``records/`` and ``release.yaml``).
     seeds: Path = Path("seeds")
-    out: Path = Path("out")
+    #: Where the release is written; default: where the collection's configuration says.
+    out: Path | None = None
     ontology: Path = field(default_factory=resources.ontology_file)
+    #: The tool's shapes; a collection's own shapes are checked in addition (``collection.yaml``).
     shapes: Path = field(default_factory=resources.shapes_dir)
+    #: The collection's configuration; default: read from ``seeds/collection.yaml``.
+    collection: Collection | None = None
     #: The previous release whose identifiers must all survive (a directory or a dump); default ``out``.
     previous: Path | None = None
     #: The release to stamp; default: what ``seeds/release.yaml`` says.
@@ -87,10 +94,10 @@ def stance_triples(ontology: Path) -> list[Triple]:
     return [t for t in triples if t.subject in stances or t.subject == scheme]
 
 
-def assemble(corpus: Corpus, ontology: Path) -> list[Triple]:
+def assemble(corpus: Corpus, ontology: Path, col: Collection) -> list[Triple]:
     """Every triple of the dataset, in canonical order."""
     stances = stance_triples(ontology)
-    triples = serialize.canonical([*mapping.map_corpus(corpus), *stances])
+    triples = serialize.canonical([*mapping.map_corpus(corpus, col.topic_scheme_title), *stances])
     used = {NamedNode(PG + position.stance) for position in corpus.positions.values()}  # map_position's pg:stance
     defined = {t.subject for t in stances}
     missing = used - defined
@@ -99,26 +106,37 @@ def assemble(corpus: Corpus, ontology: Path) -> list[Triple]:
     return triples
 
 
-def check_conformance(corpus: Corpus, triples: list[Triple], shapes: Path) -> Report:
+def shape_files(settings: Settings, col: Collection) -> list[Path]:
+    """The tool's shapes, then the collection's own, which can only add constraints."""
+    return [*sorted(settings.shapes.glob("*.ttl")), *col.shapes]
+
+
+def check_conformance(corpus: Corpus, triples: list[Triple], shapes: Path | list[Path]) -> Report:
     """Validate with the fast engine (pySHACL's verdicts, in Rust), or pySHACL if it refuses the shapes."""
     return fastshacl.validate(triples, shapes, origins(corpus))
 
 
-def render(triples: list[Triple], settings: Settings) -> dict[str, bytes]:
+def render(triples: list[Triple], settings: Settings, col: Collection) -> dict[str, bytes]:
     """The bytes of every file of a release, by file name (below ``out/``)."""
     files = {fmt.dump_name(DUMP_STEM): serialize.WRITERS[fmt](triples) for fmt in Format}
     files[metadata.gzip_name(DUMP_STEM)] = serialize.gzipped(files[Format.NTRIPLES.dump_name(DUMP_STEM)])
     files[CONTEXT_FILE] = serialize.context_bytes()
     files[ONTOLOGY_FILE] = settings.ontology.read_bytes()
-    files[SHAPES_FILE] = b"".join(p.read_bytes() for p in sorted(settings.shapes.glob("*.ttl")))
-    files.update(tables.render(triples))
+    files[SHAPES_FILE] = b"".join(p.read_bytes() for p in shape_files(settings, col))
+    files.update(tables.render(triples, col))
     rel = settings.release or versions.read(settings.seeds)
     stats = metadata.statistics(triples)
     offered = metadata.dumps(files, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
-    files.update(metadata.release_files(stats, offered, rel))
-    files.update(citation.release_files(rel, stats, offered, files, metadata.CHECKSUMS_FILE))
+    files.update(metadata.release_files(stats, offered, rel, col))
+    files.update(citation.release_files(rel, stats, offered, files, metadata.CHECKSUMS_FILE, col))
     files[metadata.CHECKSUMS_FILE] = metadata.checksums(files)
     return files
+
+
+def resolved(settings: Settings) -> Settings:
+    """``settings`` with the collection read from its folder, and ``out`` where it says, if not given."""
+    col = settings.collection or collections.load(Path(settings.seeds))
+    return replace(settings, collection=col, out=settings.out or col.out)
 
 
 def check_identifiers(corpus: Corpus, triples: list[Triple], settings: Settings, notify: Notify = _quiet) -> None:
@@ -131,6 +149,7 @@ def check_identifiers(corpus: Corpus, triples: list[Triple], settings: Settings,
     if settings.previous is not None:
         dump = previous.given(Path(settings.previous))
     else:
+        assert settings.out is not None  # resolved()
         found = previous.in_out(Path(settings.out))
         if found is None:
             notify(f"first release: {settings.out} holds no previous release whose identifiers must be kept")
@@ -142,25 +161,34 @@ def check_identifiers(corpus: Corpus, triples: list[Triple], settings: Settings,
 
 def build(settings: Settings, progress: Progress = _quiet, notify: Notify = _quiet) -> BuildResult:
     """Build under the lock of ``out`` (a second build waits, and ``notify`` says so)."""
-    with outdir.writing(Path(settings.out), Path(settings.seeds), notify) as target:
-        return _build(settings, target, progress, notify)
+    settings = resolved(settings)
+    assert settings.collection is not None
+    assert settings.out is not None
+    with using(settings.collection.space), outdir.writing(Path(settings.out), Path(settings.seeds), notify) as target:
+        return _build(settings, settings.collection, target, progress, notify)
 
 
-def _build(settings: Settings, target: Path, progress: Progress, notify: Notify) -> BuildResult:
+def load(settings: Settings) -> Corpus:
+    """The collection's records, checked (what ``build`` loads)."""
+    assert settings.collection is not None
+    return loader.load(settings.seeds, settings.collection.texts)
+
+
+def _build(settings: Settings, col: Collection, target: Path, progress: Progress, notify: Notify) -> BuildResult:
     timer = _Timer(progress)
     with timer.stage("load"):
-        corpus = loader.load(settings.seeds)
+        corpus = load(settings)
         settings = replace(settings, release=settings.release or versions.read(settings.seeds))
     with timer.stage("map"):
-        triples = assemble(corpus, settings.ontology)
+        triples = assemble(corpus, settings.ontology, col)
     with timer.stage("identifiers"):
         check_identifiers(corpus, triples, settings, notify)
     with timer.stage("validate"):
-        report = check_conformance(corpus, triples, settings.shapes)
+        report = check_conformance(corpus, triples, shape_files(settings, col))
     if not report.conforms:
         raise NonConformingError(report, report.summary())
     with timer.stage("serialize"):
-        files = render(triples, settings)
+        files = render(triples, settings, col)
     with timer.stage("publish"):
         target_files = outdir.publish(files, target, notify)
     written = {name: Path(settings.out) / name for name in target_files}

@@ -2,8 +2,8 @@
 
 The order keeps every failure harmless: nothing is written until the new data keeps every
 identifier of the previous release and conforms to the shapes. Then the build publishes ``out/``
-stamped with the new version, and only after that do ``seeds/release.yaml``, ``CHANGELOG.md`` and
-the ``CITATION.cff`` beside it change.
+stamped with the new version, and only after that do the collection's ``release.yaml`` and
+``CHANGELOG.md`` change.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from .errors import InputError
 from .rdf import identifiers
 from .records import loader
 from .records.model import Corpus
-from .release import changelog, citation, diff, versions
+from .collection import Collection
+from .rdf.namespaces import using
+from .release import changelog, diff, versions
 
 
 @dataclass(frozen=True)
@@ -41,18 +43,33 @@ def make(
     progress: pipeline.Progress = lambda _stage: None,
     notify: pipeline.Notify = lambda _message: None,
 ) -> Outcome:
+    settings = pipeline.resolved(settings)
+    assert settings.collection is not None
+    with using(settings.collection.space):
+        return _make(settings, settings.collection, version, issued, since, changelog_file, progress, notify)
+
+
+def _make(
+    settings: pipeline.Settings,
+    col: Collection,
+    version: str,
+    issued: datetime.date,
+    since: str | None,
+    changelog_file: Path,
+    progress: pipeline.Progress,
+    notify: pipeline.Notify,
+) -> Outcome:
     current = versions.read(settings.seeds)
     new = versions.successor(current, version, issued)
-    corpus = loader.load(settings.seeds)
+    corpus = loader.load(settings.seeds, col.texts)
     refuse_open_reviews(corpus)
     old = _previous(since, current, settings, notify)
-    triples = pipeline.assemble(corpus, settings.ontology)
+    triples = pipeline.assemble(corpus, settings.ontology, col)
     identifiers.check_kept(identifiers.published(old.triples), triples, old.label)
     result = pipeline.build(replace(settings, release=new), progress=progress, notify=notify)
     changes = diff.compare(old, diff.Release(version, frozenset(result.triples)))
     versions.write(settings.seeds, new)
-    changelog.prepend(changelog_file, changelog.entry(new, changes))
-    (changelog_file.parent / citation.CFF_FILE).write_bytes(citation.software_cff(new))
+    changelog.prepend(changelog_file, changelog.entry(new, changes), col.title)
     return Outcome(new, changes, result)
 
 
@@ -72,11 +89,11 @@ def _previous(
     since: str | None, current: versions.Release, settings: pipeline.Settings, notify: pipeline.Notify
 ) -> diff.Release:
     if since is not None:
-        return diff.read(since, settings.seeds, settings.out)
+        return diff.read(since, settings.seeds, Path(settings.out or "out"))
     if current.issued is None:
         notify(f"first release: {settings.seeds} has never been released, so there is no previous release to keep")
         return diff.Release("(no previous release)", frozenset())
     try:
-        return diff.read(default_since(current), settings.seeds, settings.out)
+        return diff.read(default_since(current), settings.seeds, Path(settings.out or "out"))
     except InputError as error:
         raise InputError(f"{error}; or give --since OLD") from None

@@ -27,6 +27,12 @@ class Settings:
     key: str | None = None
     out: Path | None = None
     force: bool = False
+    #: The collection's folder of source texts; default: the collection's folder (``seeds``) itself.
+    texts: Path | None = None
+
+    @property
+    def text_dir(self) -> Path:
+        return self.texts if self.texts is not None else self.seeds
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class Outcome:
 def run(settings: Settings) -> Outcome:
     if settings.key is not None and not _KEY.match(settings.key):
         raise InputError(f"--key {settings.key!r} is not a key (lower-case ASCII words joined by hyphens)")
-    corpus = loader.load(settings.seeds)
+    corpus = loader.load(settings.seeds, settings.text_dir)
     text, name, existing = _text(settings)
     planned = settings.out or (settings.seeds / loader.RECORDS_DIR / f"{settings.key}.yaml" if settings.key else None)
     if settings.force and planned is not None and planned.exists():
@@ -56,7 +62,7 @@ def run(settings: Settings) -> Outcome:
     record_file = settings.out or settings.seeds / loader.RECORDS_DIR / f"{drafted.key}.yaml"
     if record_file.exists() and not settings.force:
         raise InputError("the record file exists; --force replaces it", record_file)
-    source_file = settings.seeds / name
+    source_file = settings.text_dir / name
     yaml_text = writer.dump(drafted.sections(), name)
     size = len(yaml_text.encode("utf-8"))
     if size > MAX_RECORD_BYTES:
@@ -70,7 +76,7 @@ def run(settings: Settings) -> Outcome:
     )
     _write_checked(
         None if replaces_records else corpus,
-        settings.seeds,
+        settings,
         record_file,
         yaml_text,
         source_file,
@@ -82,7 +88,7 @@ def run(settings: Settings) -> Outcome:
 def _text(settings: Settings) -> tuple[str, str, bool]:
     """The text, the name of its seed file, and whether that file is already there."""
     source = settings.source
-    seeds = settings.seeds.resolve()
+    seeds = settings.text_dir.resolve()
     if source.resolve().parent == seeds and source.suffix in (".txt", ".md"):
         raw = read_bounded(source, MAX_SOURCE_BYTES, file=source)
         try:
@@ -95,7 +101,7 @@ def _text(settings: Settings) -> tuple[str, str, bool]:
     text = extract.read(source).text
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     numbers = []
-    for seed in sorted(settings.seeds.glob("*.txt")):
+    for seed in sorted(settings.text_dir.glob("*.txt")):
         match = _SEED_NAME.match(seed.name)
         if match:
             numbers.append(int(match.group(1)))
@@ -134,7 +140,7 @@ def _refuse_curated(corpus: r.Corpus, text: str, name: str, settings: Settings) 
 
 
 def _write_checked(
-    corpus: r.Corpus | None, seeds: Path, record_file: Path, yaml_text: str, source_file: Path, text: str | None
+    corpus: r.Corpus | None, settings: Settings, record_file: Path, yaml_text: str, source_file: Path, text: str | None
 ) -> None:
     """Write the seed text and the record file, then load the new file into the corpus it was drafted
     against (every check of ``load`` runs again), or load all of them again when it replaced one of them
@@ -145,9 +151,9 @@ def _write_checked(
     _atomic(record_file, yaml_text.encode("utf-8"))
     try:
         if corpus is None:
-            loader.load(seeds)
+            loader.load(settings.seeds, settings.text_dir)
         else:
-            loader.add_file(corpus, seeds, record_file)
+            loader.add_file(corpus, settings.seeds, record_file, settings.text_dir)
     except InputError as error:
         if previous is None:
             record_file.unlink()

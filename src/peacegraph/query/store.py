@@ -27,7 +27,7 @@ from pyoxigraph import (
 
 from ..errors import InputError
 from ..rdf import rdfio
-from ..rdf.namespaces import PREFIXES, SPARQL_ENDPOINT
+from ..rdf.namespaces import PREFIXES, active
 from ..records.limits import MAX_QUERY_BYTES, read_utf8, utf8_line
 from ..release.outdir import ONTOLOGY_FILE, dump_path
 
@@ -139,7 +139,7 @@ def run(store: Store, query: str) -> QuerySolutions | QueryBoolean | QueryTriple
     """Run ``query`` with our usual prefixes predeclared (a query's own ``PREFIX`` wins); relative
     IRIs are resolved against the endpoint's IRI, as the SPARQL Protocol has it."""
     try:
-        return store.query(query, prefixes=PREFIXES, base_iri=SPARQL_ENDPOINT)
+        return store.query(query, prefixes=PREFIXES, base_iri=active().sparql_endpoint)
     except SyntaxError as exc:
         raise InputError(explain_syntax_error(query, str(exc))) from None
 

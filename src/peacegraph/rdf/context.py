@@ -12,7 +12,8 @@ Terms marked ``many`` are always arrays (``"@container": "@set"``), even with on
 that code does not have to test whether it got a list. A value that does not fit its term (an
 ``xsd:gYearMonth`` start date, a name in another language) is written as an explicit value
 object, which no coercion touches, so the JSON-LD always expands to exactly the dataset's triples.
-The context is published on its own as ``context.jsonld`` at :data:`~.namespaces.CONTEXT_IRI`.
+The context is published on its own as ``context.jsonld`` at the collection's context IRI
+(:attr:`~.namespaces.Space.context`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .namespaces import DCTERMS, JSONLD_PREFIXES, OA, OWL, PG, PROV, RDFS, SCHEMA, SKOS, XSD
+from .namespaces import DCTERMS, OA, OWL, PG, PREFIXES, PROV, RDFS, SCHEMA, SKOS, XSD, active
 
 IRI: Final = "@id"
 
@@ -50,7 +51,7 @@ class Term:
 
 
 def _curie(iri: str) -> str:
-    for prefix, namespace in JSONLD_PREFIXES.items():
+    for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri
@@ -153,8 +154,8 @@ TYPE_KEY: Final = "type"
 
 
 def context() -> dict[str, Any]:
-    """The JSON-LD 1.1 context: the prefixes, ``id``/``type``, and a term per property."""
-    entries: dict[str, Any] = {"@version": 1.1, **JSONLD_PREFIXES}
+    """The JSON-LD 1.1 context of the active collection: the prefixes, ``id``/``type``, a term per property."""
+    entries: dict[str, Any] = {"@version": 1.1, **active().jsonld_prefixes}
     entries[ID_KEY] = "@id"
     entries[TYPE_KEY] = {"@id": "@type", "@container": "@set"}
     for t in TERMS:
@@ -164,7 +165,7 @@ def context() -> dict[str, Any]:
 
 def _check() -> None:
     names = [t.name for t in TERMS]
-    clashes = {n for n in names if names.count(n) > 1} | (set(names) & {*JSONLD_PREFIXES, ID_KEY, TYPE_KEY})
+    clashes = {n for n in names if names.count(n) > 1} | (set(names) & {"pgid", *PREFIXES, ID_KEY, TYPE_KEY})
     if clashes:  # pragma: no cover - a mistake in the table above
         raise AssertionError(f"JSON-LD terms defined twice: {sorted(clashes)}")
 

@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode, Triple
 
 from ..errors import InputError
 from ..records.model import Corpus
-from .namespaces import ID, OWL, RDF_TYPE, term
+from .namespaces import OWL, RDF_TYPE, active, term
 
 SHOWN: Final = 5  # identifiers named in an error message before "and N more"
 
@@ -25,12 +25,13 @@ def published(triples: Iterable[Triple]) -> set[str]:
     """Every identifier in our namespace that the triples mention, as subject or object."""
     found = set()
     last = None
+    ids = active().id
     for subject, _predicate, obj in triples:
         if subject != last:  # the triples of a subject mostly come together (dumps are sorted)
             last = subject
-            if isinstance(subject, NamedNode) and subject.value.startswith(ID):
+            if isinstance(subject, NamedNode) and subject.value.startswith(ids):
                 found.add(subject.value)
-        if isinstance(obj, NamedNode) and obj.value.startswith(ID):
+        if isinstance(obj, NamedNode) and obj.value.startswith(ids):
             found.add(obj.value)
     return found
 

@@ -24,10 +24,10 @@ from .namespaces import (
     RDFS,
     SKOS,
     XSD,
+    active,
     mint,
     pg,
     schema,
-    scheme,
     term,
     wikidata,
 )
@@ -256,7 +256,7 @@ def map_evidence(position: r.Position, source: r.SourceText) -> Iterator[Triple]
 
 def map_topic(topic: r.Topic) -> Iterator[Triple]:
     s = mint("topic", topic.key)
-    topics = scheme("topics")
+    topics = active().scheme("topics")
     yield from _types(s, pg("Topic"), term(SKOS, "Concept"), schema("DefinedTerm"))
     yield Triple(s, term(SKOS, "prefLabel"), tagged(topic.label, r.DEFAULT_LANGUAGE))
     yield Triple(s, term(RDFS, "label"), tagged(topic.label, r.DEFAULT_LANGUAGE))
@@ -275,11 +275,12 @@ def map_topic(topic: r.Topic) -> Iterator[Triple]:
     yield from _same_as(s, topic.wikidata)
 
 
-def map_topic_scheme() -> Iterator[Triple]:
-    s = scheme("topics")
+def map_topic_scheme(title: str) -> Iterator[Triple]:
+    """The collection's own SKOS scheme of topics, titled as its configuration says."""
+    s = active().scheme("topics")
     yield from _types(s, term(SKOS, "ConceptScheme"), schema("DefinedTermSet"))
-    yield Triple(s, term(SKOS, "prefLabel"), Literal("Topics of the Syria peace process", language="en"))
-    yield Triple(s, schema("name"), tagged("Topics of the Syria peace process", r.DEFAULT_LANGUAGE))
+    yield Triple(s, term(SKOS, "prefLabel"), Literal(title, language="en"))
+    yield Triple(s, schema("name"), tagged(title, r.DEFAULT_LANGUAGE))
 
 
 def map_membership(membership: r.Membership) -> Iterator[Triple]:
@@ -318,9 +319,11 @@ def map_deprecation(deprecation: r.Deprecation) -> Iterator[Triple]:
         yield Triple(iri(deprecation.replaced_by), term(DCTERMS, "replaces"), s)
 
 
-def map_corpus(corpus: r.Corpus) -> Iterator[Triple]:
-    """Every triple the records say, in no particular order (the serializers sort)."""
-    yield from map_topic_scheme()
+def map_corpus(corpus: r.Corpus, topic_scheme: str) -> Iterator[Triple]:
+    """Every triple the records say, in no particular order (the serializers sort); the topics are
+    in a scheme titled ``topic_scheme``, written when there are topics."""
+    if corpus.topics:
+        yield from map_topic_scheme(topic_scheme)
     for topic in corpus.topics.values():
         yield from map_topic(topic)
     for doc in corpus.documents.values():

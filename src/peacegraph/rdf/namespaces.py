@@ -1,17 +1,26 @@
-"""Every IRI and namespace peacegraph uses, and the one place where identifiers are minted."""
+"""Every IRI and namespace peacegraph uses, and the one place where identifiers are minted.
+
+Two kinds live here. The tool's own vocabulary (its ontology ``pg:`` and the standard vocabularies)
+is the same for every collection: module constants. A collection's identifiers, dataset, landing
+page and endpoint are under that collection's base IRI (``collection.yaml``): a :class:`Space`, of
+which one is active while a command works on a collection (:func:`active`, :func:`using`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Final
 
 from pyoxigraph import NamedNode
 
-BASE: Final = "https://w3id.org/peacegraph/"
-ID: Final = BASE + "id/"
-PG: Final = BASE + "ontology#"
-DATASET: Final = BASE + "dataset"
+#: The tool's home, under which its ontology lives; never a collection's identifiers.
+TOOL: Final = "https://w3id.org/peacegraph/"
+PG: Final = TOOL + "ontology#"
+ONTOLOGY: Final = TOOL + "ontology"
 
 SCHEMA: Final = "https://schema.org/"
 RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -39,16 +48,6 @@ RO_CRATE: Final = "https://w3id.org/ro/crate/1.1"
 DATACITE_KERNEL: Final = "http://datacite.org/schema/kernel-4"
 SPDX_LICENSES: Final = "https://spdx.org/licenses/"
 
-#: Where people land, who publishes, where to query, and under which licence the data is.
-LANDING_PAGE: Final = BASE
-PUBLISHER: Final = BASE + "project"
-ONTOLOGY: Final = BASE + "ontology"
-SPARQL_ENDPOINT: Final = BASE + "sparql"
-#: The JSON-LD context of the dumps and of every identifier's JSON-LD, published with each release.
-CONTEXT_IRI: Final = BASE + "context.jsonld"
-DATA_LICENSE: Final = "https://creativecommons.org/licenses/by/4.0/"
-SYRIA: Final = WD + "Q858"
-
 #: Prefixes used in Turtle and in the JSON-LD context. Our identifiers stay full IRIs in Turtle,
 #: where a ``/`` in a local name would need escaping; JSON-LD abbreviates them as ``pgid:``.
 PREFIXES: Final[dict[str, str]] = {
@@ -64,7 +63,6 @@ PREFIXES: Final[dict[str, str]] = {
     "prov": PROV,
     "wd": WD,
 }
-JSONLD_PREFIXES: Final[dict[str, str]] = {"pgid": ID, **PREFIXES}
 
 SLUG_PATTERN: Final = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 QID_PATTERN: Final = r"^Q[1-9][0-9]*$"
@@ -97,14 +95,92 @@ def term(namespace: str, local: str) -> NamedNode:
     return NamedNode(namespace + local)
 
 
+@dataclass(frozen=True)
+class Space:
+    """The IRIs of one collection, all under its base (an absolute http(s) IRI ending in / or #).
+
+    Identifiers are ``{base}id/{kind}/{slug}``, the dataset ``{base}dataset`` and its releases
+    ``{base}dataset/{version}``. The landing page, SPARQL endpoint and JSON-LD context default to
+    ``{base}``, ``{base}sparql`` and ``{base}context.jsonld``; a collection may put them elsewhere.
+    """
+
+    base: str
+    landing_page: str = ""
+    sparql_endpoint: str = ""
+    context: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "landing_page", self.landing_page or self.base)
+        object.__setattr__(self, "sparql_endpoint", self.sparql_endpoint or self.base + "sparql")
+        object.__setattr__(self, "context", self.context or self.base + "context.jsonld")
+
+    @property
+    def id(self) -> str:
+        """The namespace of every curated identifier (``pgid:`` in JSON-LD)."""
+        return self.base + "id/"
+
+    @property
+    def dataset(self) -> str:
+        return self.base + "dataset"
+
+    @property
+    def shapes(self) -> str:
+        """Where the shapes a release was checked with are published."""
+        return self.base + "shapes"
+
+    @property
+    def jsonld_prefixes(self) -> dict[str, str]:
+        """Prefixes of the JSON-LD context: the tool's, and ``pgid:`` for this collection's identifiers."""
+        return {"pgid": self.id, **PREFIXES}
+
+    def mint(self, kind: str, slug: str, *parts: str) -> NamedNode:
+        """The IRI of a curated thing, or of an auxiliary node under it (``parts``)."""
+        if kind not in KINDS.values():
+            raise ValueError(f"unknown identifier kind {kind!r}")
+        for segment in (slug, *parts):
+            if not _SLUG.fullmatch(segment):
+                raise ValueError(f"not a slug: {segment!r}")
+        return NamedNode(self.id + "/".join((kind, slug, *parts)))
+
+    def scheme(self, name: str) -> NamedNode:
+        """A concept scheme published in the dataset (``topics``)."""
+        return NamedNode(self.id + "scheme/" + name)
+
+    def release(self, version: str, *parts: str) -> NamedNode:
+        """The IRI of one release of the dataset (``dataset/1.2.0``), or of a file or node under it."""
+        for segment in (version, *parts):
+            if not segment or "/" in segment or segment.startswith("."):
+                raise ValueError(f"not a path segment: {segment!r}")
+        return NamedNode("/".join((self.dataset, version, *parts)))
+
+
+_active: list[Space] = []
+
+
+def active() -> Space:
+    """The IRIs of the collection being worked on (set by :func:`using` around a command's work)."""
+    if not _active:
+        raise LookupError("no collection is active: run inside a collection folder or give --collection DIR")
+    return _active[-1]
+
+
+@contextlib.contextmanager
+def using(space: Space) -> Iterator[Space]:
+    """Make ``space`` the active collection's IRIs for the duration of the block (they nest).
+
+    A plain stack rather than a context variable: the server's threads and the build see the same
+    collection as the command that started them.
+    """
+    _active.append(space)
+    try:
+        yield space
+    finally:
+        _active.pop()
+
+
 def mint(kind: str, slug: str, *parts: str) -> NamedNode:
-    """The IRI of a curated thing, or of an auxiliary node under it (``parts``)."""
-    if kind not in KINDS.values():
-        raise ValueError(f"unknown identifier kind {kind!r}")
-    for segment in (slug, *parts):
-        if not _SLUG.fullmatch(segment):
-            raise ValueError(f"not a slug: {segment!r}")
-    return NamedNode(ID + "/".join((kind, slug, *parts)))
+    """The IRI of a curated thing of the active collection (:meth:`Space.mint`)."""
+    return active().mint(kind, slug, *parts)
 
 
 def wikidata(qid: str) -> NamedNode:
@@ -121,19 +197,6 @@ def staging_graph(token: str) -> NamedNode:
     if not re.fullmatch(r"[0-9a-f]+", token):
         raise ValueError(f"not a hexadecimal token: {token!r}")
     return NamedNode(STAGING + token)
-
-
-def scheme(name: str) -> NamedNode:
-    """A concept scheme published in the dataset (``topics``) or the ontology (``stances``)."""
-    return NamedNode(ID + "scheme/" + name)
-
-
-def release(version: str, *parts: str) -> NamedNode:
-    """The IRI of one release of the dataset (``dataset/1.2.0``), or of a file or node under it."""
-    for segment in (version, *parts):
-        if not segment or "/" in segment or segment.startswith("."):
-            raise ValueError(f"not a path segment: {segment!r}")
-    return NamedNode("/".join((DATASET, version, *parts)))
 
 
 def media_type(name: str) -> NamedNode:

@@ -13,13 +13,14 @@ import json
 import operator
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Final
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 
 from . import context as jsonld_context
 from .formats import Format
-from .namespaces import ID, JSONLD_PREFIXES, PREFIXES, RDF_TYPE, XSD
+from .namespaces import PREFIXES, RDF_TYPE, XSD, Space, active
 
 
 def sort_key(triple: Triple) -> tuple[str, str, str]:
@@ -84,32 +85,52 @@ def context() -> dict[str, Any]:
     return jsonld_context.context()
 
 
-_BY_LENGTH = sorted(JSONLD_PREFIXES.items(), key=lambda item: -len(item[1]))
+@dataclass(frozen=True)
+class _Compaction:
+    """The prefixes of one collection's JSON-LD, longest namespace first, and its identifiers'."""
+
+    by_length: tuple[tuple[str, str], ...]
+    #: The namespace of the collection's identifiers, and its prefix when no other is more specific.
+    ids: str
+    id_prefix: str | None
+
+
+@functools.lru_cache(maxsize=16)
+def _compaction(space: Space | None) -> _Compaction:
+    prefixes = space.jsonld_prefixes if space else PREFIXES
+    by_length = tuple(sorted(prefixes.items(), key=lambda item: -len(item[1])))
+    ids = space.id if space else ""
+    clash = any(other.startswith(ids) and other != ids for other in prefixes.values())
+    id_prefix = next((f"{p}:" for p, namespace in by_length if ids and namespace == ids and not clash), None)
+    return _Compaction(by_length, ids, id_prefix)
+
+
+def _current() -> _Compaction:
+    """The prefixes of the active collection; the tool's own when none is (the ontology's pages)."""
+    try:
+        return _compaction(active())
+    except LookupError:
+        return _compaction(None)
 
 
 def compact_iri(value: str) -> str:
     """``prefix:rest`` for an IRI in one of our namespaces (longest namespace wins)."""
-    for prefix, namespace in _BY_LENGTH:
+    for prefix, namespace in _current().by_length:
         if value.startswith(namespace) and len(value) > len(namespace) and not value[len(namespace) :].startswith("//"):
             return f"{prefix}:{value[len(namespace) :]}"
     return value
 
 
-#: The most specific namespace of any IRI under our identifiers, when that is ``pgid:`` itself.
-_ID_PREFIX: Final = next(
-    (
-        f"{prefix}:"
-        for prefix, namespace in _BY_LENGTH
-        if namespace == ID and not any(other.startswith(ID) and other != ID for other in JSONLD_PREFIXES.values())
-    ),
-    None,
-)
-
-
-def _compact_node(value: str) -> str:
+def _compact_node(value: str, compaction: _Compaction) -> str:
     """:func:`compact_iri` of a subject or object: a fast path for our identifiers, the common case."""
-    if _ID_PREFIX and value.startswith(ID) and len(value) > len(ID) and not value.startswith("//", len(ID)):
-        return _ID_PREFIX + value[len(ID) :]
+    ids = compaction.ids
+    if (
+        compaction.id_prefix
+        and value.startswith(ids)
+        and len(value) > len(ids)
+        and not value.startswith("//", len(ids))
+    ):
+        return compaction.id_prefix + value[len(ids) :]
     return compact_iri(value)
 
 
@@ -134,13 +155,14 @@ def to_jsonld(triples: list[Triple]) -> bytes:
     types: dict[NamedNode, _Item] = {}  # class -> written
     iris: dict[tuple[NamedNode, bool], _Item] = {}  # (object, as a plain string) -> written
     many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
+    compaction = _current()
     for subject, predicate, obj in triples:  # sorted by subject, predicate, object
         if subject != current:
             if node:
                 nodes.append(_node(node, many))
             assert isinstance(subject, NamedNode)
             current = subject
-            node = {_ID: [_scalar(_string(_compact_node(subject.value)))]}
+            node = {_ID: [_scalar(_string(_compact_node(subject.value, compaction)))]}
         if predicate == RDF_TYPE and isinstance(obj, NamedNode):
             cls = types.get(obj)
             if cls is None:
@@ -159,7 +181,7 @@ def to_jsonld(triples: list[Triple]) -> bytes:
             plain = definition.type == jsonld_context.IRI
             item = iris.get((obj, plain))
             if item is None:
-                compacted = _string(_compact_node(obj.value))
+                compacted = _string(_compact_node(obj.value, compaction))
                 item = iris[obj, plain] = _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
             values.append(item)
         else:
@@ -242,7 +264,7 @@ def to_jsonld_framed(triples: list[Triple], owner: NamedNode) -> bytes:
     """
     document = json.loads(to_jsonld(triples))
     nodes = {node[jsonld_context.ID_KEY]: node for node in document["@graph"]}
-    root_id = _compact_node(owner.value)
+    root_id = _compact_node(owner.value, _current())
     root = nodes.pop(root_id, None)
     if root is not None:
         _embed(root, nodes, root_id + "/")

@@ -21,7 +21,7 @@ import jsonschema
 from pyoxigraph import NamedNode
 
 from ..errors import InputError
-from ..rdf.namespaces import ID, KINDS, mint
+from ..rdf.namespaces import KINDS, active, mint
 from . import dates, integrity, quotes
 from . import model as r
 from .limits import (
@@ -87,8 +87,9 @@ class WikidataRow:
     evidence: str
 
 
-def load(seeds: Path) -> r.Corpus:
-    """Read, check and cross-check every record file under ``seeds/records``."""
+def load(seeds: Path, texts: Path | None = None) -> r.Corpus:
+    """Read, check and cross-check every record file under ``seeds/records`` (a collection's folder),
+    whose documents' source texts are in ``texts`` (default: the collection's folder itself)."""
     seeds = Path(seeds)
     record_dir = seeds / RECORDS_DIR
     if not record_dir.is_dir():
@@ -111,12 +112,12 @@ def load(seeds: Path) -> r.Corpus:
             raise error
         _add_file(corpus, located)
     wikidata = load_wikidata(seeds / WIKIDATA_FILE)
-    _load_sources(corpus, seeds)
+    _load_sources(corpus, seeds if texts is None else Path(texts))
     cross_check(corpus, wikidata)
     return corpus
 
 
-def add_file(corpus: r.Corpus, seeds: Path, file: Path) -> None:
+def add_file(corpus: r.Corpus, seeds: Path, file: Path, texts: Path | None = None) -> None:
     """Add one more record file of ``seeds`` to a loaded corpus and check everything again, as ``load``
     would (``peacegraph draft`` proves so that its draft loads, without reading every file twice)."""
     located = read_yaml(file, display=_display(file))
@@ -124,7 +125,7 @@ def add_file(corpus: r.Corpus, seeds: Path, file: Path) -> None:
     if error:
         raise error
     _add_file(corpus, located)
-    _load_sources(corpus, seeds)
+    _load_sources(corpus, seeds if texts is None else Path(texts))
     cross_check(corpus, load_wikidata(seeds / WIKIDATA_FILE))
 
 
@@ -622,7 +623,7 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
 
 def _record_of(identifier: str) -> r.Ref | None:
     """The reference ``prefix:key`` if ``identifier`` is the IRI of a record (not of a node under one)."""
-    kind, _, key = identifier.removeprefix(ID).partition("/")
+    kind, _, key = identifier.removeprefix(active().id).partition("/")
     prefixes = {kind_name: prefix for prefix, kind_name in KINDS.items()}
     if kind not in prefixes or "/" in key:
         return None

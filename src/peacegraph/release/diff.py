@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 
 from ..errors import InputError
 from ..rdf import rdfio
-from ..rdf.namespaces import ID, OWL, RDF_TYPE, XSD, term
+from ..rdf.namespaces import OWL, RDF_TYPE, XSD, active, term
 from ..rdf.serialize import compact_iri, sort_key
 from . import history, previous
 from .versions import semver
@@ -119,7 +119,7 @@ def _from_git(revision: str, spec: str) -> list[Triple]:
 
 
 def _is_entity(node: object) -> bool:
-    return isinstance(node, NamedNode) and node.value.startswith(ID)
+    return isinstance(node, NamedNode) and node.value.startswith(active().id)
 
 
 def _by_subject(triples: Iterable[Triple]) -> dict[str, set[Triple]]:

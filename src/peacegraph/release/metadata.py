@@ -21,33 +21,27 @@ from typing import Any, Final
 import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Triple
 
+from ..collection import Agent, Collection
 from ..rdf import serialize
 from ..rdf.formats import Format
 from ..rdf.namespaces import (
-    DATA_LICENSE,
-    DATASET,
     DCAT,
     DCTERMS,
     FOAF,
-    ID,
-    LANDING_PAGE,
     OA,
     ONTOLOGY,
     OWL,
     PG,
     PREFIXES,
-    PUBLISHER,
     RDF_TYPE,
     SCHEMA,
     SKOS,
-    SPARQL_ENDPOINT,
     SPDX,
-    SYRIA,
     VOID,
     XSD,
+    active,
     media_type,
     pg,
-    release,
     schema,
     term,
 )
@@ -57,15 +51,6 @@ from .outdir import VOID_FILE as VOID_FILE
 from .outdir import gzip_name as gzip_name
 from .versions import Release
 
-TITLE: Final = "peacegraph: the Syria peace process as linked data"
-DESCRIPTION: Final = (
-    "A linked-data knowledge graph of documents about the Syria peace process: the documents, "
-    "the organizations, people and places they name, the meetings they report, and the positions "
-    "they express (who holds which stance on which issue, in which document), each backed by an "
-    "exact quote whose character offsets are checked against the source text."
-)
-PUBLISHER_NAME: Final = "the peacegraph project"
-KEYWORDS: Final = ("Syria", "peace process", "diplomacy", "civil society", "linked data", "knowledge graph")
 VOCABULARIES: Final = (SCHEMA, PG, SKOS, OA, OWL)
 METADATA_PREFIXES: Final = {**PREFIXES, "void": VOID, "dcat": DCAT, "spdx": SPDX, "foaf": FOAF}
 
@@ -126,7 +111,7 @@ def statistics(triples: list[Triple]) -> Statistics:
             instances.setdefault(_name(t.object), set()).add(_name(t.subject))
     return Statistics(
         triples=len(triples),
-        entities=sum(1 for s in subjects if s.startswith(ID)),
+        entities=sum(1 for s in subjects if s.startswith(active().id)),
         distinct_subjects=len(subjects),
         distinct_objects=len({t.object for t in triples}),
         classes={cls: len(members) for cls, members in sorted(instances.items())},
@@ -186,82 +171,100 @@ def _int(value: int, datatype: str = "integer") -> Literal:
 
 
 def download_url(rel: Release, name: str) -> NamedNode:
-    return release(rel.version, *name.split("/"))
+    return active().release(rel.version, *name.split("/"))
 
 
-def describe(stats: Statistics, dumps: list[Dump], rel: Release, endpoint: str = SPARQL_ENDPOINT) -> list[Triple]:
-    """The VoID and DCAT 3 description of one release, in canonical order."""
-    version = release(rel.version)
-    first = {DATASET: 0, version.value: 1}  # the datasets first, for people reading the file
+def describe(stats: Statistics, dumps: list[Dump], rel: Release, col: Collection) -> list[Triple]:
+    """The VoID and DCAT 3 description of one release of ``col``, in canonical order."""
+    version = col.space.release(rel.version)
+    first = {col.space.dataset: 0, version.value: 1}  # the datasets first, for people reading the file
     triples = serialize.canonical(
         [
-            *_abstract_dataset(version),
-            *_version(version, rel),
-            *_publisher(),
-            *_service(version, endpoint),
-            *_coverage(version, rel, stats),
+            *_abstract_dataset(version, col),
+            *_version(version, rel, col),
+            *_publisher(col),
+            *_service(version, col),
+            *_coverage(version, rel, stats, col),
             *_statistics(version, rel, stats),
-            *(t for dump in dumps for t in _distribution(version, rel, dump)),
+            *(t for dump in dumps for t in _distribution(version, rel, dump, col)),
         ]
     )
     return sorted(triples, key=lambda t: first.get(_name(t.subject), len(first)))
 
 
-def _abstract_dataset(version: NamedNode) -> Iterator[Triple]:
-    s = NamedNode(DATASET)
+def publisher_iri(col: Collection) -> str | None:
+    """The publisher's IRI: its ROR id or IRI, or one under the collection's base."""
+    if col.publisher is None:
+        return None
+    return col.publisher.identifier or col.base + "publisher"
+
+
+def _common(s: NamedNode, col: Collection) -> Iterator[Triple]:
+    """What the dataset and each of its versions both say: who publishes it, its licence and page."""
+    publisher = publisher_iri(col)
+    if publisher:
+        yield Triple(s, term(DCTERMS, "publisher"), NamedNode(publisher))
+    yield Triple(s, term(DCTERMS, "license"), NamedNode(col.licence_iri))
+    yield Triple(s, term(DCAT, "landingPage"), NamedNode(col.space.landing_page))
+
+
+def _abstract_dataset(version: NamedNode, col: Collection) -> Iterator[Triple]:
+    s = NamedNode(col.space.dataset)
     yield Triple(s, RDF_TYPE, term(DCAT, "Dataset"))
-    yield Triple(s, term(DCTERMS, "title"), Literal(TITLE, language="en"))
-    yield Triple(s, term(DCTERMS, "publisher"), NamedNode(PUBLISHER))
-    yield Triple(s, term(DCTERMS, "license"), NamedNode(DATA_LICENSE))
-    yield Triple(s, term(DCAT, "landingPage"), NamedNode(LANDING_PAGE))
+    yield Triple(s, term(DCTERMS, "title"), Literal(col.title, language="en"))
+    yield from _common(s, col)
     yield Triple(s, term(DCAT, "hasVersion"), version)
     yield Triple(s, term(DCAT, "hasCurrentVersion"), version)
 
 
-def _version(s: NamedNode, rel: Release) -> Iterator[Triple]:
+def _version(s: NamedNode, rel: Release, col: Collection) -> Iterator[Triple]:
     yield Triple(s, RDF_TYPE, term(DCAT, "Dataset"))
     yield Triple(s, RDF_TYPE, term(VOID, "Dataset"))
-    yield Triple(s, term(DCTERMS, "title"), Literal(f"{TITLE}, version {rel.version}", language="en"))
-    yield Triple(s, term(DCTERMS, "description"), Literal(DESCRIPTION, language="en"))
+    yield Triple(s, term(DCTERMS, "title"), Literal(f"{col.title}, version {rel.version}", language="en"))
+    if col.description:
+        yield Triple(s, term(DCTERMS, "description"), Literal(col.description, language="en"))
     yield Triple(s, term(DCAT, "version"), Literal(rel.version))
-    yield Triple(s, term(DCAT, "isVersionOf"), NamedNode(DATASET))
+    yield Triple(s, term(DCAT, "isVersionOf"), NamedNode(col.space.dataset))
     if rel.previous:
-        yield Triple(s, term(DCAT, "previousVersion"), release(rel.previous))
+        yield Triple(s, term(DCAT, "previousVersion"), col.space.release(rel.previous))
     if rel.issued:
         yield Triple(s, term(DCTERMS, "issued"), Literal(rel.issued, datatype=term(XSD, "date")))
-    yield Triple(s, term(DCTERMS, "publisher"), NamedNode(PUBLISHER))
-    yield Triple(s, term(DCTERMS, "license"), NamedNode(DATA_LICENSE))
-    yield Triple(s, term(DCAT, "landingPage"), NamedNode(LANDING_PAGE))
+    yield from _common(s, col)
     yield Triple(s, term(DCTERMS, "conformsTo"), NamedNode(ONTOLOGY))
-    for keyword in KEYWORDS:
+    for keyword in col.keywords:
         yield Triple(s, term(DCAT, "keyword"), Literal(keyword, language="en"))
     for vocabulary in VOCABULARIES:
         yield Triple(s, term(VOID, "vocabulary"), NamedNode(vocabulary))
-    yield Triple(s, term(VOID, "uriSpace"), Literal(ID))
+    yield Triple(s, term(VOID, "uriSpace"), Literal(col.space.id))
 
 
-def _publisher() -> Iterator[Triple]:
-    s = NamedNode(PUBLISHER)
+def _publisher(col: Collection) -> Iterator[Triple]:
+    publisher = publisher_iri(col)
+    if col.publisher is None or publisher is None:
+        return
+    s = NamedNode(publisher)
     yield Triple(s, RDF_TYPE, term(FOAF, "Organization"))
-    yield Triple(s, term(FOAF, "name"), Literal(PUBLISHER_NAME))
-    yield Triple(s, term(FOAF, "homepage"), NamedNode(LANDING_PAGE))
+    yield Triple(s, term(FOAF, "name"), Literal(col.publisher.name))
+    yield Triple(s, term(FOAF, "homepage"), NamedNode(col.publisher.url or col.space.landing_page))
 
 
-def _service(version: NamedNode, endpoint: str) -> Iterator[Triple]:
-    s = NamedNode(endpoint)
+def _service(version: NamedNode, col: Collection) -> Iterator[Triple]:
+    s = NamedNode(col.space.sparql_endpoint)
     yield Triple(version, term(VOID, "sparqlEndpoint"), s)
     yield Triple(version, term(DCAT, "accessService"), s)
     yield Triple(s, RDF_TYPE, term(DCAT, "DataService"))
-    yield Triple(s, term(DCTERMS, "title"), Literal("peacegraph SPARQL endpoint", language="en"))
+    yield Triple(s, term(DCTERMS, "title"), Literal(f"SPARQL endpoint of {col.title}", language="en"))
     yield Triple(s, term(DCAT, "endpointURL"), s)
     yield Triple(s, term(DCAT, "servesDataset"), version)
 
 
-def _coverage(version: NamedNode, rel: Release, stats: Statistics) -> Iterator[Triple]:
-    yield Triple(version, term(DCTERMS, "spatial"), NamedNode(SYRIA))
+def _coverage(version: NamedNode, rel: Release, stats: Statistics, col: Collection) -> Iterator[Triple]:
+    for area in col.spatial:
+        if area.iri:  # an area with no Wikidata item has no IRI to name it by (and no blank nodes here)
+            yield Triple(version, term(DCTERMS, "spatial"), NamedNode(area.iri))
     if stats.period is None:
         return
-    period = release(rel.version, "period")
+    period = col.space.release(rel.version, "period")
     yield Triple(version, term(DCTERMS, "temporal"), period)
     yield Triple(period, RDF_TYPE, term(DCTERMS, "PeriodOfTime"))
     yield Triple(period, term(DCAT, "startDate"), stats.period[0])
@@ -278,20 +281,20 @@ def _statistics(s: NamedNode, rel: Release, stats: Statistics) -> Iterator[Tripl
     for example in stats.examples:
         yield Triple(s, term(VOID, "exampleResource"), NamedNode(example))
     for cls, count in stats.classes.items():
-        partition = release(rel.version, "class", _local(cls))
+        partition = active().release(rel.version, "class", _local(cls))
         yield Triple(s, term(VOID, "classPartition"), partition)
         yield Triple(partition, term(VOID, "class"), NamedNode(cls))
         yield Triple(partition, term(VOID, "entities"), _int(count))
     for prop, count in stats.properties.items():
-        partition = release(rel.version, "property", _local(prop))
+        partition = active().release(rel.version, "property", _local(prop))
         yield Triple(s, term(VOID, "propertyPartition"), partition)
         yield Triple(partition, term(VOID, "property"), NamedNode(prop))
         yield Triple(partition, term(VOID, "triples"), _int(count))
 
 
-def _distribution(version: NamedNode, rel: Release, dump: Dump) -> Iterator[Triple]:
-    s = release(rel.version, "distribution", dump.key)
-    checksum = release(rel.version, "distribution", dump.key, "checksum")
+def _distribution(version: NamedNode, rel: Release, dump: Dump, col: Collection) -> Iterator[Triple]:
+    s = col.space.release(rel.version, "distribution", dump.key)
+    checksum = col.space.release(rel.version, "distribution", dump.key, "checksum")
     url = download_url(rel, dump.name)
     yield Triple(version, term(DCAT, "distribution"), s)
     if dump.rdf:
@@ -304,7 +307,7 @@ def _distribution(version: NamedNode, rel: Release, dump: Dump) -> Iterator[Trip
     if dump.compression:
         yield Triple(s, term(DCAT, "compressFormat"), media_type(dump.compression))
     yield Triple(s, term(DCAT, "byteSize"), _int(len(dump.data), "nonNegativeInteger"))
-    yield Triple(s, term(DCTERMS, "license"), NamedNode(DATA_LICENSE))
+    yield Triple(s, term(DCTERMS, "license"), NamedNode(col.licence_iri))
     yield Triple(s, term(SPDX, "checksum"), checksum)
     yield Triple(checksum, RDF_TYPE, term(SPDX, "Checksum"))
     yield Triple(checksum, term(SPDX, "algorithm"), term(SPDX, "checksumAlgorithm_sha256"))
@@ -326,25 +329,40 @@ def void_bytes(triples: list[Triple]) -> bytes:
 # --- schema.org -------------------------------------------------------------------------------
 
 
-def schema_org(stats: Statistics, dumps: list[Dump], rel: Release) -> dict[str, Any]:
+def _schema_agent(agent: Agent, iri: str | None, col: Collection) -> dict[str, Any]:
+    found: dict[str, Any] = {"@type": "Person" if agent.orcid else "Organization", "name": agent.name}
+    if iri:
+        found = {"@id": iri, **found}
+    url = agent.url or (col.space.landing_page if agent is col.publisher else None)
+    if url:
+        found["url"] = url
+    return found
+
+
+def schema_org(stats: Statistics, dumps: list[Dump], rel: Release, col: Collection) -> dict[str, Any]:
     """A schema.org ``Dataset`` for the landing page; every node has an ``@id`` (no blank nodes)."""
-    publisher = {"@id": PUBLISHER, "@type": "Organization", "name": PUBLISHER_NAME, "url": LANDING_PAGE}
     document: dict[str, Any] = {
         "@context": SCHEMA,
-        "@id": release(rel.version).value,
+        "@id": col.space.release(rel.version).value,
         "@type": "Dataset",
-        "name": TITLE,
-        "description": DESCRIPTION,
-        "url": LANDING_PAGE,
+        "name": col.title,
+        "url": col.space.landing_page,
         "version": rel.version,
-        "license": DATA_LICENSE,
+        "license": col.licence_iri,
         "isAccessibleForFree": True,
-        "keywords": list(KEYWORDS),
-        "publisher": publisher,
-        "creator": publisher,
-        "spatialCoverage": {"@id": SYRIA, "@type": "Place", "name": "Syria"},
-        "distribution": [_data_download(rel, dump) for dump in dumps],
+        "keywords": list(col.keywords),
+        "distribution": [_data_download(rel, dump, col) for dump in dumps],
     }
+    if col.description:
+        document["description"] = col.description
+    if col.publisher:
+        document["publisher"] = _schema_agent(col.publisher, publisher_iri(col), col)
+    creators = [_schema_agent(a, publisher_iri(col) if a is col.publisher else a.identifier, col) for a in col.authors]
+    if creators:
+        document["creator"] = creators[0] if len(creators) == 1 else creators
+    places = [{"@id": area.iri, "@type": "Place", "name": area.name} for area in col.spatial if area.iri]
+    if places:
+        document["spatialCoverage"] = places[0] if len(places) == 1 else places
     if rel.issued:
         document["datePublished"] = rel.issued
     if stats.period:
@@ -352,9 +370,9 @@ def schema_org(stats: Statistics, dumps: list[Dump], rel: Release) -> dict[str, 
     return document
 
 
-def _data_download(rel: Release, dump: Dump) -> dict[str, Any]:
+def _data_download(rel: Release, dump: Dump, col: Collection) -> dict[str, Any]:
     return {
-        "@id": release(rel.version, "distribution", dump.key).value,
+        "@id": col.space.release(rel.version, "distribution", dump.key).value,
         "@type": "DataDownload",
         "name": dump.name,
         "description": dump.syntax,
@@ -403,11 +421,9 @@ def dumps(files: dict[str, bytes], stem: str, tables: Iterable[tuple[str, str]] 
     return found
 
 
-def release_files(
-    stats: Statistics, offered: list[Dump], rel: Release, endpoint: str = SPARQL_ENDPOINT
-) -> dict[str, bytes]:
-    """``void.ttl`` and ``dataset.jsonld``, describing the ``offered`` files."""
+def release_files(stats: Statistics, offered: list[Dump], rel: Release, col: Collection) -> dict[str, bytes]:
+    """``void.ttl`` and ``dataset.jsonld``, describing the ``offered`` files of a release of ``col``."""
     return {
-        VOID_FILE: void_bytes(describe(stats, offered, rel, endpoint)),
-        SCHEMA_ORG_FILE: json_bytes(schema_org(stats, offered, rel)),
+        VOID_FILE: void_bytes(describe(stats, offered, rel, col)),
+        SCHEMA_ORG_FILE: json_bytes(schema_org(stats, offered, rel, col)),
     }

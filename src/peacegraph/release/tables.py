@@ -24,7 +24,8 @@ from typing import Any, Final
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from ..rdf.namespaces import CSVW, DATA_LICENSE, OA, OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD
+from ..collection import Collection
+from ..rdf.namespaces import CSVW, OA, OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD
 
 TABLES_DIR: Final = "tables"
 METADATA_SUFFIX: Final = "-metadata.json"
@@ -416,7 +417,7 @@ def _convertible(column: Column, made: list[Row], several: bool, iris: bool) -> 
     return not (several and any(LITERAL_SEPARATOR in v.value for v in literals))
 
 
-def metadata(table: Table, made: list[Row]) -> dict[str, Any]:
+def metadata(table: Table, made: list[Row], licence: str) -> dict[str, Any]:
     """The CSVW description of one table (``<table>.csv-metadata.json``)."""
     schema: dict[str, Any] = {"columns": [_column_metadata(table, c, made) for c in table.columns]}
     if table.columns[0].name == "id":
@@ -428,19 +429,19 @@ def metadata(table: Table, made: list[Row]) -> dict[str, Any]:
         "url": table.file_name.rsplit("/", 1)[1],
         "dc:title": table.title,
         "dc:description": table.description,
-        "dc:license": {"@id": DATA_LICENSE},
+        "dc:license": {"@id": licence},
         "dialect": {"encoding": "utf-8", "header": True, "lineTerminators": ["\r\n"], "doubleQuote": True},
         "tableSchema": schema,
     }
 
 
-def render(triples: Iterable[Triple]) -> dict[str, bytes]:
-    """Every table and its metadata, by file name below ``out/``."""
+def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
+    """Every table and its metadata (under ``col``'s licence), by file name below ``out/``."""
     index = Index(triples)
     files = {}
     for table in TABLES:
         made = rows(table, index)
         files[table.file_name] = csv_bytes(table, made)
-        document = json.dumps(metadata(table, made), ensure_ascii=False, indent=1) + "\n"
+        document = json.dumps(metadata(table, made, col.licence_iri), ensure_ascii=False, indent=1) + "\n"
         files[table.metadata_name] = document.encode("utf-8")
     return files

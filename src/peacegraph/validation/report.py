@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..errors import PeacegraphError
-from ..rdf.namespaces import ID, KINDS
+from ..rdf.namespaces import KINDS, active
 from ..records.model import Corpus, Origin
 
 
@@ -56,15 +56,17 @@ class NonConformingError(PeacegraphError):
 def origins(corpus: Corpus) -> dict[str, Origin]:
     """The seed file and line of every record, by the IRI of the record."""
     found: dict[str, Origin] = {}
+    ids = active().id
     for prefix, kind in KINDS.items():
         for key, record in corpus.table(prefix).items():
-            found[f"{ID}{kind}/{key}"] = record.origin
+            found[f"{ids}{kind}/{key}"] = record.origin
     return found
 
 
 def origin_of(iri: str, by_iri: Mapping[str, Origin]) -> Origin | None:
     """The record an IRI belongs to: itself, or the owner of an auxiliary node minted under it."""
-    if not iri.startswith(ID):
+    ids = active().id
+    if not iri.startswith(ids):
         return None
-    parts = iri[len(ID) :].split("/")
-    return by_iri.get(ID + "/".join(parts[:2]))
+    parts = iri[len(ids) :].split("/")
+    return by_iri.get(ids + "/".join(parts[:2]))

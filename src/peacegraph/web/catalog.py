@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Store
 
-from ..rdf.namespaces import DCTERMS, ID, OWL, PG, PROV, RDF, RDFS, SCHEMA, SKOS, WD
+from ..rdf.namespaces import DCTERMS, OWL, PG, PROV, RDF, RDFS, SCHEMA, SKOS, WD, active
 from .describe import Identifier
 
 Term = NamedNode | Literal
@@ -93,7 +93,7 @@ class Catalog:
                 self.incoming[obj.value][quad.predicate.value].append(subject.value)
         self.entities: dict[str, Entity] = {}
         for iri in sorted(self.outgoing):
-            ident = Identifier.parse(iri[len(ID) :]) if iri.startswith(ID) else None
+            ident = Identifier.parse(iri[len(active().id) :]) if iri.startswith(active().id) else None
             if ident is not None and not ident.part:
                 self.entities[iri] = self._entity(iri, ident)
         for entity in self.entities.values():

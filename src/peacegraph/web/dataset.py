@@ -16,7 +16,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, RdfFormat
 
 from ..rdf import rdfio
-from ..rdf.namespaces import DATASET, SPARQL_ENDPOINT, VOID
+from ..rdf.namespaces import VOID, active
 from ..release.metadata import CHECKSUMS_FILE, SCHEMA_ORG_FILE, VOID_FILE
 
 CHANGELOG_LIMIT = 20_000  # characters of the changelog shown on the page
@@ -40,7 +40,7 @@ class DatasetView:
     landing: str
     version_iri: str
     coverage: str
-    endpoint: str = SPARQL_ENDPOINT
+    endpoint: str = ""
     statistics: list[tuple[str, str]] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
     changelog: list[tuple[str, str]] = field(default_factory=list)  # (kind, text): heading, item, text
@@ -83,8 +83,9 @@ def dataset_view(release: Path, changelog: Path | None, counts: dict[str, int]) 
         issued=str(schema_org.get("datePublished", "")),
         license=str(schema_org.get("license", "")),
         landing=str(schema_org.get("url", "")),
-        version_iri=str(schema_org.get("@id", DATASET)),
+        version_iri=str(schema_org.get("@id", active().dataset)),
         coverage=str(schema_org.get("temporalCoverage", "")).replace("/", " to "),
+        endpoint=active().sparql_endpoint,
         schema_org=schema_org,
     )
     view.statistics = _statistics(release / VOID_FILE, counts)
@@ -112,7 +113,7 @@ def _statistics(void: Path, counts: dict[str, int]) -> list[tuple[str, str]]:
             if (
                 triple.predicate.value in wanted
                 and isinstance(subject, NamedNode)
-                and re.fullmatch(re.escape(DATASET) + r"/[^/]+", subject.value)  # the version, not a partition
+                and re.fullmatch(re.escape(active().dataset) + r"/[^/]+", subject.value)  # the version, not a partition
                 and isinstance(obj, Literal)
                 and obj.value.isdigit()
             ):

@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple
 
 from ..rdf import rdfio, serialize
 from ..rdf.formats import Format
-from ..rdf.namespaces import DCTERMS, ID, KINDS, OWL, RDFS, SKOS, SLUG_PATTERN, WD, schema, term
+from ..rdf.namespaces import DCTERMS, KINDS, OWL, RDFS, SKOS, SLUG_PATTERN, WD, active, schema, term
 from ..release.tables import TABLES_DIR
 
 NAME_PREDICATES = (schema("name"), term(SKOS, "prefLabel"), term(RDFS, "label"))
@@ -54,7 +54,7 @@ class Identifier:
 
     @property
     def owner(self) -> NamedNode:
-        return NamedNode(f"{ID}{self.kind}/{self.key}")
+        return NamedNode(f"{active().id}{self.kind}/{self.key}")
 
     @property
     def path(self) -> str:
@@ -233,8 +233,8 @@ def walk_identifiers(st: Store) -> Iterator[Identifier]:
     seen = set()
     for quad in st.quads_for_pattern(None, None, None):
         subject = quad.subject
-        if isinstance(subject, NamedNode) and subject.value.startswith(ID):
-            ident = Identifier.parse(subject.value[len(ID) :])
+        if isinstance(subject, NamedNode) and subject.value.startswith(active().id):
+            ident = Identifier.parse(subject.value[len(active().id) :])
             if ident is not None and not ident.part:
                 seen.add(ident)
     yield from sorted(seen, key=lambda i: (i.kind, i.key))

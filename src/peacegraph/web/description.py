@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from ..rdf.namespaces import DATASET, DCTERMS, FORMATS, RDF_TYPE, SD, SPARQL_ENDPOINT, term
+from ..rdf.namespaces import DCTERMS, FORMATS, RDF_TYPE, SD, active, term
 
 PREFIXES = {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS}
 
@@ -29,7 +29,7 @@ RESULT_FORMATS = (
 
 
 def service_description() -> Iterator[Triple]:
-    service = NamedNode(SPARQL_ENDPOINT)
+    service = NamedNode(active().sparql_endpoint)
     yield Triple(service, RDF_TYPE, term(SD, "Service"))
     yield Triple(service, term(SD, "endpoint"), service)
     yield Triple(service, term(DCTERMS, "title"), Literal("peacegraph SPARQL endpoint (read-only)", language="en"))
@@ -39,6 +39,6 @@ def service_description() -> Iterator[Triple]:
     dataset, graph = BlankNode("dataset"), BlankNode("default")
     yield Triple(service, term(SD, "defaultDataset"), dataset)
     yield Triple(dataset, RDF_TYPE, term(SD, "Dataset"))
-    yield Triple(dataset, term(DCTERMS, "source"), NamedNode(DATASET))
+    yield Triple(dataset, term(DCTERMS, "source"), NamedNode(active().dataset))
     yield Triple(dataset, term(SD, "defaultGraph"), graph)
     yield Triple(graph, RDF_TYPE, term(SD, "Graph"))

@@ -12,11 +12,8 @@ import functools
 import posixpath
 from dataclasses import dataclass
 
-from ..rdf.namespaces import BASE, ID
+from ..rdf.namespaces import ONTOLOGY, active
 from .describe import Identifier
-
-ONTOLOGY = BASE + "ontology"
-SHAPES = BASE + "shapes"
 
 
 @dataclass(frozen=True)
@@ -29,9 +26,9 @@ class Linker:
 
     @property
     def canonical(self) -> str:
-        """The page's persistent IRI (``https://w3id.org/peacegraph/…``), for ``rel=canonical``."""
+        """The page's persistent IRI (under the collection's base), for ``rel=canonical``."""
         page = self.page.removesuffix("index") if self.page.endswith("/index") or self.page == "index" else self.page
-        return BASE + page
+        return active().base + page
 
     def to(self, target: str, fragment: str = "") -> str:
         """A link to the page at ``target`` (``""`` is the list of everything)."""
@@ -56,13 +53,13 @@ class Linker:
 
     def iri(self, iri: str) -> str | None:
         """Our identifiers lead to our pages; another IRI is its own link if it is on the web."""
-        if iri.startswith(ID):
-            ident = Identifier.parse(iri[len(ID) :])
+        if iri.startswith(active().id):
+            ident = Identifier.parse(iri[len(active().id) :])
             if ident is not None:
                 return self.to("id/" + ident.path, ident.part)
         if iri == ONTOLOGY or iri.startswith(ONTOLOGY + "#"):
             return self.to("ontology", iri.partition("#")[2])
-        if iri.startswith(SHAPES):
+        if iri.startswith(active().shapes):
             return self.file("shapes.ttl")
         return iri if iri.startswith(("https://", "http://")) else None
 

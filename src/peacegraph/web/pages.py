@@ -22,7 +22,7 @@ from pyoxigraph import Literal, NamedNode, Store, Triple
 
 from ..query.saved import SavedQuery
 from ..rdf.formats import Format
-from ..rdf.namespaces import BASE, DATASET, ID, PG, RDF_TYPE, SCHEMA, WD, schema
+from ..rdf.namespaces import PG, RDF_TYPE, SCHEMA, WD, active, schema
 from ..rdf.serialize import compact_iri
 from . import describe, finding, labels, profiles
 from .catalog import Catalog, Entity
@@ -115,10 +115,10 @@ class _Views:
         if not isinstance(node, NamedNode):
             return Value(str(node))
         href = self.linker.iri(node.value)
-        ours = node.value.startswith(ID)
+        ours = node.value.startswith(active().id)
         label = self.name(node) if (ours or node.value.startswith(PG)) else None
         if label is None and ours:
-            label = node.value[len(ID) :]
+            label = node.value[len(active().id) :]
         return Value(label or compact_iri(node.value), href, title=node.value)
 
     def predicate(self, node: NamedNode, *, inverse: bool = False) -> Value:
@@ -259,14 +259,14 @@ def entity_jsonld(catalog: Catalog, entity: Entity) -> dict[str, object]:
     authors = catalog.links(entity.iri, SCHEMA + "author")
     if authors:
         data["author"] = [{"@id": a, "name": catalog.name(a)} for a in authors]
-    data["isPartOf"] = {"@id": DATASET, "@type": "Dataset"}
+    data["isPartOf"] = {"@id": active().dataset, "@type": "Dataset"}
     return data
 
 
 def web_page(linker: Linker, name: str, kind: str) -> str:
     """The JSON-LD of a page that is not about one identifier: a schema.org page of the dataset."""
     data = {"@context": "https://schema.org/", "@type": kind, "@id": linker.canonical, "name": name}
-    return script_json({**data, "url": linker.canonical, "isPartOf": {"@id": DATASET, "@type": "Dataset"}})
+    return script_json({**data, "url": linker.canonical, "isPartOf": {"@id": active().dataset, "@type": "Dataset"}})
 
 
 def script_json(data: object) -> str:
@@ -330,12 +330,12 @@ def sitemap(catalog: Catalog) -> bytes:
     pages += [f"id/{kind}/" for kind, _title, _count in finding.kind_counts(catalog)]
     pages += [e.path for e in catalog.entities.values()]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<url><loc>{xml_escape(BASE + page)}</loc></url>" for page in pages]
+    lines += [f"<url><loc>{xml_escape(active().base + page)}</loc></url>" for page in pages]
     return ("\n".join([*lines, "</urlset>"]) + "\n").encode("utf-8")
 
 
 def robots() -> bytes:
-    return f"User-agent: *\nAllow: /\nDisallow: /sparql\nSitemap: {BASE}sitemap.xml\n".encode()
+    return f"User-agent: *\nAllow: /\nDisallow: /sparql\nSitemap: {active().base}sitemap.xml\n".encode()
 
 
 def render_query_ui(linker: Linker, queries: list[SavedQuery]) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
 
-from ..rdf.namespaces import DCTERMS, ID, OA, PG, PROV, SCHEMA, SKOS
+from ..rdf.namespaces import DCTERMS, OA, PG, PROV, SCHEMA, SKOS, active
 from . import describe
 from .catalog import Catalog, Entity
 from .links import Linker, Value
@@ -176,7 +176,7 @@ class Builder:
         from a ``document`` its holders, from a holder (``agent``) its document, from a ``topic`` both."""
         c = self.catalog
         rows = []
-        signatories = set(self._signatories(seen_from)) if seen_from.startswith(ID + "document/") else set()
+        signatories = set(self._signatories(seen_from)) if seen_from.startswith(active().id + "document/") else set()
         for iri in self._sorted(positions, dated=True):
             holders = c.links(iri, S + "author")
             stance = c.name(next(iter(c.links(iri, P + "stance")), ""))
@@ -197,7 +197,7 @@ class Builder:
             rows.append((cells, data))
         if not rows:
             return None
-        kind = seen_from.removeprefix(ID).split("/", 1)[0]
+        kind = seen_from.removeprefix(active().id).split("/", 1)[0]
         columns = POSITION_COLUMNS.get(kind, POSITION_COLUMNS["organization"])
         table = [Row([cells[column] for column in columns], data) for cells, data in rows]
         facets = [_facet(table, "stance", "Stance"), _facet(table, "topic", "Topic")]

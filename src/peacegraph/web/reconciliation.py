@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..rdf.namespaces import ID, OWL, PG, RDF_TYPE, SKOS, WD, pg, schema, term
+from ..rdf.namespaces import OWL, PG, RDF_TYPE, SKOS, WD, active, pg, schema, term
 from ..records.names import normalize, variants
 from .describe import Identifier
 
@@ -113,9 +113,9 @@ class Candidate:
 
 
 def _identifier(node: object) -> Identifier | None:
-    if not isinstance(node, NamedNode) or not node.value.startswith(ID):
+    if not isinstance(node, NamedNode) or not node.value.startswith(active().id):
         return None
-    ident = Identifier.parse(node.value[len(ID) :])
+    ident = Identifier.parse(node.value[len(active().id) :])
     return ident if ident is not None and not ident.part and ident.kind in TYPES else None
 
 
@@ -153,7 +153,7 @@ class Index:
                 entity.readings.append(set(reading.split()))
                 for word in reading.split():
                     self.words[word].add(entity.id)
-        node = NamedNode(ID + entity.id)
+        node = NamedNode(active().id + entity.id)
         entity.description = _first(self.store, node, schema("description"))
         entity.wikidata = sorted(
             q.object.value.removeprefix(WD)
@@ -402,13 +402,13 @@ def _countries(index: Index, entity: Entity) -> list[str]:
 
 
 def _is_country(index: Index, entity_id: str) -> bool:
-    node = NamedNode(ID + entity_id)
+    node = NamedNode(active().id + entity_id)
     return next(iter(index.store.quads_for_pattern(node, RDF_TYPE, schema("Country"))), None) is not None
 
 
 def _signed(index: Index, entity: Entity) -> list[str]:
     """The documents whose list of signatories has the entity."""
-    node = NamedNode(ID + entity.id)
+    node = NamedNode(active().id + entity.id)
     found = set()
     for item in index.store.quads_for_pattern(None, schema("item"), node):
         for signature in index.store.quads_for_pattern(None, pg("signature"), item.subject):
@@ -457,7 +457,7 @@ def manifest(request: Request) -> dict[str, Any]:
     return {
         "versions": VERSIONS,
         "name": SERVICE_NAME,
-        "identifierSpace": ID,
+        "identifierSpace": active().id,
         "schemaSpace": PG,
         "defaultTypes": [{"id": k, "name": v} for k, v in TYPES.items()],
         "view": {"url": f"{base}/id/{{{{id}}}}"},

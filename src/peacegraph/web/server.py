@@ -63,7 +63,7 @@ from ..errors import (
 from ..query import store
 from ..query.saved import SavedQuery, saved_queries
 from ..rdf.formats import Format
-from ..rdf.namespaces import DATASET, ID
+from ..rdf.namespaces import active
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
 from . import describe, description, finding, negotiation, pages, reconciliation, transport
 from .answers import AnswerCache
@@ -281,7 +281,7 @@ class Handlers:
         path = request.path_params["path"]
         stem, dot, extension = path.rpartition(".") if "." in path.rsplit("/", 1)[-1] else (path, "", "")
         ident = Identifier.parse(stem)
-        if ident is None or not describe.exists(self.store, NamedNode(ID + stem)):
+        if ident is None or not describe.exists(self.store, NamedNode(active().id + stem)):
             return self.not_found(request, path)
         if ident.part:
             where = f"/id/{ident.path}" + (f".{extension}" if dot else "") + f"#{ident.part}"
@@ -429,7 +429,9 @@ def url_params(query_string: bytes) -> list[tuple[str, str]]:
 
 
 #: ``default-graph-uri`` values that denote this dataset's one graph (rdflib's Dataset sends the first).
-THIS_DATASET = frozenset(("urn:x-rdflib:default", DATASET))
+def this_dataset() -> frozenset[str]:
+    """The graph names that mean this endpoint's one dataset."""
+    return frozenset(("urn:x-rdflib:default", active().dataset))
 
 
 def _one_query(params: list[tuple[str, str]]) -> str | None:
@@ -439,9 +441,10 @@ def _one_query(params: list[tuple[str, str]]) -> str | None:
     for name, value in params:
         if name == "named-graph-uri":
             raise InputError(f"named-graph-uri <{value}>: this dataset has no named graphs, and nothing is fetched")
-        if name == "default-graph-uri" and value not in THIS_DATASET:
+        if name == "default-graph-uri" and value not in this_dataset():
             raise InputError(
-                f"default-graph-uri <{value}>: this endpoint serves one dataset, <{DATASET}>, and fetches nothing"
+                f"default-graph-uri <{value}>: this endpoint serves one dataset, <{active().dataset}>, "
+                "and fetches nothing"
             )
     queries = [value for name, value in params if name == "query"]
     if len(queries) > 1:

@@ -74,7 +74,10 @@ class FallbackWarning(UserWarning):
 
 
 def validate(
-    triples: list[Triple], shapes_dir: Path, by_iri: Mapping[str, Origin] | None = None, engine: str = "auto"
+    triples: list[Triple],
+    shapes_dir: Path | list[Path],
+    by_iri: Mapping[str, Origin] | None = None,
+    engine: str = "auto",
 ) -> Report:
     """Validate with the fast engine, or pySHACL (``engine="pyshacl"``, or as the fallback of ``"auto"``).
 

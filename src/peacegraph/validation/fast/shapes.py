@@ -129,5 +129,7 @@ def integer(node: Term | None, shape: Term, what: str) -> int | None:
     return int(node.value)
 
 
-def read_shapes(shapes_dir: Path) -> list[Triple]:
-    return [t for path in sorted(Path(shapes_dir).glob("*.ttl")) for t in read_triples(path, RdfFormat.TURTLE)]
+def read_shapes(shapes: Path | list[Path]) -> list[Triple]:
+    """The shapes of a folder's ``*.ttl`` files, or of the given files in their order."""
+    files = sorted(Path(shapes).glob("*.ttl")) if isinstance(shapes, Path) else shapes
+    return [t for path in files for t in read_triples(path, RdfFormat.TURTLE)]
