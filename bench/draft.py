@@ -96,7 +96,7 @@ def main() -> None:
         runs, inside, cpu = [], [], []
         for _ in range(args.repeat):
             _clear(copy, "de-mistura-initiative*.yaml")
-            runs.append(timed([exe, "draft", str(source), "--seeds", str(copy)]))
+            runs.append(timed([exe, "draft", str(source), "--collection", str(copy)]))
             cpu.append(CPU[-1])
             _clear(copy, "de-mistura-initiative*.yaml")
             inside.append(in_process(source, copy, None))
@@ -115,7 +115,7 @@ def main() -> None:
         runs, inside, cpu = [], [], []
         for _ in range(args.repeat):
             _clear(seeds, "bench-statement.yaml")
-            runs.append(timed([exe, "draft", str(big), "--seeds", str(seeds), "--key", "bench-statement"]))
+            runs.append(timed([exe, "draft", str(big), "--collection", str(seeds), "--key", "bench-statement"]))
             cpu.append(CPU[-1])
             _clear(seeds, "bench-statement.yaml")
             inside.append(in_process(big, seeds, "bench-statement"))

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests import hostile
 
-BUILD = ["build", "--seeds", "seeds", "--out", "release/out"]
+BUILD = ["build", "--collection", "seeds", "--out", "release/out"]
 
 
 def measure(args: list[str], cwd: Path) -> tuple[int, float, float]:

@@ -46,7 +46,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--into", type=Path, required=True, help="folder for the PNG files")
     parser.add_argument("--release", type=Path, default=ROOT / "out")
-    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    parser.add_argument("--collection", type=Path, default=ROOT / "seeds")
     parser.add_argument("--full-page", action="store_true", help="capture whole pages")
     parser.add_argument("--only", nargs="*", help="page names to capture (default: all)")
     args = parser.parse_args()
@@ -54,7 +54,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="peacegraph-shots-") as tmp:
         site = Path(tmp) / "site"
         command = [sys.executable, "-m", "peacegraph", "site", "--out", str(site)]
-        subprocess.run([*command, "--release", str(args.release), "--seeds", str(args.seeds)], check=True)
+        subprocess.run([*command, "--release", str(args.release), "--collection", str(args.seeds)], check=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
             for width in WIDTHS:

@@ -37,7 +37,7 @@ def time_site(release: Path, seeds: Path) -> tuple[float, float, int]:
     """Wall and CPU seconds of one `peacegraph site` run, and the number of files it wrote."""
     with tempfile.TemporaryDirectory(prefix="peacegraph-bench-site-") as tmp:
         command = [sys.executable, "-m", "peacegraph", "site", "--out", f"{tmp}/site"]
-        command += ["--release", str(release), "--seeds", str(seeds)]
+        command += ["--release", str(release), "--collection", str(seeds)]
         cpu, start = _children_cpu(), time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         wall, cpu = time.perf_counter() - start, _children_cpu() - cpu
@@ -48,7 +48,7 @@ def time_site(release: Path, seeds: Path) -> tuple[float, float, int]:
 def time_mirror(release: Path, seeds: Path) -> float:
     """Seconds to fetch every identifier's page and RDF from a running server, as a mirror would
     (the server's start-up is not counted)."""
-    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(release), "--seeds", str(seeds), "--port", "0"]
+    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(release), "--collection", str(seeds), "--port", "0"]
     with tempfile.TemporaryFile("w+") as log, subprocess.Popen(command, stdout=log, stderr=log, text=True) as server:
         try:
             base = _listening(log)
@@ -84,7 +84,7 @@ def _listening(log: IO[str]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--release", type=Path, default=ROOT / "out")
-    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    parser.add_argument("--collection", type=Path, default=ROOT / "seeds")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args()

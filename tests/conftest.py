@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Store
 
-from peacegraph import pipeline
+from peacegraph import collection, pipeline
 from peacegraph.query import store
+from peacegraph.rdf.namespaces import using
 
 from .live import serving
 
@@ -19,6 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def syria_collection() -> Iterator[collection.Collection]:
+    """Tests that call the library directly work on the Syria collection's identifiers, as its CLI does."""
+    col = collection.load(SEEDS)
+    with using(col.space):
+        yield col
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -63,7 +72,7 @@ def out_dir(built: pipeline.BuildResult) -> Path:
 @pytest.fixture(scope="session")
 def release_server(out_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``peacegraph serve`` over the built release, with the seed texts: one for all the tests that only read."""
-    with serving(out_dir, tmp_path_factory.mktemp("serve") / "serve.log", "--seeds", str(SEEDS)) as url:
+    with serving(out_dir, tmp_path_factory.mktemp("serve") / "serve.log", "--collection", str(SEEDS)) as url:
         yield url
 
 

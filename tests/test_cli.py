@@ -27,14 +27,14 @@ def invoke(*args: str) -> tuple[int, str]:
 
 
 def test_check_reports_counts_and_warnings() -> None:
-    code, output = invoke("check", "--seeds", str(MINI / "seeds"))
+    code, output = invoke("check", "--collection", str(MINI / "seeds"))
     assert code == 0
     assert output.strip().endswith("ok: 2 documents, 2 positions")
     assert "unmentioned: topic" not in output
 
 
 def test_stats_counts_per_kind_and_document() -> None:
-    code, output = invoke("stats", "--seeds", str(MINI / "seeds"))
+    code, output = invoke("stats", "--collection", str(MINI / "seeds"))
     assert code == 0
     assert "  organizations  3" in output
     assert "mini-statement: 2 signatories, 1 issuers, 2 positions, 1 events reported" in output

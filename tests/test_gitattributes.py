@@ -72,7 +72,7 @@ def test_an_autocrlf_clone_verifies_and_builds_the_same_bytes(tmp_path: Path) ->
     env = {**os.environ, "PYTHONPATH": str(clone / "src")}  # the clone's package, ontology and shapes
     where = [sys.executable, "-c", "import peacegraph.resources as r; print(r.ontology_file())"]
     assert subprocess.run(where, env=env, capture_output=True, text=True, check=True).stdout.startswith(str(clone))
-    command = [sys.executable, "-m", "peacegraph", "build", "-q", "--seeds", "seeds", "--out", "out"]
+    command = [sys.executable, "-m", "peacegraph", "build", "-q", "--collection", "seeds", "--out", "out"]
     built = subprocess.run(command, cwd=clone, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert built.returncode == 0, built.stderr
     assert hostile.snapshot(clone / "out") == committed

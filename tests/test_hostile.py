@@ -36,8 +36,8 @@ LAUNCH = (
 
 
 def run_build(workdir: Path) -> subprocess.CompletedProcess[str]:
-    """``peacegraph build --seeds seeds --out release/out`` in ``workdir``, under the memory limit."""
-    command = [sys.executable, "-c", LAUNCH, "build", "--seeds", "seeds", "--out", "release/out"]
+    """``peacegraph build --collection seeds --out release/out`` in ``workdir``, under the memory limit."""
+    command = [sys.executable, "-c", LAUNCH, "build", "--collection", "seeds", "--out", "release/out"]
     return subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -99,7 +99,7 @@ def test_the_same_seeds_without_the_bad_file_build(tmp_path: Path) -> None:
 def test_an_out_that_is_a_file_is_refused_and_kept(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.write_text("not a release\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--seeds", str(hostile.MINI_SEEDS), "--out", str(out)])
+    result = CliRunner().invoke(main, ["build", "--collection", str(hostile.MINI_SEEDS), "--out", str(out)])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [f"Error: {out}: --out must be a directory, and this is a file"]
     assert out.read_text(encoding="utf-8") == "not a release\n"

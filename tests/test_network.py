@@ -57,7 +57,7 @@ def test_the_hook_sees_a_name_lookup() -> None:
 @pytest.mark.parametrize("seeds", [MINI / "seeds", SEEDS], ids=["mini", "real"])
 def test_a_build_touches_no_socket(seeds: Path, tmp_path: Path) -> None:
     with network_events() as events:
-        result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(tmp_path / "out")])
+        result = CliRunner().invoke(main, ["build", "--collection", str(seeds), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert events == []
 
@@ -71,7 +71,7 @@ def _can_isolate() -> bool:
 def test_a_build_succeeds_without_any_network(tmp_path: Path) -> None:
     command = ["unshare", "-n", sys.executable, "-m", "peacegraph", "build"]
     result = subprocess.run(
-        [*command, "--seeds", str(MINI / "seeds"), "--out", str(tmp_path / "out")],
+        [*command, "--collection", str(MINI / "seeds"), "--out", str(tmp_path / "out")],
         capture_output=True,
         text=True,
         timeout=300,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .conftest import MINI
 
-BUILD = [sys.executable, "-m", "peacegraph", "build", "--seeds", str(MINI / "seeds")]
+BUILD = [sys.executable, "-m", "peacegraph", "build", "--collection", str(MINI / "seeds")]
 
 
 def _read_all(fd: int) -> bytes:

@@ -9,6 +9,7 @@ import datetime
 import json
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,42 @@ def COLLECTION(command: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802
         help="The collection's folder [default: the current folder, or the nearest one above it with a "
         "collection.yaml].",
     )(command)
+
+
+@dataclass(frozen=True)
+class ReleaseInput:
+    """What a command that reads a release works with."""
+
+    out: Path
+    #: The source texts, to show each quote in its paragraph (None: pages do without).
+    texts: Path | None = None
+    #: The collection's own shapes, checked in addition to the tool's.
+    shapes: tuple[Path, ...] = ()
+
+
+def use_release(
+    collection_dir: Path | None, seeds_alias: Path | None, out: Path | None, needs_iris: bool = True
+) -> ReleaseInput:
+    """The release a command reads: the collection's (given, or found from the current folder), or,
+    with only ``--out`` and no collection around, one that says itself under which IRIs it was built
+    (``needs_iris``: the command refuses a release that does not, such as a bare dump)."""
+    from . import collection
+    from .rdf.namespaces import using
+
+    if collection_dir is None and seeds_alias is None and out is not None:
+        try:
+            collection_dir = collection.find(Path.cwd())
+        except PeacegraphError:
+            try:
+                space = collection.space_of_release(out)
+            except PeacegraphError as error:
+                if not needs_iris:
+                    return ReleaseInput(out)
+                raise _fail(error) from None
+            click.get_current_context().with_resource(using(space))
+            return ReleaseInput(out)
+    col = use_collection(collection_dir, seeds_alias)
+    return ReleaseInput(out or col.out, col.texts if col.texts.is_dir() else None, col.shapes)
 
 
 def use_collection(collection_dir: Path | None, seeds_alias: Path | None = None) -> Collection:
@@ -263,9 +300,9 @@ def validate(
     from .resources import shapes_dir
     from .validation import fast as fastshacl
 
-    col = use_collection(collection_dir, seeds_alias)
-    out = out or col.out
-    files = [*sorted((shapes or shapes_dir()).glob("*.ttl")), *col.shapes]
+    given = use_release(collection_dir, seeds_alias, out, needs_iris=False)
+    out = given.out
+    files = [*sorted((shapes or shapes_dir()).glob("*.ttl")), *given.shapes]
     try:
         triples = outdir.read_dumps(out)
         with warnings.catch_warnings(record=True) as caught:
@@ -315,8 +352,7 @@ def query(
 
     from .query import store
 
-    col = use_collection(collection_dir, seeds_alias)
-    out = out or col.out
+    out = use_release(collection_dir, seeds_alias, out).out
 
     if (query is None) == (query_file is None):
         raise UsageFailure("give a QUERY or -f FILE, not both and not neither")
@@ -381,7 +417,7 @@ def publish_graph(
     from .remote import endpoint as remote
     from .remote import publish as publishing
 
-    out = out or use_collection(collection_dir, seeds_alias).out
+    out = use_release(collection_dir, seeds_alias, out).out
     try:
         settings = publishing.Settings(
             target=publishing.Target(query_endpoint, update_endpoint, graph, store_endpoint),
@@ -460,11 +496,19 @@ def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None
     (out/peacegraph.nt at a git revision, e.g. git:HEAD) or release:VERSION (the out/ of that release,
     found in the history of the collection's release.yaml, e.g. release:0.1.0).
     """
+    from . import collection
     from .release import diff as differ
 
-    col = use_collection(collection_dir, seeds_alias)
     try:
-        changes = differ.compare(differ.read(old, col.root, col.out), differ.read(new, col.root, col.out))
+        folder = collection_dir or seeds_alias or collection.find(Path.cwd())
+    except PeacegraphError:
+        folder = None  # dumps, release folders and git revisions need no collection; release:VERSION does
+    try:
+        if folder is not None:
+            col = use_collection(folder)
+            changes = differ.compare(differ.read(old, col.root, col.out), differ.read(new, col.root, col.out))
+        else:
+            changes = differ.compare(differ.read(old), differ.read(new))
     except PeacegraphError as error:
         raise _fail(error) from None
     if as_json:
@@ -486,7 +530,7 @@ def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None
     "changelog_file",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="The changelog that gets the new entry [default: CHANGELOG.md in the collection's folder].",
+    help="The changelog that gets the new entry [default: CHANGELOG.md beside OUT, where the site reads it].",
 )
 def release_dataset(
     version: str,
@@ -510,7 +554,7 @@ def release_dataset(
     day = issued.date() if issued else datetime.date.today()
     col = use_collection(collection_dir, seeds_alias)
     seeds, out = col.root, out or col.out
-    changelog_file = changelog_file or col.root / "CHANGELOG.md"
+    changelog_file = changelog_file or out.parent / "CHANGELOG.md"
     settings = pipeline.Settings(seeds=seeds, out=out, collection=col)
     try:
         with bars.stages(pipeline.STAGES, "release") as progress:
@@ -626,12 +670,12 @@ def serve(
     from .web.server import serve as run_server
     from .web.workers import Limits
 
-    col = use_collection(collection_dir, seeds_alias)
-    out = out or col.out
+    given = use_release(collection_dir, seeds_alias, out)
+    out = given.out
     limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, max_memory=max_memory or None)
     settings = ServerSettings(
         out=out,
-        seeds=col.texts if col.texts.is_dir() else None,
+        seeds=given.texts,
         host=host,
         port=port,
         limits=limits,
@@ -670,9 +714,9 @@ def site(out: Path, release: Path | None, collection_dir: Path | None, seeds_ali
     """Write the identifiers' pages and RDF as a static site, with .htaccess redirect rules (303 by Accept)."""
     from .web import site as static_site
 
-    col = use_collection(collection_dir, seeds_alias)
+    given = use_release(collection_dir, seeds_alias, release)
     try:
-        count = static_site.write(release or col.out, out, col.texts if col.texts.is_dir() else None)
+        count = static_site.write(given.out, out, given.texts)
     except PeacegraphError as error:
         raise _fail(error) from None
     click.echo(f"wrote {count} files into {out}/")

@@ -209,6 +209,33 @@ def find(start: Path) -> Path:
     )
 
 
+def space_of_release(release: Path) -> Space:
+    """The IRIs a built release was made under, from its own ``void.ttl`` (``void:uriSpace``,
+    ``void:sparqlEndpoint``, ``dcat:landingPage``): a release can be queried and served without the
+    collection it was built from."""
+    from pyoxigraph import RdfFormat
+
+    from .rdf.namespaces import DCAT, VOID
+    from .rdf.rdfio import read_triples
+
+    path = Path(release) / "void.ttl"
+    if not path.is_file():
+        raise InputError(f"{release} is not a release (no void.ttl), and no collection.yaml was found to read it with")
+    found: dict[str, str] = {}
+    for triple in read_triples(path, RdfFormat.TURTLE):
+        predicate = triple.predicate.value
+        if predicate in (VOID + "uriSpace", VOID + "sparqlEndpoint", DCAT + "landingPage"):
+            found.setdefault(predicate, triple.object.value)
+    ids = found.get(VOID + "uriSpace", "")
+    if not ids.endswith("id/"):
+        raise InputError("void:uriSpace is missing or does not end in id/", path)
+    return Space(
+        base=ids.removesuffix("id/"),
+        landing_page=found.get(DCAT + "landingPage", ""),
+        sparql_endpoint=found.get(VOID + "sparqlEndpoint", ""),
+    )
+
+
 def load(folder: Path) -> Collection:
     """Read and check ``folder/collection.yaml``; every mistake in it is reported at once."""
     folder = Path(folder)

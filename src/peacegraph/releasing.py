@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import pipeline
+from .collection import Collection
 from .errors import InputError
 from .rdf import identifiers
+from .rdf.namespaces import using
 from .records import loader
 from .records.model import Corpus
-from .collection import Collection
-from .rdf.namespaces import using
 from .release import changelog, diff, versions
 
 

@@ -56,13 +56,13 @@ def compare(seeds: Path, work: Path, doc_key: str) -> Comparison:
     runner = CliRunner()
     out_file = work / "draft.yaml"
     drafted = runner.invoke(
-        main, ["draft", str(copy / curated["source"]), "--seeds", str(copy), "--out", str(out_file)]
+        main, ["draft", str(copy / curated["source"]), "--collection", str(copy), "--out", str(out_file)]
     )
     result.draft_exit, result.output = drafted.exit_code, drafted.output
     if drafted.exit_code != 0:
         return result
     (copy / "records" / "draft.yaml").write_bytes(out_file.read_bytes())
-    built = runner.invoke(main, ["build", "--seeds", str(copy), "--out", str(work / "out"), "--quiet"])
+    built = runner.invoke(main, ["build", "--collection", str(copy), "--out", str(work / "out"), "--quiet"])
     result.build_exit = built.exit_code
     result.output += built.output
     records = yaml.safe_load(out_file.read_text(encoding="utf-8"))

@@ -28,7 +28,7 @@ def seeds(tmp_path: Path) -> Path:
 
 
 def draft(seeds: Path, source: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, ["draft", str(source), "--seeds", str(seeds), *args])
+    return CliRunner().invoke(main, ["draft", str(source), "--collection", str(seeds), *args])
 
 
 def drafted(seeds: Path, result: Result) -> dict:  # type: ignore[type-arg]
@@ -38,7 +38,7 @@ def drafted(seeds: Path, result: Result) -> dict:  # type: ignore[type-arg]
 
 
 def build(seeds: Path, tmp_path: Path) -> Result:
-    return CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "--quiet"])
+    return CliRunner().invoke(main, ["build", "--collection", str(seeds), "--out", str(tmp_path / "out"), "--quiet"])
 
 
 def test_pull_quote_statement_without_date(seeds: Path, tmp_path: Path) -> None:
@@ -238,7 +238,7 @@ def test_curated_source_and_existing_record_file_need_force(seeds: Path) -> None
 def test_review_notes_are_warnings_and_block_a_release(seeds: Path, tmp_path: Path) -> None:
     records = drafted(seeds, draft(seeds, FIXTURES / "letter-to-envoy.md", "--key", "women-letter"))
     notes = sum(len(r.get("review", ())) for items in records.values() for r in items)
-    check = CliRunner().invoke(main, ["check", "--seeds", str(seeds)])
+    check = CliRunner().invoke(main, ["check", "--collection", str(seeds)])
     assert check.exit_code == 0
     reviews = [line for line in check.output.splitlines() if ": review: " in line]
     assert len(reviews) == notes
@@ -252,7 +252,7 @@ def test_review_notes_are_warnings_and_block_a_release(seeds: Path, tmp_path: Pa
         [
             "release",
             "0.2.0",
-            "--seeds",
+            "--collection",
             str(seeds),
             "--out",
             str(out),
@@ -270,7 +270,7 @@ def test_review_notes_are_warnings_and_block_a_release(seeds: Path, tmp_path: Pa
     record_file = seeds / "records" / "women-letter.yaml"
     reviewed = re.sub(r"(?m)^  review:\n(?:  - .*\n)+", "", record_file.read_text(encoding="utf-8"))
     record_file.write_text(reviewed, encoding="utf-8")
-    check = CliRunner().invoke(main, ["check", "--seeds", str(seeds)])
+    check = CliRunner().invoke(main, ["check", "--collection", str(seeds)])
     assert ": review: " not in check.output
 
 
@@ -343,7 +343,7 @@ def test_any_text_is_drafted_or_refused_in_one_line(
     result = draft(seeds, source, "--key", "any-statement")
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     if result.exit_code == 0:
-        check = CliRunner().invoke(main, ["check", "--seeds", str(seeds)])
+        check = CliRunner().invoke(main, ["check", "--collection", str(seeds)])
         assert check.exit_code == 0, check.output
     else:
         assert result.exit_code == 2

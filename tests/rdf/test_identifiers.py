@@ -52,7 +52,7 @@ def _edit(seeds: Path, replacements: list[tuple[str, str]], append: str = "") ->
 
 
 def _build(seeds: Path, out: Path, *extra: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out), *extra])
+    result = CliRunner().invoke(main, ["build", "--collection", str(seeds), "--out", str(out), *extra])
     return result.exit_code, result.output
 
 

@@ -13,7 +13,8 @@ from pyoxigraph import RdfFormat, parse
 
 from peacegraph import pipeline
 from peacegraph.rdf import context as jsonld_context
-from peacegraph.rdf.namespaces import CONTEXT_IRI
+
+from ..syria import CONTEXT_IRI
 
 
 @pytest.fixture(scope="module")

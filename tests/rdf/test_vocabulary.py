@@ -11,9 +11,10 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from peacegraph import pipeline, resources
-from peacegraph.rdf.namespaces import ID, PG, SCHEMA, WD
+from peacegraph.rdf.namespaces import PG, SCHEMA, WD
 
 from ..conftest import SHARED
+from ..syria import ID
 
 VOCAB = SHARED / "vocab"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")

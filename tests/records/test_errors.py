@@ -130,10 +130,10 @@ def test_bad_record_is_refused_with_file_and_line(
 def test_cli_reports_one_line_exit_2_and_keeps_out(mini_seeds: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     runner = CliRunner()
-    assert runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out)]).exit_code == 0
+    assert runner.invoke(main, ["build", "--collection", str(mini_seeds), "--out", str(out)]).exit_code == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     _edit(mini_seeds, "start: 31", "start: 30")
-    result = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out)])
+    result = runner.invoke(main, ["build", "--collection", str(mini_seeds), "--out", str(out)])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1
@@ -164,7 +164,7 @@ def test_empty_record_file(mini_seeds: Path) -> None:
 def test_shape_violation_exits_1_naming_focus_node_and_seed_line(mini_seeds: Path, tmp_path: Path) -> None:
     """A value the loader accepts but the shapes refuse: a city with no country."""
     _edit(mini_seeds, "    type: city\n    country: place:syria\n", "    type: city\n")
-    result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(main, ["build", "--collection", str(mini_seeds), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "https://w3id.org/peacegraph/id/place/aleppo" in result.output
     assert f"mini.yaml:{_line_of(mini_seeds, 'key: aleppo')}" in result.output
@@ -174,7 +174,7 @@ def test_shape_violation_exits_1_naming_focus_node_and_seed_line(mini_seeds: Pat
 
 def test_the_same_qid_on_two_records_is_one_line_exit_2(mini_seeds: Path) -> None:
     _edit(mini_seeds, "wikidata: Q41183", "wikidata: Q1065")
-    result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
     assert result.exit_code == 2
     text = (mini_seeds / RECORD).read_text(encoding="utf-8")
     first = text.count("\n", 0, text.index("wikidata: Q1065")) + 1

@@ -37,7 +37,7 @@ def _line_of(seeds: Path, needle: str) -> int:
 
 
 def _build(seeds: Path, out: Path) -> Result:
-    return CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out)])
+    return CliRunner().invoke(main, ["build", "--collection", str(seeds), "--out", str(out)])
 
 
 def _objects(out: Path, subject: str, predicate: str) -> set[NamedNode | Literal]:
@@ -209,7 +209,7 @@ def test_a_malformed_language_tag_is_refused(mini_seeds: Path, tmp_path: Path, t
 
 def test_check_warns_when_an_alternate_name_labels_records_of_different_kinds(mini_seeds: Path) -> None:
     _edit(mini_seeds, 'alternate_names: ["Alpha"]', 'alternate_names: ["Alpha", "Aleppo"]')
-    result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
     assert result.exit_code == 0
     warnings = [line for line in result.output.splitlines() if "ambiguous-name" in line]
     assert len(warnings) == 1, result.output
@@ -227,7 +227,7 @@ def test_a_government_named_by_its_own_country_is_not_ambiguous(mini_seeds: Path
         "  - key: government-of-syria\n    name: Government of Syria\n    type: government\n"
         '    alternate_names: ["Syria", "Aleppo"]\n    country: place:syria\n',
     )
-    result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
     assert result.exit_code == 0
     ambiguous = [line for line in result.output.splitlines() if "ambiguous-name" in line]
     assert len(ambiguous) == 1, result.output

@@ -38,7 +38,7 @@ def test_notes_on_every_kind_are_listed_with_their_line(mini_seeds: Path) -> Non
     text = (mini_seeds / RECORDS).read_text(encoding="utf-8").split("\n")
     for note in corpus.reviews:
         assert note.note in text[note.origin.line - 1]
-    result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
     assert result.exit_code == 0
     assert sum(": review: " in line for line in result.output.splitlines()) == 3
 
@@ -50,7 +50,7 @@ def test_malformed_notes_are_refused_naming_the_line(mini_seeds: Path, value: st
     at = lines.index("  - key: beta-network")
     lines.insert(at + 1, f"    review: {value}")
     path.write_text("\n".join(lines), encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
     assert result.exit_code == 2
     assert f"mini.yaml:{at + 2}" in result.output
 

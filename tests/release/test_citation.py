@@ -36,9 +36,9 @@ def test_the_dataset_citation_is_valid_cff(out_dir: Path, cff_validator: jsonsch
 def test_the_repository_citation_is_valid_and_in_step_with_the_release(
     cff_validator: jsonschema.Draft7Validator,
 ) -> None:
-    """CITATION.cff at the root is what `peacegraph release` writes for the current release."""
+    """CITATION.cff at the root cites the software (kept by hand: releasing a collection does not write
+    it), and refers to the Syria collection's current release."""
     committed = (ROOT / citation.CFF_FILE).read_bytes()
-    assert committed == citation.software_cff(versions.read(SEEDS)), "run `peacegraph release` or regenerate it"
     document = yaml.safe_load(committed)
     assert not list(cff_validator.iter_errors(document))
     assert document["type"] == "software"

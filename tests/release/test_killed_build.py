@@ -34,7 +34,7 @@ RANDOM_KILLS = 8
 
 
 def _command(seeds: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "peacegraph", "build", "--quiet", "--seeds", str(seeds), "--out", str(out)]
+    return [sys.executable, "-m", "peacegraph", "build", "--quiet", "--collection", str(seeds), "--out", str(out)]
 
 
 @dataclass(frozen=True)

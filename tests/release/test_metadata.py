@@ -16,10 +16,10 @@ from rdflib import RDF, XSD, Literal, URIRef
 
 from peacegraph import pipeline
 from peacegraph.rdf.formats import Format
-from peacegraph.rdf.namespaces import DATASET
 from peacegraph.release import metadata
 
 from ..conftest import SHARED
+from ..syria import DATASET
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")

@@ -36,11 +36,22 @@ def _cli(*args: str) -> tuple[int, str]:
 
 
 def _build(seeds: Path, out: Path | str, *extra: str) -> tuple[int, str]:
-    return _cli("build", "--quiet", "--seeds", str(seeds), "--out", str(out), *extra)
+    return _cli("build", "--quiet", "--collection", str(seeds), "--out", str(out), *extra)
 
 
 def _process(seeds: Path, out: Path | str, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "peacegraph", "build", "--quiet", "--seeds", str(seeds), "--out", str(out), *extra]
+    return [
+        sys.executable,
+        "-m",
+        "peacegraph",
+        "build",
+        "--quiet",
+        "--collection",
+        str(seeds),
+        "--out",
+        str(out),
+        *extra,
+    ]
 
 
 def _change(seeds: Path) -> None:
@@ -263,8 +274,8 @@ def test_out_as_a_mount_point_gets_its_files_replaced_in_place(mini_seeds: Path,
     script = f"""
         mount -t tmpfs tmpfs {out}
         echo 'deny from all' > {out}/.htaccess
-        $PY -m peacegraph build --quiet --seeds {mini_seeds} --out {out}
-        $PY -m peacegraph build --quiet --seeds {changed} --out {out}
+        $PY -m peacegraph build --quiet --collection {mini_seeds} --out {out}
+        $PY -m peacegraph build --quiet --collection {changed} --out {out}
         cd {out} && sha256sum -c --strict --quiet SHA256SUMS
         grep -q 'renamed' peacegraph.nt
         test "$(cat .htaccess)" = 'deny from all'
@@ -292,7 +303,7 @@ def test_out_as_a_bind_mount_falls_back_to_in_place_on_ebusy(mini_seeds: Path, r
     script = f"""
         mount --bind {volume} {released}
         $PY -c 'import os, sys; sys.exit(os.path.ismount("{released}"))'
-        $PY -m peacegraph build --quiet --seeds {mini_seeds} --out {released}
+        $PY -m peacegraph build --quiet --collection {mini_seeds} --out {released}
     """
     done = _in_namespace(script, released.parent)
     assert done.returncode == 0, done.stderr
@@ -310,7 +321,7 @@ def test_a_mount_point_under_a_read_only_parent_is_locked_and_replaced_in_place(
     script = f"""
         mount --bind -o ro {parent} {parent}
         mount -t tmpfs tmpfs {released}
-        $PY -m peacegraph build --quiet --seeds {mini_seeds} --out {released}
+        $PY -m peacegraph build --quiet --collection {mini_seeds} --out {released}
         cd {released} && sha256sum -c --strict --quiet SHA256SUMS && find . -mindepth 1 -printf '%P\\n'
     """
     done = _in_namespace(script, mini_seeds.parent)
@@ -337,7 +348,7 @@ def test_a_second_build_waits_for_the_first_and_says_so(mini_seeds: Path, releas
         handle.write("4242\n")
         handle.flush()
         _change(mini_seeds)
-        command = [sys.executable, "-m", "peacegraph", "build", "--seeds", str(mini_seeds), "--out", str(released)]
+        command = [sys.executable, "-m", "peacegraph", "build", "--collection", str(mini_seeds), "--out", str(released)]
         waiting = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         assert waiting.stderr is not None
         line = waiting.stderr.readline()
@@ -428,7 +439,7 @@ def test_recover_under_a_read_only_parent_is_a_one_line_error(mini_seeds: Path, 
     before = hostile.snapshot(parent)
     script = f"""
         mount --bind -o ro {parent} {parent}
-        $PY -m peacegraph build --quiet --seeds {mini_seeds} --out {released}
+        $PY -m peacegraph build --quiet --collection {mini_seeds} --out {released}
     """
     done = _in_namespace(script, mini_seeds.parent)
     assert done.returncode == 2
@@ -443,7 +454,7 @@ def test_a_read_only_out_is_a_one_line_error(mini_seeds: Path, released: Path) -
     _change(mini_seeds)
     script = f"""
         mount --bind -o ro {parent} {parent}
-        $PY -m peacegraph build --quiet --seeds {mini_seeds} --out {released}
+        $PY -m peacegraph build --quiet --collection {mini_seeds} --out {released}
     """
     done = _in_namespace(script, mini_seeds.parent)
     assert done.returncode == 2

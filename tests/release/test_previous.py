@@ -27,7 +27,7 @@ def _cli(*args: str) -> tuple[int, str]:
 
 
 def _build(seeds: Path, out: Path, *extra: str) -> tuple[int, str]:
-    return _cli("build", "--quiet", "--seeds", str(seeds), "--out", str(out), *extra)
+    return _cli("build", "--quiet", "--collection", str(seeds), "--out", str(out), *extra)
 
 
 def _one_line_error(output: str, start: str) -> None:
@@ -161,7 +161,7 @@ def test_a_first_release_is_allowed_and_says_so(mini_seeds: Path, tmp_path: Path
         out.mkdir()
     if state == "only an operator's files":
         (out / ".htaccess").write_text("Options -Indexes\n", encoding="utf-8")
-    code, output = _cli("build", "--seeds", str(mini_seeds), "--out", str(out))
+    code, output = _cli("build", "--collection", str(mini_seeds), "--out", str(out))
     assert code == 0, output
     assert (
         output.splitlines()[0]
@@ -235,7 +235,7 @@ def test_an_unknown_release_version_is_refused(repository: Path) -> None:
 
 @NEEDS_GIT
 def test_release_without_tags_compares_with_the_release_in_history(repository: Path) -> None:
-    code, output = _cli("release", "1.3.0", "--date", "2017-05-02")
+    code, output = _cli("release", "1.3.0", "--date", "2017-05-02", "--collection", "seeds", "--out", "out")
     assert code == 0, output
     changelog = (repository / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"release:1.2.0 (out/ at {_git(repository, 'rev-parse', 'HEAD~1')[:12]})" in changelog
@@ -249,7 +249,7 @@ def test_release_without_tags_keeps_the_guard_of_the_release_in_history(reposito
     """The identifier lost since release 1.2.0 is caught even though out/ was rebuilt since."""
     _drop_beta_topic(repository / "seeds")
     before = hostile.snapshot(repository)
-    code, output = _cli("release", "1.3.0", "--date", "2017-05-02")
+    code, output = _cli("release", "1.3.0", "--date", "2017-05-02", "--collection", "seeds", "--out", "out")
     assert code == 2
     _one_line_error(output, "release:1.2.0 (out/ at ")
     assert LOST in output
@@ -273,7 +273,7 @@ def test_release_outside_a_repository_says_how_to_name_the_previous(
     mini_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, output = _cli("release", "1.3.0", "--seeds", str(mini_seeds), "--out", str(tmp_path / "out"))
+    code, output = _cli("release", "1.3.0", "--collection", str(mini_seeds), "--out", str(tmp_path / "out"))
     assert code == 2
     _one_line_error(output, "release:1.2.0: fatal: not a git repository")
     assert output.strip().endswith("or give --since OLD")
@@ -285,7 +285,7 @@ def test_the_first_release_of_a_development_tree_needs_no_previous(
 ) -> None:
     (mini_seeds / "release.yaml").unlink()
     monkeypatch.chdir(tmp_path)
-    code, output = _cli("release", "0.1.0", "--seeds", str(mini_seeds), "--out", "out", "--date", "2017-01-01")
+    code, output = _cli("release", "0.1.0", "--collection", str(mini_seeds), "--out", "out", "--date", "2017-01-01")
     assert code == 0, output
     assert "first release: " in output
     assert versions.read(mini_seeds) == versions.Release("0.1.0", "2017-01-01", None)

@@ -12,10 +12,12 @@ import csvw
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
-from peacegraph import pipeline
+from peacegraph import collection, pipeline
 from peacegraph.rdf.namespaces import XSD
 from peacegraph.release import tables
 from peacegraph.web import describe
+
+from ..syria import SEEDS
 
 NAMES = [table.name for table in tables.TABLES]
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -119,7 +121,7 @@ def test_tables_follow_the_graph_not_the_records(built: pipeline.BuildResult) ->
         else t
         for t in built.triples
     ]
-    files = tables.render(tagged)
+    files = tables.render(tagged, collection.load(SEEDS))
     described = json.loads(files["tables/organizations.csv-metadata.json"])
     (column,) = [c for c in described["tableSchema"]["columns"] if c["name"] == "name"]
     assert column["lang"] == "en"

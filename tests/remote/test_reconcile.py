@@ -52,7 +52,7 @@ def seeds(tmp_path: Path) -> Path:
 
 
 def run(seeds: Path, url: str, tmp_path: Path) -> Result:
-    args = ["reconcile", "--seeds", str(seeds), "--endpoint", url, "--interval", "0"]
+    args = ["reconcile", "--collection", str(seeds), "--endpoint", url, "--interval", "0"]
     args += ["--review", str(tmp_path / "review.csv"), "--cache", str(tmp_path / "cache")]
     return CliRunner().invoke(main, args)
 

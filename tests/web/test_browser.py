@@ -21,7 +21,7 @@ from .browsing import Watched, chromium
 def base(mini_built: pipeline.BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = next(iter(mini_built.files.values())).parent
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with serving(out, log, "--seeds", str(MINI / "seeds")) as url:
+    with serving(out, log, "--collection", str(MINI / "seeds")) as url:
         yield url
 
 

@@ -11,8 +11,9 @@ from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from peacegraph.rdf import serialize
 from peacegraph.rdf.formats import Format
-from peacegraph.rdf.namespaces import ID
 from peacegraph.web import describe
+
+from ..syria import ID
 
 
 @pytest.mark.parametrize(

@@ -18,12 +18,13 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
 from peacegraph.query import store
-from peacegraph.rdf.namespaces import ID, PG, PROV, SCHEMA
+from peacegraph.rdf.namespaces import PG, PROV, SCHEMA
 from peacegraph.web import finding, pages
 from peacegraph.web.catalog import Catalog
 from peacegraph.web.describe import Identifier
 
 from ..conftest import SEEDS
+from ..syria import ID
 
 SOCHI = "id/document/civil-society-statement-on-sochi-2018"
 
@@ -170,7 +171,9 @@ def test_the_static_site_has_the_same_finding_pages(tmp_path: Path, out_dir: Pat
     from peacegraph.cli import main
 
     site = tmp_path / "site"
-    result = CliRunner().invoke(main, ["site", "--out", str(site), "--release", str(out_dir), "--seeds", str(SEEDS)])
+    result = CliRunner().invoke(
+        main, ["site", "--out", str(site), "--release", str(out_dir), "--collection", str(SEEDS)]
+    )
     assert result.exit_code == 0, result.output
     for name in ("search.html", "timeline.html", "dataset.html", "sitemap.xml", "robots.txt", "search-index.js"):
         assert (site / name).is_file(), name

@@ -233,7 +233,9 @@ def test_lists_sort_page_and_download(watched: Watched, base: str, width: int) -
 
 def test_the_static_site_works_offline_from_disk(browser: Browser, out_dir: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
-    result = CliRunner().invoke(main, ["site", "--out", str(site), "--release", str(out_dir), "--seeds", str(SEEDS)])
+    result = CliRunner().invoke(
+        main, ["site", "--out", str(site), "--release", str(out_dir), "--collection", str(SEEDS)]
+    )
     assert result.exit_code == 0, result.output
     context = browser.new_context(viewport={"width": 390, "height": 844})
     watched = Watched(context, site.as_uri())

@@ -18,8 +18,10 @@ import pytest
 from pyld import jsonld
 from pyoxigraph import RdfFormat, parse
 
-from peacegraph.rdf.namespaces import ID, PG
+from peacegraph.rdf.namespaces import PG
 from peacegraph.rdf.serialize import context
+
+from ..syria import ID
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
 LDSPS = "organization/ldsps"

@@ -48,7 +48,7 @@ def mini_out(mini_built: pipeline.BuildResult) -> Path:
 def base(mini_out: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = mini_out
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    options = ("--timeout", "2", "--max-result-bytes", "6000", "--seeds", str(MINI / "seeds"))
+    options = ("--timeout", "2", "--max-result-bytes", "6000", "--collection", str(MINI / "seeds"))
     with serving(out, log, *options) as url:
         yield url
 

@@ -56,7 +56,7 @@ def site(release: Path) -> Iterator[Path]:
     root = Path(tempfile.mkdtemp(prefix="peacegraph-site-"))
     try:
         target = root / "site"
-        args = ["site", "--out", str(target), "--release", str(release), "--seeds", str(MINI / "seeds")]
+        args = ["site", "--out", str(target), "--release", str(release), "--collection", str(MINI / "seeds")]
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
         for path in [root, *root.rglob("*")]:
@@ -131,7 +131,7 @@ def test_every_link_between_the_static_pages_resolves(site: Path) -> None:
 
 
 def test_the_static_files_are_what_the_server_serves(site: Path, release: Path, tmp_path: Path) -> None:
-    with serving(release, tmp_path / "serve.log", "--seeds", str(MINI / "seeds")) as base:
+    with serving(release, tmp_path / "serve.log", "--collection", str(MINI / "seeds")) as base:
         for path in ("id/organization/alpha-group", "id/position/mini-statement-1", "id/document/mini-statement"):
             for extension in (".ttl", ".nt", ".jsonld"):
                 served = httpx.get(base + path + extension)

@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 
 from ..errors import InputError
 from ..rdf import rdfio
-from ..rdf.namespaces import OWL, RDF_TYPE, XSD, active, term
+from ..rdf.namespaces import KINDS, OWL, RDF_TYPE, XSD, active, term
 from ..rdf.serialize import compact_iri, sort_key
 from . import history, previous
 from .versions import semver
@@ -32,6 +32,9 @@ NO_TYPE: Final = "(no type)"
 
 _DEPRECATED_PREDICATE: Final = term(OWL, "deprecated")
 _TRUE: Final = Literal("true", datatype=term(XSD, "boolean"))
+
+#: An identifier as peacegraph mints them under any base: ``…/id/KIND/KEY``.
+_IDENTIFIER = re.compile(r"/id/(" + "|".join(KINDS.values()) + r")/[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,12 @@ def _from_git(revision: str, spec: str) -> list[Triple]:
 
 
 def _is_entity(node: object) -> bool:
-    return isinstance(node, NamedNode) and node.value.startswith(active().id)
+    if not isinstance(node, NamedNode):
+        return False
+    try:
+        return node.value.startswith(active().id)
+    except LookupError:  # comparing dumps outside any collection: identifiers have the tool's form
+        return _IDENTIFIER.search(node.value) is not None
 
 
 def _by_subject(triples: Iterable[Triple]) -> dict[str, set[Triple]]:
