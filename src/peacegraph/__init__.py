@@ -1,3 +1,3 @@
-"""peacegraph: a linked-data knowledge graph of documents about the Syria peace process."""
+"""peacegraph: publish collections of diplomatic and civil-society documents as linked data."""
 
 __version__ = "0.1.0"

@@ -60,6 +60,8 @@ class ReleaseInput:
     texts: Path | None = None
     #: The collection's own shapes, checked in addition to the tool's.
     shapes: tuple[Path, ...] = ()
+    #: The collection's saved queries, offered with the release.
+    queries: Path | None = None
 
 
 def use_release(
@@ -84,7 +86,7 @@ def use_release(
             click.get_current_context().with_resource(using(space))
             return ReleaseInput(out)
     col = use_collection(collection_dir, seeds_alias)
-    return ReleaseInput(out or col.out, col.texts if col.texts.is_dir() else None, col.shapes)
+    return ReleaseInput(out or col.out, col.texts if col.texts.is_dir() else None, col.shapes, col.queries)
 
 
 def use_collection(collection_dir: Path | None, seeds_alias: Path | None = None) -> Collection:
@@ -676,6 +678,7 @@ def serve(
     settings = ServerSettings(
         out=out,
         seeds=given.texts,
+        queries=given.queries,
         host=host,
         port=port,
         limits=limits,
@@ -716,7 +719,7 @@ def site(out: Path, release: Path | None, collection_dir: Path | None, seeds_ali
 
     given = use_release(collection_dir, seeds_alias, release)
     try:
-        count = static_site.write(given.out, out, given.texts)
+        count = static_site.write(given.out, out, given.texts, given.queries)
     except PeacegraphError as error:
         raise _fail(error) from None
     click.echo(f"wrote {count} files into {out}/")

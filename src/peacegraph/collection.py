@@ -180,6 +180,11 @@ class Collection:
         return self.space.base
 
     @property
+    def queries(self) -> Path:
+        """The collection's saved SPARQL queries (``NAME.rq``, each with ``NAME.expected.csv``)."""
+        return self.root / "queries"
+
+    @property
     def authors(self) -> tuple[Agent, ...]:
         """Who made the dataset: its creators, or its publisher when none are named."""
         return self.creators or ((self.publisher,) if self.publisher else ())

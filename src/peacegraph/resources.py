@@ -21,7 +21,3 @@ def ontology_file() -> Path:
 
 def shapes_dir() -> Path:
     return _find("shapes")
-
-
-def queries_dir() -> Path:
-    return _find("queries")

@@ -110,6 +110,8 @@ Review each drafted value, remove its `review:` note, and run `peacegraph check`
 """
 
 
+#: The reviewed Wikidata links (``wikidata:`` in a record needs a verified row here, with its evidence).
+WIKIDATA_HEADER: Final = "key,label,qid,status,evidence\n"
 GITIGNORE: Final = "# peacegraph's caches; out/ is the release and is committed\n.cache/\n"
 GITATTRIBUTES: Final = (
     "# Texts and records are compared byte for byte: no line-ending conversion.\n"
@@ -141,6 +143,7 @@ def files(answers: Answers) -> dict[str, str]:
         ".gitignore": GITIGNORE,
         ".gitattributes": GITATTRIBUTES,
         CI_FILE: CI_TEXT,
+        "wikidata.csv": WIKIDATA_HEADER,
         "texts/.gitkeep": "",
         "records/.gitkeep": "",
     }

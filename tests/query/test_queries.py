@@ -19,7 +19,7 @@ from peacegraph.web import guard
 
 from ..conftest import ROOT
 
-QUERIES = saved_queries(ROOT / "queries")
+QUERIES = saved_queries(ROOT / "seeds" / "queries")
 
 
 def table(text: str) -> list[list[str]]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..resources import queries_dir
-
 
 @dataclass(frozen=True)
 class SavedQuery:
@@ -37,6 +35,8 @@ def read(path: Path) -> SavedQuery:
     return SavedQuery(path, path.stem, title, " ".join(c for c in comments[1:] if c), text)
 
 
-def saved_queries(directory: Path | None = None) -> list[SavedQuery]:
-    """Every saved query, by file name."""
-    return [read(path) for path in sorted((directory or queries_dir()).glob("*.rq"))]
+def saved_queries(directory: Path | None) -> list[SavedQuery]:
+    """Every saved query of a collection (its ``queries/`` folder), by file name; none without one."""
+    if directory is None or not directory.is_dir():
+        return []
+    return [read(path) for path in sorted(directory.glob("*.rq"))]

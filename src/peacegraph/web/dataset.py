@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat
 from ..rdf import rdfio
 from ..rdf.namespaces import VOID, active
 from ..release.metadata import CHECKSUMS_FILE, SCHEMA_ORG_FILE, VOID_FILE
+from .links import Published
 
 CHANGELOG_LIMIT = 20_000  # characters of the changelog shown on the page
 
@@ -93,6 +94,21 @@ def dataset_view(release: Path, changelog: Path | None, counts: dict[str, int]) 
     view.changelog = _changelog(changelog)
     view.citation, view.bibtex, view.csl_json = _citations(view, schema_org)
     return view
+
+
+def published(release: Path) -> Published:
+    """What the pages of ``release`` say of its dataset: title, description and licence."""
+    from ..collection import LICENCE_DEEDS, LICENCE_NAMES
+
+    schema_org = _json(release / SCHEMA_ORG_FILE)
+    licence = str(schema_org.get("license", ""))
+    spdx = next((key for key, deed in LICENCE_DEEDS.items() if deed == licence), None)
+    return Published(
+        title=str(schema_org.get("name", "")) or Published.title,
+        description=str(schema_org.get("description", "")),
+        licence=licence,
+        licence_name=LICENCE_NAMES[spdx][1] if spdx in LICENCE_NAMES else licence,
+    )
 
 
 def _json(path: Path) -> dict[str, object]:

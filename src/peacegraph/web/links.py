@@ -17,12 +17,24 @@ from .describe import Identifier
 
 
 @dataclass(frozen=True)
+class Published:
+    """What every page says of the dataset it belongs to, from the release's ``dataset.jsonld``."""
+
+    title: str = "This dataset"
+    description: str = ""
+    #: The licence's IRI and the name to show for it.
+    licence: str = ""
+    licence_name: str = ""
+
+
+@dataclass(frozen=True)
 class Linker:
     """Where the links of the page at ``page`` (a path below the site root, without extension) go."""
 
     page: str
     static: bool
     release: tuple[str, ...] = ()  # the files of the release, linked from every page
+    published: Published = Published()
 
     @property
     def canonical(self) -> str:

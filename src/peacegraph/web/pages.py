@@ -101,7 +101,7 @@ class _Views:
         return self._names[node.value]
 
     def _part_name(self, node: NamedNode) -> str | None:
-        """A signature reads as its rank and signatory (``3. Baytna Syria``), a role as its title."""
+        """A signature reads as its rank and signatory (``3. Example Network``), a role as its title."""
         item = describe.objects(self.st, node, schema("item"))
         rank = describe.objects(self.st, node, schema("position"))
         if item and rank and isinstance(item[0], NamedNode):
@@ -282,7 +282,7 @@ def render_ontology(st: Store, linker: Linker) -> str:
 
 def render_listing(catalog: Catalog, linker: Linker) -> str:
     """The page to start browsing from: the kinds of identifier with their counts, and the ways in."""
-    jsonld = web_page(linker, "Browse the peacegraph dataset", "CollectionPage")
+    jsonld = web_page(linker, f"Browse {linker.published.title}", "CollectionPage")
     return _render("listing.html", linker, kinds=finding.kind_counts(catalog), jsonld=jsonld)
 
 

@@ -61,14 +61,14 @@ from ..errors import (
     ResultTooLargeError,
 )
 from ..query import store
-from ..query.saved import SavedQuery, saved_queries
+from ..query.saved import saved_queries
 from ..rdf.formats import Format
 from ..rdf.namespaces import active
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
 from . import describe, description, finding, negotiation, pages, reconciliation, transport
 from .answers import AnswerCache
 from .catalog import Catalog
-from .dataset import changelog_of
+from .dataset import changelog_of, published
 from .describe import Identifier
 from .workers import Answer as QueryAnswer
 from .workers import Limits, QueryPool
@@ -111,7 +111,8 @@ class QueueFullError(QueryLimitError):
 @dataclass(frozen=True)
 class ServerSettings:
     out: Path = Path("out")
-    seeds: Path | None = Path("seeds")  # for the text around quotes; pages do without it
+    seeds: Path | None = None  # the source texts, for the text around quotes; pages do without them
+    queries: Path | None = None  # the collection's saved queries, offered in the query UI
     host: str = "127.0.0.1"
     port: int = 8000
     limits: Limits = field(default_factory=Limits)
@@ -142,6 +143,7 @@ class Handlers:
         self.store = store.open_store(self.out)
         self.ontology = describe.ontology_store(self.out / ONTOLOGY_FILE)
         self.release = describe.release_files(self.out)
+        self.published = published(self.out)
         self.catalog = Catalog(self.store)
         self.search_index = finding.search_index(self.catalog)
         self.pool: QueryPool | None = None
@@ -153,7 +155,7 @@ class Handlers:
         self.responses: AnswerCache[tuple[bytes, str | None], bytes] = AnswerCache(_response_size)
 
     def linker(self, page: str) -> pages.Linker:
-        return pages.Linker(page, static=False, release=self.release)
+        return pages.Linker(page, static=False, release=self.release, published=self.published)
 
     # --- SPARQL ----------------------------------------------------------------------------------
 
@@ -241,7 +243,7 @@ class Handlers:
     # --- pages -----------------------------------------------------------------------------------
 
     def query_ui(self, request: Request) -> Response:
-        html = pages.render_query_ui(self.linker(""), _saved())
+        html = pages.render_query_ui(self.linker(""), saved_queries(self.settings.queries))
         return _html(html)
 
     def listing(self, request: Request) -> Response:
@@ -251,7 +253,9 @@ class Handlers:
         kind = request.path_params["kind"]
         if kind not in finding.LIST_KINDS:
             return self.not_found(request, f"id/{kind}/")
-        return _html(pages.render_kind_list(self.catalog, self.linker(f"id/{kind}/"), kind, _saved()))
+        return _html(
+            pages.render_kind_list(self.catalog, self.linker(f"id/{kind}/"), kind, saved_queries(self.settings.queries))
+        )
 
     def kind_download(self, request: Request) -> Response:
         kind, extension = request.path_params["kind"], request.path_params["extension"]
@@ -373,13 +377,6 @@ def prefers_html(request: Request) -> bool:
     """Whether the client would rather read HTML than plain text (a browser, not curl)."""
     chosen = negotiation.choose(accept_of(request), {"text/plain": False, negotiation.HTML: True})
     return chosen is not None and chosen[1]
-
-
-def _saved() -> list[SavedQuery]:
-    try:
-        return saved_queries()
-    except FileNotFoundError:
-        return []
 
 
 def _html(html: str, status_code: int = 200) -> Response:

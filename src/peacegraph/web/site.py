@@ -18,26 +18,27 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..query import store
-from ..query.saved import saved_queries
+from ..query.saved import SavedQuery, saved_queries
 from ..rdf.formats import Format
 from ..release.outdir import ONTOLOGY_FILE
 from . import describe, finding, pages
 from .catalog import Catalog
-from .dataset import changelog_of
+from .dataset import changelog_of, published
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = ("peacegraph.css", "peacegraph.js")
 _IDENTIFIER = r"id/[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
-def files(release: Path, seeds: Path | None) -> Iterator[tuple[str, bytes]]:
+def files(release: Path, seeds: Path | None, queries: Path | None = None) -> Iterator[tuple[str, bytes]]:
     """Every file of the site: its path below the site's root, and its bytes."""
     st = store.open_store(release)
     catalog = Catalog(st)
     names = describe.release_files(release)
+    about = published(release)
 
     def linker(page: str) -> pages.Linker:
-        return pages.Linker(page, static=True, release=names)
+        return pages.Linker(page, static=True, release=names, published=about)
 
     for ident in describe.walk_identifiers(st):
         page = f"id/{ident.path}"
@@ -45,8 +46,8 @@ def files(release: Path, seeds: Path | None) -> Iterator[tuple[str, bytes]]:
         yield f"{page}.html", html.encode("utf-8")
         for fmt, data in describe.rdf_all(st, ident.owner).items():
             yield f"{page}.{fmt.extension}", data
-    yield from _finding(catalog, linker, release)
-    yield from _ontology(release / ONTOLOGY_FILE, names)
+    yield from _finding(catalog, linker, release, saved_queries(queries))
+    yield from _ontology(release / ONTOLOGY_FILE, linker("ontology"))
     for name in names:
         yield name, (release / name).read_bytes()
     for name in STATIC_FILES:
@@ -54,9 +55,10 @@ def files(release: Path, seeds: Path | None) -> Iterator[tuple[str, bytes]]:
     yield ".htaccess", htaccess().encode("utf-8")
 
 
-def _finding(catalog: Catalog, linker: Callable[[str], pages.Linker], release: Path) -> Iterator[tuple[str, bytes]]:
+def _finding(
+    catalog: Catalog, linker: Callable[[str], pages.Linker], release: Path, queries: list[SavedQuery]
+) -> Iterator[tuple[str, bytes]]:
     """The pages for finding things: where to start, the lists, search, timeline, the dataset page."""
-    queries = saved_queries()
     for page in ("index", "id/index"):
         yield f"{page}.html", pages.render_listing(catalog, linker(page)).encode("utf-8")
     for kind in finding.LIST_KINDS:  # every kind, even one with nothing yet: the pages link to each
@@ -76,9 +78,8 @@ def _finding(catalog: Catalog, linker: Callable[[str], pages.Linker], release: P
         yield f"queries/{query.name}.rq", query.text.encode("utf-8")
 
 
-def _ontology(path: Path, names: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:
+def _ontology(path: Path, linker: pages.Linker) -> Iterator[tuple[str, bytes]]:
     ontology = describe.ontology_store(path)
-    linker = pages.Linker("ontology", static=True, release=names)
     yield "ontology.html", pages.render_ontology(ontology, linker).encode("utf-8")
     for fmt in (Format.NTRIPLES, Format.JSONLD):
         yield f"ontology.{fmt.extension}", describe.ontology_rdf(ontology, fmt)
@@ -138,12 +139,12 @@ def htaccess() -> str:
     return "\n".join(rules) + "\n"
 
 
-def write(release: Path, out: Path, seeds: Path | None) -> int:
+def write(release: Path, out: Path, seeds: Path | None, queries: Path | None = None) -> int:
     """Write the site of ``release`` into ``out`` (files already there are overwritten, others kept);
     return the number of files written."""
     count = 0
     folders: set[Path] = set()
-    for name, data in files(release, seeds):
+    for name, data in files(release, seeds, queries):
         target = out / name
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
