@@ -178,6 +178,11 @@ def using(space: Space) -> Iterator[Space]:
         _active.pop()
 
 
+def activate(space: Space) -> None:
+    """Make ``space`` the active collection's IRIs for the rest of the process (a query worker's)."""
+    _active.append(space)
+
+
 def mint(kind: str, slug: str, *parts: str) -> NamedNode:
     """The IRI of a curated thing of the active collection (:meth:`Space.mint`)."""
     return active().mint(kind, slug, *parts)

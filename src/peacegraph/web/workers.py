@@ -37,8 +37,10 @@ from pathlib import Path
 
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples, RdfFormat, Store
 
+from ..collection import space_of_release
 from ..errors import NotAcceptableError, PeacegraphError, QueryLimitError, QueryTimeoutError, ResultTooLargeError
 from ..query import store
+from ..rdf.namespaces import activate
 from . import guard, negotiation, sandbox
 
 LOG = logging.getLogger("peacegraph.serve")
@@ -156,6 +158,7 @@ def _serve(sock: socket.socket, out: str, limits: Limits) -> None:
     os.environ["RUST_BACKTRACE"] = "0"  # a query past the memory cap: one line in the log, not a backtrace
     walls = sandbox.isolate()
     sandbox.limit_memory(limits.max_memory)
+    activate(space_of_release(Path(out)))  # relative IRIs in queries resolve against the release's endpoint
     st = store.open_store(Path(out), ontology=False)  # the release as published, as `peacegraph query` has it
     answer(st, Request("ASK {}", None), limits.max_bytes)  # the first query is not the slow one
     sock.sendall(_frame((READY, walls)))

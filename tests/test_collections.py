@@ -1,0 +1,228 @@
+"""A collection that is not the Syria one, from `init` to a served, released and published dataset.
+
+The Delta Water Talks (tests/fixtures/delta) is invented for these tests: three short statements with
+signatories, a meeting, two places and positions. Every command runs for real, in the collection's
+own folder, as a data librarian would run them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pyoxigraph import RdfFormat, parse
+
+from . import hostile
+from .live import serving
+from .servers import oxigraph
+
+DELTA = Path(__file__).resolve().parent / "fixtures" / "delta"
+BASE = "https://example.org/delta/"
+TITLE = "The Delta Water Talks"
+#: The only IRIs of peacegraph's own that another collection's files may name: its ontology and shapes.
+TOOL_IRI = re.compile(r"https://w3id\.org/peacegraph/(?!ontology\b|shapes#)")
+
+
+def peacegraph(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "peacegraph", *args], cwd=cwd, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def ok(*args: str, cwd: Path) -> str:
+    done = peacegraph(*args, cwd=cwd)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def start(folder: Path, base: str = BASE, title: str = TITLE) -> Path:
+    ok("init", str(folder), "--base", base, "--title", title, "--publisher", "Delta Watch Archive", cwd=folder.parent)
+    return folder
+
+
+def curated(folder: Path) -> Path:
+    """The collection with the fixture's texts and reviewed records, as a curator leaves it."""
+    for name in ("texts", "records"):
+        for file in (DELTA / name).iterdir():
+            shutil.copy(file, folder / name / file.name)
+    return folder
+
+
+def traces_of_another_collection(folder: Path) -> list[str]:
+    """Files below ``folder`` that mention the Syria collection or name an IRI of peacegraph's own
+    beyond its ontology and shapes."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix != ".gz":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if re.search(r"syria|peacegraph dataset", text, re.IGNORECASE) or TOOL_IRI.search(text):
+                found.append(str(path.relative_to(folder)))
+    return found
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The curated Delta collection, built and released as 1.0.0."""
+    folder = curated(start(tmp_path_factory.mktemp("delta") / "delta"))
+    ok("check", cwd=folder)
+    ok("build", "--quiet", cwd=folder)
+    ok("release", "1.0.0", "--date", "2021-06-01", cwd=folder)
+    return folder
+
+
+def test_a_new_collection_builds_an_empty_described_release(tmp_path: Path) -> None:
+    folder = start(tmp_path / "mine")
+    config = yaml.safe_load((folder / "collection.yaml").read_text(encoding="utf-8"))
+    assert (config["base"], config["title"], config["publisher"]["name"]) == (BASE, TITLE, "Delta Watch Archive")
+    ok("build", cwd=folder)
+    void = parse(path=str(folder / "out" / "void.ttl"), format=RdfFormat.TURTLE)
+    titles = {t.object.value for t in void if t.predicate.value == "http://purl.org/dc/terms/title"}
+    assert TITLE in titles
+    assert "0 triples" not in ok("validate", cwd=folder)
+    assert traces_of_another_collection(folder / "out") == []
+
+
+def test_init_refuses_a_folder_with_files_and_leaves_a_collection_alone(tmp_path: Path) -> None:
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine\n", encoding="utf-8")
+    done = peacegraph("init", str(busy), "--base", BASE, "--title", TITLE, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "not an empty folder" in done.stderr
+    assert sorted(p.name for p in busy.iterdir()) == ["notes.txt"]
+    folder = start(tmp_path / "mine")
+    before = hostile.snapshot(folder)
+    again = ok("init", str(folder), "--base", "https://example.org/other/", "--title", "Other", cwd=tmp_path)
+    assert "already a collection; nothing changed" in again
+    assert hostile.snapshot(folder) == before
+
+
+def test_a_bad_configuration_is_reported_all_at_once_with_lines(tmp_path: Path) -> None:
+    folder = start(tmp_path / "mine")
+    config = folder / "collection.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace(f'base: "{BASE}"', 'base: "example.org/delta"').replace('licence: "CC-BY-4.0"', "licence: CC-BY-5")
+    config.write_text(text + "titel: typo\n", encoding="utf-8")
+    done = peacegraph("build", cwd=folder)
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 3, done.stderr
+    assert any("collection.yaml:" in line and "not an absolute http(s) IRI ending in / or #" in line for line in lines)
+    assert any("licence: 'CC-BY-5' is not an SPDX licence id" in line for line in lines)
+    assert any("unknown key `titel` — did you mean `title`?" in line for line in lines)
+    assert not (folder / "out").exists()
+
+
+def test_draft_in_an_empty_collection_proposes_every_name_and_release_refuses(tmp_path: Path) -> None:
+    folder = start(tmp_path / "mine")
+    raw = tmp_path / "letter.txt"
+    shutil.copy(DELTA / "texts" / "001_open-letter.txt", raw)
+    summary = ok("draft", str(raw), cwd=folder)
+    assert "3 signatories (0 resolved to existing records, 3 proposed as new)" in summary
+    ok("build", "--quiet", cwd=folder)
+    refused = peacegraph("release", "1.0.0", cwd=folder)
+    assert refused.returncode == 2
+    assert "open review note" in refused.stderr
+    nt = (folder / "out" / "peacegraph.nt").read_text(encoding="utf-8")
+    assert f"<{BASE}id/organization/green-shore-alliance>" in nt
+
+
+def test_released_collection_carries_its_own_metadata(released: Path) -> None:
+    out = released / "out"
+    dataset = json.loads((out / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert (dataset["name"], dataset["version"], dataset["url"]) == (TITLE, "1.0.0", BASE)
+    assert dataset["@id"] == f"{BASE}dataset/1.0.0"
+    context = json.loads((out / "context.jsonld").read_text(encoding="utf-8"))
+    assert context["@context"]["pgid"] == f"{BASE}id/"
+    assert (released / "release.yaml").read_text(encoding="utf-8").count("version: 1.0.0") == 1
+    assert "## 1.0.0 (2021-06-01)" in (released / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert traces_of_another_collection(out) == []
+
+
+def test_site_and_serve_speak_of_this_collection(released: Path, tmp_path: Path) -> None:
+    ok("site", "--out", str(tmp_path / "site"), cwd=released)
+    assert traces_of_another_collection(tmp_path / "site") == []
+    page = (tmp_path / "site" / "id" / "organization" / "green-shore-alliance.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{BASE}id/organization/green-shore-alliance"' in page
+    os.chdir(released)  # serve finds the collection as a user would: from the folder it runs in
+    try:
+        with serving(released / "out", tmp_path / "serve.log") as url:
+            home = httpx.get(url + "id/", timeout=30).text
+            assert TITLE in home
+            assert "Syria" not in home
+            query = "SELECT (COUNT(*) AS ?n) { ?s a <https://w3id.org/peacegraph/ontology#Position> }"
+            answer = httpx.get(url + "sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=30)
+            assert answer.text.splitlines()[1] == "7"
+    finally:
+        os.chdir(Path(__file__).resolve().parents[1])
+
+
+def test_publish_to_a_real_oxigraph_server(released: Path, tmp_path: Path) -> None:
+    graph = f"{BASE}graph"
+    with oxigraph(tmp_path / "store") as base:
+        ok(
+            "publish",
+            *("--query-endpoint", f"{base}/query", "--update-endpoint", f"{base}/update"),
+            *("--store-endpoint", f"{base}/store", "--graph", graph),
+            cwd=released,
+        )
+        query = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        counted = httpx.get(f"{base}/query", params={"query": query}, headers={"Accept": "text/csv"}, timeout=30)
+    triples = sum(1 for _ in parse(path=str(released / "out" / "peacegraph.nt"), format=RdfFormat.N_TRIPLES))
+    assert int(counted.text.splitlines()[1]) == triples
+
+
+def _identifiers(out: Path, base: str) -> set[str]:
+    return {
+        term.value
+        for triple in parse(path=str(out / "peacegraph.nt"), format=RdfFormat.N_TRIPLES)
+        for term in (triple.subject, triple.object)
+        if term.value.startswith(base)
+    }
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield tmp_path_factory.mktemp("twins")
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.sampled_from(["archive", "letters", "talks", "river", "x"]), min_size=1, max_size=2, unique=True),
+    st.sampled_from(["/", "#"]),
+)
+def test_two_collections_never_share_an_identifier_nor_touch_each_other(
+    twins: Path, words: list[str], end: str
+) -> None:
+    """Two collections with the same records under different bases: disjoint identifiers, and building
+    one neither changes the other's files nor depends on them (its bytes are the same alone)."""
+    case = twins / f"{'-'.join(words)}{'h' if end == '#' else 's'}"
+    if case.exists():
+        shutil.rmtree(case)
+    case.mkdir()
+    first = curated(start(case / "first", base=f"https://example.org/{'/'.join(words)}{end}"))
+    second = curated(start(case / "second", base=f"https://example.net/{'/'.join(words)}/"))
+    ok("build", "--quiet", cwd=second)
+    untouched = hostile.snapshot(second)
+    ok("build", "--quiet", cwd=first)
+    assert hostile.snapshot(second) == untouched
+    mine = _identifiers(first / "out", f"https://example.org/{'/'.join(words)}{end}id/")
+    theirs = _identifiers(second / "out", f"https://example.net/{'/'.join(words)}/id/")
+    assert mine
+    assert len(mine) == len(theirs)
+    assert not mine & theirs
+    alone = case / "alone"
+    shutil.copytree(first, alone, ignore=shutil.ignore_patterns("out"))
+    ok("build", "--quiet", cwd=alone)
+    assert hostile.snapshot(alone / "out") == hostile.snapshot(first / "out")
