@@ -55,9 +55,9 @@ class Served:
 
 
 @contextlib.contextmanager
-def started(out: Path, log: Path, *options: str) -> Iterator[Served]:
+def started(out: Path, log: Path, *options: str, executable: str = sys.executable) -> Iterator[Served]:
     """Run ``peacegraph serve --out OUT OPTIONS…`` until it answers queries; stop it afterwards."""
-    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(out), "--port", "0", *options]
+    command = [executable, "-m", "peacegraph", "serve", "--out", str(out), "--port", "0", *options]
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with (
         open(log, "w", encoding="utf-8") as errors,
@@ -73,9 +73,9 @@ def started(out: Path, log: Path, *options: str) -> Iterator[Served]:
 
 
 @contextlib.contextmanager
-def serving(out: Path, log: Path, *options: str) -> Iterator[str]:
+def serving(out: Path, log: Path, *options: str, executable: str = sys.executable) -> Iterator[str]:
     """Run ``peacegraph serve --out OUT OPTIONS…`` and yield its base URL (``http://127.0.0.1:N/``)."""
-    with started(out, log, *options) as served:
+    with started(out, log, *options, executable=executable) as served:
         yield served.url
 
 

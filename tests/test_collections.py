@@ -112,7 +112,9 @@ def test_a_bad_configuration_is_reported_all_at_once_with_lines(tmp_path: Path) 
     folder = start(tmp_path / "mine")
     config = folder / "collection.yaml"
     text = config.read_text(encoding="utf-8")
-    text = text.replace(f'base: "{BASE}"', 'base: "example.org/delta"').replace('licence: "CC-BY-4.0"', "licence: CC-BY-5")
+    text = text.replace(f'base: "{BASE}"', 'base: "example.org/delta"').replace(
+        'licence: "CC-BY-4.0"', "licence: CC-BY-5"
+    )
     config.write_text(text + "titel: typo\n", encoding="utf-8")
     done = peacegraph("build", cwd=folder)
     assert done.returncode == 2
