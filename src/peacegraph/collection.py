@@ -17,6 +17,7 @@ import difflib
 import functools
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -218,7 +219,7 @@ def space_of_release(release: Path) -> Space:
     """The IRIs a built release was made under, from its own ``void.ttl`` (``void:uriSpace``,
     ``void:sparqlEndpoint``, ``dcat:landingPage``): a release can be queried and served without the
     collection it was built from."""
-    from pyoxigraph import RdfFormat
+    from pyoxigraph import Literal, NamedNode, RdfFormat
 
     from .rdf.namespaces import DCAT, VOID
     from .rdf.rdfio import read_triples
@@ -229,7 +230,8 @@ def space_of_release(release: Path) -> Space:
     found: dict[str, str] = {}
     for triple in read_triples(path, RdfFormat.TURTLE):
         predicate = triple.predicate.value
-        if predicate in (VOID + "uriSpace", VOID + "sparqlEndpoint", DCAT + "landingPage"):
+        wanted = predicate in (VOID + "uriSpace", VOID + "sparqlEndpoint", DCAT + "landingPage")
+        if wanted and isinstance(triple.object, (NamedNode, Literal)):
             found.setdefault(predicate, triple.object.value)
     ids = found.get(VOID + "uriSpace", "")
     if not ids.endswith("id/"):
@@ -296,7 +298,8 @@ def _schema_errors(located: Located) -> list[InputError]:
     for error in Validator(SCHEMA).iter_errors(located.data):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = list(error.schema.get("properties", {}))
+            schema = error.schema
+            allowed = list(schema.get("properties", {})) if isinstance(schema, Mapping) else []
             for key in sorted(set(error.instance) - set(allowed)):
                 line = located.line((*path, key))
                 errors.append(InputError(_unknown_key(key, allowed), located.file, line))

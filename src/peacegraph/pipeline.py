@@ -191,5 +191,6 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
         files = render(triples, settings, col)
     with timer.stage("publish"):
         target_files = outdir.publish(files, target, notify)
-    written = {name: Path(settings.out) / name for name in target_files}
+    assert settings.out is not None  # resolved()
+    written = {name: settings.out / name for name in target_files}
     return BuildResult(corpus, triples, report, written, timer.timings)

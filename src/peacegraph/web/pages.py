@@ -22,14 +22,14 @@ from pyoxigraph import Literal, NamedNode, Store, Triple
 
 from ..query.saved import SavedQuery
 from ..rdf.formats import Format
-from ..rdf.namespaces import PG, RDF_TYPE, SCHEMA, WD, active, schema
+from ..rdf.namespaces import ONTOLOGY, PG, RDF_TYPE, SCHEMA, WD, active, schema
 from ..rdf.serialize import compact_iri
 from . import describe, finding, labels, profiles
 from .catalog import Catalog, Entity
 from .dataset import DatasetView, dataset_view
 from .describe import Identifier
-from .links import ONTOLOGY, Value
 from .links import Linker as Linker  # the server, the site and the tests make their linkers here
+from .links import Value
 
 FORMAT_NAMES = {Format.TURTLE: "Turtle", Format.NTRIPLES: "N-Triples", Format.JSONLD: "JSON-LD"}
 
