@@ -157,7 +157,7 @@ def _build(settings: Settings, target: Path, progress: Progress, notify: Notify)
         check_identifiers(corpus, triples, settings, notify)
     with timer.stage("validate"):
         report = check_conformance(corpus, triples, settings.shapes)
-    if not report.conforms:
+    if report.blocking():  # warnings and notes are reported, but do not stop a build
         raise NonConformingError(report, report.summary())
     with timer.stage("serialize"):
         files = render(triples, settings)

@@ -32,7 +32,7 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, by_iri: Mapping[str
     from pyshacl import validate as shacl_validate  # imported here: the fast engine never needs it
 
     conforms, results, _text = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
     )
     violations = sorted(_violations(results, by_iri or {}), key=Violation.sort_key)
     return Report(conforms=bool(conforms), violations=violations)

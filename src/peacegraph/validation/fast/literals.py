@@ -116,3 +116,10 @@ def _actual_datatype(value: object, datatype: str) -> bool:
     }
     kind = expected.get(datatype)
     return kind is None or isinstance(value, kind)
+
+
+def wrap(literal: Literal) -> Literal:
+    """A literal as the store keeps it: typed literals under their wrapped datatype."""
+    if literal.language or literal.datatype.value == XSD + "string":
+        return literal
+    return Literal(literal.value, datatype=NamedNode(WRAPPED + literal.datatype.value))
