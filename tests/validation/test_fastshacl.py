@@ -401,3 +401,39 @@ def test_validate_command_with_either_engine(mini_built: pipeline.BuildResult, t
     assert broken.exit_code == 1
     assert f"<{ID}organization/nameless> schema:name: " in broken.output
     assert "[sh:MinCountConstraintComponent]" in broken.output
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_warnings_do_not_conform_but_do_not_fail_a_check(
+    mini_built: pipeline.BuildResult, tmp_path: Path, engine: str
+) -> None:
+    """SHACL §3.1: any result makes a report not conform; the build and `validate` accept warnings."""
+    shapes = tmp_path / "shapes"
+    shutil.copytree(shapes_dir(), shapes)
+    (shapes / "warning.ttl").write_text(
+        PREFIXES + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<shape> a sh:NodeShape ; sh:targetClass pg:Document ;"
+        " sh:property [ sh:path schema:name ; sh:maxLength 3 ; sh:severity sh:Warning ] ."
+    )
+    report = fastshacl.validate(mini_built.triples, shapes, engine=engine)
+    assert not report.conforms
+    assert {v.severity for v in report.violations} == {"sh:Warning"}
+    assert report.blocking() == []
+    out = tmp_path / "out"
+    shutil.copytree(next(iter(mini_built.files.values())).parent, out)
+    checked = CliRunner().invoke(main, ["validate", "--out", str(out), "--shapes", str(shapes), "--engine", engine])
+    assert checked.exit_code == 0, checked.output
+    assert "sh:Warning: <" in checked.output
+
+
+def test_a_build_publishes_with_warnings(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes"
+    shutil.copytree(shapes_dir(), shapes)
+    (shapes / "warning.ttl").write_text(
+        PREFIXES + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        '<shape> a sh:NodeShape ; sh:targetClass pg:Document ; sh:severity sh:Warning ; sh:pattern "^nothing$" .'
+    )
+    mini = Path(__file__).resolve().parents[1] / "fixtures" / "mini" / "seeds"
+    result = pipeline.build(pipeline.Settings(seeds=mini, out=tmp_path / "out", shapes=shapes))
+    assert not result.report.conforms
+    assert {v.constraint for v in result.report.violations} == {"sh:PatternConstraintComponent"}

@@ -149,4 +149,6 @@ def _message(shapes: ShapesGraph, shape: Term) -> str | None:
 
 def _severity(shapes: ShapesGraph, shape: Term) -> NamedNode:
     severity = shapes.one(shape, "severity")
-    return severity if isinstance(severity, NamedNode) else NamedNode(SH + "Violation")
+    if severity is None:
+        return NamedNode(SH + "Violation")
+    return iri(severity, shape, "sh:severity")

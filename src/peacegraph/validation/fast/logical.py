@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pyoxigraph import BlankNode, NamedNode
+
 from .context import Compilation, Context
 from .shapes import refuse
 from .terms import Term, display, sparql_term
@@ -32,6 +34,8 @@ def conditions(cc: Compilation, shape: Term, v: str, c: Context) -> Iterator[tup
 
 def condition(cc: Compilation, shape: Term, v: str, c: Context) -> str:
     """A SPARQL expression true when the node ``v`` (a value of ``c``) conforms to ``shape``."""
+    if not isinstance(shape, NamedNode | BlankNode) or shape not in cc.shapes.by_subject:
+        raise refuse(shape, "a shape that the shapes graph does not define (named by a constraint of another)")
     if cc.shapes.deactivated(shape):
         return "true"
     if shape in cc.within:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 from typing import Final
 
-from pyoxigraph import BlankNode, Literal, Quad, RdfFormat, Store, Triple, serialize
+from pyoxigraph import Literal, Quad, RdfFormat, Store, Triple, serialize
 
 from ...records.model import Origin
 from ..report import Report, Violation
@@ -33,12 +33,13 @@ def data_store(triples: list[Triple]) -> Store:
     data's own nodes.
     """
     store = Store()
-    if any(isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) for t in triples):
+    data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    if b"_:" in data:  # maybe a blank node (or text that looks like one): keep the labels
         store.extend(
             Quad(t.subject, t.predicate, wrap(t.object) if isinstance(t.object, Literal) else t.object) for t in triples
         )
         return store
-    data = wrap_datatypes(serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
+    data = wrap_datatypes(data)
     store.load(data, format=RdfFormat.N_TRIPLES, lenient=True)  # terms were checked when made
     return store
 
