@@ -331,6 +331,14 @@ UNSUPPORTED = [
     ("an unknown SHACL parameter", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:minCardinality 1 ."),
     ("a malformed path", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:property [ sh:path [ ex:p ex:q ] ] ."),
     ("unknown regex flags", 'ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:pattern "a" ; sh:flags "u" .'),
+    ("a pattern that is no regular expression", 'ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:pattern "(" .'),
+    ("a blank node as target", "ex:S a sh:NodeShape ; sh:targetNode [ ] ; sh:class pg:Document ."),
+    ("a blank node in sh:in", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:in ( [ ] ) ."),
+    ("a shape named but not defined", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:node ex:Undefined ."),
+    (
+        "a severity that is not an IRI",
+        'ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:severity "low" ; sh:class pg:X .',
+    ),
 ]
 
 

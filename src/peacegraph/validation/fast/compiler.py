@@ -21,8 +21,8 @@ from .cardinality import counts
 from .context import Compilation, Context
 from .paths import PropertyPath, read_path
 from .program import Program, Update
-from .shapes import PATH_ONLY, SHAPE_TYPES, TARGETS, ShapesGraph, iri, refuse
-from .terms import FAILS, FOCUS, Term, sparql_term
+from .shapes import PATH_ONLY, SHAPE_TYPES, TARGETS, ShapesGraph, constant, iri, refuse
+from .terms import FAILS, FOCUS, Term
 from .values import compile_values
 
 #: Classes whose instances in the shapes graph are implicit class targets when they are shapes too.
@@ -76,7 +76,7 @@ def _targets(cc: Compilation, shape: Term) -> str:
         parts.append(f"{{ {cc.instance('?f', iri(cls, shape, 'target class'))} }}")
     nodes = cc.shapes.values(shape, "targetNode")
     if nodes:
-        parts.append(f"{{ VALUES ?f {{ {' '.join(sparql_term(n) for n in nodes)} }} }}")
+        parts.append(f"{{ VALUES ?f {{ {' '.join(constant(n, shape, 'sh:targetNode') for n in nodes)} }} }}")
     for p in cc.shapes.values(shape, "targetSubjectsOf"):
         parts.append(f"{{ ?f <{iri(p, shape, 'target property').value}> ?x }}")
     for p in cc.shapes.values(shape, "targetObjectsOf"):

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pyoxigraph import BlankNode, NamedNode
 
 from .context import Compilation, Context
-from .shapes import refuse
-from .terms import Term, display, sparql_term
+from .shapes import constant, refuse
+from .terms import Term, display
 
 
 def conditions(cc: Compilation, shape: Term, v: str, c: Context) -> Iterator[tuple[str, str, str]]:
@@ -51,7 +51,9 @@ def condition(cc: Compilation, shape: Term, v: str, c: Context) -> str:
         from .values import conditions as value_conditions
 
         found = [f"({expression})" for _component, expression, _message in value_conditions(cc, shape, v, c)]
-        found += [f"sameTerm({v}, {sparql_term(node)})" for node in cc.shapes.values(shape, "hasValue")]
+        found += [
+            f"sameTerm({v}, {constant(node, shape, 'sh:hasValue')})" for node in cc.shapes.values(shape, "hasValue")
+        ]
     finally:
         cc.within.pop()
     return " && ".join(found) or "true"

@@ -10,22 +10,23 @@ from pyoxigraph import NamedNode
 
 from ...rdf.namespaces import SH
 from .context import Compilation, Context
-from .shapes import ShapesGraph, refuse
-from .terms import Term, display, sparql_term
+from .shapes import ShapesGraph, constant, refuse
+from .terms import Term, display
 
 
 def in_conditions(shapes: ShapesGraph, shape: Term, v: str) -> Iterator[tuple[str, str, str]]:
     """(component, condition the value ``v`` must meet, message) for each ``sh:in`` list."""
     for head in shapes.values(shape, "in"):
-        allowed = " || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in shapes.items(head))
+        allowed = " || ".join(f"sameTerm({v}, {constant(m, shape, 'a member of sh:in')})" for m in shapes.items(head))
         yield "In", f"({allowed or 'false'})", "Value is not in the list of allowed values"
 
 
 def has_value(cc: Compilation, c: Context, node: Term) -> None:
+    term = constant(node, c.shape, "sh:hasValue")
     if c.path is None:
-        query = f"{c.select()} WHERE {{ {c.focus} FILTER(!sameTerm(?f, {sparql_term(node)})) }}"
+        query = f"{c.select()} WHERE {{ {c.focus} FILTER(!sameTerm(?f, {term})) }}"
     else:
-        missing = f"FILTER NOT EXISTS {{ {c.path.pattern('?f', sparql_term(node))} }}"
+        missing = f"FILTER NOT EXISTS {{ {c.path.pattern('?f', term)} }}"
         query = f"{c.select()} WHERE {{ {c.focus} {missing} }}"
     message = f"Node {{f}}->{c.path.named() if c.path else ''} does not contain Value {display(node)}"
     cc.add(c, query, [("HasValue", "", message)], flags=False)

@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 
 from ...errors import InputError
 from ...rdf.namespaces import RDF, RDFS, SH, XSD
 from ...rdf.rdfio import read_triples
 from ..reference import short_name
-from .terms import Term
+from .terms import Term, sparql_term
 
 #: Properties of a shape that are not constraints: metadata, and the ones read with their constraint.
 IGNORED: Final = frozenset(
@@ -153,6 +153,13 @@ def iri(node: Term, shape: Term, what: str) -> NamedNode:
     if not isinstance(node, NamedNode):
         raise refuse(shape, f"a {what} that is not an IRI ({node})")
     return node
+
+
+def constant(node: Term, shape: Term, what: str) -> str:
+    """A term of the shapes as a SPARQL constant; a blank node is none (it names no node of the data)."""
+    if isinstance(node, BlankNode):
+        raise refuse(shape, f"a blank node as {what}")
+    return sparql_term(node)
 
 
 def integer(node: Term | None, shape: Term, what: str) -> int | None:

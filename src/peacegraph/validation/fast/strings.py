@@ -39,7 +39,10 @@ def language_conditions(shapes: ShapesGraph, shape: Term, v: str) -> Iterator[tu
 def pattern(cc: Compilation, c: Context, pattern: Term) -> None:
     flags = cc.shapes.one(c.shape, "flags")
     text, flag_text = _string(c.shape, pattern, "sh:pattern"), _string(c.shape, flags, "sh:flags") if flags else ""
-    compiled = re.compile(re.escape(text) if "q" in flag_text else text, _flags(c.shape, flag_text))
+    try:
+        compiled = re.compile(re.escape(text) if "q" in flag_text else text, _flags(c.shape, flag_text))
+    except re.error as error:
+        raise refuse(c.shape, f"sh:pattern {text!r} ({error})") from None
 
     def accept(row: QuerySolution) -> bool:
         node = row["v"]
