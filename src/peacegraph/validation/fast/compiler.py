@@ -37,13 +37,13 @@ def compile_shapes(shapes: list[Triple], subclasses: bool = True) -> Program:
     """
     cc = Compilation(ShapesGraph(shapes), subclasses)
     _refuse_other_targets(cc.shapes)
-    for shape in sorted(set(cc.shapes.shapes_with_targets()) | _implicit_targets(cc.shapes), key=str):
+    implicit = _implicit_targets(cc.shapes)
+    for shape in sorted(set(cc.shapes.shapes_with_targets()) | implicit, key=str):
         if cc.shapes.deactivated(shape):
             continue
         sid = cc.new_id()
-        cc.program.steps.append(
-            Update(f"INSERT {{ GRAPH <{FOCUS}> {{ <{sid}> <{FOCUS}> ?f }} }} WHERE {{ {_targets(cc, shape)} }}")
-        )
+        where = _targets(cc, shape, shape in implicit)
+        cc.program.steps.append(Update(f"INSERT {{ GRAPH <{FOCUS}> {{ <{sid}> <{FOCUS}> ?f }} }} WHERE {{ {where} }}"))
         compile_shape(cc, shape, _context(cc.shapes, shape, sid))
     return cc.program
 
@@ -66,11 +66,11 @@ def _implicit_targets(shapes: ShapesGraph) -> set[Term]:
     return found
 
 
-def _targets(cc: Compilation, shape: Term) -> str:
-    """A WHERE clause binding ``?f`` to each focus node of ``shape``."""
+def _targets(cc: Compilation, shape: Term, implicit: bool) -> str:
+    """A WHERE clause binding ``?f`` to each focus node of ``shape`` (``implicit``: of the class it is too)."""
     parts = []
     classes = list(cc.shapes.values(shape, "targetClass"))
-    if isinstance(shape, NamedNode) and shape in _implicit_targets(cc.shapes):
+    if implicit:
         classes.append(shape)
     for cls in classes:
         parts.append(f"{{ {cc.instance('?f', iri(cls, shape, 'target class'))} }}")
