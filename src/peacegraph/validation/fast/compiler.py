@@ -93,16 +93,8 @@ def _context(shapes: ShapesGraph, shape: Term, focus_set: str, mark: bool = Fals
 
 def compile_shape(cc: Compilation, shape: Term, c: Context) -> None:
     """The checks of ``shape`` (node or property shape) for the focus nodes of ``c``."""
-    if shape in cc.within:
-        raise refuse(
-            shape,
-            "recursive shapes (a shape that refers to itself: " + " -> ".join(map(str, [*cc.within, shape])) + ")",
-        )
-    cc.within.append(shape)
-    try:
+    with cc.entering(shape):
         _constraints(cc, shape, c)
-    finally:
-        cc.within.pop()
 
 
 def _constraints(cc: Compilation, shape: Term, c: Context) -> None:

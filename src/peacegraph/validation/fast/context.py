@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode, QuerySolution
 
 from .paths import PropertyPath
 from .program import Check, Outcome, Program
-from .shapes import ShapesGraph
+from .shapes import ShapesGraph, refuse
 from .terms import FOCUS, SUBCLASS, TYPE, Term
 
 
@@ -26,6 +27,18 @@ class Compilation:
     path: PropertyPath | None = None
     #: The shapes being compiled, outermost first: a shape met again in here is recursive.
     within: list[Term] = field(default_factory=list)
+
+    @contextlib.contextmanager
+    def entering(self, shape: Term) -> Iterator[None]:
+        """While ``shape`` is compiled; refused if it is being compiled already (SHACL leaves recursion undefined)."""
+        if shape in self.within:
+            chain = " -> ".join(map(str, [*self.within, shape]))
+            raise refuse(shape, f"recursive shapes (a shape that refers to itself: {chain})")
+        self.within.append(shape)
+        try:
+            yield
+        finally:
+            self.within.pop()
 
     def new_id(self) -> str:
         """A fresh name for a set of focus nodes (and for the nodes among them that fail a condition)."""

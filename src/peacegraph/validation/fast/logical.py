@@ -38,22 +38,16 @@ def condition(cc: Compilation, shape: Term, v: str, c: Context) -> str:
         raise refuse(shape, "a shape that the shapes graph does not define (named by a constraint of another)")
     if cc.shapes.deactivated(shape):
         return "true"
-    if shape in cc.within:
-        chain = " -> ".join(map(str, [*cc.within, shape]))
-        raise refuse(shape, f"recursive shapes (a shape that refers to itself: {chain})")
     if not cc.shapes.inline(shape):
         from .compiler import materialize  # the compiler compiles the values of shapes: imports this
 
         return materialize(cc, shape, c, v)
     cc.shapes.refuse_unknown(shape)
-    cc.within.append(shape)
-    try:
+    with cc.entering(shape):
         from .values import conditions as value_conditions
 
         found = [f"({expression})" for _component, expression, _message in value_conditions(cc, shape, v, c)]
         found += [
             f"sameTerm({v}, {constant(node, shape, 'sh:hasValue')})" for node in cc.shapes.values(shape, "hasValue")
         ]
-    finally:
-        cc.within.pop()
     return " && ".join(found) or "true"
