@@ -445,3 +445,35 @@ def test_a_build_publishes_with_warnings(tmp_path: Path) -> None:
     result = pipeline.build(pipeline.Settings(seeds=mini, out=tmp_path / "out", shapes=shapes))
     assert not result.report.conforms
     assert {v.constraint for v in result.report.violations} == {"sh:PatternConstraintComponent"}
+
+
+def test_core_features_beyond_the_shipped_shapes_agree_with_pyshacl(
+    mini_built: pipeline.BuildResult, tmp_path: Path
+) -> None:
+    """Paths, logical constraints, property pairs, closed shapes and nested property shapes on a real corpus."""
+    (tmp_path / "more.ttl").write_text(
+        PREFIXES + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        """<doc> a sh:NodeShape ; sh:targetClass pg:Document ;
+             sh:property [ sh:path ( schema:author schema:name ) ; sh:languageIn ( "fr" ) ] ,
+                 [ sh:path [ sh:alternativePath ( schema:author schema:about ) ] ; sh:maxCount 1 ] ,
+                 [ sh:path [ sh:oneOrMorePath schema:isPartOf ] ; sh:class pg:Topic ] ,
+                 [ sh:path schema:name ; sh:equals rdfs:label ; sh:uniqueLang true ] ,
+                 [ sh:path schema:author ; sh:disjoint schema:about ;
+                   sh:property [ sh:path schema:name ; sh:pattern "^[A-M]" ] ] ;
+             sh:not [ sh:property [ sh:path schema:about ; sh:minCount 1 ] ] .
+           <org> a sh:NodeShape ; sh:targetClass pg:Organization ; sh:closed true ;
+             sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> rdfs:label owl:sameAs ) ;
+             sh:property [ sh:path schema:name ] ;
+             sh:xone ( [ sh:property [ sh:path owl:sameAs ; sh:minCount 1 ] ]
+                       [ sh:property [ sh:path schema:name ; sh:maxLength 12 ] ] ) ."""
+    )
+    fast = fastshacl.validate(mini_built.triples, tmp_path, engine="fast")
+    reference = fastshacl.validate(mini_built.triples, tmp_path, engine="pyshacl")
+    assert _keys(fast) == _keys(reference)
+    assert {c for _f, _p, c in _keys(fast)} >= {
+        "sh:LanguageInConstraintComponent",
+        "sh:MaxCountConstraintComponent",
+        "sh:NotConstraintComponent",
+        "sh:ClosedConstraintComponent",
+        "sh:PatternConstraintComponent",
+    }
