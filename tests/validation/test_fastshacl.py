@@ -477,3 +477,19 @@ def test_core_features_beyond_the_shipped_shapes_agree_with_pyshacl(
         "sh:ClosedConstraintComponent",
         "sh:PatternConstraintComponent",
     }
+
+
+def test_an_ill_typed_literal_target_fails_its_datatype_though_the_data_lacks_it() -> None:
+    shapes = _shapes(
+        'ex:S sh:targetNode "abc"^^xsd:integer, "12"^^xsd:integer ; sh:datatype xsd:integer .'
+        " ex:T sh:targetNode ex:nowhere ; sh:property [ sh:path ( ex:p [ sh:zeroOrMorePath ex:q ] ) ; sh:minCount 1 ] ."
+    )
+    found = {(str(r.focus), str(r.path), r.component) for r in fastshacl.evaluate([], shapes)}
+    assert found == {
+        ('"abc"^^<http://www.w3.org/2001/XMLSchema#integer>', "None", "sh:DatatypeConstraintComponent"),
+        (
+            "<http://example.org/nowhere>",
+            "(<http://example.org/p>/<http://example.org/q>*)",
+            "sh:MinCountConstraintComponent",
+        ),
+    }

@@ -75,6 +75,7 @@ def _targets(cc: Compilation, shape: Term, implicit: bool) -> str:
     for cls in classes:
         parts.append(f"{{ {cc.instance('?f', iri(cls, shape, 'target class'))} }}")
     nodes = cc.shapes.values(shape, "targetNode")
+    cc.program.literal_targets.update(node for node in nodes if isinstance(node, Literal))
     if nodes:
         parts.append(f"{{ VALUES ?f {{ {' '.join(constant(n, shape, 'sh:targetNode') for n in nodes)} }} }}")
     for p in cc.shapes.values(shape, "targetSubjectsOf"):

@@ -62,15 +62,22 @@ class PropertyPath:
             return "^" + inner[0]
         if self.op in "/|":
             return "(" + self.op.join(inner) + ")"
-        return f"({inner[0]}){self.op}" if self.parts[0].op in "/|^" else inner[0] + self.op
+        return f"({inner[0]}){self.op}" if self.parts[0].op in ("/", "|", "^") else inner[0] + self.op
 
     def __str__(self) -> str:
-        """As reports give it (the path of a :class:`Violation`): ``schema:name``, ``^schema:encoding``."""
-        return self.written(short_name)
+        """As reports give it (the path of a :class:`Violation`): ``schema:name``, ``^schema:encoding``,
+        ``(schema:author/<http://example.org/p>)`` (an IRI without a short name in brackets, where other
+        paths surround it)."""
+        return short_name(self.predicate) if not self.op else self.written(_short_or_bracketed)
 
     def named(self) -> str:
         """As messages give it."""
         return self.written(lambda p: display(NamedNode(p)))
+
+
+def _short_or_bracketed(iri: str) -> str:
+    short = short_name(iri)
+    return short if short != iri else f"<{iri}>"
 
 
 def read_path(shapes: ShapesGraph, node: Term, shape: Term, depth: int = 0) -> PropertyPath:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pyoxigraph import NamedNode, QuerySolution
+from pyoxigraph import Literal, NamedNode, QuerySolution
 
 from .paths import PropertyPath
 from .terms import Term
@@ -66,6 +66,8 @@ class Program:
     #: values of (None: any property, or the focus nodes themselves, which could be anything).
     datatypes: set[str] = field(default_factory=set)
     typed_values_of: set[str | None] = field(default_factory=set)
+    #: Literals that are focus nodes as ``sh:targetNode``, whether the data has them or not.
+    literal_targets: set[Literal] = field(default_factory=set)
 
     @property
     def checks(self) -> list[Check]:
