@@ -432,6 +432,7 @@ def test_warnings_do_not_conform_but_do_not_fail_a_check(
     checked = CliRunner().invoke(main, ["validate", "--out", str(out), "--shapes", str(shapes), "--engine", engine])
     assert checked.exit_code == 0, checked.output
     assert "sh:Warning: <" in checked.output
+    assert "of them warnings or notes, which are accepted)" in checked.output
 
 
 def test_a_build_publishes_with_warnings(tmp_path: Path) -> None:

@@ -49,7 +49,9 @@ class Report:
     def summary(self) -> str:
         if self.conforms:
             return "the data conforms to the shapes"
-        return f"{len(self.violations)} violation(s) of the shapes"
+        accepted = len(self.violations) - len(self.blocking())
+        also = f" ({accepted} of them warnings or notes, which are accepted)" if accepted else ""
+        return f"{len(self.violations)} violation(s) of the shapes{also}"
 
     def blocking(self, accepted: frozenset[str] = ACCEPTED_SEVERITIES) -> list[Violation]:
         """The results whose severity is not ``accepted``: those that stop a build."""
