@@ -35,7 +35,7 @@ WITH_OTHERS: Final = frozenset(
 )
 SHAPE_TYPES: Final = frozenset((NamedNode(SH + "NodeShape"), NamedNode(SH + "PropertyShape")))
 #: Constraints that need a path: on a node shape they are refused.
-PATH_ONLY: Final = ("minCount", "maxCount", "qualifiedValueShape", "lessThan")
+PATH_ONLY: Final = ("minCount", "maxCount", "qualifiedValueShape", "lessThan", "lessThanOrEquals", "uniqueLang")
 
 #: The constraints on the value node alone: a shape with these only is a condition written in SPARQL.
 INLINE: Final = frozenset(
