@@ -314,8 +314,8 @@ def validate(
         raise _fail(error) from None
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
-    if not report.conforms:
-        _print_report(report)
+    _print_report(report)
+    if report.blocking():  # as a build: warnings and notes are shown, but the data is accepted
         raise DataFailure(report.summary())
     click.echo(f"{out}/: {len(triples)} triples; {report.summary()}")
 

@@ -185,7 +185,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
         check_identifiers(corpus, triples, settings, notify)
     with timer.stage("validate"):
         report = check_conformance(corpus, triples, shape_files(settings, col))
-    if not report.conforms:
+    if report.blocking():  # warnings and notes are reported, but do not stop a build
         raise NonConformingError(report, report.summary())
     with timer.stage("serialize"):
         files = render(triples, settings, col)

@@ -314,29 +314,30 @@ def test_engines_agree_on_random_damage(mini_built: pipeline.BuildResult, data: 
 # --- refusing what it cannot compile ----------------------------------------------------------
 
 UNSUPPORTED = [
-    ("sh:closed", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:closed true ."),
     ("sh:sparql", 'ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:sparql [ sh:select "SELECT $this {}" ] .'),
-    (
-        "property path",
-        "ex:S a sh:NodeShape ; sh:targetClass pg:Document ;"
-        " sh:property [ sh:path ( schema:a schema:b ) ; sh:minCount 1 ] .",
-    ),
+    ("sh:target", 'ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this {}" ] .'),
     ("sh:minCount on a node shape", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:minCount 1 ."),
-    ("sh:targetNode", "ex:S a sh:NodeShape ; sh:targetNode ex:x ; sh:class pg:Document ."),
+    ("a shape that is its own sh:node", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:node ex:S ."),
     (
-        "implicit class target",
-        "ex:S a sh:NodeShape, <http://www.w3.org/2000/01/rdf-schema#Class> ; sh:class pg:Document .",
-    ),
-    (
-        "nested property in sh:node",
+        "recursion through a property shape",
         "ex:S a sh:NodeShape ; sh:targetClass pg:Document ;"
-        " sh:node [ sh:property [ sh:path schema:name ; sh:minCount 1 ] ] .",
+        " sh:property [ sh:path schema:author ; sh:node ex:T ] ."
+        " ex:T sh:property [ sh:path schema:member ; sh:node ex:S ] .",
     ),
     (
-        "disjoint qualified shapes",
-        "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:property [ sh:path schema:author ;"
-        " sh:qualifiedValueShape [ sh:class pg:Person ] ; sh:qualifiedMinCount 1 ;"
-        " sh:qualifiedValueShapesDisjoint true ] .",
+        "recursion through sh:property alone",
+        "ex:S a sh:PropertyShape ; sh:targetClass pg:Document ; sh:path schema:author ; sh:property ex:S .",
+    ),
+    ("an unknown SHACL parameter", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:minCardinality 1 ."),
+    ("a malformed path", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:property [ sh:path [ ex:p ex:q ] ] ."),
+    ("unknown regex flags", 'ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:pattern "a" ; sh:flags "u" .'),
+    ("a pattern that is no regular expression", 'ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:pattern "(" .'),
+    ("a blank node as target", "ex:S a sh:NodeShape ; sh:targetNode [ ] ; sh:class pg:Document ."),
+    ("a blank node in sh:in", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:in ( [ ] ) ."),
+    ("a shape named but not defined", "ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:node ex:Undefined ."),
+    (
+        "a severity that is not an IRI",
+        'ex:S a sh:NodeShape ; sh:targetClass pg:Document ; sh:severity "low" ; sh:class pg:X .',
     ),
 ]
 
@@ -352,21 +353,23 @@ def test_unsupported_features_are_refused(feature: str, turtle: str) -> None:
 
 
 def test_refused_shapes_fall_back_to_pyshacl(mini_built: pipeline.BuildResult, tmp_path: Path) -> None:
-    (tmp_path / "closed.ttl").write_text(
+    """SHACL-SPARQL is not SHACL Core: the fast engine refuses it, and pySHACL validates it instead."""
+    (tmp_path / "sparql.ttl").write_text(
         PREFIXES + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
-        "<shape> a sh:NodeShape ; sh:targetClass pg:Topic ; sh:closed true ; sh:ignoredProperties ( ) ."
+        "<shape> a sh:NodeShape ; sh:targetClass pg:Topic ;"
+        ' sh:sparql [ a sh:SPARQLConstraint ; sh:select "SELECT $this WHERE { $this a ?type }" ] .'
     )
-    with pytest.raises(fastshacl.UnsupportedShapeError, match="sh:closed"):
+    with pytest.raises(fastshacl.UnsupportedShapeError, match="sh:sparql"):
         fastshacl.validate(mini_built.triples, tmp_path, engine="fast")
     with pytest.warns(fastshacl.FallbackWarning, match="validating with pySHACL"):
         report = fastshacl.validate(mini_built.triples, tmp_path)
     assert not report.conforms
-    assert {v.constraint for v in report.violations} == {"sh:ClosedConstraintComponent"}
+    assert {v.constraint for v in report.violations} == {"sh:SPARQLConstraintComponent"}
 
 
 def test_shipped_shapes_compile(mini_built: pipeline.BuildResult) -> None:
     program = fastshacl.compile_shapes(fastshacl.read_shapes(shapes_dir()))
-    assert program.focus
+    assert any(isinstance(step, fastshacl.Update) for step in program.steps)
     assert program.checks
 
 
@@ -406,3 +409,88 @@ def test_validate_command_with_either_engine(mini_built: pipeline.BuildResult, t
     assert broken.exit_code == 1
     assert f"<{ID}organization/nameless> schema:name: " in broken.output
     assert "[sh:MinCountConstraintComponent]" in broken.output
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_warnings_do_not_conform_but_do_not_fail_a_check(
+    mini_built: pipeline.BuildResult, tmp_path: Path, engine: str
+) -> None:
+    """SHACL §3.1: any result makes a report not conform; the build and `validate` accept warnings."""
+    shapes = tmp_path / "shapes"
+    shutil.copytree(shapes_dir(), shapes)
+    (shapes / "warning.ttl").write_text(
+        PREFIXES + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<shape> a sh:NodeShape ; sh:targetClass pg:Document ;"
+        " sh:property [ sh:path schema:name ; sh:maxLength 3 ; sh:severity sh:Warning ] ."
+    )
+    report = fastshacl.validate(mini_built.triples, shapes, engine=engine)
+    assert not report.conforms
+    assert {v.severity for v in report.violations} == {"sh:Warning"}
+    assert report.blocking() == []
+    out = tmp_path / "out"
+    shutil.copytree(next(iter(mini_built.files.values())).parent, out)
+    checked = CliRunner().invoke(main, ["validate", "--out", str(out), "--shapes", str(shapes), "--engine", engine])
+    assert checked.exit_code == 0, checked.output
+    assert "sh:Warning: <" in checked.output
+    assert "of them warnings or notes, which are accepted)" in checked.output
+
+
+def test_a_build_publishes_with_warnings(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes"
+    shutil.copytree(shapes_dir(), shapes)
+    (shapes / "warning.ttl").write_text(
+        PREFIXES + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        '<shape> a sh:NodeShape ; sh:targetClass pg:Document ; sh:severity sh:Warning ; sh:pattern "^nothing$" .'
+    )
+    mini = Path(__file__).resolve().parents[1] / "fixtures" / "mini" / "seeds"
+    result = pipeline.build(pipeline.Settings(seeds=mini, out=tmp_path / "out", shapes=shapes))
+    assert not result.report.conforms
+    assert {v.constraint for v in result.report.violations} == {"sh:PatternConstraintComponent"}
+
+
+def test_core_features_beyond_the_shipped_shapes_agree_with_pyshacl(
+    mini_built: pipeline.BuildResult, tmp_path: Path
+) -> None:
+    """Paths, logical constraints, property pairs, closed shapes and nested property shapes on a real corpus."""
+    (tmp_path / "more.ttl").write_text(
+        PREFIXES + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        """<doc> a sh:NodeShape ; sh:targetClass pg:Document ;
+             sh:property [ sh:path ( schema:author schema:name ) ; sh:languageIn ( "fr" ) ] ,
+                 [ sh:path [ sh:alternativePath ( schema:author schema:about ) ] ; sh:maxCount 1 ] ,
+                 [ sh:path [ sh:oneOrMorePath schema:isPartOf ] ; sh:class pg:Topic ] ,
+                 [ sh:path schema:name ; sh:equals rdfs:label ; sh:uniqueLang true ] ,
+                 [ sh:path schema:author ; sh:disjoint schema:about ;
+                   sh:property [ sh:path schema:name ; sh:pattern "^[A-M]" ] ] ;
+             sh:not [ sh:property [ sh:path schema:about ; sh:minCount 1 ] ] .
+           <org> a sh:NodeShape ; sh:targetClass pg:Organization ; sh:closed true ;
+             sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> rdfs:label owl:sameAs ) ;
+             sh:property [ sh:path schema:name ] ;
+             sh:xone ( [ sh:property [ sh:path owl:sameAs ; sh:minCount 1 ] ]
+                       [ sh:property [ sh:path schema:name ; sh:maxLength 12 ] ] ) ."""
+    )
+    fast = fastshacl.validate(mini_built.triples, tmp_path, engine="fast")
+    reference = fastshacl.validate(mini_built.triples, tmp_path, engine="pyshacl")
+    assert _keys(fast) == _keys(reference)
+    assert {c for _f, _p, c in _keys(fast)} >= {
+        "sh:LanguageInConstraintComponent",
+        "sh:MaxCountConstraintComponent",
+        "sh:NotConstraintComponent",
+        "sh:ClosedConstraintComponent",
+        "sh:PatternConstraintComponent",
+    }
+
+
+def test_an_ill_typed_literal_target_fails_its_datatype_though_the_data_lacks_it() -> None:
+    shapes = _shapes(
+        'ex:S sh:targetNode "abc"^^xsd:integer, "12"^^xsd:integer ; sh:datatype xsd:integer .'
+        " ex:T sh:targetNode ex:nowhere ; sh:property [ sh:path ( ex:p [ sh:zeroOrMorePath ex:q ] ) ; sh:minCount 1 ] ."
+    )
+    found = {(str(r.focus), str(r.path), r.component) for r in fastshacl.evaluate([], shapes)}
+    assert found == {
+        ('"abc"^^<http://www.w3.org/2001/XMLSchema#integer>', "None", "sh:DatatypeConstraintComponent"),
+        (
+            "<http://example.org/nowhere>",
+            "(<http://example.org/p>/<http://example.org/q>*)",
+            "sh:MinCountConstraintComponent",
+        ),
+    }

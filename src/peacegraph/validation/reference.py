@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import rdflib
 from pyoxigraph import RdfFormat, Triple
+from rdflib.collection import Collection
 
 from ..rdf.formats import Format
 from ..rdf.namespaces import SH
@@ -14,6 +16,9 @@ from ..rdf.rdfio import read_triples
 from ..rdf.serialize import to_ntriples
 from ..records.model import Origin
 from .report import Report, Violation, origin_of
+
+if TYPE_CHECKING:
+    from .fast.paths import PropertyPath
 
 SH_NS = rdflib.Namespace(SH)
 
@@ -32,7 +37,7 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, by_iri: Mapping[str
     from pyshacl import validate as shacl_validate  # imported here: the fast engine never needs it
 
     conforms, results, _text = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
     )
     violations = sorted(_violations(results, by_iri or {}), key=Violation.sort_key)
     return Report(conforms=bool(conforms), violations=violations)
@@ -60,10 +65,26 @@ def _results(results: rdflib.Graph, report: rdflib.term.Node, by_iri: Mapping[st
         )
 
 
-def _path(results: rdflib.Graph, path: object) -> str:
-    """``schema:name``, or ``^schema:encoding`` for an inverse path (a blank node in the results)."""
-    inverse = results.value(path, SH_NS.inversePath) if isinstance(path, rdflib.BNode) else None
-    return "^" + short_name(inverse) if inverse is not None else short_name(path)
+def _path(results: rdflib.Graph, path: rdflib.term.Node) -> str:
+    """As the fast engine writes paths: ``schema:name``, ``^schema:encoding``, ``(schema:author/schema:name)``."""
+    return str(_property_path(results, path))
+
+
+def _property_path(results: rdflib.Graph, node: rdflib.term.Node) -> PropertyPath:
+    from .fast.paths import UNARY, PropertyPath  # the fast engine imports this module
+
+    if not isinstance(node, rdflib.BNode):
+        return PropertyPath(str(node))
+    if results.value(node, rdflib.RDF.first) is not None:
+        return PropertyPath(op="/", parts=tuple(_property_path(results, n) for n in Collection(results, node)))
+    for local, op in UNARY.items():
+        inner = results.value(node, SH_NS[local])
+        if inner is not None:
+            return PropertyPath(op=op, parts=(_property_path(results, inner),))
+    members = results.value(node, SH_NS.alternativePath)
+    if members is None:
+        return PropertyPath(str(node))
+    return PropertyPath(op="|", parts=tuple(_property_path(results, n) for n in Collection(results, members)))
 
 
 def short_name(node: object) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 from ..errors import PeacegraphError
 from ..rdf.namespaces import KINDS, active
@@ -34,15 +35,27 @@ class Violation:
         return (self.focus, self.path or "", self.constraint, self.value or "", self.message)
 
 
+#: The severities a build publishes data with: their results are shown, but do not stop it.
+ACCEPTED_SEVERITIES: Final = frozenset(("sh:Info", "sh:Warning"))
+
+
 @dataclass
 class Report:
+    """A SHACL validation report: it conforms when there is no result at all, of any severity (SHACL §3.1)."""
+
     conforms: bool
     violations: list[Violation] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.conforms:
             return "the data conforms to the shapes"
-        return f"{len(self.violations)} violation(s) of the shapes"
+        accepted = len(self.violations) - len(self.blocking())
+        also = f" ({accepted} of them warnings or notes, which are accepted)" if accepted else ""
+        return f"{len(self.violations)} violation(s) of the shapes{also}"
+
+    def blocking(self, accepted: frozenset[str] = ACCEPTED_SEVERITIES) -> list[Violation]:
+        """The results whose severity is not ``accepted``: those that stop a build."""
+        return [v for v in self.violations if v.severity not in accepted]
 
 
 class NonConformingError(PeacegraphError):

@@ -6,12 +6,19 @@ Oxigraph (Rust) runs over an in-memory store of the data, and the rows become th
 :class:`~peacegraph.validation.report.Violation` objects pySHACL's results do: focus node, path, constraint
 component, severity, message, value and the seed file and line of the record.
 
-The compiler knows exactly the SHACL Core features our shapes use — targets by class, subjects of
-and objects of; ``sh:property`` with a predicate or inverse path; minCount, maxCount, datatype,
-class, nodeKind, pattern, minLength, maxLength, node, or, in, hasValue, lessThan, and
-qualifiedValueShape with qualifiedMin/MaxCount — and refuses anything else with
-:class:`UnsupportedShapeError`, naming the shape and the feature, so that a new shape can never be
-silently ignored. Callers then fall back to pySHACL (see :func:`validate`).
+The compiler knows all of SHACL Core (https://www.w3.org/TR/shacl/#core-components), and passes
+the W3C SHACL Core test suite (``tests/validation/test_shacl_core_suite.py``): every kind of target
+(explicit and implicit class targets, nodes, subjects of, objects of), every kind of property path,
+and every constraint component, with property shapes nested under property shapes (validated on
+the values of the outer path) and under the shapes that ``sh:node``, ``sh:and``, ``sh:or``,
+``sh:not``, ``sh:xone`` and ``sh:qualifiedValueShape`` name. What it does not know (SHACL-SPARQL,
+SHACL-AF, an unknown ``sh:`` parameter, a malformed path or list, recursive shapes, which SHACL
+leaves undefined) it refuses with :class:`UnsupportedShapeError`, naming the shape and the
+feature, so that a shape can never be silently ignored. Callers then fall back to pySHACL (see
+:func:`validate`).
+
+A report conforms when it has no result at all, of any severity (SHACL §3.1); which severities a
+build accepts is the build's decision (:meth:`~peacegraph.validation.report.Report.blocking`).
 
 What pySHACL decides in Python, this engine decides in Python too: ``sh:pattern`` is matched with
 :func:`re.search`, ``sh:lessThan`` compares rdflib values, and whether a typed literal is well
@@ -24,13 +31,14 @@ form as written, so typed literals enter the validation store under a wrapped da
 
 The package, in the order a validation uses it:
 
-- ``shapes``: the shapes graph and the SHACL parameters the engine knows; ``terms``: how terms
-  are written in queries, in the store and in messages; ``program``: the compiled checks;
+- ``shapes``: the shapes graph and the SHACL parameters the engine knows; ``paths``: property
+  paths; ``terms``: how terms are written in queries, in the store and in messages; ``program``:
+  the compiled steps;
 - ``compiler`` walks the shapes and their targets; ``context`` is what it keeps track of; one
-  module per constraint family: ``cardinality``, ``values`` (with ``valuetype``, ``strings``,
-  ``other``; and the logical and shape-based ones), ``pairs``;
-- ``run`` loads the data and runs the checks; ``literals`` judges typed literals as pySHACL does;
-  ``findings`` turns the rows into violations for the report.
+  module per constraint family: ``cardinality``, ``values`` (with ``valuetype``, ``ranges``,
+  ``strings``, ``other``, ``logical``), ``pairs``;
+- ``run`` loads the data and runs the steps; ``literals`` judges typed literals as pySHACL does;
+  ``findings`` turns the rows into results, and those into violations for the report.
 """
 
 from __future__ import annotations
@@ -44,10 +52,12 @@ from pyoxigraph import Triple
 from ...records.model import Origin
 from ..report import Report
 from .compiler import compile_shapes
+from .findings import Result
 from .literals import well_typed
-from .program import Check, Outcome, Program, PropertyPath
-from .run import THREADS, data_store, run, validate_triples
-from .shapes import UnsupportedShapeError, read_shapes
+from .paths import PropertyPath, read_path
+from .program import Check, Outcome, Program, Update
+from .run import THREADS, data_store, evaluate, results, run, validate_triples
+from .shapes import ShapesGraph, UnsupportedShapeError, read_shapes
 from .terms import sparql_term
 
 __all__ = [
@@ -57,10 +67,16 @@ __all__ = [
     "Outcome",
     "Program",
     "PropertyPath",
+    "Result",
+    "ShapesGraph",
     "UnsupportedShapeError",
+    "Update",
     "compile_shapes",
     "data_store",
+    "evaluate",
+    "read_path",
     "read_shapes",
+    "results",
     "run",
     "sparql_term",
     "validate",

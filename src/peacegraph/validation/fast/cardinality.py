@@ -1,12 +1,14 @@
 """Cardinality constraints: ``sh:minCount`` and ``sh:maxCount``, and the qualified counts
-(``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount``/``sh:qualifiedMaxCount``).
+(``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount``/``sh:qualifiedMaxCount``, and
+``sh:qualifiedValueShapesDisjoint``).
 """
 
 from __future__ import annotations
 
 from .context import Compilation, Context
-from .shapes import integer, refuse
-from .values import condition
+from .logical import condition
+from .shapes import integer
+from .terms import Term
 
 
 def counts(cc: Compilation, c: Context) -> None:
@@ -17,27 +19,29 @@ def counts(cc: Compilation, c: Context) -> None:
     high = integer(cc.shapes.one(c.shape, "maxCount"), c.shape, "sh:maxCount")
     bounds = []
     if low > 0:
-        bounds.append(("MinCount", f"COUNT(?v) >= {low}", f"Less than {low} values on {{f}}->{c.path.named()}"))
+        bounds.append(("MinCount", f"{c.count()} >= {low}", f"Less than {low} values on {{f}}->{c.path.named()}"))
     if high is not None:
-        bounds.append(("MaxCount", f"COUNT(?v) <= {high}", f"More than {high} values on {{f}}->{c.path.named()}"))
+        bounds.append(("MaxCount", f"{c.count()} <= {high}", f"More than {high} values on {{f}}->{c.path.named()}"))
     if low == 1 and high is None:
-        query = f"SELECT ?f WHERE {{ {c.focus} FILTER NOT EXISTS {{ {values} }} }}"
+        query = f"{c.select()} WHERE {{ {c.focus} FILTER NOT EXISTS {{ {values} }} }}"
         cc.add(c, query, [("MinCount", "", bounds[0][2])], flags=False)
     elif bounds:
         where = f"{c.focus} OPTIONAL {{ {values} }}" if low > 0 else f"{c.focus} {values}"
-        _grouped(cc, c, f"{{ {where} }} GROUP BY ?f", bounds)
+        _grouped(cc, c, f"{{ {where} }} GROUP BY {c.keys}", bounds)
     qualified(cc, c)
 
 
 def qualified(cc: Compilation, c: Context) -> None:
-    """How many values conform to the qualified value shape, against the qualified bounds."""
+    """How many values conform to the qualified value shape, against the qualified bounds.
+
+    A qualified value shape without the counts, or counts without the shape, constrain nothing: a
+    constraint component applies only with all its mandatory parameters.
+    """
     assert c.path is not None
     low = integer(cc.shapes.one(c.shape, "qualifiedMinCount"), c.shape, "sh:qualifiedMinCount")
     high = integer(cc.shapes.one(c.shape, "qualifiedMaxCount"), c.shape, "sh:qualifiedMaxCount")
     qualifier = cc.shapes.one(c.shape, "qualifiedValueShape")
-    if qualifier is None:
-        if low is not None or high is not None:
-            raise refuse(c.shape, "sh:qualifiedMinCount or sh:qualifiedMaxCount without sh:qualifiedValueShape")
+    if qualifier is None or (low is None and high is None):
         return
     bounds = []
     if low is not None:
@@ -46,20 +50,39 @@ def qualified(cc: Compilation, c: Context) -> None:
     if high is not None:
         message = f"QualifiedMaxCount constraint ({high}) not met on {{f}}->{c.path.named()}"
         bounds.append(("QualifiedMaxCount", f"COALESCE(?n, 0) <= {high}", message))
-    conforms = condition(cc, qualifier, "?v")
+    conforms = " && ".join(_qualifying(cc, c, qualifier))
     counted = (
-        f"{{ SELECT ?f (COUNT(?v) AS ?n) WHERE {{ {c.focus} {c.path.pattern('?f', '?v')} FILTER({conforms}) }} "
-        "GROUP BY ?f }"
+        f"{{ SELECT {c.keys} ({c.count()} AS ?n) WHERE {{ {c.focus} {c.path.pattern('?f', '?v')} FILTER({conforms}) }} "
+        f"GROUP BY {c.keys} }}"
     )
-    if bounds:
-        _grouped(cc, c, f"{{ {c.focus} OPTIONAL {counted} }}", bounds, grouped=False)
+    _grouped(cc, c, f"{{ {c.focus} OPTIONAL {counted} }}", bounds, grouped=False)
+
+
+def _qualifying(cc: Compilation, c: Context, qualifier: Term) -> list[str]:
+    """Conditions for a value to count: it conforms to the qualifier, and (if disjoint) to no sibling's."""
+    found = [condition(cc, qualifier, "?v", c)]
+    if cc.shapes.true(c.shape, "qualifiedValueShapesDisjoint"):
+        for sibling in _siblings(cc, c.shape, qualifier):
+            found.append(f"!COALESCE({condition(cc, sibling, '?v', c)}, false)")
+    return found
+
+
+def _siblings(cc: Compilation, shape: Term, qualifier: Term) -> list[Term]:
+    """The qualified value shapes of the other property shapes of the shapes that ``shape`` is a property of."""
+    found: list[Term] = []
+    for parent in cc.shapes.parents(shape):
+        for prop in cc.shapes.values(parent, "property"):
+            for other in cc.shapes.values(prop, "qualifiedValueShape"):
+                if prop != shape and other not in found:
+                    found.append(other)
+    return found
 
 
 def _grouped(cc: Compilation, c: Context, where: str, bounds: list[tuple[str, str, str]], grouped: bool = True) -> None:
-    """A query over ``where`` (with ``GROUP BY ?f`` if ``grouped``) that keeps focus nodes out of ``bounds``."""
+    """A query over ``where`` (with ``GROUP BY`` if ``grouped``) that keeps focus nodes out of ``bounds``."""
     flags = " ".join(f"(({test}) AS ?c{i})" for i, (_name, test, _message) in enumerate(bounds))
     broken = " || ".join(f"!({test})" for _name, test, _message in bounds)
     keep = f"HAVING ({broken})" if grouped else f"FILTER ({broken})"
     body = where if grouped else where[:-1] + f" {keep} }}"
-    query = f"SELECT ?f {flags} WHERE {body} {keep if grouped else ''}"
+    query = f"SELECT {c.keys} {flags} WHERE {body} {keep if grouped else ''}"
     cc.add(c, query, [(name, "", message) for name, _test, message in bounds])

@@ -1,8 +1,14 @@
 """The compiler: every shape with targets, and the property shapes under it, to checks.
 
 Each constraint family compiles in a module of its own (cardinality, values with value type,
-strings, other, pairs); this module finds the focus nodes and walks the shapes, and refuses any
-SHACL feature the engine does not know, so that no shape is ever silently skipped.
+ranges, strings, other, logical, pairs); this module finds the focus nodes and walks the shapes,
+and refuses any SHACL feature the engine does not know, so that no shape is ever silently skipped.
+
+A shape used as a condition (by ``sh:node``, ``sh:and``, ``sh:or``, ``sh:not``, ``sh:xone`` or
+``sh:qualifiedValueShape``) becomes a SPARQL expression when it only constrains the value node
+itself; any other (with property shapes, counts, ``sh:closed``…) is validated on the nodes it is a
+condition on, before the shape that uses it, and the nodes that fail it are marked in the store.
+A shape that refers to itself, directly or not, is refused: SHACL leaves recursion undefined.
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ from ...rdf.namespaces import OWL, RDF, RDFS, SH
 from ..reference import short_name
 from .cardinality import counts
 from .context import Compilation, Context
-from .program import Program, PropertyPath
-from .shapes import PATH_ONLY, SHAPE_TYPES, TARGETS, ShapesGraph, iri, refuse
-from .terms import FOCUS, Term
+from .paths import PropertyPath, read_path
+from .program import Program, Update
+from .shapes import PATH_ONLY, SHAPE_TYPES, TARGETS, ShapesGraph, constant, iri, refuse
+from .terms import FAILS, FOCUS, Term
 from .values import compile_values
+
+#: Classes whose instances in the shapes graph are implicit class targets when they are shapes too.
+CLASSES = (NamedNode(RDFS + "Class"), NamedNode(OWL + "Class"))
 
 
 def compile_shapes(shapes: list[Triple], subclasses: bool = True) -> Program:
@@ -27,33 +37,47 @@ def compile_shapes(shapes: list[Triple], subclasses: bool = True) -> Program:
     """
     cc = Compilation(ShapesGraph(shapes), subclasses)
     _refuse_other_targets(cc.shapes)
-    for shape in cc.shapes.shapes_with_targets():
+    implicit = _implicit_targets(cc.shapes)
+    for shape in sorted(set(cc.shapes.shapes_with_targets()) | implicit, key=str):
         if cc.shapes.deactivated(shape):
             continue
-        sid = cc.shape_id(shape)
-        cc.program.focus[sid] = _targets(cc, shape)
-        _shape(cc, shape, f"GRAPH <{FOCUS}> {{ <{sid}> <{FOCUS}> ?f }}")
+        sid = cc.new_id()
+        where = _targets(cc, shape, shape in implicit)
+        cc.program.steps.append(Update(f"INSERT {{ GRAPH <{FOCUS}> {{ <{sid}> <{FOCUS}> ?f }} }} WHERE {{ {where} }}"))
+        compile_shape(cc, shape, _context(cc.shapes, shape, sid))
     return cc.program
 
 
 def _refuse_other_targets(shapes: ShapesGraph) -> None:
     """Refuse targets this engine does not find (so that no shape is skipped for want of targets)."""
-    classes = {NamedNode(RDFS + "Class"), NamedNode(OWL + "Class")}
     for node, props in shapes.by_subject.items():
         for predicate in props:
             if predicate.startswith(SH + "target") and predicate not in TARGETS:
                 raise refuse(node, short_name(predicate))
-        if classes & set(props.get(RDF + "type", ())) and (
-            SH + "property" in props or SHAPE_TYPES & set(props.get(RDF + "type", ()))
-        ):
-            raise refuse(node, "a shape that is also a class (implicit class target)")
 
 
-def _targets(cc: Compilation, shape: Term) -> str:
-    """A WHERE clause binding ``?f`` to each focus node of ``shape``."""
+def _implicit_targets(shapes: ShapesGraph) -> set[Term]:
+    """Shapes that are also classes: their instances are their focus nodes."""
+    found = set()
+    for node, props in shapes.by_subject.items():
+        types = set(props.get(RDF + "type", ()))
+        if set(CLASSES) & types and (SHAPE_TYPES & types or any(p.startswith(SH) for p in props)):
+            found.add(node)
+    return found
+
+
+def _targets(cc: Compilation, shape: Term, implicit: bool) -> str:
+    """A WHERE clause binding ``?f`` to each focus node of ``shape`` (``implicit``: of the class it is too)."""
     parts = []
-    for cls in cc.shapes.values(shape, "targetClass"):
+    classes = list(cc.shapes.values(shape, "targetClass"))
+    if implicit:
+        classes.append(shape)
+    for cls in classes:
         parts.append(f"{{ {cc.instance('?f', iri(cls, shape, 'target class'))} }}")
+    nodes = cc.shapes.values(shape, "targetNode")
+    cc.program.literal_targets.update(node for node in nodes if isinstance(node, Literal))
+    if nodes:
+        parts.append(f"{{ VALUES ?f {{ {' '.join(constant(n, shape, 'sh:targetNode') for n in nodes)} }} }}")
     for p in cc.shapes.values(shape, "targetSubjectsOf"):
         parts.append(f"{{ ?f <{iri(p, shape, 'target property').value}> ?x }}")
     for p in cc.shapes.values(shape, "targetObjectsOf"):
@@ -61,37 +85,54 @@ def _targets(cc: Compilation, shape: Term) -> str:
     return " UNION ".join(parts)
 
 
-def _shape(cc: Compilation, shape: Term, focus: str) -> None:
-    """The checks of ``shape`` (node or property shape) for the focus nodes bound by ``focus``."""
+def _context(shapes: ShapesGraph, shape: Term, focus_set: str, mark: bool = False) -> Context:
+    path = shape_path(shapes, shape)
+    return Context(
+        shape, focus_set, path, _message(shapes, shape), _severity(shapes, shape), mark=focus_set if mark else None
+    )
+
+
+def compile_shape(cc: Compilation, shape: Term, c: Context) -> None:
+    """The checks of ``shape`` (node or property shape) for the focus nodes of ``c``."""
+    with cc.entering(shape):
+        _constraints(cc, shape, c)
+
+
+def _constraints(cc: Compilation, shape: Term, c: Context) -> None:
     cc.shapes.refuse_unknown(shape)
-    path = _path(cc.shapes, shape)
-    context = Context(shape, focus, path, _message(cc.shapes, shape), _severity(cc.shapes, shape))
-    cc.path = path
-    if path is not None:
-        counts(cc, context)
+    cc.path = c.path
+    if c.path is not None:
+        counts(cc, c)
     else:
         for local in PATH_ONLY:
             if cc.shapes.values(shape, local):
                 raise refuse(shape, f"sh:{local} on a node shape")
-    compile_values(cc, context)
+    compile_values(cc, c)
     for prop in cc.shapes.values(shape, "property"):
-        if not cc.shapes.deactivated(prop):
-            if _path(cc.shapes, prop) is None:
-                raise refuse(prop, "sh:property without sh:path")
-            _shape(cc, prop, focus)
+        if cc.shapes.deactivated(prop):
+            continue
+        path = shape_path(cc.shapes, prop)
+        if path is None:
+            raise refuse(prop, "sh:property without sh:path")
+        compile_shape(cc, prop, c.nested(prop, path, _message(cc.shapes, prop), _severity(cc.shapes, prop)))
+        cc.path = c.path
 
 
-def _path(shapes: ShapesGraph, shape: Term) -> PropertyPath | None:
+def materialize(cc: Compilation, shape: Term, c: Context, v: str) -> str:
+    """Validate ``shape`` on the value nodes of ``c`` first; a condition true for those that conform."""
+    sid = cc.new_id()
+    cc.program.steps.append(
+        Update(f"INSERT {{ GRAPH <{FOCUS}> {{ <{sid}> <{FOCUS}> ?v }} }} WHERE {{ {c.focus} {c.values()} }}")
+    )
+    saved = cc.path
+    compile_shape(cc, shape, _context(cc.shapes, shape, sid, mark=True))
+    cc.path = saved
+    return f"NOT EXISTS {{ GRAPH <{FAILS}> {{ <{sid}> <{FAILS}> {v} }} }}"
+
+
+def shape_path(shapes: ShapesGraph, shape: Term) -> PropertyPath | None:
     node = shapes.one(shape, "path")
-    if node is None:
-        return None
-    if isinstance(node, NamedNode):
-        return PropertyPath(node.value)
-    props = shapes.by_subject.get(node, {})
-    inverse = props.get(SH + "inversePath", [])
-    if len(props) == 1 and len(inverse) == 1 and isinstance(inverse[0], NamedNode):
-        return PropertyPath(inverse[0].value, inverse=True)
-    raise refuse(shape, "a property path other than a predicate or sh:inversePath of one")
+    return read_path(shapes, node, shape) if node is not None else None
 
 
 def _message(shapes: ShapesGraph, shape: Term) -> str | None:
@@ -99,6 +140,8 @@ def _message(shapes: ShapesGraph, shape: Term) -> str | None:
     return str(messages[0].value) if messages and isinstance(messages[0], Literal) else None
 
 
-def _severity(shapes: ShapesGraph, shape: Term) -> str:
+def _severity(shapes: ShapesGraph, shape: Term) -> NamedNode:
     severity = shapes.one(shape, "severity")
-    return short_name(severity.value if isinstance(severity, NamedNode) else SH + "Violation")
+    if severity is None:
+        return NamedNode(SH + "Violation")
+    return iri(severity, shape, "sh:severity")

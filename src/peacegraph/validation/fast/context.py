@@ -2,32 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode, QuerySolution
 
-from .program import Check, Outcome, Program, PropertyPath
-from .shapes import ShapesGraph
-from .terms import SUBCLASS, TYPE, Term
+from .paths import PropertyPath
+from .program import Check, Outcome, Program
+from .shapes import ShapesGraph, refuse
+from .terms import FOCUS, SUBCLASS, TYPE, Term
 
 
 @dataclass
 class Compilation:
-    """The shapes being compiled, the program built from them so far, and the shapes' ids."""
+    """The shapes being compiled, the program built from them so far, and the shapes on the way down."""
 
     shapes: ShapesGraph
     #: Whether class membership follows ``rdfs:subClassOf`` (false: ``rdf:type`` alone).
     subclasses: bool
     program: Program = field(default_factory=Program)
-    ids: dict[Term, str] = field(default_factory=dict)
+    ids: int = 0
     #: The path of the shape being compiled (datatype checks note which properties they read).
     path: PropertyPath | None = None
+    #: The shapes being compiled, outermost first: a shape met again in here is recursive.
+    within: list[Term] = field(default_factory=list)
 
-    def shape_id(self, shape: Term) -> str:
-        if shape not in self.ids:
-            self.ids[shape] = f"urn:peacegraph:fastshacl:shape:{len(self.ids)}"
-        return self.ids[shape]
+    @contextlib.contextmanager
+    def entering(self, shape: Term) -> Iterator[None]:
+        """While ``shape`` is compiled; refused if it is being compiled already (SHACL leaves recursion undefined)."""
+        if shape in self.within:
+            chain = " -> ".join(map(str, [*self.within, shape]))
+            raise refuse(shape, f"recursive shapes (a shape that refers to itself: {chain})")
+        self.within.append(shape)
+        try:
+            yield
+        finally:
+            self.within.pop()
+
+    def new_id(self) -> str:
+        """A fresh name for a set of focus nodes (and for the nodes among them that fail a condition)."""
+        self.ids += 1
+        return f"urn:peacegraph:fastshacl:shape:{self.ids}"
 
     def instance(self, var: str, cls: NamedNode) -> str:
         """A pattern true when ``var`` is an instance of ``cls``."""
@@ -43,25 +59,68 @@ class Compilation:
         value: bool = False,
         flags: bool = True,
         accept: Callable[[QuerySolution], bool] | None = None,
+        path_from_row: bool = False,
     ) -> None:
         """A check of ``query``; each outcome (component, _, default message) reads flag ``?c<i>`` if ``flags``."""
         made = tuple(
             Outcome(f"sh:{name}ConstraintComponent", c.message or message, f"c{i}" if flags else None)
             for i, (name, _unused, message) in enumerate(outcomes)
         )
-        self.program.checks.append(Check(query, c.path, c.severity, made, value, accept))
+        check = Check(query, c.path, c.severity, made, value, c.shape, accept, c.mark, c.root[1:], path_from_row)
+        self.program.steps.append(check)
 
 
 @dataclass(frozen=True)
 class Context:
-    """A shape applied to focus nodes: the pattern binding ``?f``, the path, message and severity."""
+    """A shape applied to a set of focus nodes: where they are, the path, message and severity.
+
+    The focus nodes are the set named ``focus_set`` (materialized in the store) or, for a property
+    shape under a property shape, the values reached from them along ``chain``: a result is then
+    reported once for each outer focus node it is reached from. With ``mark``, violations are not
+    reported: the nodes of the set that have any are marked as failing (a shape used as a condition).
+    """
 
     shape: Term
-    focus: str
+    focus_set: str
     path: PropertyPath | None
     message: str | None
-    severity: str
+    severity: NamedNode
+    chain: tuple[PropertyPath, ...] = ()
+    mark: str | None = None
+
+    @property
+    def focus(self) -> str:
+        """A pattern binding ``?f`` to each focus node (and ``?x0``… to the outer ones)."""
+        names = [f"?x{i}" for i in range(len(self.chain))] + ["?f"]
+        steps = [path.pattern(names[i], names[i + 1]) for i, path in enumerate(self.chain)]
+        return " ".join([f"GRAPH <{FOCUS}> {{ <{self.focus_set}> <{FOCUS}> {names[0]} }}", *steps])
+
+    @property
+    def root(self) -> str:
+        """The variable of the node of the focus set that a row belongs to."""
+        return "?x0" if self.chain else "?f"
+
+    @property
+    def keys(self) -> str:
+        """The focus node, with the outer focus nodes it is reached from."""
+        return " ".join([*(f"?x{i}" for i in range(len(self.chain))), "?f"])
+
+    @property
+    def distinct(self) -> bool:
+        """Whether the rows may repeat (paths other than predicates, or chains, reach a node more than once)."""
+        return bool(self.chain) or (self.path is not None and not self.path.simple)
+
+    def select(self, extra: str = "") -> str:
+        return f"SELECT {'DISTINCT ' if self.distinct else ''}{self.keys} {extra}".rstrip()
+
+    def count(self, v: str = "?v") -> str:
+        return f"COUNT(DISTINCT {v})" if self.distinct else f"COUNT({v})"
 
     def values(self) -> str:
         """A pattern binding ``?v`` to each value node of the focus node ``?f``."""
         return self.path.pattern("?f", "?v") if self.path else "BIND(?f AS ?v)"
+
+    def nested(self, shape: Term, path: PropertyPath, message: str | None, severity: NamedNode) -> Context:
+        """The context of a property shape under this shape: its focus nodes are this shape's values."""
+        chain = (*self.chain, self.path) if self.path is not None else self.chain
+        return replace(self, shape=shape, path=path, message=message, severity=severity, chain=chain)

@@ -1,40 +1,78 @@
-"""The rows of a check's query become :class:`~peacegraph.validation.report.Violation` objects,
-worded as pySHACL words them and pointing back to the seed file and line of the record.
+"""The rows of a check's query become results (the terms of a SHACL validation result), and those
+:class:`~peacegraph.validation.report.Violation` objects, worded as pySHACL words them and pointing
+back to the seed file and line of the record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
-from pyoxigraph import Literal, QuerySolutions, Store
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolution, QuerySolutions, Store
 
 from ...records.model import Origin
+from ..reference import short_name
 from ..report import Violation, origin_of
+from .literals import unwrap
+from .paths import PropertyPath
 from .program import Check
-from .terms import Term, display
+from .terms import FAILS, Term, display
 
 
-def violations_of(check: Check, store: Store, by_iri: Mapping[str, Origin]) -> Iterator[Violation]:
-    solutions = store.query(check.query)
-    assert isinstance(solutions, QuerySolutions)
-    for row in solutions:
-        if check.accept is not None and check.accept(row):
-            continue
-        focus = row["f"]
-        value = row["v"] if check.reports_value else None
+@dataclass(frozen=True)
+class Result:
+    """A validation result: focus node, path, value (as in the data), severity, constraint component, shape."""
+
+    focus: Term
+    path: PropertyPath | None
+    value: Term | None
+    component: str
+    severity: NamedNode
+    shape: Term
+    message: str
+
+    def violation(self, by_iri: Mapping[str, Origin]) -> Violation:
+        return Violation(
+            focus=self.focus.value,
+            path=str(self.path) if self.path is not None else None,
+            constraint=self.component,
+            severity=short_name(self.severity.value),
+            message=self.message,
+            value=self.value.value if self.value is not None else None,
+            origin=origin_of(self.focus.value, by_iri),
+        )
+
+
+def results_of(check: Check, store: Store) -> Iterator[Result]:
+    for row in _violating(check, store):
+        focus, value = unwrap(row["f"]), unwrap(row["v"]) if check.reports_value else None
         assert focus is not None
+        predicate = row["p"] if check.path_from_row else None
+        path = PropertyPath(predicate.value) if isinstance(predicate, NamedNode) else check.path
         for outcome in check.outcomes:
             if outcome.flag is None or _false(row[outcome.flag]):
                 message = outcome.message.replace("{f}", display(focus))
-                yield Violation(
-                    focus=focus.value,
-                    path=str(check.path) if check.path else None,
-                    constraint=outcome.component,
-                    severity=check.severity,
-                    message=message.replace("{v}", display(value) if value else ""),
-                    value=value.value if value is not None else None,
-                    origin=origin_of(focus.value, by_iri),
-                )
+                message = message.replace("{v}", display(value) if value is not None else "")
+                yield Result(focus, path, value, outcome.component, check.severity, check.shape, message)
+
+
+def failures_of(check: Check, store: Store) -> Iterator[Quad]:
+    """The nodes a check of a condition finds failing, as quads of the bookkeeping graph."""
+    assert check.mark is not None
+    graph, mark = NamedNode(FAILS), NamedNode(check.mark)
+    for row in _violating(check, store):
+        if any(outcome.flag is None or _false(row[outcome.flag]) for outcome in check.outcomes):
+            node = row[check.root]
+            assert node is not None
+            yield Quad(mark, graph, node, graph)
+
+
+def _violating(check: Check, store: Store) -> Iterator[QuerySolution]:
+    solutions = store.query(check.query)
+    assert isinstance(solutions, QuerySolutions)
+    for row in solutions:
+        if check.accept is None or not check.accept(row):
+            yield row
 
 
 def _false(flag: Term | None) -> bool:

@@ -59,8 +59,9 @@ def mark_ill_typed(store: Store, program: Program) -> None:
     solutions = store.query(query)
     assert isinstance(solutions, QuerySolutions)
     graph = NamedNode(ILL_TYPED)
+    found = [row["v"] for row in solutions] + [wrap(literal) for literal in program.literal_targets]
     with quiet_rdflib():
-        ill = [row["v"] for row in solutions if not well_typed(unwrap(row["v"]))]
+        ill = [literal for literal in found if not well_typed(unwrap(literal))]
     store.extend(Quad(graph, graph, literal, graph) for literal in ill if isinstance(literal, Literal))
 
 
@@ -116,3 +117,10 @@ def _actual_datatype(value: object, datatype: str) -> bool:
     }
     kind = expected.get(datatype)
     return kind is None or isinstance(value, kind)
+
+
+def wrap(literal: Literal) -> Literal:
+    """A literal as the store keeps it: typed literals under their wrapped datatype."""
+    if literal.language or literal.datatype.value == XSD + "string":
+        return literal
+    return Literal(literal.value, datatype=NamedNode(WRAPPED + literal.datatype.value))

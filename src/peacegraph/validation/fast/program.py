@@ -1,5 +1,5 @@
-"""The compiled form of the shapes: checks (a SPARQL query each, and how to read its rows) and the
-focus node sets and datatypes they need.
+"""The compiled form of the shapes: steps in order, each an update (a set of focus nodes to
+materialize) or a check (a SPARQL query, and how to read its rows).
 """
 
 from __future__ import annotations
@@ -7,30 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pyoxigraph import NamedNode, QuerySolution
+from pyoxigraph import Literal, NamedNode, QuerySolution
 
-from ..reference import short_name
-from .terms import display
-
-
-@dataclass(frozen=True)
-class PropertyPath:
-    """A predicate path, or the inverse of one (``^schema:encoding``)."""
-
-    predicate: str
-    inverse: bool = False
-
-    def pattern(self, subject: str, value: str) -> str:
-        p = f"<{self.predicate}>"
-        return f"{value} {p} {subject} ." if self.inverse else f"{subject} {p} {value} ."
-
-    def __str__(self) -> str:
-        """As reports give it (the path of a :class:`Violation`)."""
-        return ("^" if self.inverse else "") + short_name(self.predicate)
-
-    def named(self) -> str:
-        """As messages give it."""
-        return ("^" if self.inverse else "") + display(NamedNode(self.predicate))
+from .paths import PropertyPath
+from .terms import Term
 
 
 @dataclass(frozen=True)
@@ -44,33 +24,51 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Check:
-    """Constraints of one shape over the focus nodes of one shape: a query and how to read its rows.
+    """Constraints of one shape over the focus nodes of one context: a query and how to read its rows.
 
-    The query selects ``?f`` (the focus node), ``?v`` for constraints that report values, and a
-    boolean per outcome that has a flag; it returns only rows that violate something. A row is no
-    violation at all if ``accept`` (checked in Python, for ``sh:pattern`` and ``sh:lessThan``)
-    accepts it.
+    The query selects ``?f`` (the focus node), ``?v`` for constraints that report values, ``?p``
+    for those whose path is the row's predicate (``sh:closed``), the context's chain of outer focus
+    nodes, and a boolean per outcome that has a flag; it returns only rows that violate something.
+    A row is no violation at all if ``accept`` (checked in Python, for ``sh:pattern`` and
+    ``sh:lessThan``) accepts it. A check with ``mark`` reports nothing: the root node (``root``) of
+    each violating row fails the shape ``mark`` (a shape used as a condition, see ``compiler``).
     """
 
     query: str
     path: PropertyPath | None
-    severity: str
+    severity: NamedNode
     outcomes: tuple[Outcome, ...]
     reports_value: bool
+    shape: Term
     accept: Callable[[QuerySolution], bool] | None = None
+    mark: str | None = None
+    root: str = "f"
+    path_from_row: bool = False
 
     @property
     def components(self) -> set[str]:
         return {outcome.component for outcome in self.outcomes}
 
 
+@dataclass(frozen=True)
+class Update:
+    """A SPARQL update that materializes the focus nodes of a shape (its targets, or the nodes it is a condition on)."""
+
+    update: str
+
+
 @dataclass
 class Program:
-    """The compiled shapes: focus node sets to materialize, checks to run, datatypes to check."""
+    """The compiled shapes: steps to run in order, and the datatypes to check."""
 
-    focus: dict[str, str] = field(default_factory=dict)  # shape id -> WHERE clause binding ?f
-    checks: list[Check] = field(default_factory=list)
+    steps: list[Update | Check] = field(default_factory=list)
     #: Datatypes whose literals must be checked for well-formedness, and the properties they are
-    #: values of (None: the focus nodes themselves, which could be anything).
+    #: values of (None: any property, or the focus nodes themselves, which could be anything).
     datatypes: set[str] = field(default_factory=set)
     typed_values_of: set[str | None] = field(default_factory=set)
+    #: Literals that are focus nodes as ``sh:targetNode``, whether the data has them or not.
+    literal_targets: set[Literal] = field(default_factory=set)
+
+    @property
+    def checks(self) -> list[Check]:
+        return [step for step in self.steps if isinstance(step, Check)]

@@ -1,5 +1,6 @@
 """Running compiled checks: the data in an in-memory Oxigraph store, the focus nodes
-materialized, the queries run two at a time, the violations sorted into a report.
+materialized, the conditions decided in order, then the reporting queries run two at a time and
+the violations sorted into a report.
 """
 
 from __future__ import annotations
@@ -11,38 +12,58 @@ import sys
 from collections.abc import Mapping
 from typing import Final
 
-from pyoxigraph import RdfFormat, Store, Triple, serialize
+from pyoxigraph import Literal, Quad, RdfFormat, Store, Triple, serialize
 
 from ...records.model import Origin
 from ..report import Report, Violation
 from .compiler import compile_shapes
-from .findings import violations_of
-from .literals import mark_ill_typed, wrap_datatypes
-from .program import Program
-from .terms import FOCUS, SUBCLASS
+from .findings import Result, failures_of, results_of
+from .literals import mark_ill_typed, wrap, wrap_datatypes
+from .program import Check, Program, Update
+from .terms import SUBCLASS
 
 #: Queries run at once (the checks are independent; a build machine has two cores).
 THREADS: Final = 2
 
 
 def data_store(triples: list[Triple]) -> Store:
-    """An in-memory store of the triples (in the default graph), typed literals wrapped (see above)."""
+    """An in-memory store of the triples (in the default graph), typed literals wrapped (see above).
+
+    Blank nodes keep their labels (loading N-Triples would rename them), so that results name the
+    data's own nodes.
+    """
     store = Store()
-    data = wrap_datatypes(serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
+    data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    if b"_:" in data:  # maybe a blank node (or text that looks like one): keep the labels
+        store.extend(
+            Quad(t.subject, t.predicate, wrap(t.object) if isinstance(t.object, Literal) else t.object) for t in triples
+        )
+        return store
+    data = wrap_datatypes(data)
     store.load(data, format=RdfFormat.N_TRIPLES, lenient=True)  # terms were checked when made
     return store
 
 
-def run(program: Program, store: Store, by_iri: Mapping[str, Origin] | None = None) -> Report:
-    """Run compiled checks over ``store`` (which gains the engine's bookkeeping graphs)."""
+def results(program: Program, store: Store) -> list[Result]:
+    """The results of compiled checks over ``store`` (which gains the engine's bookkeeping graphs)."""
     mark_ill_typed(store, program)
-    for sid, where in program.focus.items():
-        store.update(f"INSERT {{ GRAPH <{FOCUS}> {{ <{sid}> <{FOCUS}> ?f }} }} WHERE {{ {where} }}")
+    reporting: list[Check] = []
+    for step in program.steps:
+        if isinstance(step, Update):
+            store.update(step.update)
+        elif step.mark is not None:
+            store.extend(list(failures_of(step, store)))
+        else:
+            reporting.append(step)
     with concurrent.futures.ThreadPoolExecutor(max_workers=THREADS) as pool:  # Oxigraph runs queries without the GIL
-        found = pool.map(lambda check: list(violations_of(check, store, by_iri or {})), program.checks)
-        violations = sorted((v for some in found for v in some), key=Violation.sort_key)
-    conforms = all(v.severity != "sh:Violation" for v in violations)
-    return Report(conforms=conforms, violations=violations)
+        found = pool.map(lambda check: list(results_of(check, store)), reporting)
+        return [result for some in found for result in some]
+
+
+def run(program: Program, store: Store, by_iri: Mapping[str, Origin] | None = None) -> Report:
+    """Run compiled checks over ``store``: a report that conforms when there is no result at all (SHACL §3.1)."""
+    violations = sorted((r.violation(by_iri or {}) for r in results(program, store)), key=Violation.sort_key)
+    return Report(conforms=not violations, violations=violations)
 
 
 def validate_triples(triples: list[Triple], shapes: list[Triple], by_iri: Mapping[str, Origin] | None = None) -> Report:
@@ -56,6 +77,12 @@ def validate_triples(triples: list[Triple], shapes: list[Triple], by_iri: Mappin
     finally:
         del store
         _give_back_memory()
+
+
+def evaluate(triples: list[Triple], shapes: list[Triple]) -> list[Result]:
+    """The validation results of ``triples`` against ``shapes``, terms as in the data (for comparisons with reports)."""
+    program = compile_shapes(shapes)
+    return results(program, data_store(triples))
 
 
 def _give_back_memory() -> None:

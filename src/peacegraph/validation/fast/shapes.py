@@ -8,46 +8,72 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 
 from ...errors import InputError
 from ...rdf.namespaces import RDF, RDFS, SH, XSD
 from ...rdf.rdfio import read_triples
 from ..reference import short_name
-from .terms import Term
+from .terms import Term, sparql_term
 
 #: Properties of a shape that are not constraints: metadata, and the ones read with their constraint.
 IGNORED: Final = frozenset(
     SH + local
     for local in ("name", "description", "order", "group", "defaultValue", "message", "severity", "deactivated")
 ) | frozenset((RDF + "type", RDFS + "label", RDFS + "comment", RDFS + "isDefinedBy"))
-TARGETS: Final = frozenset(SH + local for local in ("targetClass", "targetSubjectsOf", "targetObjectsOf"))
+TARGETS: Final = frozenset(SH + local for local in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"))
 WITH_OTHERS: Final = frozenset(
-    SH + local for local in ("path", "flags", "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint")
+    SH + local
+    for local in (
+        "path",
+        "flags",
+        "qualifiedMinCount",
+        "qualifiedMaxCount",
+        "qualifiedValueShapesDisjoint",
+        "ignoredProperties",
+    )
 )
 SHAPE_TYPES: Final = frozenset((NamedNode(SH + "NodeShape"), NamedNode(SH + "PropertyShape")))
 #: Constraints that need a path: on a node shape they are refused.
-PATH_ONLY: Final = ("minCount", "maxCount", "qualifiedValueShape", "lessThan")
+PATH_ONLY: Final = ("minCount", "maxCount", "qualifiedValueShape", "lessThan", "lessThanOrEquals", "uniqueLang")
 
-#: The constraints a shape used as a condition (by sh:node, sh:or, sh:qualifiedValueShape) may have.
-CONDITIONS: Final = frozenset(("class", "datatype", "nodeKind", "minLength", "maxLength", "node", "or", "in"))
+#: The constraints on the value node alone: a shape with these only is a condition written in SPARQL.
+INLINE: Final = frozenset(
+    (
+        "class",
+        "datatype",
+        "nodeKind",
+        "minExclusive",
+        "minInclusive",
+        "maxExclusive",
+        "maxInclusive",
+        "minLength",
+        "maxLength",
+        "languageIn",
+        "in",
+        "hasValue",
+        "node",
+        "and",
+        "or",
+        "not",
+        "xone",
+    )
+)
 
-PARAMETERS: Final = frozenset(
+#: Every parameter of SHACL Core's constraint components (https://www.w3.org/TR/shacl/#core-components).
+WITH_OTHERS_LOCAL: Final = frozenset(p[len(SH) :] for p in WITH_OTHERS)
+PARAMETERS: Final = INLINE | frozenset(
     (
         "property",
         "minCount",
         "maxCount",
-        "datatype",
-        "class",
-        "nodeKind",
         "pattern",
-        "minLength",
-        "maxLength",
-        "node",
-        "or",
-        "in",
-        "hasValue",
+        "uniqueLang",
+        "equals",
+        "disjoint",
         "lessThan",
+        "lessThanOrEquals",
+        "closed",
         "qualifiedValueShape",
     )
 )
@@ -89,8 +115,21 @@ class ShapesGraph:
         return members
 
     def deactivated(self, shape: Term) -> bool:
-        flag = self.one(shape, "deactivated")
-        return isinstance(flag, Literal) and flag.value == "true"
+        return self.true(shape, "deactivated")
+
+    def true(self, node: Term, local: str) -> bool:
+        """Whether ``sh:<local>`` of ``node`` is ``true`` (not ``"1"^^xsd:boolean``: the spec names ``true`` alone)."""
+        flag = self.one(node, local)
+        return isinstance(flag, Literal) and flag.datatype == NamedNode(XSD + "boolean") and flag.value == "true"
+
+    def inline(self, shape: Term) -> bool:
+        """Whether ``shape`` constrains the value node alone (it can be a SPARQL condition on it)."""
+        used = {p[len(SH) :] for p in self.by_subject.get(shape, {}) if p.startswith(SH)}
+        return not (used & (PARAMETERS | WITH_OTHERS_LOCAL)) - INLINE
+
+    def parents(self, shape: Term) -> list[Term]:
+        """The shapes that have ``shape`` as a ``sh:property``."""
+        return [node for node, props in self.by_subject.items() if shape in props.get(SH + "property", ())]
 
     def refuse_unknown(self, shape: Term) -> None:
         """Refuse a SHACL parameter of ``shape`` that the engine does not compile."""
@@ -101,11 +140,6 @@ class ShapesGraph:
                 continue
             if predicate.startswith(SH):
                 raise refuse(shape, short_name(predicate))
-        disjoint = self.one(shape, "qualifiedValueShapesDisjoint")
-        if isinstance(disjoint, Literal) and disjoint.value == "true":
-            raise refuse(shape, "sh:qualifiedValueShapesDisjoint true")
-        if self.values(shape, "flags"):
-            raise refuse(shape, "sh:flags")
 
     def shapes_with_targets(self) -> list[Term]:
         return sorted((node for node, props in self.by_subject.items() if TARGETS & props.keys()), key=lambda n: str(n))
@@ -119,6 +153,13 @@ def iri(node: Term, shape: Term, what: str) -> NamedNode:
     if not isinstance(node, NamedNode):
         raise refuse(shape, f"a {what} that is not an IRI ({node})")
     return node
+
+
+def constant(node: Term, shape: Term, what: str) -> str:
+    """A term of the shapes as a SPARQL constant; a blank node is none (it names no node of the data)."""
+    if isinstance(node, BlankNode):
+        raise refuse(shape, f"a blank node as {what}")
+    return sparql_term(node)
 
 
 def integer(node: Term | None, shape: Term, what: str) -> int | None:

@@ -17,6 +17,8 @@ Term = NamedNode | BlankNode | Literal
 #: Where the engine keeps its own bookkeeping in the store, apart from the data (default graph).
 FOCUS: Final = "urn:peacegraph:fastshacl:focus"
 ILL_TYPED: Final = "urn:peacegraph:fastshacl:ill-typed"
+#: The nodes that fail a shape used as a condition (see ``compiler``).
+FAILS: Final = "urn:peacegraph:fastshacl:fails"
 WRAPPED: Final = "urn:peacegraph:fastshacl:datatype:"
 
 TYPE: Final = f"<{RDF}type>"

@@ -50,7 +50,7 @@ def has_datatype(cc: Compilation, v: str, datatype: str) -> str:
         return f"(isLiteral({v}) && DATATYPE({v}) = <{datatype}>)"
     cc.program.datatypes.add(datatype)
     if cc.path is None or not cc.path.inverse:  # values of an inverse path are never literals
-        cc.program.typed_values_of.add(cc.path.predicate if cc.path else None)
+        cc.program.typed_values_of.add(cc.path.single_predicate if cc.path else None)
     ill = f"GRAPH <{ILL_TYPED}> {{ <{ILL_TYPED}> <{ILL_TYPED}> {v} }}"
     return f"(isLiteral({v}) && DATATYPE({v}) = <{WRAPPED}{datatype}> && NOT EXISTS {{ {ill} }})"
 
