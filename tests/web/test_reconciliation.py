@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -86,11 +86,14 @@ def _check_schema(response: httpx.Response) -> None:
     VIOLATIONS.extend(f"{request.method} {path}: {problem}" for problem in found)
 
 
+CHECKED_HOOKS: dict[str, list[Callable[[httpx.Response], None]]] = {"response": [_check_schema]}
+
+
 @pytest.fixture
 def client(base: str) -> Iterator[httpx.Client]:
     if not schemas.available():
         pytest.skip("../shared/reference/reconciliation-schemas is not beside this checkout")
-    with httpx.Client(base_url=base, timeout=60, event_hooks={"response": [_check_schema]}) as http:
+    with httpx.Client(base_url=base, timeout=60, event_hooks=CHECKED_HOOKS) as http:
         yield http
     found, VIOLATIONS[:] = list(VIOLATIONS), []
     assert not found, "\n".join(found[:20])
@@ -442,24 +445,26 @@ def test_the_work_of_a_request_is_bounded(client: httpx.Client) -> None:
 
 
 def test_pages_stay_quick_while_reconciliation_is_busy(base: str, client: httpx.Client) -> None:
+    """45 batches as large as a batch may be: they once took all 40 threads that render pages."""
     import concurrent.futures
 
-    batch = {f"q{i}": {"query": f"organization support {i} " * 30} for i in range(50)}
+    batch = {f"q{i}": {"query": "x" + " " * 998 + "y"} for i in range(100)}
     body = httpx.QueryParams(queries=json.dumps(batch)).__str__()
 
     def busy() -> int:
-        with httpx.Client(base_url=base, timeout=30) as http:
+        with httpx.Client(base_url=base, timeout=30, event_hooks=CHECKED_HOOKS) as http:
             return http.post("/reconcile", content=body, headers=FORM).status_code
 
-    with concurrent.futures.ThreadPoolExecutor(12) as pool:
-        pending = [pool.submit(busy) for _ in range(12)]
-        time.sleep(0.2)
+    with concurrent.futures.ThreadPoolExecutor(45) as pool:
+        pending = [pool.submit(busy) for _ in range(45)]
+        time.sleep(0.5)
         began = time.monotonic()
-        assert client.get("/id/").status_code == 200
+        assert client.get(f"/id/{LDSPS}").status_code == 200
         page_seconds = time.monotonic() - began
         statuses = Counter(f.result() for f in pending)
-    assert page_seconds < 1.0, statuses
+    assert page_seconds < 3.0, statuses  # a page alone takes 0.1 to 0.5 s on a loaded test machine; once, 30 s
     assert set(statuses) <= {200, 503}
+    assert statuses[503], "more requests than the pool and its queue hold are refused at once"
 
 
 @pytest.mark.parametrize("limit", ["\u00b2", "\u2460", "9" * 5_000, "-1", "0x10"])
@@ -503,7 +508,7 @@ def test_the_public_url_setting(out_dir: Path, tmp_path: Path) -> None:
     public = "https://data.example.org/pg"
     options = ("--public-url", public + "/", "--reconcile-timeout", "0.000001")
     with started(out_dir, tmp_path / "serve.log", *options) as server:
-        with httpx.Client(base_url=server.url, timeout=30) as http:
+        with httpx.Client(base_url=server.url, timeout=30, event_hooks=CHECKED_HOOKS) as http:
             manifest = http.get("/reconcile", headers={"Host": "evil.example"}).json()
             assert manifest["view"]["url"] == public + "/id/{{id}}"
             assert manifest["preview"]["url"].startswith(public + "/reconcile/preview?")
@@ -512,6 +517,8 @@ def test_the_public_url_setting(out_dir: Path, tmp_path: Path) -> None:
             assert late.status_code == 503
             assert "seconds" in late.json()["message"]
         assert "Traceback" not in (tmp_path / "serve.log").read_text()
+    found, VIOLATIONS[:] = list(VIOLATIONS), []
+    assert not found, "\n".join(found[:20])
 
 
 def test_identifier_json_ld_uses_the_published_context(client: httpx.Client) -> None:

@@ -716,11 +716,18 @@ def callback_of(params: dict[str, str]) -> str | None:
 
 @dataclass(frozen=True)
 class Call:
-    """What a handler gets: the parameters (query string, then a form body), a JSON body if any, JSONP's callback."""
+    """What a handler gets: the parameters (query string, then a form body), a JSON body's text, JSONP's callback.
+
+    JSON is parsed by the handlers, in the service's pool: not in the loop that serves every request.
+    """
 
     params: dict[str, str]
-    body: Any
+    json: str | None
     callback: str | None
+
+    def field(self, name: str) -> str:
+        """The JSON text of a batch: the JSON body, else the form field ``name``."""
+        return self.json if self.json is not None else self.params.get(name, "null")
 
 
 async def _read(request: Request, jsonp: bool) -> Call:
@@ -739,7 +746,7 @@ async def _read(request: Request, jsonp: bool) -> Call:
     except UnicodeDecodeError:
         raise BadRequestError("the body is not UTF-8") from None
     if content_type == "application/json":
-        return Call(params, parse_json(text), None)
+        return Call(params, text, None)
     params.update({k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()})
     return Call(params, None, None)
 
@@ -818,23 +825,23 @@ class Service:
     # --- 0.2 (and the combined manifest) ----------------------------------------------------------
 
     async def root(self, call: Call) -> Response:
-        params, body = call.params, call.body
-        if body is not None:  # a 1.0-draft batch, as earlier drafts sent it
+        if call.json is not None:  # a 1.0-draft batch, as earlier drafts sent it
             return await self.match(call)
+        params = call.params
         if "queries" in params:
-            queries = parse_queries(params["queries"])
-            matched = await self._run(lambda b: self._match(queries, b))
-            return answer({key: {"result": candidates} for key, candidates in matched}, call.callback)
+            return answer(await self._run(lambda b: self._batch(params["queries"], b)), call.callback)
         if "query" in params:  # 0.1: one query, as a string or JSON
-            text = params["query"]
-            query = parse_query(parse_json(text) if text.lstrip().startswith("{") else text)
-            matched = await self._run(lambda b: self._match({"q": query}, b))
-            return answer({"result": matched[0][1]}, call.callback)
+            return answer(await self._run(lambda b: self._single(params["query"], b)), call.callback)
         if "extend" in params:
-            extension = parse_extension(parse_json(params["extend"]))
-            rows = await self._run(lambda b: extend(self.index, extension, b))
-            return answer({"meta": extension_meta(extension), "rows": rows}, call.callback)
+            return answer(await self._run(lambda b: self._extension(params["extend"], b, draft=False)), call.callback)
         return answer(manifest(self.base), call.callback)
+
+    def _batch(self, text: str, budget: Budget) -> dict[str, Any]:
+        return {key: {"result": candidates} for key, candidates in self._match(parse_queries(text), budget)}
+
+    def _single(self, text: str, budget: Budget) -> dict[str, Any]:
+        query = parse_query(parse_json(text) if text.lstrip().startswith("{") else text)
+        return {"result": self._match({"q": query}, budget)[0][1]}
 
     def _match(self, queries: dict[str, Query], budget: Budget) -> list[tuple[str, list[dict[str, Any]]]]:
         found = []
@@ -842,6 +849,15 @@ class Service:
             budget.check()
             found.append((key, [c.json() for c in reconcile(self.index, query)]))
         return found
+
+    def _extension(self, text: str, budget: Budget, draft: bool) -> dict[str, Any]:
+        """Data extension; ``rows`` a map of identifiers (0.2) or a list (the draft)."""
+        extension = parse_extension(parse_json(text))
+        rows = extend(self.index, extension, budget)
+        if not draft:
+            return {"meta": extension_meta(extension), "rows": rows}
+        listed = [{"id": i, "properties": [{"id": p, "values": v} for p, v in row.items()]} for i, row in rows.items()]
+        return {"meta": extension_meta(extension), "rows": listed}
 
     async def propose(self, call: Call) -> Response:
         return answer(proposals(call.params.get("type", ""), limit_of(call.params)), call.callback)
@@ -852,17 +868,16 @@ class Service:
         return answer(draft_manifest(self.base))
 
     async def match(self, call: Call) -> Response:
-        body = call.body if call.body is not None else parse_json(call.params.get("queries", "null"))
-        queries = dict(enumerate(parse_draft_queries({"queries": body} if isinstance(body, list) else body)))
-        matched = await self._run(lambda b: self._match({str(k): q for k, q in queries.items()}, b))
-        return answer({"results": [{"candidates": candidates} for _key, candidates in matched]})
+        return answer(await self._run(lambda b: self._draft_batch(call.field("queries"), b)))
+
+    def _draft_batch(self, text: str, budget: Budget) -> dict[str, Any]:
+        body = parse_json(text)
+        queries = parse_draft_queries({"queries": body} if isinstance(body, list) else body)
+        matched = self._match({str(k): q for k, q in enumerate(queries)}, budget)
+        return {"results": [{"candidates": candidates} for _key, candidates in matched]}
 
     async def extend_draft(self, call: Call) -> Response:
-        body = call.body if call.body is not None else parse_json(call.params.get("extend", "null"))
-        extension = parse_extension(body)
-        rows = await self._run(lambda b: extend(self.index, extension, b))
-        listed = [{"id": i, "properties": [{"id": p, "values": v} for p, v in row.items()]} for i, row in rows.items()]
-        return answer({"meta": extension_meta(extension), "rows": listed})
+        return answer(await self._run(lambda b: self._extension(call.field("extend"), b, draft=True)))
 
     # --- both -------------------------------------------------------------------------------------
 
