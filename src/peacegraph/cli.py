@@ -557,7 +557,7 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, so other machines may reach this endpoint", err=True)
         if public is None:
-            click.echo(f"warning: links in answers start with {settings.public()}; give --public-url", err=True)
+            click.echo("warning: links in answers name the address listened on; give --public-url", err=True)
 
     def ready(url: str) -> None:
         click.echo(f"serving {out}/ at {url} (SPARQL endpoint: {url}sparql); press Ctrl-C to stop")
