@@ -417,6 +417,32 @@ def test_the_limit_of_property_proposals(client: httpx.Client) -> None:
     assert proposed["limit"] == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"queries": []}, "between 1 and 500"),
+        ({"queries": [{"conditions": []}]}, "conditions"),
+        ({"queries": [{"conditions": [name("x")] * 21}]}, "between 1 and 20 conditions"),
+        ({"queries": [{"conditions": [name(["x"] * 21)]}]}, "values"),
+        ({"queries": [{"conditions": [{"matchType": "sound", "propertyValue": "x"}]}]}, "matchType"),
+        ({"queries": [{"conditions": [name({"no": "id"})]}]}, "a value is"),
+        ({"queries": [{"conditions": [name("x"), prop("country", None)]}]}, "property id"),
+        ({"ids": [LDSPS], "properties": [{"id": ["type"]}]}, "unknown property"),
+    ],
+)
+def test_draft_bad_requests_are_one_line_json_errors(client: httpx.Client, body: dict[str, Any], message: str) -> None:
+    route = "/reconcile/extend" if "ids" in body else "/reconcile/match"
+    response = client.post(route, json=body)
+    assert response.status_code == 400
+    assert message in response.json()["message"]
+
+
+def test_draft_values_may_be_booleans_numbers_and_entities(client: httpx.Client) -> None:
+    conditions = [name("Kesh Malek"), prop("wikidata", True), prop("country", [1, {"id": "place/syria"}])]
+    (candidates,) = match(client, [{"conditions": conditions}])
+    assert candidates[0]["id"] == "organization/kesh-malek"
+
+
 # --- abuse --------------------------------------------------------------------------------------
 
 

@@ -278,7 +278,7 @@ class Query:
 
     @property
     def chars(self) -> int:
-        return sum(map(len, self.names)) + sum(len(v) for h in self.hints for v in h.values)
+        return sum(map(len, self.names + self.ids)) + sum(len(v) for h in self.hints for v in h.values)
 
 
 def _score(index: Index, text: str) -> dict[str, float]:
@@ -366,6 +366,8 @@ def parse_query(raw: object) -> Query:
     if not isinstance(raw, dict):
         raise BadRequestError("a query is a string or an object with a `query`")
     given = [p if isinstance(p, dict) else {} for p in _list(raw.get("properties"), "properties")]
+    if len(given) > MAX_VALUES:
+        raise BadRequestError(f"a query has at most {MAX_VALUES} properties")
     hints = tuple(_hint(p.get("pid"), p.get("v")) for p in given)
     return Query((_text(raw.get("query")),), _types(raw.get("type")), _limit(raw.get("limit")), hints)
 
@@ -375,8 +377,8 @@ def parse_draft_query(raw: object) -> Query:
     if not isinstance(raw, dict):
         raise BadRequestError("a query is an object with `conditions`")
     conditions = _list(raw.get("conditions"), "conditions")
-    if not conditions:
-        raise BadRequestError("a query needs at least one condition")
+    if not conditions or len(conditions) > MAX_VALUES:
+        raise BadRequestError(f"a query has between 1 and {MAX_VALUES} conditions")
     names: list[str] = []
     ids: list[str] = []
     hints: list[Hint] = []
@@ -406,7 +408,9 @@ def _values(value: object) -> list[str]:
     for item in found:
         if isinstance(item, dict):
             item = item.get("id")
-        if isinstance(item, bool) or not isinstance(item, str | int | float):
+        if isinstance(item, bool):
+            item = "true" if item else "false"
+        if not isinstance(item, str | int | float):
             raise BadRequestError("a value is a string, a number, a boolean or an entity with an `id`")
         if isinstance(item, str) and len(item) > MAX_QUERY_CHARS:
             raise BadRequestError(f"a value is at most {MAX_QUERY_CHARS} characters")
@@ -416,7 +420,7 @@ def _values(value: object) -> list[str]:
 
 def _hint(pid: object, value: object, required: bool = False) -> Hint:
     if not isinstance(pid, str) or value is None:
-        raise BadRequestError("a property needs a `pid` and a value `v`")
+        raise BadRequestError("a property condition needs a property id (`pid`, `propertyId`) and a value")
     return Hint(pid, tuple(_values(value)), required)
 
 
