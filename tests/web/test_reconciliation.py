@@ -305,6 +305,7 @@ def test_cors_preflight_for_json_bodies(client: httpx.Client) -> None:
         ({"queries": json.dumps({f"q{i}": "x" for i in range(600)})}, "at most 500"),
         ({"queries": "[" * 100_000 + "]" * 100_000}, "not JSON"),  # nested past any recursion limit
         ({"queries": "x" * 1_100_000}, "bytes"),
+        ({f"f{i}": "" for i in range(50_000)}, "at most 20 fields"),
         ({"extend": json.dumps({"ids": [LDSPS], "properties": [{"id": "password"}]})}, "unknown property"),
     ],
 )

@@ -95,6 +95,7 @@ MAX_BATCH_CHARS: Final = 100_000  # characters of names and values in a whole ba
 MAX_VALUES: Final = 20  # names, ids or values in one condition or query
 MAX_IDS: Final = 500  # distinct identifiers in one data extension
 MAX_BODY_BYTES: Final = 1_000_000
+MAX_FORM_FIELDS: Final = 20
 MAX_QUERY_CHARS: Final = 1_000
 MAX_DIGITS: Final = 18  # of an integer in a request's JSON (Python refuses past 4,300, with a traceback)
 LIMIT_TEXT: Final = re.compile(r"[0-9]{1,6}", re.ASCII)  # ``limit`` and ``cursor`` in a query string
@@ -751,7 +752,11 @@ async def _read(request: Request, jsonp: bool) -> Call:
         raise BadRequestError("the body is not UTF-8") from None
     if content_type == "application/json":
         return Call(params, text, None)
-    params.update({k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()})
+    try:  # in the loop, so bounded: a megabyte of ``a&a&…`` is half a million fields
+        fields = parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise BadRequestError(f"a form may have at most {MAX_FORM_FIELDS} fields") from None
+    params.update({k: v[-1] for k, v in fields.items()})
     return Call(params, None, None)
 
 
