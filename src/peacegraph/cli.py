@@ -652,6 +652,18 @@ def docs(out: Path, ontology: Path | None) -> None:
 @click.option(
     "--access-log", is_flag=True, help="Log every request on standard output (slower; else warnings and errors only)."
 )
+@click.option(
+    "--public-url",
+    help="The URL clients reach this server at (behind a reverse proxy, its public address); absolute links in "
+    "answers start with it, never with a request's Host header.  [default: http://HOST:PORT]",
+)
+@click.option(
+    "--reconcile-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds a reconciliation request may take, its wait included; later ones get 503.",
+)
 def serve(
     collection_dir: Path | None,
     seeds_alias: Path | None,
@@ -666,8 +678,11 @@ def serve(
     request_timeout: float,
     max_unsent: int,
     access_log: bool,
+    public_url: str | None,
+    reconcile_timeout: float,
 ) -> None:
     """Serve OUT: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
+    from .web import reconciliation
     from .web.server import ServerSettings
     from .web.server import serve as run_server
     from .web.workers import Limits
@@ -675,6 +690,10 @@ def serve(
     given = use_release(collection_dir, seeds_alias, out)
     out = given.out
     limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, max_memory=max_memory or None)
+    try:
+        public = None if public_url is None else reconciliation.public_base(public_url)
+    except PeacegraphError as error:
+        raise _fail(error) from None
     settings = ServerSettings(
         out=out,
         seeds=given.texts,
@@ -686,9 +705,13 @@ def serve(
         request_seconds=request_timeout,
         max_unsent=max_unsent,
         access_log=access_log,
+        public_url=public,
+        reconcile=reconciliation.Limits(seconds=reconcile_timeout),
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, so other machines may reach this endpoint", err=True)
+        if public is None:
+            click.echo("warning: links in answers name the address listened on; give --public-url", err=True)
 
     def ready(url: str) -> None:
         click.echo(f"serving {out}/ at {url} (SPARQL endpoint: {url}sparql); press Ctrl-C to stop")

@@ -14,8 +14,8 @@ import unicodedata
 _PARENTHESIZED = re.compile(r"\(([^()]*)\)")
 _LEADING = re.compile(r"^(?:the|foundation (?:to|for)) ")
 _WORD = re.compile(r"[a-z0-9]+")
-#: A trailing ", Place" or " - Place" of at most three words, as signatory lists print them.
-_TRAILING_PLACE = re.compile(r"\s*(?:,|\s[-\u2013\u2014]\s)\s*[^,()\-\u2013\u2014]{2,40}$")
+#: What a trailing place may not hold; its separator is the last of these in a name.
+_NOT_IN_PLACE = frozenset(",()-\u2013\u2014")
 
 
 def fold(text: str) -> str:
@@ -41,10 +41,31 @@ def acronym(name: str) -> str | None:
     return None
 
 
+def without_trailing_place(name: str) -> str:
+    """A name without a trailing ", Place" or " - Place" (2 to 40 characters), as signatory lists print them.
+
+    One scan from the end, not a pattern: ``\\s*(?:,|\\s-\\s)\\s*[^,()-]{2,40}$`` searched a name of
+    a thousand spaces in quadratic time. The place is what follows the last comma, parenthesis or dash; a dash
+    separates only with white space on both sides; the white space before the separator goes too.
+    """
+    at = next((i for i in range(len(name) - 1, -1, -1) if name[i] in _NOT_IN_PLACE), -1)
+    if at < 0 or name[at] in "()":
+        return name
+    place = name[at + 1 :]
+    start = at
+    if name[at] != ",":  # a dash: " - Place"
+        if not (place[:1].isspace() and at > 0 and name[at - 1].isspace()):
+            return name
+        place, start = place[1:], at - 1
+    if len(place) < 2 or len(place.lstrip()) > 40:
+        return name
+    return name[:start].rstrip()
+
+
 def variants(name: str) -> list[str]:
     """Every normalized reading of a printed name, the full one first, without duplicates or blanks."""
     found = [normalize(name)]
-    without_place = _TRAILING_PLACE.sub("", name)
+    without_place = without_trailing_place(name)
     if without_place != name and len(normalize(without_place).split()) >= 1:
         found.append(normalize(without_place))
     short = acronym(name)

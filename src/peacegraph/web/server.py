@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -120,6 +121,15 @@ class ServerSettings:
     request_seconds: float = transport.REQUEST_SECONDS  # for a request to arrive whole, or an answer to drain
     max_unsent: int = MAX_UNSENT_BYTES  # answers waiting for clients that do not read; past it, queries get 503
     access_log: bool = False  # a line on stderr for every request (kept answers then take the usual way)
+    public_url: str | None = None  # where clients reach the server, for absolute URLs; None: http://host:port
+    reconcile: reconciliation.Limits = field(default_factory=reconciliation.Limits)
+
+    def public(self) -> str:
+        """The public URL: as configured, else this server's own address (never a request's ``Host``)."""
+        if self.public_url:
+            return self.public_url
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
 
 def status_of(error: PeacegraphError) -> int:
@@ -525,7 +535,9 @@ def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
         Route("/shapes", handlers.shapes),
         Route("/dataset", handlers.dataset),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        *reconciliation.Service(handlers.store).routes(),
+        *reconciliation.Service(
+            handlers.store, settings.public(), handlers.published.title, settings.reconcile
+        ).routes(),
         Route("/{name:path}", handlers.release_route),
     ]
     # The data is public and read-only: any page may query it. Redirects name paths only, never the Host header.
@@ -555,9 +567,10 @@ def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
     """Serve until interrupted (Ctrl-C, SIGTERM); ``ready`` is told the URL once the socket listens."""
     import uvicorn
 
+    sock = listen(settings.host, settings.port)
+    settings = dataclasses.replace(settings, port=sock.getsockname()[1])  # port 0: the one the system chose
     app, handlers = create_app(settings)
     direct = None if settings.access_log else handlers.direct  # what the transport answers is not logged
-    sock = listen(settings.host, settings.port)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     ready(f"http://{host}:{sock.getsockname()[1]}/")
     config = uvicorn.Config(
