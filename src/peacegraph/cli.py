@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import PeacegraphError
+from .errors import MultiInputError, PeacegraphError
 
 if TYPE_CHECKING:
     from .validation.report import Report
@@ -59,11 +59,22 @@ def one_line(text: str) -> str:
     return flat if len(flat) <= MAX_MESSAGE else flat[: MAX_MESSAGE - 1] + "…"
 
 
+#: Errors listed from one run; the rest are counted (like a compiler's or a linter's cap).
+MAX_ERRORS = 50
+
+
 def _fail(error: PeacegraphError) -> click.ClickException:
+    """The exception that ends the command; several input errors are first listed, one per line."""
     from .validation.report import NonConformingError
 
     if isinstance(error, NonConformingError):
         return DataFailure(one_line(str(error)))
+    if isinstance(error, MultiInputError):
+        for each in error.errors[:MAX_ERRORS]:
+            click.echo(one_line(str(each)), err=True)
+        if len(error.errors) > MAX_ERRORS:
+            click.echo(f"and {len(error.errors) - MAX_ERRORS} more", err=True)
+        return UsageFailure(f"{len(error.errors)} errors (listed above, by file and line)")
     return UsageFailure(one_line(str(error)))
 
 

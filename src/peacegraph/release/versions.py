@@ -25,7 +25,7 @@ _SCHEMA: Final[dict[str, Any]] = {
     "additionalProperties": False,
     "required": ["version", "issued"],
     "properties": {
-        "version": {"type": "string", "pattern": SEMVER_PATTERN},
+        "version": {"type": "string", "pattern": SEMVER_PATTERN, "description": "MAJOR.MINOR.PATCH, e.g. 1.2.0"},
         "issued": {"type": "string", "pattern": DATE_PATTERN},
         "previous": {"type": ["string", "null"], "pattern": SEMVER_PATTERN},
     },
