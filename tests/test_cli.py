@@ -29,7 +29,7 @@ def invoke(*args: str) -> tuple[int, str]:
 def test_check_reports_counts_and_warnings() -> None:
     code, output = invoke("check", "--seeds", str(MINI / "seeds"))
     assert code == 0
-    assert output.strip().endswith("ok: 2 documents, 2 positions")
+    assert output.strip().endswith("ok: 2 documents, 2 positions; the data conforms to the shapes")
     assert "unmentioned: topic" not in output
 
 

@@ -139,16 +139,20 @@ def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
 @main.command()
 @SEEDS
 def check(seeds: Path) -> None:
-    """Load and check the records without writing anything; list curation warnings."""
-    from .records import curation, loader
+    """Check the records and the shapes as a build does, without writing anything; list curation warnings."""
+    from . import pipeline
+    from .records import curation
 
     try:
-        corpus = loader.load(seeds)
+        corpus, report = pipeline.check(pipeline.Settings(seeds=seeds))
     except PeacegraphError as error:
         raise _fail(error) from None
     for finding in curation.findings(corpus):
         click.echo(f"warning: {finding}")
-    click.echo(f"ok: {len(corpus.documents)} documents, {len(corpus.positions)} positions")
+    if not report.conforms:
+        _print_report(report)
+        raise DataFailure(report.summary())
+    click.echo(f"ok: {len(corpus.documents)} documents, {len(corpus.positions)} positions; {report.summary()}")
 
 
 @main.command()

@@ -140,6 +140,17 @@ def check_identifiers(corpus: Corpus, triples: list[Triple], settings: Settings,
     identifiers.check_kept(published, triples, dump)
 
 
+def check(settings: Settings) -> tuple[Corpus, Report]:
+    """What a build checks before it writes, without writing: the records, the deprecations and the shapes.
+
+    Only the identifiers of the previous release are left to the build, which knows which release it follows.
+    """
+    corpus = loader.load(settings.seeds)
+    triples = assemble(corpus, settings.ontology)
+    identifiers.check_deprecations(corpus, triples)
+    return corpus, check_conformance(corpus, triples, settings.shapes)
+
+
 def build(settings: Settings, progress: Progress = _quiet, notify: Notify = _quiet) -> BuildResult:
     """Build under the lock of ``out`` (a second build waits, and ``notify`` says so)."""
     with outdir.writing(Path(settings.out), Path(settings.seeds), notify) as target:

@@ -185,6 +185,22 @@ def test_shape_violation_exits_1_naming_focus_node_and_seed_line(mini_seeds: Pat
     assert not (tmp_path / "out").exists()
 
 
+def test_check_runs_the_shapes_too_and_puts_the_rule_first(mini_seeds: Path) -> None:
+    """`check` never says ok on what `build` refuses: the shape's sh:message, then file:line, then the detail."""
+    _edit(mini_seeds, "    type: city\n    country: place:syria\n", "    type: city\n")
+    result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
+    assert result.exit_code == 1
+    assert "ok" not in result.stdout
+    where = f"{mini_seeds / RECORD}:{_line_of(mini_seeds, 'key: aleppo')}"
+    assert result.stderr.splitlines() == [
+        f"a city or governorate is contained in a country — {where}: "
+        "sh:Violation: <https://w3id.org/peacegraph/id/place/aleppo> schema:containedInPlace: QualifiedMinCount "
+        "constraint (1) not met on <https://w3id.org/peacegraph/id/place/aleppo>->schema:containedInPlace "
+        "[sh:QualifiedMinCountConstraintComponent]",
+        "Error: 1 violation(s) of the shapes",
+    ]
+
+
 def test_the_same_qid_on_two_records_is_one_line_exit_2(mini_seeds: Path) -> None:
     _edit(mini_seeds, "wikidata: Q41183", "wikidata: Q1065")
     result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
@@ -270,3 +286,17 @@ def test_a_value_run_on_by_a_bad_indent_says_the_structure_is_off(mini_seeds: Pa
         f"Error: {mini_seeds / RECORD}:{line}: documents/0/issuers/0: the YAML structure is off at this line: "
         "it reads as more of the value above (`org:alpha-group - org:beta-network`); indent it as the lines around it\n"
     )
+
+
+def test_three_mistakes_in_one_record_are_reported_in_one_run(mini_seeds: Path) -> None:
+    """The record fails the schema, yet its references are still checked."""
+    _edit(mini_seeds, "    date: 2017-03-22\n", "    date: 22 March 2017\n    dat: 2017-03-22\n")
+    _edit(mini_seeds, "recipients: [org:united-nations]", "recipients: [org:united-natons]")
+    result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines[:3]] == [
+        f"{mini_seeds / RECORD}:{_line_of(mini_seeds, needle)}" for needle in ("date: 22", "dat: 2017", "recipients:")
+    ]
+    assert lines[2].endswith("org:united-natons is not defined in any record file; did you mean org:united-nations?")
+    assert lines[3] == "Error: 3 errors (listed above, by file and line)"

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,7 @@ def load(seeds: Path) -> r.Corpus:
         raise_all(found)
         raise InputError("no record files (*.yaml)", record_dir)
     corpus = r.Corpus()
+    loose: list[tuple[r.Ref, r.Origin]] = []
     complete = True
     budget = MAX_TOTAL_YAML_NODES
     for file in files:
@@ -131,9 +133,11 @@ def load(seeds: Path) -> r.Corpus:
             complete = False
             continue
         corpus.unchecked.update(_refs_of(located, broken))
+        loose.extend(_references_in(located, broken, {problem.path for problem in problems}))
         found.extend(_add_file(corpus, located, skip=broken))
     if complete:
         found.extend(_check_everything(corpus, seeds))
+        found.extend(_undefined_loose(corpus, loose))
     raise_all(found)
     return corpus
 
@@ -150,6 +154,35 @@ def _refs_of(located: Located, items: Iterable[tuple[str | int, ...]]) -> Iterat
         item = located.data[section][index]
         if section in _PREFIXES and isinstance(item, dict) and isinstance(item.get("key"), str):
             yield r.Ref(_PREFIXES[str(section)], item["key"])
+
+
+_REFERENCE = re.compile(r"(?P<prefix>[a-z]+):(?P<key>[a-z0-9]+(-[a-z0-9]+)*)")
+
+
+def _references_in(
+    located: Located, items: Iterable[tuple[str | int, ...]], wrong: set[tuple[str | int, ...]]
+) -> Iterator[tuple[r.Ref, r.Origin]]:
+    """The references in records left out for schema errors (but those the errors are about), with their
+    lines: they are still checked, so that a record's mistakes are all reported in one run."""
+    for path, line in located.lines.items():
+        if path[:2] not in items or path in wrong or path[-1] == "key":
+            continue
+        value = _value_at(located.data, path)
+        match = _REFERENCE.fullmatch(value) if isinstance(value, str) else None
+        if match and match["prefix"] in _PREFIXES.values():
+            yield r.Ref(match["prefix"], match["key"]), r.Origin(located.file, line)
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _undefined_loose(corpus: r.Corpus, loose: list[tuple[r.Ref, r.Origin]]) -> Iterator[InputError]:
+    for ref, origin in loose:
+        if corpus.resolve(ref) is None and ref not in corpus.unchecked:
+            yield InputError(_undefined(corpus, ref), origin.file, origin.line)
 
 
 def _check_everything(corpus: r.Corpus, seeds: Path) -> list[InputError]:

@@ -61,11 +61,17 @@ def _targets(cc: Compilation, shape: Term) -> str:
     return " UNION ".join(parts)
 
 
-def _shape(cc: Compilation, shape: Term, focus: str) -> None:
-    """The checks of ``shape`` (node or property shape) for the focus nodes bound by ``focus``."""
+def _shape(cc: Compilation, shape: Term, focus: str, explanation: str | None = None) -> None:
+    """The checks of ``shape`` (node or property shape) for the focus nodes bound by ``focus``.
+
+    ``explanation`` is the ``sh:message`` of the node shape a property shape is part of: what a person
+    reads first, when the property shape has no message of its own.
+    """
     cc.shapes.refuse_unknown(shape)
     path = _path(cc.shapes, shape)
-    context = Context(shape, focus, path, _message(cc.shapes, shape), _severity(cc.shapes, shape))
+    message = _message(cc.shapes, shape)
+    explanation = message or explanation
+    context = Context(shape, focus, path, message, _severity(cc.shapes, shape), explanation)
     cc.path = path
     if path is not None:
         counts(cc, context)
@@ -78,7 +84,7 @@ def _shape(cc: Compilation, shape: Term, focus: str) -> None:
         if not cc.shapes.deactivated(prop):
             if _path(cc.shapes, prop) is None:
                 raise refuse(prop, "sh:property without sh:path")
-            _shape(cc, prop, focus)
+            _shape(cc, prop, focus, explanation)
 
 
 def _path(shapes: ShapesGraph, shape: Term) -> PropertyPath | None:

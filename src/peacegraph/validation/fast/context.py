@@ -46,7 +46,7 @@ class Compilation:
     ) -> None:
         """A check of ``query``; each outcome (component, _, default message) reads flag ``?c<i>`` if ``flags``."""
         made = tuple(
-            Outcome(f"sh:{name}ConstraintComponent", c.message or message, f"c{i}" if flags else None)
+            Outcome(f"sh:{name}ConstraintComponent", c.message or message, f"c{i}" if flags else None, c.explanation)
             for i, (name, _unused, message) in enumerate(outcomes)
         )
         self.program.checks.append(Check(query, c.path, c.severity, made, value, accept))
@@ -61,6 +61,8 @@ class Context:
     path: PropertyPath | None
     message: str | None
     severity: str
+    #: The ``sh:message`` of the shape or of the node shape it is part of.
+    explanation: str | None = None
 
     def values(self) -> str:
         """A pattern binding ``?v`` to each value node of the focus node ``?f``."""

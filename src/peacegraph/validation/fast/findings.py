@@ -34,6 +34,7 @@ def violations_of(check: Check, store: Store, by_iri: Mapping[str, Origin]) -> I
                     message=message.replace("{v}", display(value) if value else ""),
                     value=value.value if value is not None else None,
                     origin=origin_of(focus.value, by_iri),
+                    explanation=outcome.explanation,
                 )
 
 
