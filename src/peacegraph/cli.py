@@ -6,11 +6,13 @@ Exit codes: 0 ok, 1 the data does not conform to the shapes, 2 bad input or usag
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -35,7 +37,48 @@ OUT = click.option(
     type=click.Path(path_type=Path),
     default=Path("out"),
     show_default=True,
-    help="Directory of the published dumps.",
+    help="Directory to write the release into.",
+)
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def renamed(new: str, old: str, dest: str, default: Path | None, **option: Any) -> Callable[[Command], Command]:
+    """The option ``new``, with ``old`` kept as a hidden alias for one release that prints a deprecation line.
+
+    One word, one meaning: ``--release`` is the release a command reads, ``--out`` what a command writes.
+    """
+    alias = f"{dest}_{old.strip('-').replace('-', '_')}_alias"
+    said = option.pop("help", "") + (f"  [default: {default}]" if default else "")
+
+    def decorate(command: Command) -> Command:
+        @functools.wraps(command)
+        def run(**params: Any) -> Any:
+            given = params.pop(alias)
+            if given is not None:
+                click.echo(
+                    f"peacegraph: {old} is deprecated here, use {new} (the old name goes in the next release)", err=True
+                )
+                params[dest] = given if params[dest] is None else params[dest]
+            params[dest] = default if params[dest] is None else params[dest]
+            return command(**params)
+
+        hidden = click.option(old, alias, hidden=True, default=None, help=f"Deprecated: use {new}.", **option)(run)
+        shown = click.option(new, dest, default=None, help=said, **option)
+        return shown(hidden)  # type: ignore[return-value]
+
+    return decorate
+
+
+#: The release a command reads (``--out`` before 0.2, the folder ``build`` writes).
+RELEASE = renamed(
+    "--release",
+    "--out",
+    "release",
+    Path("out"),
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="The built release to read (what `build --out` wrote).",
 )
 
 
@@ -185,7 +228,7 @@ def stats(seeds: Path, warnings: bool) -> None:
 
 
 @main.command()
-@OUT
+@RELEASE
 @click.option(
     "--shapes",
     type=click.Path(path_type=Path, exists=True, file_okay=False),
@@ -200,14 +243,14 @@ def stats(seeds: Path, warnings: bool) -> None:
     help="fast: the shapes compiled to SPARQL (pySHACL, with a warning, for shapes it cannot compile); "
     "pyshacl: the reference.",
 )
-def validate(out: Path, shapes: Path | None, engine: str) -> None:
-    """Re-check a built OUT against the shapes."""
+def validate(release: Path, shapes: Path | None, engine: str) -> None:
+    """Re-check a built RELEASE against the shapes."""
     from .release import outdir
     from .resources import shapes_dir
     from .validation import fast as fastshacl
 
     try:
-        triples = outdir.read_dumps(out)
+        triples = outdir.read_dumps(release)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", fastshacl.FallbackWarning)
             report = fastshacl.validate(triples, shapes or shapes_dir(), engine="auto" if engine == "fast" else engine)
@@ -218,7 +261,7 @@ def validate(out: Path, shapes: Path | None, engine: str) -> None:
     if not report.conforms:
         _print_report(report)
         raise DataFailure(report.summary())
-    click.echo(f"{out}/: {len(triples)} triples; {report.summary()}")
+    click.echo(f"{release}/: {len(triples)} triples; {report.summary()}")
 
 
 @main.command()
@@ -240,8 +283,8 @@ def validate(out: Path, shapes: Path | None, engine: str) -> None:
     "CONSTRUCT/DESCRIBE: turtle (also for table), ntriples, jsonld or rdfxml.",
 )
 @click.option("--ontology", is_flag=True, help="Query the ontology too, not only the dataset's dumps.")
-@OUT
-def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, out: Path) -> None:
+@RELEASE
+def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, release: Path) -> None:
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
 
     from .query import store
@@ -254,7 +297,7 @@ def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, 
         else:
             assert query is not None
             text = query
-        results = store.run(store.open_cached(out, ontology=ontology), text)
+        results = store.run(store.open_cached(release, ontology=ontology), text)
         click.echo(store.format_results(results, fmt, text), nl=False)
     except PeacegraphError as error:
         raise _fail(error) from None
@@ -278,7 +321,7 @@ def locate(source: Path, quote: str) -> None:
 
 
 @main.command("publish")
-@OUT
+@RELEASE
 @click.option("--query-endpoint", required=True, metavar="URL", help="SPARQL query endpoint (to verify the load).")
 @click.option("--update-endpoint", required=True, metavar="URL", help="SPARQL Update endpoint.")
 @click.option(
@@ -290,7 +333,7 @@ def locate(source: Path, quote: str) -> None:
 @click.option("--attempts", type=click.IntRange(min=1), default=5, show_default=True, help="Tries per request.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds per request.")
 def publish_graph(
-    out: Path,
+    release: Path,
     query_endpoint: str,
     update_endpoint: str,
     store_endpoint: str | None,
@@ -298,7 +341,7 @@ def publish_graph(
     attempts: int,
     timeout: float,
 ) -> None:
-    """Replace a named graph on a SPARQL server with the dump in OUT, so readers never see half of it.
+    """Replace a named graph on a SPARQL server with the dump in RELEASE, so readers never see half of it.
 
     Credentials come only from the environment: PEACEGRAPH_SPARQL_USER, PEACEGRAPH_SPARQL_PASSWORD and
     PEACEGRAPH_SPARQL_AUTH (basic, the default, or digest), or PEACEGRAPH_SPARQL_TOKEN (a bearer token).
@@ -309,7 +352,7 @@ def publish_graph(
     try:
         settings = publishing.Settings(
             target=publishing.Target(query_endpoint, update_endpoint, graph, store_endpoint),
-            out=out,
+            out=release,
             credentials=remote.Credentials.from_env(os.environ),
             retry=remote.Retry(attempts=attempts),
             timeout=timeout,
@@ -459,7 +502,7 @@ def docs(out: Path, ontology: Path | None) -> None:
 
 
 @main.command()
-@OUT
+@RELEASE
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
 @click.option(
@@ -518,7 +561,7 @@ def docs(out: Path, ontology: Path | None) -> None:
     "--access-log", is_flag=True, help="Log every request on standard output (slower; else warnings and errors only)."
 )
 def serve(
-    out: Path,
+    release: Path,
     host: str,
     port: int,
     seeds: Path,
@@ -531,14 +574,14 @@ def serve(
     max_unsent: int,
     access_log: bool,
 ) -> None:
-    """Serve OUT: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
+    """Serve RELEASE: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
     from .web.server import ServerSettings
     from .web.server import serve as run_server
     from .web.workers import Limits
 
     limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, max_memory=max_memory or None)
     settings = ServerSettings(
-        out=out,
+        out=release,
         seeds=seeds if seeds.is_dir() else None,
         host=host,
         port=port,
@@ -552,7 +595,7 @@ def serve(
         click.echo(f"warning: listening on {host}, so other machines may reach this endpoint", err=True)
 
     def ready(url: str) -> None:
-        click.echo(f"serving {out}/ at {url} (SPARQL endpoint: {url}sparql); press Ctrl-C to stop")
+        click.echo(f"serving {release}/ at {url} (SPARQL endpoint: {url}sparql); press Ctrl-C to stop")
 
     try:
         run_server(settings, ready)
@@ -596,14 +639,17 @@ def site(out: Path, release: Path, seeds: Path) -> None:
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--key", help="Key of the drafted document [default: minted from its title and date].")
 @SEEDS
-@click.option(
+@renamed(
+    "--record-file",
     "--out",
+    "record_file",
+    None,
     type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
+    metavar="FILE",
     help="Record file to write [default: SEEDS/records/KEY.yaml].",
 )
 @click.option("--force", is_flag=True, help="Replace an existing record file; draft a text already curated.")
-def draft(source: Path, key: str | None, seeds: Path, out: Path | None, force: bool) -> None:
+def draft(source: Path, key: str | None, seeds: Path, record_file: Path | None, force: bool) -> None:
     """Draft records from a raw document SOURCE (.txt, .md, .html, .pdf) for a curator to review.
 
     The text goes into SEEDS as a seed text, the records into SEEDS/records/KEY.yaml; every value that
@@ -612,7 +658,7 @@ def draft(source: Path, key: str | None, seeds: Path, out: Path | None, force: b
     from .draft import run as drafting
 
     try:
-        outcome = drafting.run(drafting.Settings(source=source, seeds=seeds, key=key, out=out, force=force))
+        outcome = drafting.run(drafting.Settings(source=source, seeds=seeds, key=key, out=record_file, force=force))
     except PeacegraphError as error:
         raise _fail(error) from None
     for line in drafting.summary(outcome):

@@ -21,7 +21,7 @@ UN = "<https://w3id.org/peacegraph/id/organization/united-nations>"
 
 
 def run(out: Path, *args: str, stdin: str | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(cli.main, ["query", "--out", str(out), *args], input=stdin)
+    result = CliRunner().invoke(cli.main, ["query", "--release", str(out), *args], input=stdin)
     return result.exit_code, result.output
 
 
@@ -139,7 +139,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 def _count_in_process(out: Path, cache: Path) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "peacegraph", "query", "--out", str(out), "--format", "csv", COUNT]
+    command = [sys.executable, "-m", "peacegraph", "query", "--release", str(out), "--format", "csv", COUNT]
     environment = {**os.environ, "PEACEGRAPH_CACHE": str(cache)}
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
 
