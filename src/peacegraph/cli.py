@@ -9,6 +9,7 @@ import datetime
 import functools
 import json
 import os
+import shutil
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -288,6 +289,7 @@ def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, 
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
 
     from .query import store
+    from .web import guard
 
     if (query is None) == (query_file is None):
         raise UsageFailure("give a QUERY or -f FILE, not both and not neither")
@@ -297,8 +299,9 @@ def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, 
         else:
             assert query is not None
             text = query
-        results = store.run(store.open_cached(release, ontology=ontology), text)
-        click.echo(store.format_results(results, fmt, text), nl=False)
+        results = guard.run(store.open_cached(release, ontology=ontology), text)
+        width = shutil.get_terminal_size((0, 0)).columns  # 0 when not a terminal: a pipe gets every character
+        click.echo(store.format_results(results, fmt, text, width), nl=False)
     except PeacegraphError as error:
         raise _fail(error) from None
 
