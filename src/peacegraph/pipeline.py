@@ -4,9 +4,10 @@ load records → mint identifiers and map to RDF → validate → serialize → 
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Triple
@@ -32,7 +33,8 @@ class Settings:
     shapes: Path = field(default_factory=resources.shapes_dir)
     #: The previous release whose identifiers must all survive (a directory or a dump); default ``out``.
     previous: Path | None = None
-    #: The release to stamp; default: what ``seeds/release.yaml`` says.
+    #: The release to stamp; default: what ``seeds/release.yaml`` says if the dump is that release's,
+    #: else ``X.Y.Z+dev`` (see :func:`versions.stamp`).
     release: versions.Release | None = None
 
 
@@ -107,18 +109,24 @@ def check_conformance(corpus: Corpus, triples: list[Triple], shapes: Path) -> Re
 def render(triples: list[Triple], settings: Settings) -> dict[str, bytes]:
     """The bytes of every file of a release, by file name (below ``out/``)."""
     files = {fmt.dump_name(DUMP_STEM): serialize.WRITERS[fmt](triples) for fmt in Format}
+    digest = dump_sha256(files[Format.NTRIPLES.dump_name(DUMP_STEM)])
     files[metadata.gzip_name(DUMP_STEM)] = serialize.gzipped(files[Format.NTRIPLES.dump_name(DUMP_STEM)])
     files[CONTEXT_FILE] = serialize.context_bytes()
     files[ONTOLOGY_FILE] = settings.ontology.read_bytes()
     files[SHAPES_FILE] = b"".join(p.read_bytes() for p in sorted(settings.shapes.glob("*.ttl")))
     files.update(tables.render(triples))
-    rel = settings.release or versions.read(settings.seeds)
+    rel = settings.release or versions.stamp(versions.read(settings.seeds), digest)
     stats = metadata.statistics(triples)
     offered = metadata.dumps(files, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
     files.update(metadata.release_files(stats, offered, rel))
     files.update(citation.release_files(rel, stats, offered, files, metadata.CHECKSUMS_FILE))
     files[metadata.CHECKSUMS_FILE] = metadata.checksums(files)
     return files
+
+
+def dump_sha256(ntriples: bytes) -> str:
+    """What names a release's content (in ``seeds/release.yaml``): the SHA-256 of its N-Triples dump."""
+    return hashlib.sha256(ntriples).hexdigest()
 
 
 def check_identifiers(corpus: Corpus, triples: list[Triple], settings: Settings, notify: Notify = _quiet) -> None:
@@ -161,7 +169,7 @@ def _build(settings: Settings, target: Path, progress: Progress, notify: Notify)
     timer = _Timer(progress)
     with timer.stage("load"):
         corpus = loader.load(settings.seeds)
-        settings = replace(settings, release=settings.release or versions.read(settings.seeds))
+        versions.read(settings.seeds)  # a bad release file fails here, before the work
     with timer.stage("map"):
         triples = assemble(corpus, settings.ontology)
     with timer.stage("identifiers"):

@@ -15,9 +15,11 @@ from pathlib import Path
 from . import pipeline
 from .errors import InputError
 from .rdf import identifiers
+from .rdf.formats import Format
 from .records import loader
 from .records.model import Corpus
 from .release import changelog, citation, diff, versions
+from .release.outdir import DUMP_STEM
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ def make(
     identifiers.check_kept(identifiers.published(old.triples), triples, old.label)
     result = pipeline.build(replace(settings, release=new), progress=progress, notify=notify)
     changes = diff.compare(old, diff.Release(version, frozenset(result.triples)))
+    dump = result.files[Format.NTRIPLES.dump_name(DUMP_STEM)].read_bytes()
+    new = replace(new, dump=pipeline.dump_sha256(dump))  # what later builds of the same data are stamped as
     versions.write(settings.seeds, new)
     changelog.prepend(changelog_file, changelog.entry(new, changes))
     (changelog_file.parent / citation.CFF_FILE).write_bytes(citation.software_cff(new))
