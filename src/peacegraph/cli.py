@@ -138,13 +138,74 @@ def _print_report(report: Report) -> None:
         click.echo(str(violation), err=True)
 
 
+def _examples(*lines: str) -> str:
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+#: One or two examples at the end of each command's --help (``\b`` keeps click from rewrapping them).
+EXAMPLES = {
+    "build": _examples(
+        "peacegraph build",
+        "peacegraph build --seeds seeds --out out --quiet",
+    ),
+    "check": _examples(
+        "peacegraph check",
+        "peacegraph check --seeds seeds",
+    ),
+    "stats": _examples(
+        "peacegraph stats --no-warnings",
+    ),
+    "validate": _examples(
+        "peacegraph validate --release out",
+        "peacegraph validate --release out --engine pyshacl",
+    ),
+    "query": _examples(
+        "peacegraph query 'SELECT ?name WHERE { ?org a schema:Organization ; schema:name ?name } LIMIT 5'",
+        "peacegraph query -f queries/signatories.rq --format csv > signatories.csv",
+    ),
+    "locate": _examples(
+        "peacegraph locate seeds/statement.txt 'the words to find'",
+    ),
+    "publish": _examples(
+        "peacegraph publish --release out --query-endpoint http://localhost:8890/sparql \\",
+        "  --update-endpoint http://localhost:8890/sparql-auth --graph https://example.org/graph",
+    ),
+    "reconcile": _examples(
+        "peacegraph reconcile --review reconcile-review.csv",
+    ),
+    "diff": _examples(
+        "peacegraph diff release:0.1.0 out",
+        "peacegraph diff git:HEAD out --json",
+    ),
+    "release": _examples(
+        "peacegraph release 0.2.0",
+        "peacegraph release 0.2.0 --date 2026-12-01 --since release:0.1.0",
+    ),
+    "docs": _examples(
+        "peacegraph docs --out docs",
+    ),
+    "serve": _examples(
+        "peacegraph serve",
+        "peacegraph serve --release out --port 8080 --workers 4",
+    ),
+    "site": _examples(
+        "peacegraph site --out site",
+        "peacegraph site --out site --release out --seeds seeds",
+    ),
+    "draft": _examples(
+        "peacegraph draft statement.pdf",
+        "peacegraph draft page.html --key joint-statement-2026-01-15 --force",
+    ),
+}
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="peacegraph")
 def main() -> None:
     """Build, check and query the peacegraph linked-data dataset."""
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["build"])
 @SEEDS
 @OUT
 @click.option(
@@ -180,7 +241,7 @@ def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
         click.echo(f"built {len(result.triples)} triples into {out}/ ({timings})")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["check"])
 @SEEDS
 def check(seeds: Path) -> None:
     """Check the records and the shapes as a build does, without writing anything; list curation warnings."""
@@ -199,7 +260,7 @@ def check(seeds: Path) -> None:
     click.echo(f"ok: {len(corpus.documents)} documents, {len(corpus.positions)} positions; {report.summary()}")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["stats"])
 @SEEDS
 @click.option("--warnings/--no-warnings", default=True, help="List curation warnings too.")
 def stats(seeds: Path, warnings: bool) -> None:
@@ -228,7 +289,7 @@ def stats(seeds: Path, warnings: bool) -> None:
             click.echo(f"warning: {finding}")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["validate"])
 @RELEASE
 @click.option(
     "--shapes",
@@ -265,7 +326,7 @@ def validate(release: Path, shapes: Path | None, engine: str) -> None:
     click.echo(f"{release}/: {len(triples)} triples; {report.summary()}")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["query"])
 @click.argument("query", required=False)
 @click.option(
     "-f",
@@ -306,7 +367,7 @@ def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, 
         raise _fail(error) from None
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["locate"])
 @click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.argument("quote")
 def locate(source: Path, quote: str) -> None:
@@ -323,7 +384,7 @@ def locate(source: Path, quote: str) -> None:
         click.echo(f"warning: the quote occurs {len(spans)} times; quote more to make it unique", err=True)
 
 
-@main.command("publish")
+@main.command("publish", epilog=EXAMPLES["publish"])
 @RELEASE
 @click.option("--query-endpoint", required=True, metavar="URL", help="SPARQL query endpoint (to verify the load).")
 @click.option("--update-endpoint", required=True, metavar="URL", help="SPARQL Update endpoint.")
@@ -366,7 +427,7 @@ def publish_graph(
     click.echo(f"published {result.triples} triples into <{result.graph}> ({result.method})")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["reconcile"])
 @SEEDS
 @click.option(
     "--endpoint",
@@ -409,7 +470,7 @@ def reconcile(seeds: Path, url: str, review: Path, cache: Path, interval: float,
     click.echo(f"{review}: {reconciling.summary(reviews)}")
 
 
-@main.command("diff")
+@main.command("diff", epilog=EXAMPLES["diff"])
 @click.argument("old")
 @click.argument("new")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
@@ -432,7 +493,7 @@ def diff_releases(old: str, new: str, as_json: bool) -> None:
         click.echo(differ.to_text(changes), nl=False)
 
 
-@main.command("release")
+@main.command("release", epilog=EXAMPLES["release"])
 @click.argument("version")
 @SEEDS
 @OUT
@@ -478,7 +539,7 @@ def release_dataset(
     )
 
 
-@main.command("docs")
+@main.command("docs", epilog=EXAMPLES["docs"])
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -504,7 +565,7 @@ def docs(out: Path, ontology: Path | None) -> None:
     click.echo("wrote " + ", ".join(str(path) for path in written))
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["serve"])
 @RELEASE
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
@@ -606,7 +667,7 @@ def serve(
         raise _fail(error) from None
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["site"])
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -638,7 +699,7 @@ def site(out: Path, release: Path, seeds: Path) -> None:
     click.echo(f"wrote {count} files into {out}/")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["draft"])
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--key", help="Key of the drafted document [default: minted from its title and date].")
 @SEEDS
