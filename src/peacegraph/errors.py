@@ -29,6 +29,8 @@ class InputError(PeacegraphError):
 class MultiInputError(InputError):
     """Every input error one pass found, sorted by file and line; it stands for the first of them."""
 
+    errors: list[InputError]
+
     def __init__(self, errors: Sequence[InputError]):
         flat = [one for error in errors for one in (error.errors if isinstance(error, MultiInputError) else [error])]
         self.errors = sorted(flat, key=_order)

@@ -210,7 +210,8 @@ class _Builder:
                 self._key(event, line)
             else:
                 path = self._place(_scalar(event, self.file, line), line)
-                if not event.style and event.end_mark.line > event.start_mark.line:  # plain: "" (libyaml) or None
+                start, end = event.start_mark, event.end_mark
+                if not event.style and start and end and end.line > start.line:  # plain: "" (libyaml) or None
                     self.joined[path] = line + 1
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             self._open(event, line)
