@@ -150,7 +150,7 @@ EXAMPLES = {
     ),
     "check": _examples(
         "peacegraph check",
-        "peacegraph check --seeds seeds",
+        "peacegraph check --seeds seeds --previous out",
     ),
     "stats": _examples(
         "peacegraph stats --no-warnings",
@@ -243,13 +243,20 @@ def build(seeds: Path, out: Path, quiet: bool, previous: Path | None) -> None:
 
 @main.command(epilog=EXAMPLES["check"])
 @SEEDS
-def check(seeds: Path) -> None:
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also check that every identifier of this release (directory or .nt dump, matching its SHA256SUMS) "
+    "is kept, as `build` checks against OUT.",
+)
+def check(seeds: Path, previous: Path | None) -> None:
     """Check the records and the shapes as a build does, without writing anything; list curation warnings."""
     from . import pipeline
     from .records import curation
 
     try:
-        corpus, report = pipeline.check(pipeline.Settings(seeds=seeds))
+        corpus, report = pipeline.check(pipeline.Settings(seeds=seeds, previous=previous))
     except PeacegraphError as error:
         raise _fail(error) from None
     for finding in curation.findings(corpus):

@@ -149,13 +149,13 @@ def check_identifiers(corpus: Corpus, triples: list[Triple], settings: Settings,
 
 
 def check(settings: Settings) -> tuple[Corpus, Report]:
-    """What a build checks before it writes, without writing: the records, the deprecations and the shapes.
-
-    Only the identifiers of the previous release are left to the build, which knows which release it follows.
-    """
+    """What a build checks before it writes, without writing: the records, the deprecations, the identifiers
+    of ``settings.previous`` if one is given (a build compares with ``out/`` by default) and the shapes."""
     corpus = loader.load(settings.seeds)
     triples = assemble(corpus, settings.ontology)
     identifiers.check_deprecations(corpus, triples)
+    if settings.previous is not None:
+        check_identifiers(corpus, triples, settings)
     return corpus, check_conformance(corpus, triples, settings.shapes)
 
 

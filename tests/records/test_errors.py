@@ -300,3 +300,21 @@ def test_three_mistakes_in_one_record_are_reported_in_one_run(mini_seeds: Path) 
     ]
     assert lines[2].endswith("org:united-natons is not defined in any record file; did you mean org:united-nations?")
     assert lines[3] == "Error: 3 errors (listed above, by file and line)"
+
+
+def test_check_with_a_previous_release_refuses_a_lost_identifier(mini_seeds: Path, tmp_path: Path) -> None:
+    """As `build` does against OUT: an identifier of the previous release may not disappear."""
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", "-q", "--seeds", str(mini_seeds), "--out", str(out)]).exit_code == 0
+    _edit(
+        mini_seeds,
+        '  - key: local-ceasefire\n    label: "Local ceasefire"\n',
+        '  - key: local-truce\n    label: "Local ceasefire"\n',
+    )
+    assert CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)]).exit_code == 0
+    result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds), "--previous", str(out)])
+    assert result.exit_code == 2
+    assert (
+        "published identifier(s) would disappear: <https://w3id.org/peacegraph/id/topic/local-ceasefire>"
+        in result.stderr
+    )
