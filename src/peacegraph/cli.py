@@ -71,7 +71,7 @@ def renamed(new: str, old: str, dest: str, default: Path | None, **option: Any) 
     return decorate
 
 
-#: The release a command reads (``--out`` before 0.2, the folder ``build`` writes).
+#: The release a command reads (what `build --out` wrote); `--out` is its old name, hidden for one release.
 RELEASE = renamed(
     "--release",
     "--out",
