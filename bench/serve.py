@@ -209,7 +209,7 @@ def main() -> None:
         subprocess.run([oxigraph, "load", "--location", location, "--file", str(dump)], check=True, capture_output=True)
         ox_port, pg_port = _free_port(), _free_port()
         ox_server = [oxigraph, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{ox_port}"]
-        pg_server = [peacegraph, "serve", "--out", str(args.out), "--port", str(pg_port)]
+        pg_server = [peacegraph, "serve", "--release", str(args.out), "--port", str(pg_port)]
         print(f"{'':<26} {'requests per second':^30} {'CPU µs per request':^22}")
         columns = (("oxigraph", 10), ("peacegraph", 11), ("ratio", 7), ("oxigraph", 10), ("peacegraph", 11))
         print(f"{'query':<18} {'clients':>7} " + " ".join(f"{name:>{width}}" for name, width in columns))
@@ -224,7 +224,7 @@ def main() -> None:
 
         query_file = "queries/signatories.rq"
         ox_query = [oxigraph, "query", "--location", location, "--query-file", query_file, "--results-format", "csv"]
-        pg_query = [peacegraph, "query", "--out", str(args.out), "-f", query_file, "--format", "csv"]
+        pg_query = [peacegraph, "query", "--release", str(args.out), "-f", query_file, "--format", "csv"]
         subprocess.run(pg_query, check=True, stdout=subprocess.DEVNULL)  # builds the cached store once
         ox_cli, pg_cli = timed(ox_query, args.repeat), timed(pg_query, args.repeat)
         print(f"\n{'CLI query':<16} {'oxigraph s':>15} {'peacegraph s':>17} {'ratio':>6}")

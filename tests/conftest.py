@@ -13,6 +13,7 @@ from pyoxigraph import Store
 from peacegraph import collection, pipeline
 from peacegraph.query import store
 from peacegraph.rdf.namespaces import using
+from peacegraph.release import versions
 
 from .live import serving
 
@@ -83,8 +84,10 @@ def real_store(out_dir: Path) -> Store:
 
 @pytest.fixture(scope="session")
 def mini_built(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildResult:
+    """The small seed set built as its release file's release (as `peacegraph release` stamps it), not as +dev."""
     out = tmp_path_factory.mktemp("mini") / "out"
-    return pipeline.build(pipeline.Settings(seeds=MINI / "seeds", out=out))
+    seeds = MINI / "seeds"
+    return pipeline.build(pipeline.Settings(seeds=seeds, out=out, release=versions.read(seeds)))
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ class Served:
 @contextlib.contextmanager
 def started(out: Path, log: Path, *options: str, executable: str = sys.executable) -> Iterator[Served]:
     """Run ``peacegraph serve --out OUT OPTIONS…`` until it answers queries; stop it afterwards."""
-    command = [executable, "-m", "peacegraph", "serve", "--out", str(out), "--port", "0", *options]
+    command = [executable, "-m", "peacegraph", "serve", "--release", str(out), "--port", "0", *options]
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with (
         open(log, "w", encoding="utf-8") as errors,

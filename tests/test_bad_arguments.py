@@ -88,7 +88,7 @@ def test_query_refuses_a_query_file_that_is_not_utf8_naming_its_line(release: Pa
     query = tmp_path / "latin1.rq"
     query.write_bytes("# caf\u00e9s\nSELECT * WHERE { ?s ?p ?o }\n".encode("latin-1"))
     before = hostile.snapshot(release)
-    line = refused(peacegraph("query", "-f", query, "--out", release, cwd=tmp_path))
+    line = refused(peacegraph("query", "-f", query, "--release", release, cwd=tmp_path))
     assert line == f"Error: {query}:1: not valid UTF-8"
     assert hostile.snapshot(release) == before
 
@@ -96,7 +96,7 @@ def test_query_refuses_a_query_file_that_is_not_utf8_naming_its_line(release: Pa
 def test_query_refuses_a_query_on_standard_input_that_is_not_utf8_naming_its_line(
     release: Path, tmp_path: Path
 ) -> None:
-    command = [sys.executable, "-m", "peacegraph", "query", "-f", "-", "--out", str(release)]
+    command = [sys.executable, "-m", "peacegraph", "query", "-f", "-", "--release", str(release)]
     text = "# fine\n# caf\u00e9s\nSELECT * WHERE { ?s ?p ?o }\n".encode("latin-1")
     result = subprocess.run(command, input=text, cwd=tmp_path, capture_output=True, timeout=120, check=False)
     as_text = subprocess.CompletedProcess(

@@ -29,7 +29,7 @@ def invoke(*args: str) -> tuple[int, str]:
 def test_check_reports_counts_and_warnings() -> None:
     code, output = invoke("check", "--collection", str(MINI / "seeds"))
     assert code == 0
-    assert output.strip().endswith("ok: 2 documents, 2 positions")
+    assert output.strip().endswith("ok: 2 documents, 2 positions; the data conforms to the shapes")
     assert "unmentioned: topic" not in output
 
 
@@ -42,7 +42,7 @@ def test_stats_counts_per_kind_and_document() -> None:
 
 
 def test_validate_accepts_a_good_release(mini_out: Path) -> None:
-    code, output = invoke("validate", "--out", str(mini_out))
+    code, output = invoke("validate", "--release", str(mini_out))
     assert code == 0, output
     assert "conforms" in output
 
@@ -54,13 +54,13 @@ def test_validate_rejects_a_tampered_release(mini_out: Path, tmp_path: Path) -> 
     kept = [line for line in lines if "<https://schema.org/name>" not in line or "/place/aleppo>" not in line]
     assert len(kept) == len(lines) - 1
     (tampered / "peacegraph.nt").write_text("".join(kept), encoding="utf-8")
-    code, output = invoke("validate", "--out", str(tampered))
+    code, output = invoke("validate", "--release", str(tampered))
     assert code == 1
     assert "https://w3id.org/peacegraph/id/place/aleppo" in output
 
 
 def test_validate_without_a_build_is_a_usage_error(tmp_path: Path) -> None:
-    code, output = invoke("validate", "--out", str(tmp_path))
+    code, output = invoke("validate", "--release", str(tmp_path))
     assert code == 2
     assert "run `peacegraph build` first" in output
 
@@ -69,16 +69,16 @@ QUERY = "SELECT DISTINCT ?name WHERE { ?d a pg:Document ; schema:author/schema:n
 
 
 def test_query_table(mini_out: Path) -> None:
-    code, output = invoke("query", QUERY, "--out", str(mini_out))
+    code, output = invoke("query", QUERY, "--release", str(mini_out))
     assert code == 0
     assert output.splitlines()[2:4] == ["Alpha Group", "Beta Network"]
     assert output.rstrip().endswith("(3 rows)")
 
 
 def test_query_csv_and_json(mini_out: Path) -> None:
-    _code, output = invoke("query", QUERY, "--format", "csv", "--out", str(mini_out))
+    _code, output = invoke("query", QUERY, "--format", "csv", "--release", str(mini_out))
     assert list(csv.reader(io.StringIO(output))) == [["name"], ["Alpha Group"], ["Beta Network"], ["United Nations"]]
-    _code, output = invoke("query", QUERY, "--format", "json", "--out", str(mini_out))
+    _code, output = invoke("query", QUERY, "--format", "json", "--release", str(mini_out))
     bindings = json.loads(output)["results"]["bindings"]
     assert [b["name"]["value"] for b in bindings] == ["Alpha Group", "Beta Network", "United Nations"]
 
@@ -86,11 +86,11 @@ def test_query_csv_and_json(mini_out: Path) -> None:
 def test_query_from_file_and_ask(mini_out: Path, tmp_path: Path) -> None:
     query = tmp_path / "ask.rq"
     query.write_text("ASK { ?p a pg:Position ; pg:stance pg:calls-for }", encoding="utf-8")
-    assert invoke("query", "-f", str(query), "--out", str(mini_out)) == (0, "true\n")
+    assert invoke("query", "-f", str(query), "--release", str(mini_out)) == (0, "true\n")
 
 
 def test_query_syntax_error_is_a_one_line_usage_error(mini_out: Path) -> None:
-    code, output = invoke("query", "SELECT WHERE {", "--out", str(mini_out))
+    code, output = invoke("query", "SELECT WHERE {", "--release", str(mini_out))
     assert code == 2
     assert output.startswith("Error: SPARQL syntax error")
 
@@ -102,3 +102,30 @@ def test_locate_prints_offsets() -> None:
     assert (code, output) == (0, "start: 31\nend: 76\n")
     code, output = invoke("locate", str(MINI / "seeds" / "000_mini.txt"), "not there")
     assert code == 2
+
+
+@pytest.mark.parametrize(
+    ("command", "old", "new"),
+    [
+        ("query", "--out", "--release"),
+        ("validate", "--out", "--release"),
+        ("serve", "--out", "--release"),
+        ("publish", "--out", "--release"),
+        ("draft", "--out", "--record-file"),
+    ],
+)
+def test_an_option_has_one_meaning_and_the_old_name_is_hidden(command: str, old: str, new: str) -> None:
+    """`--release` is the release a command reads, `--out` what a command writes; the old name is not shown."""
+    code, output = invoke(command, "--help")
+    assert code == 0
+    assert f"  {new} " in output
+    assert f"  {old} " not in output
+
+
+def test_the_old_name_still_works_for_one_release_with_a_deprecation_line(mini_out: Path) -> None:
+    result = CliRunner().invoke(main, ["query", "ASK { ?s ?p ?o }", "--out", str(mini_out)])
+    assert result.exit_code == 0
+    assert result.stdout == "true\n"
+    assert (
+        result.stderr == "peacegraph: --out is deprecated here, use --release (the old name goes in the next release)\n"
+    )

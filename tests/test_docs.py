@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 
 import click
+from click.testing import CliRunner
 
 from peacegraph.cli import main
 from peacegraph.records.loader import schema_path
@@ -44,3 +46,33 @@ def test_every_record_field_is_documented() -> None:
             assert f"`{field}`" in RECORDS_DOC, field
     for section in schema["properties"]:
         assert f"`{section}`" in RECORDS_DOC, section
+
+
+def _examples_of(name: str) -> list[list[str]]:
+    """The examples at the end of a command's --help, through the real CLI, as argument lists (up to a ``>``)."""
+    result = CliRunner().invoke(main, [name, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    head, _, examples = result.output.rpartition("\n  Examples:\n")
+    assert head, f"peacegraph {name} --help ends without examples"
+    lines = examples.replace("\\\n", " ").strip().splitlines()
+    return [words[: words.index(">")] if ">" in words else words for words in map(shlex.split, lines)]
+
+
+def _parse_error(command: click.Command, name: str, args: list[str]) -> str | None:
+    try:
+        command.make_context(name, args)
+    except click.BadParameter as error:
+        return error.format_message()
+    return None
+
+
+def test_every_command_help_ends_with_examples_that_parse() -> None:
+    """One or two examples, each a `peacegraph NAME …` line whose options and values the command accepts."""
+    assert isinstance(main, click.Group)
+    for name, command in main.commands.items():
+        examples = _examples_of(name)
+        assert 1 <= len(examples) <= 2, name
+        for words in examples:
+            assert words[:2] == ["peacegraph", name], words
+            error = _parse_error(command, name, words[2:])
+            assert error is None or "does not exist" in error, (words, error)  # its paths need not exist here

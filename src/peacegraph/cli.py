@@ -6,22 +6,22 @@ Exit codes: 0 ok, 1 the data does not conform to the shapes, 2 bad input or usag
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import os
+import shutil
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
-from .errors import MultipleInputError, PeacegraphError
+from .errors import MultiInputError, PeacegraphError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
-
     from .collection import Collection
     from .validation.report import Report
 
@@ -32,23 +32,59 @@ OUT = click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Directory of the published dumps [default: the collection's out/, as collection.yaml says].",
+    help="Directory to write the release into [default: the collection's out/, as collection.yaml says].",
 )
 
+Command = TypeVar("Command", bound=Callable[..., Any])
 
-def COLLECTION(command: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802 - a decorator, like OUT
-    """``--collection DIR`` (and the old ``--seeds DIR``, hidden) on a command that works on a collection."""
-    command = click.option(
-        "--seeds", "seeds_alias", type=click.Path(path_type=Path, file_okay=False), hidden=True, default=None
-    )(command)
-    return click.option(
-        "--collection",
-        "collection_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=None,
-        help="The collection's folder [default: the current folder, or the nearest one above it with a "
-        "collection.yaml].",
-    )(command)
+
+def renamed(new: str, old: str, dest: str, default: Path | None, **option: Any) -> Callable[[Command], Command]:
+    """The option ``new``, with ``old`` kept as a hidden alias for one release that prints a deprecation line.
+
+    One word, one meaning: ``--release`` is the release a command reads, ``--out`` what a command writes.
+    """
+    alias = f"{dest}_{old.strip('-').replace('-', '_')}_alias"
+    said = option.pop("help", "") + (f"  [default: {default}]" if default else "")
+
+    def decorate(command: Command) -> Command:
+        @functools.wraps(command)
+        def run(**params: Any) -> Any:
+            given = params.pop(alias)
+            if given is not None:
+                click.echo(
+                    f"peacegraph: {old} is deprecated here, use {new} (the old name goes in the next release)", err=True
+                )
+                params[dest] = given if params[dest] is None else params[dest]
+            params[dest] = default if params[dest] is None else params[dest]
+            return command(**params)
+
+        hidden = click.option(old, alias, hidden=True, default=None, help=f"Deprecated: use {new}.", **option)(run)
+        shown = click.option(new, dest, default=None, help=said, **option)
+        return shown(hidden)  # type: ignore[return-value]
+
+    return decorate
+
+
+#: The release a command reads (what `build --out` wrote); `--out` is its old name, hidden for one release.
+RELEASE = renamed(
+    "--release",
+    "--out",
+    "release",
+    None,
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="The built release to read (what `build --out` wrote) [default: the collection's out/].",
+)
+#: The collection a command works on; `--seeds` is its old name, hidden for one release.
+COLLECTION = renamed(
+    "--collection",
+    "--seeds",
+    "collection_dir",
+    None,
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="The collection's folder [default: the current folder, or the nearest one above it with a collection.yaml].",
+)
 
 
 @dataclass(frozen=True)
@@ -64,41 +100,36 @@ class ReleaseInput:
     queries: Path | None = None
 
 
-def use_release(
-    collection_dir: Path | None, seeds_alias: Path | None, out: Path | None, needs_iris: bool = True
-) -> ReleaseInput:
+def use_release(collection_dir: Path | None, release: Path | None, needs_iris: bool = True) -> ReleaseInput:
     """The release a command reads: the collection's (given, or found from the current folder), or,
-    with only ``--out`` and no collection around, one that says itself under which IRIs it was built
+    with only ``--release`` and no collection around, one that says itself under which IRIs it was built
     (``needs_iris``: the command refuses a release that does not, such as a bare dump)."""
     from . import collection
     from .rdf.namespaces import using
 
-    if collection_dir is None and seeds_alias is None and out is not None:
+    if collection_dir is None and release is not None:
         try:
             collection_dir = collection.find(Path.cwd())
         except PeacegraphError:
             try:
-                space = collection.space_of_release(out)
+                space = collection.space_of_release(release)
             except PeacegraphError as error:
                 if not needs_iris:
-                    return ReleaseInput(out)
+                    return ReleaseInput(release)
                 raise _fail(error) from None
             click.get_current_context().with_resource(using(space))
-            return ReleaseInput(out)
-    col = use_collection(collection_dir, seeds_alias)
-    return ReleaseInput(out or col.out, col.texts if col.texts.is_dir() else None, col.shapes, col.queries)
+            return ReleaseInput(release)
+    col = use_collection(collection_dir)
+    return ReleaseInput(release or col.out, col.texts if col.texts.is_dir() else None, col.shapes, col.queries)
 
 
-def use_collection(collection_dir: Path | None, seeds_alias: Path | None = None) -> Collection:
+def use_collection(collection_dir: Path | None) -> Collection:
     """The collection a command works on, active (its IRIs) until the command ends."""
     from . import collection
     from .rdf.namespaces import using
 
-    if seeds_alias is not None:
-        click.echo("peacegraph: --seeds is deprecated and will go in the next release; use --collection", err=True)
-    folder = collection_dir or seeds_alias
     try:
-        col = collection.load(folder if folder is not None else collection.find(Path.cwd()))
+        col = collection.load(collection_dir if collection_dir is not None else collection.find(Path.cwd()))
     except PeacegraphError as error:
         raise _fail(error) from None
     click.get_current_context().with_resource(using(col.space))
@@ -125,15 +156,22 @@ def one_line(text: str) -> str:
     return flat if len(flat) <= MAX_MESSAGE else flat[: MAX_MESSAGE - 1] + "…"
 
 
+#: Errors listed from one run; the rest are counted (like a compiler's or a linter's cap).
+MAX_ERRORS = 50
+
+
 def _fail(error: PeacegraphError) -> click.ClickException:
+    """The exception that ends the command; several input errors are first listed, one per line."""
     from .validation.report import NonConformingError
 
-    if isinstance(error, MultipleInputError):
-        for each in error.errors:
-            click.echo(f"error: {one_line(str(each))}", err=True)
-        return UsageFailure(f"{len(error.errors)} errors; nothing was written")
     if isinstance(error, NonConformingError):
         return DataFailure(one_line(str(error)))
+    if isinstance(error, MultiInputError):
+        for each in error.errors[:MAX_ERRORS]:
+            click.echo(one_line(str(each)), err=True)
+        if len(error.errors) > MAX_ERRORS:
+            click.echo(f"and {len(error.errors) - MAX_ERRORS} more", err=True)
+        return UsageFailure(f"{len(error.errors)} errors (listed above, by file and line)")
     return UsageFailure(one_line(str(error)))
 
 
@@ -153,6 +191,71 @@ def _print_report(report: Report) -> None:
         click.echo(str(violation), err=True)
 
 
+def _examples(*lines: str) -> str:
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+#: One or two examples at the end of each command's --help (``\b`` keeps click from rewrapping them).
+EXAMPLES = {
+    "build": _examples(
+        "peacegraph build",
+        "peacegraph build --collection seeds --out out --quiet",
+    ),
+    "check": _examples(
+        "peacegraph check",
+        "peacegraph check --collection seeds --previous out",
+    ),
+    "stats": _examples(
+        "peacegraph stats --no-warnings",
+    ),
+    "validate": _examples(
+        "peacegraph validate --release out",
+        "peacegraph validate --release out --engine pyshacl",
+    ),
+    "query": _examples(
+        "peacegraph query 'SELECT ?name WHERE { ?org a schema:Organization ; schema:name ?name } LIMIT 5'",
+        "peacegraph query -f seeds/queries/signatories.rq --format csv > signatories.csv",
+    ),
+    "locate": _examples(
+        "peacegraph locate seeds/statement.txt 'the words to find'",
+    ),
+    "publish": _examples(
+        "peacegraph publish --release out --query-endpoint http://localhost:8890/sparql \\",
+        "  --update-endpoint http://localhost:8890/sparql-auth --graph https://example.org/graph",
+    ),
+    "reconcile": _examples(
+        "peacegraph reconcile --review reconcile-review.csv",
+    ),
+    "diff": _examples(
+        "peacegraph diff release:0.1.0 out",
+        "peacegraph diff git:HEAD out --json",
+    ),
+    "release": _examples(
+        "peacegraph release 0.2.0",
+        "peacegraph release 0.2.0 --date 2026-12-01 --since release:0.1.0",
+    ),
+    "docs": _examples(
+        "peacegraph docs --out docs",
+    ),
+    "serve": _examples(
+        "peacegraph serve",
+        "peacegraph serve --release out --port 8080 --workers 4",
+    ),
+    "site": _examples(
+        "peacegraph site --out site",
+        "peacegraph site --out site --release out --collection seeds",
+    ),
+    "init": _examples(
+        'peacegraph init letters --base https://example.org/letters/ --title "Coalition letters"',
+        "cd letters && peacegraph draft ~/letter.txt && peacegraph build",
+    ),
+    "draft": _examples(
+        "peacegraph draft statement.pdf",
+        "peacegraph draft page.html --key joint-statement-2026-01-15 --force",
+    ),
+}
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="peacegraph")
 def main() -> None:
@@ -163,7 +266,7 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["init"])
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--base", required=True, metavar="IRI", help="Base IRI of the collection's identifiers (ends in / or #).")
 @click.option("--title", required=True, help="The dataset's title.")
@@ -171,13 +274,7 @@ def main() -> None:
 @click.option("--publisher", default=None, help="Who publishes the dataset (a person or an organization).")
 @click.option("--licence", default="CC-BY-4.0", show_default=True, help="SPDX id or IRI of the data's licence.")
 def init(folder: Path, base: str, title: str, description: str | None, publisher: str | None, licence: str) -> None:
-    """Start a new collection in FOLDER: collection.yaml, texts/, records/, a README and a CI example.
-
-    \b
-    Example:
-      peacegraph init letters --base https://example.org/letters/ --title "Coalition letters"
-      cd letters && peacegraph draft ~/letter.txt && peacegraph build
-    """
+    """Start a new collection in FOLDER: collection.yaml, texts/, records/, a README and a CI example."""
     from . import starting
 
     try:
@@ -191,7 +288,7 @@ def init(folder: Path, base: str, title: str, description: str | None, publisher
     click.echo(f"next: put a text in {folder}/texts/ or run `peacegraph draft FILE` there, then `peacegraph build`")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["build"])
 @COLLECTION
 @OUT
 @click.option(
@@ -207,15 +304,13 @@ def init(folder: Path, base: str, title: str, description: str | None, publisher
     help="The previous release (directory or .nt dump) whose identifiers must all be kept [default: OUT]; "
     "it must exist and match its SHA256SUMS.",
 )
-def build(
-    collection_dir: Path | None, seeds_alias: Path | None, out: Path | None, quiet: bool, previous: Path | None
-) -> None:
+def build(collection_dir: Path | None, out: Path | None, quiet: bool, previous: Path | None) -> None:
     """Build the collection's release into OUT (Turtle, JSON-LD, N-Triples, tables), validating it first."""
     from . import pipeline
     from . import progress as bars
     from .validation.report import NonConformingError
 
-    col = use_collection(collection_dir, seeds_alias)
+    col = use_collection(collection_dir)
     out = out or col.out
     settings = pipeline.Settings(seeds=col.root, out=out, previous=previous, collection=col)
     try:
@@ -231,30 +326,41 @@ def build(
         click.echo(f"built {len(result.triples)} triples into {out}/ ({timings})")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["check"])
 @COLLECTION
-def check(collection_dir: Path | None, seeds_alias: Path | None) -> None:
-    """Load and check the records without writing anything; list curation warnings."""
-    from .records import curation, loader
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also check that every identifier of this release (directory or .nt dump, matching its SHA256SUMS) "
+    "is kept, as `build` checks against OUT.",
+)
+def check(collection_dir: Path | None, previous: Path | None) -> None:
+    """Check the records and the shapes as a build does, without writing anything; list curation warnings."""
+    from . import pipeline
+    from .records import curation
 
-    col = use_collection(collection_dir, seeds_alias)
+    col = use_collection(collection_dir)
     try:
-        corpus = loader.load(col.root, col.texts)
+        corpus, report = pipeline.check(pipeline.Settings(seeds=col.root, previous=previous, collection=col))
     except PeacegraphError as error:
         raise _fail(error) from None
     for finding in curation.findings(corpus):
         click.echo(f"warning: {finding}")
-    click.echo(f"ok: {len(corpus.documents)} documents, {len(corpus.positions)} positions")
+    _print_report(report)
+    if report.blocking():  # as a build: warnings and notes are shown, but the data is accepted
+        raise DataFailure(report.summary())
+    click.echo(f"ok: {len(corpus.documents)} documents, {len(corpus.positions)} positions; {report.summary()}")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["stats"])
 @COLLECTION
 @click.option("--warnings/--no-warnings", default=True, help="List curation warnings too.")
-def stats(collection_dir: Path | None, seeds_alias: Path | None, warnings: bool) -> None:
+def stats(collection_dir: Path | None, warnings: bool) -> None:
     """Counts per kind and per document, positions per topic, entities without Wikidata links."""
     from .records import curation, loader
 
-    col = use_collection(collection_dir, seeds_alias)
+    col = use_collection(collection_dir)
     try:
         corpus = loader.load(col.root, col.texts)
     except PeacegraphError as error:
@@ -277,9 +383,9 @@ def stats(collection_dir: Path | None, seeds_alias: Path | None, warnings: bool)
             click.echo(f"warning: {finding}")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["validate"])
 @COLLECTION
-@OUT
+@RELEASE
 @click.option(
     "--shapes",
     type=click.Path(path_type=Path, exists=True, file_okay=False),
@@ -294,19 +400,17 @@ def stats(collection_dir: Path | None, seeds_alias: Path | None, warnings: bool)
     help="fast: the shapes compiled to SPARQL (pySHACL, with a warning, for shapes it cannot compile); "
     "pyshacl: the reference.",
 )
-def validate(
-    collection_dir: Path | None, seeds_alias: Path | None, out: Path | None, shapes: Path | None, engine: str
-) -> None:
-    """Re-check a built OUT against the shapes (the tool's and the collection's own)."""
+def validate(collection_dir: Path | None, release: Path | None, shapes: Path | None, engine: str) -> None:
+    """Re-check a built RELEASE against the shapes (the tool's and the collection's own)."""
     from .release import outdir
     from .resources import shapes_dir
     from .validation import fast as fastshacl
 
-    given = use_release(collection_dir, seeds_alias, out, needs_iris=False)
-    out = given.out
+    given = use_release(collection_dir, release, needs_iris=False)
+    release = given.out
     files = [*sorted((shapes or shapes_dir()).glob("*.ttl")), *given.shapes]
     try:
-        triples = outdir.read_dumps(out)
+        triples = outdir.read_dumps(release)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", fastshacl.FallbackWarning)
             report = fastshacl.validate(triples, files, engine="auto" if engine == "fast" else engine)
@@ -317,10 +421,10 @@ def validate(
     _print_report(report)
     if report.blocking():  # as a build: warnings and notes are shown, but the data is accepted
         raise DataFailure(report.summary())
-    click.echo(f"{out}/: {len(triples)} triples; {report.summary()}")
+    click.echo(f"{release}/: {len(triples)} triples; {report.summary()}")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["query"])
 @click.argument("query", required=False)
 @click.option(
     "-f",
@@ -340,21 +444,21 @@ def validate(
 )
 @click.option("--ontology", is_flag=True, help="Query the ontology too, not only the dataset's dumps.")
 @COLLECTION
-@OUT
+@RELEASE
 def query(
     query: str | None,
     query_file: Path | None,
     fmt: str,
     ontology: bool,
     collection_dir: Path | None,
-    seeds_alias: Path | None,
-    out: Path | None,
+    release: Path | None,
 ) -> None:
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
 
     from .query import store
+    from .web import guard
 
-    out = use_release(collection_dir, seeds_alias, out).out
+    release = use_release(collection_dir, release).out
 
     if (query is None) == (query_file is None):
         raise UsageFailure("give a QUERY or -f FILE, not both and not neither")
@@ -364,13 +468,14 @@ def query(
         else:
             assert query is not None
             text = query
-        results = store.run(store.open_cached(out, ontology=ontology), text)
-        click.echo(store.format_results(results, fmt, text), nl=False)
+        results = guard.run(store.open_cached(release, ontology=ontology), text)
+        width = shutil.get_terminal_size((0, 0)).columns  # 0 when not a terminal: a pipe gets every character
+        click.echo(store.format_results(results, fmt, text, width), nl=False)
     except PeacegraphError as error:
         raise _fail(error) from None
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["locate"])
 @click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.argument("quote")
 def locate(source: Path, quote: str) -> None:
@@ -387,9 +492,9 @@ def locate(source: Path, quote: str) -> None:
         click.echo(f"warning: the quote occurs {len(spans)} times; quote more to make it unique", err=True)
 
 
-@main.command("publish")
+@main.command("publish", epilog=EXAMPLES["publish"])
 @COLLECTION
-@OUT
+@RELEASE
 @click.option("--query-endpoint", required=True, metavar="URL", help="SPARQL query endpoint (to verify the load).")
 @click.option("--update-endpoint", required=True, metavar="URL", help="SPARQL Update endpoint.")
 @click.option(
@@ -402,8 +507,7 @@ def locate(source: Path, quote: str) -> None:
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds per request.")
 def publish_graph(
     collection_dir: Path | None,
-    seeds_alias: Path | None,
-    out: Path | None,
+    release: Path | None,
     query_endpoint: str,
     update_endpoint: str,
     store_endpoint: str | None,
@@ -411,7 +515,7 @@ def publish_graph(
     attempts: int,
     timeout: float,
 ) -> None:
-    """Replace a named graph on a SPARQL server with the dump in OUT, so readers never see half of it.
+    """Replace a named graph on a SPARQL server with the dump in RELEASE, so readers never see half of it.
 
     Credentials come only from the environment: PEACEGRAPH_SPARQL_USER, PEACEGRAPH_SPARQL_PASSWORD and
     PEACEGRAPH_SPARQL_AUTH (basic, the default, or digest), or PEACEGRAPH_SPARQL_TOKEN (a bearer token).
@@ -419,11 +523,11 @@ def publish_graph(
     from .remote import endpoint as remote
     from .remote import publish as publishing
 
-    out = use_release(collection_dir, seeds_alias, out).out
+    release = use_release(collection_dir, release).out
     try:
         settings = publishing.Settings(
             target=publishing.Target(query_endpoint, update_endpoint, graph, store_endpoint),
-            out=out,
+            out=release,
             credentials=remote.Credentials.from_env(os.environ),
             retry=remote.Retry(attempts=attempts),
             timeout=timeout,
@@ -434,7 +538,7 @@ def publish_graph(
     click.echo(f"published {result.triples} triples into <{result.graph}> ({result.method})")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["reconcile"])
 @COLLECTION
 @click.option(
     "--endpoint",
@@ -463,13 +567,7 @@ def publish_graph(
 )
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds per request.")
 def reconcile(
-    collection_dir: Path | None,
-    seeds_alias: Path | None,
-    url: str,
-    review: Path,
-    cache: Path,
-    interval: float,
-    timeout: float,
+    collection_dir: Path | None, url: str, review: Path, cache: Path, interval: float, timeout: float
 ) -> None:
     """Check every Wikidata link (label and kind) and propose candidates for the rest, into a review file.
 
@@ -477,7 +575,7 @@ def reconcile(
     """
     from .remote import reconcile as reconciling
 
-    seeds = use_collection(collection_dir, seeds_alias).root
+    seeds = use_collection(collection_dir).root
     settings = reconciling.Settings(seeds, url, review, cache, interval=interval, timeout=timeout)
     try:
         reviews = reconciling.reconcile(settings)
@@ -486,12 +584,12 @@ def reconcile(
     click.echo(f"{review}: {reconciling.summary(reviews)}")
 
 
-@main.command("diff")
+@main.command("diff", epilog=EXAMPLES["diff"])
 @click.argument("old")
 @click.argument("new")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @COLLECTION
-def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None, seeds_alias: Path | None) -> None:
+def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None) -> None:
     """Entities added, removed and changed per class, and the triples that changed, from OLD to NEW.
 
     OLD and NEW are dump files, release directories (checked against their SHA256SUMS), git:REV
@@ -502,7 +600,7 @@ def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None
     from .release import diff as differ
 
     try:
-        folder = collection_dir or seeds_alias or collection.find(Path.cwd())
+        folder = collection_dir or collection.find(Path.cwd())
     except PeacegraphError:
         folder = None  # dumps, release folders and git revisions need no collection; release:VERSION does
     try:
@@ -519,7 +617,7 @@ def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None
         click.echo(differ.to_text(changes), nl=False)
 
 
-@main.command("release")
+@main.command("release", epilog=EXAMPLES["release"])
 @click.argument("version")
 @COLLECTION
 @OUT
@@ -537,7 +635,6 @@ def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None
 def release_dataset(
     version: str,
     collection_dir: Path | None,
-    seeds_alias: Path | None,
     out: Path | None,
     issued: datetime.datetime | None,
     since: str | None,
@@ -554,7 +651,7 @@ def release_dataset(
     from .validation.report import NonConformingError
 
     day = issued.date() if issued else datetime.date.today()
-    col = use_collection(collection_dir, seeds_alias)
+    col = use_collection(collection_dir)
     seeds, out = col.root, out or col.out
     changelog_file = changelog_file or out.parent / "CHANGELOG.md"
     settings = pipeline.Settings(seeds=seeds, out=out, collection=col)
@@ -573,7 +670,7 @@ def release_dataset(
     )
 
 
-@main.command("docs")
+@main.command("docs", epilog=EXAMPLES["docs"])
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -599,9 +696,9 @@ def docs(out: Path, ontology: Path | None) -> None:
     click.echo("wrote " + ", ".join(str(path) for path in written))
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["serve"])
 @COLLECTION
-@OUT
+@RELEASE
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
 @click.option(
@@ -666,8 +763,7 @@ def docs(out: Path, ontology: Path | None) -> None:
 )
 def serve(
     collection_dir: Path | None,
-    seeds_alias: Path | None,
-    out: Path | None,
+    release: Path | None,
     host: str,
     port: int,
     timeout: float,
@@ -681,21 +777,21 @@ def serve(
     public_url: str | None,
     reconcile_timeout: float,
 ) -> None:
-    """Serve OUT: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
+    """Serve RELEASE: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
     from .web import reconciliation
     from .web.server import ServerSettings
     from .web.server import serve as run_server
     from .web.workers import Limits
 
-    given = use_release(collection_dir, seeds_alias, out)
-    out = given.out
+    given = use_release(collection_dir, release)
+    release = given.out
     limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, max_memory=max_memory or None)
     try:
         public = None if public_url is None else reconciliation.public_base(public_url)
     except PeacegraphError as error:
         raise _fail(error) from None
     settings = ServerSettings(
-        out=out,
+        out=release,
         seeds=given.texts,
         queries=given.queries,
         host=host,
@@ -714,7 +810,7 @@ def serve(
             click.echo("warning: links in answers name the address listened on; give --public-url", err=True)
 
     def ready(url: str) -> None:
-        click.echo(f"serving {out}/ at {url} (SPARQL endpoint: {url}sparql); press Ctrl-C to stop")
+        click.echo(f"serving {release}/ at {url} (SPARQL endpoint: {url}sparql); press Ctrl-C to stop")
 
     try:
         run_server(settings, ready)
@@ -722,7 +818,7 @@ def serve(
         raise _fail(error) from None
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["site"])
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -736,11 +832,11 @@ def serve(
     help="The built release to publish [default: the collection's out/].",
 )
 @COLLECTION
-def site(out: Path, release: Path | None, collection_dir: Path | None, seeds_alias: Path | None) -> None:
+def site(out: Path, release: Path | None, collection_dir: Path | None) -> None:
     """Write the identifiers' pages and RDF as a static site, with .htaccess redirect rules (303 by Accept)."""
     from .web import site as static_site
 
-    given = use_release(collection_dir, seeds_alias, release)
+    given = use_release(collection_dir, release)
     try:
         count = static_site.write(given.out, out, given.texts, given.queries)
     except PeacegraphError as error:
@@ -748,25 +844,21 @@ def site(out: Path, release: Path | None, collection_dir: Path | None, seeds_ali
     click.echo(f"wrote {count} files into {out}/")
 
 
-@main.command()
+@main.command(epilog=EXAMPLES["draft"])
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--key", help="Key of the drafted document [default: minted from its title and date].")
 @COLLECTION
-@click.option(
+@renamed(
+    "--record-file",
     "--out",
+    "record_file",
+    None,
     type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
+    metavar="FILE",
     help="Record file to write [default: records/KEY.yaml in the collection].",
 )
 @click.option("--force", is_flag=True, help="Replace an existing record file; draft a text already curated.")
-def draft(
-    source: Path,
-    key: str | None,
-    collection_dir: Path | None,
-    seeds_alias: Path | None,
-    out: Path | None,
-    force: bool,
-) -> None:
+def draft(source: Path, key: str | None, collection_dir: Path | None, record_file: Path | None, force: bool) -> None:
     """Draft records from a raw document SOURCE (.txt, .md, .html, .pdf) for a curator to review.
 
     The text goes into the collection's texts folder, the records into records/KEY.yaml; every value
@@ -774,8 +866,8 @@ def draft(
     """
     from .draft import run as drafting
 
-    col = use_collection(collection_dir, seeds_alias)
-    settings = drafting.Settings(source=source, seeds=col.root, key=key, out=out, force=force, texts=col.texts)
+    col = use_collection(collection_dir)
+    settings = drafting.Settings(source=source, seeds=col.root, key=key, out=record_file, force=force, texts=col.texts)
     try:
         outcome = drafting.run(settings)
     except PeacegraphError as error:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from .errors import InputError, MultipleInputError
+from .errors import InputError, MultiInputError
 from .rdf.namespaces import WD, Space
 from .records.schemacheck import Validator
 from .records.yamlsource import Located, read_yaml
@@ -255,7 +255,7 @@ def load(folder: Path) -> Collection:
     errors = _schema_errors(located)
     licence = _licence(located, errors)
     if errors:
-        raise MultipleInputError(sorted(errors, key=lambda e: (e.line or 0, e.message)))
+        raise MultiInputError(sorted(errors, key=lambda e: (e.line or 0, e.message)))
     return _collection(folder, located.data, licence)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -25,12 +26,33 @@ class InputError(PeacegraphError):
         return f"{where}: {self.message}"
 
 
-class MultipleInputError(PeacegraphError):
-    """Several mistakes in the input, all found in one pass; each is an :class:`InputError`."""
+class MultiInputError(InputError):
+    """Every input error one pass found, sorted by file and line; it stands for the first of them."""
 
-    def __init__(self, errors: list[InputError]):
-        self.errors = errors
-        super().__init__("\n".join(str(error) for error in errors))
+    errors: list[InputError]
+
+    def __init__(self, errors: Sequence[InputError]):
+        flat = [one for error in errors for one in (error.errors if isinstance(error, MultiInputError) else [error])]
+        self.errors = sorted(flat, key=_order)
+        first = self.errors[0]
+        super().__init__(first.message, first.file, first.line)
+
+    def __str__(self) -> str:
+        first = super().__str__()
+        more = len(self.errors) - 1
+        return first if not more else f"{first} (and {more} more error{'s' if more > 1 else ''})"
+
+
+def _order(error: InputError) -> tuple[str, int, str]:
+    return (str(error.file or ""), error.line or 0, error.message)
+
+
+def raise_all(errors: Sequence[InputError]) -> None:
+    """Raise the errors found, if any: one as itself, several as :class:`MultiInputError`."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise MultiInputError(errors)
 
 
 class RemoteError(PeacegraphError):

@@ -4,6 +4,7 @@ load records → mint identifiers and map to RDF → validate → serialize → 
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -39,7 +40,8 @@ class Settings:
     collection: Collection | None = None
     #: The previous release whose identifiers must all survive (a directory or a dump); default ``out``.
     previous: Path | None = None
-    #: The release to stamp; default: what ``seeds/release.yaml`` says.
+    #: The release to stamp; default: what ``release.yaml`` says if the dump is that release's,
+    #: else ``X.Y.Z+dev`` (see :func:`versions.stamp`).
     release: versions.Release | None = None
 
 
@@ -119,18 +121,24 @@ def check_conformance(corpus: Corpus, triples: list[Triple], shapes: Path | list
 def render(triples: list[Triple], settings: Settings, col: Collection) -> dict[str, bytes]:
     """The bytes of every file of a release, by file name (below ``out/``)."""
     files = {fmt.dump_name(DUMP_STEM): serialize.WRITERS[fmt](triples) for fmt in Format}
+    digest = dump_sha256(files[Format.NTRIPLES.dump_name(DUMP_STEM)])
     files[metadata.gzip_name(DUMP_STEM)] = serialize.gzipped(files[Format.NTRIPLES.dump_name(DUMP_STEM)])
     files[CONTEXT_FILE] = serialize.context_bytes()
     files[ONTOLOGY_FILE] = settings.ontology.read_bytes()
     files[SHAPES_FILE] = b"".join(p.read_bytes() for p in shape_files(settings, col))
     files.update(tables.render(triples, col))
-    rel = settings.release or versions.read(settings.seeds)
+    rel = settings.release or versions.stamp(versions.read(settings.seeds), digest)
     stats = metadata.statistics(triples)
     offered = metadata.dumps(files, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
     files.update(metadata.release_files(stats, offered, rel, col))
     files.update(citation.release_files(rel, stats, offered, files, metadata.CHECKSUMS_FILE, col))
     files[metadata.CHECKSUMS_FILE] = metadata.checksums(files)
     return files
+
+
+def dump_sha256(ntriples: bytes) -> str:
+    """What names a release's content (in ``release.yaml``): the SHA-256 of its N-Triples dump."""
+    return hashlib.sha256(ntriples).hexdigest()
 
 
 def resolved(settings: Settings) -> Settings:
@@ -159,6 +167,21 @@ def check_identifiers(corpus: Corpus, triples: list[Triple], settings: Settings,
     identifiers.check_kept(published, triples, dump)
 
 
+def check(settings: Settings) -> tuple[Corpus, Report]:
+    """What a build checks before it writes, without writing: the records, the deprecations, the identifiers
+    of ``settings.previous`` if one is given (a build compares with ``out/`` by default) and the shapes."""
+    settings = resolved(settings)
+    assert settings.collection is not None
+    col = settings.collection
+    with using(col.space):
+        corpus = load(settings)
+        triples = assemble(corpus, settings.ontology, col)
+        identifiers.check_deprecations(corpus, triples)
+        if settings.previous is not None:
+            check_identifiers(corpus, triples, settings)
+        return corpus, check_conformance(corpus, triples, shape_files(settings, col))
+
+
 def build(settings: Settings, progress: Progress = _quiet, notify: Notify = _quiet) -> BuildResult:
     """Build under the lock of ``out`` (a second build waits, and ``notify`` says so)."""
     settings = resolved(settings)
@@ -178,7 +201,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     timer = _Timer(progress)
     with timer.stage("load"):
         corpus = load(settings)
-        settings = replace(settings, release=settings.release or versions.read(settings.seeds))
+        versions.read(settings.seeds)  # a bad release file fails here, before the work
     with timer.stage("map"):
         triples = assemble(corpus, settings.ontology, col)
     with timer.stage("identifiers"):

@@ -16,10 +16,12 @@ from . import pipeline
 from .collection import Collection
 from .errors import InputError
 from .rdf import identifiers
+from .rdf.formats import Format
 from .rdf.namespaces import using
 from .records import loader
 from .records.model import Corpus
 from .release import changelog, diff, versions
+from .release.outdir import DUMP_STEM
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ def _make(
     identifiers.check_kept(identifiers.published(old.triples), triples, old.label)
     result = pipeline.build(replace(settings, release=new), progress=progress, notify=notify)
     changes = diff.compare(old, diff.Release(version, frozenset(result.triples)))
+    dump = result.files[Format.NTRIPLES.dump_name(DUMP_STEM)].read_bytes()
+    new = replace(new, dump=pipeline.dump_sha256(dump))  # what later builds of the same data are stamped as
     versions.write(settings.seeds, new)
     changelog.prepend(changelog_file, changelog.entry(new, changes), col.title)
     return Outcome(new, changes, result)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Final
 
 from . import collection
-from .errors import InputError, MultipleInputError
+from .errors import InputError, MultiInputError
 
 CI_FILE: Final = ".github/workflows/peacegraph.yml"
 
@@ -174,7 +174,7 @@ def _check(folder: Path, config: str) -> None:
         (Path(scratch) / collection.CONFIG_FILE).write_text(config, encoding="utf-8")
         try:
             collection.load(Path(scratch))
-        except (InputError, MultipleInputError) as error:
-            found = error.errors if isinstance(error, MultipleInputError) else [error]
+        except (InputError, MultiInputError) as error:
+            found = error.errors if isinstance(error, MultiInputError) else [error]
             problems = "; ".join(each.message for each in found)
             raise InputError(f"{problems} (check --base, --title and --licence)", folder) from None

@@ -56,7 +56,7 @@ def compare(seeds: Path, work: Path, doc_key: str) -> Comparison:
     runner = CliRunner()
     out_file = work / "draft.yaml"
     drafted = runner.invoke(
-        main, ["draft", str(copy / curated["source"]), "--collection", str(copy), "--out", str(out_file)]
+        main, ["draft", str(copy / curated["source"]), "--collection", str(copy), "--record-file", str(out_file)]
     )
     result.draft_exit, result.output = drafted.exit_code, drafted.output
     if drafted.exit_code != 0:

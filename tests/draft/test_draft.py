@@ -218,7 +218,7 @@ def test_curated_source_and_existing_record_file_need_force(seeds: Path) -> None
     assert "already the source" in draft(seeds, copy).output
     actors = seeds / "records" / "actors.yaml"
     kept = actors.read_bytes()
-    existing = draft(seeds, FIXTURES / "letter-to-envoy.md", "--out", str(actors))
+    existing = draft(seeds, FIXTURES / "letter-to-envoy.md", "--record-file", str(actors))
     assert existing.exit_code == 2
     assert "record file exists" in existing.output
     assert actors.read_bytes() == kept
@@ -226,7 +226,9 @@ def test_curated_source_and_existing_record_file_need_force(seeds: Path) -> None
     assert forced.exit_code == 0, forced.output
     again = draft(seeds, curated, "--force", "--key", "letter-again")  # replaces its own record file
     assert again.exit_code == 0, again.output
-    elsewhere = draft(seeds, FIXTURES / "letter-to-envoy.md", "--out", str(seeds.parent / "review" / "letter.yaml"))
+    elsewhere = draft(
+        seeds, FIXTURES / "letter-to-envoy.md", "--record-file", str(seeds.parent / "review" / "letter.yaml")
+    )
     assert elsewhere.exit_code == 0, elsewhere.output
     assert (seeds.parent / "review" / "letter.yaml").exists()
     assert draft(seeds, curated, "--force", "--key", "Bad Key").exit_code == 2

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 import rdflib
 from click.testing import CliRunner
@@ -21,7 +22,7 @@ UN = "<https://w3id.org/peacegraph/id/organization/united-nations>"
 
 
 def run(out: Path, *args: str, stdin: str | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(cli.main, ["query", "--out", str(out), *args], input=stdin)
+    result = CliRunner().invoke(cli.main, ["query", "--release", str(out), *args], input=stdin)
     return result.exit_code, result.output
 
 
@@ -139,7 +140,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 def _count_in_process(out: Path, cache: Path) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "peacegraph", "query", "--out", str(out), "--format", "csv", COUNT]
+    command = [sys.executable, "-m", "peacegraph", "query", "--release", str(out), "--format", "csv", COUNT]
     environment = {**os.environ, "PEACEGRAPH_CACHE": str(cache)}
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
 
@@ -160,3 +161,60 @@ def test_without_a_writable_cache_the_dumps_still_answer(out_dir: Path, tmp_path
     stdout, stderr = run.communicate(timeout=120)
     assert run.returncode == 0, stderr
     assert stdout.split()[0] == "n"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "SELECT ?x WHERE { ?x a foo:Bar }",
+            "SPARQL syntax error at line 1, column 24: Prefix not found: foo: is not declared; "
+            "add PREFIX foo: <…> or use a predeclared prefix",
+        ),
+        (
+            "SELEC ?x WHERE { ?x a schema:Place }",
+            "SPARQL syntax error at line 1, column 1: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, "
+            "not 'SELEC'; did you mean SELECT?",
+        ),
+        ("SELECT ?x WHERE { ?x schema:name }", "SPARQL syntax error at line 1, column 34: unexpected '}'"),
+    ],
+)
+def test_the_cli_and_the_endpoint_say_the_same_of_the_same_query(
+    out_dir: Path, release_server: str, query: str, message: str
+) -> None:
+    result = CliRunner().invoke(cli.main, ["query", "--release", str(out_dir), query])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {message}\n"
+    response = httpx.get(release_server + "sparql", params={"query": query})
+    assert response.status_code == 400
+    assert response.text == f"Error: {message}\n"
+
+
+WIDE = "SELECT ?o ?name ?d WHERE { ?o a schema:Organization ; schema:name ?name ; schema:description ?d }"
+
+
+def test_the_table_shortens_identifiers_and_fits_the_terminal(out_dir: Path) -> None:
+    result = CliRunner().invoke(cli.main, ["query", "--release", str(out_dir), WIDE], env={"COLUMNS": "72"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 72 for line in lines)
+    assert any(line.startswith("pgid:organization/") for line in lines)
+    assert any("…" in line for line in lines)
+    assert "https://" not in result.stdout
+
+
+def test_a_pgid_name_from_the_table_can_be_queried(out_dir: Path) -> None:
+    query = r"ASK { pgid:organization\/united-nations a schema:Organization }"
+    assert run(out_dir, query) == (0, "true\n")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_machine_formats_stay_exact_in_a_narrow_terminal(out_dir: Path, fmt: str) -> None:
+    wide = CliRunner().invoke(cli.main, ["query", "--release", str(out_dir), "--format", fmt, WIDE])
+    narrow = CliRunner().invoke(
+        cli.main, ["query", "--release", str(out_dir), "--format", fmt, WIDE], env={"COLUMNS": "40"}
+    )
+    assert narrow.exit_code == 0
+    assert narrow.stdout == wide.stdout
+    assert "https://w3id.org/peacegraph/id/organization/" in narrow.stdout
+    assert "…" not in narrow.stdout

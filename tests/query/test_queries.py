@@ -65,7 +65,7 @@ def test_a_saved_query_declares_its_prefixes_so_that_any_endpoint_runs_it(saved:
 
 @pytest.mark.parametrize("saved", QUERIES, ids=lambda q: q.name)
 def test_the_cli_gives_the_expected_result(saved: SavedQuery, out_dir: Path, regen: bool) -> None:
-    args = ["query", "-f", str(saved.path), "--format", "csv", "--out", str(out_dir)]
+    args = ["query", "-f", str(saved.path), "--format", "csv", "--release", str(out_dir)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     if regen:

@@ -207,7 +207,7 @@ def test_validate_names_the_line_of_a_damaged_dump(mini_built: pipeline.BuildRes
     out.mkdir()
     lines = mini_built.files["peacegraph.nt"].read_bytes().splitlines(keepends=True)
     (out / "peacegraph.nt").write_bytes(b"".join(lines[:4]) + b"<oops> not rdf .\n" + b"".join(lines[4:]))
-    result = CliRunner().invoke(main, ["validate", "--out", str(out)])
+    result = CliRunner().invoke(main, ["validate", "--release", str(out)])
     assert result.exit_code == 2
     assert result.output.splitlines() == [result.output.strip()]
     assert f"{out / 'peacegraph.nt'}:5: invalid N-Triples" in result.output

@@ -50,7 +50,7 @@ CASES = [
         "reference of the wrong kind",
         "holders: [org:beta-network]",
         "holders: [place:aleppo]",
-        "does not match",
+        "`place:aleppo` is not a reference of the kind this field takes: write org:KEY or person:KEY",
         "holders: [place:aleppo]",
     ),
     (
@@ -61,9 +61,21 @@ CASES = [
         "\n  - key: alpha-group",
     ),
     ("impossible date", "date: 2017-03-22", "date: 2017-02-30", "not a real date", "date: 2017-02-30"),
-    ("malformed date", "date: 2017-03-22", "date: 22/03/2017", "does not match", "date: 22/03/2017"),
+    (
+        "malformed date",
+        "date: 2017-03-22",
+        "date: 22/03/2017",
+        "is not a date as records write them: YYYY, YYYY-MM or YYYY-MM-DD; write 2017-03-22",
+        "date: 22/03/2017",
+    ),
     ("end before start", "end: 2017-03-21", "end: 2017-03-01", "before start", "end: 2017-03-01"),
-    ("malformed Wikidata id", "wikidata: Q858", 'wikidata: "858"', "does not match", 'wikidata: "858"'),
+    (
+        "malformed Wikidata id",
+        "wikidata: Q858",
+        'wikidata: "858"',
+        "`858` is not a Wikidata identifier",
+        'wikidata: "858"',
+    ),
     ("unverified Wikidata id", "wikidata: Q41183", "wikidata: Q99999", "not in seeds/wikidata.csv", "wikidata: Q99999"),
     (
         "one Wikidata id on two records",
@@ -76,7 +88,7 @@ CASES = [
         "unknown field",
         'name: "Beta Network"',
         'name: "Beta Network"\n    nmae: typo',
-        "Additional properties",
+        "unknown field `nmae` — did you mean `name`?",
         "nmae: typo",
     ),
     ("unknown stance", "stance: supports", "stance: likes", "is not one of", "stance: likes"),
@@ -84,10 +96,10 @@ CASES = [
         "missing required field",
         '    definition: "Ending hostilities."\n',
         "",
-        "'definition' is a required property",
+        "missing field `definition`",
         "key: ceasefire",
     ),
-    ("broken YAML", '    name: "Beta Network"', '    name: "Beta Network', "invalid YAML", None),
+    ("broken YAML", '    name: "Beta Network"', '    name: "Beta Network', "YAML", None),
     (
         "YAML alias",
         'alternate_names: ["Alpha"]',
@@ -106,7 +118,7 @@ CASES = [
         "source escaping seeds/",
         "source: 000_mini.txt",
         "source: ../000_mini.txt",
-        "does not match",
+        "is not as expected: file name of a seed text in seeds/",
         "source: ../000_mini.txt",
     ),
     ("missing source text", "source: 000_mini.txt", "source: 999_missing.txt", "not found", "source: 999_missing.txt"),
@@ -120,8 +132,9 @@ def test_bad_record_is_refused_with_file_and_line(
     _edit(mini_seeds, old, new)
     with pytest.raises(InputError) as caught:
         loader.load(mini_seeds)
-    error = caught.value
-    assert message in str(error)
+    found = [e for e in getattr(caught.value, "errors", [caught.value]) if message in str(e)]
+    assert found, str(caught.value)
+    error = found[0]
     assert Path(str(error.file)).name == "mini.yaml"
     if line_of is not None:
         assert error.line == _line_of(mini_seeds, line_of)
@@ -172,6 +185,22 @@ def test_shape_violation_exits_1_naming_focus_node_and_seed_line(mini_seeds: Pat
     assert not (tmp_path / "out").exists()
 
 
+def test_check_runs_the_shapes_too_and_puts_the_rule_first(mini_seeds: Path) -> None:
+    """`check` never says ok on what `build` refuses: the shape's sh:message, then file:line, then the detail."""
+    _edit(mini_seeds, "    type: city\n    country: place:syria\n", "    type: city\n")
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
+    assert result.exit_code == 1
+    assert "ok" not in result.stdout
+    where = f"{mini_seeds / RECORD}:{_line_of(mini_seeds, 'key: aleppo')}"
+    assert result.stderr.splitlines() == [
+        f"a city or governorate is contained in a country — {where}: "
+        "sh:Violation: <https://w3id.org/peacegraph/id/place/aleppo> schema:containedInPlace: QualifiedMinCount "
+        "constraint (1) not met on <https://w3id.org/peacegraph/id/place/aleppo>->schema:containedInPlace "
+        "[sh:QualifiedMinCountConstraintComponent]",
+        "Error: 1 violation(s) of the shapes",
+    ]
+
+
 def test_the_same_qid_on_two_records_is_one_line_exit_2(mini_seeds: Path) -> None:
     _edit(mini_seeds, "wikidata: Q41183", "wikidata: Q1065")
     result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
@@ -195,3 +224,97 @@ def test_a_qid_listed_twice_in_wikidata_csv_is_refused(mini_seeds: Path) -> None
     assert str(caught.value.file).endswith("wikidata.csv")
     assert caught.value.line == len(table.read_text(encoding="utf-8").splitlines())
     assert "Q858 is listed twice (also for country-syria)" in str(caught.value)
+
+
+def test_three_mistakes_in_one_file_are_reported_in_one_run(mini_seeds: Path) -> None:
+    """A date in words, a misspelt field and a misspelt reference: all three, by line, in plain words."""
+    _edit(mini_seeds, "    date: 2017-03-22\n", "    date: 22 March 2017\n")
+    _edit(
+        mini_seeds,
+        '    identifier: "S/RES/2254 (2015)"\n',
+        '    identifier: "S/RES/2254 (2015)"\n    dat: 2015-12-18\n',
+    )
+    _edit(mini_seeds, "holders: [org:beta-network]", "holders: [org:beta-netwrk]")
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
+    assert result.exit_code == 2
+    file = mini_seeds / RECORD
+    assert result.stderr.splitlines() == [
+        f"{file}:{_line_of(mini_seeds, 'date: 22 March')}: documents/0/date: `22 March 2017` is not a date as "
+        "records write them: YYYY, YYYY-MM or YYYY-MM-DD; write 2017-03-22",
+        f"{file}:{_line_of(mini_seeds, 'dat: 2015')}: documents/1/dat: unknown field `dat` — did you mean `date`?",
+        f"{file}:{_line_of(mini_seeds, 'holders: [org:beta-netwrk]')}: org:beta-netwrk is not defined in any "
+        "record file; did you mean org:beta-network?",
+        "Error: 3 errors (listed above, by file and line)",
+    ]
+    assert result.stdout == ""
+
+
+def test_errors_of_every_file_are_sorted_by_file_and_line_and_capped(mini_seeds: Path) -> None:
+    """60 bad records over two files: the first 50 by file and line, then how many more."""
+    bad = "".join(f"  - key: extra-{n:02d}\n    name: X\n    type: nonsense\n" for n in range(30))
+    (mini_seeds / "records" / "zz.yaml").write_text("organizations:\n" + bad, encoding="utf-8")
+    (mini_seeds / "records" / "aa.yaml").write_text(
+        "organizations:\n" + bad.replace("extra", "other"), encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 52
+    assert lines[-2:] == ["and 10 more", "Error: 60 errors (listed above, by file and line)"]
+    places = [(line.split(":")[0], int(line.split(":")[1])) for line in lines[:50]]
+    assert places == sorted(places)
+    assert places[0] == (str(mini_seeds / "records" / "aa.yaml"), 4)
+    assert places[-1] == (str(mini_seeds / "records" / "zz.yaml"), 1 + 20 * 3)
+    assert "`nonsense` is not one of: government," in lines[0]
+
+
+def test_a_line_indented_too_far_says_the_structure_is_off(mini_seeds: Path) -> None:
+    _edit(mini_seeds, "    type: city\n    country: place:syria\n", "    type: city\n      country: place:syria\n")
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
+    assert result.exit_code == 2
+    line = _line_of(mini_seeds, "      country: place:syria")
+    assert result.stderr.startswith(f"Error: {mini_seeds / RECORD}:{line}: the YAML structure is off at this line;")
+
+
+def test_a_value_run_on_by_a_bad_indent_says_the_structure_is_off(mini_seeds: Path) -> None:
+    """A line indented as more of a value reads as one joined-up string; the error names the line and why."""
+    _edit(mini_seeds, "issuers: [org:alpha-group]", "issuers:\n    - org:alpha-group\n      - org:beta-network")
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
+    assert result.exit_code == 2
+    line = _line_of(mini_seeds, "      - org:beta-network")
+    assert result.stderr == (
+        f"Error: {mini_seeds / RECORD}:{line}: documents/0/issuers/0: the YAML structure is off at this line: "
+        "it reads as more of the value above (`org:alpha-group - org:beta-network`); indent it as the lines around it\n"
+    )
+
+
+def test_three_mistakes_in_one_record_are_reported_in_one_run(mini_seeds: Path) -> None:
+    """The record fails the schema, yet its references are still checked."""
+    _edit(mini_seeds, "    date: 2017-03-22\n", "    date: 22 March 2017\n    dat: 2017-03-22\n")
+    _edit(mini_seeds, "recipients: [org:united-nations]", "recipients: [org:united-natons]")
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines[:3]] == [
+        f"{mini_seeds / RECORD}:{_line_of(mini_seeds, needle)}" for needle in ("date: 22", "dat: 2017", "recipients:")
+    ]
+    assert lines[2].endswith("org:united-natons is not defined in any record file; did you mean org:united-nations?")
+    assert lines[3] == "Error: 3 errors (listed above, by file and line)"
+
+
+def test_check_with_a_previous_release_refuses_a_lost_identifier(mini_seeds: Path, tmp_path: Path) -> None:
+    """As `build` does against OUT: an identifier of the previous release may not disappear."""
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", "-q", "--collection", str(mini_seeds), "--out", str(out)]).exit_code == 0
+    _edit(
+        mini_seeds,
+        '  - key: local-ceasefire\n    label: "Local ceasefire"\n',
+        '  - key: local-truce\n    label: "Local ceasefire"\n',
+    )
+    assert CliRunner().invoke(main, ["check", "--collection", str(mini_seeds)]).exit_code == 0
+    result = CliRunner().invoke(main, ["check", "--collection", str(mini_seeds), "--previous", str(out)])
+    assert result.exit_code == 2
+    assert (
+        "published identifier(s) would disappear: <https://w3id.org/peacegraph/id/topic/local-ceasefire>"
+        in result.stderr
+    )

@@ -104,7 +104,7 @@ def test_quoted_from_links_the_original_both_ways_and_gives_its_date(mini_seeds:
             "both the original and a target",
         ),
         (QUOTED, "    quoted_from: doc:unscr-2254\n", "the holders' own document"),
-        (SECOND_HAND, "    quoted_from: org:alpha-group\n", "does not match"),
+        (SECOND_HAND, "    quoted_from: org:alpha-group\n", "write doc:KEY"),
         (SECOND_HAND, "    quoted_from: doc:nowhere\n", "doc:nowhere is not defined"),
     ],
     ids=["own document", "also a target", "first-hand position", "not a document", "undefined"],

@@ -182,10 +182,10 @@ def test_without_a_release_file_the_build_is_a_development_build(mini_seeds: Pat
     ("text", "message"),
     [
         ("version: 1.2\nissued: 2017-04-01\n", "unexpected number"),
-        ("version: v1.2.0\nissued: 2017-04-01\n", "does not match"),
+        ("version: v1.2.0\nissued: 2017-04-01\n", "`v1.2.0` is not as expected: MAJOR.MINOR.PATCH"),
         ("version: 1.2.0\nissued: 2017-02-30\n", "not a real date"),
         ("version: 1.2.0\nissued: 2017-04-01\nprevious: 1.3.0\n", "is not before version"),
-        ("version: 1.2.0\n", "'issued' is a required property"),
+        ("version: 1.2.0\n", "missing field `issued`"),
     ],
 )
 def test_a_bad_release_file_is_a_one_line_error(mini_seeds: Path, tmp_path: Path, text: str, message: str) -> None:

@@ -120,7 +120,6 @@ def test_hidden_entries_and_a_git_checkout_in_out_are_kept_untouched(mini_seeds:
     assert status.returncode == 0
     assert sorted(line[3:] for line in status.stdout.splitlines()) == [
         "SHA256SUMS",
-        "datacite.json",
         "dataset.jsonld",
         "peacegraph.jsonld",
         "peacegraph.nt",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,9 @@ def test_release_stamps_the_metadata_and_adds_a_changelog_entry(
     assert code == 0, output
     assert "commit it with" in output
     assert "a tag v1.3.0 is optional" in output
-    assert versions.read(mini_seeds) == versions.Release("1.3.0", "2017-05-02", "1.2.0")
+    stamped = versions.read(mini_seeds)
+    assert replace(stamped, dump=None) == versions.Release("1.3.0", "2017-05-02", "1.2.0")
+    assert stamped.dump == pipeline.dump_sha256((out / "peacegraph.nt").read_bytes())
     void = rdflib.Graph().parse(out / "void.ttl", format="turtle")
     version = rdflib.URIRef("https://w3id.org/peacegraph/dataset/1.3.0")
     assert str(void.value(version, DCAT.version)) == "1.3.0"
@@ -76,6 +79,31 @@ def test_a_rebuild_after_the_release_is_byte_identical(mini_seeds: Path, previou
     assert {p.relative_to(out).as_posix(): data for p, data in released.items()} == {
         name: path.read_bytes() for name, path in rebuilt.files.items()
     }
+
+
+def test_a_build_of_changed_data_after_a_release_is_stamped_unreleased(
+    mini_seeds: Path, previous: Path, tmp_path: Path
+) -> None:
+    """Two different dumps are never both called 2.0.0: a changed build is 2.0.0+dev, "changes since 2.0.0"."""
+    assert _release(mini_seeds, tmp_path / "out", "2.0.0", "--date", "2018-01-01", "--since", str(previous))[0] == 0
+    path = mini_seeds / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace('name: "Jane Envoy"', 'name: "Jane Q. Envoy"'))
+    result = CliRunner().invoke(main, ["build", "-q", "--collection", str(mini_seeds), "--out", str(tmp_path / "dev")])
+    assert result.exit_code == 0, result.output
+    dataset = json.loads((tmp_path / "dev" / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert dataset["version"] == "2.0.0+dev"
+    assert "datePublished" not in dataset
+    void = rdflib.Graph().parse(tmp_path / "dev" / "void.ttl", format="turtle")
+    version = rdflib.URIRef("https://w3id.org/peacegraph/dataset/2.0.0+dev")
+    assert str(void.value(version, DCAT.previousVersion)).endswith("/dataset/2.0.0")
+    assert void.value(version, rdflib.URIRef("http://purl.org/dc/terms/issued")) is None
+
+
+def test_a_release_file_without_the_dump_of_its_release_builds_unreleased(mini_seeds: Path, tmp_path: Path) -> None:
+    """A release file that does not say which dump is its release: every build is X.Y.Z+dev."""
+    result = pipeline.build(pipeline.Settings(seeds=mini_seeds, out=tmp_path / "out"))
+    dataset = json.loads(result.files["dataset.jsonld"].read_bytes())
+    assert dataset["version"] == "1.2.0+dev"
 
 
 def test_the_next_release_goes_on_top_of_the_changelog(mini_seeds: Path, previous: Path, tmp_path: Path) -> None:

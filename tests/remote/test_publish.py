@@ -118,7 +118,7 @@ def oxi_target(base: str, graph: str, *, store: bool = True, query: str | None =
 
 
 def cli_publish(target: publishing.Target, out: Path, env: dict[str, str] | None = None) -> Result:
-    args = ["publish", "--out", str(out), "--query-endpoint", target.query_endpoint]
+    args = ["publish", "--release", str(out), "--query-endpoint", target.query_endpoint]
     args += ["--update-endpoint", target.update_endpoint, "--graph", target.graph]
     if target.store_endpoint:
         args += ["--store-endpoint", target.store_endpoint]
@@ -300,19 +300,19 @@ def test_back_off_doubles_up_to_the_limit() -> None:
     [
         (["--graph", "not an IRI"], "--graph must be an absolute IRI"),
         (["--query-endpoint", "ftp://example.org/sparql"], "the query endpoint must be an http:// or https:// URL"),
-        (["--out", "nowhere"], "run `peacegraph build` first"),
+        (["--release", "nowhere"], "run `peacegraph build` first"),
     ],
 )
 def test_bad_arguments_are_one_line_errors(dump: Path, tmp_path: Path, args: list[str], message: str) -> None:
     options = {
-        "--out": str(dump),
+        "--release": str(dump),
         "--query-endpoint": "http://127.0.0.1:9/query",
         "--update-endpoint": "http://127.0.0.1:9/update",
         "--graph": GRAPH,
     }
     options.update(dict(zip(args[::2], args[1::2], strict=True)))
-    if options["--out"] == "nowhere":
-        options["--out"] = str(tmp_path / "nowhere")
+    if options["--release"] == "nowhere":
+        options["--release"] = str(tmp_path / "nowhere")
     result = CliRunner().invoke(main, ["publish", *[x for pair in options.items() for x in pair]])
     assert_one_line_error(result, message)
 

@@ -398,14 +398,14 @@ def test_supported_extras_agree_with_pyshacl(mini_built: pipeline.BuildResult, t
 def test_validate_command_with_either_engine(mini_built: pipeline.BuildResult, tmp_path: Path, engine: str) -> None:
     out = tmp_path / "out"
     shutil.copytree(next(iter(mini_built.files.values())).parent, out)
-    conforming = CliRunner().invoke(main, ["validate", "--out", str(out), "--engine", engine])
+    conforming = CliRunner().invoke(main, ["validate", "--release", str(out), "--engine", engine])
     assert conforming.exit_code == 0, conforming.output
     assert "conforms" in conforming.output
     dump = out / "peacegraph.nt"
     dump.write_text(
         dump.read_text(encoding="utf-8") + f"<{ID}organization/nameless> <{RDF_TYPE}> <{PG}Organization> .\n"
     )
-    broken = CliRunner().invoke(main, ["validate", "--out", str(out), "--engine", engine])
+    broken = CliRunner().invoke(main, ["validate", "--release", str(out), "--engine", engine])
     assert broken.exit_code == 1
     assert f"<{ID}organization/nameless> schema:name: " in broken.output
     assert "[sh:MinCountConstraintComponent]" in broken.output

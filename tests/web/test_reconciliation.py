@@ -45,7 +45,7 @@ VIOLATIONS: list[str] = []
 def served(out_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Path]]:
     """A server of its own, so that its log can be read for tracebacks."""
     log = tmp_path_factory.mktemp("reconcile") / "serve.log"
-    with started(out_dir, log, "--seeds", str(SEEDS)) as server:
+    with started(out_dir, log, "--collection", str(SEEDS)) as server:
         yield server, log
     if CHECKED:
         counts = ", ".join(f"{v}: {FOUND[v]} violations in {CHECKED[v]} answers" for v in sorted(CHECKED))
@@ -577,7 +577,18 @@ def test_the_tables_and_the_context_are_served(client: httpx.Client) -> None:
     "url", ["ftp://data.example.org/", "https://user:secret@data.example.org", "/pg", "https://x?y"]
 )
 def test_a_bad_public_url_is_refused_in_one_line(out_dir: Path, tmp_path: Path, url: str) -> None:
-    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(out_dir), "--port", "0", "--public-url", url]
+    command = [
+        sys.executable,
+        "-m",
+        "peacegraph",
+        "serve",
+        "--release",
+        str(out_dir),
+        "--port",
+        "0",
+        "--public-url",
+        url,
+    ]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

@@ -114,19 +114,56 @@ _OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+): ", re.DOTALL)
 _NEAR = re.compile(r"[\w?$:<>\"'.-]+|\S")
 
 
+_PREFIX_NOT_FOUND = "Prefix not found"
+_PREFIXED_BEFORE = re.compile(r"(?P<prefix>[A-Za-z][\w.-]*)?:[\w.%\\-]*\s*$")
+#: The parser's list of what it expected is kept when it is short enough to read.
+_SHORT_EXPECTED = 60
+
+
 def explain_syntax_error(text: str, message: str) -> str:
-    """Oxigraph's parse error (``error at 1:26: expected one of …``) as a sentence about ``text``."""
+    """Oxigraph's parse error (``error at 1:26: expected one of …``) as a sentence about ``text``.
+
+    The parser's own words are kept where they are the clearer ones: an undeclared prefix ("Prefix
+    not found"), a short list of what it expected. The CLI and the endpoint both say this.
+    """
     match = _OXIGRAPH_POSITION.match(message)
     if match is None:
         return f"SPARQL syntax error: {message}"
     line, column = int(match.group(1)), int(match.group(2))
-    where = f"SPARQL syntax error at line {line}, column {column}"
     lines = text.split("\n")
+    before = lines[line - 1][: column - 1] if line <= len(lines) else ""
+    said = message[match.end() :]
+    prefixed = _PREFIXED_BEFORE.search(before)
+    if _PREFIX_NOT_FOUND in said and prefixed:
+        name = prefixed.group("prefix") or ""
+        where = f"SPARQL syntax error at line {line}, column {prefixed.start() + 1}"
+        return (
+            f"{where}: {_PREFIX_NOT_FOUND}: {name}: is not declared; add PREFIX {name}: <…> or use a predeclared prefix"
+        )
+    where = f"SPARQL syntax error at line {line}, column {column}"
     after = "\n".join([lines[line - 1][column - 1 :], *lines[line:]]) if line <= len(lines) else ""
     near = _NEAR.search(after)
     if near is None:
         return f"{where}: the query ends too early (a closing bracket, brace or quote may be missing)"
-    return f"{where}: unexpected {near.group()[:40]!r}"
+    expected = f" ({said})" if said.startswith("expected") and len(said) <= _SHORT_EXPECTED else ""
+    return f"{where}: unexpected {near.group()[:40]!r}{expected}"
+
+
+def query_prefixes() -> dict[str, str]:
+    """Predeclared in every query, and what a table shortens IRIs with: the collection's identifiers are
+    ``pgid:`` (no ``pgid:`` when no collection is active)."""
+    try:
+        return active().jsonld_prefixes
+    except LookupError:
+        return PREFIXES
+
+
+def _endpoint() -> str | None:
+    """The IRI relative IRIs in a query resolve against: the collection's endpoint, as the Protocol has it."""
+    try:
+        return active().sparql_endpoint
+    except LookupError:
+        return None
 
 
 @dataclass
@@ -139,7 +176,7 @@ def run(store: Store, query: str) -> QuerySolutions | QueryBoolean | QueryTriple
     """Run ``query`` with our usual prefixes predeclared (a query's own ``PREFIX`` wins); relative
     IRIs are resolved against the endpoint's IRI, as the SPARQL Protocol has it."""
     try:
-        return store.query(query, prefixes=PREFIXES, base_iri=active().sparql_endpoint)
+        return store.query(query, prefixes=query_prefixes(), base_iri=_endpoint())
     except SyntaxError as exc:
         raise InputError(explain_syntax_error(query, str(exc))) from None
 
@@ -163,12 +200,16 @@ _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\ufffd]+)")
 
 
 def _prefixed(iri: str) -> str:
-    """``schema:name`` for an IRI in one of our namespaces, else ``<iri>``."""
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    """``schema:name`` or ``pgid:organization/ldsps`` for an IRI in a predeclared namespace, else ``<iri>``.
+
+    For people to read: a ``/`` in the local name is shown as it is (a query writes it ``\\/``).
+    """
+    prefixes = query_prefixes()
+    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
     if best is not None:
         local = iri[len(best) :]
-        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", local) and not local.endswith("."):
-            prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+        if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_./-]*", local) and not local.endswith("."):
+            prefix = next(p for p, ns in prefixes.items() if ns == best)
             return f"{prefix}:{local}"
     return f"<{iri}>"
 
@@ -213,8 +254,10 @@ def readable_table(results: QuerySolutions, query: str = "") -> Table:
     return Table(variables, rows)
 
 
-def format_results(results: QuerySolutions | QueryBoolean | QueryTriples, fmt: str, query: str = "") -> bytes:
-    """Results as ``fmt``: a table, a SPARQL results syntax, or for a graph an RDF syntax."""
+def format_results(
+    results: QuerySolutions | QueryBoolean | QueryTriples, fmt: str, query: str = "", width: int | None = None
+) -> bytes:
+    """Results as ``fmt``: a table (fitted to ``width`` characters), a SPARQL results syntax, or an RDF syntax."""
     if isinstance(results, QueryTriples):
         if fmt == "table":
             fmt = "turtle"
@@ -229,13 +272,35 @@ def format_results(results: QuerySolutions | QueryBoolean | QueryTriples, fmt: s
         return bytes(results.serialize(format=RESULTS_SYNTAX[fmt]) or b"")
     if fmt != "table":
         return bytes(results.serialize(format=RESULTS_SYNTAX[fmt]) or b"")
-    return render_table(readable_table(results, query)).encode()
+    return render_table(readable_table(results, query), width).encode()
 
 
-def render_table(table: Table) -> str:
+#: A column is never cut narrower than this, however narrow the terminal.
+MIN_COLUMN = 8
+
+
+def render_table(table: Table, width: int | None = None) -> str:
+    """The table in columns; with ``width``, the widest columns are cut (with …) until a line fits."""
     cells = [table.variables] + [["" if c is None else c for c in row] for row in table.rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(table.variables))]
-    lines = [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    if width:
+        widths = fit(widths, width - 3 * (len(widths) - 1))
+    lines = [" | ".join(_cut(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     lines.append(f"({len(table.rows)} row{'s' if len(table.rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
+
+
+def fit(widths: list[int], room: int) -> list[int]:
+    """Column widths summing to at most ``room``: the widest are narrowed first, none below :data:`MIN_COLUMN`."""
+    fitted = list(widths)
+    while sum(fitted) > room:
+        widest = max(range(len(fitted)), key=lambda i: fitted[i])
+        if fitted[widest] <= MIN_COLUMN:
+            break
+        fitted[widest] -= 1
+    return fitted
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

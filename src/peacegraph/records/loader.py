@@ -11,7 +11,8 @@ import functools
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,9 @@ import fastjsonschema
 import jsonschema
 from pyoxigraph import NamedNode
 
-from ..errors import InputError
+from ..errors import InputError, raise_all
 from ..rdf.namespaces import KINDS, active, mint
-from . import dates, integrity, quotes
+from . import dates, integrity, plain, quotes
 from . import model as r
 from .limits import (
     MAX_SOURCE_BYTES,
@@ -33,7 +34,7 @@ from .limits import (
     utf8_line,
 )
 from .schemacheck import Validator
-from .yamlsource import Located, read_yaml, walk_errors
+from .yamlsource import Located, SchemaProblem, explain_errors, read_yaml
 
 SCHEMA_FILE = "schema.json"
 WIKIDATA_FILE = "wikidata.csv"
@@ -55,13 +56,19 @@ def _fast_validator(schema_path: Path) -> Callable[[Any], Any]:
 
 
 def schema_error(located: Located) -> InputError | None:
-    """The first schema error in a record file, or None; only a file that fails is explained by jsonschema."""
+    """The first schema error in a record file, or None."""
+    found = schema_errors(located)
+    return found[0].error if found else None
+
+
+def schema_errors(located: Located) -> list[SchemaProblem]:
+    """Every schema error in a record file, in file order; only a file that fails is explained by jsonschema."""
     try:
         _fast_validator(schema_path())(located.data)
     except fastjsonschema.JsonSchemaException as fast:
-        explained = walk_errors(located, _validator(schema_path()).iter_errors(located.data))
-        return explained or _fast_error(located, fast)
-    return None
+        explained = explain_errors(located, _validator(schema_path()).iter_errors(located.data))
+        return explained or [SchemaProblem((), _fast_error(located, fast))]
+    return []
 
 
 def _fast_error(located: Located, error: fastjsonschema.JsonSchemaException) -> InputError:
@@ -89,42 +96,111 @@ class WikidataRow:
 
 def load(seeds: Path, texts: Path | None = None) -> r.Corpus:
     """Read, check and cross-check every record file under ``seeds/records`` (a collection's folder),
-    whose documents' source texts are in ``texts`` (default: the collection's folder itself)."""
+    whose documents' source texts are in ``texts`` (default: the collection's folder itself).
+
+    Every error of every file is reported at once (as :class:`MultiInputError`, sorted by file and line).
+    Records that fail the schema are left out of the cross-checks; if a file cannot be read at all, the
+    cross-checks are not run, since every reference into that file would be reported as undefined.
+    """
     seeds = Path(seeds)
     record_dir = seeds / RECORDS_DIR
     if not record_dir.is_dir():
         raise InputError(f"no {RECORDS_DIR}/ directory", seeds)
     strays = sorted(record_dir.glob("*.yml"))
-    if strays:
-        raise InputError("record files end in .yaml; rename this one (a .yml file is not read)", _display(strays[0]), 1)
+    found = [
+        InputError("record files end in .yaml; rename this one (a .yml file is not read)", _display(s), 1)
+        for s in strays
+    ]
     files = sorted(record_dir.glob("*.yaml"))  # none: a new collection, whose release is empty
     corpus = r.Corpus()
+    loose: list[tuple[r.Ref, r.Origin]] = []
+    complete = True
     budget = MAX_TOTAL_YAML_NODES
     for file in files:
-        if _resolve(file, _display(file), 1).parent != _resolve(record_dir, record_dir, None):
-            raise InputError(f"{file.name} links to a file outside {record_dir}", _display(file), 1)
-        located = read_yaml(file, display=_display(file), max_nodes=min(MAX_YAML_NODES, budget))
+        try:
+            located = _read_record_file(file, record_dir, budget)
+        except InputError as error:
+            found.append(error)
+            complete = False
+            continue
         budget -= located.nodes
-        error = schema_error(located)
-        if error:
-            raise error
-        _add_file(corpus, located)
-    wikidata = load_wikidata(seeds / WIKIDATA_FILE)
-    _load_sources(corpus, seeds if texts is None else Path(texts))
-    cross_check(corpus, wikidata)
+        problems = schema_errors(located)
+        found.extend(problem.error for problem in problems)
+        broken = {problem.path[:2] for problem in problems}
+        if any(len(path) < 2 for path in broken):
+            complete = False
+            continue
+        corpus.unchecked.update(_refs_of(located, broken))
+        loose.extend(_references_in(located, broken, {problem.path for problem in problems}))
+        found.extend(_add_file(corpus, located, skip=broken))
+    if complete:
+        found.extend(_check_everything(corpus, seeds, texts))
+        found.extend(_undefined_loose(corpus, loose))
+    raise_all(found)
     return corpus
+
+
+def _read_record_file(file: Path, record_dir: Path, budget: int) -> Located:
+    if _resolve(file, _display(file), 1).parent != _resolve(record_dir, record_dir, None):
+        raise InputError(f"{file.name} links to a file outside {record_dir}", _display(file), 1)
+    return read_yaml(file, display=_display(file), max_nodes=min(MAX_YAML_NODES, budget))
+
+
+def _refs_of(located: Located, items: Iterable[tuple[str | int, ...]]) -> Iterator[r.Ref]:
+    """The references of the records at ``items`` (``(section, index)``) that have a key."""
+    for section, index in items:
+        item = located.data[section][index]
+        if section in _PREFIXES and isinstance(item, dict) and isinstance(item.get("key"), str):
+            yield r.Ref(_PREFIXES[str(section)], item["key"])
+
+
+_REFERENCE = re.compile(r"(?P<prefix>[a-z]+):(?P<key>[a-z0-9]+(-[a-z0-9]+)*)")
+
+
+def _references_in(
+    located: Located, items: Iterable[tuple[str | int, ...]], wrong: set[tuple[str | int, ...]]
+) -> Iterator[tuple[r.Ref, r.Origin]]:
+    """The references in records left out for schema errors (but those the errors are about), with their
+    lines: they are still checked, so that a record's mistakes are all reported in one run."""
+    for path, line in located.lines.items():
+        if path[:2] not in items or path in wrong or path[-1] == "key":
+            continue
+        value = _value_at(located.data, path)
+        match = _REFERENCE.fullmatch(value) if isinstance(value, str) else None
+        if match and match["prefix"] in _PREFIXES.values():
+            yield r.Ref(match["prefix"], match["key"]), r.Origin(located.file, line)
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _undefined_loose(corpus: r.Corpus, loose: list[tuple[r.Ref, r.Origin]]) -> Iterator[InputError]:
+    for ref, origin in loose:
+        if corpus.resolve(ref) is None and ref not in corpus.unchecked:
+            yield InputError(_undefined(corpus, ref), origin.file, origin.line)
+
+
+def _check_everything(corpus: r.Corpus, seeds: Path, texts: Path | None) -> list[InputError]:
+    """The errors of the reference material (Wikidata table, seed texts) and of the cross-checks."""
+    try:
+        wikidata = load_wikidata(seeds / WIKIDATA_FILE)
+    except InputError as error:
+        return [error]
+    found = list(_load_sources(corpus, seeds if texts is None else Path(texts)))
+    found.extend(problems(corpus, wikidata))
+    return found
 
 
 def add_file(corpus: r.Corpus, seeds: Path, file: Path, texts: Path | None = None) -> None:
     """Add one more record file of ``seeds`` to a loaded corpus and check everything again, as ``load``
     would (``peacegraph draft`` proves so that its draft loads, without reading every file twice)."""
     located = read_yaml(file, display=_display(file))
-    error = schema_error(located)
-    if error:
-        raise error
-    _add_file(corpus, located)
-    _load_sources(corpus, seeds if texts is None else Path(texts))
-    cross_check(corpus, load_wikidata(seeds / WIKIDATA_FILE))
+    raise_all([problem.error for problem in schema_errors(located)])
+    raise_all(list(_add_file(corpus, located)))
+    raise_all(_check_everything(corpus, seeds, texts))
 
 
 def _display(file: Path) -> Path:
@@ -307,41 +383,49 @@ _BUILDERS: dict[str, tuple[str, Callable[..., r.Record]]] = {
 }
 
 
-def _add_file(corpus: r.Corpus, located: Located) -> None:
+def _add_file(corpus: r.Corpus, located: Located, skip: Collection[tuple[str | int, ...]] = ()) -> Iterator[InputError]:
+    """Add the records of a file (but those at ``skip``, which failed the schema); yield duplicates."""
     fields = _record_lines(located)
     for section, items in located.data.items():
         for index, item in enumerate(items):
             path = (section, index)
+            if path in skip:
+                continue
             origin = r.Origin(located.file, located.line(path))
             lines = fields.get(path, {})
             _add_reviews(corpus, section, item, origin, lines)
             if section == "deprecated":
-                _add_deprecation(corpus, _deprecation(item, origin=origin, lines=lines))
-                continue
-            if section == "memberships":
-                corpus.memberships.append(
-                    r.Membership(
-                        key=f"{item['group']}",
-                        origin=origin,
-                        lines=lines,
-                        group=r.Ref(*item["group"].split(":", 1)),
-                        members=_refs(item["members"]),
-                        documents=_refs(item.get("documents")),
-                        start=item.get("start"),
-                        end=item.get("end"),
-                        note=item.get("note"),
-                    )
-                )
-                continue
-            prefix, build = _BUILDERS[section]
-            record = build(item, key=item["key"], origin=origin, lines=lines)
-            table = corpus.table(prefix)
-            if record.key in table:
-                first = table[record.key].origin
-                raise InputError(
-                    f"duplicate key {prefix}:{record.key} (first defined at {first})", origin.file, origin.line
-                )
-            table[record.key] = record
+                yield from _add_deprecation(corpus, _deprecation(item, origin=origin, lines=lines))
+            elif section == "memberships":
+                corpus.memberships.append(_membership(item, origin=origin, lines=lines))
+            else:
+                yield from _add_record(corpus, section, item, origin, lines)
+
+
+def _membership(item: dict[str, Any], **base: Any) -> r.Membership:
+    return r.Membership(
+        **base,
+        key=f"{item['group']}",
+        group=r.Ref(*item["group"].split(":", 1)),
+        members=_refs(item["members"]),
+        documents=_refs(item.get("documents")),
+        start=item.get("start"),
+        end=item.get("end"),
+        note=item.get("note"),
+    )
+
+
+def _add_record(
+    corpus: r.Corpus, section: str, item: dict[str, Any], origin: r.Origin, lines: dict[str, int]
+) -> Iterator[InputError]:
+    prefix, build = _BUILDERS[section]
+    record = build(item, key=item["key"], origin=origin, lines=lines)
+    table = corpus.table(prefix)
+    if record.key in table:
+        first = table[record.key].origin
+        yield InputError(f"duplicate key {prefix}:{record.key} (first defined at {first})", origin.file, origin.line)
+    else:
+        table[record.key] = record
 
 
 _PREFIXES = {section: prefix for section, (prefix, _) in _BUILDERS.items()}
@@ -370,11 +454,12 @@ def _deprecation(item: dict[str, Any], **base: Any) -> r.Deprecation:
     )
 
 
-def _add_deprecation(corpus: r.Corpus, record: r.Deprecation) -> None:
+def _add_deprecation(corpus: r.Corpus, record: r.Deprecation) -> Iterator[InputError]:
     first = corpus.deprecations.get(record.key)
     if first is not None:
-        raise _fail(record, "", f"{record.key} is already deprecated at {first.origin}")
-    corpus.deprecations[record.key] = record
+        yield _fail(record, "", f"{record.key} is already deprecated at {first.origin}")
+    else:
+        corpus.deprecations[record.key] = record
 
 
 # --- reference material -----------------------------------------------------------------------
@@ -412,30 +497,40 @@ def _wikidata_rows(reader: csv.DictReader[str], shown: Path) -> dict[str, Wikida
     return rows
 
 
-def _load_sources(corpus: r.Corpus, seeds: Path) -> None:
+def _load_sources(corpus: r.Corpus, seeds: Path) -> Iterator[InputError]:
+    """Read the seed text of every document that has one; yield what is wrong with each."""
     root = seeds.resolve()
     for document in corpus.documents.values():
         if document.source is None:
             continue
-        where = document.where("source")
-        path = _resolve(seeds / document.source, where.file, where.line)
-        if path.parent != root:
-            raise InputError(f"source {document.source!r} is not a file directly in {seeds}", where.file, where.line)
-        if not path.exists():
-            raise InputError(f"source text {document.source!r} not found in {seeds}", where.file, where.line)
-        raw = read_bounded(path, MAX_SOURCE_BYTES, file=where.file, line=where.line)
-        if not raw.strip():
-            raise InputError(f"source text {document.source!r} is empty", where.file, where.line)
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not valid UTF-8 (used by {document.key})", _display(path), utf8_line(raw, exc)) from None
-        corpus.sources[document.key] = r.SourceText(
-            name=document.source, text=text, sha256=hashlib.sha256(raw).hexdigest(), size=len(raw)
-        )
+            corpus.sources[document.key] = _source(document, seeds, root)
+        except InputError as error:
+            yield error
+
+
+def _source(document: r.Document, seeds: Path, root: Path) -> r.SourceText:
+    assert document.source is not None
+    where = document.where("source")
+    path = _resolve(seeds / document.source, where.file, where.line)
+    if path.parent != root:
+        raise InputError(f"source {document.source!r} is not a file directly in {seeds}", where.file, where.line)
+    if not path.exists():
+        raise InputError(f"source text {document.source!r} not found in {seeds}", where.file, where.line)
+    raw = read_bounded(path, MAX_SOURCE_BYTES, file=where.file, line=where.line)
+    if not raw.strip():
+        raise InputError(f"source text {document.source!r} is empty", where.file, where.line)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid UTF-8 (used by {document.key})", _display(path), utf8_line(raw, exc)) from None
+    return r.SourceText(name=document.source, text=text, sha256=hashlib.sha256(raw).hexdigest(), size=len(raw))
 
 
 # --- cross-checks -----------------------------------------------------------------------------
+# Each check yields what is wrong, so that one run reports every error.
+
+Problems = Iterator[InputError]
 
 
 def _fail(record: r.Record, field: str, message: str) -> InputError:
@@ -445,105 +540,118 @@ def _fail(record: r.Record, field: str, message: str) -> InputError:
 
 def _check_ref(
     corpus: r.Corpus, record: r.Record, field: str, ref: r.Ref | None, allowed: tuple[str, ...], spot: str | None = None
-) -> None:
+) -> Problems:
     """``ref`` (the value at ``spot``, by default ``field``) names a defined record of an allowed kind."""
     if ref is None:
         return
     if ref.prefix not in allowed:
-        raise _fail(record, spot or field, f"{field} must refer to {' or '.join(p + ':' for p in allowed)}, not {ref}")
-    if corpus.resolve(ref) is None:
-        raise _fail(record, spot or field, f"{ref} is not defined in any record file")
+        yield _fail(record, spot or field, f"{field} must refer to {' or '.join(p + ':' for p in allowed)}, not {ref}")
+    elif corpus.resolve(ref) is None and ref not in corpus.unchecked:
+        yield _fail(record, spot or field, _undefined(corpus, ref))
+
+
+def _undefined(corpus: r.Corpus, ref: r.Ref) -> str:
+    """``org:baytna-syira is not defined in any record file; did you mean org:baytna-syria?``"""
+    close = plain.nearest(
+        ref.key, [*corpus.table(ref.prefix), *(u.key for u in corpus.unchecked if u.prefix == ref.prefix)]
+    )
+    hint = f"; did you mean {ref.prefix}:{close}?" if close else ""
+    return f"{ref} is not defined in any record file{hint}"
 
 
 def _check_refs(
     corpus: r.Corpus, record: r.Record, field: str, refs: Iterable[r.Ref], allowed: tuple[str, ...]
-) -> None:
+) -> Problems:
     for index, ref in enumerate(refs):
-        _check_ref(corpus, record, field, ref, allowed, spot=f"{field}.{index}")
+        yield from _check_ref(corpus, record, field, ref, allowed, spot=f"{field}.{index}")
 
 
-def _check_date(record: r.Record, field: str, value: str | None) -> None:
+def _check_date(record: r.Record, field: str, value: str | None) -> Problems:
     if value is None:
         return
     try:
         dates.latest(value)
     except ValueError:
-        raise _fail(record, field, f"{field} {value!r} is not a real date") from None
+        yield _fail(record, field, f"{field} {value!r} is not a real date")
 
 
-def _check_url(document: r.Document) -> None:
+def _check_url(document: r.Document) -> Problems:
     """The url becomes an IRI: refuse here what the RDF model would refuse later."""
     if document.url is None:
         return
     try:
         NamedNode(document.url)
     except ValueError as exc:
-        raise _fail(document, "url", f"url {document.url!r} is not a valid IRI: {exc}") from None
+        yield _fail(document, "url", f"url {document.url!r} is not a valid IRI: {exc}")
 
 
-def _check_role_keys(person: r.Person) -> None:
+def _check_role_keys(person: r.Person) -> Problems:
     seen: set[str] = set()
     for index, role in enumerate(person.roles):
         if role.key in seen:
-            raise _fail(
-                person,
-                f"roles.{index}.key",
-                f"role key {role.key!r} is used twice; role keys must be unique within a person",
-            )
+            message = f"role key {role.key!r} is used twice; role keys must be unique within a person"
+            yield _fail(person, f"roles.{index}.key", message)
         seen.add(role.key)
 
 
-def _check_span(record: r.Record, start: str | None, end: str | None, spot: str = "end") -> None:
-    """``end`` is not certainly before ``start`` (each may be a month or a year)."""
-    if start and end and dates.latest(end) < dates.earliest(start):
-        raise _fail(record, spot, f"end {end} is before start {start}")
+def _check_span(record: r.Record, start: str | None, end: str | None, spot: str = "end") -> Problems:
+    """``end`` is not certainly before ``start`` (each may be a month or a year; an unreal date is told apart)."""
+    try:
+        before = bool(start and end and dates.latest(end) < dates.earliest(start))
+    except ValueError:
+        return
+    if before:
+        yield _fail(record, spot, f"end {end} is before start {start}")
 
 
-def _check_quoted_from(corpus: r.Corpus, position: r.Position) -> None:
+def _check_quoted_from(corpus: r.Corpus, position: r.Position) -> Problems:
     """``quoted_from`` names the original of a quote the position's document repeats, and only that."""
     original = position.quoted_from
     if original is None:
         return
-    _check_ref(corpus, position, "quoted_from", original, ("doc",))
+    yield from _check_ref(corpus, position, "quoted_from", original, ("doc",))
     if original == position.document:
-        raise _fail(position, "quoted_from", f"{original} is the position's own document, not an original it quotes")
-    if corpus.first_hand(position):
-        raise _fail(
+        yield _fail(position, "quoted_from", f"{original} is the position's own document, not an original it quotes")
+    elif corpus.first_hand(position):
+        yield _fail(
             position, "quoted_from", f"{position.document} is the holders' own document; quoted_from is for quotes"
         )
-    if original in position.targets:
-        raise _fail(position, "quoted_from", f"{original} is both the original and a target; keep it under quoted_from")
+    elif original in position.targets:
+        yield _fail(position, "quoted_from", f"{original} is both the original and a target; keep it under quoted_from")
 
 
 def _check_wikidata(
     record: r.Record, qid: str | None, candidates: Iterable[str], wikidata: dict[str, WikidataRow]
-) -> None:
+) -> Problems:
     if qid is not None:
         row = wikidata.get(qid)
         if row is None or row.status != "verified":
             state = "not in seeds/wikidata.csv" if row is None else "not verified in seeds/wikidata.csv"
-            raise _fail(record, "wikidata", f"{qid} is {state}; keep it under wikidata_candidates")
+            yield _fail(record, "wikidata", f"{qid} is {state}; keep it under wikidata_candidates")
     for index, candidate in enumerate(candidates):
         if candidate == qid:
-            raise _fail(record, f"wikidata_candidates.{index}", f"{candidate} is both the link and a candidate")
+            yield _fail(record, f"wikidata_candidates.{index}", f"{candidate} is both the link and a candidate")
 
 
-def check_quote(corpus: r.Corpus, position: r.Position) -> None:
+def check_quote(corpus: r.Corpus, position: r.Position) -> Problems:
     source = corpus.sources.get(position.document.key)
     if source is None:
-        raise _fail(position, "document", f"{position.document} has no source text to quote from")
+        if corpus.documents[position.document.key].source is None:  # else its source text was reported already
+            yield _fail(position, "document", f"{position.document} has no source text to quote from")
+        return
     quote = position.quote
     if quote.end > len(source.text) or quote.start >= quote.end:
-        raise _fail(
+        yield _fail(
             position,
             "quote.start",
             f"quote offsets {quote.start}-{quote.end} are outside {source.name} ({len(source.text)} characters)",
         )
+        return
     found = source.text[quote.start : quote.end]
     if found != quote.text:
         at = source.text.find(quote.text)
         hint = f"; the quote is at {at}-{at + len(quote.text)}" if at >= 0 else _missing_quote(source.text, quote.text)
-        raise _fail(
+        yield _fail(
             position,
             "quote.text",
             f"quote does not match {source.name}[{quote.start}:{quote.end}] ({found[:40]!r}…){hint}",
@@ -555,68 +663,97 @@ def _missing_quote(text: str, quote: str) -> str:
     return f"; {hint}" if hint else "; the quote is not in the source"
 
 
+ANY_KIND = ("doc", "org", "person", "place", "event", "position", "topic")
+
+
 def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
+    """Raise every error :func:`problems` finds."""
+    raise_all(list(problems(corpus, wikidata)))
+
+
+def problems(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> Problems:
     """Every reference resolves to the right kind, dates are real, QIDs are reviewed, quotes match."""
-    any_kind = ("doc", "org", "person", "place", "event", "position", "topic")
     for doc in corpus.documents.values():
-        for field in ("issuers", "signatories", "recipients", "copied_to"):
-            _check_refs(corpus, doc, field, getattr(doc, field), AGENTS)
-        _check_refs(corpus, doc, "mentions", doc.mentions, any_kind)
-        _check_refs(corpus, doc, "cites", doc.cites, ("doc",))
-        _check_refs(corpus, doc, "about", doc.about, ("topic",))
-        _check_date(doc, "date", doc.date)
-        _check_url(doc)
-        _check_wikidata(doc, doc.wikidata, doc.wikidata_candidates, wikidata)
+        yield from _check_document(corpus, doc, wikidata)
     for org in corpus.organizations.values():
-        _check_ref(corpus, org, "country", org.country, ("place",))
-        _check_wikidata(org, org.wikidata, org.wikidata_candidates, wikidata)
+        yield from _check_ref(corpus, org, "country", org.country, ("place",))
+        yield from _check_wikidata(org, org.wikidata, org.wikidata_candidates, wikidata)
     for person in corpus.people.values():
-        _check_wikidata(person, person.wikidata, person.wikidata_candidates, wikidata)
-        for index, role in enumerate(person.roles):
-            _check_ref(corpus, person, f"roles.{index}.organization", role.organization, ("org",))
-            _check_date(person, f"roles.{index}.start", role.start)
-            _check_date(person, f"roles.{index}.end", role.end)
-            _check_span(person, role.start, role.end, f"roles.{index}.end")
-        _check_role_keys(person)
+        yield from _check_person(corpus, person, wikidata)
     for place in corpus.places.values():
-        _check_ref(corpus, place, "country", place.country, ("place",))
-        _check_ref(corpus, place, "contained_in", place.contained_in, ("place",))
-        _check_wikidata(place, place.wikidata, place.wikidata_candidates, wikidata)
+        yield from _check_ref(corpus, place, "country", place.country, ("place",))
+        yield from _check_ref(corpus, place, "contained_in", place.contained_in, ("place",))
+        yield from _check_wikidata(place, place.wikidata, place.wikidata_candidates, wikidata)
     for event in corpus.events.values():
-        _check_ref(corpus, event, "location", event.location, ("place",))
-        _check_refs(corpus, event, "attendees", event.attendees, AGENTS)
-        _check_refs(corpus, event, "organizers", event.organizers, AGENTS)
-        _check_ref(corpus, event, "super_event", event.super_event, ("event",))
-        _check_refs(corpus, event, "reported_in", event.reported_in, ("doc",))
-        _check_date(event, "start", event.start)
-        _check_date(event, "end", event.end)
-        _check_span(event, event.start, event.end)
-        _check_wikidata(event, event.wikidata, event.wikidata_candidates, wikidata)
-        if event.type != "series" and event.start is None:
-            raise _fail(event, "type", f"event:{event.key} has no start date (only a series may have none)")
+        yield from _check_event(corpus, event, wikidata)
     for topic in corpus.topics.values():
-        _check_ref(corpus, topic, "broader", topic.broader, ("topic",))
-        _check_wikidata(topic, topic.wikidata, (), wikidata)
+        yield from _check_ref(corpus, topic, "broader", topic.broader, ("topic",))
+        yield from _check_wikidata(topic, topic.wikidata, (), wikidata)
     for membership in corpus.memberships:
-        _check_ref(corpus, membership, "group", membership.group, ("org",))
-        _check_refs(corpus, membership, "members", membership.members, AGENTS)
-        _check_refs(corpus, membership, "documents", membership.documents, ("doc",))
-        _check_date(membership, "start", membership.start)
-        _check_date(membership, "end", membership.end)
-        _check_span(membership, membership.start, membership.end)
+        yield from _check_membership(corpus, membership)
     for position in corpus.positions.values():
-        _check_ref(corpus, position, "document", position.document, ("doc",))
-        _check_refs(corpus, position, "holders", position.holders, AGENTS)
-        _check_refs(corpus, position, "topics", position.topics, ("topic",))
-        _check_refs(corpus, position, "targets", position.targets, any_kind)
-        _check_date(position, "date", position.date)
-        if not corpus.holders(position):
-            raise _fail(position, "holders", "no holders, and the document has no issuers or signatories")
-        _check_quoted_from(corpus, position)
-        check_quote(corpus, position)
+        yield from _check_position(corpus, position)
     for deprecation in corpus.deprecations.values():
-        _check_deprecation(corpus, deprecation)
-    integrity.check(corpus)
+        yield from _check_deprecation(corpus, deprecation)
+    yield from integrity.problems(corpus)
+
+
+def _check_document(corpus: r.Corpus, doc: r.Document, wikidata: dict[str, WikidataRow]) -> Problems:
+    for field in ("issuers", "signatories", "recipients", "copied_to"):
+        yield from _check_refs(corpus, doc, field, getattr(doc, field), AGENTS)
+    yield from _check_refs(corpus, doc, "mentions", doc.mentions, ANY_KIND)
+    yield from _check_refs(corpus, doc, "cites", doc.cites, ("doc",))
+    yield from _check_refs(corpus, doc, "about", doc.about, ("topic",))
+    yield from _check_date(doc, "date", doc.date)
+    yield from _check_url(doc)
+    yield from _check_wikidata(doc, doc.wikidata, doc.wikidata_candidates, wikidata)
+
+
+def _check_person(corpus: r.Corpus, person: r.Person, wikidata: dict[str, WikidataRow]) -> Problems:
+    yield from _check_wikidata(person, person.wikidata, person.wikidata_candidates, wikidata)
+    for index, role in enumerate(person.roles):
+        yield from _check_ref(corpus, person, f"roles.{index}.organization", role.organization, ("org",))
+        yield from _check_date(person, f"roles.{index}.start", role.start)
+        yield from _check_date(person, f"roles.{index}.end", role.end)
+        yield from _check_span(person, role.start, role.end, f"roles.{index}.end")
+    yield from _check_role_keys(person)
+
+
+def _check_event(corpus: r.Corpus, event: r.Event, wikidata: dict[str, WikidataRow]) -> Problems:
+    yield from _check_ref(corpus, event, "location", event.location, ("place",))
+    yield from _check_refs(corpus, event, "attendees", event.attendees, AGENTS)
+    yield from _check_refs(corpus, event, "organizers", event.organizers, AGENTS)
+    yield from _check_ref(corpus, event, "super_event", event.super_event, ("event",))
+    yield from _check_refs(corpus, event, "reported_in", event.reported_in, ("doc",))
+    yield from _check_date(event, "start", event.start)
+    yield from _check_date(event, "end", event.end)
+    yield from _check_span(event, event.start, event.end)
+    yield from _check_wikidata(event, event.wikidata, event.wikidata_candidates, wikidata)
+    if event.type != "series" and event.start is None:
+        yield _fail(event, "type", f"event:{event.key} has no start date (only a series may have none)")
+
+
+def _check_membership(corpus: r.Corpus, membership: r.Membership) -> Problems:
+    yield from _check_ref(corpus, membership, "group", membership.group, ("org",))
+    yield from _check_refs(corpus, membership, "members", membership.members, AGENTS)
+    yield from _check_refs(corpus, membership, "documents", membership.documents, ("doc",))
+    yield from _check_date(membership, "start", membership.start)
+    yield from _check_date(membership, "end", membership.end)
+    yield from _check_span(membership, membership.start, membership.end)
+
+
+def _check_position(corpus: r.Corpus, position: r.Position) -> Problems:
+    yield from _check_ref(corpus, position, "document", position.document, ("doc",))
+    yield from _check_refs(corpus, position, "holders", position.holders, AGENTS)
+    yield from _check_refs(corpus, position, "topics", position.topics, ("topic",))
+    yield from _check_refs(corpus, position, "targets", position.targets, ANY_KIND)
+    yield from _check_date(position, "date", position.date)
+    if corpus.resolve(position.document) is None:
+        return  # reported above, or its record was left out; what follows reads the document
+    if not corpus.holders(position):
+        yield _fail(position, "holders", "no holders, and the document has no issuers or signatories")
+    yield from _check_quoted_from(corpus, position)
+    yield from check_quote(corpus, position)
 
 
 def _record_of(identifier: str) -> r.Ref | None:
@@ -628,16 +765,16 @@ def _record_of(identifier: str) -> r.Ref | None:
     return r.Ref(prefixes[kind], key)
 
 
-def _check_deprecation(corpus: r.Corpus, deprecation: r.Deprecation) -> None:
+def _check_deprecation(corpus: r.Corpus, deprecation: r.Deprecation) -> Problems:
     """A deprecated identifier has no live record, and what replaces it is live and of its kind."""
     field = "ref" if deprecation.ref else "iri"
     named = _record_of(deprecation.key)
     if named is not None and corpus.resolve(named) is not None:
-        raise _fail(deprecation, field, f"{named} is deprecated but still has a record; remove one of the two")
+        yield _fail(deprecation, field, f"{named} is deprecated but still has a record; remove one of the two")
     survivor = deprecation.replaced_by
     if survivor is None:
         return
     if named is not None and survivor.prefix != named.prefix:
-        raise _fail(deprecation, "replaced_by", f"{named} can only be replaced by a {named.prefix}: record")
-    if corpus.resolve(survivor) is None:
-        raise _fail(deprecation, "replaced_by", f"{survivor} is not defined in any record file")
+        yield _fail(deprecation, "replaced_by", f"{named} can only be replaced by a {named.prefix}: record")
+    elif corpus.resolve(survivor) is None and survivor not in corpus.unchecked:
+        yield _fail(deprecation, "replaced_by", _undefined(corpus, survivor))

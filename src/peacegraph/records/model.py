@@ -244,6 +244,8 @@ class Corpus:
     deprecations: dict[str, Deprecation] = field(default_factory=dict)
     #: Open review notes, in file order; never mapped to RDF.
     reviews: list[ReviewNote] = field(default_factory=list)
+    #: Records left out because their file reported errors for them: references to them are not errors too.
+    unchecked: set[Ref] = field(default_factory=set)
 
     def table(self, prefix: str) -> dict[str, Any]:
         """The records of one kind, by key (values are of that kind's record class)."""

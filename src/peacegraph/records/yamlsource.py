@@ -20,7 +20,9 @@ import yaml
 from yaml.resolver import Resolver
 
 from ..errors import InputError
+from . import plain
 from .limits import MAX_DEPTH, MAX_RECORD_BYTES, MAX_TOTAL_YAML_NODES, MAX_YAML_NODES, read_bounded, utf8_line
+from .plain import OFF_STRUCTURE
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -48,11 +50,16 @@ _RESOLVER = Resolver()
 class Located:
     """The values of one YAML file and the line (1-based) of every value, by JSON path."""
 
-    def __init__(self, file: Path, data: Any, lines: dict[Path_, int], nodes: int = 0):
+    def __init__(
+        self, file: Path, data: Any, lines: dict[Path_, int], nodes: int = 0, joined: dict[Path_, int] | None = None
+    ):
         self.file = file
         self.data = data
         self.lines = lines
         self.nodes = nodes
+        #: Unquoted values that run on over several lines, by path: the line each runs on to. Such a value is
+        #: often a line indented too far, read as more of the value above it.
+        self.joined = joined or {}
 
     def line(self, path: Path_) -> int:
         """The line of the value at ``path``, or of its nearest enclosing value."""
@@ -83,7 +90,7 @@ def read_yaml(file: Path, display: Path | None = None, max_nodes: int = MAX_YAML
         raise InputError(f"invalid YAML: {' '.join(str(exc).split())}", shown, 1) from None
     if builder.root is None:
         raise InputError("empty record file", shown, 1)
-    return Located(shown, builder.root, builder.lines, builder.nodes)
+    return Located(shown, builder.root, builder.lines, builder.nodes, builder.joined)
 
 
 #: The libyaml in PyYAML 6.0.4's wheels (0.2.6) stops at 1000 levels of nesting while scanning ahead,
@@ -139,7 +146,21 @@ def _yaml_error(exc: yaml.MarkedYAMLError, file: Path, lines: LineNumbers) -> In
         problem = f"{problem}, {context} that begins on line {lines.of(began)}"
         if "end of stream" in str(exc.problem):
             at = began
+    if any(words in str(problem) for words in _STRUCTURE):
+        return InputError(
+            f"{OFF_STRUCTURE}; check its indentation against the lines above (YAML: {problem})", file, lines.of(at)
+        )
     return InputError(f"invalid YAML: {problem}", file, lines.of(at))
+
+
+#: What libyaml says when a line is not where the structure around it expects (mostly its indentation).
+_STRUCTURE = (
+    "mapping values are not allowed",
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "expected <block end>",
+    "could not find expected ':'",
+)
 
 
 def _events(text: str) -> Iterator[yaml.Event]:
@@ -174,6 +195,7 @@ class _Builder:
         self.done = False
         self.stack: list[_Open] = []
         self.nodes = 0
+        self.joined: dict[Path_, int] = {}
 
     def feed(self, event: yaml.Event) -> None:
         line = self.line_numbers.of(event.start_mark)
@@ -187,7 +209,10 @@ class _Builder:
             if self._expects_key():
                 self._key(event, line)
             else:
-                self._place(_scalar(event, self.file, line), line)
+                path = self._place(_scalar(event, self.file, line), line)
+                start, end = event.start_mark, event.end_mark
+                if not event.style and start and end and end.line > start.line:  # plain: "" (libyaml) or None
+                    self.joined[path] = line + 1
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             self._open(event, line)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
@@ -293,17 +318,25 @@ def _scalar(event: yaml.ScalarEvent, file: Path, line: int) -> Any:
 
 def walk_errors(located: Located, errors: Iterator[Any]) -> InputError | None:
     """The first JSON Schema error (in file order) as an InputError with its line."""
-    found = sorted(
-        itertools.islice(errors, MAX_SCHEMA_ERRORS),
-        key=lambda e: (located.line(tuple(e.absolute_path)), list(map(str, e.absolute_path))),
-    )
-    if not found:
-        return None
-    error = found[0]
-    path = tuple(error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        unexpected = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        if unexpected:
-            path = (*path, unexpected[0])
-    where = "/".join(str(p) for p in path) or "top level"
-    return InputError(f"{where}: {error.message}", located.file, located.line(path))
+    found = explain_errors(located, errors)
+    return found[0].error if found else None
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """One schema error, in plain words, and the path of the value it is about."""
+
+    path: Path_
+    error: InputError
+
+
+def explain_errors(located: Located, errors: Iterator[Any]) -> list[SchemaProblem]:
+    """Every JSON Schema error (up to a cap), in file order, in words a curator reads, each with its line."""
+    found = []
+    for error in itertools.islice(errors, MAX_SCHEMA_ERRORS):
+        path = tuple(error.absolute_path)
+        for at, message in plain.explain(error, path, located.joined):
+            where = "/".join(str(p) for p in at) or "top level"
+            line = located.joined[at] if at in located.joined and message.startswith(OFF_STRUCTURE) else None
+            found.append(SchemaProblem(at, InputError(f"{where}: {message}", located.file, line or located.line(at))))
+    return sorted(found, key=lambda p: (p.error.line or 0, list(map(str, p.path)), p.error.message))

@@ -25,14 +25,16 @@ _SCHEMA: Final[dict[str, Any]] = {
     "additionalProperties": False,
     "required": ["version", "issued"],
     "properties": {
-        "version": {"type": "string", "pattern": SEMVER_PATTERN},
+        "version": {"type": "string", "pattern": SEMVER_PATTERN, "description": "MAJOR.MINOR.PATCH, e.g. 1.2.0"},
         "issued": {"type": "string", "pattern": DATE_PATTERN},
         "previous": {"type": ["string", "null"], "pattern": SEMVER_PATTERN},
+        "dump": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "SHA-256 of the N-Triples dump"},
     },
 }
 
 _HEADER: Final = (
-    "# The release that `peacegraph build` stamps into out/ (void.ttl, dataset.jsonld).\n"
+    "# The last release: a build whose N-Triples dump has the SHA-256 `dump` is stamped with its version;\n"
+    "# any other build is VERSION+dev (changes since VERSION) in out/ (void.ttl, dataset.jsonld).\n"
     "# `peacegraph release VERSION` updates this file and CHANGELOG.md; see the README, Releases.\n"
 )
 
@@ -43,6 +45,8 @@ class Release:
     #: ``YYYY-MM-DD``; None only for a development build (no release file).
     issued: str | None
     previous: str | None = None
+    #: The SHA-256 (hex) of the release's N-Triples dump: the build that gives these bytes is this release.
+    dump: str | None = None
 
 
 #: What a seed directory without a release file builds as: version 0.0.0, never issued.
@@ -72,7 +76,7 @@ def read(seeds: Path) -> Release:
     if error:
         raise error
     data = located.data
-    release = Release(version=data["version"], issued=data["issued"], previous=data.get("previous"))
+    release = Release(data["version"], data["issued"], data.get("previous"), data.get("dump"))
     _check(release, path, located.line(("previous",)))
     return release
 
@@ -93,8 +97,24 @@ def write(seeds: Path, release: Release) -> Path:
     lines = [f"version: {release.version}", f"issued: {release.issued}"]
     if release.previous is not None:
         lines.append(f"previous: {release.previous}")
+    if release.dump is not None:
+        lines.append(f"dump: {release.dump}")
     path.write_text(_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+#: What marks a build that is not the release it follows: ``0.1.0+dev``, "changes since 0.1.0" (SemVer build metadata).
+UNRELEASED_SUFFIX: Final = "+dev"
+
+
+def stamp(current: Release, dump_sha256: str) -> Release:
+    """The release a build whose N-Triples dump has ``dump_sha256`` is: ``current`` if it is that release's
+    dump, else ``X.Y.Z+dev`` (not issued, following ``X.Y.Z``), so two different builds are never both
+    called ``X.Y.Z``. Seeds never released build as :data:`DEVELOPMENT`, as before.
+    """
+    if current.issued is None or current.dump == dump_sha256:
+        return current
+    return Release(version=current.version + UNRELEASED_SUFFIX, issued=None, previous=current.version)
 
 
 def successor(current: Release, version: str, issued: datetime.date) -> Release:

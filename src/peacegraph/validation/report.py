@@ -23,12 +23,16 @@ class Violation:
     message: str
     value: str | None = None
     origin: Origin | None = None
+    #: The ``sh:message`` of the shape, or of the node shape it is part of: the rule in a curator's words.
+    explanation: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
+        """The rule broken (if the shapes word it), then the record's file and line, then the detail."""
         where = f"{self.origin}: " if self.origin else ""
         path = f" {self.path}" if self.path else ""
         value = f" (value {self.value})" if self.value else ""
-        return f"{where}{self.severity}: <{self.focus}>{path}: {self.message} [{self.constraint}]{value}"
+        detail = f"{self.severity}: <{self.focus}>{path}: {self.message} [{self.constraint}]{value}"
+        return f"{self.explanation} — {where}{detail}" if self.explanation else f"{where}{detail}"
 
     def sort_key(self) -> tuple[str, str, str, str, str]:
         """Report order: by focus node, path, constraint (a node-level violation has no path)."""

@@ -25,12 +25,16 @@ connection either (``sandbox.py``): a wall behind this one.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
+
 from ..errors import InputError, RefusedError
+from ..query import store
 from ..query.store import syntax_position
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -156,6 +160,11 @@ def _ordered(significant: list[Token]) -> bool:
     return False
 
 
+def run(st: Store, text: str) -> QuerySolutions | QueryBoolean | QueryTriples:
+    """Check ``text`` as the endpoint does, then run it: the CLI and the endpoint say the same of the same query."""
+    return store.run(st, check(text).text)
+
+
 def check(text: str) -> CheckedQuery:
     """The text to run if the endpoint may run it; else :class:`RefusedError` or :class:`InputError`."""
     unescaped = unescape_codepoints(text)
@@ -177,6 +186,10 @@ def check(text: str) -> CheckedQuery:
         raise RefusedError("updates are refused: this endpoint is read-only")
     if keyword not in QUERY_FORMS:
         where = syntax_position(unescaped, first.start)
-        raise InputError(f"{where}: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE")
+        close = difflib.get_close_matches(keyword, QUERY_FORMS, n=1, cutoff=0.7)
+        meant = f"; did you mean {close[0]}?" if close else ""
+        raise InputError(
+            f"{where}: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, not {first.text[:40]!r}{meant}"
+        )
     run = "".join(_blank(t) for t in all_tokens)
     return CheckedQuery(text=run, form=keyword, ordered=_ordered(significant))

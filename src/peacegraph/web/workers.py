@@ -113,8 +113,7 @@ def _chosen(graph: bool, accept: str | None) -> tuple[str, _Syntax] | None:
 
 def answer(st: Store, request: Request, max_bytes: int) -> Answer:
     """Check, run and serialize one query (in a worker; also usable in-process)."""
-    checked = guard.check(request.query)
-    results = store.run(st, checked.text)
+    results = guard.run(st, request.query)
     media_type, fmt = _format(results, request.accept)
     if isinstance(results, QueryBoolean):  # a few bytes: no need to count them as they come
         return Answer(media_type, results.serialize(format=fmt))  # type: ignore[arg-type]

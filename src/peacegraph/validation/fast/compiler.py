@@ -87,8 +87,9 @@ def _targets(cc: Compilation, shape: Term, implicit: bool) -> str:
 
 def _context(shapes: ShapesGraph, shape: Term, focus_set: str, mark: bool = False) -> Context:
     path = shape_path(shapes, shape)
+    message = _message(shapes, shape)
     return Context(
-        shape, focus_set, path, _message(shapes, shape), _severity(shapes, shape), mark=focus_set if mark else None
+        shape, focus_set, path, message, _severity(shapes, shape), mark=focus_set if mark else None, explanation=message
     )
 
 

@@ -63,7 +63,7 @@ class Compilation:
     ) -> None:
         """A check of ``query``; each outcome (component, _, default message) reads flag ``?c<i>`` if ``flags``."""
         made = tuple(
-            Outcome(f"sh:{name}ConstraintComponent", c.message or message, f"c{i}" if flags else None)
+            Outcome(f"sh:{name}ConstraintComponent", c.message or message, f"c{i}" if flags else None, c.explanation)
             for i, (name, _unused, message) in enumerate(outcomes)
         )
         check = Check(query, c.path, c.severity, made, value, c.shape, accept, c.mark, c.root[1:], path_from_row)
@@ -87,6 +87,8 @@ class Context:
     severity: NamedNode
     chain: tuple[PropertyPath, ...] = ()
     mark: str | None = None
+    #: The ``sh:message`` of the shape, or of the shape it is part of: the rule in a curator's words.
+    explanation: str | None = None
 
     @property
     def focus(self) -> str:
@@ -123,4 +125,7 @@ class Context:
     def nested(self, shape: Term, path: PropertyPath, message: str | None, severity: NamedNode) -> Context:
         """The context of a property shape under this shape: its focus nodes are this shape's values."""
         chain = (*self.chain, self.path) if self.path is not None else self.chain
-        return replace(self, shape=shape, path=path, message=message, severity=severity, chain=chain)
+        explanation = message or self.explanation
+        return replace(
+            self, shape=shape, path=path, message=message, severity=severity, chain=chain, explanation=explanation
+        )

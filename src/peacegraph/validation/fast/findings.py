@@ -30,6 +30,8 @@ class Result:
     severity: NamedNode
     shape: Term
     message: str
+    #: The ``sh:message`` of the shape, or of the shape it is part of, for people.
+    explanation: str | None = None
 
     def violation(self, by_iri: Mapping[str, Origin]) -> Violation:
         return Violation(
@@ -40,6 +42,7 @@ class Result:
             message=self.message,
             value=self.value.value if self.value is not None else None,
             origin=origin_of(self.focus.value, by_iri),
+            explanation=self.explanation,
         )
 
 
@@ -53,7 +56,9 @@ def results_of(check: Check, store: Store) -> Iterator[Result]:
             if outcome.flag is None or _false(row[outcome.flag]):
                 message = outcome.message.replace("{f}", display(focus))
                 message = message.replace("{v}", display(value) if value is not None else "")
-                yield Result(focus, path, value, outcome.component, check.severity, check.shape, message)
+                yield Result(
+                    focus, path, value, outcome.component, check.severity, check.shape, message, outcome.explanation
+                )
 
 
 def failures_of(check: Check, store: Store) -> Iterator[Quad]:

@@ -20,6 +20,8 @@ class Outcome:
     component: str
     message: str
     flag: str | None = None
+    #: The ``sh:message`` of the shape or of the node shape it is part of, for people.
+    explanation: str | None = None
 
 
 @dataclass(frozen=True)
