@@ -249,7 +249,7 @@ def load(folder: Path) -> Collection:
     path = folder / CONFIG_FILE
     if not path.is_file():
         raise InputError(f"{folder} is not a collection: it has no {CONFIG_FILE} (start one with `peacegraph init`)")
-    located = read_yaml(path)
+    located = read_yaml(path, display=_shown(path))
     if not isinstance(located.data, dict):
         raise InputError(f"{CONFIG_FILE} must be a mapping of keys to values", path, 1)
     errors = _schema_errors(located)
@@ -286,6 +286,14 @@ def _collection(folder: Path, data: dict[str, Any], licence: tuple[str, str | No
         out=_below(folder, data.get("out", "out")),
         shapes=tuple(_below(folder, name) for name in data.get("shapes", ())),
     )
+
+
+def _shown(path: Path) -> Path:
+    """``path`` as a person names it: relative to the working folder when it is inside it."""
+    try:
+        return path.absolute().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def _below(folder: Path, relative: str) -> Path:
