@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from peacegraph.query import store
 from peacegraph.rdf.namespaces import ID, PG, PROV, SCHEMA
@@ -23,7 +24,7 @@ from peacegraph.web import finding, pages
 from peacegraph.web.catalog import Catalog
 from peacegraph.web.describe import Identifier
 
-from ..conftest import SEEDS
+from ..conftest import SEEDS, select
 
 SOCHI = "id/document/civil-society-statement-on-sochi-2018"
 
@@ -53,7 +54,8 @@ def test_a_document_page_speaks_in_human_labels(client: httpx.Client) -> None:
         assert label in text
     for noise in ("schema:", "pg:", "xsd:", "^^", "003_4e26f0f3ec9af921.txt"):
         assert noise not in text, noise
-    assert visible_profile(html.split('id="source-text"')[0]).count("Kesh Malek") == 1, "each signatory once"
+    signatories = html.split('id="signatories"')[1].split("</section>")[0]
+    assert visible_profile(signatories).count("Kesh Malek") == 1, "each signatory once"
     assert html.index('id="positions"') < html.index('id="signatories"') < html.index('id="source-text"')
     assert "<details>" in html.split('<section class="raw"', 1)[1], "raw statements are folded"
 
@@ -202,3 +204,28 @@ def test_list_downloads_are_safe_in_a_spreadsheet(mini_seeds: Path, tmp_path: Pa
     assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
     data = json.loads(finding.list_json(listing))
     assert hostile in [row["name"] for row in data["rows"]], "JSON keeps the name as it is"
+
+
+def test_an_entity_shows_what_was_said_about_or_asked_of_it(client: httpx.Client, real_store: Store) -> None:
+    """Every position that targets an identifier is on its page, grouped by stance, with holders and dates."""
+    most = "SELECT ?t (COUNT(?p) AS ?n) WHERE { ?p pg:target ?t } GROUP BY ?t ORDER BY DESC(?n) LIMIT 1"
+    rows = select(real_store, most)
+    target, count = rows[0][0] or "", int(rows[0][1] or 0)
+    html = client.get("/" + target.removeprefix(ID.removesuffix("id/"))).text
+    panel = html.split('id="targeted-by"')[1].split("</section>")[0]
+    assert panel.count("<tr") == count + 1
+    assert "by stance:" in panel
+    stances = re.findall(r'<tr data-stance="([^"]*)"', panel)
+    assert [s for s, _ in itertools.groupby(stances)] == list(dict.fromkeys(stances)), "grouped by stance"
+    assert '<th scope="col">Held by</th>' in panel
+    assert '<th scope="col">Date</th>' in panel
+
+
+def test_a_signatory_list_marks_who_also_signed_elsewhere(client: httpx.Client) -> None:
+    html = client.get("/" + SOCHI).text
+    listed = html.split('id="signatories"')[1].split("</section>")[0]
+    marked = re.findall(r"also signed (\d+) other document", listed)
+    assert marked
+    table = html.split('id="signed-elsewhere"')[1].split("</section>")[0]
+    assert table.count("<tr") == len(marked) + 1
+    assert "/id/document/" in table

@@ -6,6 +6,8 @@ its signatories folded and its positions near the top; and the static site over 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,6 +85,13 @@ def axe_violations(page: Page, base: str) -> list[str]:
         tags,
     )
     return list(found)
+
+
+def open_filters(page: Page) -> None:
+    """Unfold a list's filters (folded on a phone, so that the results come first)."""
+    fold = page.locator("form.controls details.fold")
+    if fold.get_attribute("open") is None:
+        fold.locator("summary").click()
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -187,6 +196,9 @@ def test_the_positions_explorer_filters(watched: Watched, base: str, width: int)
     assert total > 100
     per_page = 50 if width > 600 else 20  # rows stack on a phone: shorter pages
     expect(page.locator("#list tbody tr:visible")).to_have_count(per_page)  # the first page
+    if width < 600:
+        expect(page.get_by_label("Stance")).to_be_hidden()  # folded away on a phone
+    open_filters(page)
     page.get_by_label("Stance").select_option("condemns")
     visible = page.locator("#list tbody tr:visible")
     count = visible.count()
@@ -222,6 +234,7 @@ def test_lists_sort_page_and_download(watched: Watched, base: str, width: int) -
         page.get_by_role("button", name="Documents").click()
         page.get_by_role("button", name="Documents").click()  # descending: the most documents first
     else:  # the table's head is hidden on a phone, where rows stack; the form sorts
+        open_filters(page)
         page.get_by_label("Sort by").select_option(label="Documents, descending")
     first = page.locator("#list tbody tr:visible").first
     expect(first.locator('td[data-label="Documents"]')).not_to_have_text("0")
@@ -245,6 +258,7 @@ def test_the_static_site_works_offline_from_disk(browser: Browser, out_dir: Path
     page.locator("#search-results a").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("al-Nusra Front")
     page.goto((site / "id/position/index.html").as_uri())
+    open_filters(page)
     page.get_by_label("Stance").select_option("welcomes")
     for stance in page.locator("#list tbody tr:visible td[data-label='Stance']").all_text_contents():
         assert stance.strip() == "welcomes"
@@ -282,3 +296,82 @@ def test_long_tables_fold_until_asked(watched: Watched, base: str) -> None:
     page.get_by_label("Stance", exact=True).select_option("supports")  # a filter sees every row, folded or not
     for stance in page.locator("#positions-table tbody tr:visible td[data-label='Stance']").all_text_contents():
         assert stance.strip() == "supports"
+
+
+def test_what_was_said_about_or_asked_of_an_organization(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/organization/government-of-syria")
+    panel = page.locator("#targeted-by")
+    expect(panel.get_by_role("heading", level=2)).to_contain_text("Said about or asked of Government of Syria")
+    expect(panel.locator("tbody tr")).to_have_count(27)
+    expect(panel.locator(".note")).to_contain_text("by stance:")
+    expect(page.locator("nav.toc")).to_contain_text("Said about or asked of")
+    panel.get_by_label("Stance", exact=True).select_option("demands")
+    visible = panel.locator("tbody tr:visible")
+    assert 0 < visible.count() < 27
+    for stance in visible.locator('td[data-label="Stance"]').all_text_contents():
+        assert stance.strip() == "demands"
+    assert axe_violations(page, base) == []
+
+
+def test_the_explorer_filters_by_target_with_counts(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/position/")
+    open_filters(page)
+    target = page.get_by_label("Target")
+    expect(target.locator("option", has_text="Government of Syria (27)")).to_have_count(1)
+    target.select_option("Government of Syria")
+    expect(page).to_have_url(base + "id/position/?target=Government+of+Syria")
+    expect(page.locator(".shown").first).to_contain_text("27 of")
+    page.goto(base + "id/position/?target=Government+of+Syria")
+    expect(page.get_by_label("Target")).to_have_value("Government of Syria")
+
+
+def test_a_signatory_list_answers_who_else_signed_with_them(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + SOCHI)
+    marked = page.locator("#signatories li", has_text="also signed")
+    assert marked.count() > 0
+    rows = page.locator("#signed-elsewhere tbody tr")
+    expect(rows).to_have_count(marked.count())
+    rows.first.locator('td[data-label="Also signed"] a').first.click()
+    expect(page.locator("#signatories")).to_be_visible()
+
+
+def test_a_filtered_list_downloads_its_rows_and_keeps_its_sort_in_the_address(
+    watched: Watched, base: str, width: int
+) -> None:
+    page = watched.page
+    page.goto(base + "id/position/")
+    open_filters(page)
+    page.get_by_label("Stance").select_option("condemns")
+    shown = page.locator("#list tbody tr").filter(visible=True)
+    page.get_by_label("Sort by").select_option(label="Date, descending")
+    expect(page).to_have_url(base + "id/position/?stance=condemns&sort=1%3Adesc")
+    kept = int((page.locator(".shown").first.text_content() or "").split(" of ")[0])
+    csv_href = page.get_by_role("link", name="CSV").get_attribute("href") or ""
+    assert csv_href.endswith("?stance=condemns")
+    rows = list(csv.reader(io.StringIO(page.request.get(base + csv_href.lstrip("/")).text())))
+    assert len(rows) == kept + 1
+    assert {row[rows[0].index("stance")] for row in rows[1:]} == {"condemns"}
+    json_href = page.get_by_role("link", name="JSON").get_attribute("href") or ""
+    assert page.request.get(base + json_href.lstrip("/")).json()["count"] == kept
+    assert shown.count() > 0
+    page.reload()
+    expect(page.get_by_label("Sort by")).to_have_value("1:desc")
+    dates = page.locator("#list tbody tr:visible td[data-label='Date']").all_text_contents()
+    assert dates == sorted(dates, reverse=True)
+    page.get_by_label("Names and quotes containing").fill("zzzz no such words")
+    expect(page.locator("p.empty")).to_be_visible()
+    expect(page.locator("p.empty")).to_contain_text("No positions match these filters")
+    assert axe_violations(page, base) == []
+
+
+def test_a_document_lists_its_positions_in_text_order(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + SOCHI)
+    hrefs = page.locator("#positions tbody tr td:first-child a").evaluate_all("as => as.map(a => a.pathname)")
+    page.locator("#source-text summary").click()
+    marked = page.locator("#source-text a.quoted").evaluate_all("as => as.map(a => a.pathname)")
+    assert len(hrefs) >= len(set(marked)) > 10
+    assert [h for h in hrefs if h in marked] == list(dict.fromkeys(marked))  # a quote inside another has no mark

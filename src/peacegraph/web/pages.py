@@ -243,7 +243,7 @@ def entity_jsonld(catalog: Catalog, entity: Entity) -> dict[str, object]:
         "@context": "https://schema.org/",
         "@id": entity.iri,
         "@type": types[0] if len(types) == 1 else types,
-        "name": entity.name,
+        "name": entity.printed_name or entity.name,
         "url": entity.iri,
     }
     if entity.alternate_names:

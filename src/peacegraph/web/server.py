@@ -258,6 +258,7 @@ class Handlers:
         if kind not in finding.LIST_KINDS or extension not in ("csv", "json"):
             return self.not_found(request, f"id/{kind}.{extension}")
         listing = finding.Lists(self.catalog, self.linker(f"id/{kind}/")).kind_list(kind)
+        listing = finding.filtered(listing, request.query_params)
         if extension == "csv":
             return Response(finding.list_csv(listing), media_type="text/csv; charset=utf-8", headers=SECURITY_HEADERS)
         return Response(finding.list_json(listing), media_type="application/json", headers=SECURITY_HEADERS)

@@ -188,6 +188,14 @@
     var from = form.querySelector("[data-from]");
     var to = form.querySelector("[data-to]");
     var facets = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
+    var sorter = form.querySelector("[data-sort-by]");
+    var foldBox = form.querySelector("details.fold");
+    var active = form.querySelector(".fold .active");
+    var empty = document.querySelector("p.empty");
+    var downloads = Array.prototype.slice.call(document.querySelectorAll("a[data-download]"));
+    var scope = document.querySelector("[data-download-scope]");
+    var served = body.getAttribute("data-search-index").charAt(0) === "/";  // a server filters downloads; a static host cannot
+    var sortState = "";
 
     function matches(row) {
       if (text && text.value && !hasAll(fold(row.getAttribute("data-text")), words(text.value))) return false;
@@ -220,11 +228,21 @@
         pager.querySelector("[data-page=prev]").disabled = page === 0;
         pager.querySelector("[data-page=next]").disabled = page >= pages - 1;
       }
+      if (empty) empty.hidden = kept.length > 0;
       var state = new URLSearchParams();
       if (text && text.value) state.set("q", text.value);
       facets.forEach(function (f) { if (f.value) state.set(f.getAttribute("data-facet"), f.value); });
       if (from && from.value) state.set("from", from.value);
       if (to && to.value) state.set("to", to.value);
+      var filters = Array.from(state.keys()).length;
+      if (active) active.textContent = filters ? "(" + filters + " active)" : "";
+      if (served) {
+        downloads.forEach(function (link) {
+          link.href = link.getAttribute("href").split("?")[0] + (filters ? "?" + state.toString() : "");
+        });
+        if (scope) scope.textContent = filters ? "the " + kept.length + " matching rows" : "this list";
+      }
+      if (sortState) state.set("sort", sortState);
       var query = state.toString();
       if (window.location.protocol !== "file:" || query) {
         window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
@@ -241,6 +259,12 @@
     form.addEventListener("input", function () { page = 0; update(); });
     form.addEventListener("change", function () { page = 0; update(); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("reset", function () {
+      window.setTimeout(function () { sortState = ""; page = 0; update(); }, 0);
+    });
+    // on a phone the filters fold away, so that the results are on the first screen
+    var phone = window.matchMedia("(max-width: 40rem)").matches;
+    if (foldBox && phone && !window.location.search) foldBox.open = false;
     if (pager) {
       pager.addEventListener("click", function (event) {
         var button = event.target.closest("button[data-page]");
@@ -250,15 +274,24 @@
         table.scrollIntoView();
       });
     }
-    var sortBy = sortable(table, function () { rows = rowsOf(table); update(); });
-    var sorter = form.querySelector("[data-sort-by]");
+    var sortBy = sortable(table, function (column, ascending) {
+      rows = rowsOf(table);
+      sortState = column + ":" + (ascending ? "asc" : "desc");
+      if (sorter) sorter.value = sortState;
+      update();
+    });
     if (sorter) {
       sorter.addEventListener("change", function () {
         var choice = sorter.value.split(":");
         if (choice[0]) sortBy(parseInt(choice[0], 10), choice[1] === "asc");
       });
     }
-    update();
+    var sorted = (params.get("sort") || "").split(":");
+    if (/^[0-9]+$/.test(sorted[0]) && parseInt(sorted[0], 10) < table.tHead.rows[0].cells.length) {
+      sortBy(parseInt(sorted[0], 10), sorted[1] !== "desc");
+    } else {
+      update();
+    }
   }
 
   function sortable(table, after) {
@@ -286,7 +319,7 @@
         return (p < q ? -1 : p > q ? 1 : 0) * (ascending ? 1 : -1);
       });
       rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
-      after();
+      after(column, ascending);
     }
     return sortBy;
   }
