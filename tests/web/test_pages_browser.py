@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from click.testing import CliRunner
@@ -41,12 +41,14 @@ PAGES = {
     "position": "id/position/civil-society-statement-on-sochi-2018-sochi-legitimizes-assad-regime",
     "browse": "id/",
     "list": "id/organization/",
+    "documents": "id/document/",
     "explorer": "id/position/",
     "search": "search?q=nusra",
     "timeline": "timeline",
     "dataset": "dataset",
     "ontology": "ontology",
-    "query": "",
+    "query": "sparql-editor",
+    "front": "",
 }
 
 
@@ -220,7 +222,7 @@ def test_the_positions_explorer_filters(watched: Watched, base: str, width: int)
     for topics in page.locator("#list tbody tr:visible td[data-label='Topics']").all_text_contents():
         assert "Detainees" in topics
     expect(page.get_by_role("link", name="Positions on a topic (ceasefires), by holder, over time")).to_have_attribute(
-        "href", "/?tab=positions-on-topic"
+        "href", "/sparql-editor?tab=positions-on-topic"
     )
 
 
@@ -263,14 +265,15 @@ def test_the_static_site_works_offline_from_disk(browser: Browser, out_dir: Path
     for stance in page.locator("#list tbody tr:visible td[data-label='Stance']").all_text_contents():
         assert stance.strip() == "welcomes"
     page.goto((site / "dataset.html").as_uri())
-    expect(page.locator("table.data")).to_contain_text("peacegraph.nt")
+    expect(page.locator("table.data").first).to_contain_text("peacegraph.nt")
     context.close()
     watched.check()
 
 
 def test_query_results_link_to_our_pages_with_names(watched: Watched, base: str) -> None:
     page = watched.page
-    page.goto(base + "?tab=repeat-signatories")
+    page.goto(base + "?tab=repeat-signatories")  # an old link: the editor moved from the front page
+    expect(page).to_have_url(base + "sparql-editor?tab=repeat-signatories")
     panel = page.locator(".tabPanel.active")
     expect(panel.locator(".CodeMirror")).to_contain_text("SELECT")
     panel.locator(".yasqe_queryButton").click()
@@ -375,3 +378,168 @@ def test_a_document_lists_its_positions_in_text_order(watched: Watched, base: st
     marked = page.locator("#source-text a.quoted").evaluate_all("as => as.map(a => a.pathname)")
     assert len(hrefs) >= len(set(marked)) > 10
     assert [h for h in hrefs if h in marked] == list(dict.fromkeys(marked))  # a quote inside another has no mark
+
+
+def test_a_printed_page_has_everything(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + SOCHI)
+    page.emulate_media(media="print")
+    expect(page.locator("#signatories li:visible")).to_have_count(133)
+    expect(page.locator("#source-text .source-text")).to_be_visible()
+    expect(page.locator("#source-text .source-text")).to_contain_text("Sochi")
+    expect(page.locator("header.site")).to_be_hidden()
+    expect(page.locator("#signatories summary")).to_be_hidden()
+    page.goto(base + "id/position/")
+    page.emulate_media(media="print")
+    rows = page.locator("#list tbody tr")
+    expect(page.locator("#list tbody tr:visible")).to_have_count(rows.count())  # every page of the list
+    expect(page.locator(".pager")).to_be_hidden()
+
+
+def test_dark_mode_follows_the_system_and_stays_readable(browser: Browser, base: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark")
+    watched = Watched(context, base, {AXE_PATH: AXE})
+    page = watched.page
+    for path in ("id/organization/government-of-syria", "id/position/", "dataset", ""):
+        page.goto(base + path)
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(20, 23, 28)", path
+        assert axe_violations(page, base) == [], path
+    context.close()
+    watched.check()
+
+
+def test_serve_starts_at_the_browse_page_and_the_editor_waits_to_be_chosen(
+    watched: Watched, base: str, width: int
+) -> None:
+    page = watched.page
+    page.goto(base)
+    expect(page.get_by_role("heading", level=1)).to_have_text("The peacegraph dataset")
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Query").click()
+    expect(page).to_have_url(base + "sparql-editor")
+    editor = page.locator(".tabPanel.active .CodeMirror")
+    expect(editor).to_be_visible()
+    page.wait_for_timeout(300)
+    assert page.evaluate("!document.activeElement.closest('.CodeMirror')"), "the editor takes no focus by itself"
+    run = page.locator(".tabPanel.active .yasqe_queryButton").bounding_box()
+    share = page.locator(".tabPanel.active .yasqe_share").bounding_box()
+    lines = page.locator(".tabPanel.active .CodeMirror-scroll").bounding_box()  # where the query shows
+    assert run is not None
+    assert share is not None
+    assert lines is not None
+    for button in (run, share):
+        overlaps = button["x"] < lines["x"] + lines["width"] and lines["x"] < button["x"] + button["width"]
+        overlaps = (
+            overlaps and button["y"] < lines["y"] + lines["height"] and lines["y"] < button["y"] + button["height"]
+        )
+        if width < 600:
+            assert not overlaps, "on a phone the buttons sit apart from the query"
+
+
+def test_the_dataset_page_groups_downloads_and_cites_first(watched: Watched, base: str) -> None:
+    page = watched.page
+    watched.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(base + "dataset")
+    headings = page.locator("main h2").all_text_contents()
+    assert headings.index("How to cite") < headings.index("Downloads")
+    groups = page.locator("#downloads h3").all_text_contents()
+    assert groups == ["Dumps", "Tables", "Model and metadata"]
+    expect(page.locator("#downloads")).to_contain_text("sha256sum -c --ignore-missing SHA256SUMS")
+    sizes = page.locator('#downloads td[data-label="Size"]').all_text_contents()
+    assert all(size.endswith(("bytes", "kB", "MB")) for size in sizes)
+    assert not any("," in size for size in sizes)
+    for label in ("BibTeX", "CSL-JSON", "RIS"):
+        page.locator("#cite summary", has_text=label).click()
+    expect(page.locator("#cite-ris")).to_contain_text("TY  - DATA")
+    page.locator("#cite button.copy").first.click()
+    expect(page.locator("#cite .copied")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()").startswith("The peacegraph project (")
+    assert axe_violations(page, base) == []
+
+
+def test_every_entity_page_says_how_to_cite_it(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/person/john-kerry")
+    cite = page.locator("#cite")
+    expect(cite.get_by_role("heading", level=2)).to_have_text("Cite this page")
+    expect(cite).to_contain_text("John Kerry. In: The peacegraph project (")
+    expect(cite).to_contain_text("https://w3id.org/peacegraph/id/person/john-kerry")
+    expect(cite.get_by_role("button", name="Copy").first).to_be_visible()
+    variants = page.locator("dl.facts div", has_text="Printed variants")
+    expect(variants).to_contain_text("John Kerrry")
+    expect(page.locator("dl.facts div", has_text="Also known as")).not_to_contain_text("Kerrry")
+
+
+def test_a_link_to_a_membership_lands_on_it(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/organization/arab-league")
+    link = page.locator('a[href*="/id/organization/issg#member/"]').first
+    href = link.get_attribute("href") or ""
+    page.goto(base + href.lstrip("/"))
+    expect(page.locator(f'[id="{href.split("#")[1]}"]')).to_be_visible()
+
+
+def data_link(page: Page, selector: str) -> str:
+    """The text a ``data:`` download link holds."""
+    href = page.locator(selector).get_attribute("href") or ""
+    header, _, data = href.partition(",")
+    assert header.startswith("data:")
+    return unquote(data)
+
+
+def test_a_topic_draws_its_positions_over_time_by_stance(watched: Watched, base: str, width: int) -> None:
+    page = watched.page
+    page.goto(base + "id/topic/political-process")
+    figure = page.locator("figure#over-time")
+    chart = figure.locator("svg[role=img]")
+    expect(chart).to_be_visible()
+    expect(chart.locator("title").first).to_contain_text("Positions on Political process per year, by stance")
+    box = chart.bounding_box()
+    assert box is not None
+    assert box["width"] <= width
+    counts = [int(n) for n in figure.locator("details.data tbody tr td:nth-child(3)").all_text_contents()]
+    dated = page.locator("#positions-table tbody tr td[data-label='Date']").all_text_contents()
+    assert sum(counts) == len([d for d in dated if d.strip()[:4].isdigit()])
+    assert chart.locator("rect").count() == len(counts)
+    assert figure.locator("ul.legend li").count() >= 2
+    rows = list(csv.reader(io.StringIO(data_link(page, "figure#over-time a[download$='.csv']"))))
+    assert rows[0] == ["year", "stance", "positions"]
+    assert sum(int(r[2]) for r in rows[1:]) == sum(counts)
+    assert len(json.loads(data_link(page, "figure#over-time a[download$='.json']"))) == len(counts)
+    assert axe_violations(page, base) == []
+
+
+def test_the_timeline_zooms_into_a_year(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "timeline")
+    overview = page.locator("figure#per-year svg[role=group]")  # a group: its bars are links
+    expect(overview).to_be_visible()
+    bars = overview.locator("a")
+    assert bars.count() >= 5
+    href = bars.nth(2).get_attribute("href") or ""
+    year = href.removeprefix("#y")
+    bars.nth(2).click()
+    expect(page).to_have_url(base + "timeline" + href)
+    section = page.locator(f"section#y{year}")
+    section.locator("details.zoom > summary").click()
+    months = section.locator(f"figure#months-{year} svg[role=img]")  # no links: an image
+    expect(months).to_be_visible()
+    listed = section.locator("ol.timeline li").count()
+    by_month = sum(int(n) for n in section.locator("details.data tbody td:nth-child(3)").all_text_contents())
+    assert 0 < by_month <= listed
+    assert axe_violations(page, base) == []
+
+
+def test_the_documents_list_draws_who_signs_with_whom(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/document/")
+    figure = page.locator("figure#co-signatories")
+    expect(figure.locator("svg[role=group]")).to_be_visible()
+    shared = {
+        row[1] for row in list(csv.reader(io.StringIO(data_link(page, "#co-signatories a[download$='.csv']"))))[1:]
+    }
+    assert len(shared) >= 2
+    organizations = {iri for iri in shared if "/id/organization/" in iri}
+    assert figure.locator("svg.chart a[href^='/id/organization/']").count() == len(organizations)
+    expect(figure.locator("svg.chart")).to_contain_text("only here")
+    assert axe_violations(page, base) == []

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from ..rdf.namespaces import PG, PROV, SCHEMA, SKOS
+from . import pictures
 from .catalog import Catalog, Entity
 from .links import Linker, Value
 from .profiles import KIND_ORDER, KIND_PLURALS, source_of
@@ -295,6 +296,8 @@ def search_index(catalog: Catalog) -> bytes:
 class Year:
     year: str
     entries: list[tuple[str, Value, str]]  # date, link, kind
+    dated: list[tuple[str, str]] = field(default_factory=list)  # each entry's ISO date and kind of identifier
+    months: pictures.Picture | None = None
 
 
 def timeline(catalog: Catalog, linker: Linker) -> list[Year]:
@@ -303,13 +306,24 @@ def timeline(catalog: Catalog, linker: Linker) -> list[Year]:
         (e for e in catalog.entities.values() if e.kind in ("event", "document") and e.date),
         key=lambda e: (e.date, e.name.casefold()),
     )
-    years: dict[str, list[tuple[str, Value, str]]] = {}
+    years: dict[str, Year] = {}
     for e in dated:
         shown = catalog.shown_date(e.iri)
         date = f"{shown} – {e.end}" if e.end and e.end != e.date else shown  # noqa: RUF001 (an en dash)
         value = Value(e.name, linker.to(e.path), title=e.iri)
-        years.setdefault(e.date[:4], []).append((date, value, catalog.kind_label(e)))
-    return [Year(year, entries) for year, entries in years.items()]
+        year = years.setdefault(e.date[:4], Year(e.date[:4], []))
+        year.entries.append((date, value, catalog.kind_label(e)))
+        year.dated.append((e.date, KIND_PLURALS[e.kind]))
+    return list(years.values())
+
+
+def timeline_pictures(years: list[Year]) -> pictures.Picture | None:
+    """The timeline's overview (items per year) and, in each year, its months (the zoom)."""
+    overview = pictures.years_overview({y.year: [kind for _, kind in y.dated] for y in years})
+    colours = dict(overview.legend) if overview else {}
+    for at, year in enumerate(years):
+        years[at] = replace(year, months=pictures.months_of(year.year, year.dated, colours))
+    return overview
 
 
 def kind_counts(catalog: Catalog) -> list[tuple[str, str, int]]:

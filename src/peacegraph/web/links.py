@@ -17,6 +17,8 @@ from .describe import Identifier
 
 ONTOLOGY = BASE + "ontology"
 SHAPES = BASE + "shapes"
+#: Where ``serve`` has its SPARQL query editor (its front page is the browse page, as a static site's).
+EDITOR = "sparql-editor"
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
+from rapidfuzz.distance import Levenshtein
 
 from ..rdf.namespaces import DCTERMS, ID, OA, PG, PROV, SCHEMA, SKOS
-from . import describe
+from . import describe, pictures
 from .catalog import Catalog, Entity
 from .links import Linker, Value
 
@@ -95,10 +96,15 @@ class Panel:
     note: str = ""
     open: bool = True  # a text panel is folded when False
     fold_groups: bool = False  # each group folded under its title
+    picture: pictures.Picture | None = None  # a "picture" panel's image, table and downloads
 
     @property
     def count(self) -> int:
         return len(self.rows) or len(self.items) or sum(len(g.items) for g in self.groups)
+
+    @property
+    def counted(self) -> bool:
+        return self.kind not in ("text", "picture")
 
 
 @dataclass
@@ -273,8 +279,10 @@ class Builder:
         return profile
 
     def _common(self, entity: Entity) -> list[Fact]:
+        variants = printed_variants(entity.name, entity.alternate_names)
         return [
-            Fact("Also known as", [Value(n) for n in entity.alternate_names]),
+            Fact("Also known as", [Value(n) for n in entity.alternate_names if n not in variants]),
+            Fact("Printed variants", [Value(n, note="as printed in a source") for n in variants]),
             Fact("Replaced by", self.links(self.catalog.links(entity.iri, DCTERMS + "isReplacedBy"))),
         ]
 
@@ -509,7 +517,9 @@ class Builder:
             Fact("In scheme", self.links(c.links(iri, SKOS + "inScheme"))),
             *self._common(entity),
         ]
+        picture = pictures.positions_over_time(c, positions, entity.name)
         panels: list[Panel | None] = [
+            Panel("Positions over time", "over-time", "picture", picture=picture) if picture else None,
             self.positions_table("Positions on this topic, over time", "positions", positions, seen_from=iri),
             self._by(positions, "by-stance", "By stance", lambda p: c.links(p, P + "stance")),
             self._by(positions, "by-holder", "By holder", lambda p: c.links(p, S + "author")),
@@ -597,6 +607,13 @@ class Builder:
         return self._common(entity), [
             Panel("Topics", "topics", "groups", groups=groups, note="Top topics, each with its narrower topics.")
         ]
+
+
+def printed_variants(name: str, alternates: list[str]) -> list[str]:
+    """The alternate names that are the name as a source printed it, one letter more, less or other
+    (``John Kerrry``, ``Marrakech``): shown as printed variants, not as other names. Short names are
+    left alone (acronyms differ by a letter on purpose)."""
+    return [n for n in alternates if min(len(n), len(name)) > 5 and Levenshtein.distance(n, name) == 1]
 
 
 def source_of(c: Catalog, position: str) -> list[str]:

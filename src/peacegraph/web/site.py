@@ -23,7 +23,7 @@ from ..rdf.formats import Format
 from ..release.outdir import ONTOLOGY_FILE
 from . import describe, finding, pages
 from .catalog import Catalog
-from .dataset import changelog_of
+from .dataset import changelog_of, citation_of_release
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = ("peacegraph.css", "peacegraph.js")
@@ -35,13 +35,14 @@ def files(release: Path, seeds: Path | None) -> Iterator[tuple[str, bytes]]:
     st = store.open_store(release)
     catalog = Catalog(st)
     names = describe.release_files(release)
+    citation = citation_of_release(release)
 
     def linker(page: str) -> pages.Linker:
         return pages.Linker(page, static=True, release=names)
 
     for ident in describe.walk_identifiers(st):
         page = f"id/{ident.path}"
-        html = pages.render_entity(st, catalog, ident, linker(page), seeds)
+        html = pages.render_entity(st, catalog, ident, linker(page), seeds, citation)
         yield f"{page}.html", html.encode("utf-8")
         for fmt, data in describe.rdf_all(st, ident.owner).items():
             yield f"{page}.{fmt.extension}", data

@@ -214,8 +214,12 @@
       var kept = rows.filter(matches);
       var pages = Math.max(1, Math.ceil(kept.length / pageSize));
       page = Math.min(page, pages - 1);
-      rows.forEach(function (row) { row.hidden = true; });
-      kept.slice(page * pageSize, (page + 1) * pageSize).forEach(function (row) { row.hidden = false; });
+      rows.forEach(function (row) { row.hidden = true; row.classList.remove("off-page"); });
+      kept.forEach(function (row, at) {  // a kept row off this page is printed all the same
+        var here = at >= page * pageSize && at < (page + 1) * pageSize;
+        row.hidden = !here;
+        row.classList.toggle("off-page", !here);
+      });
       if (shown) {
         var first = kept.length ? page * pageSize + 1 : 0;
         var last = Math.min(kept.length, (page + 1) * pageSize);
@@ -388,11 +392,47 @@
     table.addEventListener("unfold", function () { button.click(); });
   }
 
+  // copy buttons (citations): the text of the element a button names, to the clipboard
+  function copyButton(button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.closest("section").querySelector(".copied");
+    if (!source) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = source.textContent;
+      function done(ok) { if (status) status.textContent = ok ? "Copied." : "Select the text and copy it."; }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+        return;
+      }
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      done(document.execCommand && document.execCommand("copy"));
+    });
+  }
+
+  // printing opens every folded section (browsers without ::details-content need it) and closes them after
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("main details:not([open])"), function (d) {
+      return !d.closest("section.raw");
+    });
+    opened.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("section.panel table.data"), foldTable);
     Array.prototype.forEach.call(document.querySelectorAll("form.controls[data-table]"), listControls);
     Array.prototype.forEach.call(document.querySelectorAll(".facets[data-table]"), panelFacets);
     Array.prototype.forEach.call(document.querySelectorAll(".filter"), listFilter);
+    Array.prototype.forEach.call(document.querySelectorAll("button.copy[data-copy]"), copyButton);
     searchPage();
     reveal();
   }
