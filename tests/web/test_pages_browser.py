@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -176,7 +177,7 @@ def test_search_finds_an_organization_by_part_or_alternate_name(
 ) -> None:
     page = watched.page
     page.goto(base + "id/organization/baytna-syria")
-    page.get_by_role("searchbox", name="Search names and quotes").fill(typed)
+    page.get_by_role("combobox", name="Search names and quotes").fill(typed)
     page.get_by_role("search").get_by_role("button", name="Search").click()
     expect(page).to_have_url(base + "search?q=" + quote(typed).replace("%20", "+"))
     results = page.locator("#search-results li")
@@ -254,7 +255,7 @@ def test_the_static_site_works_offline_from_disk(browser: Browser, out_dir: Path
     watched = Watched(context, site.as_uri())
     page = watched.page
     page.goto((site / "id/organization/baytna-syria.html").as_uri())
-    page.get_by_role("searchbox", name="Search names and quotes").fill("Nusrah")
+    page.get_by_role("combobox", name="Search names and quotes").fill("Nusrah")
     page.get_by_role("search").get_by_role("button", name="Search").click()
     expect(page.locator("#search-results")).to_contain_text("al-Nusra Front")
     page.locator("#search-results a").first.click()
@@ -543,3 +544,27 @@ def test_the_documents_list_draws_who_signs_with_whom(watched: Watched, base: st
     assert figure.locator("svg.chart a[href^='/id/organization/']").count() == len(organizations)
     expect(figure.locator("svg.chart")).to_contain_text("only here")
     assert axe_violations(page, base) == []
+
+
+def test_search_forgives_a_typo_matches_whole_words_and_groups_by_kind(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "search?q=Kery")
+    expect(page.locator("#search-results")).to_contain_text("John Kerry")
+    page.goto(base + "search?q=EU")
+    expect(page.locator("#search-results li").first).to_be_visible()
+    for item in page.locator("#search-results li").all_text_contents():
+        assert re.search(r"\beu", item, re.IGNORECASE), f"{item!r} matches EU only inside a word"
+    page.goto(base + "search?q=syria")
+    headings = page.locator("#search-results h2").all_text_contents()
+    assert len(headings) >= 3
+    kinds = [h.rsplit(" (", 1)[0] for h in headings]
+    assert len(kinds) == len(set(kinds)), "one group per kind"
+    assert axe_violations(page, base) == []
+
+
+def test_the_search_box_suggests_as_you_type(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/")
+    page.get_by_role("combobox", name="Search names and quotes").press_sequentially("baytn")
+    options = page.locator("#site-search-suggestions option")
+    expect(options.first).to_have_attribute("value", "Baytna Syria")

@@ -284,7 +284,8 @@ def search_index(catalog: Catalog) -> bytes:
         entries.append(
             [entity.path, entity.name, entity.alternate_names, catalog.kind_label(entity), entity.date, quote]
         )
-    body = json.dumps({"entries": entries}, ensure_ascii=False, separators=(",", ":"))
+    kinds = {kind: KIND_PLURALS[kind] for kind in KIND_ORDER}
+    body = json.dumps({"entries": entries, "kinds": kinds}, ensure_ascii=False, separators=(",", ":"))
     body = body.replace("<", "\\u003c")
     return f"window.peacegraphSearch = {body};\n".encode()
 

@@ -76,6 +76,32 @@
     return root + path + (index.charAt(0) === "/" ? "" : ".html");
   }
 
+  // every needle starts a word of the text ("EU" finds "EU Council", not "neutral")
+  function startsWords(text, needles) {
+    var have = " " + text;
+    return needles.every(function (needle) { return have.indexOf(" " + needle) >= 0; });
+  }
+
+  // one letter more, less or other (Levenshtein distance 1)
+  function oneEditApart(a, b) {
+    if (a === b || Math.abs(a.length - b.length) > 1) return false;
+    var i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+    return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  // every needle is a word of the text, or one letter away from one (words of four letters or more)
+  function nearly(text, needles) {
+    var have = text.split(" ");
+    return needles.every(function (needle) {
+      return have.some(function (word) {
+        return word.indexOf(needle) === 0 || (needle.length >= 4 && oneEditApart(needle, word.slice(0, needle.length + 1)) ||
+          needle.length >= 4 && oneEditApart(needle, word));
+      });
+    });
+  }
+
   function score(entry, needles, query) {
     var name = fold(entry[1]);
     var names = [name].concat(entry[2].map(fold));
@@ -83,7 +109,7 @@
     names.forEach(function (n) {
       if (n === query) best = Math.max(best, 100);
       else if (n.indexOf(query) === 0) best = Math.max(best, 80);
-      else if (hasAll(n, needles)) best = Math.max(best, 60);
+      else if (startsWords(n, needles)) best = Math.max(best, 60);
     });
     if (!best && needles.length === 1 && needles[0].length >= 2) {
       var all = [entry[1]].concat(entry[2]);
@@ -91,7 +117,8 @@
         if (initials(all[i]) === needles[0]) best = 50;
       }
     }
-    if (!best && entry[5] && hasAll(fold(entry[5]), needles)) best = 20;
+    if (!best && names.some(function (n) { return nearly(n, needles); })) best = 40;  // a typo
+    if (!best && entry[5] && startsWords(fold(entry[5]), needles)) best = 20;
     return best;
   }
 
@@ -111,10 +138,32 @@
   }
 
   function why(entry, needles) {
-    var other = entry[2].filter(function (n) { return hasAll(fold(n), needles); })[0];
-    if (other && !hasAll(fold(entry[1]), needles)) return "also known as " + other;
-    if (entry[5] && !hasAll(fold(entry[1]), needles)) return "“" + entry[5] + "”";
+    var other = entry[2].filter(function (n) { return startsWords(fold(n), needles); })[0];
+    if (other && !startsWords(fold(entry[1]), needles)) return "also known as " + other;
+    if (entry[5] && !nearly(fold(entry[1]), needles) && startsWords(fold(entry[5]), needles)) return "“" + entry[5] + "”";
     return "";
+  }
+
+  // suggestions under the search box as you type: the names of the best matches
+  function suggest(box) {
+    var list = document.getElementById(box.getAttribute("list"));
+    if (!list) return;
+    box.addEventListener("input", function () {
+      if (words(box.value).length === 0 || box.value.length < 2) { list.textContent = ""; return; }
+      loadIndex(function (index) {
+        list.textContent = "";
+        var seen = {};
+        search(index, box.value).slice(0, 30).forEach(function (pair) {
+          var name = pair[1][1];
+          if (seen[name] || Object.keys(seen).length >= 8) return;
+          seen[name] = true;
+          var option = document.createElement("option");
+          option.value = name;
+          option.label = pair[1][3];
+          list.appendChild(option);
+        });
+      });
+    });
   }
 
   function searchPage() {
@@ -131,8 +180,19 @@
         var text = input.value;
         var found = search(index, text);
         results.textContent = "";
+        var lists = {};
         found.slice(0, 100).forEach(function (pair) {
           var entry = pair[1];
+          var group = entry[0].split("/")[1];
+          if (!lists[group]) {  // results grouped by kind, the group of the best result first
+            var count = found.slice(0, 100).filter(function (p) { return p[1][0].split("/")[1] === group; }).length;
+            var heading = document.createElement("h2");
+            heading.textContent = ((index.kinds || {})[group] || group) + " (" + count + ")";
+            lists[group] = document.createElement("ol");
+            lists[group].className = "results";
+            results.appendChild(heading);
+            results.appendChild(lists[group]);
+          }
           var item = document.createElement("li");
           var link = document.createElement("a");
           link.href = pageUrl(entry[0]);
@@ -149,7 +209,7 @@
             note.textContent = reason;
             item.appendChild(note);
           }
-          results.appendChild(item);
+          lists[group].appendChild(item);
         });
         if (!words(text).length) status.textContent = "Type a name, part of a name, an acronym or a few words of a quote.";
         else if (!found.length) status.textContent = "Nothing found for “" + text + "”.";
@@ -433,6 +493,8 @@
     Array.prototype.forEach.call(document.querySelectorAll(".facets[data-table]"), panelFacets);
     Array.prototype.forEach.call(document.querySelectorAll(".filter"), listFilter);
     Array.prototype.forEach.call(document.querySelectorAll("button.copy[data-copy]"), copyButton);
+    var box = document.getElementById("site-search");
+    if (box) suggest(box);
     searchPage();
     reveal();
   }
