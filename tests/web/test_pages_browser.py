@@ -495,9 +495,10 @@ def test_a_topic_draws_its_positions_over_time_by_stance(watched: Watched, base:
     chart = figure.locator("svg[role=img]")
     expect(chart).to_be_visible()
     expect(chart.locator("title").first).to_contain_text("Positions on Political process per year, by stance")
-    box = chart.bounding_box()
+    box = figure.locator(".chart-box").bounding_box()  # on a phone the picture scrolls in its box, not the page
     assert box is not None
     assert box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     counts = [int(n) for n in figure.locator("details.data tbody tr td:nth-child(3)").all_text_contents()]
     dated = page.locator("#positions-table tbody tr td[data-label='Date']").all_text_contents()
     assert sum(counts) == len([d for d in dated if d.strip()[:4].isdigit()])
