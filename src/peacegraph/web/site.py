@@ -115,6 +115,12 @@ def htaccess() -> str:
         "AddCharset utf-8 .html .csv .cff " + " ".join(f".{fmt.extension}" for fmt in Format),
         "<IfModule mod_headers.c>",
         '  Header set Access-Control-Allow-Origin "*"',
+        "  # a release never changes under its version: keep for an hour, then revalidate (ETag)",
+        '  Header set Cache-Control "public, max-age=3600"',
+        "</IfModule>",
+        "<IfModule mod_deflate.c>",
+        "  AddOutputFilterByType DEFLATE text/html text/css text/javascript text/csv application/json "
+        + " ".join(sorted({fmt.media_type for fmt in Format})),
         "</IfModule>",
         "RewriteEngine On",
         "",
