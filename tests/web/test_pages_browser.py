@@ -551,6 +551,9 @@ def test_search_forgives_a_typo_matches_whole_words_and_groups_by_kind(watched: 
     page = watched.page
     page.goto(base + "search?q=Kery")
     expect(page.locator("#search-results")).to_contain_text("John Kerry")
+    page.goto(base + "search?q=baytna")
+    expect(page.locator("#search-results li").first).to_contain_text("Baytna Syria")
+    assert "Kafr Batna" not in (page.locator("#search-results").text_content() or ""), "no guesses beside a match"
     page.goto(base + "search?q=EU")
     expect(page.locator("#search-results li").first).to_be_visible()
     for item in page.locator("#search-results li").all_text_contents():

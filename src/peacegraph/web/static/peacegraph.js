@@ -102,6 +102,8 @@
     });
   }
 
+  var TYPO = 40;  // the score of a name one letter off what was typed
+
   function score(entry, needles, query) {
     var name = fold(entry[1]);
     var names = [name].concat(entry[2].map(fold));
@@ -117,7 +119,7 @@
         if (initials(all[i]) === needles[0]) best = 50;
       }
     }
-    if (!best && names.some(function (n) { return nearly(n, needles); })) best = 40;  // a typo
+    if (!best && names.some(function (n) { return nearly(n, needles); })) best = TYPO;
     if (!best && entry[5] && startsWords(fold(entry[5]), needles)) best = 20;
     return best;
   }
@@ -131,6 +133,10 @@
       var s = score(entry, needles, query);
       if (s) found.push([s, entry]);
     });
+    // a name one letter off is a guess: only when no name matched as typed
+    if (found.some(function (pair) { return pair[0] >= 50; })) {
+      found = found.filter(function (pair) { return pair[0] !== TYPO; });
+    }
     found.sort(function (a, b) {
       return b[0] - a[0] || a[1][1].localeCompare(b[1][1]);
     });
