@@ -27,6 +27,8 @@ PAGES = {
     "document-resolution": "id/document/unscr-2254.html",
     "organization": "id/organization/baytna-syria.html",
     "organization-issg": "id/organization/issg.html",
+    "organization-targeted": "id/organization/government-of-syria.html",
+    "person-kerry": "id/person/john-kerry.html",
     "person": "id/person/robert-stephen-ford.html",
     "event": "id/event/issg-meeting-2015-10-30-vienna.html",
     "series": "id/event/issg-meetings.html",
@@ -34,6 +36,9 @@ PAGES = {
     "topic": "id/topic/political-process.html",
     "position": "id/position/civil-society-statement-on-sochi-2018-sochi-legitimizes-assad-regime.html",
     "positions-explorer": "id/position/index.html",
+    "positions-explorer-target": "id/position/index.html?target=Government+of+Syria",
+    "positions-explorer-empty": "id/position/index.html?q=no+such+words+anywhere",
+    "documents": "id/document/index.html",
     "organizations": "id/organization/index.html",
     "search": "search.html?q=baytna",
     "timeline": "timeline.html",
@@ -49,6 +54,8 @@ def main() -> int:
     parser.add_argument("--collection", type=Path, default=ROOT / "seeds")
     parser.add_argument("--full-page", action="store_true", help="capture whole pages")
     parser.add_argument("--only", nargs="*", help="page names to capture (default: all)")
+    parser.add_argument("--dark", action="store_true", help="as a system in dark mode shows them (-dark.png)")
+    parser.add_argument("--print", action="store_true", help="as printed, whole pages (-print.png)")
     args = parser.parse_args()
     args.into.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="peacegraph-shots-") as tmp:
@@ -58,18 +65,23 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
             for width in WIDTHS:
-                context = browser.new_context(viewport={"width": width, "height": 900 if width > 600 else 844})
+                scheme = "dark" if args.dark else "light"
+                viewport = {"width": width, "height": 900 if width > 600 else 844}
+                context = browser.new_context(viewport=viewport, color_scheme=scheme)
                 page = context.new_page()
                 for name, path in PAGES.items():
                     if args.only and name not in args.only:
                         continue
                     page.goto((site / path.split("?")[0]).as_uri() + ("?" + path.split("?")[1] if "?" in path else ""))
                     page.wait_for_timeout(150)
+                    if args.print:
+                        page.emulate_media(media="print")
                     size = page.evaluate(
                         "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
                     )
-                    target = args.into / f"{name}-{width}.png"
-                    page.screenshot(path=target, full_page=args.full_page)
+                    variant = "-dark" if args.dark else "-print" if args.print else ""
+                    target = args.into / f"{name}-{width}{variant}.png"
+                    page.screenshot(path=target, full_page=args.full_page or args.print)
                     sideways = " SCROLLS SIDEWAYS" if size[0] > width else ""
                     print(f"{target.name}: {size[0]}x{size[1]} px{sideways}")
                 context.close()

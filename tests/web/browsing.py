@@ -63,4 +63,4 @@ class Watched:
 
     def check(self) -> None:
         assert self.elsewhere == [], "the page fetched from elsewhere"
-        assert self.errors == [], "the browser reported errors"
+        assert self.errors == [], f"the browser reported errors: {self.errors}"

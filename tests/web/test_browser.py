@@ -58,7 +58,7 @@ def test_a_position_page_reads_as_a_person_expects(watched: Watched, base: str) 
 
 def test_a_saved_query_runs_in_the_query_ui(watched: Watched, base: str) -> None:
     page = watched.page
-    page.goto(base)
+    page.goto(base + "sparql-editor")
     tab = page.get_by_role("tab", name="Who signed which statements")
     expect(tab).to_be_visible()
     tab.click()
@@ -74,7 +74,7 @@ def test_a_saved_query_runs_in_the_query_ui(watched: Watched, base: str) -> None
 
 def test_a_refused_query_says_why_in_the_ui(watched: Watched, base: str) -> None:
     page = watched.page
-    page.goto(base)
+    page.goto(base + "sparql-editor")
     panel = page.locator(".tabPanel.active")
     expect(panel.locator(".CodeMirror")).to_be_visible()
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -15,15 +16,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from peacegraph.query import store
 from peacegraph.rdf.namespaces import PG, PROV, SCHEMA
-from peacegraph.web import finding, pages
+from peacegraph.web import dataset, finding, pages
 from peacegraph.web.catalog import Catalog
 from peacegraph.web.describe import Identifier
 
-from ..conftest import SEEDS
+from ..conftest import SEEDS, select
 from ..syria import ID
 
 SOCHI = "id/document/civil-society-statement-on-sochi-2018"
@@ -54,7 +55,8 @@ def test_a_document_page_speaks_in_human_labels(client: httpx.Client) -> None:
         assert label in text
     for noise in ("schema:", "pg:", "xsd:", "^^", "003_4e26f0f3ec9af921.txt"):
         assert noise not in text, noise
-    assert visible_profile(html.split('id="source-text"')[0]).count("Kesh Malek") == 1, "each signatory once"
+    signatories = html.split('id="signatories"')[1].split("</section>")[0]
+    assert visible_profile(signatories).count("Kesh Malek") == 1, "each signatory once"
     assert html.index('id="positions"') < html.index('id="signatories"') < html.index('id="source-text"')
     assert "<details>" in html.split('<section class="raw"', 1)[1], "raw statements are folded"
 
@@ -205,3 +207,91 @@ def test_list_downloads_are_safe_in_a_spreadsheet(mini_seeds: Path, tmp_path: Pa
     assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
     data = json.loads(finding.list_json(listing))
     assert hostile in [row["name"] for row in data["rows"]], "JSON keeps the name as it is"
+
+
+def test_an_entity_shows_what_was_said_about_or_asked_of_it(client: httpx.Client, real_store: Store) -> None:
+    """Every position that targets an identifier is on its page, grouped by stance, with holders and dates."""
+    most = "SELECT ?t (COUNT(?p) AS ?n) WHERE { ?p pg:target ?t } GROUP BY ?t ORDER BY DESC(?n) LIMIT 1"
+    rows = select(real_store, most)
+    target, count = rows[0][0] or "", int(rows[0][1] or 0)
+    html = client.get("/" + target.removeprefix(ID.removesuffix("id/"))).text
+    panel = html.split('id="targeted-by"')[1].split("</section>")[0]
+    assert panel.count("<tr") == count + 1
+    assert "by stance:" in panel
+    stances = re.findall(r'<tr data-stance="([^"]*)"', panel)
+    assert [s for s, _ in itertools.groupby(stances)] == list(dict.fromkeys(stances)), "grouped by stance"
+    assert '<th scope="col">Held by</th>' in panel
+    assert '<th scope="col">Date</th>' in panel
+
+
+def test_a_signatory_list_marks_who_also_signed_elsewhere(client: httpx.Client) -> None:
+    html = client.get("/" + SOCHI).text
+    listed = html.split('id="signatories"')[1].split("</section>")[0]
+    marked = re.findall(r"also signed (\d+) other document", listed)
+    assert marked
+    table = html.split('id="signed-elsewhere"')[1].split("</section>")[0]
+    assert table.count("<tr") == len(marked) + 1
+    assert "/id/document/" in table
+
+
+def test_pages_are_compressed_with_validators_and_sparql_is_left_alone(client: httpx.Client) -> None:
+    page = client.get("/id/position/", headers={"accept-encoding": "gzip"})
+    assert page.headers["content-encoding"] == "gzip"
+    assert int(page.headers["content-length"]) < len(page.content) / 4, "the explorer shrinks at least fourfold"
+    assert page.headers["cache-control"] == "public, max-age=3600"
+    etag = page.headers["etag"]
+    assert etag.startswith('W/"')
+    again = client.get("/id/position/", headers={"if-none-match": etag, "accept-encoding": "gzip"})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    plain = client.get("/id/position/", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.headers["etag"] == etag, "one ETag for both forms (a weak one)"
+    answer = client.get(
+        "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 200"}, headers={"accept-encoding": "gzip"}
+    )
+    assert answer.status_code == 200
+    assert "content-encoding" not in answer.headers
+    assert "etag" not in answer.headers
+
+
+def test_the_front_page_is_the_browse_page_and_the_editor_has_its_own(client: httpx.Client) -> None:
+    front = client.get("/")
+    assert front.status_code == 200
+    assert "<h1>The peacegraph dataset</h1>" in front.text
+    assert 'href="/sparql-editor"' in front.text
+    old = client.get("/?tab=positions-on-topic")
+    assert old.status_code == 301
+    assert old.headers["location"] == "/sparql-editor?tab=positions-on-topic"
+    editor = client.get("/sparql-editor").text
+    assert 'id="saved-queries"' in editor
+    assert client.get("/sparql", headers={"accept": "text/html"}).headers["location"] == "/sparql-editor"
+
+
+def test_the_changelog_is_rendered_and_its_html_is_not_run(tmp_path: Path) -> None:
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text(
+        "# Changelog\n\nReleases of `out/`.\n\n## 1.0.0 (2026-01-01)\n\n- one `pg:Person` more <script>x</script>\n\n"
+        "| class | added |\n|---|---|\n| `pg:Person` | 1 |\n",
+        encoding="utf-8",
+    )
+    html = dataset.changelog_html(changelog)
+    assert "<h1" not in html
+    assert "Changelog" not in html, "the page has its own heading"
+    assert '<h3 id="100-2026-01-01">1.0.0 (2026-01-01)</h3>' in html
+    assert "<code>pg:Person</code>" in html
+    assert "<table>" in html
+    assert "`" not in html
+    assert "<script>" not in html
+
+
+def test_sizes_read_as_people_read_them() -> None:
+    assert [dataset.human_size(n) for n in (0, 999, 1000, 212_345, 3_612_245, 2_000_000_000)] == [
+        "0 bytes",
+        "999 bytes",
+        "1.0 kB",
+        "212.3 kB",
+        "3.6 MB",
+        "2.0 GB",
+    ]

@@ -6,10 +6,13 @@ its signatories folded and its positions near the top; and the static site over 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from click.testing import CliRunner
@@ -39,12 +42,14 @@ PAGES = {
     "position": "id/position/civil-society-statement-on-sochi-2018-sochi-legitimizes-assad-regime",
     "browse": "id/",
     "list": "id/organization/",
+    "documents": "id/document/",
     "explorer": "id/position/",
     "search": "search?q=nusra",
     "timeline": "timeline",
     "dataset": "dataset",
     "ontology": "ontology",
-    "query": "",
+    "query": "sparql-editor",
+    "front": "",
 }
 
 
@@ -83,6 +88,13 @@ def axe_violations(page: Page, base: str) -> list[str]:
         tags,
     )
     return list(found)
+
+
+def open_filters(page: Page) -> None:
+    """Unfold a list's filters (folded on a phone, so that the results come first)."""
+    fold = page.locator("form.controls details.fold")
+    if fold.get_attribute("open") is None:
+        fold.locator("summary").click()
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -165,7 +177,7 @@ def test_search_finds_an_organization_by_part_or_alternate_name(
 ) -> None:
     page = watched.page
     page.goto(base + "id/organization/baytna-syria")
-    page.get_by_role("searchbox", name="Search names and quotes").fill(typed)
+    page.get_by_role("combobox", name="Search names and quotes").fill(typed)
     page.get_by_role("search").get_by_role("button", name="Search").click()
     expect(page).to_have_url(base + "search?q=" + quote(typed).replace("%20", "+"))
     results = page.locator("#search-results li")
@@ -187,6 +199,9 @@ def test_the_positions_explorer_filters(watched: Watched, base: str, width: int)
     assert total > 100
     per_page = 50 if width > 600 else 20  # rows stack on a phone: shorter pages
     expect(page.locator("#list tbody tr:visible")).to_have_count(per_page)  # the first page
+    if width < 600:
+        expect(page.get_by_label("Stance")).to_be_hidden()  # folded away on a phone
+    open_filters(page)
     page.get_by_label("Stance").select_option("condemns")
     visible = page.locator("#list tbody tr:visible")
     count = visible.count()
@@ -208,7 +223,7 @@ def test_the_positions_explorer_filters(watched: Watched, base: str, width: int)
     for topics in page.locator("#list tbody tr:visible td[data-label='Topics']").all_text_contents():
         assert "Detainees" in topics
     expect(page.get_by_role("link", name="Positions on a topic (ceasefires), by holder, over time")).to_have_attribute(
-        "href", "/?tab=positions-on-topic"
+        "href", "/sparql-editor?tab=positions-on-topic"
     )
 
 
@@ -222,6 +237,7 @@ def test_lists_sort_page_and_download(watched: Watched, base: str, width: int) -
         page.get_by_role("button", name="Documents").click()
         page.get_by_role("button", name="Documents").click()  # descending: the most documents first
     else:  # the table's head is hidden on a phone, where rows stack; the form sorts
+        open_filters(page)
         page.get_by_label("Sort by").select_option(label="Documents, descending")
     first = page.locator("#list tbody tr:visible").first
     expect(first.locator('td[data-label="Documents"]')).not_to_have_text("0")
@@ -241,24 +257,26 @@ def test_the_static_site_works_offline_from_disk(browser: Browser, out_dir: Path
     watched = Watched(context, site.as_uri())
     page = watched.page
     page.goto((site / "id/organization/baytna-syria.html").as_uri())
-    page.get_by_role("searchbox", name="Search names and quotes").fill("Nusrah")
+    page.get_by_role("combobox", name="Search names and quotes").fill("Nusrah")
     page.get_by_role("search").get_by_role("button", name="Search").click()
     expect(page.locator("#search-results")).to_contain_text("al-Nusra Front")
     page.locator("#search-results a").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("al-Nusra Front")
     page.goto((site / "id/position/index.html").as_uri())
+    open_filters(page)
     page.get_by_label("Stance").select_option("welcomes")
     for stance in page.locator("#list tbody tr:visible td[data-label='Stance']").all_text_contents():
         assert stance.strip() == "welcomes"
     page.goto((site / "dataset.html").as_uri())
-    expect(page.locator("table.data")).to_contain_text("peacegraph.nt")
+    expect(page.locator("table.data").first).to_contain_text("peacegraph.nt")
     context.close()
     watched.check()
 
 
 def test_query_results_link_to_our_pages_with_names(watched: Watched, base: str) -> None:
     page = watched.page
-    page.goto(base + "?tab=repeat-signatories")
+    page.goto(base + "?tab=repeat-signatories")  # an old link: the editor moved from the front page
+    expect(page).to_have_url(base + "sparql-editor?tab=repeat-signatories")
     panel = page.locator(".tabPanel.active")
     expect(panel.locator(".CodeMirror")).to_contain_text("SELECT")
     panel.locator(".yasqe_queryButton").click()
@@ -284,3 +302,275 @@ def test_long_tables_fold_until_asked(watched: Watched, base: str) -> None:
     page.get_by_label("Stance", exact=True).select_option("supports")  # a filter sees every row, folded or not
     for stance in page.locator("#positions-table tbody tr:visible td[data-label='Stance']").all_text_contents():
         assert stance.strip() == "supports"
+
+
+def test_what_was_said_about_or_asked_of_an_organization(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/organization/government-of-syria")
+    panel = page.locator("#targeted-by")
+    expect(panel.get_by_role("heading", level=2)).to_contain_text("Said about or asked of Government of Syria")
+    expect(panel.locator("tbody tr")).to_have_count(27)
+    expect(panel.locator(".note")).to_contain_text("by stance:")
+    expect(page.locator("nav.toc")).to_contain_text("Said about or asked of")
+    panel.get_by_label("Stance", exact=True).select_option("demands")
+    visible = panel.locator("tbody tr:visible")
+    assert 0 < visible.count() < 27
+    for stance in visible.locator('td[data-label="Stance"]').all_text_contents():
+        assert stance.strip() == "demands"
+    assert axe_violations(page, base) == []
+
+
+def test_the_explorer_filters_by_target_with_counts(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/position/")
+    open_filters(page)
+    target = page.get_by_label("Target")
+    expect(target.locator("option", has_text="Government of Syria (27)")).to_have_count(1)
+    target.select_option("Government of Syria")
+    expect(page).to_have_url(base + "id/position/?target=Government+of+Syria")
+    expect(page.locator(".shown").first).to_contain_text("27 of")
+    page.goto(base + "id/position/?target=Government+of+Syria")
+    expect(page.get_by_label("Target")).to_have_value("Government of Syria")
+
+
+def test_a_signatory_list_answers_who_else_signed_with_them(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + SOCHI)
+    marked = page.locator("#signatories li", has_text="also signed")
+    assert marked.count() > 0
+    rows = page.locator("#signed-elsewhere tbody tr")
+    expect(rows).to_have_count(marked.count())
+    rows.first.locator('td[data-label="Also signed"] a').first.click()
+    expect(page.locator("#signatories")).to_be_visible()
+
+
+def test_a_filtered_list_downloads_its_rows_and_keeps_its_sort_in_the_address(
+    watched: Watched, base: str, width: int
+) -> None:
+    page = watched.page
+    page.goto(base + "id/position/")
+    open_filters(page)
+    page.get_by_label("Stance").select_option("condemns")
+    shown = page.locator("#list tbody tr").filter(visible=True)
+    page.get_by_label("Sort by").select_option(label="Date, descending")
+    expect(page).to_have_url(base + "id/position/?stance=condemns&sort=1%3Adesc")
+    kept = int((page.locator(".shown").first.text_content() or "").split(" of ")[0])
+    csv_href = page.get_by_role("link", name="CSV").get_attribute("href") or ""
+    assert csv_href.endswith("?stance=condemns")
+    rows = list(csv.reader(io.StringIO(page.request.get(base + csv_href.lstrip("/")).text())))
+    assert len(rows) == kept + 1
+    assert {row[rows[0].index("stance")] for row in rows[1:]} == {"condemns"}
+    json_href = page.get_by_role("link", name="JSON").get_attribute("href") or ""
+    assert page.request.get(base + json_href.lstrip("/")).json()["count"] == kept
+    assert shown.count() > 0
+    page.reload()
+    expect(page.get_by_label("Sort by")).to_have_value("1:desc")
+    dates = page.locator("#list tbody tr:visible td[data-label='Date']").all_text_contents()
+    assert dates == sorted(dates, reverse=True)
+    page.get_by_label("Names and quotes containing").fill("zzzz no such words")
+    expect(page.locator("p.empty")).to_be_visible()
+    expect(page.locator("p.empty")).to_contain_text("No positions match these filters")
+    assert axe_violations(page, base) == []
+
+
+def test_a_document_lists_its_positions_in_text_order(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + SOCHI)
+    hrefs = page.locator("#positions tbody tr td:first-child a").evaluate_all("as => as.map(a => a.pathname)")
+    page.locator("#source-text summary").click()
+    marked = page.locator("#source-text a.quoted").evaluate_all("as => as.map(a => a.pathname)")
+    assert len(hrefs) >= len(set(marked)) > 10
+    assert [h for h in hrefs if h in marked] == list(dict.fromkeys(marked))  # a quote inside another has no mark
+
+
+def test_a_printed_page_has_everything(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + SOCHI)
+    page.emulate_media(media="print")
+    expect(page.locator("#signatories li:visible")).to_have_count(133)
+    expect(page.locator("#source-text .source-text")).to_be_visible()
+    expect(page.locator("#source-text .source-text")).to_contain_text("Sochi")
+    expect(page.locator("header.site")).to_be_hidden()
+    expect(page.locator("#signatories summary")).to_be_hidden()
+    page.goto(base + "id/position/")
+    page.emulate_media(media="print")
+    rows = page.locator("#list tbody tr")
+    expect(page.locator("#list tbody tr:visible")).to_have_count(rows.count())  # every page of the list
+    expect(page.locator(".pager")).to_be_hidden()
+
+
+def test_dark_mode_follows_the_system_and_stays_readable(browser: Browser, base: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark")
+    watched = Watched(context, base, {AXE_PATH: AXE})
+    page = watched.page
+    for path in ("id/organization/government-of-syria", "id/position/", "dataset", ""):
+        page.goto(base + path)
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(20, 23, 28)", path
+        assert axe_violations(page, base) == [], path
+    context.close()
+    watched.check()
+
+
+def test_serve_starts_at_the_browse_page_and_the_editor_waits_to_be_chosen(
+    watched: Watched, base: str, width: int
+) -> None:
+    page = watched.page
+    page.goto(base)
+    expect(page.get_by_role("heading", level=1)).to_have_text("The peacegraph dataset")
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Query").click()
+    expect(page).to_have_url(base + "sparql-editor")
+    editor = page.locator(".tabPanel.active .CodeMirror")
+    expect(editor).to_be_visible()
+    page.wait_for_timeout(300)
+    assert page.evaluate("!document.activeElement.closest('.CodeMirror')"), "the editor takes no focus by itself"
+    run = page.locator(".tabPanel.active .yasqe_queryButton").bounding_box()
+    share = page.locator(".tabPanel.active .yasqe_share").bounding_box()
+    lines = page.locator(".tabPanel.active .CodeMirror-scroll").bounding_box()  # where the query shows
+    assert run is not None
+    assert share is not None
+    assert lines is not None
+    for button in (run, share):
+        overlaps = button["x"] < lines["x"] + lines["width"] and lines["x"] < button["x"] + button["width"]
+        overlaps = (
+            overlaps and button["y"] < lines["y"] + lines["height"] and lines["y"] < button["y"] + button["height"]
+        )
+        if width < 600:
+            assert not overlaps, "on a phone the buttons sit apart from the query"
+
+
+def test_the_dataset_page_groups_downloads_and_cites_first(watched: Watched, base: str) -> None:
+    page = watched.page
+    watched.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(base + "dataset")
+    headings = page.locator("main h2").all_text_contents()
+    assert headings.index("How to cite") < headings.index("Downloads")
+    groups = page.locator("#downloads h3").all_text_contents()
+    assert groups == ["Dumps", "Tables", "Model and metadata"]
+    expect(page.locator("#downloads")).to_contain_text("sha256sum -c --ignore-missing SHA256SUMS")
+    sizes = page.locator('#downloads td[data-label="Size"]').all_text_contents()
+    assert all(size.endswith(("bytes", "kB", "MB")) for size in sizes)
+    assert not any("," in size for size in sizes)
+    for label in ("BibTeX", "CSL-JSON", "RIS"):
+        page.locator("#cite summary", has_text=label).click()
+    expect(page.locator("#cite-ris")).to_contain_text("TY  - DATA")
+    page.locator("#cite button.copy").first.click()
+    expect(page.locator("#cite .copied")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()").startswith("The peacegraph project (")
+    assert axe_violations(page, base) == []
+
+
+def test_every_entity_page_says_how_to_cite_it(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/person/john-kerry")
+    cite = page.locator("#cite")
+    expect(cite.get_by_role("heading", level=2)).to_have_text("Cite this page")
+    expect(cite).to_contain_text("John Kerry. In: The peacegraph project (")
+    expect(cite).to_contain_text("https://w3id.org/peacegraph/id/person/john-kerry")
+    expect(cite.get_by_role("button", name="Copy").first).to_be_visible()
+    variants = page.locator("dl.facts div", has_text="Printed variants")
+    expect(variants).to_contain_text("John Kerrry")
+    expect(page.locator("dl.facts div", has_text="Also known as")).not_to_contain_text("Kerrry")
+
+
+def test_a_link_to_a_membership_lands_on_it(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/organization/arab-league")
+    link = page.locator('a[href*="/id/organization/issg#member/"]').first
+    href = link.get_attribute("href") or ""
+    page.goto(base + href.lstrip("/"))
+    expect(page.locator(f'[id="{href.split("#")[1]}"]')).to_be_visible()
+
+
+def data_link(page: Page, selector: str) -> str:
+    """The text a ``data:`` download link holds."""
+    href = page.locator(selector).get_attribute("href") or ""
+    header, _, data = href.partition(",")
+    assert header.startswith("data:")
+    return unquote(data)
+
+
+def test_a_topic_draws_its_positions_over_time_by_stance(watched: Watched, base: str, width: int) -> None:
+    page = watched.page
+    page.goto(base + "id/topic/political-process")
+    figure = page.locator("figure#over-time")
+    chart = figure.locator("svg[role=img]")
+    expect(chart).to_be_visible()
+    expect(chart.locator("title").first).to_contain_text("Positions on Political process per year, by stance")
+    box = figure.locator(".chart-box").bounding_box()  # on a phone the picture scrolls in its box, not the page
+    assert box is not None
+    assert box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    counts = [int(n) for n in figure.locator("details.data tbody tr td:nth-child(3)").all_text_contents()]
+    dated = page.locator("#positions-table tbody tr td[data-label='Date']").all_text_contents()
+    assert sum(counts) == len([d for d in dated if d.strip()[:4].isdigit()])
+    assert chart.locator("rect").count() == len(counts)
+    assert figure.locator("ul.legend li").count() >= 2
+    rows = list(csv.reader(io.StringIO(data_link(page, "figure#over-time a[download$='.csv']"))))
+    assert rows[0] == ["year", "stance", "positions"]
+    assert sum(int(r[2]) for r in rows[1:]) == sum(counts)
+    assert len(json.loads(data_link(page, "figure#over-time a[download$='.json']"))) == len(counts)
+    assert axe_violations(page, base) == []
+
+
+def test_the_timeline_zooms_into_a_year(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "timeline")
+    overview = page.locator("figure#per-year svg[role=group]")  # a group: its bars are links
+    expect(overview).to_be_visible()
+    bars = overview.locator("a")
+    assert bars.count() >= 5
+    href = bars.nth(2).get_attribute("href") or ""
+    year = href.removeprefix("#y")
+    bars.nth(2).click()
+    expect(page).to_have_url(base + "timeline" + href)
+    section = page.locator(f"section#y{year}")
+    section.locator("details.zoom > summary").click()
+    months = section.locator(f"figure#months-{year} svg[role=img]")  # no links: an image
+    expect(months).to_be_visible()
+    listed = section.locator("ol.timeline li").count()
+    by_month = sum(int(n) for n in section.locator("details.data tbody td:nth-child(3)").all_text_contents())
+    assert 0 < by_month <= listed
+    assert axe_violations(page, base) == []
+
+
+def test_the_documents_list_draws_who_signs_with_whom(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/document/")
+    figure = page.locator("figure#co-signatories")
+    expect(figure.locator("svg[role=group]")).to_be_visible()
+    shared = {
+        row[1] for row in list(csv.reader(io.StringIO(data_link(page, "#co-signatories a[download$='.csv']"))))[1:]
+    }
+    assert len(shared) >= 2
+    organizations = {iri for iri in shared if "/id/organization/" in iri}
+    assert figure.locator("svg.chart a[href^='/id/organization/']").count() == len(organizations)
+    expect(figure.locator("svg.chart")).to_contain_text("only here")
+    assert axe_violations(page, base) == []
+
+
+def test_search_forgives_a_typo_matches_whole_words_and_groups_by_kind(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "search?q=Kery")
+    expect(page.locator("#search-results")).to_contain_text("John Kerry")
+    page.goto(base + "search?q=baytna")
+    expect(page.locator("#search-results li").first).to_contain_text("Baytna Syria")
+    assert "Kafr Batna" not in (page.locator("#search-results").text_content() or ""), "no guesses beside a match"
+    page.goto(base + "search?q=EU")
+    expect(page.locator("#search-results li").first).to_be_visible()
+    for item in page.locator("#search-results li").all_text_contents():
+        assert re.search(r"\beu", item, re.IGNORECASE), f"{item!r} matches EU only inside a word"
+    page.goto(base + "search?q=syria")
+    headings = page.locator("#search-results h2").all_text_contents()
+    assert len(headings) >= 3
+    kinds = [h.rsplit(" (", 1)[0] for h in headings]
+    assert len(kinds) == len(set(kinds)), "one group per kind"
+    assert axe_violations(page, base) == []
+
+
+def test_the_search_box_suggests_as_you_type(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/")
+    page.get_by_role("combobox", name="Search names and quotes").press_sequentially("baytn")
+    options = page.locator("#site-search-suggestions option")
+    expect(options.first).to_have_attribute("value", "Baytna Syria")

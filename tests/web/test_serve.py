@@ -180,7 +180,7 @@ def test_sparqlwrapper_reads_the_endpoint(base: str) -> None:
 def test_a_browser_without_a_query_is_sent_to_the_query_ui(client: httpx.Client) -> None:
     browser = client.get("/sparql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert browser.status_code == 303
-    assert browser.headers["location"] == "/"
+    assert browser.headers["location"] == "/sparql-editor"
     description = client.get("/sparql", headers={"accept": "*/*"})
     assert description.status_code == 200
     assert description.headers["content-type"].startswith("text/turtle")
@@ -415,7 +415,7 @@ def test_the_dataset_and_its_dumps(client: httpx.Client, mini_out: Path) -> None
 
 
 def test_the_query_ui_is_served_from_the_package_with_the_saved_queries(client: httpx.Client) -> None:
-    page = client.get("/").text
+    page = client.get("/sparql-editor").text
     saved = json.loads(re.search(r'<script type="application/json" id="saved-queries">(.*?)</script>', page, re.S)[1])  # type: ignore[index]
     assert "Who signed which statements" in {query["title"] for query in saved}
     sources = re.findall(r'<(?!link rel="canonical")[^>]*(?:src|href)="([^"]+)"', page)

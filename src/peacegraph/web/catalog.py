@@ -15,7 +15,7 @@ bounds, and any value may be missing.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -54,6 +54,7 @@ class Entity:
     description: str = ""
     wikidata: list[str] = field(default_factory=list)
     deprecated: bool = False
+    printed_name: str = ""  # the name as printed, when :attr:`name` adds to it to tell it apart
 
     @property
     def path(self) -> str:
@@ -99,6 +100,7 @@ class Catalog:
         for entity in self.entities.values():
             if entity.kind == "position" and not entity.date:  # dated by the document it appears in
                 entity.date = next((self._date(d) for d in self.links(entity.iri, SCHEMA + "appearance")), "")
+        self._distinct_titles()
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -148,6 +150,23 @@ class Catalog:
         return [e for e in self.entities.values() if e.kind == kind]
 
     # --- building --------------------------------------------------------------------------------
+
+    def _distinct_titles(self) -> None:
+        """Documents whose name says only what kind they are (``Joint Statement``), or that share a
+        name, read with who issued them and when: ``Joint Statement (Baytna Syria and 11 others,
+        2017-03-22)``. The name as printed stays in :attr:`Entity.printed_name`."""
+        documents = self.of_kind("document")
+        kinds = {self.kind_label(d).casefold() for d in documents}
+        kinds |= {self.text(t, RDFS + "label").casefold() for d in documents for t in d.types}
+        shared = Counter(d.name.casefold() for d in documents)
+        for document in documents:
+            if document.name.casefold() not in kinds and shared[document.name.casefold()] == 1:
+                continue
+            authors = [self.name(a) for a in self.links(document.iri, SCHEMA + "author")]
+            by = authors[0] if len(authors) == 1 else f"{authors[0]} and {len(authors) - 1} others" if authors else ""
+            qualifier = ", ".join(part for part in (by, document.date) if part)
+            if qualifier:
+                document.printed_name, document.name = document.name, f"{document.name} ({qualifier})"
 
     def _entity(self, iri: str, ident: Identifier) -> Entity:
         name = self.text(iri, *NAMES) or ident.key.replace("-", " ")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import markdown
 from pyoxigraph import Literal, NamedNode, RdfFormat
 
 from ..rdf import rdfio
@@ -30,6 +31,49 @@ class Download:
     sha256: str
     description: str
 
+    @property
+    def group(self) -> str:
+        """Which of the page's groups the file is in: the dataset itself, its tables, or about it."""
+        if self.name.startswith("tables/"):
+            return "Tables"
+        return "Dumps" if self.name.startswith(DUMP_STEM) else "Model and metadata"
+
+    @property
+    def human_size(self) -> str:
+        return human_size(self.size)
+
+
+#: The dumps of the dataset are ``<stem>.<extension>``.
+DUMP_STEM = "peacegraph."
+GROUPS = ("Dumps", "Tables", "Model and metadata")
+
+
+def human_size(size: int) -> str:
+    """A size as people read it (decimal units, as file managers show them): ``3.6 MB``, ``812 bytes``."""
+    if size < 1000:
+        return f"{size} bytes"
+    value = float(size)
+    for unit in ("kB", "MB", "GB"):
+        value /= 1000
+        if value < 999.95:
+            return f"{value:.1f} {unit}"
+    return f"{value / 1000:.1f} TB"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How to cite the release, in the forms reference managers read."""
+
+    text: str
+    bibtex: str
+    csl_json: str
+    ris: str
+    author: str = ""
+    title: str = ""
+    version: str = ""
+    iri: str = ""
+    year: str = ""
+
 
 @dataclass
 class DatasetView:
@@ -44,11 +88,12 @@ class DatasetView:
     endpoint: str = ""
     statistics: list[tuple[str, str]] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
-    changelog: list[tuple[str, str]] = field(default_factory=list)  # (kind, text): heading, item, text
-    citation: str = ""
-    bibtex: str = ""
-    csl_json: str = ""
+    changelog: str = ""  # the changelog as HTML
+    citation: Citation | None = None
     schema_org: object = None
+
+    def grouped(self) -> list[tuple[str, list[Download]]]:
+        return [(group, [d for d in self.downloads if d.group == group]) for group in GROUPS]
 
 
 DESCRIPTIONS = {
@@ -91,8 +136,8 @@ def dataset_view(release: Path, changelog: Path | None, counts: dict[str, int]) 
     )
     view.statistics = _statistics(release / VOID_FILE, counts)
     view.downloads = _downloads(release)
-    view.changelog = _changelog(changelog)
-    view.citation, view.bibtex, view.csl_json = _citations(view, schema_org)
+    view.changelog = changelog_html(changelog)
+    view.citation = citation_of(view, schema_org)
     return view
 
 
@@ -109,6 +154,22 @@ def published(release: Path) -> Published:
         licence=licence,
         licence_name=LICENCE_NAMES[spdx][1] if spdx in LICENCE_NAMES else licence,
     )
+
+
+def citation_of_release(release: Path) -> Citation:
+    """How to cite a release, from its ``dataset.jsonld`` alone (for the "cite this page" of every page)."""
+    schema_org = _json(release / SCHEMA_ORG_FILE)
+    view = DatasetView(
+        title=str(schema_org.get("name", "peacegraph")),
+        description="",
+        version=str(schema_org.get("version", "")) or "0.0.0",
+        issued=str(schema_org.get("datePublished", "")),
+        license=str(schema_org.get("license", "")),
+        landing="",
+        version_iri=str(schema_org.get("@id", active().dataset)),
+        coverage="",
+    )
+    return citation_of(view, schema_org)
 
 
 def _json(path: Path) -> dict[str, object]:
@@ -162,44 +223,27 @@ def _describe(name: str) -> str:
     return ""
 
 
-def _changelog(path: Path | None) -> list[tuple[str, str]]:
-    """The changelog's entries as headings, list items and paragraphs (a subset of Markdown)."""
+def changelog_html(path: Path | None) -> str:
+    """The changelog rendered from its Markdown (Python-Markdown, tables included), without its
+    first heading (the page has its own) and with raw HTML shown as text, not run."""
     if path is None or not path.is_file():
-        return []
+        return ""
     text = path.read_text(encoding="utf-8")[:CHANGELOG_LIMIT]
-    blocks: list[tuple[str, str]] = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = [line.rstrip() for line in block.strip().splitlines()]
-        if not lines or lines[0].startswith("# "):
-            continue
-        if lines[0].startswith("#"):
-            blocks.append(("heading", lines[0].lstrip("#").strip()))
-            lines = lines[1:]
-        items = _items(lines)
-        blocks += [("item", item) for item in items] if items else [("text", " ".join(lines))] if lines else []
-    return blocks
+    text = re.sub(r"\A# [^\n]*\n", "", text)
+    md = markdown.Markdown(extensions=["tables", "toc"], extension_configs={"toc": {"baselevel": 2}})
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return str(md.convert(text))
 
 
-def _items(lines: list[str]) -> list[str]:
-    if not lines or not lines[0].lstrip().startswith(("- ", "* ")):
-        return []
-    items: list[str] = []
-    for line in lines:
-        if line.lstrip().startswith(("- ", "* ")):
-            items.append(line.lstrip()[2:])
-        elif items:
-            items[-1] += " " + line.strip()
-    return items
-
-
-def _citations(view: DatasetView, schema_org: dict[str, object]) -> tuple[str, str, str]:
+def citation_of(view: DatasetView, schema_org: dict[str, object]) -> Citation:
     creator = schema_org.get("creator")
     author = (
         str(creator.get("name", "The peacegraph project")) if isinstance(creator, dict) else "The peacegraph project"
     )
     author = author[:1].upper() + author[1:]
     year = view.issued[:4] or "n.d."
-    citation = f"{author} ({year}). {view.title} (Version {view.version}) [Data set]. {view.version_iri}"
+    text = f"{author} ({year}). {view.title} (Version {view.version}) [Data set]. {view.version_iri}"
     key = f"peacegraph_{view.version.replace('.', '_')}"
     bibtex = "\n".join(
         [
@@ -223,4 +267,14 @@ def _citations(view: DatasetView, schema_org: dict[str, object]) -> tuple[str, s
     }
     if view.issued:
         csl["issued"] = {"date-parts": [[int(part) for part in view.issued.split("-")]]}
-    return citation, bibtex, json.dumps([csl], indent=2, ensure_ascii=False)
+    ris = ris_record(author=author, title=view.title, year=year, version=view.version, url=view.version_iri)
+    csl_json = json.dumps([csl], indent=2, ensure_ascii=False)
+    return Citation(text, bibtex, csl_json, ris, author, view.title, view.version, view.version_iri, year)
+
+
+def ris_record(*, author: str, title: str, year: str, version: str, url: str, kind: str = "DATA") -> str:
+    """A RIS record (the tagged format of EndNote, Zotero and Mendeley): ``TY`` first, ``ER`` last."""
+    lines = [f"TY  - {kind}", f"AU  - {author}", f"TI  - {title}"]
+    lines += [f"PY  - {year}"] if year.isdigit() else []
+    lines += [f"ET  - {version}", f"UR  - {url}", "ER  - "]
+    return "\r\n".join(lines) + "\r\n"

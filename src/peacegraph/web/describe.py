@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -95,12 +96,13 @@ def outgoing(st: Store, subject: NamedNode) -> list[Triple]:
 
 
 def parts(st: Store, owner: NamedNode) -> list[NamedNode]:
-    """The auxiliary nodes below ``owner``: those its triples (or theirs) lead to, and deprecated
-    ones that nothing leads to any more. In IRI order."""
+    """The auxiliary nodes below ``owner``: those its triples (or theirs) lead to, those that lead
+    to it (a membership below a group, which its member's triples lead to), and deprecated ones
+    that nothing leads to any more. In IRI order."""
     prefix = owner.value + "/"
     found: dict[str, NamedNode] = {
         q.subject.value: q.subject
-        for q in st.quads_for_pattern(None, DEPRECATED, None)
+        for q in itertools.chain(st.quads_for_pattern(None, DEPRECATED, None), st.quads_for_pattern(None, None, owner))
         if isinstance(q.subject, NamedNode) and q.subject.value.startswith(prefix)
     }
     todo = [owner, *found.values()]

@@ -11,14 +11,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 from ..rdf.namespaces import PG, PROV, SCHEMA, SKOS
+from . import pictures
 from .catalog import Catalog, Entity
 from .links import Linker, Value
-from .profiles import KIND_ORDER, KIND_PLURALS
+from .profiles import KIND_ORDER, KIND_PLURALS, source_of
 
 S = SCHEMA
 LIST_KINDS = [k for k in KIND_ORDER if k != "scheme"]
@@ -50,7 +53,7 @@ class KindList:
     title: str
     columns: list[str]
     rows: list[ListRow]
-    facets: list[tuple[str, str, list[str]]]  # name, label, options
+    facets: list[tuple[str, str, list[tuple[str, int]]]]  # name, label, options with their number of rows
     dated: bool
 
 
@@ -91,12 +94,14 @@ class Lists:
             facets = {"kind": [self.catalog.kind_label(entity)], **own}
             rows.append(ListRow(entity, [head, *cells], facets, " ".join(words)))
         labels = {"kind": "Kind", "holder": "Held by", "stance": "Stance", "topic": "Topic", "document": "Document"}
+        labels["target"] = "Target"
         facet_names = list(dict.fromkeys(name for row in rows for name in row.facets))
         choices = []
         for name in facet_names:
             counted = Counter(v for row in rows for v in row.facets.get(name, []))
             if len(counted) > 1:
-                choices.append((name, labels.get(name, name.capitalize()), sorted(counted, key=str.casefold)))
+                options = [(option, counted[option]) for option in sorted(counted, key=str.casefold)]
+                choices.append((name, labels.get(name, name.capitalize()), options))
         dated = any(row.entity.date for row in rows)
         return KindList(kind, KIND_PLURALS[kind], columns, rows, choices, dated)
 
@@ -159,7 +164,9 @@ class Lists:
         holders = c.links(e.iri, S + "author")
         stances = c.links(e.iri, PG + "stance")
         topics = c.links(e.iri, S + "about")
-        documents = c.links(e.iri, S + "appearance") + c.links(e.iri, PROV + "wasQuotedFrom")
+        documents = list(dict.fromkeys(c.links(e.iri, S + "appearance") + c.links(e.iri, PROV + "wasQuotedFrom")))
+        sources = source_of(c, e.iri)
+        targets = c.links(e.iri, PG + "target")
         date = e.date or (c.date_of(documents[0]) if documents else "")
         quote = c.text(e.iri, S + "text")
         cells = [
@@ -167,7 +174,7 @@ class Lists:
             self.names(holders, limit=2),
             Cell([Value(c.name(s)) for s in stances]),
             Cell([self.link(t) for t in topics]),
-            Cell([self.link(d) for d in documents[:1]]),
+            Cell([self.link(d) for d in sources[:1]]),
             Cell([Value(quote if len(quote) < 160 else quote[:157].rsplit(" ", 1)[0] + " …")]),
         ]
         facets = {
@@ -175,6 +182,7 @@ class Lists:
             "stance": [c.name(s) for s in stances],
             "topic": [c.name(t) for t in topics],
             "document": [c.name(d) for d in documents],
+            "target": [c.name(t) for t in targets],
         }
         return cells, facets
 
@@ -188,6 +196,39 @@ COLUMNS = {
     "topic": ["Topic", "Broader topic", "Positions"],
     "position": ["Position", "Date", "Held by", "Stance", "Topics", "Document", "Quote"],
 }
+
+
+# --- filters -----------------------------------------------------------------------------------------
+
+#: The parameters of a list's address that are not facets: the text filter, the date range, the sort.
+FILTER_WORDS = ("q", "from", "to", "sort")
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of a text as the filters compare them: no accents, no case, no punctuation
+    (as ``fold`` in ``static/peacegraph.js``)."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    plain = re.sub("[\u2018\u2019'`\u00b4]", "", plain.lower()).replace("&", " and ")
+    return re.sub("[^a-z0-9\u0600-\u06ff]+", " ", plain).split()
+
+
+def filtered(listing: KindList, params: Mapping[str, str]) -> KindList:
+    """The rows of a list that its page's filters keep (``?stance=condemns&from=2018``): the same
+    address gives the same rows in the page and in its downloads."""
+    needles = folded_words(params.get("q", ""))
+    wanted = {name: params[name] for name, _label, _options in listing.facets if params.get(name)}
+    start, end = params.get("from", ""), params.get("to", "")
+
+    def keep(row: ListRow) -> bool:
+        text = " ".join(folded_words(row.search))
+        if any(needle not in text for needle in needles):
+            return False
+        if any(value not in row.facets.get(name, []) for name, value in wanted.items()):
+            return False
+        date = row.entity.date
+        return not ((start and (not date or date < start)) or (end and (not date or date[: len(end)] > end)))
+
+    return replace(listing, rows=[row for row in listing.rows if keep(row)])
 
 
 # --- downloads ---------------------------------------------------------------------------------------
@@ -243,7 +284,8 @@ def search_index(catalog: Catalog) -> bytes:
         entries.append(
             [entity.path, entity.name, entity.alternate_names, catalog.kind_label(entity), entity.date, quote]
         )
-    body = json.dumps({"entries": entries}, ensure_ascii=False, separators=(",", ":"))
+    kinds = {kind: KIND_PLURALS[kind] for kind in KIND_ORDER}
+    body = json.dumps({"entries": entries, "kinds": kinds}, ensure_ascii=False, separators=(",", ":"))
     body = body.replace("<", "\\u003c")
     return f"window.peacegraphSearch = {body};\n".encode()
 
@@ -255,6 +297,8 @@ def search_index(catalog: Catalog) -> bytes:
 class Year:
     year: str
     entries: list[tuple[str, Value, str]]  # date, link, kind
+    dated: list[tuple[str, str]] = field(default_factory=list)  # each entry's ISO date and kind of identifier
+    months: pictures.Picture | None = None
 
 
 def timeline(catalog: Catalog, linker: Linker) -> list[Year]:
@@ -263,13 +307,24 @@ def timeline(catalog: Catalog, linker: Linker) -> list[Year]:
         (e for e in catalog.entities.values() if e.kind in ("event", "document") and e.date),
         key=lambda e: (e.date, e.name.casefold()),
     )
-    years: dict[str, list[tuple[str, Value, str]]] = {}
+    years: dict[str, Year] = {}
     for e in dated:
         shown = catalog.shown_date(e.iri)
         date = f"{shown} – {e.end}" if e.end and e.end != e.date else shown  # noqa: RUF001 (an en dash)
         value = Value(e.name, linker.to(e.path), title=e.iri)
-        years.setdefault(e.date[:4], []).append((date, value, catalog.kind_label(e)))
-    return [Year(year, entries) for year, entries in years.items()]
+        year = years.setdefault(e.date[:4], Year(e.date[:4], []))
+        year.entries.append((date, value, catalog.kind_label(e)))
+        year.dated.append((e.date, KIND_PLURALS[e.kind]))
+    return list(years.values())
+
+
+def timeline_pictures(years: list[Year]) -> pictures.Picture | None:
+    """The timeline's overview (items per year) and, in each year, its months (the zoom)."""
+    overview = pictures.years_overview({y.year: [kind for _, kind in y.dated] for y in years})
+    colours = dict(overview.legend) if overview else {}
+    for at, year in enumerate(years):
+        years[at] = replace(year, months=pictures.months_of(year.year, year.dated, colours))
+    return overview
 
 
 def kind_counts(catalog: Catalog) -> list[tuple[str, str, int]]:

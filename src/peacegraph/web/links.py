@@ -27,6 +27,10 @@ class Published:
     licence_name: str = ""
 
 
+#: Where ``serve`` has its SPARQL query editor (its front page is the browse page, as a static site's).
+EDITOR = "sparql-editor"
+
+
 @dataclass(frozen=True)
 class Linker:
     """Where the links of the page at ``page`` (a path below the site root, without extension) go."""

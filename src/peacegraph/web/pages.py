@@ -24,12 +24,12 @@ from ..query.saved import SavedQuery
 from ..rdf.formats import Format
 from ..rdf.namespaces import ONTOLOGY, PG, RDF_TYPE, SCHEMA, WD, active, schema
 from ..rdf.serialize import compact_iri
-from . import describe, finding, labels, profiles
+from . import describe, finding, labels, pictures, profiles
 from .catalog import Catalog, Entity
-from .dataset import DatasetView, dataset_view
+from .dataset import Citation, DatasetView, dataset_view
 from .describe import Identifier
+from .links import EDITOR, Value
 from .links import Linker as Linker  # the server, the site and the tests make their linkers here
-from .links import Value
 
 FORMAT_NAMES = {Format.TURTLE: "Turtle", Format.NTRIPLES: "N-Triples", Format.JSONLD: "JSON-LD"}
 
@@ -60,6 +60,7 @@ def values_html(values: Iterable[Value], separator: str = ", ") -> Markup:
 
 _ENVIRONMENT.filters["value"] = value_html
 _ENVIRONMENT.filters["values"] = values_html
+_ENVIRONMENT.globals["editor"] = "/" + EDITOR  # the query editor of ``serve`` (a static site has none)
 
 
 @dataclass(frozen=True)
@@ -216,8 +217,10 @@ def _render(template: str, linker: Linker, **context: object) -> str:
     return _ENVIRONMENT.get_template(template).render(link=linker, **context)
 
 
-def render_entity(st: Store, catalog: Catalog, ident: Identifier, linker: Linker, seeds: Path | None) -> str:
-    """An identifier's page: its profile (summary and panels), then its raw statements, folded."""
+def render_entity(
+    st: Store, catalog: Catalog, ident: Identifier, linker: Linker, seeds: Path | None, citation: Citation | None = None
+) -> str:
+    """An identifier's page: its profile (summary and panels), how to cite it, then its raw statements, folded."""
     view = entity_view(st, ident, linker)
     entity = catalog.entity(ident)
     profile = profiles.Builder(catalog, linker, seeds).profile(entity)
@@ -233,6 +236,7 @@ def render_entity(st: Store, catalog: Catalog, ident: Identifier, linker: Linker
         formats=formats,
         replaced_by=view.replaced_by,
         jsonld=script_json(entity_jsonld(catalog, entity)),
+        citation=citation,
     )
 
 
@@ -243,7 +247,7 @@ def entity_jsonld(catalog: Catalog, entity: Entity) -> dict[str, object]:
         "@context": "https://schema.org/",
         "@id": entity.iri,
         "@type": types[0] if len(types) == 1 else types,
-        "name": entity.name,
+        "name": entity.printed_name or entity.name,
         "url": entity.iri,
     }
     if entity.alternate_names:
@@ -296,14 +300,22 @@ def render_kind_list(
     wanted = [q for q in queries if q.name in finding.POSITION_QUERIES]
     links = [Value(q.title, query_link(linker, q.name)) for q in wanted]
     jsonld = web_page(linker, title, "CollectionPage")
+    picture = pictures.co_signatories(catalog, linker) if kind == "document" else None
     return _render(
-        "kind_list.html", linker, listing=listing, title=title, downloads=downloads, queries=links, jsonld=jsonld
+        "kind_list.html",
+        linker,
+        listing=listing,
+        title=title,
+        downloads=downloads,
+        queries=links,
+        jsonld=jsonld,
+        picture=picture,
     )
 
 
 def query_link(linker: Linker, name: str) -> str:
     """Where a saved query opens: in the query UI on the server, as its ``.rq`` file in a static site."""
-    return linker.file(f"queries/{name}.rq") if linker.static else f"/?tab={name}"
+    return linker.file(f"queries/{name}.rq") if linker.static else f"/{EDITOR}?tab={name}"
 
 
 def render_search(linker: Linker) -> str:
@@ -312,7 +324,9 @@ def render_search(linker: Linker) -> str:
 
 def render_timeline(catalog: Catalog, linker: Linker) -> str:
     jsonld = web_page(linker, "Timeline", "CollectionPage")
-    return _render("timeline.html", linker, years=finding.timeline(catalog, linker), jsonld=jsonld)
+    years = finding.timeline(catalog, linker)
+    overview = finding.timeline_pictures(years)
+    return _render("timeline.html", linker, years=years, overview=overview, jsonld=jsonld)
 
 
 def render_dataset(view: DatasetView, linker: Linker) -> str:

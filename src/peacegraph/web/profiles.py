@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
+from rapidfuzz.distance import Levenshtein
 
 from ..rdf.namespaces import DCTERMS, OA, PG, PROV, SCHEMA, SKOS, active
-from . import describe
+from . import describe, pictures
 from .catalog import Catalog, Entity
 from .links import Linker, Value
 
@@ -32,6 +33,7 @@ POSITION_COLUMNS = {
     "document": ["Position", "Held by", "Stance", "Topics", "Quote"],
     "organization": ["Position", "Date", "Stance", "Topics", "Document"],
     "topic": ["Position", "Date", "Held by", "Stance", "Document"],
+    "target": ["Stance", "Position", "Held by", "Date", "Document"],
 }
 KIND_PLURALS = {
     "document": "Documents",
@@ -76,7 +78,7 @@ class Segment:
 class Facet:
     name: str
     label: str
-    options: list[str]
+    options: list[tuple[str, int]]  # each value with the number of rows that have it
 
 
 @dataclass
@@ -94,10 +96,15 @@ class Panel:
     note: str = ""
     open: bool = True  # a text panel is folded when False
     fold_groups: bool = False  # each group folded under its title
+    picture: pictures.Picture | None = None  # a "picture" panel's image, table and downloads
 
     @property
     def count(self) -> int:
         return len(self.rows) or len(self.items) or sum(len(g.items) for g in self.groups)
+
+    @property
+    def counted(self) -> bool:
+        return self.kind not in ("text", "picture")
 
 
 @dataclass
@@ -171,13 +178,18 @@ class Builder:
         items = self.links(iris, dated=True)
         return Panel(title, anchor, "timeline", items=items) if items else None
 
-    def positions_table(self, title: str, anchor: str, positions: Iterable[str], *, seen_from: str) -> Panel | None:
+    def positions_table(
+        self, title: str, anchor: str, positions: Iterable[str], *, seen_from: str, view: str = ""
+    ) -> Panel | None:
         """The positions as a table, with the columns that say something from where it is seen:
-        from a ``document`` its holders, from a holder (``agent``) its document, from a ``topic`` both."""
+        from a ``document`` its holders, from a holder (``agent``) its document, from a ``topic`` both,
+        and from what positions ``target``, their stances first."""
         c = self.catalog
         rows = []
         signatories = set(self._signatories(seen_from)) if seen_from.startswith(active().id + "document/") else set()
-        for iri in self._sorted(positions, dated=True):
+        in_text = seen_from.startswith(active().id + "document/") and not view
+        ordered = sorted(positions, key=self._text_order) if in_text else self._sorted(positions, dated=True)
+        for iri in ordered:
             holders = c.links(iri, S + "author")
             stance = c.name(next(iter(c.links(iri, P + "stance")), ""))
             topics = c.links(iri, S + "about")
@@ -189,7 +201,7 @@ class Builder:
                 "Held by": self._holders(holders, signatories),
                 "Stance": [Value(stance)],
                 "Topics": self.links(topics),
-                "Document": self.links(documents),
+                "Document": self.links(source_of(c, iri)),
                 "Quote": [Value(_snippet(c.text(iri, S + "text")))],
             }
             data = {"stance": stance, "topic": "|".join(c.name(t) for t in topics)}
@@ -197,13 +209,28 @@ class Builder:
             rows.append((cells, data))
         if not rows:
             return None
-        kind = seen_from.removeprefix(active().id).split("/", 1)[0]
+        kind = view or seen_from.removeprefix(active().id).split("/", 1)[0]
         columns = POSITION_COLUMNS.get(kind, POSITION_COLUMNS["organization"])
         table = [Row([cells[column] for column in columns], data) for cells, data in rows]
+        if kind == "target":  # grouped by stance, the commonest first, each by date
+            counted = Counter(row.data["stance"] for row in table)
+            table.sort(key=lambda row: (-counted[row.data["stance"]], row.data["stance"]))
         facets = [_facet(table, "stance", "Stance"), _facet(table, "topic", "Topic")]
-        if kind == "topic":
+        if kind in ("topic", "target"):
             facets.append(_facet(table, "holder", "Held by"))
         return Panel(title, anchor, "table", columns, table, facets=facets)
+
+    def targeted(self, entity: Entity) -> Panel | None:
+        """The positions that target an identifier: what was said about it or asked of it, by stance."""
+        positions = self.catalog.subjects(entity.iri, P + "target")
+        panel = self.positions_table(
+            f"Said about or asked of {entity.name}", "targeted-by", positions, seen_from=entity.iri, view="target"
+        )
+        if panel is not None:
+            counted = Counter(row.data["stance"] for row in panel.rows)
+            stances = ", ".join(f"{n} {stance or 'no stance'}" for stance, n in counted.most_common())
+            panel.note = f"The positions that name it as their target, by stance: {stances}."
+        return panel
 
     def _signatories(self, document: str) -> list[str]:
         c = self.catalog
@@ -222,9 +249,10 @@ class Builder:
         groups = self.grouped(self.catalog.links(iri, S + "mentions"))
         return Panel("Mentions", "mentions", "groups", groups=groups) if groups else None
 
-    def mentioned_in(self, iri: str) -> Panel | None:
-        found = self.catalog.subjects(iri, S + "mentions")
-        return self.documents_table("Mentioned in", "mentioned-in", [d for d in found if "/document/" in d])
+    def mentioned_in(self, iri: str, besides: Iterable[str] = ()) -> Panel | None:
+        """The documents that mention ``iri``, but for those already listed (``besides``)."""
+        found = [d for d in self.catalog.subjects(iri, S + "mentions") if "/document/" in d and d not in set(besides)]
+        return self.documents_table("Mentioned in", "mentioned-in", found)
 
     # --- profiles ----------------------------------------------------------------------------------
 
@@ -241,14 +269,20 @@ class Builder:
         }.get(entity.kind, self.generic)
         facts, panels = build(entity)
         facts = [_folded(fact) for fact in facts if fact.values]
-        profile = Profile(entity, self.catalog.kind_label(entity), facts, [p for p in panels if p is not None])
+        kept = [p for p in panels if p is not None]
+        targeted = self.targeted(entity)
+        if targeted is not None:  # near the top: after what it holds or contains, if that comes first
+            kept.insert(1 if kept and kept[0].anchor == "positions" else 0, targeted)
+        profile = Profile(entity, self.catalog.kind_label(entity), facts, kept)
         if entity.kind == "position":
             self._quote(profile)
         return profile
 
     def _common(self, entity: Entity) -> list[Fact]:
+        variants = printed_variants(entity.name, entity.alternate_names)
         return [
-            Fact("Also known as", [Value(n) for n in entity.alternate_names]),
+            Fact("Also known as", [Value(n) for n in entity.alternate_names if n not in variants]),
+            Fact("Printed variants", [Value(n, note="as printed in a source") for n in variants]),
             Fact("Replaced by", self.links(self.catalog.links(entity.iri, DCTERMS + "isReplacedBy"))),
         ]
 
@@ -278,9 +312,8 @@ class Builder:
         quoting = [p for p in c.subjects(iri, PROV + "wasQuotedFrom") if p not in positions]
         panels: list[Panel | None] = [
             self.positions_table("Positions in this document", "positions", positions, seen_from=iri),
-            Panel("Signatories", "signatories", "list", items=self.links_in_order(signatories), ordered=True)
-            if signatories
-            else None,
+            self.signatories(iri, signatories),
+            self.signed_elsewhere(iri, signatories),
             self.documents_table("Cites", "cites", c.links(iri, S + "citation")),
             self.documents_table("Cited by", "cited-by", c.subjects(iri, S + "citation")),
             self.timeline("Reports on", "reports-on", c.subjects(iri, S + "subjectOf")),
@@ -292,6 +325,37 @@ class Builder:
 
     def links_in_order(self, iris: list[str]) -> list[Value]:
         return [self.link(i) for i in iris]
+
+    def _signed(self, agent: str) -> list[str]:
+        """The documents an agent signed (is in the signature list of)."""
+        c = self.catalog
+        return [d for s in c.subjects(agent, S + "item") for d in c.subjects(s, P + "signature")]
+
+    def signatories(self, document: str, signatories: list[str]) -> Panel | None:
+        """The signatories in signing order, each marked when it also signed other documents."""
+        if not signatories:
+            return None
+        items = []
+        for agent in signatories:
+            others = [d for d in dict.fromkeys(self._signed(agent)) if d != document]
+            note = f"also signed {len(others)} other document{'s' if len(others) > 1 else ''}" if others else ""
+            items.append(self.link(agent, note=note))
+        marked = sum(1 for item in items if item.note)
+        note = f"{marked} of them also signed other documents (see below)." if marked else ""
+        return Panel("Signatories", "signatories", "list", items=items, ordered=True, note=note)
+
+    def signed_elsewhere(self, document: str, signatories: list[str]) -> Panel | None:
+        """Who else signed with them: the signatories that also signed other documents, and those documents."""
+        rows = []
+        for agent in signatories:
+            others = [d for d in dict.fromkeys(self._signed(agent)) if d != document]
+            if others:
+                rows.append(Row([[self.link(agent)], self.links(others, dated=True)], {"signed": str(len(others))}))
+        if not rows:
+            return None
+        note = "The signatories of this document that also signed others, with those documents."
+        columns = ["Signatory", "Also signed"]
+        return Panel("Also signed elsewhere", "signed-elsewhere", "table", columns, rows, note=note)
 
     def source_text(self, document: str, positions: list[str]) -> Panel | None:
         c = self.catalog
@@ -310,6 +374,11 @@ class Builder:
         segments = _segments(text, spans, lambda p: (self.linker.to(c.entities[p].path), c.name(p)))
         note = f"{len(text):,} characters; the {len(spans)} quoted passages are marked and link to their positions."
         return Panel("Source text", "source-text", "text", segments=segments, note=note, open=False)
+
+    def _text_order(self, position: str) -> tuple[bool, int, int]:
+        """Where a position's quote is in its document's text; those without offsets last."""
+        start, end = self._offsets(position)
+        return start < 0, start, end
 
     def _offsets(self, position: str) -> tuple[int, int]:
         c = self.catalog
@@ -402,7 +471,7 @@ class Builder:
             if c.links(iri, S + "attendee")
             else None,
             self.documents_table("Reported in", "reported-in", c.links(iri, S + "subjectOf")),
-            self.mentioned_in(iri),
+            self.mentioned_in(iri, besides=c.links(iri, S + "subjectOf")),
         ]
         return facts, panels
 
@@ -448,7 +517,9 @@ class Builder:
             Fact("In scheme", self.links(c.links(iri, SKOS + "inScheme"))),
             *self._common(entity),
         ]
+        picture = pictures.positions_over_time(c, positions, entity.name)
         panels: list[Panel | None] = [
+            Panel("Positions over time", "over-time", "picture", picture=picture) if picture else None,
             self.positions_table("Positions on this topic, over time", "positions", positions, seen_from=iri),
             self._by(positions, "by-stance", "By stance", lambda p: c.links(p, P + "stance")),
             self._by(positions, "by-holder", "By holder", lambda p: c.links(p, S + "author")),
@@ -538,6 +609,19 @@ class Builder:
         ]
 
 
+def printed_variants(name: str, alternates: list[str]) -> list[str]:
+    """The alternate names that are the name as a source printed it, one letter more, less or other
+    (``John Kerrry``, ``Marrakech``): shown as printed variants, not as other names. Short names are
+    left alone (acronyms differ by a letter on purpose)."""
+    return [n for n in alternates if min(len(n), len(name)) > 5 and Levenshtein.distance(n, name) == 1]
+
+
+def source_of(c: Catalog, position: str) -> list[str]:
+    """Where a position comes from, most precisely: the dated remark or document it was quoted
+    from, else the document it appears in."""
+    return c.links(position, PROV + "wasQuotedFrom") or c.links(position, S + "appearance")
+
+
 def _folded(fact: Fact) -> Fact:
     """A fact with many values shows the first few, and the rest folded."""
     if fact.more or len(fact.values) <= FOLD_FACT + 4:
@@ -566,8 +650,8 @@ def _snippet(text: str, limit: int = 140) -> str:
 
 
 def _facet(rows: list[Row], name: str, label: str) -> Facet:
-    options = sorted({v for row in rows for v in row.data.get(name, "").split("|") if v}, key=str.casefold)
-    return Facet(name, label, options)
+    counted = Counter(v for row in rows for v in row.data.get(name, "").split("|") if v)
+    return Facet(name, label, [(option, counted[option]) for option in sorted(counted, key=str.casefold)])
 
 
 def _segments(text: str, spans: list[tuple[int, int, str]], target: Callable[[str], tuple[str, str]]) -> list[Segment]:

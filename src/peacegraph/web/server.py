@@ -66,11 +66,12 @@ from ..query.saved import saved_queries
 from ..rdf.formats import Format
 from ..rdf.namespaces import active
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
-from . import describe, description, finding, negotiation, pages, reconciliation, transport
+from . import caching, describe, description, finding, negotiation, pages, reconciliation, transport
 from .answers import AnswerCache
 from .catalog import Catalog
-from .dataset import changelog_of, published
+from .dataset import changelog_of, citation_of_release, published
 from .describe import Identifier
+from .links import EDITOR
 from .workers import Answer as QueryAnswer
 from .workers import Limits, QueryPool
 from .workers import Request as QueryRequest
@@ -154,6 +155,7 @@ class Handlers:
         self.ontology = describe.ontology_store(self.out / ONTOLOGY_FILE)
         self.release = describe.release_files(self.out)
         self.published = published(self.out)
+        self.citation = citation_of_release(self.out)
         self.catalog = Catalog(self.store)
         self.search_index = finding.search_index(self.catalog)
         self.pool: QueryPool | None = None
@@ -176,7 +178,7 @@ class Handlers:
             return error_response(error)
         if query is None:
             if prefers_html(request):
-                return RedirectResponse("/", status_code=303)
+                return RedirectResponse("/" + EDITOR, status_code=303)
             if request.method == "POST":
                 return error_response(InputError("no query: send one as `query`, by GET or POST"))
             return self.service_description(request)
@@ -253,8 +255,14 @@ class Handlers:
     # --- pages -----------------------------------------------------------------------------------
 
     def query_ui(self, request: Request) -> Response:
-        html = pages.render_query_ui(self.linker(""), saved_queries(self.settings.queries))
+        html = pages.render_query_ui(self.linker(EDITOR), saved_queries(self.settings.queries))
         return _html(html)
+
+    def front(self, request: Request) -> Response:
+        """The browse page, as in a static site; an old link to a saved query (``/?tab=…``) goes to the editor."""
+        if "tab" in request.query_params:
+            return RedirectResponse(f"/{EDITOR}?{request.url.query}", status_code=301)
+        return _html(pages.render_listing(self.catalog, self.linker("")))
 
     def listing(self, request: Request) -> Response:
         return _html(pages.render_listing(self.catalog, self.linker("id/")))
@@ -272,6 +280,7 @@ class Handlers:
         if kind not in finding.LIST_KINDS or extension not in ("csv", "json"):
             return self.not_found(request, f"id/{kind}.{extension}")
         listing = finding.Lists(self.catalog, self.linker(f"id/{kind}/")).kind_list(kind)
+        listing = finding.filtered(listing, request.query_params)
         if extension == "csv":
             return Response(finding.list_csv(listing), media_type="text/csv; charset=utf-8", headers=SECURITY_HEADERS)
         return Response(finding.list_json(listing), media_type="application/json", headers=SECURITY_HEADERS)
@@ -323,7 +332,8 @@ class Handlers:
     def entity(self, ident: Identifier, fmt: Format | None) -> Response:
         if fmt is None:
             linker = self.linker("id/" + ident.path)
-            return _html(pages.render_entity(self.store, self.catalog, ident, linker, self.settings.seeds))
+            citation = self.citation
+            return _html(pages.render_entity(self.store, self.catalog, ident, linker, self.settings.seeds, citation))
         return _rdf(describe.rdf(self.store, ident.owner, fmt), fmt)
 
     def ontology_page(self, request: Request) -> Response:
@@ -518,7 +528,8 @@ def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
             handlers.pool.close()
 
     routes = [
-        Route("/", handlers.query_ui),
+        Route("/", handlers.front),
+        Route("/" + EDITOR, handlers.query_ui),
         Route("/sparql", handlers.sparql, methods=["GET", "POST"]),
         Route("/id", lambda request: RedirectResponse("/id/", status_code=301)),
         Route("/id/", handlers.listing),
@@ -544,7 +555,11 @@ def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
     cors = Middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"], allow_headers=["*"], max_age=86400
     )
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors])
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[cors, Middleware(caching.Compressed), Middleware(caching.Validators)],  # pages only, not SPARQL
+    )
     app.router.redirect_slashes = False
     return transport.CloseAmbiguousFraming(app), handlers
 

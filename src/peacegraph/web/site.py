@@ -23,7 +23,7 @@ from ..rdf.formats import Format
 from ..release.outdir import ONTOLOGY_FILE
 from . import describe, finding, pages
 from .catalog import Catalog
-from .dataset import changelog_of, published
+from .dataset import changelog_of, citation_of_release, published
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = ("peacegraph.css", "peacegraph.js")
@@ -36,13 +36,14 @@ def files(release: Path, seeds: Path | None, queries: Path | None = None) -> Ite
     catalog = Catalog(st)
     names = describe.release_files(release)
     about = published(release)
+    citation = citation_of_release(release)
 
     def linker(page: str) -> pages.Linker:
         return pages.Linker(page, static=True, release=names, published=about)
 
     for ident in describe.walk_identifiers(st):
         page = f"id/{ident.path}"
-        html = pages.render_entity(st, catalog, ident, linker(page), seeds)
+        html = pages.render_entity(st, catalog, ident, linker(page), seeds, citation)
         yield f"{page}.html", html.encode("utf-8")
         for fmt, data in describe.rdf_all(st, ident.owner).items():
             yield f"{page}.{fmt.extension}", data
@@ -115,6 +116,12 @@ def htaccess() -> str:
         "AddCharset utf-8 .html .csv .cff " + " ".join(f".{fmt.extension}" for fmt in Format),
         "<IfModule mod_headers.c>",
         '  Header set Access-Control-Allow-Origin "*"',
+        "  # a release never changes under its version: keep for an hour, then revalidate (ETag)",
+        '  Header set Cache-Control "public, max-age=3600"',
+        "</IfModule>",
+        "<IfModule mod_deflate.c>",
+        "  AddOutputFilterByType DEFLATE text/html text/css text/javascript text/csv application/json "
+        + " ".join(sorted({fmt.media_type for fmt in Format})),
         "</IfModule>",
         "RewriteEngine On",
         "",

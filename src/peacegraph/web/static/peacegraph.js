@@ -76,6 +76,34 @@
     return root + path + (index.charAt(0) === "/" ? "" : ".html");
   }
 
+  // every needle starts a word of the text ("EU" finds "EU Council", not "neutral")
+  function startsWords(text, needles) {
+    var have = " " + text;
+    return needles.every(function (needle) { return have.indexOf(" " + needle) >= 0; });
+  }
+
+  // one letter more, less or other (Levenshtein distance 1)
+  function oneEditApart(a, b) {
+    if (a === b || Math.abs(a.length - b.length) > 1) return false;
+    var i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+    return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  // every needle is a word of the text, or one letter away from one (words of four letters or more)
+  function nearly(text, needles) {
+    var have = text.split(" ");
+    return needles.every(function (needle) {
+      return have.some(function (word) {
+        return word.indexOf(needle) === 0 || (needle.length >= 4 && oneEditApart(needle, word.slice(0, needle.length + 1)) ||
+          needle.length >= 4 && oneEditApart(needle, word));
+      });
+    });
+  }
+
+  var TYPO = 40;  // the score of a name one letter off what was typed
+
   function score(entry, needles, query) {
     var name = fold(entry[1]);
     var names = [name].concat(entry[2].map(fold));
@@ -83,7 +111,7 @@
     names.forEach(function (n) {
       if (n === query) best = Math.max(best, 100);
       else if (n.indexOf(query) === 0) best = Math.max(best, 80);
-      else if (hasAll(n, needles)) best = Math.max(best, 60);
+      else if (startsWords(n, needles)) best = Math.max(best, 60);
     });
     if (!best && needles.length === 1 && needles[0].length >= 2) {
       var all = [entry[1]].concat(entry[2]);
@@ -91,7 +119,8 @@
         if (initials(all[i]) === needles[0]) best = 50;
       }
     }
-    if (!best && entry[5] && hasAll(fold(entry[5]), needles)) best = 20;
+    if (!best && names.some(function (n) { return nearly(n, needles); })) best = TYPO;
+    if (!best && entry[5] && startsWords(fold(entry[5]), needles)) best = 20;
     return best;
   }
 
@@ -104,6 +133,10 @@
       var s = score(entry, needles, query);
       if (s) found.push([s, entry]);
     });
+    // a name one letter off is a guess: only when no name matched as typed
+    if (found.some(function (pair) { return pair[0] >= 50; })) {
+      found = found.filter(function (pair) { return pair[0] !== TYPO; });
+    }
     found.sort(function (a, b) {
       return b[0] - a[0] || a[1][1].localeCompare(b[1][1]);
     });
@@ -111,10 +144,32 @@
   }
 
   function why(entry, needles) {
-    var other = entry[2].filter(function (n) { return hasAll(fold(n), needles); })[0];
-    if (other && !hasAll(fold(entry[1]), needles)) return "also known as " + other;
-    if (entry[5] && !hasAll(fold(entry[1]), needles)) return "“" + entry[5] + "”";
+    var other = entry[2].filter(function (n) { return startsWords(fold(n), needles); })[0];
+    if (other && !startsWords(fold(entry[1]), needles)) return "also known as " + other;
+    if (entry[5] && !nearly(fold(entry[1]), needles) && startsWords(fold(entry[5]), needles)) return "“" + entry[5] + "”";
     return "";
+  }
+
+  // suggestions under the search box as you type: the names of the best matches
+  function suggest(box) {
+    var list = document.getElementById(box.getAttribute("list"));
+    if (!list) return;
+    box.addEventListener("input", function () {
+      if (words(box.value).length === 0 || box.value.length < 2) { list.textContent = ""; return; }
+      loadIndex(function (index) {
+        list.textContent = "";
+        var seen = {};
+        search(index, box.value).slice(0, 30).forEach(function (pair) {
+          var name = pair[1][1];
+          if (seen[name] || Object.keys(seen).length >= 8) return;
+          seen[name] = true;
+          var option = document.createElement("option");
+          option.value = name;
+          option.label = pair[1][3];
+          list.appendChild(option);
+        });
+      });
+    });
   }
 
   function searchPage() {
@@ -131,8 +186,19 @@
         var text = input.value;
         var found = search(index, text);
         results.textContent = "";
+        var lists = {};
         found.slice(0, 100).forEach(function (pair) {
           var entry = pair[1];
+          var group = entry[0].split("/")[1];
+          if (!lists[group]) {  // results grouped by kind, the group of the best result first
+            var count = found.slice(0, 100).filter(function (p) { return p[1][0].split("/")[1] === group; }).length;
+            var heading = document.createElement("h2");
+            heading.textContent = ((index.kinds || {})[group] || group) + " (" + count + ")";
+            lists[group] = document.createElement("ol");
+            lists[group].className = "results";
+            results.appendChild(heading);
+            results.appendChild(lists[group]);
+          }
           var item = document.createElement("li");
           var link = document.createElement("a");
           link.href = pageUrl(entry[0]);
@@ -149,7 +215,7 @@
             note.textContent = reason;
             item.appendChild(note);
           }
-          results.appendChild(item);
+          lists[group].appendChild(item);
         });
         if (!words(text).length) status.textContent = "Type a name, part of a name, an acronym or a few words of a quote.";
         else if (!found.length) status.textContent = "Nothing found for “" + text + "”.";
@@ -188,6 +254,14 @@
     var from = form.querySelector("[data-from]");
     var to = form.querySelector("[data-to]");
     var facets = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
+    var sorter = form.querySelector("[data-sort-by]");
+    var foldBox = form.querySelector("details.fold");
+    var active = form.querySelector(".fold .active");
+    var empty = document.querySelector("p.empty");
+    var downloads = Array.prototype.slice.call(document.querySelectorAll("a[data-download]"));
+    var scope = document.querySelector("[data-download-scope]");
+    var served = body.getAttribute("data-search-index").charAt(0) === "/";  // a server filters downloads; a static host cannot
+    var sortState = "";
 
     function matches(row) {
       if (text && text.value && !hasAll(fold(row.getAttribute("data-text")), words(text.value))) return false;
@@ -206,8 +280,12 @@
       var kept = rows.filter(matches);
       var pages = Math.max(1, Math.ceil(kept.length / pageSize));
       page = Math.min(page, pages - 1);
-      rows.forEach(function (row) { row.hidden = true; });
-      kept.slice(page * pageSize, (page + 1) * pageSize).forEach(function (row) { row.hidden = false; });
+      rows.forEach(function (row) { row.hidden = true; row.classList.remove("off-page"); });
+      kept.forEach(function (row, at) {  // a kept row off this page is printed all the same
+        var here = at >= page * pageSize && at < (page + 1) * pageSize;
+        row.hidden = !here;
+        row.classList.toggle("off-page", !here);
+      });
       if (shown) {
         var first = kept.length ? page * pageSize + 1 : 0;
         var last = Math.min(kept.length, (page + 1) * pageSize);
@@ -220,11 +298,21 @@
         pager.querySelector("[data-page=prev]").disabled = page === 0;
         pager.querySelector("[data-page=next]").disabled = page >= pages - 1;
       }
+      if (empty) empty.hidden = kept.length > 0;
       var state = new URLSearchParams();
       if (text && text.value) state.set("q", text.value);
       facets.forEach(function (f) { if (f.value) state.set(f.getAttribute("data-facet"), f.value); });
       if (from && from.value) state.set("from", from.value);
       if (to && to.value) state.set("to", to.value);
+      var filters = Array.from(state.keys()).length;
+      if (active) active.textContent = filters ? "(" + filters + " active)" : "";
+      if (served) {
+        downloads.forEach(function (link) {
+          link.href = link.getAttribute("href").split("?")[0] + (filters ? "?" + state.toString() : "");
+        });
+        if (scope) scope.textContent = filters ? "the " + kept.length + " matching rows" : "this list";
+      }
+      if (sortState) state.set("sort", sortState);
       var query = state.toString();
       if (window.location.protocol !== "file:" || query) {
         window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
@@ -241,6 +329,12 @@
     form.addEventListener("input", function () { page = 0; update(); });
     form.addEventListener("change", function () { page = 0; update(); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("reset", function () {
+      window.setTimeout(function () { sortState = ""; page = 0; update(); }, 0);
+    });
+    // on a phone the filters fold away, so that the results are on the first screen
+    var phone = window.matchMedia("(max-width: 40rem)").matches;
+    if (foldBox && phone && !window.location.search) foldBox.open = false;
     if (pager) {
       pager.addEventListener("click", function (event) {
         var button = event.target.closest("button[data-page]");
@@ -250,15 +344,24 @@
         table.scrollIntoView();
       });
     }
-    var sortBy = sortable(table, function () { rows = rowsOf(table); update(); });
-    var sorter = form.querySelector("[data-sort-by]");
+    var sortBy = sortable(table, function (column, ascending) {
+      rows = rowsOf(table);
+      sortState = column + ":" + (ascending ? "asc" : "desc");
+      if (sorter) sorter.value = sortState;
+      update();
+    });
     if (sorter) {
       sorter.addEventListener("change", function () {
         var choice = sorter.value.split(":");
         if (choice[0]) sortBy(parseInt(choice[0], 10), choice[1] === "asc");
       });
     }
-    update();
+    var sorted = (params.get("sort") || "").split(":");
+    if (/^[0-9]+$/.test(sorted[0]) && parseInt(sorted[0], 10) < table.tHead.rows[0].cells.length) {
+      sortBy(parseInt(sorted[0], 10), sorted[1] !== "desc");
+    } else {
+      update();
+    }
   }
 
   function sortable(table, after) {
@@ -286,7 +389,7 @@
         return (p < q ? -1 : p > q ? 1 : 0) * (ascending ? 1 : -1);
       });
       rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
-      after();
+      after(column, ascending);
     }
     return sortBy;
   }
@@ -355,11 +458,49 @@
     table.addEventListener("unfold", function () { button.click(); });
   }
 
+  // copy buttons (citations): the text of the element a button names, to the clipboard
+  function copyButton(button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.closest("section").querySelector(".copied");
+    if (!source) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = source.textContent;
+      function done(ok) { if (status) status.textContent = ok ? "Copied." : "Select the text and copy it."; }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+        return;
+      }
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      done(document.execCommand && document.execCommand("copy"));
+    });
+  }
+
+  // printing opens every folded section (browsers without ::details-content need it) and closes them after
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("main details:not([open])"), function (d) {
+      return !d.closest("section.raw");
+    });
+    opened.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("section.panel table.data"), foldTable);
     Array.prototype.forEach.call(document.querySelectorAll("form.controls[data-table]"), listControls);
     Array.prototype.forEach.call(document.querySelectorAll(".facets[data-table]"), panelFacets);
     Array.prototype.forEach.call(document.querySelectorAll(".filter"), listFilter);
+    Array.prototype.forEach.call(document.querySelectorAll("button.copy[data-copy]"), copyButton);
+    var box = document.getElementById("site-search");
+    if (box) suggest(box);
     searchPage();
     reveal();
   }

@@ -40,6 +40,8 @@
     copyEndpointOnNewTab: true,
     persistenceId: null, // start from the saved queries every time, not from an old session
     autoAddOnInit: false,
+    autofocus: false, // Tab moves through the page until the reader chooses the editor
+    yasqe: { autofocus: false },
     yasr: { pluginConfig: { table: { openIriInNewWindow: false } } },
     endpointCatalogueOptions: {
       getData: function () {
@@ -53,7 +55,7 @@
   saved.forEach(function (query, index) {
     yasgui.addTab(index === (first < 0 ? 0 : first), {
       name: query.title,
-      yasqe: { value: query.query },
+      yasqe: { value: query.query, autofocus: false },
       requestConfig: { endpoint: endpoint },
     });
   });
