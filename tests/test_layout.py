@@ -17,10 +17,11 @@ ALLOWED: dict[str, set[str]] = {
     "records": {"rdf.namespaces"},  # minting keys
     "rdf": {"records"},
     "validation": {"records", "rdf"},
-    "release": {"records", "rdf", "validation"},
-    "query": {"records", "rdf", "validation", "release"},
-    "web": {"records", "rdf", "validation", "release", "query"},
-    "remote": {"records", "rdf", "validation", "release", "query"},
+    # a collection's configuration (``collection.py``) describes the releases made of it
+    "release": {"records", "rdf", "validation", "collection"},
+    "query": {"records", "rdf", "validation", "release", "collection"},
+    "web": {"records", "rdf", "validation", "release", "query", "collection"},
+    "remote": {"records", "rdf", "validation", "release", "query", "collection"},
     "draft": {"records", "rdf"},
 }
 PARTS = sorted(ALLOWED)
@@ -59,6 +60,10 @@ def test_a_part_imports_only_the_stages_before_it(part: str) -> None:
         if _part(name) not in allowed and name not in allowed
     }
     assert not wrong
+
+
+def test_a_collection_is_described_with_records_and_rdf_only() -> None:
+    assert {_part(n) for n in _imports(PACKAGE / "collection.py")} <= BASE | {"records", "rdf"}
 
 
 def test_the_base_modules_import_no_stage() -> None:

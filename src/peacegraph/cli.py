@@ -523,7 +523,7 @@ def publish_graph(
     from .remote import endpoint as remote
     from .remote import publish as publishing
 
-    release = use_release(collection_dir, release).out
+    release = use_release(collection_dir, release, needs_iris=False).out
     try:
         settings = publishing.Settings(
             target=publishing.Target(query_endpoint, update_endpoint, graph, store_endpoint),
