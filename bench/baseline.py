@@ -16,7 +16,8 @@ import rdflib
 from pyoxigraph import Literal, NamedNode, Triple
 from pyshacl import validate
 
-from peacegraph import pipeline, resources
+from peacegraph import collection, pipeline, resources
+from peacegraph.rdf.namespaces import using
 from peacegraph.records import loader
 
 
@@ -53,8 +54,10 @@ def run(seeds: Path, out: Path) -> dict[str, float]:
         timings[name] = time.perf_counter() - start
         return result
 
-    corpus = stage("load", lambda: loader.load(seeds))
-    triples = stage("map", lambda: pipeline.assemble(corpus, resources.ontology_file()))
+    col = collection.load(seeds)
+    with using(col.space):
+        corpus = stage("load", lambda: loader.load(seeds, col.texts))
+        triples = stage("map", lambda: pipeline.assemble(corpus, resources.ontology_file(), col))
     graph = stage("graph", lambda: _graph(triples))
     conforms, _results, _text = stage(
         "validate", lambda: validate(graph, shacl_graph=_shapes(), inference="none", advanced=True)

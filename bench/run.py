@@ -32,14 +32,17 @@ HERE = Path(__file__).resolve()
 
 def _calibrate() -> tuple[float, float]:
     """Triples of the shared records and of each unit: ``count(units) = base + per_unit * units``."""
-    from peacegraph import pipeline, resources
+    from peacegraph import collection, pipeline, resources
+    from peacegraph.rdf.namespaces import using
     from peacegraph.records import loader
 
     counts = []
     for units in (2, 4):
         with tempfile.TemporaryDirectory() as tmp:
             seeds = synthetic.write_seeds(Path(tmp) / "seeds", units)
-            counts.append(len(pipeline.assemble(loader.load(seeds), resources.ontology_file())))
+            col = collection.load(seeds)
+            with using(col.space):
+                counts.append(len(pipeline.assemble(loader.load(seeds, col.texts), resources.ontology_file(), col)))
     per_unit = (counts[1] - counts[0]) / 2
     return counts[0] - 2 * per_unit, per_unit
 

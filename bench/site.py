@@ -48,7 +48,18 @@ def time_site(release: Path, seeds: Path) -> tuple[float, float, int]:
 def time_mirror(release: Path, seeds: Path) -> float:
     """Seconds to fetch every identifier's page and RDF from a running server, as a mirror would
     (the server's start-up is not counted)."""
-    command = [sys.executable, "-m", "peacegraph", "serve", "--out", str(release), "--collection", str(seeds), "--port", "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "peacegraph",
+        "serve",
+        "--out",
+        str(release),
+        "--collection",
+        str(seeds),
+        "--port",
+        "0",
+    ]
     with tempfile.TemporaryFile("w+") as log, subprocess.Popen(command, stdout=log, stderr=log, text=True) as server:
         try:
             base = _listening(log)

@@ -252,10 +252,20 @@ def _wikidata(path: Path) -> None:
             writer.writerow([f"country-{c}", f"Country {c}", f"Q{1000 + c}", "verified", "synthetic"])
 
 
+#: The synthetic collection's configuration: its texts beside its records, as in the Syria collection.
+COLLECTION = (
+    'base: "https://example.org/synthetic/"\n'
+    'title: "A synthetic corpus for benchmarks"\n'
+    'description: "Generated records of invented documents, organizations and positions."\n'
+    "texts: .\n"
+)
+
+
 def write_seeds(seeds: Path, units: int) -> Path:
     """Write a seed directory of ``units`` units into ``seeds`` (created) and return it."""
     records = seeds / "records"
     records.mkdir(parents=True, exist_ok=True)
+    (seeds / "collection.yaml").write_text(COLLECTION, encoding="utf-8")
     _dump(records / "shared.yaml", shared_records())
     _wikidata(seeds / "wikidata.csv")
     for unit in range(units):
