@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import InputError
 from ..records import model as r
 from ..records.names import normalize
-from . import chronicle, citations, dates, document, keys, layout, positions, signatories
+from . import addressees, chronicle, citations, dates, document, keys, layout, positions, signatories
 from .gazetteer import Gazetteer, Match
 
 MAX_NAME_WORDS = 16
@@ -28,6 +28,7 @@ class Drafted:
     documents: list[dict[str, Any]] = field(default_factory=list)
     organizations: list[dict[str, Any]] = field(default_factory=list)
     people: list[dict[str, Any]] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     positions: list[dict[str, Any]] = field(default_factory=list)
     resolved: int = 0
@@ -44,6 +45,7 @@ class Drafted:
             "documents": self.documents,
             "organizations": self.organizations,
             "people": self.people,
+            "places": self.places,
             "events": self.events,
             "positions": self.positions,
         }
@@ -53,7 +55,9 @@ class _Keys:
     """Keys taken in the corpus and by this draft, per kind."""
 
     def __init__(self, corpus: r.Corpus):
-        self.taken = {prefix: set(corpus.table(prefix)) for prefix in ("doc", "org", "person", "event", "position")}
+        self.taken = {
+            prefix: set(corpus.table(prefix)) for prefix in ("doc", "org", "person", "place", "event", "position")
+        }
         self.taken["agent"] = self.taken["org"] | self.taken["person"]
 
     def mint(self, prefix: str, text: str, suffix: str = "", max_words: int = 8, kind: str = "record") -> str:
@@ -75,6 +79,16 @@ class _Context:
     keys: _Keys
     notes: list[str] = field(default_factory=list)  # review notes of the document record
     doc_key: str = ""
+    drafted: Drafted = field(default_factory=lambda: Drafted(""))
+    #: New records proposed so far, by normalized name: one record per name in a draft.
+    proposals: dict[str, r.Ref] = field(default_factory=dict)
+    resolver: signatories.Resolver | None = None
+
+    def names(self) -> signatories.Resolver:
+        """Names of organizations and people, to resolve printed names against (made once)."""
+        if self.resolver is None:
+            self.resolver = signatories.Resolver(self.corpus)
+        return self.resolver
 
 
 def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
@@ -121,7 +135,8 @@ def _keyed(ctx: _Context, head: document.Head, date: str | None, key: str | None
         raise InputError(f"doc:{options[-1]} and shorter keys for this title are taken: give --key")
     ctx.keys.taken["doc"].add(doc_key)
     ctx.doc_key = doc_key
-    return Drafted(doc_key, wanted_key=options[0])
+    ctx.drafted = Drafted(doc_key, wanted_key=options[0])
+    return ctx.drafted
 
 
 def _set_refs(record: dict[str, Any], name: str, refs: list[r.Ref]) -> None:
@@ -207,7 +222,7 @@ def _signatories(
         governments = document.country_list(ctx.gazetteer, ctx.corpus, ctx.text, head.body_start + 2000)
         result.resolved = len(governments)
         return governments
-    resolver = signatories.Resolver(ctx.corpus)
+    resolver = ctx.names()
     signed: list[r.Ref] = []
     seen: set[r.Ref] = set()
     proposed: dict[str, r.Ref] = {}
@@ -238,28 +253,51 @@ def _signatory(
         if resolution.ambiguous:
             result.ambiguous.append(f"{printed} ({' or '.join(map(str, resolution.ambiguous))})")
         return resolution.ref
-    name_key = normalize(printed)
-    if name_key in proposed:
-        return proposed[name_key]
     prefix, org_type = signatories.guess_type(printed)
     name, alternates = signatories.printed_forms(printed)
-    key = ctx.keys.mint(prefix, name, suffix=ctx.doc_key, kind="organization" if prefix == "org" else "person")
-    ref = r.Ref(prefix, key)
-    proposed[name_key] = ref
-    result.proposed += 1
+    if normalize(name) in proposed:
+        return proposed[normalize(name)]
     of = f"Signatory of “{title}”" + (f" ({date})" if date else "") + "."
-    record: dict[str, Any] = {"key": key, "name": name}
-    if alternates:
-        record["alternate_names"] = alternates
     if prefix == "person":
-        record.update(description=of, review=["new person: is it one, and is it new?"])
-        result.people.append(record)
+        ref = _propose(ctx, "person", name, {"description": of}, ["new person: is it one, and is it new?"], alternates)
     else:
-        notes = [f"new organization, type {org_type} guessed from its name"]
-        if not keys.slug(name):
-            notes.append("its key is made from a digest of its name: give a key from its name in Latin letters")
-        record.update(type=org_type, description=of, review=notes)
-        result.organizations.append(record)
+        note = f"new organization, type {org_type} guessed from its name"
+        ref = _propose(ctx, "org", name, {"type": org_type, "description": of}, [note], alternates)
+    if proposed.setdefault(normalize(name), ref) is ref:
+        result.proposed += 1
+    return ref
+
+
+_SECTION = {"org": "organizations", "person": "people", "place": "places", "event": "events", "doc": "documents"}
+_KIND = {"org": "organization", "person": "person", "place": "place", "event": "event", "doc": "document"}
+
+
+def _propose(
+    ctx: _Context,
+    prefix: str,
+    name: str,
+    fields: dict[str, Any],
+    notes: list[str],
+    alternates: list[str] = (),  # type: ignore[assignment]
+) -> r.Ref:
+    """A new record for a name not in the records (once per name in a draft), with its review notes."""
+    name_key = normalize(name)
+    if name_key in ctx.proposals:
+        return ctx.proposals[name_key]
+    key = ctx.keys.mint(prefix, name, suffix=ctx.doc_key, kind=_KIND[prefix])
+    ref = r.Ref(prefix, key)
+    ctx.proposals[name_key] = ref
+    record: dict[str, Any] = {"key": key, "title" if prefix == "doc" else "name": name}
+    if alternates:
+        record["alternate_names"] = list(alternates)
+    record.update(fields)
+    near = ctx.names().near(name) if prefix in ("org", "person") else None
+    if near is not None:
+        notes = [*notes, f"close to {near[0]} ({near[1]}, {near[2]:.2f}): the same, misspelt?"]
+    if not keys.slug(name):
+        notes = [*notes, "its key is made from a digest of its name: give a key from its name in Latin letters"]
+    record["review"] = notes
+    getattr(ctx.drafted, _SECTION[prefix]).append(record)
     return ref
 
 
@@ -303,17 +341,46 @@ def _orgs(matches: list[Match]) -> list[r.Ref]:
 def _addressees(ctx: _Context, texts: list[str], what: str) -> list[r.Ref]:
     found: list[r.Ref] = []
     for text in texts:
-        refs, ambiguous = document.agents(ctx.gazetteer, text)
-        for match in ambiguous:
-            ctx.notes.append(f"{what} {match.name!r} is ambiguous: {' or '.join(map(str, match.refs))}")
-        if not refs and not re.match(r"^(?:your )?excellenc|^dear (?:sir|madam|all|friends|colleagues)", text, re.I):
-            ctx.notes.append(f"{what} {text!r} names no curated organization or person: add one")
-        elif refs:
-            for part in _LIST_PARTS.split(re.sub(r"^(?:to|cc)\b:?\s*", "", text, flags=re.I)):
-                if len(part.split()) >= 2 and not ctx.gazetteer.find(part):
-                    ctx.notes.append(f"{what} {part.strip()!r} names no curated organization or person: add one")
+        parsed = addressees.parse(text)
+        refs = [_addressee(ctx, parsed, what)] if parsed is not None else _named_agents(ctx, text, what)
         found += [ref for ref in refs if ref not in found]
     return found
+
+
+def _addressee(ctx: _Context, addressee: addressees.Addressee, what: str) -> r.Ref:
+    """A person addressed by name (in an office), or a body addressed through its members: the record
+    of that name, or a new one proposed."""
+    if addressee.kind == "org":
+        named = [m.refs[0] for m in ctx.gazetteer.find(addressee.name) if m.refs[0].prefix == "org"]
+        if named and len(named) == 1:
+            return named[0]
+    resolution = ctx.names().resolve(addressee.name)
+    if resolution.ref is not None:
+        if resolution.note:
+            ctx.notes.append(f"{what}: {resolution.note}")
+        return resolution.ref
+    described = f"Addressed as {addressee.office}." if addressee.office else None
+    fields: dict[str, Any] = {"description": described} if described else {}
+    if addressee.kind == "org":
+        org_type = signatories.guess_type(addressee.name)[1] or "other"
+        notes = [f"new organization, the {what} of “{ctx.doc_key}”; type {org_type} guessed from its name"]
+        return _propose(ctx, "org", addressee.name, {"type": org_type, **fields}, notes)
+    notes = [f"new person, the {what} of doc:{ctx.doc_key}: is it one, and is it new?"]
+    return _propose(ctx, "person", addressee.name, fields, notes)
+
+
+def _named_agents(ctx: _Context, text: str, what: str) -> list[r.Ref]:
+    """The curated organizations and people an addressee or copy line names, with notes on what is not."""
+    refs, ambiguous = document.agents(ctx.gazetteer, text)
+    for match in ambiguous:
+        ctx.notes.append(f"{what} {match.name!r} is ambiguous: {' or '.join(map(str, match.refs))}")
+    if not refs and not re.match(r"^(?:your )?excellenc|^dear (?:sir|madam|all|friends|colleagues)", text, re.I):
+        ctx.notes.append(f"{what} {text!r} names no curated organization or person: add one")
+    elif refs:
+        for part in _LIST_PARTS.split(re.sub(r"^(?:to|cc)\b:?\s*", "", text, flags=re.I)):
+            if len(part.split()) >= 2 and not ctx.gazetteer.find(part):
+                ctx.notes.append(f"{what} {part.strip()!r} names no curated organization or person: add one")
+    return refs
 
 
 #: Where a list of addressees splits: commas, semicolons, "and".

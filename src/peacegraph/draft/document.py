@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..records import model as r
 from . import dates
 from .gazetteer import Gazetteer, Match
-from .layout import Block
+from .layout import COURTESY, OFFICE, Block, units
 from .signatories import is_signature_line
 
 #: The head of a document: blocks before the first paragraph of prose, at most this many.
@@ -19,9 +19,14 @@ _MARKUP = re.compile(r"^[#>*_\s]+|[*_\s]+$")
 _LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<url>https?://[^)\s]+)\)$")
 _URL = re.compile(r"^(?P<url>https?://\S+)$")
 _ADDRESS = re.compile(
-    r"^(?:to\b:?|dear\b|your excellenc|excellenc|h\.\s?e\.|members of\b|attn\b|attention\b|for the attention)",
+    r"^(?:to\b:?|dear\b|your excellenc|(?:his |her |their )?excellenc|h\.\s?e\.|members of\b|attn\b|attention\b|"
+    r"for the attention|(?:permanent )?representatives of the members\b)",
     re.IGNORECASE,
 )
+#: "Dear …" after the addressees were named: the salutation, not one more addressee.
+_DEAR = re.compile(r"^dear\b(?!\s+(?:members|representatives)\b)", re.IGNORECASE)
+#: A bracketed date opening the first paragraph: "[14 March 2019] As donors gather …".
+_BRACKET_DATE = re.compile(r"^\s*\[(?P<date>[^\[\]\n]{6,40})\]\s*")
 _SALUTATION = re.compile(r"^(?:dear\b|your excellenc|excellenc|to whom it may concern)", re.IGNORECASE)
 _CLOSING = re.compile(
     r"^\s*(?:sincerely|yours (?:sincerely|faithfully|truly)|(?:best |kind )?regards|respectfully)", re.I | re.M
@@ -64,6 +69,7 @@ class Head:
     addressee_texts: list[str] = field(default_factory=list)
     body_start: int = 0  # offset of the first paragraph of prose
     made_title: bool = False  # no title printed: one was made up
+    addressing: bool = False  # the last unit was an addressee line ("To:" or a name), so an office may follow
 
 
 def _clean(text: str) -> str:
@@ -81,9 +87,26 @@ def _is_title(text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
+def _starts_unit(text: str) -> bool:
+    text = _clean(text)
+    return bool(
+        dates.whole_date(text)
+        or _ADDRESS.match(text)
+        or _TYPE_LINE.fullmatch(text)
+        or is_signature_line(text)
+        or _BRACKET_DATE.match(text)
+    )
+
+
+def _whole_unit(text: str) -> bool:
+    text = _clean(text)
+    return bool(dates.whole_date(text) or _TYPE_LINE.fullmatch(text) or re.fullmatch(r"to\s*:?", text, re.I))
+
+
 def read_head(blocks: list[Block]) -> Head:
     head = Head()
-    for block in blocks[:MAX_HEAD_BLOCKS]:
+    blocks = units(blocks[:MAX_HEAD_BLOCKS], _starts_unit, _whole_unit)
+    for block in blocks[: MAX_HEAD_BLOCKS * 2]:
         text = _clean(block.joined)
         if _is_prose(text):
             heading = _leading_heading(block)
@@ -139,10 +162,11 @@ def _read_block(head: Head, text: str) -> None:
     if day:
         if head.date is None:
             head.date, head.date_evidence = day, text
+        head.addressing = False
         return
-    if _ADDRESS.match(text):
-        head.addressee_texts.append(text)
+    if _addressee_line(head, text):
         return
+    head.addressing = False
     if not _is_title(text):
         return
     if head.title is None:
@@ -152,6 +176,25 @@ def _read_block(head: Head, text: str) -> None:
         _set_title(head, text)
     elif _TYPE_LINE.match(text) and text not in head.alternate_names:
         head.alternate_names.append(text)
+
+
+def _addressee_line(head: Head, text: str) -> bool:
+    """An addressee line into ``head``: "To:", a name with its office, a body's members, or an office
+    on the line after a name (joined to it)."""
+    if _DEAR.match(text) and head.addressee_texts:
+        head.addressing = False
+        return True  # the salutation
+    if head.addressing and OFFICE.match(text) and head.addressee_texts:
+        head.addressee_texts[-1] = f"{head.addressee_texts[-1].rstrip(',')}, {text}"
+        return True
+    if _ADDRESS.match(text) or (
+        (head.addressing or head.title is not None) and COURTESY.search(text) and len(text.split()) <= 25
+    ):
+        if re.fullmatch(r"to\s*:?", text, re.IGNORECASE) is None:
+            head.addressee_texts.append(text)
+        head.addressing = True
+        return True
+    return False
 
 
 def _set_title(head: Head, text: str) -> None:
@@ -175,8 +218,10 @@ def _fallback_title(blocks: list[Block]) -> str | None:
 
 
 def dateline(text: str, body_start: int) -> str | None:
-    """A press-release dateline at the start of the body: "GENEVA (3 May 2018) - …"."""
-    match = _DATELINE.match(text[body_start : body_start + 120])
+    """A press-release dateline at the start of the body: "GENEVA (3 May 2018) - …", or a date in
+    square brackets opening it: "[14 March 2019] As donors gather …"."""
+    opening = text[body_start : body_start + 120]
+    match = _DATELINE.match(opening) or _BRACKET_DATE.match(opening)
     return dates.whole_date(match.group("date")) if match else None
 
 

@@ -31,6 +31,8 @@ _NUMBER = re.compile(r"^\s*(?:\d{1,4}\s*[.)\-\u2013]|[-\u2013\u2022*\u00b7\u25aa
 _INLINE_SPLIT = re.compile(r"\s*(?:;|,(?!\s*(?:UK|USA|US|London|Inc|Ltd)\b)|\band\b)\s*")
 #: Fuzzy matches at or above this ratio (0-100, rapidfuzz) resolve, with a review note.
 FUZZY_THRESHOLD = 90.0
+#: Below the threshold, at or above this: a new record, with a note naming the close one.
+NEAR_THRESHOLD = 80.0
 #: At most this many blank lines in a row inside one list (page breaks print several).
 MAX_GAP = 4
 
@@ -183,6 +185,15 @@ class Resolver:
         if printed in self.printed[ref]:
             return None
         return f"{ref} is printed here as {printed!r}, not yet one of its names (add it to alternate_names)"
+
+    def near(self, printed: str) -> tuple[r.Ref, str, float] | None:
+        """The closest name below the threshold (ratio at least ``NEAR_THRESHOLD``), for a note."""
+        wanted = normalize(printed)
+        best = process.extractOne(wanted, self.choices, scorer=fuzz.ratio, score_cutoff=NEAR_THRESHOLD)
+        if not wanted or best is None:
+            return None
+        choice, score, _ = best
+        return sorted(self.index[choice], key=str)[0], choice, score / 100
 
     def _fuzzy(self, printed: str) -> Resolution:
         wanted = normalize(printed)

@@ -1,0 +1,57 @@
+"""Addressees as diplomatic letters print them, read into who is addressed and in which office:
+an honorific, a name and an office ("His Excellency Mr. Jonas Albrecht, Permanent Representative of
+Tarsonia to the United Nations"); a courtesy title, a name and an office ("Ms. Ana Kovac,
+Under-Secretary-General for Humanitarian Affairs"); the office first ("Humanitarian Chief, Mr. Pablo
+Ferreira"); a body's members ("Dear Members of the Peace Council", "Representatives of the Members of
+the Contact Group")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .layout import COURTESY, OFFICE
+
+_LEAD = re.compile(r"^(?:to\b\s*:?|dear\b|attn\b\s*:?|attention\b\s*:?|for the attention of\b)\s*", re.IGNORECASE)
+_MEMBERS = re.compile(
+    r"^(?:the\s+)?(?:(?:permanent\s+)?representatives\s+of\s+the\s+)?(?:members|member states)\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+#: A name: two to four capitalized words (particles allowed), ending where the office starts.
+_NAME = re.compile(
+    r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'\u2019-]+|al-\w+|de|van|von|el|bin|ibn|da|di|du)){1,3})"
+    r"(?=\s*(?:,|$)|\s+" + OFFICE.pattern.lstrip("^") + ")"
+)
+_SALUTATION_ONLY = re.compile(
+    r"^(?:your\s+excellenc(?:y|ies)|excellenc(?:y|ies)|sir|madam|sir or madam|all|friends|colleagues|"
+    r"to whom it may concern)\W*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Addressee:
+    name: str  # a person's name, or a body's
+    office: str | None  # the office a person is addressed in
+    kind: str  # "person" or "org"
+
+
+def parse(text: str) -> Addressee | None:
+    """Who one addressee line addresses, or None (a bare salutation, or a form not recognized)."""
+    text = _LEAD.sub("", text.strip()).strip().rstrip(",:;")
+    if not text or _SALUTATION_ONLY.match(text):
+        return None
+    members = _MEMBERS.match(text)
+    if members:
+        return Addressee(text[members.end() :].strip(), None, "org")
+    courtesy = list(COURTESY.finditer(text))
+    if not courtesy:
+        return None
+    last = courtesy[-1]
+    name = _NAME.match(text, last.end())
+    if name is None:
+        return None
+    before = text[: courtesy[0].start()].strip(" ,")
+    after = text[name.end() :].strip(" ,")
+    office = ", ".join(part for part in (before, after) if part) or None
+    return Addressee(name.group("name"), office, "person")
