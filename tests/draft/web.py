@@ -61,7 +61,7 @@ class Figures:
 
 def _names(record: dict[str, Any]) -> set[str]:
     names = [record.get("name") or record.get("title"), *record.get("alternate_names", [])]
-    return {v for name in names if name for v in variants(name)}
+    return {v for name in names if name for v in [*variants(name), name]}
 
 
 def _records(seeds: Path) -> dict[str, dict[str, Any]]:
@@ -121,7 +121,8 @@ def _positions(figures: Figures, want: dict[str, Any], doc: dict[str, Any], posi
     figures.positions = len(positions)
     for position in positions:
         holders = position.get("holders", authors)
-        if not holders or never & set(holders):
+        others = any(words in position["quote"]["text"] for words in want.get("not_authors", ()))
+        if not holders or never & set(holders) or (others and holders == authors):
             figures.wrongly_held += 1
             figures.misses.append(f"position {position['key']} held by {holders}")
         quote = position["quote"]
@@ -140,7 +141,7 @@ def _unresolved(figures: Figures, want: dict[str, Any], records: dict[str, Any])
     ]
     proposed = kinds = 0
     for printed, kind in want["unresolved"].items():
-        forms = set(variants(printed))
+        forms = {*variants(printed), printed}
         hits = [(prefix, item) for prefix, item in drafted if forms & _names(item) and item.get("review")]
         if hits:
             proposed += 1

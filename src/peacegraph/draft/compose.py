@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import InputError
 from ..records import model as r
 from ..records.names import normalize
-from . import addressees, chronicle, citations, dates, document, keys, layout, positions, signatories
+from . import addressees, chronicle, citations, dates, document, entities, keys, layout, positions, signatories
 from .gazetteer import Gazetteer, Match
 
 MAX_NAME_WORDS = 16
@@ -104,6 +104,10 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
         ctx.notes.append("no title found: give one")
     elif head.made_title:
         ctx.notes.append("no title printed: this one is made up from the text; give the right one")
+    if head.navigation is not None:
+        ctx.notes.append(
+            f"the line {head.navigation!r} looks like a web site's navigation, so it was not taken as the title"
+        )
     if head.alternate_names:
         record["alternate_names"] = list(dict.fromkeys(head.alternate_names))
     signed = _signatories(ctx, result, siglist, head, date)
@@ -116,7 +120,11 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
     _set_refs(record, "copied_to", _addressees(ctx, [c.text for c in copies], "copy"))
     excluded = [(siglist.start, siglist.end)] if siglist else []
     excluded += [(c.start, c.end) for c in copies]
-    _mentions_and_citations(ctx, result, record, excluded, result.key)
+    named = entities.find(text, (head.body_start, len(text)), excluded, ctx.gazetteer)
+    inside_names = [(n.start, n.end) for n in named if n.kind in ("doc", "event")]
+    _mentions_and_citations(ctx, result, record, excluded + inside_names, result.key)
+    if doc_type != "timeline":
+        _unknown_names(ctx, record, named)
     _chronicle(ctx, result, record, entries, result.key)
     end = siglist.start if siglist and siglist.start > head.body_start else len(text)
     if authors:
@@ -146,11 +154,26 @@ def _set_refs(record: dict[str, Any], name: str, refs: list[r.Ref]) -> None:
 
 def _agents(ctx: _Context, record: dict[str, Any], head: document.Head, signed: list[r.Ref], *, vote: bool) -> bool:
     """Issuers, signatories and addressees into ``record``; whether the document has authors."""
-    issuers = _issuers(ctx, head, signed, vote=vote)
+    recipients = _addressees(ctx, head.addressee_texts, "addressee")
+    issuers = _issuers(ctx, head, signed, recipients, vote=vote)
+    if not issuers and not signed and vote:
+        issuers = [_signatories_as_group(ctx, head)]
     _set_refs(record, "issuers", issuers)
     _set_refs(record, "signatories", signed)
-    _set_refs(record, "recipients", _addressees(ctx, head.addressee_texts, "addressee"))
+    _set_refs(record, "recipients", recipients)
     return bool(issuers or signed)
+
+
+def _signatories_as_group(ctx: _Context, head: document.Head) -> r.Ref:
+    """The document's own authors as a group, when the text does not name them (an excerpt without its
+    signatures, "civil society organisations" in general): they hold its positions until a person
+    names them."""
+    title = head.title or ctx.doc_key
+    note = (
+        "the authors are not named in the text: its positions are held by its signatories as a group; "
+        "name the authors (and drop this record) if they are known"
+    )
+    return _propose(ctx, "org", f"Signatories of “{title}”", {"type": "other"}, [note])
 
 
 def _finish(ctx: _Context, result: Drafted, record: dict[str, Any]) -> None:
@@ -255,17 +278,22 @@ def _signatory(
         return resolution.ref
     prefix, org_type = signatories.guess_type(printed)
     name, alternates = signatories.printed_forms(printed)
-    if normalize(name) in proposed:
-        return proposed[normalize(name)]
+    if _name_key(name) in proposed:
+        return proposed[_name_key(name)]
     of = f"Signatory of “{title}”" + (f" ({date})" if date else "") + "."
     if prefix == "person":
         ref = _propose(ctx, "person", name, {"description": of}, ["new person: is it one, and is it new?"], alternates)
     else:
         note = f"new organization, type {org_type} guessed from its name"
         ref = _propose(ctx, "org", name, {"type": org_type, "description": of}, [note], alternates)
-    if proposed.setdefault(normalize(name), ref) is ref:
+    if proposed.setdefault(_name_key(name), ref) is ref:
         result.proposed += 1
     return ref
+
+
+def _name_key(name: str) -> str:
+    """A name as compared with others: normalized, or as printed when it has no Latin letters."""
+    return normalize(name) or " ".join(name.split())
 
 
 _SECTION = {"org": "organizations", "person": "people", "place": "places", "event": "events", "doc": "documents"}
@@ -281,7 +309,7 @@ def _propose(
     alternates: list[str] = (),  # type: ignore[assignment]
 ) -> r.Ref:
     """A new record for a name not in the records (once per name in a draft), with its review notes."""
-    name_key = normalize(name)
+    name_key = _name_key(name)
     if name_key in ctx.proposals:
         return ctx.proposals[name_key]
     key = ctx.keys.mint(prefix, name, suffix=ctx.doc_key, kind=_KIND[prefix])
@@ -301,35 +329,32 @@ def _propose(
     return ref
 
 
-def _issuers(ctx: _Context, head: document.Head, signed: list[r.Ref], *, vote: bool) -> list[r.Ref]:
-    named = document.by_whom(ctx.gazetteer, head.title)
+def _issuers(
+    ctx: _Context, head: document.Head, signed: list[r.Ref], recipients: list[r.Ref], *, vote: bool
+) -> list[r.Ref]:
+    named = document.by_whom(ctx.gazetteer, head.title) or document.named_first(ctx.gazetteer, head.title)
     if named:
-        return [ref for ref in named if ref not in signed]
+        return [ref for ref in named if ref not in signed and ref not in recipients]
     if signed or not vote:
         return []
-    voted = _vote(ctx)
+    voted = _vote(ctx, recipients)
     if voted:
-        ctx.notes.append(f"issuer {voted} guessed from the subjects of the text's stance sentences")
+        ctx.notes.append(f"issuer {voted} guessed from the text speaking as the members of it")
         return [voted]
     return []
 
 
-_MEMBERS = re.compile(r"\bmembers of\s+", re.IGNORECASE)
+#: "the members of the Small Group" as the text's subject; not "to the members of", "call on the members of".
+_MEMBERS = re.compile(r"(?<!\bto the )(?<!\bon the )(?<!\bupon the )(?<!\bto )(?<!\bon )\bmembers of\s+", re.IGNORECASE)
 
 
-def _vote(ctx: _Context) -> r.Ref | None:
-    """The organization most often the subject of a stance sentence, or named in the first paragraph."""
+def _vote(ctx: _Context, recipients: list[r.Ref]) -> r.Ref | None:
+    """The organization the text most often speaks as "the members of" — never one it addresses, and
+    never one it only names as the subject of someone else's words ("the UN Special Envoy called for")."""
     votes: Counter[r.Ref] = Counter()
-    for sentence_start, sentence_end in positions.sentences(ctx.text, 0, len(ctx.text)):
-        sentence = ctx.text[sentence_start:sentence_end]
-        cue = positions.stance_of(sentence)
-        if cue is None:
-            continue
-        subject = sentence[: sentence.lower().find(cue[1].lower())]
-        votes.update(_orgs(ctx.gazetteer.find(subject)))
-    for members in _MEMBERS.finditer(ctx.text):  # "the members of the Small Group": twice the weight
+    for members in _MEMBERS.finditer(ctx.text):
         named = _orgs(ctx.gazetteer.find(ctx.text[members.end() : members.end() + 80])[:1])
-        votes.update(named + named)
+        votes.update(ref for ref in named if ref not in recipients)
     ranked = sorted(votes.items(), key=lambda item: (-item[1], str(item[0])))
     return ranked[0][0] if ranked else None
 
@@ -419,6 +444,48 @@ def _mentions_and_citations(
             cites.append(str(ref))
     if cites:
         record["cites"] = cites
+
+
+def _unknown_names(ctx: _Context, record: dict[str, Any], named: list[entities.Name]) -> None:
+    """Every name not in the records: resolved by fuzzy matching (with a note), or proposed as a new
+    record of the kind its words suggest (with a note); an event with no stated date only noted."""
+    for name in named:
+        if name.kind in ("org", "person"):
+            resolution = ctx.names().resolve(name.text)
+            if resolution.ref is not None:
+                if resolution.note:
+                    ctx.notes.append(f"mention: {resolution.note}")
+                _add(record, "mentions", str(resolution.ref))
+                continue
+        ref = _propose_name(ctx, name)
+        if ref is not None:
+            _add(record, "cites" if ref.prefix == "doc" else "mentions", str(ref))
+
+
+def _propose_name(ctx: _Context, name: entities.Name) -> r.Ref | None:
+    guess = f"new {_KIND[name.kind]}, named in the text: kind guessed from {name.evidence}"
+    if name.kind == "event":
+        if name.date is None:
+            ctx.notes.append(f"the event {name.text!r} is named but not drafted: no date is stated next to it")
+            return None
+        fields: dict[str, Any] = {"type": name.type, "start": name.date, "reported_in": [f"doc:{ctx.doc_key}"]}
+        return _propose(ctx, "event", name.text, fields, [guess, f"type {name.type} and date guessed"])
+    if name.kind == "doc":
+        return _propose(ctx, "doc", name.text, {"type": name.type}, [guess, f"type {name.type} guessed; date it"])
+    if name.kind == "place":
+        return _propose(
+            ctx, "place", name.text, {"type": name.type}, [guess, f"type {name.type}: give its type and country"]
+        )
+    if name.kind == "org":
+        org_type = signatories.guess_type(name.text)[1] or "other"
+        return _propose(ctx, "org", name.text, {"type": org_type}, [guess, f"type {org_type} guessed from its name"])
+    return _propose(ctx, "person", name.text, {}, [guess, "is it a person, and a new one?"])
+
+
+def _add(record: dict[str, Any], field: str, value: str) -> None:
+    values = record.setdefault(field, [])
+    if value not in values:
+        values.append(value)
 
 
 def _resolution(ctx: _Context, result: Drafted, cited: citations.Cited) -> r.Ref:

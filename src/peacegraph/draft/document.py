@@ -49,13 +49,16 @@ _DATELINE = re.compile(
 
 TYPES: tuple[tuple[str, str], ...] = (
     (r"statement of principles|\bprinciples for\b", "statement-of-principles"),
-    (r"joint statement|joint declaration", "joint-statement"),
-    (r"press release|press statement", "press-release"),
+    (
+        r"joint statement|joint declaration|d[ée]claration conjointe|d[ée]claration commune|بيان مشترك",
+        "joint-statement",
+    ),
+    (r"press release|press statement|communiqu[ée] de presse|بيان صحفي", "press-release"),
     (r"communiqu", "communique"),
-    (r"open letter|\bletter\b", "letter"),
+    (r"open letter|\bletter\b|\blettre\b|رسالة", "letter"),
     (r"\breport\b", "report"),
     (r"\binterview\b", "interview"),
-    (r"\bstatement\b|\bdeclaration\b|\bappeal\b", "statement"),
+    (r"\bstatement\b|\bdeclaration\b|\bappeal\b|d[ée]claration|بيان", "statement"),
 )
 
 
@@ -69,6 +72,7 @@ class Head:
     addressee_texts: list[str] = field(default_factory=list)
     body_start: int = 0  # offset of the first paragraph of prose
     made_title: bool = False  # no title printed: one was made up
+    navigation: str | None = None  # a line like a site's navigation bar, not taken as the title
     addressing: bool = False  # the last unit was an addressee line ("To:" or a name), so an office may follow
 
 
@@ -167,6 +171,9 @@ def _read_block(head: Head, text: str) -> None:
     if _addressee_line(head, text):
         return
     head.addressing = False
+    if head.title is None and head.navigation is None and _is_navigation(text):
+        head.navigation = text
+        return
     if not _is_title(text):
         return
     if head.title is None:
@@ -176,6 +183,21 @@ def _read_block(head: Head, text: str) -> None:
         _set_title(head, text)
     elif _TYPE_LINE.match(text) and text not in head.alternate_names:
         head.alternate_names.append(text)
+
+
+_NAV_WORDS = re.compile(
+    r"\b(?:home|about(?: us)?|news|contact(?: us)?|donate|search|menu|log ?in|sign ?in|subscribe|"
+    r"accueil|actualit[ée]s|contact|faire un don|الرئيسية|اتصل بنا|من نحن)\b",
+    re.IGNORECASE,
+)
+_NAV_SEPARATOR = re.compile(r"\s*[|\u2022\u00b7>]\s*|\s{3,}")
+
+
+def _is_navigation(text: str) -> bool:
+    """A line like a web site's navigation bar ("Home | About us | News | Donate"), as a PDF printed
+    from a page carries at its top."""
+    parts = [part for part in _NAV_SEPARATOR.split(text) if part.strip()]
+    return len(_NAV_WORDS.findall(text)) >= 2 and (len(parts) >= 3 or len(text.split()) <= 8)
 
 
 def _addressee_line(head: Head, text: str) -> bool:
@@ -239,10 +261,13 @@ def guess_type(text: str, head: Head, signatures: int, dated_entries: int) -> tu
     """(type, evidence)."""
     if dated_entries >= 3:
         return "timeline", f"{dated_entries} dated entries"
+    heading = " ".join([head.title or "", *head.alternate_names])
+    if re.search(r"press release|communiqu[ée] de presse|بيان صحفي", heading, re.I):
+        return "press-release", "a press-release heading"  # a release about a letter is a release
     opening = text[: head.body_start + 400]
     salutation = _SALUTATION.search(opening) or re.search(r"^(?:dear|your excellenc)", opening, re.I | re.M)
-    if salutation and _CLOSING.search(text):
-        return "letter", "a salutation and a closing"
+    if salutation and (_CLOSING.search(text) or head.addressee_texts):
+        return "letter", "a salutation and a closing" if _CLOSING.search(text) else "addressees and a salutation"
     named = " ".join([head.title or "", *head.alternate_names, text[:1000]]).lower()
     for pattern, kind in TYPES:
         found = re.search(pattern, named)
@@ -298,6 +323,22 @@ def by_whom(gazetteer: Gazetteer, title: str | None) -> list[r.Ref]:
         return []
     refs, _ = agents(gazetteer, match.group("who"))
     return [ref for ref in refs if ref.prefix == "org"][:1] if refs else []
+
+
+_NAMED_FIRST = re.compile(
+    r"^(?P<who>.+?)\s+(?:joint |public |open |press )?(?:statement|letter|declaration|appeal|communiqu[eé])\b", re.I
+)
+
+
+def named_first(gazetteer: Gazetteer, title: str | None) -> list[r.Ref]:
+    """The issuer a title opens with: "Morvan Relief Network Statement on the Siege of Dalvora"."""
+    match = _NAMED_FIRST.match(title or "")
+    if match is None:
+        return []
+    found = gazetteer.find(match.group("who"))
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(match.group("who")):
+        return [ref for ref in found[0].refs if ref.prefix == "org"][:1]
+    return []
 
 
 _MEMBERS_OF = re.compile(

@@ -15,6 +15,8 @@ from .layout import Line
 _TRIGGER = re.compile(
     r"^[\s#*_>]*(?:list of\s+)?(?:signatories|signatory organi[sz]ations|signing organi[sz]ations|signed(?: by)?|"
     r"endorsed by|endorsing organi[sz]ations|sincerely(?: yours)?|yours (?:sincerely|faithfully|truly)|"
+    r"(?:liste des )?signataires|organisations signataires|sign[ée] par|"
+    r"الموقعون|الموقعين|المنظمات الموقعة|الجهات الموقعة|"
     r"(?:best|kind|warm) regards|regards|respectfully(?: yours)?|the undersigned(?: organi[sz]ations)?)"
     r"(?:\s*\([^()]{1,40}\))?[*_\s]*(?::[*_\s]*(?P<rest>.*)|[,.]?[*_\s]*)$",
     re.IGNORECASE,
