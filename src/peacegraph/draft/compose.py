@@ -446,6 +446,21 @@ def _mentions_and_citations(
         record["cites"] = cites
 
 
+def _resolutions_issuer(corpus: r.Corpus) -> r.Ref | None:
+    """Who issues the collection's resolutions: the issuer most of its curated resolutions name."""
+    issuers = Counter(ref for d in corpus.documents.values() if d.type == "resolution" for ref in d.issuers)
+    ranked = sorted(issuers.items(), key=lambda item: (-item[1], str(item[0])))
+    return ranked[0][0] if ranked else None
+
+
+def _widest_topic(corpus: r.Corpus) -> str:
+    """The topic a position with no topic named falls under: the collection's top topic with the most
+    topics under it."""
+    narrower = Counter(t.broader.key for t in corpus.topics.values() if t.broader is not None)
+    tops = [key for key, topic in corpus.topics.items() if topic.broader is None]
+    return sorted(tops or sorted(corpus.topics), key=lambda key: (-narrower[key], key))[0]
+
+
 def _unknown_names(ctx: _Context, record: dict[str, Any], named: list[entities.Name]) -> None:
     """Every name not in the records: resolved by fuzzy matching (with a note), or proposed as a new
     record of the kind its words suggest (with a note); an event with no stated date only noted."""
@@ -504,8 +519,9 @@ def _resolution(ctx: _Context, result: Drafted, cited: citations.Cited) -> r.Ref
     if cited.year:
         record["identifier"] = f"S/RES/{number} ({cited.year})"
         record["date"] = cited.year
-    if "un-security-council" in ctx.corpus.organizations:
-        record["issuers"] = ["org:un-security-council"]
+    issuer = _resolutions_issuer(ctx.corpus)
+    if issuer is not None:
+        record["issuers"] = [str(issuer)]
     record["review"] = [f"cited as {cited.printed!r}: taken to be a Security Council resolution; check and date it"]
     result.documents.append({k: v for k, v in record.items() if v != []})
     return r.Ref("doc", key)
@@ -554,7 +570,7 @@ def _positions(
     if not ctx.corpus.topics:
         ctx.notes.append("no topics are curated, so no positions were drafted")
         return
-    fallback = "political-process" if "political-process" in ctx.corpus.topics else sorted(ctx.corpus.topics)[0]
+    fallback = _widest_topic(ctx.corpus)
     candidates = positions.find(ctx.text, ctx.lines, region, excluded, Gazetteer.of_topics(ctx.corpus))
     for candidate in candidates:
         quote = ctx.text[candidate.start : candidate.end]

@@ -99,7 +99,8 @@ def stance_of(text: str) -> tuple[str, str] | None:
 
 #: Words by which the authors speak of themselves.
 _FIRST_PERSON = re.compile(
-    r"\b(?:we|our|us|the undersigned|signatories|signatory|nous|notre|nos)\b|\bthe (?:organi[sz]ations|groups)\b|نحن|ن\w+",
+    r"\b(?:we|our|us|the undersigned|signatories|signatory|nous|notre|nos)\b|"
+    r"\bthe (?:organi[sz]ations|groups)\b|نحن|ن\w+",
     re.IGNORECASE,
 )
 _REPORTED = re.compile(
