@@ -110,3 +110,13 @@ def test_a_pdf_whose_first_line_is_a_site_navigation_says_so(tmp_path: Path) -> 
     doc = yaml.safe_load((seeds / "records" / "printed.yaml").read_text(encoding="utf-8"))["documents"][0]
     assert doc["title"] == "Open Letter to the Security Council on Detainees in Kestria"
     assert any("navigation" in note for note in doc["review"])
+
+
+def test_a_stance_whose_object_names_an_entity_targets_it(tmp_path: Path) -> None:
+    figures = measure("en-letter-office-first.txt", tmp_path)
+    urged = next(p for p in figures.draft["positions"] if p["quote"]["text"].startswith("We urge"))
+    assert (urged["stance"], urged["targets"]) == ("demands", ["org:government-of-kestria"])
+    asked = next(p for p in figures.draft["positions"] if p["quote"]["text"].startswith("We ask"))
+    assert asked["stance"] == "calls-for"
+    arvel = next(p for p in figures.draft["places"] if p["name"] == "Arvel")
+    assert asked["targets"] == [f"place:{arvel['key']}"]

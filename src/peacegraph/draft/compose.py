@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +84,8 @@ class _Context:
     #: New records proposed so far, by normalized name: one record per name in a draft.
     proposals: dict[str, r.Ref] = field(default_factory=dict)
     resolver: signatories.Resolver | None = None
+    #: Names in the text resolved to records by fuzzy matching, as printed.
+    resolved_names: list[tuple[str, r.Ref]] = field(default_factory=list)
 
     def names(self) -> signatories.Resolver:
         """Names of organizations and people, to resolve printed names against (made once)."""
@@ -128,7 +131,7 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
     _chronicle(ctx, result, record, entries, result.key)
     end = siglist.start if siglist and siglist.start > head.body_start else len(text)
     if authors:
-        _positions(ctx, result, (head.body_start, end), excluded, result.key)
+        _positions(ctx, result, record, (head.body_start, end), excluded)
     elif doc_type != "timeline":
         ctx.notes.append("no issuer or signatory found, so no positions were drafted: add the authors")
     _finish(ctx, result, record)
@@ -306,7 +309,7 @@ def _propose(
     name: str,
     fields: dict[str, Any],
     notes: list[str],
-    alternates: list[str] = (),  # type: ignore[assignment]
+    alternates: Sequence[str] = (),
 ) -> r.Ref:
     """A new record for a name not in the records (once per name in a draft), with its review notes."""
     name_key = _name_key(name)
@@ -470,6 +473,7 @@ def _unknown_names(ctx: _Context, record: dict[str, Any], named: list[entities.N
             if resolution.ref is not None:
                 if resolution.note:
                     ctx.notes.append(f"mention: {resolution.note}")
+                ctx.resolved_names.append((name.text, resolution.ref))
                 _add(record, "mentions", str(resolution.ref))
                 continue
         ref = _propose_name(ctx, name)
@@ -565,12 +569,18 @@ def _chronicle(
 
 
 def _positions(
-    ctx: _Context, result: Drafted, region: tuple[int, int], excluded: list[tuple[int, int]], doc_key: str
+    ctx: _Context,
+    result: Drafted,
+    record: dict[str, Any],
+    region: tuple[int, int],
+    excluded: list[tuple[int, int]],
 ) -> None:
+    doc_key = result.key
     if not ctx.corpus.topics:
         ctx.notes.append("no topics are curated, so no positions were drafted")
         return
     fallback = _widest_topic(ctx.corpus)
+    authors = {ref for field in ("issuers", "signatories") for ref in record.get(field, ())}
     candidates = positions.find(ctx.text, ctx.lines, region, excluded, Gazetteer.of_topics(ctx.corpus))
     for candidate in candidates:
         quote = ctx.text[candidate.start : candidate.end]
@@ -594,11 +604,43 @@ def _positions(
             "stance": candidate.stance,
             "topics": [f"topic:{t}" for t in topics],
         }
+        targets = _targets(ctx, candidate, authors)
+        if targets:
+            position["targets"] = targets
+            notes.append("targets: what the words after the stance name; keep those the stance bears on")
         if candidate.point:
             position["point"] = candidate.point
         position["quote"] = {"text": quote, "start": candidate.start, "end": candidate.end}
         position["review"] = notes
         result.positions.append(position)
+
+
+_NAMED = ("org", "person", "place", "event", "doc")
+
+
+def _targets(ctx: _Context, candidate: positions.Candidate, authors: set[str]) -> list[str]:
+    """What the object of a stance names ("… urge the Government of Kestria to …"): curated records and
+    the records this draft proposes, never the authors or the document itself."""
+    quote = ctx.text[candidate.start : candidate.end]
+    at = quote.lower().find(candidate.cue.lower()) if candidate.cue else -1
+    start = candidate.start + (at + len(candidate.cue) if candidate.cue and at >= 0 else 0)
+    found: list[tuple[int, str]] = []
+    for match in ctx.gazetteer.find(ctx.text[start : candidate.end]):
+        if not match.ambiguous and match.refs[0].prefix in _NAMED:
+            found.append((match.start, str(match.refs[0])))
+    for section in ("organizations", "people", "places", "events", "documents"):
+        for item in getattr(ctx.drafted, section):
+            name = item.get("name") or item.get("title") or ""
+            at = ctx.text.find(name, start, candidate.end) if len(name) > 2 else -1
+            prefix = next(p for p, s in _SECTION.items() if s == section)
+            if at >= 0:
+                found.append((at - start, f"{prefix}:{item['key']}"))
+    for name, ref in ctx.resolved_names:  # names resolved by fuzzy matching ("Elana Marsh")
+        at = ctx.text.find(name, start, candidate.end)
+        if at >= 0:
+            found.append((at - start, str(ref)))
+    own = {f"doc:{ctx.doc_key}", *authors}
+    return list(dict.fromkeys(ref for _, ref in sorted(found) if ref not in own))
 
 
 def _position_key(ctx: _Context, doc_key: str, candidate: positions.Candidate, quote: str) -> str:
