@@ -18,8 +18,14 @@ _MEMBERS = re.compile(
     re.IGNORECASE,
 )
 #: A name: two to four capitalized words (particles allowed), ending where the office starts.
+_OFFICE_WORD = (
+    r"(?!(?:Permanent|Representative|President|Secretary|Minister|Envoy|Chief|Director|Head|Chair|Ambassador|"
+    r"Coordinator|Commissioner|Special|Deputy|Under-Secretary-General|Secretary-General)\b)"
+)
 _NAME = re.compile(
-    r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'\u2019-]+|al-\w+|de|van|von|el|bin|ibn|da|di|du)){1,3})"
+    r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+"
+    + _OFFICE_WORD
+    + r"(?:[A-Z]\.|[A-Z][\w'\u2019-]+|al-\w+|de|van|von|el|bin|ibn|da|di|du)){1,3})"
     r"(?=\s*(?:,|$)|\s+" + OFFICE.pattern.lstrip("^") + ")"
 )
 _SALUTATION_ONLY = re.compile(

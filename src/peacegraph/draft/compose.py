@@ -99,7 +99,8 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
     ctx = _Context(corpus, text, source, layout.lines(text), layout.blocks(text), Gazetteer.of(corpus), _Keys(corpus))
     head = document.read_head(ctx.blocks)
     entries = chronicle.entries(ctx.lines)
-    siglist = signatories.find_list(ctx.lines)
+    places = Gazetteer.of(corpus, ("place",))
+    siglist = signatories.find_list(ctx.lines, is_place=lambda name: _whole_name(places, name))
     date = _issue_date(ctx, head, siglist)
     result = _keyed(ctx, head, date, key)
     record: dict[str, Any] = {"key": result.key, "title": head.title or "Untitled document"}
@@ -136,6 +137,10 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
         ctx.notes.append("no issuer or signatory found, so no positions were drafted: add the authors")
     _finish(ctx, result, record)
     return result
+
+
+def _whole_name(gazetteer: Gazetteer, name: str) -> bool:
+    return any(m.start == 0 and m.end == len(name) for m in gazetteer.find(name))
 
 
 def _keyed(ctx: _Context, head: document.Head, date: str | None, key: str | None) -> Drafted:
@@ -227,6 +232,10 @@ def _issue_date(ctx: _Context, head: document.Head, siglist: signatories.Signatu
         or document.dateline(ctx.text, head.body_start)
         or document.closing_date(ctx.blocks, siglist.start if siglist else None)
     )
+    yearless = list(dict.fromkeys(m.group(0) for m in dates.YEARLESS.finditer(ctx.text.translate(dates.DIGITS))))
+    if yearless:
+        listed = ", ".join(repr(day) for day in yearless[:3])
+        ctx.notes.append(f"the text gives {listed} without a year: no year was guessed, date it if it matters")
     if date is None:
         mentioned = sorted({d.value for d in dates.find_dates(ctx.text)})
         seen = f"; dates of events it mentions: {', '.join(mentioned[:5])}" if mentioned else ""
@@ -390,7 +399,7 @@ def _addressee(ctx: _Context, addressee: addressees.Addressee, what: str) -> r.R
     described = f"Addressed as {addressee.office}." if addressee.office else None
     fields: dict[str, Any] = {"description": described} if described else {}
     if addressee.kind == "org":
-        org_type = signatories.guess_type(addressee.name)[1] or "other"
+        org_type = signatories.org_type(addressee.name) or "other"
         notes = [f"new organization, the {what} of “{ctx.doc_key}”; type {org_type} guessed from its name"]
         return _propose(ctx, "org", addressee.name, {"type": org_type, **fields}, notes)
     notes = [f"new person, the {what} of doc:{ctx.doc_key}: is it one, and is it new?"]
@@ -496,8 +505,9 @@ def _propose_name(ctx: _Context, name: entities.Name) -> r.Ref | None:
             ctx, "place", name.text, {"type": name.type}, [guess, f"type {name.type}: give its type and country"]
         )
     if name.kind == "org":
-        org_type = signatories.guess_type(name.text)[1] or "other"
-        return _propose(ctx, "org", name.text, {"type": org_type}, [guess, f"type {org_type} guessed from its name"])
+        org_type = signatories.org_type(name.text)
+        typed = f"type {org_type} guessed from its name" if org_type else "type other: give its type"
+        return _propose(ctx, "org", name.text, {"type": org_type or "other"}, [guess, typed])
     return _propose(ctx, "person", name.text, {}, [guess, "is it a person, and a new one?"])
 
 

@@ -104,7 +104,12 @@ def _starts_unit(text: str) -> bool:
 
 def _whole_unit(text: str) -> bool:
     text = _clean(text)
-    return bool(dates.whole_date(text) or _TYPE_LINE.fullmatch(text) or re.fullmatch(r"to\s*:?", text, re.I))
+    return bool(
+        dates.whole_date(text)
+        or _TYPE_LINE.fullmatch(text)
+        or re.fullmatch(r"to\s*:?", text, re.I)
+        or _is_navigation(text)
+    )
 
 
 def read_head(blocks: list[Block]) -> Head:

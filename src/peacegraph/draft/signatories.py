@@ -4,6 +4,7 @@ lines and page breaks) and copy lines ("CC:"), and resolving printed names to ex
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -30,7 +31,9 @@ _AFTER_LIST = re.compile(
 )
 _COPY = re.compile(r"^\s*(?:cc|c\.c\.|copy to|copied to|copies to)\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*(?:\d{1,4}\s*[.)\-\u2013]|[-\u2013\u2022*\u00b7\u25aa\u25cf])\s*")
-_INLINE_SPLIT = re.compile(r"\s*(?:;|,(?!\s*(?:UK|USA|US|London|Inc|Ltd)\b)|\band\b)\s*")
+_INLINE_SPLIT = re.compile(r"\s*(?:;|,|\band\b|\bet\b|\u060c)\s*")
+#: What a comma in a name list joins to the name before it: a legal form, a country code ("…, Inc.", "…, UK").
+_NAME_TAIL = re.compile(r"^(?:Inc|Ltd|LLC|e\.V|[A-Z]{2,3})\.?$")
 #: Fuzzy matches at or above this ratio (0-100, rapidfuzz) resolve, with a review note.
 FUZZY_THRESHOLD = 90.0
 #: Below the threshold, at or above this: a new record, with a note naming the close one.
@@ -80,13 +83,17 @@ def _is_prose(text: str) -> bool:
     return text.endswith((".", ":", "?", "!")) and len(words) > 6 and not text.endswith(("Inc.", "Ltd."))
 
 
-def find_list(all_lines: list[Line], begin: int = 0) -> SignatureList | None:
-    """The first signatory list at or after line ``begin``."""
+def find_list(
+    all_lines: list[Line], begin: int = 0, is_place: Callable[[str], bool] = lambda _: False
+) -> SignatureList | None:
+    """The first signatory list at or after line ``begin``; in a list on one line, a place after a
+    comma (``is_place``: a place of the collection) is part of the name before it."""
     for index in range(begin, len(all_lines)):
         trigger = _TRIGGER.match(all_lines[index].text)
         if trigger is None:
             continue
-        names = list(_inline(all_lines[index], trigger.group("rest"))) if trigger.group("rest") else []
+        rest = trigger.group("rest")
+        names = _inline(all_lines[index], rest, is_place) if rest else []
         end = all_lines[index].end
         gap = 0
         for following in all_lines[index + 1 :]:
@@ -110,7 +117,7 @@ def find_list(all_lines: list[Line], begin: int = 0) -> SignatureList | None:
     return None
 
 
-def _inline(line: Line, rest: str) -> list[Printed]:
+def _inline(line: Line, rest: str, is_place: Callable[[str], bool]) -> list[Printed]:
     found: list[Printed] = []
     offset = line.start + line.text.index(rest)
     at = 0
@@ -119,7 +126,14 @@ def _inline(line: Line, rest: str) -> list[Printed]:
         if not name:
             continue
         at = rest.index(name, at)
-        found.append(Printed(name, offset + at, offset + at + len(name)))
+        gap = rest[found[-1].end - offset : at] if found else ""
+        if found and gap.strip() == "," and (_NAME_TAIL.match(name) or is_place(name)):
+            previous = found.pop()  # "Families for Freedom, London": one name
+            found.append(
+                Printed(rest[previous.start - offset : at + len(name)], previous.start, offset + at + len(name))
+            )
+        else:
+            found.append(Printed(name, offset + at, offset + at + len(name)))
         at += len(name)
     return found
 
@@ -255,12 +269,17 @@ def printed_forms(printed: str) -> tuple[str, list[str]]:
     return printed, []
 
 
+def org_type(name: str) -> str | None:
+    """The type of organization the words of its name say, if they say one."""
+    lowered = name.lower()
+    return next((kind for pattern, kind in _TYPE_WORDS if re.search(pattern, lowered)), None)
+
+
 def guess_type(name: str) -> tuple[str, str]:
     """(kind prefix, organization type or "") guessed from the words of a new signatory's name."""
-    lowered = name.lower()
-    for pattern, kind in _TYPE_WORDS:
-        if re.search(pattern, lowered):
-            return "org", kind
+    kind = org_type(name)
+    if kind is not None:
+        return "org", kind
     if _PERSON.match(name.strip()):
         return "person", ""
     return "org", "civil-society"
