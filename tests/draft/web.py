@@ -49,7 +49,7 @@ class Figures:
 
     def line(self) -> str:
         return (
-            f"{self.name:28} title {'right' if self.title_right else 'flagged' if self.title_flagged else 'WRONG'}"
+            f"{self.name:32} title {'right' if self.title_right else 'flagged' if self.title_flagged else 'WRONG'}"
             f" | type {'right' if self.type_right else 'wrong'}"
             f" | date {'found' if self.date_found else 'invented' if self.date_invented else 'missed'}"
             f" | addressees {self.addressees[0]}/{self.addressees[1]}"

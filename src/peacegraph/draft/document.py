@@ -24,7 +24,11 @@ _ADDRESS = re.compile(
     re.IGNORECASE,
 )
 #: "Dear …" after the addressees were named: the salutation, not one more addressee.
-_DEAR = re.compile(r"^dear\b(?!\s+(?:members|representatives)\b)", re.IGNORECASE)
+_DEAR = re.compile(
+    r"^(?:dear|madame|monsieur|mesdames|messieurs|ch[eè]re?s?|excellence|your excellenc\w*)\b"
+    r"(?!\s+(?:members|representatives)\b)",
+    re.IGNORECASE,
+)
 #: A bracketed date opening the first paragraph: "[14 March 2019] As donors gather …".
 _BRACKET_DATE = re.compile(r"^\s*\[(?P<date>[^\[\]\n]{6,40})\]\s*")
 _SALUTATION = re.compile(r"^(?:dear\b|your excellenc|excellenc|to whom it may concern)", re.IGNORECASE)

@@ -28,7 +28,8 @@ KINDS: tuple[tuple[str, str, str], ...] = (
         "",
         r"council|committee|mechanism|office|network|forum|association|group|initiative|agency|commission|"
         r"coalition|union|ministry|organi[sz]ation|fund|programme|program|mission|centre|center|foundation|"
-        r"institute|authority|party|movement|front|army|brigade|alliance|society|league|directorate|circle",
+        r"institute|authority|party|movement|front|army|brigade|alliance|society|league|directorate|circle|"
+        r"court|tribunal|parliament|assembly|police|university|bank|government",
     ),
 )
 _OFFICE = re.compile(
@@ -86,9 +87,11 @@ def _names(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[Name]:
         return _names(text, start + office, end, gazetteer)
     for cut in _CONNECTOR.finditer(phrase):
         left, rest = phrase[: cut.start()], phrase[cut.end() :]
+        if rest.lower() in dates.MONTHS:  # "Halden in January"
+            return _names(text, start, start + cut.start(), gazetteer)
         if _whole(gazetteer, left) or (len(left.split()) == 1 and _kind(left) is None):  # "Dalvora and in the …"
             return _names(text, start + cut.end(), end, gazetteer)
-        if (_whole(gazetteer, rest) and _kind(left) is None) or rest.lower() in dates.MONTHS:
+        if _whole(gazetteer, rest) and _kind(left) is None:
             return _names(text, start, start + cut.start(), gazetteer)  # "Mira Santos of the Morvan Relief Network"
     name = _classify(text, start, end, phrase)
     return [name] if name is not None else []

@@ -160,8 +160,10 @@ def _items(all_lines: list[Line], start: int, end: int) -> list[_Item]:
                 prefix = f"{heading} " if heading else prefix
             number = value
             label = f"{prefix}{value}"
-        elif number:
+        elif number > 0:
             label = f"{prefix}{number}.{match.group('letter')}"
+        elif number < 0 or before.endswith(":"):  # "We ask that:" then "a) …": a list lettered from the start
+            number, label = -1, f"{prefix}{match.group('letter')}"
         else:
             continue
         open_item = _Item(label, line.start + match.end(), line.end)
