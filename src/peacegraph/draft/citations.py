@@ -1,5 +1,5 @@
 """Documents a text cites: Security Council resolutions by number ("resolution 2254", "UNSCR 2254",
-"UNSCR-2254", "S/RES/2254 (2015)") and curated documents by name ("Geneva Communiqué")."""
+"UNSCR-2254", "S/RES/2254 (2015)") and curated documents by name (a communiqué named after its city)."""
 
 from __future__ import annotations
 

@@ -356,7 +356,7 @@ def _issuers(
     return []
 
 
-#: "the members of the Small Group" as the text's subject; not "to the members of", "call on the members of".
+#: "the members of the Contact Group" as the text's subject; not "to the members of", "call on the members of".
 _MEMBERS = re.compile(r"(?<!\bto the )(?<!\bon the )(?<!\bupon the )(?<!\bto )(?<!\bon )\bmembers of\s+", re.IGNORECASE)
 
 

@@ -305,7 +305,7 @@ def language(text: str) -> str:
 
 def agents(gazetteer: Gazetteer, text: str) -> tuple[list[r.Ref], list[Match]]:
     """The organizations and people an addressee or copy line names; a title before a name
-    ("UN Special Envoy for Syria Staffan de Mistura") belongs to the person, so only the person counts.
+    ("UN Special Envoy for Kestria Elena Marsh") belongs to the person, so only the person counts.
     Also the ambiguous matches, for review."""
     found = [m for m in gazetteer.find(text) if any(ref.prefix in ("org", "person") for ref in m.refs)]
     people = [m for m in found if any(ref.prefix == "person" for ref in m.refs)]
@@ -324,7 +324,7 @@ def agents(gazetteer: Gazetteer, text: str) -> tuple[list[r.Ref], list[Match]]:
 
 
 def by_whom(gazetteer: Gazetteer, title: str | None) -> list[r.Ref]:
-    """The issuer a title names: "Joint Statement by the Foreign Ministers of the Small Group on Syria"."""
+    """The issuer a title names: "Joint Statement by the Foreign Ministers of the Contact Group"."""
     if not title:
         return []
     match = _BY.search(title)

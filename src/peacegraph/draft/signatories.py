@@ -227,7 +227,7 @@ class Resolver:
 _TYPE_WORDS: tuple[tuple[str, str], ...] = (
     (r"\blocal council\b|\bcouncil of\b|\bgovernorate council\b|\bmunicipal", "local-council"),
     (r"\bministry\b|\bgovernment\b|\bembassy\b", "government"),
-    # the free directorates and registries of opposition-held areas run local services
+    # directorates and registries of a local authority run local services
     (r"\bdirectorate\b|\bregistry\b", "local-administration"),
     (r"\bmedia\b|\bmagazine\b|\bnews\b|\bradio\b|\btv\b|\bjournalists?\b|\bpress\b|\bnewspaper\b", "media"),
     (r"\bbrigades?\b|\bbattalions?\b|\barmy\b|\bfront\b|\bfaction\b|\bforces\b", "armed-group"),
@@ -254,8 +254,8 @@ _PLACE_END = re.compile(r",\s*(?P<place>[A-Z][A-Za-z .'-]{1,30})$")
 
 def printed_forms(printed: str) -> tuple[str, list[str]]:
     """The name a new record gets and the printed forms kept as its alternate names:
-    "Syrian American Council (SAC)" gives "Syrian American Council" with the printed name and "SAC";
-    "Help4Syria, UK" gives "Help4Syria" with the printed name."""
+    "Kestrian Women's Forum (KWF)" gives "Kestrian Women's Forum" with the printed name and "KWF";
+    "Help4Kestria, UK" gives "Help4Kestria" with the printed name."""
     honorific = _HONORIFIC.match(printed)
     if honorific:
         return printed[honorific.end() :].strip(), [printed]
