@@ -118,8 +118,8 @@ def _whole_unit(text: str) -> bool:
 
 def read_head(blocks: list[Block]) -> Head:
     head = Head()
-    blocks = units(blocks[:MAX_HEAD_BLOCKS], _starts_unit, _whole_unit)
-    for block in blocks[: MAX_HEAD_BLOCKS * 2]:
+    blocks = units(blocks[:MAX_HEAD_BLOCKS], _starts_unit, _whole_unit, MAX_HEAD_BLOCKS * 2)
+    for block in blocks:
         text = _clean(block.joined)
         if _is_prose(text):
             heading = _leading_heading(block)

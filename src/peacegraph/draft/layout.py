@@ -80,22 +80,27 @@ OFFICE = re.compile(
 )
 
 
-def units(blocks: list[Block], starts_unit: Callable[[str], bool], whole_unit: Callable[[str], bool]) -> list[Block]:
+def units(
+    blocks: list[Block], starts_unit: Callable[[str], bool], whole_unit: Callable[[str], bool], limit: int
+) -> list[Block]:
     """The blocks of a head with web text's single line breaks taken as breaks between units (title,
     dateline, addressee lines, paragraphs), where hard-wrapped text would not break: after a sentence,
     a salutation or a line that is a unit of its own (``whole_unit``: a date, a heading), before a line
     that ``starts_unit`` (a date, an addressee), before an
-    office or a name with a courtesy title, and between a short heading and a long paragraph."""
+    office or a name with a courtesy title, and between a short heading and a long paragraph. At most
+    ``limit`` units."""
     found: list[Block] = []
     for block in blocks:
         current: list[Line] = [block.lines[0]]
         for line in block.lines[1:]:
+            if len(found) >= limit:
+                return found  # the head is read from the first ``limit`` units only
             if _breaks(current[-1].stripped, line.stripped, starts_unit, whole_unit):
                 found.append(Block(tuple(current)))
                 current = []
             current.append(line)
         found.append(Block(tuple(current)))
-    return found
+    return found[:limit]
 
 
 def _breaks(before: str, after: str, starts_unit: Callable[[str], bool], whole_unit: Callable[[str], bool]) -> bool:
