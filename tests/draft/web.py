@@ -122,7 +122,10 @@ def _positions(figures: Figures, want: dict[str, Any], doc: dict[str, Any], posi
     for position in positions:
         holders = position.get("holders", authors)
         others = any(words in position["quote"]["text"] for words in want.get("not_authors", ()))
-        if not holders or never & set(holders) or (others and holders == authors):
+        annex = figures.text.find("\nAnnex\n")
+        in_annex = 0 <= annex < position["quote"]["start"]
+        banned = never | (set(want.get("annex_never_holders", ())) if in_annex else set())
+        if not holders or banned & set(holders) or (others and holders == authors):
             figures.wrongly_held += 1
             figures.misses.append(f"position {position['key']} held by {holders}")
         quote = position["quote"]

@@ -86,6 +86,8 @@ class _Context:
     resolver: signatories.Resolver | None = None
     #: Names in the text resolved to records by fuzzy matching, as printed.
     resolved_names: list[tuple[str, r.Ref]] = field(default_factory=list)
+    #: A letter's annex (a text it transmits): where it starts, and who holds its positions.
+    annex: tuple[int, r.Ref] | None = None
 
     def names(self) -> signatories.Resolver:
         """Names of organizations and people, to resolve printed names against (made once)."""
@@ -120,6 +122,8 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
     record.update(type=doc_type, source=source)
     record.update({name: value for name, value in (("date", date), ("url", head.url)) if value})
     authors = _agents(ctx, record, head, signed, vote=doc_type != "timeline")
+    if doc_type == "letter":
+        _annex(ctx, record, head)
     copies = signatories.copy_lines(ctx.lines)
     _set_refs(record, "copied_to", _addressees(ctx, [c.text for c in copies], "copy"))
     excluded = [(siglist.start, siglist.end)] if siglist else []
@@ -170,6 +174,25 @@ def _agents(ctx: _Context, record: dict[str, Any], head: document.Head, signed: 
     _set_refs(record, "signatories", signed)
     _set_refs(record, "recipients", recipients)
     return bool(issuers or signed)
+
+
+def _annex(ctx: _Context, record: dict[str, Any], head: document.Head) -> None:
+    """A letter that transmits a text in its annex: the annex's authors are issuers beside the sender,
+    and they, not the sender, hold the positions of the annex."""
+    start = document.annex(ctx.lines)
+    if start is None:
+        return
+    sender = document.transmitted(ctx.gazetteer, ctx.text[:start])
+    if sender is not None and len(sender[1]) == 1:
+        author = sender[1][0]
+        ctx.notes.append(f"the annex is taken to be by {author} ({sender[0]!r}), an issuer beside the sender")
+    else:
+        title = head.title or ctx.doc_key
+        named = f" ({sender[0]!r})" if sender else ""
+        note = f"the authors of the annex{named} are not in the records: name them (and drop this record)"
+        author = _propose(ctx, "org", f"Authors of the annex to “{title}”", {"type": "other"}, [note])
+    record["issuers"] = list(dict.fromkeys([*record.get("issuers", []), str(author)]))
+    ctx.annex = (start, author)
 
 
 def _signatories_as_group(ctx: _Context, head: document.Head) -> r.Ref:
@@ -345,6 +368,10 @@ def _issuers(
     ctx: _Context, head: document.Head, signed: list[r.Ref], recipients: list[r.Ref], *, vote: bool
 ) -> list[r.Ref]:
     named = document.by_whom(ctx.gazetteer, head.title) or document.named_first(ctx.gazetteer, head.title)
+    mission = document.mission_of(ctx.gazetteer, ctx.corpus, head.title)
+    if mission and not named:
+        ctx.notes.append(f"issuer {mission[0]} guessed from the office the letter is sent from")
+        named = mission
     if named:
         return [ref for ref in named if ref not in signed and ref not in recipients]
     if signed or not vote:
@@ -357,7 +384,12 @@ def _issuers(
 
 
 #: "the members of the Contact Group" as the text's subject; not "to the members of", "call on the members of".
-_MEMBERS = re.compile(r"(?<!\bto the )(?<!\bon the )(?<!\bupon the )(?<!\bto )(?<!\bon )\bmembers of\s+", re.IGNORECASE)
+_MEMBERS = re.compile(r"\bmembers of\s+", re.IGNORECASE)
+#: Words before "the members of X" that make X addressed, not the text's subject ("we urge the members of").
+_ADDRESSED = re.compile(
+    r"\b(?:to|on|upon|urges?|asks?|invites?|calls? on|appeals? to|dear|with|among|from)\s+(?:all\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _vote(ctx: _Context, recipients: list[r.Ref]) -> r.Ref | None:
@@ -365,6 +397,8 @@ def _vote(ctx: _Context, recipients: list[r.Ref]) -> r.Ref | None:
     never one it only names as the subject of someone else's words ("the UN Special Envoy called for")."""
     votes: Counter[r.Ref] = Counter()
     for members in _MEMBERS.finditer(ctx.text):
+        if _ADDRESSED.search(ctx.text[max(0, members.start() - 24) : members.start()]):
+            continue
         named = _orgs(ctx.gazetteer.find(ctx.text[members.end() : members.end() + 80])[:1])
         votes.update(ref for ref in named if ref not in recipients)
     ranked = sorted(votes.items(), key=lambda item: (-item[1], str(item[0])))
@@ -614,6 +648,10 @@ def _positions(
             "stance": candidate.stance,
             "topics": [f"topic:{t}" for t in topics],
         }
+        holders = _holders(ctx, candidate, record)
+        if holders:
+            position["holders"] = holders
+            notes.append("holders: the annex's authors hold its positions, the sender the letter's")
         targets = _targets(ctx, candidate, authors)
         if targets:
             position["targets"] = targets
@@ -626,6 +664,16 @@ def _positions(
 
 
 _NAMED = ("org", "person", "place", "event", "doc")
+
+
+def _holders(ctx: _Context, candidate: positions.Candidate, record: dict[str, Any]) -> list[str]:
+    """Who holds a position of a letter with an annex ([] for the document's authors, as usual)."""
+    if ctx.annex is None:
+        return []
+    start, author = ctx.annex
+    if candidate.start >= start:
+        return [str(author)]
+    return [ref for ref in record.get("issuers", []) + record.get("signatories", []) if ref != str(author)]
 
 
 def _targets(ctx: _Context, candidate: positions.Candidate, authors: set[str]) -> list[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..records import model as r
 from . import dates
 from .gazetteer import Gazetteer, Match
-from .layout import COURTESY, OFFICE, Block, units
+from .layout import COURTESY, OFFICE, Block, Line, units
 from .signatories import is_signature_line
 
 #: The head of a document: blocks before the first paragraph of prose, at most this many.
@@ -228,6 +228,13 @@ def _addressee_line(head: Head, text: str) -> bool:
     return False
 
 
+#: The United Nations' way of titling a letter: "Letter dated 5 March 2019 from the Permanent Representative
+#: of Tarsonia to the United Nations addressed to the President of the Security Council".
+_LETTER_DATED = re.compile(
+    r"^(?:identical )?letters? dated (?P<date>.{6,30}?) from .+? addressed to (?P<to>.+)$", re.IGNORECASE
+)
+
+
 def _set_title(head: Head, text: str) -> None:
     dated = _TITLE_DATE.search(text)
     day = dates.whole_date(dated.group("date")) if dated else None
@@ -236,6 +243,12 @@ def _set_title(head: Head, text: str) -> None:
         text = text[: dated.start()].strip()
         if head.date is None:
             head.date, head.date_evidence = day, dated.group("date")
+    letter = _LETTER_DATED.match(text)
+    if letter:
+        day = dates.whole_date(letter.group("date"))
+        if day and head.date is None:
+            head.date, head.date_evidence = day, letter.group("date")
+        head.addressee_texts.append(letter.group("to"))
     head.title = text
 
 
@@ -325,13 +338,61 @@ def agents(gazetteer: Gazetteer, text: str) -> tuple[list[r.Ref], list[Match]]:
 
 def by_whom(gazetteer: Gazetteer, title: str | None) -> list[r.Ref]:
     """The issuer a title names: "Joint Statement by the Foreign Ministers of the Contact Group"."""
-    if not title:
-        return []
+    if not title or _LETTER_DATED.match(title):
+        return []  # "Letter dated … from the Permanent Representative of …": see ``mission_of``
     match = _BY.search(title)
     if match is None:
         return []
     refs, _ = agents(gazetteer, match.group("who"))
     return [ref for ref in refs if ref.prefix == "org"][:1] if refs else []
+
+
+_FROM = re.compile(
+    r"\bfrom (?:the )?(?:permanent |deputy |chargé d'affaires |charge d'affaires )*(?P<who>.+?) addressed to", re.I
+)
+
+
+def mission_of(gazetteer: Gazetteer, corpus: r.Corpus, title: str | None) -> list[r.Ref]:
+    """The government a letter in the United Nations' form comes from: "Letter dated … from the
+    Permanent Representative of Tarsonia to the United Nations addressed to …" is Tarsonia's
+    (a government of the collection whose country the sender's office names)."""
+    found = _FROM.search(title or "") if title and _LETTER_DATED.match(title) else None
+    if found is None:
+        return []
+    office = re.sub(r"\s+to the united nations.*$", "", found.group("who"), flags=re.I)
+    governments = {
+        o.country: r.Ref("org", k) for k, o in sorted(corpus.organizations.items()) if o.type == "government"
+    }
+    for match in gazetteer.find(office):
+        for ref in match.refs:
+            if ref.prefix == "place" and ref in governments:
+                return [governments[ref]]
+            if ref.prefix == "org" and ref in governments.values():
+                return [ref]
+    return []
+
+
+_ANNEX = re.compile(r"^\s*(?:annex|annexe|مرفق)(?:\s+(?:[IVX]+|\d+))?\s*:?\s*$", re.IGNORECASE)
+_TRANSMITTED = re.compile(
+    r"\btransmit(?:ting)? herewith (?:a|the) (?:joint )?(?:statement|letter|declaration|appeal|communiqu[eé]) "
+    r"(?:by|of|from|issued by) (?:the )?(?P<who>[^(.;]+)",
+    re.IGNORECASE,
+)
+
+
+def annex(lines: list[Line]) -> int | None:
+    """Where the annex of a letter that transmits a text starts (after its "Annex" heading)."""
+    return next((line.end for line in lines if _ANNEX.match(line.text)), None)
+
+
+def transmitted(gazetteer: Gazetteer, text: str) -> tuple[str, list[r.Ref]] | None:
+    """Whose text a letter transmits ("I have the honour to transmit herewith a statement by …"): the
+    words, and the organizations of the collection they name."""
+    found = _TRANSMITTED.search(text)
+    if found is None:
+        return None
+    who = found.group("who").strip()
+    return who, [m.refs[0] for m in gazetteer.find(who) if not m.ambiguous and m.refs[0].prefix == "org"]
 
 
 _NAMED_FIRST = re.compile(

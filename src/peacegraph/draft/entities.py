@@ -29,7 +29,8 @@ KINDS: tuple[tuple[str, str, str], ...] = (
         r"council|committee|mechanism|office|network|forum|association|group|initiative|agency|commission|"
         r"coalition|union|ministry|organi[sz]ation|fund|programme|program|mission|centre|center|foundation|"
         r"institute|authority|party|movement|front|army|brigade|alliance|society|league|directorate|circle|"
-        r"court|tribunal|parliament|assembly|police|university|bank|government",
+        r"court|tribunal|parliament|assembly|police|university|bank|government|room|platform|board|panel|"
+        r"task force|working group|facility|secretariat|team|unit|service|cluster|bureau",
     ),
 )
 _OFFICE = re.compile(
@@ -39,10 +40,13 @@ _OFFICE = re.compile(
     re.IGNORECASE,
 )
 _PLACE_BEFORE = re.compile(
-    r"(?:\b(?:in|at|near|from|into|to|around|outside)(?:\sthe)?|\b(?:town|city|village|region|province|district|"
-    r"governorate|camp|crossing|area|suburb)\sof(?:\sthe)?)\s$",
+    r"(?:\b(?:in|at|near|from|into|to|around|outside|across)(?:\sthe)?|\b(?:towns?|city|cities|villages?|region|"
+    r"province|district|governorate|camps?|crossing|area|suburbs?|neighbou?rhoods?)\sof(?:\sthe)?)"
+    r"(?:\s(?:northern|southern|eastern|western|north|south|east|west|rural|central|greater|besieged))?\s$",
     re.IGNORECASE,
 )
+#: A name followed by its acronym in brackets: "Civic Support Room (CSR)", the way bodies are introduced.
+_ACRONYM_AFTER = re.compile(r"^\s\((?P<acronym>[A-Z][A-Za-z0-9&]{1,9})\)")
 _PLACE_AFTER = re.compile(r"^\s(?:region|province|district|governorate|valley|area|countryside)\b", re.IGNORECASE)
 _DATE_AFTER = re.compile(r"^\s*(?:,\s*)?(?:on|of|held on|\()\s*", re.IGNORECASE)
 
@@ -85,6 +89,13 @@ def _names(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[Name]:
     office = _office_then_name(phrase)
     if office is not None:
         return _names(text, start + office, end, gazetteer)
+    pair = _PAIR.match(phrase)
+    if pair and _PLACE_BEFORE.search(text[max(0, start - 45) : start]):  # "the towns of Ostel and Brin"
+        return [
+            Name(start + a, start + b, phrase[a:b], "place", "other", _PLACE_EVIDENCE)
+            for a, b in (pair.span(1), pair.span(2))
+            if not _whole(gazetteer, phrase[a:b])
+        ]
     for cut in _CONNECTOR.finditer(phrase):
         left, rest = phrase[: cut.start()], phrase[cut.end() :]
         if rest.lower() in dates.MONTHS:  # "Halden in January"
@@ -97,13 +108,21 @@ def _names(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[Name]:
     return [name] if name is not None else []
 
 
+_PLACE_EVIDENCE = "where it stands (after 'in', 'at', 'near', 'the town of' …)"
+_PAIR = re.compile(r"^([A-Z][\w'\u2019-]+) and ([A-Z][\w'\u2019-]+)$")
+
+
 def _whole(gazetteer: Gazetteer, phrase: str) -> bool:
     return any(m.start == 0 and m.end == len(phrase) for m in gazetteer.find(phrase))
 
 
 def _office_then_name(phrase: str) -> int | None:
     """Where the name starts in "UN Special Envoy Elena Marsh"."""
-    found = re.search(r"\b(?:Envoy|Minister|Secretary-General|Coordinator|Chief|President|Ambassador)\s", phrase)
+    found = re.search(
+        r"\b(?:Envoy|Minister|Secretary-General|Coordinator|Chief|President|Ambassador|Commissioner|Director|"
+        r"Representative|Spokesperson|Rapporteur|Chair|Chairperson|Mediator)\s",
+        phrase,
+    )
     if found is None:
         return None
     rest = phrase[found.end() :].split()
@@ -126,15 +145,18 @@ def _classify(text: str, start: int, end: int, phrase: str) -> Name | None:
     if phrase.upper() == phrase or (len(words) == 1 and (at_start or words[0].lower() in dates.MONTHS)):
         return None  # an acronym, or a capital at the start of a sentence
     kind = _kind(phrase)
+    if kind is None and len(words) >= 2 and _ACRONYM_AFTER.match(text[end : end + 14]):
+        kind = ("org", "", "an acronym after it")
     if kind is not None and len(words) >= 2:
         date = _date_after(text, end) if kind[0] == "event" else None
-        return Name(start, end, phrase, kind[0], kind[1], f"the word {kind[2]!r}", date)
+        evidence = kind[2] if kind[2].startswith("an acronym") else f"the word {kind[2]!r}"
+        return Name(start, end, phrase, kind[0], kind[1], evidence, date)
     if kind is None and 2 <= len(words) <= 3 and (COURTESY.search(before[-12:]) or _OFFICE.search(before)):
         return Name(start, end, phrase, "person", "", "a name after an office, title or 'said'")
     place_after = _PLACE_AFTER.match(text[end : end + 20])
     if kind is None and len(words) <= 3 and (_PLACE_BEFORE.search(before) or place_after):
         type_ = "region" if place_after else "other"
-        return Name(start, end, phrase, "place", type_, "where it stands (after 'in', 'at', 'near' …)")
+        return Name(start, end, phrase, "place", type_, _PLACE_EVIDENCE)
     return None
 
 

@@ -66,6 +66,7 @@ def blocks(text: str) -> list[Block]:
 
 #: A line that ends a unit of the head: a sentence, a salutation, a list heading.
 _ENDED = re.compile(r"[.!?:;,\u060c\u061b][\"'\u201d\u2019)\]]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s*$")
 #: Words a line cannot stop at unless a line break wraps a phrase.
 _CONNECTOR = re.compile(r"\b(?:of|the|and|for|to|in|on|at|by|with|a|an|de|du|des|la|le|et|pour)\s*$", re.IGNORECASE)
 #: A courtesy title or honorific before a name, or an office that opens an addressee line.
@@ -111,4 +112,6 @@ def _breaks(before: str, after: str, starts_unit: Callable[[str], bool], whole_u
     if COURTESY.search(before) or COURTESY.search(after) or OFFICE.match(after):
         return True
     words = len(before.split())
+    if len(after.split()) >= 12 and _SENTENCE_END.search(after) and not _SENTENCE_END.search(before):
+        return True  # a heading of any length over a paragraph printed on one line
     return words <= 12 and len(after.split()) >= 12 and len(after) >= 2 * len(before)
