@@ -118,6 +118,9 @@ def _addressees(figures: Figures, want: dict[str, Any], doc: dict[str, Any], eve
 def _positions(figures: Figures, want: dict[str, Any], doc: dict[str, Any], positions: list[dict[str, Any]]) -> None:
     authors = doc.get("issuers", []) + doc.get("signatories", [])
     never = set(want["never_holders"]) | set(doc.get("recipients", []))
+    if "issuers" in want and doc.get("issuers") != want["issuers"]:
+        figures.misses.append(f"issuers {doc.get('issuers')}, expected {want['issuers']}")
+        figures.wrongly_held += len(positions)
     figures.positions = len(positions)
     for position in positions:
         holders = position.get("holders", authors)

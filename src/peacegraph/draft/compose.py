@@ -376,6 +376,10 @@ def _issuers(
         return [ref for ref in named if ref not in signed and ref not in recipients]
     if signed or not vote:
         return []
+    speaker = document.release_issuer(ctx.gazetteer, ctx.text, recipients)
+    if speaker is not None:
+        ctx.notes.append(f"issuer {speaker} guessed: the text names it as the one who says and calls for")
+        return [speaker]
     voted = _vote(ctx, recipients)
     if voted:
         ctx.notes.append(f"issuer {voted} guessed from the text speaking as the members of it")
@@ -625,7 +629,10 @@ def _positions(
         return
     fallback = _widest_topic(ctx.corpus)
     authors = {ref for field in ("issuers", "signatories") for ref in record.get(field, ())}
-    candidates = positions.find(ctx.text, ctx.lines, region, excluded, Gazetteer.of_topics(ctx.corpus))
+    names = tuple(_names_of(ctx, ref) for ref in sorted(authors))
+    candidates = positions.find(
+        ctx.text, ctx.lines, region, excluded, Gazetteer.of_topics(ctx.corpus), tuple(n for ns in names for n in ns)
+    )
     for candidate in candidates:
         quote = ctx.text[candidate.start : candidate.end]
         key = _position_key(ctx, doc_key, candidate, quote)
@@ -664,6 +671,15 @@ def _positions(
 
 
 _NAMED = ("org", "person", "place", "event", "doc")
+
+
+def _names_of(ctx: _Context, ref: str) -> tuple[str, ...]:
+    """The names a record of the collection goes by (none for a record this draft proposes)."""
+    prefix, key = ref.split(":", 1)
+    record = ctx.corpus.table(prefix).get(key)
+    if record is None:
+        return ()
+    return (getattr(record, "name"), *getattr(record, "alternate_names", ()))  # noqa: B009
 
 
 def _holders(ctx: _Context, candidate: positions.Candidate, record: dict[str, Any]) -> list[str]:

@@ -36,15 +36,16 @@ _CLOSING = re.compile(
     r"^\s*(?:sincerely|yours (?:sincerely|faithfully|truly)|(?:best |kind )?regards|respectfully)", re.I | re.M
 )
 _PULL_QUOTE = re.compile(r"^[\"\u201c\u201e\u00ab'\u2018]")
-_TYPE_LINE = re.compile(
-    r"^(?:joint |public |open |press )?(?:statement|letter|release|communiqu[eé]|declaration|appeal|"
-    r"position paper|briefing|press release)\b",
-    re.IGNORECASE,
+_KIND_WORDS = (
+    r"(?:joint |public |open |press )?(?:ngo |civil[- ]society )?(?:statement|letter|release|communiqu[eé]|"
+    r"declaration|appeal|position paper|briefing|press release)|for immediate release|communiqu[ée] de presse|"
+    r"d[ée]claration (?:conjointe|commune)|lettre ouverte|بيان صحفي|بيان مشترك"
 )
+_TYPE_LINE = re.compile(r"^(?:" + _KIND_WORDS + r")\b", re.IGNORECASE)
 #: A heading that only names the kind of document ("Joint Statement"): a title printed next to it wins.
-_BARE_TYPE = re.compile(
-    r"(?:joint |public |open |press )?(?:statement|letter|release|communiqu[eé]|declaration|appeal)s?", re.IGNORECASE
-)
+_BARE_TYPE = re.compile(r"(?:" + _KIND_WORDS + r")s?", re.IGNORECASE)
+#: Headings that say how a text is released, not what it is called: never an alternate name.
+_RELEASE_NOTE = re.compile(r"for immediate release|embargoed.*", re.IGNORECASE)
 _TITLE_DATE = re.compile(r"\s*[(\[](?P<date>[^()\[\]]{6,40})[)\]]\s*$")
 _BY = re.compile(r"\b(?:by|of)\s+(?:the\s+)?(?P<who>.+)$", re.IGNORECASE)
 _DATELINE = re.compile(
@@ -76,6 +77,7 @@ class Head:
     addressee_texts: list[str] = field(default_factory=list)
     body_start: int = 0  # offset of the first paragraph of prose
     made_title: bool = False  # no title printed: one was made up
+    release_note: str | None = None  # "For immediate release": says the text is a press release
     navigation: str | None = None  # a line like a site's navigation bar, not taken as the title
     addressing: bool = False  # the last unit was an addressee line ("To:" or a name), so an office may follow
 
@@ -189,6 +191,8 @@ def _read_block(head: Head, text: str) -> None:
         _set_title(head, text)
     elif _BARE_TYPE.fullmatch(head.title) and not _TYPE_LINE.match(text):
         head.alternate_names.append(head.title)
+        if _RELEASE_NOTE.fullmatch(head.title):
+            head.release_note = head.alternate_names.pop()
         _set_title(head, text)
     elif _TYPE_LINE.match(text) and text not in head.alternate_names:
         head.alternate_names.append(text)
@@ -283,8 +287,8 @@ def guess_type(text: str, head: Head, signatures: int, dated_entries: int) -> tu
     """(type, evidence)."""
     if dated_entries >= 3:
         return "timeline", f"{dated_entries} dated entries"
-    heading = " ".join([head.title or "", *head.alternate_names])
-    if re.search(r"press release|communiqu[ée] de presse|بيان صحفي", heading, re.I):
+    heading = " ".join([head.title or "", *head.alternate_names, head.release_note or ""])
+    if re.search(r"press release|for immediate release|communiqu[ée] de presse|بيان صحفي", heading, re.I):
         return "press-release", "a press-release heading"  # a release about a letter is a release
     opening = text[: head.body_start + 400]
     salutation = _SALUTATION.search(opening) or re.search(r"^(?:dear|your excellenc)", opening, re.I | re.M)
@@ -393,6 +397,28 @@ def transmitted(gazetteer: Gazetteer, text: str) -> tuple[str, list[r.Ref]] | No
         return None
     who = found.group("who").strip()
     return who, [m.refs[0] for m in gazetteer.find(who) if not m.ambiguous and m.refs[0].prefix == "org"]
+
+
+#: How a press release names its issuer: "…, the Relief Network said today", "The Relief Network calls on …".
+_SPEAKS = re.compile(
+    r"(?:^|[,.\u2013\u2014-]\s+)(?:the\s+)?(?P<who>[A-Z][^,.;:\"\u201c\u201d]{2,80}?)\s+"
+    r"(?:said|says|announced|stated|calls on|calls for|urges|demands|welcomes|condemns)\b",
+    re.MULTILINE,
+)
+
+
+def release_issuer(gazetteer: Gazetteer, text: str, recipients: list[r.Ref]) -> r.Ref | None:
+    """The organization a press release speaks for in the third person: named at least twice as the
+    one who says, calls on or urges (never an addressee)."""
+    votes: dict[r.Ref, int] = {}
+    for said in _SPEAKS.finditer(text):
+        found = gazetteer.find(said.group("who"))
+        if len(found) == 1 and found[0].end == len(said.group("who")) and found[0].refs[0].prefix == "org":
+            ref = found[0].refs[0]
+            if not found[0].ambiguous and ref not in recipients:
+                votes[ref] = votes.get(ref, 0) + 1
+    ranked = sorted(votes.items(), key=lambda item: (-item[1], str(item[0])))
+    return ranked[0][0] if ranked and ranked[0][1] >= 2 else None
 
 
 _NAMED_FIRST = re.compile(

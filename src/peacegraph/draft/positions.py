@@ -108,13 +108,14 @@ _REPORTED = re.compile(
 )
 
 
-def others_speak(sentence: str, cue: str) -> bool:
+def others_speak(sentence: str, cue: str, authors: tuple[str, ...] = ()) -> bool:
     """Whether a stance sentence gives the words of someone the authors name ("The UN Special Envoy
-    called for …", "“We demand …,” said …"), not the authors' own."""
+    called for …", "“We demand …,” said …"), not the authors' own (``authors``: their names, as a
+    press release names its issuer: "The Relief Network calls on …")."""
     if _REPORTED.match(sentence):
         return True
     subject = sentence[: sentence.lower().find(cue.lower())]
-    if _FIRST_PERSON.search(subject):
+    if _FIRST_PERSON.search(subject) or any(name.lower() in subject.lower() for name in authors):
         return False
     return any(word[:1].isupper() for word in subject.split()[1:] if word not in ("I",))
 
@@ -198,6 +199,7 @@ def find(
     region: tuple[int, int],
     excluded: list[tuple[int, int]],
     topics: Gazetteer,
+    authors: tuple[str, ...] = (),
 ) -> list[Candidate]:
     start, end = region
     items = _items(all_lines, start, end)
@@ -227,7 +229,7 @@ def find(
             elif first_of_item:
                 cue = cue or lead_in
                 sub_lead = cue if opens_list else None
-            elif cue is None or others_speak(sentence, cue[1]):
+            elif cue is None or others_speak(sentence, cue[1], authors):
                 continue
             elif opens_list:
                 lead_in = cue
