@@ -120,3 +120,24 @@ def test_a_stance_whose_object_names_an_entity_targets_it(tmp_path: Path) -> Non
     assert asked["stance"] == "calls-for"
     arvel = next(p for p in figures.draft["places"] if p["name"] == "Arvel")
     assert asked["targets"] == [f"place:{arvel['key']}"]
+
+
+def test_every_mention_is_fuzzy_matched_like_signatories(tmp_path: Path) -> None:
+    source = tmp_path / "misspelt.txt"
+    source.write_text(
+        "Statement on the Shelling\n3 March 2020\n"
+        "We condemn the shelling of Dalvorra and of Morvann, and we call on the Goverment of Kestria to stop it.\n"
+        "Signatories:\nKestrian Womens Forum\n",
+        encoding="utf-8",
+    )
+    seeds = tmp_path / "seeds"
+    shutil.copytree(COLLECTION, seeds)
+    result = CliRunner().invoke(main, ["draft", str(source), "--seeds", str(seeds), "--key", "misspelt"])
+    assert result.exit_code == 0, result.output
+    records = yaml.safe_load((seeds / "records" / "misspelt.yaml").read_text(encoding="utf-8"))
+    doc = records["documents"][0]
+    assert doc["signatories"] == ["org:kestrian-womens-forum"]
+    assert {"place:dalvora", "place:morvan", "org:government-of-kestria"} <= set(doc["mentions"])
+    for printed in ("Dalvorra", "Morvann", "Goverment of Kestria", "Kestrian Womens Forum"):
+        assert any(note.count("fuzzy match") and printed in note for note in doc["review"]), printed
+    assert set(records) == {"documents", "positions"}  # nothing proposed for a name that is known

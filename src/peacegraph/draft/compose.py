@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,17 +83,19 @@ class _Context:
     drafted: Drafted = field(default_factory=lambda: Drafted(""))
     #: New records proposed so far, by normalized name: one record per name in a draft.
     proposals: dict[str, r.Ref] = field(default_factory=dict)
-    resolver: signatories.Resolver | None = None
+    resolvers: dict[str, signatories.Resolver] = field(default_factory=dict)
     #: Names in the text resolved to records by fuzzy matching, as printed.
     resolved_names: list[tuple[str, r.Ref]] = field(default_factory=list)
     #: A letter's annex (a text it transmits): where it starts, and who holds its positions.
     annex: tuple[int, r.Ref] | None = None
 
-    def names(self) -> signatories.Resolver:
-        """Names of organizations and people, to resolve printed names against (made once)."""
-        if self.resolver is None:
-            self.resolver = signatories.Resolver(self.corpus)
-        return self.resolver
+    def names(self, kind: str = "agent") -> signatories.Resolver:
+        """The names of records of a kind ("agent": organizations and people), to resolve printed
+        names against (made once per kind)."""
+        kinds = ("org", "person") if kind in ("agent", "org", "person") else (kind,)
+        if kinds[0] not in self.resolvers:
+            self.resolvers[kinds[0]] = signatories.Resolver(self.corpus, kinds)
+        return self.resolvers[kinds[0]]
 
 
 def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
@@ -128,7 +130,7 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
     _set_refs(record, "copied_to", _addressees(ctx, [c.text for c in copies], "copy"))
     excluded = [(siglist.start, siglist.end)] if siglist else []
     excluded += [(c.start, c.end) for c in copies]
-    named = entities.find(text, (head.body_start, len(text)), excluded, ctx.gazetteer)
+    named = entities.find(text, (head.body_start, len(text)), excluded, entities.Lookup(ctx.gazetteer, _close_to(ctx)))
     inside_names = [(n.start, n.end) for n in named if n.kind in ("doc", "event")]
     _mentions_and_citations(ctx, result, record, excluded + inside_names, result.key)
     if doc_type != "timeline":
@@ -354,7 +356,7 @@ def _propose(
     if alternates:
         record["alternate_names"] = list(alternates)
     record.update(fields)
-    near = ctx.names().near(name) if prefix in ("org", "person") else None
+    near = ctx.names(prefix).near(name)
     if near is not None:
         notes = [*notes, f"close to {near[0]} ({near[1]}, {near[2]:.2f}): the same, misspelt?"]
     if not keys.slug(name):
@@ -511,18 +513,30 @@ def _widest_topic(corpus: r.Corpus) -> str:
     return sorted(tops or sorted(corpus.topics), key=lambda key: (-narrower[key], key))[0]
 
 
+def _close_to(ctx: _Context) -> Callable[[str], str | None]:
+    """The kind of the record whose name a phrase is close to (fuzzy matching), or None."""
+
+    def close(phrase: str) -> str | None:
+        for kind in ("agent", "place", "event", "doc"):
+            resolution = ctx.names(kind).resolve(phrase)
+            if resolution.ref is not None:
+                return resolution.ref.prefix
+        return None
+
+    return close
+
+
 def _unknown_names(ctx: _Context, record: dict[str, Any], named: list[entities.Name]) -> None:
     """Every name not in the records: resolved by fuzzy matching (with a note), or proposed as a new
     record of the kind its words suggest (with a note); an event with no stated date only noted."""
     for name in named:
-        if name.kind in ("org", "person"):
-            resolution = ctx.names().resolve(name.text)
-            if resolution.ref is not None:
-                if resolution.note:
-                    ctx.notes.append(f"mention: {resolution.note}")
-                ctx.resolved_names.append((name.text, resolution.ref))
-                _add(record, "mentions", str(resolution.ref))
-                continue
+        resolution = ctx.names(name.kind).resolve(name.text)
+        if resolution.ref is not None:
+            if resolution.note:
+                ctx.notes.append(f"mention: {resolution.note}")
+            ctx.resolved_names.append((name.text, resolution.ref))
+            _add(record, "cites" if resolution.ref.prefix == "doc" else "mentions", str(resolution.ref))
+            continue
         ref = _propose_name(ctx, name)
         if ref is not None:
             _add(record, "cites" if ref.prefix == "doc" else "mentions", str(ref))

@@ -5,6 +5,7 @@ probably names, guessed from its words and from the words around it. A person re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import dates
@@ -62,8 +63,18 @@ class Name:
     date: str | None = None  # an event's date, stated right after its name
 
 
-def find(text: str, region: tuple[int, int], excluded: list[tuple[int, int]], gazetteer: Gazetteer) -> list[Name]:
-    """Names in text[region] (outside ``excluded``) that no record's name matches whole."""
+@dataclass(frozen=True)
+class Lookup:
+    """What is known already: the names of the records (exactly), and ``close``, the kind of record
+    ("org", "person", "place", …) whose name a phrase is close to (fuzzy matching), or None."""
+
+    gazetteer: Gazetteer
+    close: Callable[[str], str | None] = lambda _: None
+
+
+def find(text: str, region: tuple[int, int], excluded: list[tuple[int, int]], lookup: Lookup) -> list[Name]:
+    """Names in text[region] (outside ``excluded``) that no record's name matches whole, and names close
+    to a record's name (kind "org", "person", … of that record, evidence "close")."""
     found: list[Name] = []
     for span in _SPAN.finditer(text, region[0], region[1]):
         if any(a <= span.start() < b for a, b in excluded):
@@ -71,7 +82,7 @@ def find(text: str, region: tuple[int, int], excluded: list[tuple[int, int]], ga
         start = span.start()
         for part in [*_AND.finditer(span.group(0)), None]:  # "the Peace Council and on the Office of …"
             end = span.start() + part.start() if part else span.end()
-            found += _names(text, start, end, gazetteer)
+            found += _names(text, start, end, lookup)
             start = span.start() + part.end() if part else end
     return found
 
@@ -79,16 +90,34 @@ def find(text: str, region: tuple[int, int], excluded: list[tuple[int, int]], ga
 _AND = re.compile(r" and (?:on|in|to|at|for|from|with) (?:the )?")
 
 
-def _names(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[Name]:
+CLOSE = "a name close to a record's"
+
+
+def _close(text: str, start: int, end: int, lookup: Lookup) -> Name | None:
+    """A phrase close to a record's name ("Goverment of Kestria", "the shelling of Dalvorra")."""
+    phrase = text[start:end]
+    before = text[max(0, start - 45) : start]
+    single = len(phrase.split()) == 1
+    if single and (len(phrase) < 5 or not (_PLACE_BEFORE.search(before) or re.search(r"\bof\s$", before))):
+        return None
+    kind = lookup.close(phrase)
+    return Name(start, end, phrase, kind, "", CLOSE) if kind else None
+
+
+def _names(text: str, start: int, end: int, lookup: Lookup) -> list[Name]:
+    gazetteer = lookup.gazetteer
     phrase = text[start:end]
     if phrase.startswith(("The ", "Le ", "La ", "Les ")):
         start += phrase.index(" ") + 1
         phrase = text[start:end]
     if _whole(gazetteer, phrase):
         return []  # a curated name
+    close = _close(text, start, end, lookup)
+    if close is not None:
+        return [close]
     office = _office_then_name(phrase)
     if office is not None:
-        return _names(text, start + office, end, gazetteer)
+        return _names(text, start + office, end, lookup)
     pair = _PAIR.match(phrase)
     if pair and _PLACE_BEFORE.search(text[max(0, start - 45) : start]):  # "the towns of Ostel and Brin"
         return [
@@ -99,11 +128,12 @@ def _names(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[Name]:
     for cut in _CONNECTOR.finditer(phrase):
         left, rest = phrase[: cut.start()], phrase[cut.end() :]
         if rest.lower() in dates.MONTHS:  # "Halden in January"
-            return _names(text, start, start + cut.start(), gazetteer)
+            return _names(text, start, start + cut.start(), lookup)
         if _whole(gazetteer, left) or (len(left.split()) == 1 and _kind(left) is None):  # "Dalvora and in the …"
-            return _names(text, start + cut.end(), end, gazetteer)
+            close = _close(text, start, start + cut.start(), lookup)
+            return ([close] if close else []) + _names(text, start + cut.end(), end, lookup)
         if _whole(gazetteer, rest) and _kind(left) is None:
-            return _names(text, start, start + cut.start(), gazetteer)  # "Mira Santos of the Morvan Relief Network"
+            return _names(text, start, start + cut.start(), lookup)  # "Mira Santos of the Morvan Relief Network"
     name = _classify(text, start, end, phrase)
     return [name] if name is not None else []
 

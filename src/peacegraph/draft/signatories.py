@@ -172,15 +172,17 @@ class Resolution:
 
 
 class Resolver:
-    """Printed names to organizations and people: normalized variants, then fuzzy matching."""
+    """Printed names to records (organizations and people, or the kinds ``prefixes`` names):
+    normalized variants, then fuzzy matching."""
 
-    def __init__(self, corpus: r.Corpus):
+    def __init__(self, corpus: r.Corpus, prefixes: tuple[str, ...] = ("org", "person")):
         self.index: dict[str, set[r.Ref]] = {}
         self.printed: dict[r.Ref, set[str]] = {}
-        for prefix in ("org", "person"):
+        for prefix in prefixes:
             for key, record in corpus.table(prefix).items():
                 ref = r.Ref(prefix, key)
-                names = [record.name, *record.alternate_names]
+                names = [record.title if isinstance(record, r.Document) else record.name]
+                names += list(getattr(record, "alternate_names", ()))
                 self.printed[ref] = set(names)
                 for name in names:
                     for variant in variants(name):
