@@ -108,16 +108,7 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
     date = _issue_date(ctx, head, siglist)
     result = _keyed(ctx, head, date, key)
     record: dict[str, Any] = {"key": result.key, "title": head.title or "Untitled document"}
-    if not head.title:
-        ctx.notes.append("no title found: give one")
-    elif head.made_title:
-        ctx.notes.append("no title printed: this one is made up from the text; give the right one")
-    if head.navigation is not None:
-        ctx.notes.append(
-            f"the line {head.navigation!r} looks like a web site's navigation, so it was not taken as the title"
-        )
-    if head.alternate_names:
-        record["alternate_names"] = list(dict.fromkeys(head.alternate_names))
+    _title_notes(ctx, record, head)
     signed = _signatories(ctx, result, siglist, head, date)
     doc_type, evidence = document.guess_type(text, head, len(signed), len(entries))
     ctx.notes.append(f"type {doc_type} guessed from {evidence}")
@@ -130,11 +121,7 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
     _set_refs(record, "copied_to", _addressees(ctx, [c.text for c in copies], "copy"))
     excluded = [(siglist.start, siglist.end)] if siglist else []
     excluded += [(c.start, c.end) for c in copies]
-    named = entities.find(text, (head.body_start, len(text)), excluded, entities.Lookup(ctx.gazetteer, _close_to(ctx)))
-    inside_names = [(n.start, n.end) for n in named if n.kind in ("doc", "event")]
-    _mentions_and_citations(ctx, result, record, excluded + inside_names, result.key)
-    if doc_type != "timeline":
-        _unknown_names(ctx, record, named)
+    _names_and_mentions(ctx, result, record, head.body_start, excluded, timeline=doc_type == "timeline")
     _chronicle(ctx, result, record, entries, result.key)
     end = siglist.start if siglist and siglist.start > head.body_start else len(text)
     if authors:
@@ -143,6 +130,38 @@ def draft(corpus: r.Corpus, text: str, source: str, key: str | None) -> Drafted:
         ctx.notes.append("no issuer or signatory found, so no positions were drafted: add the authors")
     _finish(ctx, result, record)
     return result
+
+
+def _title_notes(ctx: _Context, record: dict[str, Any], head: document.Head) -> None:
+    if not head.title:
+        ctx.notes.append("no title found: give one")
+    elif head.made_title:
+        ctx.notes.append("no title printed: this one is made up from the text; give the right one")
+    if head.navigation is not None:
+        ctx.notes.append(
+            f"the line {head.navigation!r} looks like a web site's navigation, so it was not taken as the title"
+        )
+    if head.alternate_names:
+        record["alternate_names"] = list(dict.fromkeys(head.alternate_names))
+
+
+def _names_and_mentions(
+    ctx: _Context,
+    result: Drafted,
+    record: dict[str, Any],
+    body_start: int,
+    excluded: list[tuple[int, int]],
+    *,
+    timeline: bool,
+) -> None:
+    """Curated names mentioned (a place inside the name of a document or event is not mentioned as
+    such: "the Morvan Declaration" is no mention of Morvan), cited documents, and every other name."""
+    lookup = entities.Lookup(ctx.gazetteer, _close_to(ctx))
+    named = entities.find(ctx.text, (body_start, len(ctx.text)), excluded, lookup)
+    inside_names = [(n.start, n.end) for n in named if n.kind in ("doc", "event")]
+    _mentions_and_citations(ctx, result, record, excluded + inside_names, result.key)
+    if not timeline:
+        _unknown_names(ctx, record, named)
 
 
 def _whole_name(gazetteer: Gazetteer, name: str) -> bool:
@@ -637,51 +656,53 @@ def _positions(
     region: tuple[int, int],
     excluded: list[tuple[int, int]],
 ) -> None:
-    doc_key = result.key
     if not ctx.corpus.topics:
         ctx.notes.append("no topics are curated, so no positions were drafted")
         return
-    fallback = _widest_topic(ctx.corpus)
     authors = {ref for field in ("issuers", "signatories") for ref in record.get(field, ())}
-    names = tuple(_names_of(ctx, ref) for ref in sorted(authors))
-    candidates = positions.find(
-        ctx.text, ctx.lines, region, excluded, Gazetteer.of_topics(ctx.corpus), tuple(n for ns in names for n in ns)
-    )
-    for candidate in candidates:
-        quote = ctx.text[candidate.start : candidate.end]
-        key = _position_key(ctx, doc_key, candidate, quote)
-        notes = [
-            f"stance {candidate.stance} guessed from {candidate.cue!r}"
-            if candidate.cue
-            else "no stance cue: stance asserts assumed",
-            "name is the start of the quote: paraphrase it",
-        ]
-        topics = list(candidate.topics)
-        if not topics:
-            topics = [fallback]
-            notes.append(f"no topic named in the quote: {fallback} assumed")
-        else:
-            notes.append("topics guessed from " + ", ".join(topics))
-        position: dict[str, Any] = {
-            "key": key,
-            "name": _name(quote),
-            "document": f"doc:{doc_key}",
-            "stance": candidate.stance,
-            "topics": [f"topic:{t}" for t in topics],
-        }
-        holders = _holders(ctx, candidate, record)
-        if holders:
-            position["holders"] = holders
-            notes.append("holders: the annex's authors hold its positions, the sender the letter's")
-        targets = _targets(ctx, candidate, authors)
-        if targets:
-            position["targets"] = targets
-            notes.append("targets: what the words after the stance name; keep those the stance bears on")
-        if candidate.point:
-            position["point"] = candidate.point
-        position["quote"] = {"text": quote, "start": candidate.start, "end": candidate.end}
-        position["review"] = notes
-        result.positions.append(position)
+    names = tuple(name for ref in sorted(authors) for name in _names_of(ctx, ref))
+    topics = Gazetteer.of_topics(ctx.corpus)
+    for candidate in positions.find(ctx.text, ctx.lines, region, excluded, topics, names):
+        result.positions.append(_position(ctx, candidate, record, authors))
+
+
+def _position(
+    ctx: _Context, candidate: positions.Candidate, record: dict[str, Any], authors: set[str]
+) -> dict[str, Any]:
+    """One candidate position as a record, with a note on every guess."""
+    quote = ctx.text[candidate.start : candidate.end]
+    notes = [
+        f"stance {candidate.stance} guessed from {candidate.cue!r}"
+        if candidate.cue
+        else "no stance cue: stance asserts assumed",
+        "name is the start of the quote: paraphrase it",
+    ]
+    topics = list(candidate.topics)
+    if not topics:
+        topics = [_widest_topic(ctx.corpus)]
+        notes.append(f"no topic named in the quote: {topics[0]} assumed")
+    else:
+        notes.append("topics guessed from " + ", ".join(topics))
+    position: dict[str, Any] = {
+        "key": _position_key(ctx, ctx.doc_key, candidate, quote),
+        "name": _name(quote),
+        "document": f"doc:{ctx.doc_key}",
+        "stance": candidate.stance,
+        "topics": [f"topic:{t}" for t in topics],
+    }
+    holders = _holders(ctx, candidate, record)
+    if holders:
+        position["holders"] = holders
+        notes.append("holders: the annex's authors hold its positions, the sender the letter's")
+    targets = _targets(ctx, candidate, authors)
+    if targets:
+        position["targets"] = targets
+        notes.append("targets: what the words after the stance name; keep those the stance bears on")
+    if candidate.point:
+        position["point"] = candidate.point
+    position["quote"] = {"text": quote, "start": candidate.start, "end": candidate.end}
+    position["review"] = notes
+    return position
 
 
 _NAMED = ("org", "person", "place", "event", "doc")

@@ -120,6 +120,16 @@ def others_speak(sentence: str, cue: str, authors: tuple[str, ...] = ()) -> bool
     return any(word[:1].isupper() for word in subject.split()[1:] if word not in ("I",))
 
 
+def _unmarked(line: str, previous: str, in_list: bool) -> bool:
+    """Whether a line is an item of a list without marks: after a line ending with ":", lines ending
+    with ";" (the last one with ".")."""
+    return (
+        bool(line)
+        and (previous.endswith(":") or in_list)
+        and bool(_ITEM_END.search(line) or (in_list and line.endswith(".")))
+    )
+
+
 def _items(all_lines: list[Line], start: int, end: int) -> list[_Item]:
     """Numbered items and lettered sub-items in [start, end), with the section heading before a list
     that starts again at 1 ("Constitutional Reform 1")."""
@@ -132,17 +142,11 @@ def _items(all_lines: list[Line], start: int, end: int) -> list[_Item]:
         if line.start < start or line.end > end:
             continue
         match = _ITEM.match(line.text)
-        unmarked = bool(
-            match is None
-            and line.stripped
-            and (previous.endswith(":") or unmarked)
-            and (_ITEM_END.search(line.stripped) or (unmarked and line.stripped.endswith(".")))
-        )
+        unmarked = match is None and _unmarked(line.stripped, previous, unmarked)
         before, previous = previous, line.stripped
         if unmarked or (match is not None and match.group("bullet")):
-            open_item = _Item(
-                "", line.start + (match.end() if match else len(line.text) - len(line.text.lstrip())), line.end
-            )
+            start_at = match.end() if match else len(line.text) - len(line.text.lstrip())
+            open_item = _Item("", line.start + start_at, line.end)
             items.append(open_item)
             continue
         if match is None:
