@@ -141,3 +141,33 @@ def test_every_mention_is_fuzzy_matched_like_signatories(tmp_path: Path) -> None
     for printed in ("Dalvorra", "Morvann", "Goverment of Kestria", "Kestrian Womens Forum"):
         assert any(note.count("fuzzy match") and printed in note for note in doc["review"]), printed
     assert set(records) == {"documents", "positions"}  # nothing proposed for a name that is known
+
+
+def test_web_drafts_are_deterministic_and_release_refuses_while_notes_remain(tmp_path: Path) -> None:
+    written = []
+    for run in ("a", "b"):
+        seeds = tmp_path / run / "seeds"
+        shutil.copytree(COLLECTION, seeds)
+        for name in ("en-consultation.txt", "en-web.html", "ar-statement.txt"):
+            key = name.split(".")[0]
+            result = CliRunner().invoke(main, ["draft", str(TEXTS / name), "--seeds", str(seeds), "--key", key])
+            assert result.exit_code == 0, result.output
+        written.append({p.relative_to(seeds): p.read_bytes() for p in sorted(seeds.rglob("*")) if p.is_file()})
+    assert written[0] == written[1]
+    check = CliRunner().invoke(main, ["check", "--seeds", str(seeds)])
+    notes = sum(
+        len(item.get("review", ()))
+        for path in (seeds / "records").glob("[ae]*-*.yaml")
+        for items in yaml.safe_load(path.read_text(encoding="utf-8")).values()
+        for item in items
+    )
+    assert check.output.count(": review: ") == notes > 0
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out), "--quiet"]).exit_code == 0
+    release = CliRunner().invoke(
+        main,
+        ["release", "0.2.0", "--seeds", str(seeds), "--out", str(out), "--since", str(out),
+         "--changelog", str(tmp_path / "CHANGELOG.md")],
+    )  # fmt: skip
+    assert release.exit_code == 2
+    assert "open review note(s)" in release.output
