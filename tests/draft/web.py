@@ -108,7 +108,8 @@ def measure(name: str, work: Path) -> Figures:
 def _addressees(figures: Figures, want: dict[str, Any], doc: dict[str, Any], every: dict[str, Any]) -> None:
     found = 0
     for printed in want["addressees"]:
-        if any(ref in every and set(variants(printed)) & _names(every[ref]) for ref in doc.get("recipients", [])):
+        forms = {*variants(printed), printed}
+        if any(ref in every and forms & _names(every[ref]) for ref in doc.get("recipients", [])):
             found += 1
         else:
             figures.misses.append(f"addressee {printed!r} not among {doc.get('recipients', [])}")

@@ -35,6 +35,12 @@ _SALUTATION_ONLY = re.compile(
 )
 
 
+#: "سعادة السيدة إيلينا مارش، المبعوثة الخاصة …": an honorific, a courtesy title, the name, then the office.
+_ARABIC = re.compile(
+    r"^(?:(?:سعادة|معالي|فخامة)\s+)?(?:السيد|السيدة|الدكتور|الدكتورة)\s+(?P<name>[^،,]{3,60})(?:[،,]\s*(?P<office>.*))?$"
+)
+
+
 @dataclass(frozen=True)
 class Addressee:
     name: str  # a person's name, or a body's
@@ -50,6 +56,10 @@ def parse(text: str) -> Addressee | None:
     members = _MEMBERS.match(text)
     if members:
         return Addressee(text[members.end() :].strip(), None, "org")
+    arabic = _ARABIC.match(text)
+    if arabic:
+        office = arabic.group("office").strip(" ،,") or None
+        return Addressee(arabic.group("name").strip(), office, "person")
     courtesy = list(COURTESY.finditer(text))
     if not courtesy:
         return None

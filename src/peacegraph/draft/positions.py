@@ -212,7 +212,14 @@ def find(
     line_starts = [line.start for line in all_lines]
     blank = {ln.start for ln in all_lines if start <= ln.start <= end and not ln.stripped}
     bounds = sorted(
-        {start, end, *blank, *(i.start for i in items), *(_line_start(line_starts, i.start) for i in items)}
+        {
+            start,
+            end,
+            *blank,
+            *(i.start for i in items),
+            *(_line_start(line_starts, i.start) for i in items),
+            *(min(i.end + 1, end) for i in items),  # the line after an item is not the item's
+        }
     )
     candidates: list[Candidate] = []
     seen: set[tuple[int, int]] = set()
