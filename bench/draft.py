@@ -88,20 +88,28 @@ def web() -> None:
     """What the draft finds in the web-style statements of tests/fixtures/draft/web (issue 23)."""
     from tests.draft.web import expected, measure
 
-    totals = [0] * 10
+    totals = [0] * 11
     for name in expected():
         with tempfile.TemporaryDirectory() as tmp:
             figures = measure(name, Path(tmp))
         print(figures.line())
         for miss in figures.misses:
             print(f"    {miss}")
+        if figures.extra:
+            print(f"    proposed besides: {', '.join(figures.extra)}")
         counts = [figures.title_right, figures.title_flagged, figures.date_found, figures.date_invented]
-        counts += [*figures.addressees, figures.positions, figures.wrongly_held, *figures.unresolved]
+        counts += [
+            *figures.addressees,
+            figures.positions,
+            figures.wrongly_held,
+            *figures.unresolved,
+            len(figures.extra),
+        ]
         totals = [a + int(b) for a, b in zip(totals, counts, strict=True)]
     print(
         f"{len(expected())} texts: titles right {totals[0]}, flagged {totals[1]}; dates found {totals[2]}, "
         f"invented {totals[3]}; addressees {totals[4]} of {totals[5]}; positions {totals[6]}, wrongly held "
-        f"{totals[7]}; unresolved names proposed {totals[8]} of {totals[9]}"
+        f"{totals[7]}; unresolved names proposed {totals[8]} of {totals[9]}, {totals[10]} records proposed besides"
     )
 
 

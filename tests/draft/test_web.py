@@ -49,6 +49,7 @@ def test_unresolved_names_proposed_with_a_note(figures: Figures) -> None:
     proposed, wanted = figures.unresolved
     assert proposed >= wanted - 1, figures.misses  # an event with no stated date is only noted
     assert figures.kinds_right == proposed, figures.misses
+    assert figures.extra == []  # nothing proposed that a curator does not expect
     for section, items in figures.draft.items():
         for item in items[1:] if section == "documents" else items:
             assert item.get("review"), item

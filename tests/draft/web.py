@@ -43,6 +43,7 @@ class Figures:
     wrongly_held: int = 0
     unresolved: tuple[int, int] = (0, 0)  # (proposed as new records with a note, expected)
     kinds_right: int = 0
+    extra: list[str] = field(default_factory=list)  # records proposed for no expected name (false finds)
     misses: list[str] = field(default_factory=list)
     draft: dict[str, Any] = field(default_factory=dict)
     text: str = ""
@@ -54,7 +55,8 @@ class Figures:
             f" | date {'found' if self.date_found else 'invented' if self.date_invented else 'missed'}"
             f" | addressees {self.addressees[0]}/{self.addressees[1]}"
             f" | positions {self.positions}, wrongly held {self.wrongly_held}"
-            f" | unresolved proposed {self.unresolved[0]}/{self.unresolved[1]} (kind right {self.kinds_right})"
+            f" | unresolved proposed {self.unresolved[0]}/{self.unresolved[1]} (kind right {self.kinds_right},"
+            f" {len(self.extra)} proposed besides)"
             f" | build {'ok' if self.build_exit == 0 else 'FAILED'}"
         )
 
@@ -157,3 +159,8 @@ def _unresolved(figures: Figures, want: dict[str, Any], records: dict[str, Any])
             figures.misses.append(f"unresolved {printed!r} ({kind}) not proposed")
     figures.unresolved = (proposed, len(want["unresolved"]))
     figures.kinds_right = kinds
+    wanted = {form for printed in want["unresolved"] for form in {*variants(printed), printed}}
+    for prefix, item in drafted:
+        printed = item.get("name") or item.get("title") or ""
+        if not printed.startswith(("Signatories of", "Authors of the annex")) and not wanted & _names(item):
+            figures.extra.append(f"{prefix}:{item['key']}")

@@ -2,8 +2,8 @@
 an honorific, a name and an office ("His Excellency Mr. Jonas Albrecht, Permanent Representative of
 Tarsonia to the United Nations"); a courtesy title, a name and an office ("Ms. Ana Kovac,
 Under-Secretary-General for Humanitarian Affairs"); the office first ("Humanitarian Chief, Mr. Pablo
-Ferreira"); a body's members ("Dear Members of the Peace Council", "Representatives of the Members of
-the Contact Group")."""
+Ferreira"); a body's members or chairs ("Dear Members of the Peace Council", "Representatives of the Members
+of the Contact Group", "the Co-Chairs of the Forum")."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from .layout import COURTESY, OFFICE
 
 _LEAD = re.compile(r"^(?:to\b\s*:?|dear\b|attn\b\s*:?|attention\b\s*:?|for the attention of\b)\s*", re.IGNORECASE)
 _MEMBERS = re.compile(
-    r"^(?:the\s+)?(?:(?:permanent\s+)?representatives\s+of\s+the\s+)?(?:members|member states)\s+of\s+(?:the\s+)?",
+    r"^(?:the\s+)?(?:(?:permanent\s+)?representatives\s+of\s+the\s+)?(?:members|member states|(?:co-)?chairs?|"
+    r"(?:co-)?chairpersons?|presidency|president|secretariat|bureau)\s+of\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 #: A name: two to four capitalized words (particles allowed), ending where the office starts.

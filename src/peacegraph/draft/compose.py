@@ -538,6 +538,8 @@ def _close_to(ctx: _Context) -> Callable[[str], str | None]:
     def close(phrase: str) -> str | None:
         for kind in ("agent", "place", "event", "doc"):
             resolution = ctx.names(kind).resolve(phrase)
+            if resolution.ref is None:
+                resolution = ctx.names(kind).shortened(phrase)
             if resolution.ref is not None:
                 return resolution.ref.prefix
         return None
@@ -549,7 +551,10 @@ def _unknown_names(ctx: _Context, record: dict[str, Any], named: list[entities.N
     """Every name not in the records: resolved by fuzzy matching (with a note), or proposed as a new
     record of the kind its words suggest (with a note); an event with no stated date only noted."""
     for name in named:
-        resolution = ctx.names(name.kind).resolve(name.text)
+        resolver = ctx.names(name.kind)
+        resolution = resolver.resolve(name.text)
+        if resolution.ref is None:
+            resolution = resolver.shortened(name.text)
         if resolution.ref is not None:
             if resolution.note:
                 ctx.notes.append(f"mention: {resolution.note}")

@@ -48,6 +48,14 @@ _PLACE_BEFORE = re.compile(
 )
 #: A name followed by its acronym in brackets: "Civic Support Room (CSR)", the way bodies are introduced.
 _ACRONYM_AFTER = re.compile(r"^\s\((?P<acronym>[A-Z][A-Za-z0-9&]{1,9})\)")
+#: French: "à Sarn", "près de Sarn", "l'hôpital de Sarn".
+_PLACE_BEFORE_FR = re.compile(
+    r"(?:\b(?:à|au|aux|dans|près de|vers|depuis)|\b(?:hôpital|ville|village|région|camp|quartier|province|district)"
+    r"\s(?:de|d')|\bl'hôpital de)\s$",
+    re.IGNORECASE,
+)
+#: A person described after the name: "Samir Haddad, a participant from …".
+_APPOSITION = re.compile(r"^,\s(?:a|an|the|our|their|who)\s[a-z]")
 _PLACE_AFTER = re.compile(r"^\s(?:region|province|district|governorate|valley|area|countryside)\b", re.IGNORECASE)
 _DATE_AFTER = re.compile(r"^\s*(?:,\s*)?(?:on|of|held on|\()\s*", re.IGNORECASE)
 
@@ -76,9 +84,12 @@ def find(text: str, region: tuple[int, int], excluded: list[tuple[int, int]], lo
     """Names in text[region] (outside ``excluded``) that no record's name matches whole, and names close
     to a record's name (kind "org", "person", … of that record, evidence "close")."""
     found: list[Name] = []
+    known = [(m.start + region[0], m.end + region[0]) for m in lookup.gazetteer.find(text[region[0] : region[1]])]
     for span in _SPAN.finditer(text, region[0], region[1]):
-        if any(a <= span.start() < b for a, b in excluded):
-            continue
+        if any(a <= span.start() < b for a, b in excluded) or any(
+            a <= span.start() and span.end() <= b for a, b in known
+        ):
+            continue  # excluded, or inside a curated name ("Conseil de sécurité")
         start = span.start()
         for part in [*_AND.finditer(span.group(0)), None]:  # "the Peace Council and on the Office of …"
             end = span.start() + part.start() if part else span.end()
@@ -181,10 +192,19 @@ def _classify(text: str, start: int, end: int, phrase: str) -> Name | None:
         date = _date_after(text, end) if kind[0] == "event" else None
         evidence = kind[2] if kind[2].startswith("an acronym") else f"the word {kind[2]!r}"
         return Name(start, end, phrase, kind[0], kind[1], evidence, date)
-    if kind is None and 2 <= len(words) <= 3 and (COURTESY.search(before[-12:]) or _OFFICE.search(before)):
-        return Name(start, end, phrase, "person", "", "a name after an office, title or 'said'")
+    person_after = _APPOSITION.match(text[end : end + 16])
+    if (
+        kind is None
+        and 2 <= len(words) <= 3
+        and (COURTESY.search(before[-12:]) or _OFFICE.search(before) or person_after)
+    ):
+        return Name(start, end, phrase, "person", "", "a name after an office, title or 'said', or described")
     place_after = _PLACE_AFTER.match(text[end : end + 20])
-    if kind is None and len(words) <= 3 and (_PLACE_BEFORE.search(before) or place_after):
+    if (
+        kind is None
+        and len(words) <= 3
+        and (_PLACE_BEFORE.search(before) or _PLACE_BEFORE_FR.search(before) or place_after)
+    ):
         type_ = "region" if place_after else "other"
         return Name(start, end, phrase, "place", type_, _PLACE_EVIDENCE)
     return None

@@ -204,6 +204,18 @@ class Resolver:
             return None
         return f"{ref} is printed here as {printed!r}, not yet one of its names (add it to alternate_names)"
 
+    def shortened(self, printed: str) -> Resolution:
+        """A name of at least three words printed as the start of exactly one record's name ("Office of
+        the Special Envoy" for "Office of the Special Envoy for Kestria"), with a note."""
+        wanted = normalize(printed)
+        if len(wanted.split()) < 3:
+            return Resolution(None)
+        refs = {ref for choice in self.choices if choice.startswith(wanted + " ") for ref in self.index[choice]}
+        if len(refs) != 1:
+            return Resolution(None)
+        ref = refs.pop()
+        return Resolution(ref, f"{printed!r} taken as {ref}, whose name starts so (printed shorter here)")
+
     def near(self, printed: str) -> tuple[r.Ref, str, float] | None:
         """The closest name below the threshold (ratio at least ``NEAR_THRESHOLD``), for a note."""
         wanted = normalize(printed)
