@@ -3,6 +3,7 @@ signatories (target ≤ 1 s), each drafted by the real command in a fresh proces
 into a copy of the seeds without the document's records.
 
     .venv/bin/python bench/draft.py [--repeat 3]
+    .venv/bin/python bench/draft.py --web   # what it finds in the web-style statements (issue 23)
 
 Prints the seconds of each run (median), and, as a baseline for resolving the 1,000 names, the
 standard library's difflib (what one would write without rapidfuzz) against rapidfuzz.
@@ -83,10 +84,43 @@ def in_process(source: Path, seeds: Path, key: str | None) -> float:
     return time.perf_counter() - start
 
 
+def web() -> None:
+    """What the draft finds in the web-style statements of tests/fixtures/draft/web (issue 23)."""
+    from tests.draft.web import expected, measure
+
+    totals = [0] * 11
+    for name in expected():
+        with tempfile.TemporaryDirectory() as tmp:
+            figures = measure(name, Path(tmp))
+        print(figures.line())
+        for miss in figures.misses:
+            print(f"    {miss}")
+        if figures.extra:
+            print(f"    proposed besides: {', '.join(figures.extra)}")
+        counts = [figures.title_right, figures.title_flagged, figures.date_found, figures.date_invented]
+        counts += [
+            *figures.addressees,
+            figures.positions,
+            figures.wrongly_held,
+            *figures.unresolved,
+            len(figures.extra),
+        ]
+        totals = [a + int(b) for a, b in zip(totals, counts, strict=True)]
+    print(
+        f"{len(expected())} texts: titles right {totals[0]}, flagged {totals[1]}; dates found {totals[2]}, "
+        f"invented {totals[3]}; addressees {totals[4]} of {totals[5]}; positions {totals[6]}, wrongly held "
+        f"{totals[7]}; unresolved names proposed {totals[8]} of {totals[9]}, {totals[10]} records proposed besides"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--web", action="store_true", help="only the figures on the web-style statements")
     args = parser.parse_args()
+    if args.web:
+        web()
+        return
     exe = str(ROOT / ".venv" / "bin" / "peacegraph")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -1,5 +1,5 @@
-"""Dated entries of a chronicle: headings such as "2016-05-17: International Syria Support Group
-(ISSG) Meeting", "2016-05-02 | Aleppo battlefield dynamics", or "posted 2016-10-14" followed by the
+"""Dated entries of a chronicle: headings such as "2016-05-17: Contact Group (CG)
+Meeting", "2016-05-02 | Battlefield dynamics in the north", or "posted 2016-10-14" followed by the
 entry's title. Each becomes a candidate event, or a candidate document when the heading names one."""
 
 from __future__ import annotations

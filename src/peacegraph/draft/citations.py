@@ -1,5 +1,5 @@
 """Documents a text cites: Security Council resolutions by number ("resolution 2254", "UNSCR 2254",
-"UNSCR-2254", "S/RES/2254 (2015)") and curated documents by name ("Geneva Communiqué")."""
+"UNSCR-2254", "S/RES/2254 (2015)") and curated documents by name (a communiqué named after its city)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import re
 from dataclasses import dataclass
 
 from ..records import model as r
+from .dates import DIGITS
 from .gazetteer import Gazetteer
 
 _RESOLUTION = re.compile(
-    r"(?:\bUNSCR?\s*-?\s*|\bS/RES/|\b(?:Security Council\s+)?[Rr]esolutions?\s+(?:No\.?\s*)?)"
+    r"(?:\bUNSCR?\s*-?\s*|\bS/RES/|\b(?:Security Council\s+)?[Rr]esolutions?\s+(?:No\.?\s*)?|"
+    r"\b[Rr][ée]solution\s+(?:du Conseil de s[ée]curit[ée]\s+)?(?:n[°o]\s*)?|"
+    r"(?:ال)?قرار\s+(?:مجلس\s+الأمن\s+)?(?:رقم\s+)?)"
     r"(?P<number>\d{3,4})(?:\s*\((?P<year>(?:19|20)\d\d)\))?"
 )
 _IDENTIFIER = re.compile(r"S/RES/(?P<number>\d+)")
@@ -40,10 +43,11 @@ def find(text: str, corpus: r.Corpus, documents: Gazetteer) -> list[Cited]:
     known = resolutions_by_number(corpus)
     cited: dict[str, Cited] = {}
     hits: list[tuple[int, str, Cited]] = []
-    for numbered in _RESOLUTION.finditer(text):
+    for numbered in _RESOLUTION.finditer(text.translate(DIGITS)):  # one character for one: same offsets
         number = numbered.group("number")
         ref = known.get(number)
-        hits.append((numbered.start(), number, Cited(ref, number, numbered.group("year"), numbered.group(0))))
+        printed = text[numbered.start() : numbered.end()]
+        hits.append((numbered.start(), number, Cited(ref, number, numbered.group("year"), printed)))
     for named in documents.find(text):
         refs = [ref for ref in named.refs if ref.prefix == "doc"]
         if refs and not _GENERIC.match(text[named.start : named.end].strip()):

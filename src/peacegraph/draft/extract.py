@@ -74,22 +74,22 @@ def _decode(raw: bytes, path: Path) -> str:
 
 
 def _html_text(html: str, path: Path) -> str:
-    """The main content of a page (trafilatura) as Markdown, which keeps headings, paragraphs and list
-    items apart; the page's title first when the content has no heading of its own."""
+    """The main content of a page (trafilatura) as plain text, one line per heading, paragraph and list
+    item (never Markdown, whose escapes such as ``1\\.`` would end up in quotes); the page's title first
+    when the content does not start with it."""
     import trafilatura
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     body = trafilatura.extract(
-        html, output_format="markdown", include_comments=False, include_tables=True, favor_recall=True
+        html, output_format="txt", include_comments=False, include_tables=True, favor_recall=True
     )
     if not body or not body.strip():
         raise InputError("no main content found in the HTML page", path)
     body = normalize(body).strip()
-    if not body.startswith("#"):
-        metadata = trafilatura.extract_metadata(html)
-        title = (metadata.title or "").strip() if metadata is not None else ""
-        if title and title not in body:
-            body = f"# {title}\n\n{body}"
+    metadata = trafilatura.extract_metadata(html)
+    title = (metadata.title or "").strip() if metadata is not None else ""
+    if title and title not in body:
+        body = f"{title}\n\n{body}"
     return _BLANK_RUNS.sub("\n\n\n", body) + "\n"
 
 

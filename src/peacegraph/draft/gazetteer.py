@@ -4,8 +4,8 @@ with one Aho-Corasick automaton (multi-pattern), longest match first, on word bo
 The text is folded character by character (lower case, no accents, one space for any run of white
 space, straight quotes), keeping the offset of every folded character in the original, so a match
 is reported at its place in the text. Names written in capitals (acronyms such as "US", "UN",
-"ISSG") match only in capitals, so "us" is never the United States. A name that several records
-carry ("Damascus": the city and the government) is ambiguous and reported with all of them.
+"CG") match only in capitals, so "us" is never the United States. A name that several records
+carry (a capital: the city and the government) is ambiguous and reported with all of them.
 """
 
 from __future__ import annotations

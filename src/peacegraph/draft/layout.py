@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -60,3 +62,56 @@ def blocks(text: str) -> list[Block]:
     if current:
         found.append(Block(tuple(current)))
     return found
+
+
+#: A line that ends a unit of the head: a sentence, a salutation, a list heading.
+_ENDED = re.compile(r"[.!?:;,\u060c\u061b][\"'\u201d\u2019)\]]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s*$")
+#: Words a line cannot stop at unless a line break wraps a phrase.
+_CONNECTOR = re.compile(r"\b(?:of|the|and|for|to|in|on|at|by|with|a|an|de|du|des|la|le|et|pour)\s*$", re.IGNORECASE)
+#: A courtesy title or honorific before a name, or an office that opens an addressee line.
+COURTESY = re.compile(
+    r"(?:^|(?<=\s))(?:(?:(?:His|Her|Their|Your) Excellenc(?:y|ies)|H\.\s?E\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|"
+    r"Ambassador|M\.|Mme\.?|Madame|Monsieur|S\.E\.|السيد|السيدة|سعادة|معالي)\s+)+(?=\w)"
+)
+OFFICE = re.compile(
+    r"^(?:Permanent Representative|President|Vice[- ]President|(?:Under-|Assistant )?Secretary|Minister|"
+    r"(?:Deputy |UN |United Nations )?(?:Special )?Envoy|Chief|Director|Head|Chair|Ambassador|Coordinator|"
+    r"High Commissioner|Commissioner|Representative)\b"
+)
+
+
+def units(
+    blocks: list[Block], starts_unit: Callable[[str], bool], whole_unit: Callable[[str], bool], limit: int
+) -> list[Block]:
+    """The blocks of a head with web text's single line breaks taken as breaks between units (title,
+    dateline, addressee lines, paragraphs), where hard-wrapped text would not break: after a sentence,
+    a salutation or a line that is a unit of its own (``whole_unit``: a date, a heading), before a line
+    that ``starts_unit`` (a date, an addressee), before an
+    office or a name with a courtesy title, and between a short heading and a long paragraph. At most
+    ``limit`` units."""
+    found: list[Block] = []
+    for block in blocks:
+        current: list[Line] = [block.lines[0]]
+        for line in block.lines[1:]:
+            if len(found) >= limit:
+                return found  # the head is read from the first ``limit`` units only
+            if _breaks(current[-1].stripped, line.stripped, starts_unit, whole_unit):
+                found.append(Block(tuple(current)))
+                current = []
+            current.append(line)
+        found.append(Block(tuple(current)))
+    return found[:limit]
+
+
+def _breaks(before: str, after: str, starts_unit: Callable[[str], bool], whole_unit: Callable[[str], bool]) -> bool:
+    if not after or after[0].islower() or _CONNECTOR.search(before):
+        return False
+    if _ENDED.search(before) or whole_unit(before) or starts_unit(after):
+        return True
+    if COURTESY.search(before) or COURTESY.search(after) or OFFICE.match(after):
+        return True
+    words = len(before.split())
+    if len(after.split()) >= 12 and _SENTENCE_END.search(after) and not _SENTENCE_END.search(before):
+        return True  # a heading of any length over a paragraph printed on one line
+    return words <= 12 and len(after.split()) >= 12 and len(after) >= 2 * len(before)

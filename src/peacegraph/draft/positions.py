@@ -19,19 +19,31 @@ CUES: tuple[tuple[str, str], ...] = (
         r"unless|only if|conditional on|necessary conditions?|on condition|provided that|absent (?:a|an|any)|"
         r"as long as|can(?:not)? (?:\w+ ){0,3}without",
     ),
-    ("condemns", r"condemn(?:s|ed)?|denounce(?:s|d)?|deplore(?:s|d)?"),
-    ("welcomes", r"welcome(?:s|d)?|commend(?:s|ed)?|applaud(?:s|ed)?"),
-    ("rejects", r"reject(?:s|ed)?|refuse(?:s|d)? to accept|no place"),
+    ("condemns", r"condemn(?:s|ed)?|denounce(?:s|d)?|deplore(?:s|d)?|condamn\w*|d[ée]non[cç]\w*|ندين|تدين|يدين|نستنكر"),
+    (
+        "welcomes",
+        r"welcome(?:s|d)?|commend(?:s|ed)?|applaud(?:s|ed)?|saluons|salue(?:nt)?|nous f[ée]licitons|نرحب|ترحب|يرحب",
+    ),
+    ("rejects", r"reject(?:s|ed)?|refuse(?:s|d)? to accept|no place|rejet(?:ons|tent|te)|نرفض|ترفض|يرفض"),
     ("opposes", r"oppose(?:s|d)?|stand against"),
     ("warns-against", r"warn(?:s|ed)?|threatens?|poses? a (?:serious )?threat|risks?|dangerous"),
-    ("demands", r"demand(?:s|ed)?|insist(?:s|ed)?|urge(?:s|d)?|must|non-negotiable|not negotiable"),
+    (
+        "demands",
+        r"demand(?:s|ed)?|insist(?:s|ed)?|urge(?:s|d)?|must|non-negotiable|not negotiable|exige(?:ons|nt)?|"
+        r"exhort(?:ons|ent)|demandons|نطالب|تطالب|يطالب",
+    ),
     (
         "calls-for",
         r"call(?:s|ed)? (?:on|upon|for)|appeal(?:s|ed|ing)? to|ask(?:s|ed)?|need(?:s)? to|invite(?:s|d)?|"
-        r"it is (?:critical|essential|crucial|vital|imperative|urgent) that",
+        r"it is (?:critical|essential|crucial|vital|imperative|urgent) that|appel(?:ons|le|lent)|invitons|"
+        r"ندعو|تدعو|يدعو|نناشد",
     ),
     ("commits-to", r"commit(?:s|ted)?|pledge(?:s|d)?|remain committed|will continue|will take"),
-    ("supports", r"support(?:s|ed|ing)?|endorse(?:s|d)?|back(?:s|ed)?|uphold(?:s|ing)?|stand with"),
+    (
+        "supports",
+        r"support(?:s|ed|ing)?|endorse(?:s|d)?|back(?:s|ed)?|uphold(?:s|ing)?|stand with|soutenons|soutien(?:t|nent)|"
+        r"appuyons|ندعم|تدعم|نؤيد",
+    ),
     ("recommends", r"recommend(?:s|ed)?|should|encourage(?:s|d)?"),
     ("acknowledges", r"acknowledge(?:s|d)?|recogni[sz]e(?:s|d)?|recogni[sz]ing"),
     ("proposes", r"propose(?:s|d)?|suggest(?:s|ed)?"),
@@ -44,9 +56,14 @@ _CUE = re.compile(
 _ADJECTIVES = ("dangerous", "necessary", "non-negotiable", "not negotiable")
 #: Words that make a cue a noun ("the support of", "a call for").
 _NOUN_GUARD = re.compile(r"(?:\b(?:the|a|an|its|our|their|his|her|this|that|with|of)|['\u2019]s?)\s+$", re.IGNORECASE)
-_ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<number>\d{1,2})[.)]|\(?(?P<letter>[a-z])\))\s+(?=\S)")
+_ITEM = re.compile(
+    r"^(?P<indent>\s*)(?:(?P<number>\d{1,2})(?:[.)]|\s?-(?=\s))|\(?(?P<letter>[a-z])\)|(?P<bullet>[-\u2022\u2013*]))\s+(?=\S)"
+)
+#: A line that ends an item of a list with no marks ("in particular:" then one item a line).
+_ITEM_END = re.compile(r"[;\u061b]\s*$")
 _SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019)]*(?=\s|$)|:(?=\s*\n)")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\bMr|\bMrs|\bMs|\bDr|\bSt|\bNo|\be\.g|\bi\.e|\betc|\bvs|\bInc|\bLtd)\.$")
+_CLOSED = re.compile(r"[.!?:;]['\"\u201d\u2019)]*$")
 _INLINE = re.compile(r"\((\d)\)\s*")
 _HEADING_END = re.compile(r"[:.]$")
 
@@ -80,23 +97,67 @@ def stance_of(text: str) -> tuple[str, str] | None:
     return None
 
 
+#: Words by which the authors speak of themselves.
+_FIRST_PERSON = re.compile(
+    r"\b(?:we|our|us|the undersigned|signatories|signatory|nous|notre|nos)\b|"
+    r"\bthe (?:organi[sz]ations|groups)\b|نحن|ن\w+",
+    re.IGNORECASE,
+)
+_REPORTED = re.compile(
+    r"^[\"\u201c\u00ab].+[\"\u201d\u00bb],?\s+(?:said|says|according to|added|stated)\b", re.I | re.S
+)
+
+
+def others_speak(sentence: str, cue: str, authors: tuple[str, ...] = ()) -> bool:
+    """Whether a stance sentence gives the words of someone the authors name ("The UN Special Envoy
+    called for …", "“We demand …,” said …"), not the authors' own (``authors``: their names, as a
+    press release names its issuer: "The Relief Network calls on …")."""
+    if _REPORTED.match(sentence):
+        return True
+    subject = sentence[: sentence.lower().find(cue.lower())]
+    if _FIRST_PERSON.search(subject) or any(name.lower() in subject.lower() for name in authors):
+        return False
+    return any(word[:1].isupper() for word in subject.split()[1:] if word not in ("I",))
+
+
+def _unmarked(line: str, previous: str, in_list: bool) -> bool:
+    """Whether a line is an item of a list without marks: after a line ending with ":", lines ending
+    with ";" (the last one with ".")."""
+    return (
+        bool(line)
+        and (previous.endswith(":") or in_list)
+        and bool(_ITEM_END.search(line) or (in_list and line.endswith(".")))
+    )
+
+
 def _items(all_lines: list[Line], start: int, end: int) -> list[_Item]:
     """Numbered items and lettered sub-items in [start, end), with the section heading before a list
     that starts again at 1 ("Constitutional Reform 1")."""
     items: list[_Item] = []
     number, prefix, heading = 0, "", ""
     open_item: _Item | None = None
+    unmarked = False  # after a line ending with ":", lines ending with ";" are items
+    previous = ""
     for line in all_lines:
         if line.start < start or line.end > end:
             continue
         match = _ITEM.match(line.text)
+        unmarked = match is None and _unmarked(line.stripped, previous, unmarked)
+        before, previous = previous, line.stripped
+        if unmarked or (match is not None and match.group("bullet")):
+            start_at = match.end() if match else len(line.text) - len(line.text.lstrip())
+            open_item = _Item("", line.start + start_at, line.end)
+            items.append(open_item)
+            continue
         if match is None:
             if not line.stripped:
                 open_item = None
-            elif open_item is not None:
+            elif open_item is not None and (line.stripped[0].islower() or not _CLOSED.search(before)):
                 open_item.end = line.end
-            elif len(line.stripped.split()) <= 8:
+            elif open_item is None and len(line.stripped.split()) <= 8:
                 heading = line.stripped.rstrip(":").strip()
+            else:
+                open_item = None
             continue
         if match.group("number"):
             value = int(match.group("number"))
@@ -104,8 +165,10 @@ def _items(all_lines: list[Line], start: int, end: int) -> list[_Item]:
                 prefix = f"{heading} " if heading else prefix
             number = value
             label = f"{prefix}{value}"
-        elif number:
+        elif number > 0:
             label = f"{prefix}{number}.{match.group('letter')}"
+        elif number < 0 or before.endswith(":"):  # "We ask that:" then "a) …": a list lettered from the start
+            number, label = -1, f"{prefix}{match.group('letter')}"
         else:
             continue
         open_item = _Item(label, line.start + match.end(), line.end)
@@ -140,6 +203,7 @@ def find(
     region: tuple[int, int],
     excluded: list[tuple[int, int]],
     topics: Gazetteer,
+    authors: tuple[str, ...] = (),
 ) -> list[Candidate]:
     start, end = region
     items = _items(all_lines, start, end)
@@ -148,7 +212,14 @@ def find(
     line_starts = [line.start for line in all_lines]
     blank = {ln.start for ln in all_lines if start <= ln.start <= end and not ln.stripped}
     bounds = sorted(
-        {start, end, *blank, *(i.start for i in items), *(_line_start(line_starts, i.start) for i in items)}
+        {
+            start,
+            end,
+            *blank,
+            *(i.start for i in items),
+            *(_line_start(line_starts, i.start) for i in items),
+            *(min(i.end + 1, end) for i in items),  # the line after an item is not the item's
+        }
     )
     candidates: list[Candidate] = []
     seen: set[tuple[int, int]] = set()
@@ -169,12 +240,12 @@ def find(
             elif first_of_item:
                 cue = cue or lead_in
                 sub_lead = cue if opens_list else None
-            elif cue is None:
+            elif cue is None or others_speak(sentence, cue[1], authors):
                 continue
             elif opens_list:
                 lead_in = cue
             seen.add((s, e))
-            candidates.append(_candidate(text, s, e, cue, owner.label if owner else None, topics))
+            candidates.append(_candidate(text, s, e, cue, (owner.label or None) if owner else None, topics))
     candidates += _inline_points(text, region, excluded, topics, {c.point for c in candidates if c.point})
     return sorted(candidates, key=lambda c: (c.start, c.end))
 

@@ -195,6 +195,12 @@ def summary(outcome: Outcome) -> list[str]:
         f"  {signed} signatories ({drafted.resolved} resolved to existing records, {drafted.proposed} proposed as new)",
     ]
     lines += [f"    ambiguous: {name}" for name in drafted.ambiguous]
+    new = [
+        f"{len(items) - (kind == 'documents')} {kind}"
+        for kind, items in drafted.sections().items()
+        if kind != "positions" and len(items) > (kind == "documents")
+    ]
+    lines.append(f"  new records proposed (each with a note): {', '.join(new) or 'none'}")
     lines += [
         f"  {len(drafted.positions)} candidate positions, {len(drafted.events)} candidate events, "
         f"{len(drafted.documents) - 1} other documents drafted",

@@ -4,6 +4,7 @@ lines and page breaks) and copy lines ("CC:"), and resolving printed names to ex
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -15,6 +16,8 @@ from .layout import Line
 _TRIGGER = re.compile(
     r"^[\s#*_>]*(?:list of\s+)?(?:signatories|signatory organi[sz]ations|signing organi[sz]ations|signed(?: by)?|"
     r"endorsed by|endorsing organi[sz]ations|sincerely(?: yours)?|yours (?:sincerely|faithfully|truly)|"
+    r"(?:liste des )?signataires|organisations signataires|sign[ée] par|"
+    r"الموقعون|الموقعين|المنظمات الموقعة|الجهات الموقعة|"
     r"(?:best|kind|warm) regards|regards|respectfully(?: yours)?|the undersigned(?: organi[sz]ations)?)"
     r"(?:\s*\([^()]{1,40}\))?[*_\s]*(?::[*_\s]*(?P<rest>.*)|[,.]?[*_\s]*)$",
     re.IGNORECASE,
@@ -28,9 +31,13 @@ _AFTER_LIST = re.compile(
 )
 _COPY = re.compile(r"^\s*(?:cc|c\.c\.|copy to|copied to|copies to)\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*(?:\d{1,4}\s*[.)\-\u2013]|[-\u2013\u2022*\u00b7\u25aa\u25cf])\s*")
-_INLINE_SPLIT = re.compile(r"\s*(?:;|,(?!\s*(?:UK|USA|US|London|Inc|Ltd)\b)|\band\b)\s*")
+_INLINE_SPLIT = re.compile(r"\s*(?:;|,|\band\b|\bet\b|\u060c)\s*")
+#: What a comma in a name list joins to the name before it: a legal form, a country code ("…, Inc.", "…, UK").
+_NAME_TAIL = re.compile(r"^(?:Inc|Ltd|LLC|e\.V|[A-Z]{2,3})\.?$")
 #: Fuzzy matches at or above this ratio (0-100, rapidfuzz) resolve, with a review note.
 FUZZY_THRESHOLD = 90.0
+#: Below the threshold, at or above this: a new record, with a note naming the close one.
+NEAR_THRESHOLD = 80.0
 #: At most this many blank lines in a row inside one list (page breaks print several).
 MAX_GAP = 4
 
@@ -76,13 +83,17 @@ def _is_prose(text: str) -> bool:
     return text.endswith((".", ":", "?", "!")) and len(words) > 6 and not text.endswith(("Inc.", "Ltd."))
 
 
-def find_list(all_lines: list[Line], begin: int = 0) -> SignatureList | None:
-    """The first signatory list at or after line ``begin``."""
+def find_list(
+    all_lines: list[Line], begin: int = 0, is_place: Callable[[str], bool] = lambda _: False
+) -> SignatureList | None:
+    """The first signatory list at or after line ``begin``; in a list on one line, a place after a
+    comma (``is_place``: a place of the collection) is part of the name before it."""
     for index in range(begin, len(all_lines)):
         trigger = _TRIGGER.match(all_lines[index].text)
         if trigger is None:
             continue
-        names = list(_inline(all_lines[index], trigger.group("rest"))) if trigger.group("rest") else []
+        rest = trigger.group("rest")
+        names = _inline(all_lines[index], rest, is_place) if rest else []
         end = all_lines[index].end
         gap = 0
         for following in all_lines[index + 1 :]:
@@ -106,7 +117,7 @@ def find_list(all_lines: list[Line], begin: int = 0) -> SignatureList | None:
     return None
 
 
-def _inline(line: Line, rest: str) -> list[Printed]:
+def _inline(line: Line, rest: str, is_place: Callable[[str], bool]) -> list[Printed]:
     found: list[Printed] = []
     offset = line.start + line.text.index(rest)
     at = 0
@@ -115,7 +126,14 @@ def _inline(line: Line, rest: str) -> list[Printed]:
         if not name:
             continue
         at = rest.index(name, at)
-        found.append(Printed(name, offset + at, offset + at + len(name)))
+        gap = rest[found[-1].end - offset : at] if found else ""
+        if found and gap.strip() == "," and (_NAME_TAIL.match(name) or is_place(name)):
+            previous = found.pop()  # "Families for Freedom, London": one name
+            found.append(
+                Printed(rest[previous.start - offset : at + len(name)], previous.start, offset + at + len(name))
+            )
+        else:
+            found.append(Printed(name, offset + at, offset + at + len(name)))
         at += len(name)
     return found
 
@@ -154,15 +172,17 @@ class Resolution:
 
 
 class Resolver:
-    """Printed names to organizations and people: normalized variants, then fuzzy matching."""
+    """Printed names to records (organizations and people, or the kinds ``prefixes`` names):
+    normalized variants, then fuzzy matching."""
 
-    def __init__(self, corpus: r.Corpus):
+    def __init__(self, corpus: r.Corpus, prefixes: tuple[str, ...] = ("org", "person")):
         self.index: dict[str, set[r.Ref]] = {}
         self.printed: dict[r.Ref, set[str]] = {}
-        for prefix in ("org", "person"):
+        for prefix in prefixes:
             for key, record in corpus.table(prefix).items():
                 ref = r.Ref(prefix, key)
-                names = [record.name, *record.alternate_names]
+                names = [record.title if isinstance(record, r.Document) else record.name]
+                names += list(getattr(record, "alternate_names", ()))
                 self.printed[ref] = set(names)
                 for name in names:
                     for variant in variants(name):
@@ -184,6 +204,27 @@ class Resolver:
             return None
         return f"{ref} is printed here as {printed!r}, not yet one of its names (add it to alternate_names)"
 
+    def shortened(self, printed: str) -> Resolution:
+        """A name of at least three words printed as the start of exactly one record's name ("Office of
+        the Special Envoy" for "Office of the Special Envoy for Kestria"), with a note."""
+        wanted = normalize(printed)
+        if len(wanted.split()) < 3:
+            return Resolution(None)
+        refs = {ref for choice in self.choices if choice.startswith(wanted + " ") for ref in self.index[choice]}
+        if len(refs) != 1:
+            return Resolution(None)
+        ref = refs.pop()
+        return Resolution(ref, f"{printed!r} taken as {ref}, whose name starts so (printed shorter here)")
+
+    def near(self, printed: str) -> tuple[r.Ref, str, float] | None:
+        """The closest name below the threshold (ratio at least ``NEAR_THRESHOLD``), for a note."""
+        wanted = normalize(printed)
+        best = process.extractOne(wanted, self.choices, scorer=fuzz.ratio, score_cutoff=NEAR_THRESHOLD)
+        if not wanted or best is None:
+            return None
+        choice, score, _ = best
+        return sorted(self.index[choice], key=str)[0], choice, score / 100
+
     def _fuzzy(self, printed: str) -> Resolution:
         wanted = normalize(printed)
         if not wanted or not self.choices:
@@ -200,7 +241,7 @@ class Resolver:
 _TYPE_WORDS: tuple[tuple[str, str], ...] = (
     (r"\blocal council\b|\bcouncil of\b|\bgovernorate council\b|\bmunicipal", "local-council"),
     (r"\bministry\b|\bgovernment\b|\bembassy\b", "government"),
-    # the free directorates and registries of opposition-held areas run local services
+    # directorates and registries of a local authority run local services
     (r"\bdirectorate\b|\bregistry\b", "local-administration"),
     (r"\bmedia\b|\bmagazine\b|\bnews\b|\bradio\b|\btv\b|\bjournalists?\b|\bpress\b|\bnewspaper\b", "media"),
     (r"\bbrigades?\b|\bbattalions?\b|\barmy\b|\bfront\b|\bfaction\b|\bforces\b", "armed-group"),
@@ -227,8 +268,8 @@ _PLACE_END = re.compile(r",\s*(?P<place>[A-Z][A-Za-z .'-]{1,30})$")
 
 def printed_forms(printed: str) -> tuple[str, list[str]]:
     """The name a new record gets and the printed forms kept as its alternate names:
-    "Syrian American Council (SAC)" gives "Syrian American Council" with the printed name and "SAC";
-    "Help4Syria, UK" gives "Help4Syria" with the printed name."""
+    "Kestrian Women's Forum (KWF)" gives "Kestrian Women's Forum" with the printed name and "KWF";
+    "Help4Kestria, UK" gives "Help4Kestria" with the printed name."""
     honorific = _HONORIFIC.match(printed)
     if honorific:
         return printed[honorific.end() :].strip(), [printed]
@@ -242,12 +283,17 @@ def printed_forms(printed: str) -> tuple[str, list[str]]:
     return printed, []
 
 
+def org_type(name: str) -> str | None:
+    """The type of organization the words of its name say, if they say one."""
+    lowered = name.lower()
+    return next((kind for pattern, kind in _TYPE_WORDS if re.search(pattern, lowered)), None)
+
+
 def guess_type(name: str) -> tuple[str, str]:
     """(kind prefix, organization type or "") guessed from the words of a new signatory's name."""
-    lowered = name.lower()
-    for pattern, kind in _TYPE_WORDS:
-        if re.search(pattern, lowered):
-            return "org", kind
+    kind = org_type(name)
+    if kind is not None:
+        return "org", kind
     if _PERSON.match(name.strip()):
         return "person", ""
     return "org", "civil-society"
