@@ -28,8 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.draft.leaveout import leave_out  # noqa: E402
 
+from peacegraph import collection  # noqa: E402
 from peacegraph.draft.run import Settings, run  # noqa: E402
 from peacegraph.draft.signatories import Resolver  # noqa: E402
+from peacegraph.rdf.namespaces import using  # noqa: E402
 from peacegraph.records import loader  # noqa: E402
 from peacegraph.records.names import normalize  # noqa: E402
 
@@ -80,7 +82,8 @@ def _clear(seeds: Path, pattern: str) -> None:
 
 def in_process(source: Path, seeds: Path, key: str | None) -> float:
     start = time.perf_counter()
-    run(Settings(source=source, seeds=seeds, key=key))
+    with using(collection.load(seeds).space):
+        run(Settings(source=source, seeds=seeds, key=key))
     return time.perf_counter() - start
 
 
@@ -142,7 +145,8 @@ def main() -> None:
 
         seeds = work / "seeds"
         shutil.copytree(ROOT / "seeds", seeds)
-        corpus = loader.load(seeds)
+        with using(collection.load(seeds).space):
+            corpus = loader.load(seeds)
         text = statement(sorted(o.name for o in corpus.organizations.values()), 1000)
         big = work / "statement.txt"
         big.write_text(text, encoding="utf-8")

@@ -106,7 +106,7 @@ def test_a_pdf_whose_first_line_is_a_site_navigation_says_so(tmp_path: Path) -> 
     page.save()
     seeds = tmp_path / "seeds"
     shutil.copytree(COLLECTION, seeds)
-    result = CliRunner().invoke(main, ["draft", str(pdf), "--seeds", str(seeds), "--key", "printed"])
+    result = CliRunner().invoke(main, ["draft", str(pdf), "--collection", str(seeds), "--key", "printed"])
     assert result.exit_code == 0, result.output
     doc = yaml.safe_load((seeds / "records" / "printed.yaml").read_text(encoding="utf-8"))["documents"][0]
     assert doc["title"] == "Open Letter to the Security Council on Detainees in Kestria"
@@ -133,7 +133,7 @@ def test_every_mention_is_fuzzy_matched_like_signatories(tmp_path: Path) -> None
     )
     seeds = tmp_path / "seeds"
     shutil.copytree(COLLECTION, seeds)
-    result = CliRunner().invoke(main, ["draft", str(source), "--seeds", str(seeds), "--key", "misspelt"])
+    result = CliRunner().invoke(main, ["draft", str(source), "--collection", str(seeds), "--key", "misspelt"])
     assert result.exit_code == 0, result.output
     records = yaml.safe_load((seeds / "records" / "misspelt.yaml").read_text(encoding="utf-8"))
     doc = records["documents"][0]
@@ -151,11 +151,11 @@ def test_web_drafts_are_deterministic_and_release_refuses_while_notes_remain(tmp
         shutil.copytree(COLLECTION, seeds)
         for name in ("en-consultation.txt", "en-web.html", "ar-statement.txt"):
             key = name.split(".")[0]
-            result = CliRunner().invoke(main, ["draft", str(TEXTS / name), "--seeds", str(seeds), "--key", key])
+            result = CliRunner().invoke(main, ["draft", str(TEXTS / name), "--collection", str(seeds), "--key", key])
             assert result.exit_code == 0, result.output
         written.append({p.relative_to(seeds): p.read_bytes() for p in sorted(seeds.rglob("*")) if p.is_file()})
     assert written[0] == written[1]
-    check = CliRunner().invoke(main, ["check", "--seeds", str(seeds)])
+    check = CliRunner().invoke(main, ["check", "--collection", str(seeds)])
     notes = sum(
         len(item.get("review", ()))
         for path in (seeds / "records").glob("[ae]*-*.yaml")
@@ -164,10 +164,10 @@ def test_web_drafts_are_deterministic_and_release_refuses_while_notes_remain(tmp
     )
     assert check.output.count(": review: ") == notes > 0
     out = tmp_path / "out"
-    assert CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out), "--quiet"]).exit_code == 0
+    assert CliRunner().invoke(main, ["build", "--collection", str(seeds), "--out", str(out), "--quiet"]).exit_code == 0
     release = CliRunner().invoke(
         main,
-        ["release", "0.2.0", "--seeds", str(seeds), "--out", str(out), "--since", str(out),
+        ["release", "0.2.0", "--collection", str(seeds), "--out", str(out), "--since", str(out),
          "--changelog", str(tmp_path / "CHANGELOG.md")],
     )  # fmt: skip
     assert release.exit_code == 2

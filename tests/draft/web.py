@@ -82,11 +82,11 @@ def measure(name: str, work: Path) -> Figures:
     shutil.copytree(COLLECTION, seeds)
     figures = Figures(name)
     runner = CliRunner()
-    drafted = runner.invoke(main, ["draft", str(TEXTS / name), "--seeds", str(seeds), "--key", "web-draft"])
+    drafted = runner.invoke(main, ["draft", str(TEXTS / name), "--collection", str(seeds), "--key", "web-draft"])
     figures.draft_exit, figures.output = drafted.exit_code, drafted.output
     if drafted.exit_code != 0:
         return figures
-    built = runner.invoke(main, ["build", "--seeds", str(seeds), "--out", str(work / "out"), "--quiet"])
+    built = runner.invoke(main, ["build", "--collection", str(seeds), "--out", str(work / "out"), "--quiet"])
     figures.build_exit = built.exit_code
     figures.output += built.output
     records = yaml.safe_load((seeds / "records" / "web-draft.yaml").read_text(encoding="utf-8"))

@@ -20,7 +20,6 @@ def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _string)
 
 HEADER = (
-    "# yaml-language-server: $schema=../../src/peacegraph/records/schema.json\n"
     "# Drafted by `peacegraph draft` from {source}. Every value under a `review:` note needs a person's eye;\n"
     "# removing the note is the review. `peacegraph release` refuses to release while any note is left.\n"
 )
