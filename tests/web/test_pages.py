@@ -259,7 +259,7 @@ def test_pages_are_compressed_with_validators_and_sparql_is_left_alone(client: h
 def test_the_front_page_is_the_browse_page_and_the_editor_has_its_own(client: httpx.Client) -> None:
     front = client.get("/")
     assert front.status_code == 200
-    assert "<h1>The peacegraph dataset</h1>" in front.text
+    assert "<h1>peacegraph: the Syria peace process as linked data</h1>" in front.text
     assert 'href="/sparql-editor"' in front.text
     old = client.get("/?tab=positions-on-topic")
     assert old.status_code == 301

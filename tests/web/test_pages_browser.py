@@ -417,7 +417,7 @@ def test_serve_starts_at_the_browse_page_and_the_editor_waits_to_be_chosen(
 ) -> None:
     page = watched.page
     page.goto(base)
-    expect(page.get_by_role("heading", level=1)).to_have_text("The peacegraph dataset")
+    expect(page.get_by_role("heading", level=1)).to_have_text("peacegraph: the Syria peace process as linked data")
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Query").click()
     expect(page).to_have_url(base + "sparql-editor")
     editor = page.locator(".tabPanel.active .CodeMirror")
