@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from typing import Final
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -154,7 +155,7 @@ def map_event(event: r.Event) -> Iterator[Triple]:
         yield Triple(s, schema("startDate"), date(event.start))
     if event.end:
         yield Triple(s, schema("endDate"), date(event.end))
-    yield from _bounds(s, event.start, event.end or event.start)
+    yield from _bounds(s, event.not_before or event.start, event.not_after or event.end or event.start)
     yield from _links(s, schema("location"), [event.location])
     yield from _links(s, schema("attendee"), event.attendees)
     yield from _links(s, schema("organizer"), event.organizers)
@@ -307,11 +308,29 @@ def map_membership_period(membership: r.Membership, member: r.Ref) -> Iterator[T
         yield Triple(node, schema("description"), text(membership.note))
 
 
+#: The classes a deprecated identifier keeps, by its kind: the kind's own class where its shape asks
+#: only for a name (the live record's details are gone), else only the schema.org class.
+DEPRECATED_CLASSES: Final = {
+    "doc": (None, "CreativeWork"),
+    "org": ("Organization", "Organization"),
+    "person": ("Person", "Person"),
+    "place": ("Place", "Place"),
+    "event": ("Event", "Event"),
+    "position": (None, "Claim"),
+    "topic": (None, "DefinedTerm"),
+}
+
+
 def map_deprecation(deprecation: r.Deprecation) -> Iterator[Triple]:
-    """A deprecated identifier still resolves: it says it is deprecated, what it was, and what replaces it."""
+    """A deprecated identifier still resolves: it keeps the classes of its kind, says it is deprecated,
+    what it was, and what replaces it."""
     s = NamedNode(deprecation.key)
     yield Triple(s, term(OWL, "deprecated"), Literal("true", datatype=term(XSD, "boolean")))
-    yield Triple(s, term(RDFS, "label"), text(deprecation.label))
+    if deprecation.ref is not None:
+        ours, theirs = DEPRECATED_CLASSES[deprecation.ref.prefix]
+        yield from _types(s, pg(ours) if ours else None, schema(theirs))
+        yield Triple(s, schema("name"), tagged(deprecation.label, r.DEFAULT_LANGUAGE))
+    yield Triple(s, term(RDFS, "label"), tagged(deprecation.label, r.DEFAULT_LANGUAGE))
     yield Triple(s, term(RDFS, "comment"), text(deprecation.note))
     if deprecation.replaced_by:
         yield Triple(s, term(DCTERMS, "isReplacedBy"), iri(deprecation.replaced_by))

@@ -232,6 +232,8 @@ def _event(item: dict[str, Any], **base: Any) -> r.Event:
         type=item["type"],
         start=item.get("start"),
         end=item.get("end"),
+        not_before=item.get("not_before"),
+        not_after=item.get("not_after"),
         location=_ref(item.get("location")),
         attendees=_refs(item.get("attendees")),
         organizers=_refs(item.get("organizers")),
@@ -500,6 +502,22 @@ def _check_span(record: r.Record, start: str | None, end: str | None, spot: str 
         raise _fail(record, spot, f"end {end} is before start {start}")
 
 
+def _check_narrowing(event: r.Event) -> None:
+    """``not_before`` and ``not_after`` narrow the event's coarse dates: they lie inside them, in order."""
+    for field in ("not_before", "not_after"):
+        value = getattr(event, field)
+        _check_date(event, field, value)
+        if value is None:
+            continue
+        if event.start is None:
+            raise _fail(event, field, f"{field} narrows a start date, and event:{event.key} has none")
+        last = event.end or event.start
+        if not dates.earliest(event.start) <= dates.earliest(value) <= dates.latest(last):
+            raise _fail(event, field, f"{field} {value} is outside the dates it narrows ({event.start} to {last})")
+    if event.not_before and event.not_after and event.not_after < event.not_before:
+        raise _fail(event, "not_after", f"not_after {event.not_after} is before not_before {event.not_before}")
+
+
 def _check_quoted_from(corpus: r.Corpus, position: r.Position) -> None:
     """``quoted_from`` names the original of a quote the position's document repeats, and only that."""
     original = position.quoted_from
@@ -592,6 +610,7 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         _check_date(event, "start", event.start)
         _check_date(event, "end", event.end)
         _check_span(event, event.start, event.end)
+        _check_narrowing(event)
         _check_wikidata(event, event.wikidata, event.wikidata_candidates, wikidata)
         if event.type != "series" and event.start is None:
             raise _fail(event, "type", f"event:{event.key} has no start date (only a series may have none)")

@@ -101,6 +101,9 @@ class Event(Entity):
     type: str = "other"
     start: str | None = None
     end: str | None = None
+    #: Days that narrow a coarse date, when the source places the event between two dated entries.
+    not_before: str | None = None
+    not_after: str | None = None
     location: Ref | None = None
     attendees: tuple[Ref, ...] = ()
     organizers: tuple[Ref, ...] = ()

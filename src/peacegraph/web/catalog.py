@@ -144,8 +144,12 @@ class Catalog:
         iri = ident.owner.value
         return self.entities.get(iri) or self._entity(iri, ident)
 
+    def listed(self) -> list[Entity]:
+        """The entities that lists, counts and search show: all but the deprecated identifiers."""
+        return [e for e in self.entities.values() if not e.deprecated]
+
     def of_kind(self, kind: str) -> list[Entity]:
-        return [e for e in self.entities.values() if e.kind == kind]
+        return [e for e in self.listed() if e.kind == kind]
 
     # --- building --------------------------------------------------------------------------------
 

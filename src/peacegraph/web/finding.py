@@ -238,7 +238,7 @@ def search_index(catalog: Catalog) -> bytes:
     ``window.peacegraphSearch``: a script, not JSON, so that a page opened from disk (``file://``,
     where ``fetch`` is refused) can load it too."""
     entries = []
-    for entity in sorted(catalog.entities.values(), key=lambda e: (KIND_ORDER.index(e.kind), e.name.casefold())):
+    for entity in sorted(catalog.listed(), key=lambda e: (KIND_ORDER.index(e.kind), e.name.casefold())):
         quote = catalog.text(entity.iri, S + "text") if entity.kind == "position" else ""
         entries.append(
             [entity.path, entity.name, entity.alternate_names, catalog.kind_label(entity), entity.date, quote]
@@ -260,7 +260,7 @@ class Year:
 def timeline(catalog: Catalog, linker: Linker) -> list[Year]:
     """Events and documents by date, grouped by year (undated ones are left out)."""
     dated = sorted(
-        (e for e in catalog.entities.values() if e.kind in ("event", "document") and e.date),
+        (e for e in catalog.listed() if e.kind in ("event", "document") and e.date),
         key=lambda e: (e.date, e.name.casefold()),
     )
     years: dict[str, list[tuple[str, Value, str]]] = {}
@@ -274,5 +274,5 @@ def timeline(catalog: Catalog, linker: Linker) -> list[Year]:
 
 def kind_counts(catalog: Catalog) -> list[tuple[str, str, int]]:
     """The kinds of identifier with how many there are: kind, title, count."""
-    counted = Counter(e.kind for e in catalog.entities.values())
+    counted = Counter(e.kind for e in catalog.listed())
     return [(k, KIND_PLURALS[k], counted[k]) for k in LIST_KINDS if counted[k]]
