@@ -127,6 +127,7 @@ def map_person(person: r.Person) -> Iterator[Triple]:
         yield Triple(s, schema("jobTitle"), text(role.title))
         yield from _types(node, pg("Role"), schema("OrganizationRole"))
         yield Triple(node, schema("roleName"), text(role.title))
+        yield Triple(node, term(RDFS, "label"), tagged(f"{person.name}: {role.title}", person.name_language))
         if role.organization:
             yield Triple(node, pg("roleIn"), iri(role.organization))
             yield Triple(s, schema("affiliation"), iri(role.organization))
@@ -166,7 +167,7 @@ def map_event(event: r.Event) -> Iterator[Triple]:
     yield from _same_as(s, event.wikidata)
 
 
-def map_document(doc: r.Document, source: r.SourceText | None) -> Iterator[Triple]:
+def map_document(doc: r.Document, corpus: r.Corpus) -> Iterator[Triple]:
     s = mint("document", doc.key)
     message = schema("Message") if doc.recipients or doc.copied_to else None
     yield from _types(s, schema("CreativeWork"), pg("Document"), *_classes(DOCUMENT_CLASSES, doc.type), message)
@@ -188,14 +189,25 @@ def map_document(doc: r.Document, source: r.SourceText | None) -> Iterator[Tripl
     yield from _links(s, schema("citation"), doc.cites)
     yield from _links(s, schema("about"), doc.about)
     yield from _same_as(s, doc.wikidata)
-    for rank, signatory in enumerate(doc.signatories, start=1):
-        node = mint("document", doc.key, "signature", f"{signatory.prefix}-{signatory.key}")
-        yield Triple(s, pg("signature"), node)
-        yield from _types(node, pg("Signature"), schema("ListItem"))
-        yield Triple(node, schema("item"), iri(signatory))
-        yield Triple(node, schema("position"), integer(rank, "positiveInteger"))
+    for signature in doc.signatures:
+        yield from map_signature(doc, signature, signature.printed or _name_of(corpus, signature.signatory))
+    source = corpus.sources.get(doc.key)
     if source is not None:
         yield from map_source_text(doc, source)
+
+
+def map_signature(doc: r.Document, signature: r.Signature, shown: str) -> Iterator[Triple]:
+    """One entry of the printed list of signatories: who, at which rank, and the name as printed
+    (labelled ``rank. name``, with the name as printed, or else the signatory's)."""
+    signatory = signature.signatory
+    node = mint("document", doc.key, "signature", f"{signatory.prefix}-{signatory.key}")
+    yield Triple(mint("document", doc.key), pg("signature"), node)
+    yield from _types(node, pg("Signature"), schema("ListItem"))
+    yield Triple(node, schema("item"), iri(signatory))
+    yield Triple(node, schema("position"), integer(signature.rank, "positiveInteger"))
+    yield Triple(node, term(RDFS, "label"), tagged(f"{signature.rank}. {shown}", doc.language))
+    if signature.printed:
+        yield Triple(node, pg("printedName"), tagged(signature.printed, doc.language))
 
 
 def map_source_text(doc: r.Document, source: r.SourceText) -> Iterator[Triple]:
@@ -220,6 +232,8 @@ def map_position(position: r.Position, corpus: r.Corpus) -> Iterator[Triple]:
     if position.quoted_from:
         yield Triple(s, term(PROV, "wasQuotedFrom"), iri(position.quoted_from))
         yield Triple(s, schema("isBasedOn"), iri(position.quoted_from))
+    if position.quote_origin:
+        yield from map_quote_origin(position, position.quote_origin)
     yield from _links(s, schema("about"), position.topics)
     yield Triple(s, pg("stance"), pg(position.stance))
     yield from _links(s, pg("target"), position.targets)
@@ -236,6 +250,17 @@ def map_position(position: r.Position, corpus: r.Corpus) -> Iterator[Triple]:
     yield from map_evidence(position, corpus.sources[position.document.key])
 
 
+def map_quote_origin(position: r.Position, origin: str) -> Iterator[Triple]:
+    """The original of a second-hand quote that has no record of its own, described in words."""
+    s = mint("position", position.key)
+    node = mint("position", position.key, "origin")
+    yield Triple(s, term(PROV, "wasQuotedFrom"), node)
+    yield Triple(s, schema("isBasedOn"), node)
+    yield from _types(node, pg("QuoteOrigin"), schema("CreativeWork"))
+    yield Triple(node, term(RDFS, "label"), tagged(f"Origin of the quote of {position.name}", r.DEFAULT_LANGUAGE))
+    yield Triple(node, schema("description"), text(origin))
+
+
 def map_evidence(position: r.Position, source: r.SourceText) -> Iterator[Triple]:
     quote = position.quote
     evidence = mint("position", position.key, "evidence")
@@ -243,14 +268,18 @@ def map_evidence(position: r.Position, source: r.SourceText) -> Iterator[Triple]
     by_offset = mint("position", position.key, "evidence", "offsets")
     yield Triple(mint("position", position.key), pg("evidence"), evidence)
     yield from _types(evidence, term(OA, "SpecificResource"))
+    yield Triple(evidence, term(RDFS, "label"), tagged(f"Evidence of {position.name}", r.DEFAULT_LANGUAGE))
     yield Triple(evidence, term(OA, "hasSource"), mint("document", position.document.key, "text"))
     yield Triple(evidence, term(OA, "hasSelector"), by_text)
     yield Triple(evidence, term(OA, "hasSelector"), by_offset)
     yield from _types(by_text, term(OA, "TextQuoteSelector"))
+    yield Triple(by_text, term(RDFS, "label"), tagged(f"The quote in {source.name}", r.DEFAULT_LANGUAGE))
     yield Triple(by_text, term(OA, "exact"), text(quote.text))
     yield Triple(by_text, term(OA, "prefix"), text(source.text[max(0, quote.start - CONTEXT_CHARS) : quote.start]))
     yield Triple(by_text, term(OA, "suffix"), text(source.text[quote.end : quote.end + CONTEXT_CHARS]))
     yield from _types(by_offset, term(OA, "TextPositionSelector"))
+    label = f"Characters {quote.start} to {quote.end} of {source.name}"
+    yield Triple(by_offset, term(RDFS, "label"), tagged(label, r.DEFAULT_LANGUAGE))
     yield Triple(by_offset, term(OA, "start"), integer(quote.start, "nonNegativeInteger"))
     yield Triple(by_offset, term(OA, "end"), integer(quote.end, "nonNegativeInteger"))
 
@@ -283,21 +312,28 @@ def map_topic_scheme() -> Iterator[Triple]:
     yield Triple(s, schema("name"), tagged("Topics of the Syria peace process", r.DEFAULT_LANGUAGE))
 
 
-def map_membership(membership: r.Membership) -> Iterator[Triple]:
+def map_membership(membership: r.Membership, corpus: r.Corpus) -> Iterator[Triple]:
     group = iri(membership.group)
     for member in membership.members:
         yield Triple(group, schema("member"), iri(member))
         yield Triple(iri(member), schema("memberOf"), group)
         if membership.start or membership.end:
-            yield from map_membership_period(membership, member)
+            label = f"{_name_of(corpus, member)}, member of {_name_of(corpus, membership.group)}"
+            yield from map_membership_period(membership, member, label)
 
 
-def map_membership_period(membership: r.Membership, member: r.Ref) -> Iterator[Triple]:
+def _name_of(corpus: r.Corpus, ref: r.Ref) -> str:
+    record = corpus.resolve(ref)
+    return str(getattr(record, "name", ref))
+
+
+def map_membership_period(membership: r.Membership, member: r.Ref, label: str) -> Iterator[Triple]:
     """A dated membership: a ``pg:Membership`` node under the group, with the member, period and note."""
     node = mint(KINDS[membership.group.prefix], membership.group.key, "member", f"{member.prefix}-{member.key}")
     yield Triple(iri(member), pg("membership"), node)
     yield from _types(node, pg("Membership"), schema("OrganizationRole"))
     yield Triple(node, schema("roleName"), text("member"))
+    yield Triple(node, term(RDFS, "label"), tagged(label, r.DEFAULT_LANGUAGE))
     yield Triple(node, pg("roleIn"), iri(membership.group))
     if membership.start:
         yield Triple(node, schema("startDate"), date(membership.start))
@@ -343,7 +379,7 @@ def map_corpus(corpus: r.Corpus) -> Iterator[Triple]:
     for topic in corpus.topics.values():
         yield from map_topic(topic)
     for doc in corpus.documents.values():
-        yield from map_document(doc, corpus.sources.get(doc.key))
+        yield from map_document(doc, corpus)
     for org in corpus.organizations.values():
         yield from map_organization(org)
     for person in corpus.people.values():
@@ -353,7 +389,7 @@ def map_corpus(corpus: r.Corpus) -> Iterator[Triple]:
     for event in corpus.events.values():
         yield from map_event(event)
     for membership in corpus.memberships:
-        yield from map_membership(membership)
+        yield from map_membership(membership, corpus)
     for position in corpus.positions.values():
         yield from map_position(position, corpus)
     for deprecation in corpus.deprecations.values():

@@ -40,6 +40,8 @@ WIKIDATA_FILE = "wikidata.csv"
 RECORDS_DIR = "records"
 
 AGENTS = ("org", "person")
+#: What a position may bear on (``pg:target``): an actor, a place, an event or another document.
+TARGETS = ("org", "person", "place", "event", "doc")
 
 
 @functools.cache
@@ -242,8 +244,19 @@ def _event(item: dict[str, Any], **base: Any) -> r.Event:
     )
 
 
+def _signatures(items: Iterable[str | dict[str, Any]] | None) -> tuple[r.Signature, ...]:
+    """Each signatory written as ``prefix:key`` or as ``{ref, printed, rank}``; the rank defaults to its place."""
+    signatures = []
+    for place, item in enumerate(items or (), start=1):
+        entry = {"ref": item} if isinstance(item, str) else item
+        signatory = r.Ref(*entry["ref"].split(":", 1))
+        signatures.append(r.Signature(signatory, entry.get("rank", place), entry.get("printed")))
+    return tuple(signatures)
+
+
 def _document(item: dict[str, Any], **base: Any) -> r.Document:
     title, title_language = _name(item["title"])
+    signatures = _signatures(item.get("signatories"))
     return r.Document(
         **base,
         title=title,
@@ -258,7 +271,8 @@ def _document(item: dict[str, Any], **base: Any) -> r.Document:
         identifier=item.get("identifier"),
         url=item.get("url"),
         issuers=_refs(item.get("issuers")),
-        signatories=_refs(item.get("signatories")),
+        signatories=tuple(signature.signatory for signature in signatures),
+        signatures=signatures,
         recipients=_refs(item.get("recipients")),
         copied_to=_refs(item.get("copied_to")),
         mentions=_refs(item.get("mentions")),
@@ -284,6 +298,7 @@ def _position(item: dict[str, Any], **base: Any) -> r.Position:
         point=item.get("point"),
         date=item.get("date"),
         quoted_from=_ref(item.get("quoted_from")),
+        quote_origin=item.get("quote_origin"),
         note=item.get("note"),
     )
 
@@ -502,6 +517,34 @@ def _check_span(record: r.Record, start: str | None, end: str | None, spot: str 
         raise _fail(record, spot, f"end {end} is before start {start}")
 
 
+def _check_signatures(corpus: r.Corpus, doc: r.Document) -> None:
+    """The ranks are 1 to n, each once; the printed names are in the source text, in rank order."""
+    seen: dict[int, int] = {}
+    for index, signature in enumerate(doc.signatures):
+        if signature.rank in seen:
+            first = doc.where(f"signatories.{seen[signature.rank]}").line
+            message = f"rank {signature.rank} is given twice (also at line {first})"
+            raise _fail(doc, f"signatories.{index}", message)
+        seen[signature.rank] = index
+    gaps = sorted(set(range(1, len(doc.signatures) + 1)) - set(seen))
+    if gaps:
+        index = len(doc.signatures) - 1
+        raise _fail(doc, f"signatories.{index}", f"the ranks of the {len(seen)} signatories skip rank {gaps[0]}")
+    source = corpus.sources.get(doc.key)
+    at = 0
+    for signature in sorted(doc.signatures, key=lambda s: s.rank):
+        if signature.printed is None:
+            continue
+        index = doc.signatures.index(signature)
+        if source is None:
+            raise _fail(doc, f"signatories.{index}", "a printed name needs the document's source text")
+        found = source.text.find(signature.printed, at)
+        if found < 0:
+            where = "is not in" if signature.printed not in source.text else "is out of rank order in"
+            raise _fail(doc, f"signatories.{index}", f"printed name {signature.printed!r} {where} {source.name}")
+        at = found + len(signature.printed)
+
+
 def _check_narrowing(event: r.Event) -> None:
     """``not_before`` and ``not_after`` narrow the event's coarse dates: they lie inside them, in order."""
     for field in ("not_before", "not_after"):
@@ -516,6 +559,30 @@ def _check_narrowing(event: r.Event) -> None:
             raise _fail(event, field, f"{field} {value} is outside the dates it narrows ({event.start} to {last})")
     if event.not_before and event.not_after and event.not_after < event.not_before:
         raise _fail(event, "not_after", f"not_after {event.not_after} is before not_before {event.not_before}")
+
+
+def _check_not_own_document(position: r.Position) -> None:
+    for index, target in enumerate(position.targets):
+        if target == position.document:
+            message = f"{target} is the position's own document, not a thing it bears on; leave it out of targets"
+            raise _fail(position, f"targets.{index}", message)
+
+
+def _check_quote_origin(corpus: r.Corpus, position: r.Position) -> None:
+    """A quote the document repeats second-hand says where it comes from: ``quoted_from`` or ``quote_origin``."""
+    if corpus.first_hand(position):
+        if position.quote_origin is not None:
+            raise _fail(position, "quote_origin", f"{position.document} is the holders' own document; no origin needed")
+        return
+    if position.quoted_from is not None and position.quote_origin is not None:
+        raise _fail(position, "quote_origin", "give quoted_from or quote_origin, not both")
+    if position.quoted_from is None and position.quote_origin is None:
+        holders = ", ".join(str(holder) for holder in corpus.holders(position))
+        message = (
+            f"the holders ({holders}) neither issued nor signed {position.document}: say where the quote comes "
+            "from, with quoted_from (its original document) or quote_origin (in words)"
+        )
+        raise _fail(position, "holders", message)
 
 
 def _check_quoted_from(corpus: r.Corpus, position: r.Position) -> None:
@@ -584,6 +651,7 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         _check_refs(corpus, doc, "cites", doc.cites, ("doc",))
         _check_refs(corpus, doc, "about", doc.about, ("topic",))
         _check_date(doc, "date", doc.date)
+        _check_signatures(corpus, doc)
         _check_url(doc)
         _check_wikidata(doc, doc.wikidata, doc.wikidata_candidates, wikidata)
     for org in corpus.organizations.values():
@@ -628,11 +696,13 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         _check_ref(corpus, position, "document", position.document, ("doc",))
         _check_refs(corpus, position, "holders", position.holders, AGENTS)
         _check_refs(corpus, position, "topics", position.topics, ("topic",))
-        _check_refs(corpus, position, "targets", position.targets, any_kind)
+        _check_refs(corpus, position, "targets", position.targets, TARGETS)
+        _check_not_own_document(position)
         _check_date(position, "date", position.date)
         if not corpus.holders(position):
             raise _fail(position, "holders", "no holders, and the document has no issuers or signatories")
         _check_quoted_from(corpus, position)
+        _check_quote_origin(corpus, position)
         check_quote(corpus, position)
     for deprecation in corpus.deprecations.values():
         _check_deprecation(corpus, deprecation)

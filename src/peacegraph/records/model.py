@@ -112,6 +112,15 @@ class Event(Entity):
 
 
 @dataclass(frozen=True)
+class Signature:
+    """A signatory's entry in a document's printed list: its place (rank) and its name as printed."""
+
+    signatory: Ref
+    rank: int
+    printed: str | None = None
+
+
+@dataclass(frozen=True)
 class Document(Record):
     title: str
     type: str
@@ -125,6 +134,8 @@ class Document(Record):
     url: str | None = None
     issuers: tuple[Ref, ...] = ()
     signatories: tuple[Ref, ...] = ()
+    #: The printed list: each signatory (in ``signatories`` order) with its rank and printed name.
+    signatures: tuple[Signature, ...] = ()
     recipients: tuple[Ref, ...] = ()
     copied_to: tuple[Ref, ...] = ()
     mentions: tuple[Ref, ...] = ()
@@ -170,6 +181,8 @@ class Position(Record):
     date: str | None = None
     #: The original document the quote comes from, when ``document`` quotes it second-hand.
     quoted_from: Ref | None = None
+    #: Where the quote comes from, in words, when it is second-hand and the graph has no record of its original.
+    quote_origin: str | None = None
     #: Where a fact comes from when the source does not state it (e.g. a date from general knowledge).
     note: str | None = None
 

@@ -8,8 +8,8 @@ component, severity, message, value and the seed file and line of the record.
 
 The compiler knows exactly the SHACL Core features our shapes use — targets by class, subjects of
 and objects of; ``sh:property`` with a predicate or inverse path; minCount, maxCount, datatype,
-class, nodeKind, pattern, minLength, maxLength, node, or, in, hasValue, lessThan, and
-qualifiedValueShape with qualifiedMin/MaxCount — and refuses anything else with
+class, nodeKind, pattern, minLength, maxLength, node, or, in, hasValue, lessThan, lessThanOrEquals,
+and qualifiedValueShape with qualifiedMin/MaxCount — and refuses anything else with
 :class:`UnsupportedShapeError`, naming the shape and the feature, so that a new shape can never be
 silently ignored. Callers then fall back to pySHACL (see :func:`validate`).
 

@@ -13,27 +13,42 @@ from .shapes import refuse
 from .terms import WRAPPED, Term, display
 
 
-def less_than(cc: Compilation, c: Context, other: NamedNode) -> None:
+def less_than(cc: Compilation, c: Context, other: NamedNode, *, or_equal: bool = False) -> None:
+    """``sh:lessThan``, or with ``or_equal`` ``sh:lessThanOrEquals``: each value against each of ``other``'s."""
+    name = "sh:lessThanOrEquals" if or_equal else "sh:lessThan"
     if c.path is None:
-        raise refuse(c.shape, "sh:lessThan on a node shape")
+        raise refuse(c.shape, f"{name} on a node shape")
     # Pairs of plain integers are compared here; anything else as pySHACL does, in Python (less).
     integers = ", ".join(f"<{WRAPPED}{XSD}{name}>" for name in INTEGER_TYPES)
     plain = "DATATYPE({x}) IN ({types}) && REGEX(STR({x}), '^[0-9]+$')"
     both = f"{plain.format(x='?v', types=integers)} && {plain.format(x='?w', types=integers)}"
-    less_sparql = f"{both} && xsd:integer(STR(?v)) < xsd:integer(STR(?w))"
+    less_sparql = f"{both} && xsd:integer(STR(?v)) {'<=' if or_equal else '<'} xsd:integer(STR(?w))"
     where = f"{c.focus} {c.values()} ?f <{other.value}> ?w . FILTER(!COALESCE({less_sparql}, false))"
     query = f"PREFIX xsd: <{XSD}> SELECT ?f ?v ?w WHERE {{ {where} }}"
-    message = f"Value of {{f}}->{display(other)} <= {{v}}"
-    cc.add(c, query, [("LessThan", "", message)], value=True, flags=False, accept=less)
+    if or_equal:
+        message = f"Value of {{f}}->{display(other)} < {{v}}"
+        cc.add(c, query, [("LessThanOrEquals", "", message)], value=True, flags=False, accept=less_or_equal)
+    else:
+        message = f"Value of {{f}}->{display(other)} <= {{v}}"
+        cc.add(c, query, [("LessThan", "", message)], value=True, flags=False, accept=less)
 
 
 def less(row: QuerySolution) -> bool:
     """Whether a value is less than the other property's value, as pySHACL compares them (rdflib values)."""
+    return _compare(row, or_equal=False)
+
+
+def less_or_equal(row: QuerySolution) -> bool:
+    """Whether a value is less than or equal to the other property's value, as pySHACL compares them."""
+    return _compare(row, or_equal=True)
+
+
+def _compare(row: QuerySolution, *, or_equal: bool) -> bool:
     (v_text, v), (w_text, w) = _python(row["v"]), _python(row["w"])
     if v is None or w is None or v_text != w_text:
         return False
     try:
-        return bool(v < w)  # type: ignore[operator]
+        return bool(v <= w) if or_equal else bool(v < w)  # type: ignore[operator]
     except TypeError:
         return False
 

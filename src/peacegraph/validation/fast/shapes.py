@@ -27,7 +27,7 @@ WITH_OTHERS: Final = frozenset(
 )
 SHAPE_TYPES: Final = frozenset((NamedNode(SH + "NodeShape"), NamedNode(SH + "PropertyShape")))
 #: Constraints that need a path: on a node shape they are refused.
-PATH_ONLY: Final = ("minCount", "maxCount", "qualifiedValueShape", "lessThan")
+PATH_ONLY: Final = ("minCount", "maxCount", "qualifiedValueShape", "lessThan", "lessThanOrEquals")
 
 #: The constraints a shape used as a condition (by sh:node, sh:or, sh:qualifiedValueShape) may have.
 CONDITIONS: Final = frozenset(("class", "datatype", "nodeKind", "minLength", "maxLength", "node", "or", "in"))
@@ -48,6 +48,7 @@ PARAMETERS: Final = frozenset(
         "in",
         "hasValue",
         "lessThan",
+        "lessThanOrEquals",
         "qualifiedValueShape",
     )
 )

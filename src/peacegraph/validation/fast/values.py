@@ -1,6 +1,6 @@
 """Constraints on each value node, in one query per shape: value type, string length, ``sh:in``,
 and the logical and shape-based ones (``sh:node``, ``sh:or``), which become the conditions of the
-shapes they name; then the constraints that need a query of their own (pattern, hasValue, lessThan).
+shapes they name; then the constraints that need a query of their own (pattern, hasValue, lessThan, lessThanOrEquals).
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ def compile_values(cc: Compilation, c: Context) -> None:
         other.has_value(cc, c, node)
     for second in cc.shapes.values(c.shape, "lessThan"):
         pairs.less_than(cc, c, iri(second, c.shape, "sh:lessThan"))
+    for second in cc.shapes.values(c.shape, "lessThanOrEquals"):
+        pairs.less_than(cc, c, iri(second, c.shape, "sh:lessThanOrEquals"), or_equal=True)
 
 
 def conditions(cc: Compilation, shape: Term, v: str) -> Iterator[tuple[str, str, str]]:
