@@ -93,6 +93,8 @@ def _names(subject: NamedNode, record: r.Entity | r.Document) -> Iterator[Triple
     yield Triple(subject, term(RDFS, "label"), tagged(name, language))
     for other, other_language in alternate:
         yield Triple(subject, schema("alternateName"), tagged(other, other_language))
+    for variant in record.printed_variants:  # as a source prints it, in the name's language
+        yield Triple(subject, pg("printedVariant"), tagged(variant, language))
     if record.description:
         yield Triple(subject, schema("description"), text(record.description))
 

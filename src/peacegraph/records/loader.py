@@ -22,7 +22,7 @@ from pyoxigraph import NamedNode
 
 from ..errors import InputError
 from ..rdf.namespaces import ID, KINDS, mint
-from . import dates, integrity, quotes
+from . import dates, integrity, quotes, typography
 from . import model as r
 from .limits import (
     MAX_SOURCE_BYTES,
@@ -192,6 +192,7 @@ def _entity_fields(item: dict[str, Any]) -> dict[str, Any]:
         "name": name,
         "name_language": language or r.DEFAULT_LANGUAGE,
         **_alternate_names(item),
+        "printed_variants": tuple(item.get("printed_variants", ())),
         "description": item.get("description"),
         "wikidata": item.get("wikidata"),
         "wikidata_candidates": tuple(item.get("wikidata_candidates", ())),
@@ -263,6 +264,7 @@ def _document(item: dict[str, Any], **base: Any) -> r.Document:
         title_language=title_language,
         type=item["type"],
         **_alternate_names(item),
+        printed_variants=tuple(item.get("printed_variants", ())),
         description=item.get("description"),
         wikidata=item.get("wikidata"),
         wikidata_candidates=tuple(item.get("wikidata_candidates", ())),
@@ -706,7 +708,22 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         check_quote(corpus, position)
     for deprecation in corpus.deprecations.values():
         _check_deprecation(corpus, deprecation)
+    _check_printed_variants(corpus)
+    typography.check(corpus)
     integrity.check(corpus)
+
+
+def _check_printed_variants(corpus: r.Corpus) -> None:
+    """A printed variant is a spelling some source text prints, verbatim."""
+    texts = [source.text for source in corpus.sources.values()]
+    for prefix in ("doc", "org", "person", "place", "event"):
+        for record in corpus.table(prefix).values():
+            for index, variant in enumerate(record.printed_variants):
+                if not any(variant in text for text in texts):
+                    message = (
+                        f"printed variant {variant!r} is in no source text; a spelling of ours is an alternate name"
+                    )
+                    raise _fail(record, f"printed_variants.{index}", message)
 
 
 def _record_of(identifier: str) -> r.Ref | None:

@@ -48,6 +48,8 @@ DEFAULT_LANGUAGE = "en"
 class Entity(Record):
     name: str
     alternate_names: tuple[str, ...] = ()
+    #: Spellings exactly as a source prints them, typos included (searchable, shown as printed variants).
+    printed_variants: tuple[str, ...] = ()
     description: str | None = None
     wikidata: str | None = None
     wikidata_candidates: tuple[str, ...] = ()
@@ -125,6 +127,7 @@ class Document(Record):
     title: str
     type: str
     alternate_names: tuple[str, ...] = ()
+    printed_variants: tuple[str, ...] = ()
     description: str | None = None
     wikidata: str | None = None
     wikidata_candidates: tuple[str, ...] = ()

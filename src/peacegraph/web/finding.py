@@ -85,7 +85,7 @@ class Lists:
             head = Cell(
                 [Value(entity.name, self.linker.to(entity.path), title=entity.iri)], sort=entity.name.casefold()
             )
-            words = [entity.name, *entity.alternate_names]
+            words = self.catalog.search_names(entity)
             if kind == "position":
                 words.append(self.catalog.text(entity.iri, S + "text"))
             facets = {"kind": [self.catalog.kind_label(entity)], **own}
@@ -241,7 +241,7 @@ def search_index(catalog: Catalog) -> bytes:
     for entity in sorted(catalog.listed(), key=lambda e: (KIND_ORDER.index(e.kind), e.name.casefold())):
         quote = catalog.text(entity.iri, S + "text") if entity.kind == "position" else ""
         entries.append(
-            [entity.path, entity.name, entity.alternate_names, catalog.kind_label(entity), entity.date, quote]
+            [entity.path, entity.name, catalog.search_names(entity)[1:], catalog.kind_label(entity), entity.date, quote]
         )
     body = json.dumps({"entries": entries}, ensure_ascii=False, separators=(",", ":"))
     body = body.replace("<", "\\u003c")

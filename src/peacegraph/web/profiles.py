@@ -249,6 +249,7 @@ class Builder:
     def _common(self, entity: Entity) -> list[Fact]:
         return [
             Fact("Also known as", [Value(n) for n in entity.alternate_names]),
+            Fact("Printed variants (as a source spells it)", [Value(n) for n in entity.printed_variants]),
             Fact("Replaced by", self.links(self.catalog.links(entity.iri, DCTERMS + "isReplacedBy"))),
         ]
 

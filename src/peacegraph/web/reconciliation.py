@@ -52,7 +52,7 @@ TYPES: Final = {
     "topic": "Topic",
 }
 NAME_PREDICATES: Final = (schema("name"), term(SKOS, "prefLabel"))
-ALTERNATE_PREDICATES: Final = (schema("alternateName"), term(SKOS, "altLabel"))
+ALTERNATE_PREDICATES: Final = (schema("alternateName"), term(SKOS, "altLabel"), pg("printedVariant"))
 DEFAULT_LIMIT: Final = 10
 MAX_LIMIT: Final = 100
 MAX_QUERIES: Final = 500
