@@ -249,7 +249,7 @@ def _signatures(items: Iterable[str | dict[str, Any]] | None) -> tuple[r.Signatu
     """Each signatory written as ``prefix:key`` or as ``{ref, printed, rank}``; the rank defaults to its place."""
     signatures = []
     for place, item in enumerate(items or (), start=1):
-        entry = {"ref": item} if isinstance(item, str) else item
+        entry: dict[str, Any] = {"ref": item} if isinstance(item, str) else item
         signatory = r.Ref(*entry["ref"].split(":", 1))
         signatures.append(r.Signature(signatory, entry.get("rank", place), entry.get("printed")))
     return tuple(signatures)
