@@ -129,7 +129,7 @@ def map_person(person: r.Person) -> Iterator[Triple]:
         yield Triple(s, schema("jobTitle"), text(role.title))
         yield from _types(node, pg("Role"), schema("OrganizationRole"))
         yield Triple(node, schema("roleName"), text(role.title))
-        yield Triple(node, term(RDFS, "label"), tagged(f"{person.name}: {role.title}", person.name_language))
+        yield Triple(node, term(RDFS, "label"), tagged(role.title, r.DEFAULT_LANGUAGE))
         if role.organization:
             yield Triple(node, pg("roleIn"), iri(role.organization))
             yield Triple(s, schema("affiliation"), iri(role.organization))

@@ -708,22 +708,8 @@ def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
         check_quote(corpus, position)
     for deprecation in corpus.deprecations.values():
         _check_deprecation(corpus, deprecation)
-    _check_printed_variants(corpus)
     typography.check(corpus)
     integrity.check(corpus)
-
-
-def _check_printed_variants(corpus: r.Corpus) -> None:
-    """A printed variant is a spelling some source text prints, verbatim."""
-    texts = [source.text for source in corpus.sources.values()]
-    for prefix in ("doc", "org", "person", "place", "event"):
-        for record in corpus.table(prefix).values():
-            for index, variant in enumerate(record.printed_variants):
-                if not any(variant in text for text in texts):
-                    message = (
-                        f"printed variant {variant!r} is in no source text; a spelling of ours is an alternate name"
-                    )
-                    raise _fail(record, f"printed_variants.{index}", message)
 
 
 def _record_of(identifier: str) -> r.Ref | None:

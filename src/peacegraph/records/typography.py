@@ -8,7 +8,7 @@ characters: quotes, the printed names of signatures and printed variants are not
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Final
+from typing import Any, Final
 
 from ..errors import InputError
 from . import model as r
@@ -66,3 +66,36 @@ def _fields(record: r.Record, **texts: str | None) -> Iterator[tuple[r.Record, s
 def _listed(record: r.Record, field: str, texts: tuple[str, ...]) -> Iterator[tuple[r.Record, str, str]]:
     for index, text in enumerate(texts):
         yield record, f"{field}.{index}", text
+
+
+#: The fields of a record file that hold curated text (a role's fields included), for writers of records.
+CURATED_KEYS: Final = frozenset(
+    ("name", "title", "alternate_names", "description", "note", "quote_origin", "label", "definition", "alt_labels")
+)
+
+
+def straighten(text: str) -> str:
+    """``text`` with every apostrophe written as ``APOSTROPHE``."""
+    for other in NOT_APOSTROPHES:
+        text = text.replace(other, APOSTROPHE)
+    return text
+
+
+def straightened(item: dict[str, Any]) -> dict[str, Any]:
+    """A record (as a record file holds it) whose curated text follows the rule; quotes are left as they are."""
+    fixed = dict(item)
+    for key in CURATED_KEYS & fixed.keys():
+        fixed[key] = _straightened_value(fixed[key])
+    if isinstance(fixed.get("roles"), list):
+        fixed["roles"] = [straightened(role) if isinstance(role, dict) else role for role in fixed["roles"]]
+    return fixed
+
+
+def _straightened_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return straighten(value)
+    if isinstance(value, list):
+        return [_straightened_value(v) for v in value]
+    if isinstance(value, dict) and isinstance(value.get("text"), str):  # a name with its language
+        return {**value, "text": straighten(value["text"])}
+    return value
