@@ -247,7 +247,7 @@ EXAMPLES = {
     ),
     "init": _examples(
         'peacegraph init letters --base https://example.org/letters/ --title "Coalition letters"',
-        'peacegraph init minutes --base https://example.org/minutes/ --title Minutes --licence CC0-1.0',
+        "peacegraph init minutes --base https://example.org/minutes/ --title Minutes --licence CC0-1.0",
     ),
     "draft": _examples(
         "peacegraph draft statement.pdf",

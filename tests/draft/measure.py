@@ -83,7 +83,8 @@ def compare(seeds: Path, work: Path, doc_key: str) -> Comparison:
 def _compare_signatories(
     result: Comparison, curated: dict[str, Any], doc: dict[str, Any], removed: dict[str, Any], drafted: dict[str, Any]
 ) -> None:
-    wanted, got = curated.get("signatories", []), doc.get("signatories", [])
+    wanted = [item if isinstance(item, str) else item["ref"] for item in curated.get("signatories", [])]
+    got = doc.get("signatories", [])
     matched = resolved = elsewhere = 0
     for index, ref in enumerate(wanted):
         mine = got[index] if index < len(got) else None

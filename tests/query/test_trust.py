@@ -54,10 +54,10 @@ def test_a_period_asks_certainly_or_possibly_and_coarse_dates_are_not_lost(real_
              FILTER (?b >= ?from && ?a <= ?until) }}""",
     )
     assert typed < certainly < possibly  # month-dated events count; an event dated only "2016" only possibly
+    # dated "2016", but the source places it between its entries of 17 May and 12 September 2016
     election = f"<{ID}event/coalition-general-assembly-2016-interim-government-election>"
-    assert _rows(real_store, f"SELECT ?a ?b WHERE {{ {election} pg:earliestDate ?a ; pg:latestDate ?b }}") == [
-        ("2016-01-01", "2016-12-31")
-    ]
+    bounds = f"SELECT ?d ?a ?b WHERE {{ {election} schema:startDate ?d ; pg:earliestDate ?a ; pg:latestDate ?b }}"
+    assert _rows(real_store, bounds) == [("2016", "2016-05-17", "2016-09-12")]
 
 
 def test_every_quoted_position_has_its_own_date_never_the_quoting_page(real_store: Store) -> None:

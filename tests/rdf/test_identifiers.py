@@ -84,14 +84,20 @@ def test_deprecating_it_lets_the_build_pass_and_it_still_dereferences(mini_seeds
     rows = select(st, f"SELECT ?p ?o WHERE {{ <{BETA}> ?p ?o }}")
     assert rows == [
         ("http://purl.org/dc/terms/isReplacedBy", "https://w3id.org/peacegraph/id/organization/alpha-group"),
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "https://schema.org/Organization"),
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "https://w3id.org/peacegraph/ontology#Organization"),
         ("http://www.w3.org/2000/01/rdf-schema#comment", "Merged: Beta Network was the name Alpha Group used in 2016."),
         ("http://www.w3.org/2000/01/rdf-schema#label", "Beta Network"),
         ("http://www.w3.org/2002/07/owl#deprecated", "true"),
+        ("https://schema.org/name", "Beta Network"),
     ]
     survivor = select(st, "SELECT ?old WHERE { ?survivor dcterms:replaces ?old }")
     assert survivor == [(BETA,)]
     assert select(st, f"SELECT ?l WHERE {{ <{BETA_SIGNATURE}> owl:deprecated true ; rdfs:label ?l }}")
-    assert not select(st, f"SELECT ?t WHERE {{ <{BETA}> a ?t }}"), "deprecated resources are not live entities"
+    assert not select(st, f"SELECT ?t WHERE {{ <{BETA_SIGNATURE}> a ?t }}"), "a node under a record has no kind"
+    listed = (released / "tables" / "organizations.csv").read_text(encoding="utf-8")
+    assert "Alpha Group" in listed
+    assert BETA not in listed, "a deprecated identifier keeps its class but is left out of lists"
 
 
 def test_the_previous_release_can_be_given_explicitly(mini_seeds: Path, released: Path, tmp_path: Path) -> None:
@@ -172,13 +178,13 @@ def test_the_real_release_keeps_every_identifier_of_the_committed_one(built: pip
     assert committed <= identifiers.published(built.triples)
 
 
-def test_the_shapes_require_a_label_and_a_note_and_no_type(mini_seeds: Path, released: Path) -> None:
+def test_the_shapes_require_a_label_and_a_note_and_only_the_class_of_its_kind(mini_seeds: Path, released: Path) -> None:
     _edit(mini_seeds, REMOVALS, DEPRECATIONS)
     assert _build(mini_seeds, released)[0] == 0
     dump = released / "peacegraph.nt"
     lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
     label = f"<{BETA}> <http://www.w3.org/2000/01/rdf-schema#label> "
-    typed = f"<{BETA}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/Organization> .\n"
+    typed = f"<{BETA}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/NGO> .\n"
     dump.write_text("".join(line for line in lines if not line.startswith(label)) + typed, encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", "--release", str(released)])
     assert result.exit_code == 1
@@ -186,4 +192,5 @@ def test_the_shapes_require_a_label_and_a_note_and_no_type(mini_seeds: Path, rel
     assert len(violations) == 2
     assert all(f"sh:Violation: <{BETA}> " in line for line in violations)
     assert any("rdfs:label [sh:MinCountConstraintComponent]" in line for line in violations)
+    assert any("#type" in line and "[sh:InConstraintComponent]" in line for line in violations)
     assert any("#type" in line and "[sh:MaxCountConstraintComponent]" in line for line in violations)

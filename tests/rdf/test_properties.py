@@ -197,6 +197,10 @@ def corpora(draw: st.DrawFn) -> tuple[Corpus, str]:
         for k in doc_keys
     ]
     positions = [_position(draw, f"{doc_keys[0]}-{n}", doc_keys[0], topic_keys, org_keys, text) for n in range(2)]
+    authors = set(documents[0]["issuers"]) | set(documents[0]["signatories"])
+    for position in positions:
+        if not set(position.get("holders", authors)) <= authors:  # quoted second-hand: say where from
+            position["quote_origin"] = draw(names)
     memberships = [{"group": f"org:{org_keys[0]}", "members": [f"org:{org_keys[1]}", f"person:{person_keys[0]}"]}]
     corpus = {
         "topics": topics,

@@ -21,7 +21,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: Position 2 of the mini corpus, held by the United Nations, which neither issued nor signed the statement.
 QUOTED = "    holders: [org:beta-network]\n"
-SECOND_HAND = "    holders: [org:united-nations]\n"
+HELD_BY_OTHERS = "    holders: [org:united-nations]\n"
+SECOND_HAND = HELD_BY_OTHERS + '    quote_origin: "UN remarks the statement repeats"\n'
 
 
 def _edit(seeds: Path, old: str, new: str) -> None:
@@ -83,7 +84,7 @@ def test_a_quoted_position_never_takes_the_date_of_the_page_quoting_it(mini_seed
 
 
 def test_quoted_from_links_the_original_both_ways_and_gives_its_date(mini_seeds: Path, tmp_path: Path) -> None:
-    _edit(mini_seeds, QUOTED, SECOND_HAND + "    quoted_from: doc:unscr-2254\n")
+    _edit(mini_seeds, QUOTED, HELD_BY_OTHERS + "    quoted_from: doc:unscr-2254\n")
     result = _build(mini_seeds, tmp_path / "out")
     assert result.exit_code == 0, result.output
     position = ID + "position/mini-statement-2"
@@ -97,15 +98,15 @@ def test_quoted_from_links_the_original_both_ways_and_gives_its_date(mini_seeds:
 @pytest.mark.parametrize(
     ("holders", "extra", "message"),
     [
-        (SECOND_HAND, "    quoted_from: doc:mini-statement\n", "the position's own document"),
+        (HELD_BY_OTHERS, "    quoted_from: doc:mini-statement\n", "the position's own document"),
         (
-            SECOND_HAND,
+            HELD_BY_OTHERS,
             "    quoted_from: doc:unscr-2254\n    targets: [doc:unscr-2254]\n",
             "both the original and a target",
         ),
         (QUOTED, "    quoted_from: doc:unscr-2254\n", "the holders' own document"),
-        (SECOND_HAND, "    quoted_from: org:alpha-group\n", "write doc:KEY"),
-        (SECOND_HAND, "    quoted_from: doc:nowhere\n", "doc:nowhere is not defined"),
+        (HELD_BY_OTHERS, "    quoted_from: org:alpha-group\n", "write doc:KEY"),
+        (HELD_BY_OTHERS, "    quoted_from: doc:nowhere\n", "doc:nowhere is not defined"),
     ],
     ids=["own document", "also a target", "first-hand position", "not a document", "undefined"],
 )

@@ -200,6 +200,17 @@ INJECTED = [
         ("topic/ceasefire", "sh:DatatypeConstraintComponent"),
     ),
     (
+        "an earliest day after the latest (a start after its end)",
+        """<event/backwards> pg:earliestDate "2017-03-25"^^xsd:date ; pg:latestDate "2017-03-21"^^xsd:date .""",
+        ("event/backwards", "sh:LessThanOrEqualsConstraintComponent"),
+    ),
+    (
+        "a deprecated identifier of a specific class",
+        """<organization/gone> owl:deprecated true ; rdfs:label "Gone"@en ; rdfs:comment "Removed." ;
+               a schema:NGO .""",
+        ("organization/gone", "sh:InConstraintComponent"),
+    ),
+    (
         "a member that is a topic",
         "<organization/alpha-group> schema:member <topic/ceasefire> .",
         ("organization/alpha-group", "sh:NodeConstraintComponent"),

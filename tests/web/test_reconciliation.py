@@ -594,3 +594,17 @@ def test_a_bad_public_url_is_refused_in_one_line(out_dir: Path, tmp_path: Path, 
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
     assert "public URL" in result.stderr
+
+
+def test_a_printed_variant_is_found_and_its_page_labels_it_as_printed(client: httpx.Client) -> None:
+    """A source's typo ("John Kerrry") finds the record, and the page says it is a spelling as printed."""
+    results = reconcile(client, {"q0": {"query": "John Kerrry", "type": "person"}})
+    assert (results["q0"][0]["id"], results["q0"][0]["match"]) == ("person/john-kerry", True)
+    page = client.get("/id/person/john-kerry", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    summary = page.text.split('id="main"', 1)[1].split("</dl>", 1)[0]
+    ours = summary.split("<dt>Also known as</dt>", 1)[1].split("</dd>", 1)[0]
+    printed = summary.split("<dt>Printed variants (as a source spells it)</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "J. Kerry" in ours
+    assert "John Kerrry" not in ours, "a typo of the source is not a name of ours"
+    assert "John Kerrry" in printed

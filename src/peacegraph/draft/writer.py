@@ -6,6 +6,8 @@ from typing import Any
 
 import yaml
 
+from ..records.typography import straightened
+
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # libyaml's emitter
     def ignore_aliases(self, data: Any) -> bool:  # the record reader refuses anchors and aliases
@@ -26,7 +28,8 @@ HEADER = (
 
 
 def dump(sections: dict[str, list[dict[str, Any]]], source: str) -> str:
-    """The record file: a header comment, then each non-empty section in the order given."""
-    body = {name: items for name, items in sections.items() if items}
+    """The record file: a header comment, then each non-empty section in the order given; curated text
+    follows the apostrophe rule of the records (quotes keep the source's characters)."""
+    body = {name: [straightened(item) for item in items] for name, items in sections.items() if items}
     text = yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
     return HEADER.format(source=source) + text

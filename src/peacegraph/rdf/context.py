@@ -114,6 +114,8 @@ TERMS: Final[tuple[Term, ...]] = (
     Term("issuer", PG + "issuer", IRI, many=True),
     Term("signatory", PG + "signatory", IRI, many=True),
     Term("membership", PG + "membership", IRI, many=True),
+    Term("printedName", PG + "printedName", language="en"),
+    Term("printedVariant", PG + "printedVariant", language="en", many=True),
     # the earliest and latest day a date can mean, comparable as xsd:date whatever its precision
     Term("earliestDate", PG + "earliestDate", _DATE),
     Term("latestDate", PG + "latestDate", _DATE),

@@ -14,7 +14,8 @@ from pyoxigraph import NamedNode, Triple
 
 from ..errors import InputError
 from ..records.model import Corpus
-from .namespaces import OWL, RDF_TYPE, active, term
+from .mapping import map_deprecation
+from .namespaces import OWL, active, term
 
 SHOWN: Final = 5  # identifiers named in an error message before "and N more"
 
@@ -51,10 +52,15 @@ def check_kept(previous: set[str], triples: list[Triple], where: Path | str) -> 
 
 
 def check_deprecations(corpus: Corpus, triples: list[Triple]) -> None:
-    """A deprecated identifier must not also be described as a live resource (with a type)."""
-    deprecated = {t.subject.value for t in triples if t.predicate == DEPRECATED and isinstance(t.subject, NamedNode)}
-    live = {t.subject.value for t in triples if t.predicate == RDF_TYPE and isinstance(t.subject, NamedNode)}
-    for identifier in sorted(deprecated & live):
+    """A deprecated identifier is described by nothing but its deprecation (records describe it no more)."""
+    own = {t for record in corpus.deprecations.values() for t in map_deprecation(record)}
+    deprecated = set(corpus.deprecations)
+    described = {
+        t.subject.value
+        for t in triples
+        if isinstance(t.subject, NamedNode) and t.subject.value in deprecated and t not in own
+    }
+    for identifier in sorted(described):
         record = corpus.deprecations[identifier]
         where = record.where("iri" if record.ref is None else "ref")
         raise InputError(f"{identifier} is deprecated but the records still describe it", where.file, where.line)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from typing import Final
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -92,6 +93,8 @@ def _names(subject: NamedNode, record: r.Entity | r.Document) -> Iterator[Triple
     yield Triple(subject, term(RDFS, "label"), tagged(name, language))
     for other, other_language in alternate:
         yield Triple(subject, schema("alternateName"), tagged(other, other_language))
+    for variant in record.printed_variants:  # as a source prints it, in the name's language
+        yield Triple(subject, pg("printedVariant"), tagged(variant, language))
     if record.description:
         yield Triple(subject, schema("description"), text(record.description))
 
@@ -126,6 +129,7 @@ def map_person(person: r.Person) -> Iterator[Triple]:
         yield Triple(s, schema("jobTitle"), text(role.title))
         yield from _types(node, pg("Role"), schema("OrganizationRole"))
         yield Triple(node, schema("roleName"), text(role.title))
+        yield Triple(node, term(RDFS, "label"), tagged(role.title, r.DEFAULT_LANGUAGE))
         if role.organization:
             yield Triple(node, pg("roleIn"), iri(role.organization))
             yield Triple(s, schema("affiliation"), iri(role.organization))
@@ -154,7 +158,7 @@ def map_event(event: r.Event) -> Iterator[Triple]:
         yield Triple(s, schema("startDate"), date(event.start))
     if event.end:
         yield Triple(s, schema("endDate"), date(event.end))
-    yield from _bounds(s, event.start, event.end or event.start)
+    yield from _bounds(s, event.not_before or event.start, event.not_after or event.end or event.start)
     yield from _links(s, schema("location"), [event.location])
     yield from _links(s, schema("attendee"), event.attendees)
     yield from _links(s, schema("organizer"), event.organizers)
@@ -165,7 +169,7 @@ def map_event(event: r.Event) -> Iterator[Triple]:
     yield from _same_as(s, event.wikidata)
 
 
-def map_document(doc: r.Document, source: r.SourceText | None) -> Iterator[Triple]:
+def map_document(doc: r.Document, corpus: r.Corpus) -> Iterator[Triple]:
     s = mint("document", doc.key)
     message = schema("Message") if doc.recipients or doc.copied_to else None
     yield from _types(s, schema("CreativeWork"), pg("Document"), *_classes(DOCUMENT_CLASSES, doc.type), message)
@@ -187,14 +191,25 @@ def map_document(doc: r.Document, source: r.SourceText | None) -> Iterator[Tripl
     yield from _links(s, schema("citation"), doc.cites)
     yield from _links(s, schema("about"), doc.about)
     yield from _same_as(s, doc.wikidata)
-    for rank, signatory in enumerate(doc.signatories, start=1):
-        node = mint("document", doc.key, "signature", f"{signatory.prefix}-{signatory.key}")
-        yield Triple(s, pg("signature"), node)
-        yield from _types(node, pg("Signature"), schema("ListItem"))
-        yield Triple(node, schema("item"), iri(signatory))
-        yield Triple(node, schema("position"), integer(rank, "positiveInteger"))
+    for signature in doc.signatures:
+        yield from map_signature(doc, signature, signature.printed or _name_of(corpus, signature.signatory))
+    source = corpus.sources.get(doc.key)
     if source is not None:
         yield from map_source_text(doc, source)
+
+
+def map_signature(doc: r.Document, signature: r.Signature, shown: str) -> Iterator[Triple]:
+    """One entry of the printed list of signatories: who, at which rank, and the name as printed
+    (labelled ``rank. name``, with the name as printed, or else the signatory's)."""
+    signatory = signature.signatory
+    node = mint("document", doc.key, "signature", f"{signatory.prefix}-{signatory.key}")
+    yield Triple(mint("document", doc.key), pg("signature"), node)
+    yield from _types(node, pg("Signature"), schema("ListItem"))
+    yield Triple(node, schema("item"), iri(signatory))
+    yield Triple(node, schema("position"), integer(signature.rank, "positiveInteger"))
+    yield Triple(node, term(RDFS, "label"), tagged(f"{signature.rank}. {shown}", doc.language))
+    if signature.printed:
+        yield Triple(node, pg("printedName"), tagged(signature.printed, doc.language))
 
 
 def map_source_text(doc: r.Document, source: r.SourceText) -> Iterator[Triple]:
@@ -219,6 +234,8 @@ def map_position(position: r.Position, corpus: r.Corpus) -> Iterator[Triple]:
     if position.quoted_from:
         yield Triple(s, term(PROV, "wasQuotedFrom"), iri(position.quoted_from))
         yield Triple(s, schema("isBasedOn"), iri(position.quoted_from))
+    if position.quote_origin:
+        yield from map_quote_origin(position, position.quote_origin)
     yield from _links(s, schema("about"), position.topics)
     yield Triple(s, pg("stance"), pg(position.stance))
     yield from _links(s, pg("target"), position.targets)
@@ -235,6 +252,17 @@ def map_position(position: r.Position, corpus: r.Corpus) -> Iterator[Triple]:
     yield from map_evidence(position, corpus.sources[position.document.key])
 
 
+def map_quote_origin(position: r.Position, origin: str) -> Iterator[Triple]:
+    """The original of a second-hand quote that has no record of its own, described in words."""
+    s = mint("position", position.key)
+    node = mint("position", position.key, "origin")
+    yield Triple(s, term(PROV, "wasQuotedFrom"), node)
+    yield Triple(s, schema("isBasedOn"), node)
+    yield from _types(node, pg("QuoteOrigin"), schema("CreativeWork"))
+    yield Triple(node, term(RDFS, "label"), tagged(f"Origin of the quote of {position.name}", r.DEFAULT_LANGUAGE))
+    yield Triple(node, schema("description"), text(origin))
+
+
 def map_evidence(position: r.Position, source: r.SourceText) -> Iterator[Triple]:
     quote = position.quote
     evidence = mint("position", position.key, "evidence")
@@ -242,14 +270,18 @@ def map_evidence(position: r.Position, source: r.SourceText) -> Iterator[Triple]
     by_offset = mint("position", position.key, "evidence", "offsets")
     yield Triple(mint("position", position.key), pg("evidence"), evidence)
     yield from _types(evidence, term(OA, "SpecificResource"))
+    yield Triple(evidence, term(RDFS, "label"), tagged(f"Evidence of {position.name}", r.DEFAULT_LANGUAGE))
     yield Triple(evidence, term(OA, "hasSource"), mint("document", position.document.key, "text"))
     yield Triple(evidence, term(OA, "hasSelector"), by_text)
     yield Triple(evidence, term(OA, "hasSelector"), by_offset)
     yield from _types(by_text, term(OA, "TextQuoteSelector"))
+    yield Triple(by_text, term(RDFS, "label"), tagged(f"The quote in {source.name}", r.DEFAULT_LANGUAGE))
     yield Triple(by_text, term(OA, "exact"), text(quote.text))
     yield Triple(by_text, term(OA, "prefix"), text(source.text[max(0, quote.start - CONTEXT_CHARS) : quote.start]))
     yield Triple(by_text, term(OA, "suffix"), text(source.text[quote.end : quote.end + CONTEXT_CHARS]))
     yield from _types(by_offset, term(OA, "TextPositionSelector"))
+    label = f"Characters {quote.start} to {quote.end} of {source.name}"
+    yield Triple(by_offset, term(RDFS, "label"), tagged(label, r.DEFAULT_LANGUAGE))
     yield Triple(by_offset, term(OA, "start"), integer(quote.start, "nonNegativeInteger"))
     yield Triple(by_offset, term(OA, "end"), integer(quote.end, "nonNegativeInteger"))
 
@@ -283,21 +315,28 @@ def map_topic_scheme(title: str) -> Iterator[Triple]:
     yield Triple(s, schema("name"), tagged(title, r.DEFAULT_LANGUAGE))
 
 
-def map_membership(membership: r.Membership) -> Iterator[Triple]:
+def map_membership(membership: r.Membership, corpus: r.Corpus) -> Iterator[Triple]:
     group = iri(membership.group)
     for member in membership.members:
         yield Triple(group, schema("member"), iri(member))
         yield Triple(iri(member), schema("memberOf"), group)
         if membership.start or membership.end:
-            yield from map_membership_period(membership, member)
+            label = f"{_name_of(corpus, member)}, member of {_name_of(corpus, membership.group)}"
+            yield from map_membership_period(membership, member, label)
 
 
-def map_membership_period(membership: r.Membership, member: r.Ref) -> Iterator[Triple]:
+def _name_of(corpus: r.Corpus, ref: r.Ref) -> str:
+    record = corpus.resolve(ref)
+    return str(getattr(record, "name", ref))
+
+
+def map_membership_period(membership: r.Membership, member: r.Ref, label: str) -> Iterator[Triple]:
     """A dated membership: a ``pg:Membership`` node under the group, with the member, period and note."""
     node = mint(KINDS[membership.group.prefix], membership.group.key, "member", f"{member.prefix}-{member.key}")
     yield Triple(iri(member), pg("membership"), node)
     yield from _types(node, pg("Membership"), schema("OrganizationRole"))
     yield Triple(node, schema("roleName"), text("member"))
+    yield Triple(node, term(RDFS, "label"), tagged(label, r.DEFAULT_LANGUAGE))
     yield Triple(node, pg("roleIn"), iri(membership.group))
     if membership.start:
         yield Triple(node, schema("startDate"), date(membership.start))
@@ -308,11 +347,29 @@ def map_membership_period(membership: r.Membership, member: r.Ref) -> Iterator[T
         yield Triple(node, schema("description"), text(membership.note))
 
 
+#: The classes a deprecated identifier keeps, by its kind: the kind's own class where its shape asks
+#: only for a name (the live record's details are gone), else only the schema.org class.
+DEPRECATED_CLASSES: Final = {
+    "doc": (None, "CreativeWork"),
+    "org": ("Organization", "Organization"),
+    "person": ("Person", "Person"),
+    "place": ("Place", "Place"),
+    "event": ("Event", "Event"),
+    "position": (None, "Claim"),
+    "topic": (None, "DefinedTerm"),
+}
+
+
 def map_deprecation(deprecation: r.Deprecation) -> Iterator[Triple]:
-    """A deprecated identifier still resolves: it says it is deprecated, what it was, and what replaces it."""
+    """A deprecated identifier still resolves: it keeps the classes of its kind, says it is deprecated,
+    what it was, and what replaces it."""
     s = NamedNode(deprecation.key)
     yield Triple(s, term(OWL, "deprecated"), Literal("true", datatype=term(XSD, "boolean")))
-    yield Triple(s, term(RDFS, "label"), text(deprecation.label))
+    if deprecation.ref is not None:
+        ours, theirs = DEPRECATED_CLASSES[deprecation.ref.prefix]
+        yield from _types(s, pg(ours) if ours else None, schema(theirs))
+        yield Triple(s, schema("name"), tagged(deprecation.label, r.DEFAULT_LANGUAGE))
+    yield Triple(s, term(RDFS, "label"), tagged(deprecation.label, r.DEFAULT_LANGUAGE))
     yield Triple(s, term(RDFS, "comment"), text(deprecation.note))
     if deprecation.replaced_by:
         yield Triple(s, term(DCTERMS, "isReplacedBy"), iri(deprecation.replaced_by))
@@ -327,7 +384,7 @@ def map_corpus(corpus: r.Corpus, topic_scheme: str) -> Iterator[Triple]:
     for topic in corpus.topics.values():
         yield from map_topic(topic)
     for doc in corpus.documents.values():
-        yield from map_document(doc, corpus.sources.get(doc.key))
+        yield from map_document(doc, corpus)
     for org in corpus.organizations.values():
         yield from map_organization(org)
     for person in corpus.people.values():
@@ -337,7 +394,7 @@ def map_corpus(corpus: r.Corpus, topic_scheme: str) -> Iterator[Triple]:
     for event in corpus.events.values():
         yield from map_event(event)
     for membership in corpus.memberships:
-        yield from map_membership(membership)
+        yield from map_membership(membership, corpus)
     for position in corpus.positions.values():
         yield from map_position(position, corpus)
     for deprecation in corpus.deprecations.values():

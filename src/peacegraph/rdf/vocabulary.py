@@ -33,6 +33,8 @@ ORGANIZATION_CLASSES: Final = {
     "media": ("MediaOrganization", "NewsMediaOrganization"),
     "local-council": ("LocalCouncil", "GovernmentOrganization"),
     "local-administration": ("LocalAdministration", "GovernmentOrganization"),
+    "humanitarian": ("HumanitarianOrganization", "NGO"),
+    "negotiating-body": ("NegotiatingBody", None),
     "other": (None, None),
 }
 
@@ -60,6 +62,12 @@ EVENT_CLASSES: Final = {
     "briefing": ("Briefing", None),
     "ceasefire": ("Ceasefire", None),
     "military-operation": ("MilitaryOperation", None),
+    "attack": ("Attack", None),
+    "humanitarian-operation": ("HumanitarianOperation", None),
+    "evacuation": ("Evacuation", None),
+    "visit": ("Visit", None),
+    "conflict": ("Conflict", None),
+    "opening": ("Opening", None),
     "other": (None, None),
 }
 

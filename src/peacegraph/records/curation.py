@@ -142,6 +142,19 @@ def short_quotes(corpus: r.Corpus) -> list[Finding]:
     ]
 
 
+def unprinted_variants(corpus: r.Corpus) -> list[Finding]:
+    """A printed variant is a spelling a source text prints; one that none prints is a name of ours (or a
+    spelling of a source that is not among the seeds)."""
+    texts = [source.text for source in corpus.sources.values()]
+    return [
+        Finding(record.where(f"printed_variants.{index}"), "unprinted-variant", f"{variant!r} is in no source text")
+        for prefix in ("doc", "org", "person", "place", "event")
+        for record in corpus.table(prefix).values()
+        for index, variant in enumerate(record.printed_variants)
+        if not any(variant in text for text in texts)
+    ]
+
+
 def open_reviews(corpus: r.Corpus) -> list[Finding]:
     """Every ``review:`` note still in the records: a value a person has not checked yet."""
     return [Finding(note.origin, "review", f"{note.record}: {note.note}") for note in corpus.reviews]
@@ -154,6 +167,7 @@ def findings(corpus: r.Corpus) -> list[Finding]:
         + unmentioned(corpus)
         + incomplete_events(corpus)
         + short_quotes(corpus)
+        + unprinted_variants(corpus)
         + open_reviews(corpus)
     )
 

@@ -23,7 +23,7 @@ from pyoxigraph import NamedNode
 
 from ..errors import InputError, raise_all
 from ..rdf.namespaces import KINDS, active, mint
-from . import dates, integrity, plain, quotes
+from . import dates, integrity, plain, quotes, typography
 from . import model as r
 from .limits import (
     MAX_SOURCE_BYTES,
@@ -41,6 +41,8 @@ WIKIDATA_FILE = "wikidata.csv"
 RECORDS_DIR = "records"
 
 AGENTS = ("org", "person")
+#: What a position may bear on (``pg:target``): an actor, a place, an event or another document.
+TARGETS = ("org", "person", "place", "event", "doc")
 
 
 @functools.cache
@@ -265,6 +267,7 @@ def _entity_fields(item: dict[str, Any]) -> dict[str, Any]:
         "name": name,
         "name_language": language or r.DEFAULT_LANGUAGE,
         **_alternate_names(item),
+        "printed_variants": tuple(item.get("printed_variants", ())),
         "description": item.get("description"),
         "wikidata": item.get("wikidata"),
         "wikidata_candidates": tuple(item.get("wikidata_candidates", ())),
@@ -307,6 +310,8 @@ def _event(item: dict[str, Any], **base: Any) -> r.Event:
         type=item["type"],
         start=item.get("start"),
         end=item.get("end"),
+        not_before=item.get("not_before"),
+        not_after=item.get("not_after"),
         location=_ref(item.get("location")),
         attendees=_refs(item.get("attendees")),
         organizers=_refs(item.get("organizers")),
@@ -315,14 +320,26 @@ def _event(item: dict[str, Any], **base: Any) -> r.Event:
     )
 
 
+def _signatures(items: Iterable[str | dict[str, Any]] | None) -> tuple[r.Signature, ...]:
+    """Each signatory written as ``prefix:key`` or as ``{ref, printed, rank}``; the rank defaults to its place."""
+    signatures = []
+    for place, item in enumerate(items or (), start=1):
+        entry: dict[str, Any] = {"ref": item} if isinstance(item, str) else item
+        signatory = r.Ref(*entry["ref"].split(":", 1))
+        signatures.append(r.Signature(signatory, entry.get("rank", place), entry.get("printed")))
+    return tuple(signatures)
+
+
 def _document(item: dict[str, Any], **base: Any) -> r.Document:
     title, title_language = _name(item["title"])
+    signatures = _signatures(item.get("signatories"))
     return r.Document(
         **base,
         title=title,
         title_language=title_language,
         type=item["type"],
         **_alternate_names(item),
+        printed_variants=tuple(item.get("printed_variants", ())),
         description=item.get("description"),
         wikidata=item.get("wikidata"),
         wikidata_candidates=tuple(item.get("wikidata_candidates", ())),
@@ -331,7 +348,8 @@ def _document(item: dict[str, Any], **base: Any) -> r.Document:
         identifier=item.get("identifier"),
         url=item.get("url"),
         issuers=_refs(item.get("issuers")),
-        signatories=_refs(item.get("signatories")),
+        signatories=tuple(signature.signatory for signature in signatures),
+        signatures=signatures,
         recipients=_refs(item.get("recipients")),
         copied_to=_refs(item.get("copied_to")),
         mentions=_refs(item.get("mentions")),
@@ -357,6 +375,7 @@ def _position(item: dict[str, Any], **base: Any) -> r.Position:
         point=item.get("point"),
         date=item.get("date"),
         quoted_from=_ref(item.get("quoted_from")),
+        quote_origin=item.get("quote_origin"),
         note=item.get("note"),
     )
 
@@ -604,6 +623,82 @@ def _check_span(record: r.Record, start: str | None, end: str | None, spot: str 
         yield _fail(record, spot, f"end {end} is before start {start}")
 
 
+def _check_signatures(corpus: r.Corpus, doc: r.Document) -> Problems:
+    """The ranks are 1 to n, each once; the printed names are in the source text, in rank order."""
+    seen: dict[int, int] = {}
+    for index, signature in enumerate(doc.signatures):
+        if signature.rank in seen:
+            first = doc.where(f"signatories.{seen[signature.rank]}").line
+            message = f"rank {signature.rank} is given twice (also at line {first})"
+            yield _fail(doc, f"signatories.{index}", message)
+        seen[signature.rank] = index
+    gaps = sorted(set(range(1, len(doc.signatures) + 1)) - set(seen))
+    if gaps:
+        index = len(doc.signatures) - 1
+        yield _fail(doc, f"signatories.{index}", f"the ranks of the {len(seen)} signatories skip rank {gaps[0]}")
+    source = corpus.sources.get(doc.key)
+    at = 0
+    for signature in sorted(doc.signatures, key=lambda s: s.rank):
+        if signature.printed is None:
+            continue
+        index = doc.signatures.index(signature)
+        if source is None:
+            yield _fail(doc, f"signatories.{index}", "a printed name needs the document's source text")
+            return
+        found = source.text.find(signature.printed, at)
+        if found < 0:
+            where = "is not in" if signature.printed not in source.text else "is out of rank order in"
+            yield _fail(doc, f"signatories.{index}", f"printed name {signature.printed!r} {where} {source.name}")
+            continue
+        at = found + len(signature.printed)
+
+
+def _check_narrowing(event: r.Event) -> Problems:
+    """``not_before`` and ``not_after`` narrow the event's coarse dates: they lie inside them, in order."""
+    for field in ("not_before", "not_after"):
+        value = getattr(event, field)
+        unreal = list(_check_date(event, field, value))
+        yield from unreal
+        if value is None or unreal:
+            continue
+        if event.start is None:
+            yield _fail(event, field, f"{field} narrows a start date, and event:{event.key} has none")
+            continue
+        last = event.end or event.start
+        try:
+            outside = not dates.earliest(event.start) <= dates.earliest(value) <= dates.latest(last)
+        except ValueError:  # the event's own dates are unreal: reported with them
+            continue
+        if outside:
+            yield _fail(event, field, f"{field} {value} is outside the dates it narrows ({event.start} to {last})")
+    if event.not_before and event.not_after and event.not_after < event.not_before:
+        yield _fail(event, "not_after", f"not_after {event.not_after} is before not_before {event.not_before}")
+
+
+def _check_not_own_document(position: r.Position) -> Problems:
+    for index, target in enumerate(position.targets):
+        if target == position.document:
+            message = f"{target} is the position's own document, not a thing it bears on; leave it out of targets"
+            yield _fail(position, f"targets.{index}", message)
+
+
+def _check_quote_origin(corpus: r.Corpus, position: r.Position) -> Problems:
+    """A quote the document repeats second-hand says where it comes from: ``quoted_from`` or ``quote_origin``."""
+    if corpus.first_hand(position):
+        if position.quote_origin is not None:
+            yield _fail(position, "quote_origin", f"{position.document} is the holders' own document; no origin needed")
+        return
+    if position.quoted_from is not None and position.quote_origin is not None:
+        yield _fail(position, "quote_origin", "give quoted_from or quote_origin, not both")
+    if position.quoted_from is None and position.quote_origin is None:
+        holders = ", ".join(str(holder) for holder in corpus.holders(position))
+        message = (
+            f"the holders ({holders}) neither issued nor signed {position.document}: say where the quote comes "
+            "from, with quoted_from (its original document) or quote_origin (in words)"
+        )
+        yield _fail(position, "holders", message)
+
+
 def _check_quoted_from(corpus: r.Corpus, position: r.Position) -> Problems:
     """``quoted_from`` names the original of a quote the position's document repeats, and only that."""
     original = position.quoted_from
@@ -695,6 +790,7 @@ def problems(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> Problems:
         yield from _check_position(corpus, position)
     for deprecation in corpus.deprecations.values():
         yield from _check_deprecation(corpus, deprecation)
+    yield from typography.problems(corpus)
     yield from integrity.problems(corpus)
 
 
@@ -705,6 +801,7 @@ def _check_document(corpus: r.Corpus, doc: r.Document, wikidata: dict[str, Wikid
     yield from _check_refs(corpus, doc, "cites", doc.cites, ("doc",))
     yield from _check_refs(corpus, doc, "about", doc.about, ("topic",))
     yield from _check_date(doc, "date", doc.date)
+    yield from _check_signatures(corpus, doc)
     yield from _check_url(doc)
     yield from _check_wikidata(doc, doc.wikidata, doc.wikidata_candidates, wikidata)
 
@@ -728,6 +825,7 @@ def _check_event(corpus: r.Corpus, event: r.Event, wikidata: dict[str, WikidataR
     yield from _check_date(event, "start", event.start)
     yield from _check_date(event, "end", event.end)
     yield from _check_span(event, event.start, event.end)
+    yield from _check_narrowing(event)
     yield from _check_wikidata(event, event.wikidata, event.wikidata_candidates, wikidata)
     if event.type != "series" and event.start is None:
         yield _fail(event, "type", f"event:{event.key} has no start date (only a series may have none)")
@@ -746,13 +844,15 @@ def _check_position(corpus: r.Corpus, position: r.Position) -> Problems:
     yield from _check_ref(corpus, position, "document", position.document, ("doc",))
     yield from _check_refs(corpus, position, "holders", position.holders, AGENTS)
     yield from _check_refs(corpus, position, "topics", position.topics, ("topic",))
-    yield from _check_refs(corpus, position, "targets", position.targets, ANY_KIND)
+    yield from _check_refs(corpus, position, "targets", position.targets, TARGETS)
+    yield from _check_not_own_document(position)
     yield from _check_date(position, "date", position.date)
     if corpus.resolve(position.document) is None:
         return  # reported above, or its record was left out; what follows reads the document
     if not corpus.holders(position):
         yield _fail(position, "holders", "no holders, and the document has no issuers or signatories")
     yield from _check_quoted_from(corpus, position)
+    yield from _check_quote_origin(corpus, position)
     yield from check_quote(corpus, position)
 
 

@@ -48,6 +48,8 @@ DEFAULT_LANGUAGE = "en"
 class Entity(Record):
     name: str
     alternate_names: tuple[str, ...] = ()
+    #: Spellings exactly as a source prints them, typos included (searchable, shown as printed variants).
+    printed_variants: tuple[str, ...] = ()
     description: str | None = None
     wikidata: str | None = None
     wikidata_candidates: tuple[str, ...] = ()
@@ -101,6 +103,9 @@ class Event(Entity):
     type: str = "other"
     start: str | None = None
     end: str | None = None
+    #: Days that narrow a coarse date, when the source places the event between two dated entries.
+    not_before: str | None = None
+    not_after: str | None = None
     location: Ref | None = None
     attendees: tuple[Ref, ...] = ()
     organizers: tuple[Ref, ...] = ()
@@ -109,10 +114,20 @@ class Event(Entity):
 
 
 @dataclass(frozen=True)
+class Signature:
+    """A signatory's entry in a document's printed list: its place (rank) and its name as printed."""
+
+    signatory: Ref
+    rank: int
+    printed: str | None = None
+
+
+@dataclass(frozen=True)
 class Document(Record):
     title: str
     type: str
     alternate_names: tuple[str, ...] = ()
+    printed_variants: tuple[str, ...] = ()
     description: str | None = None
     wikidata: str | None = None
     wikidata_candidates: tuple[str, ...] = ()
@@ -122,6 +137,8 @@ class Document(Record):
     url: str | None = None
     issuers: tuple[Ref, ...] = ()
     signatories: tuple[Ref, ...] = ()
+    #: The printed list: each signatory (in ``signatories`` order) with its rank and printed name.
+    signatures: tuple[Signature, ...] = ()
     recipients: tuple[Ref, ...] = ()
     copied_to: tuple[Ref, ...] = ()
     mentions: tuple[Ref, ...] = ()
@@ -167,6 +184,8 @@ class Position(Record):
     date: str | None = None
     #: The original document the quote comes from, when ``document`` quotes it second-hand.
     quoted_from: Ref | None = None
+    #: Where the quote comes from, in words, when it is second-hand and the graph has no record of its original.
+    quote_origin: str | None = None
     #: Where a fact comes from when the source does not state it (e.g. a date from general knowledge).
     note: str | None = None
 

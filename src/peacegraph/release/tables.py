@@ -38,7 +38,7 @@ Value = NamedNode | Literal
 
 
 #: Every predicate a column reads (filled in as the tables below are defined): the index keeps only those.
-READ: Final[set[str]] = {RDF_TYPE.value, SCHEMA + "name", SKOS + "prefLabel"}
+READ: Final[set[str]] = {RDF_TYPE.value, SCHEMA + "name", SKOS + "prefLabel", OWL + "deprecated"}
 #: The predicates read from object to subject: classes to their instances, and those of ``inverse``.
 READ_BACKWARDS: Final[set[str]] = {RDF_TYPE.value}
 
@@ -84,7 +84,9 @@ class Index:
         return sorted(set(self.back.get((obj.value, predicate.value), ())), key=str)
 
     def instances(self, cls: NamedNode) -> list[NamedNode]:
-        return self.subjects(cls, RDF_TYPE)
+        """The instances of ``cls``, less the deprecated identifiers (they resolve, but are not listed)."""
+        deprecated = OWL + "deprecated"
+        return [s for s in self.subjects(cls, RDF_TYPE) if (s.value, deprecated) not in self.out]
 
     def pairs(self, predicate: str) -> list[tuple[NamedNode, NamedNode]]:
         """The subject and object of every ``predicate`` triple between identifiers."""

@@ -29,6 +29,8 @@ Term = NamedNode | Literal
 TYPE = RDF + "type"
 NAMES = (SCHEMA + "name", SKOS + "prefLabel", RDFS + "label")
 ALTERNATE_NAMES = (SCHEMA + "alternateName", SKOS + "altLabel")
+#: Spellings as a source prints them, typos included: a search finds a thing by them too.
+PRINTED_VARIANTS = (PG + "printedVariant",)
 DESCRIPTIONS = (SCHEMA + "description", SKOS + "definition", RDFS + "comment")
 #: Where an entity's date is, in order of preference; bounds (``pg:earliestDate``/``pg:latestDate``) come last.
 DATES = (SCHEMA + "datePublished", SCHEMA + "startDate", SCHEMA + "dateCreated", DCTERMS + "date")
@@ -47,6 +49,7 @@ class Entity:
     key: str
     name: str
     alternate_names: list[str] = field(default_factory=list)
+    printed_variants: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     date: str = ""  # ISO 8601 (a date, month or year), or "" when undated; the earliest bound if only bounds
     latest: str = ""  # the latest bound, when the date is known only between two bounds
@@ -146,8 +149,17 @@ class Catalog:
         iri = ident.owner.value
         return self.entities.get(iri) or self._entity(iri, ident)
 
+    @staticmethod
+    def search_names(entity: Entity) -> list[str]:
+        """The names a search finds an entity by: its name, alternate names and printed variants."""
+        return [entity.name, *entity.alternate_names, *entity.printed_variants]
+
+    def listed(self) -> list[Entity]:
+        """The entities that lists, counts and search show: all but the deprecated identifiers."""
+        return [e for e in self.entities.values() if not e.deprecated]
+
     def of_kind(self, kind: str) -> list[Entity]:
-        return [e for e in self.entities.values() if e.kind == kind]
+        return [e for e in self.listed() if e.kind == kind]
 
     # --- building --------------------------------------------------------------------------------
 
@@ -177,6 +189,7 @@ class Catalog:
             key=ident.key,
             name=name,
             alternate_names=alternates,
+            printed_variants=texts(self.objects(iri, *PRINTED_VARIANTS)),
             types=sorted(self.links(iri, TYPE)),
             date=self._date(iri),
             latest="" if self.text(iri, *DATES) else self._bound(iri, "latest", last=True),

@@ -88,7 +88,7 @@ class Lists:
             head = Cell(
                 [Value(entity.name, self.linker.to(entity.path), title=entity.iri)], sort=entity.name.casefold()
             )
-            words = [entity.name, *entity.alternate_names]
+            words = self.catalog.search_names(entity)
             if kind == "position":
                 words.append(self.catalog.text(entity.iri, S + "text"))
             facets = {"kind": [self.catalog.kind_label(entity)], **own}
@@ -279,10 +279,10 @@ def search_index(catalog: Catalog) -> bytes:
     ``window.peacegraphSearch``: a script, not JSON, so that a page opened from disk (``file://``,
     where ``fetch`` is refused) can load it too."""
     entries = []
-    for entity in sorted(catalog.entities.values(), key=lambda e: (KIND_ORDER.index(e.kind), e.name.casefold())):
+    for entity in sorted(catalog.listed(), key=lambda e: (KIND_ORDER.index(e.kind), e.name.casefold())):
         quote = catalog.text(entity.iri, S + "text") if entity.kind == "position" else ""
         entries.append(
-            [entity.path, entity.name, entity.alternate_names, catalog.kind_label(entity), entity.date, quote]
+            [entity.path, entity.name, catalog.search_names(entity)[1:], catalog.kind_label(entity), entity.date, quote]
         )
     kinds = {kind: KIND_PLURALS[kind] for kind in KIND_ORDER}
     body = json.dumps({"entries": entries, "kinds": kinds}, ensure_ascii=False, separators=(",", ":"))
@@ -304,7 +304,7 @@ class Year:
 def timeline(catalog: Catalog, linker: Linker) -> list[Year]:
     """Events and documents by date, grouped by year (undated ones are left out)."""
     dated = sorted(
-        (e for e in catalog.entities.values() if e.kind in ("event", "document") and e.date),
+        (e for e in catalog.listed() if e.kind in ("event", "document") and e.date),
         key=lambda e: (e.date, e.name.casefold()),
     )
     years: dict[str, Year] = {}
@@ -329,5 +329,5 @@ def timeline_pictures(years: list[Year]) -> pictures.Picture | None:
 
 def kind_counts(catalog: Catalog) -> list[tuple[str, str, int]]:
     """The kinds of identifier with how many there are: kind, title, count."""
-    counted = Counter(e.kind for e in catalog.entities.values())
+    counted = Counter(e.kind for e in catalog.listed())
     return [(k, KIND_PLURALS[k], counted[k]) for k in LIST_KINDS if counted[k]]

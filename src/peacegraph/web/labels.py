@@ -44,6 +44,8 @@ FORWARD: dict[str, str] = {
     SCHEMA + "encodingFormat": "Format",
     SCHEMA + "inDefinedTermSet": "In term set",
     PG + "copiedTo": "Copied to",
+    PG + "printedVariant": "Printed variants (as a source spells it)",
+    PG + "printedName": "Name as printed",
     PG + "signature": "Signatures",
     PG + "stance": "Stance",
     PG + "evidence": "Evidence",

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
-from rapidfuzz.distance import Levenshtein
 
 from ..rdf.namespaces import DCTERMS, OA, PG, PROV, SCHEMA, SKOS, active
 from . import describe, pictures
@@ -279,10 +278,9 @@ class Builder:
         return profile
 
     def _common(self, entity: Entity) -> list[Fact]:
-        variants = printed_variants(entity.name, entity.alternate_names)
         return [
-            Fact("Also known as", [Value(n) for n in entity.alternate_names if n not in variants]),
-            Fact("Printed variants", [Value(n, note="as printed in a source") for n in variants]),
+            Fact("Also known as", [Value(n) for n in entity.alternate_names]),
+            Fact("Printed variants (as a source spells it)", [Value(n) for n in entity.printed_variants]),
             Fact("Replaced by", self.links(self.catalog.links(entity.iri, DCTERMS + "isReplacedBy"))),
         ]
 
@@ -607,13 +605,6 @@ class Builder:
         return self._common(entity), [
             Panel("Topics", "topics", "groups", groups=groups, note="Top topics, each with its narrower topics.")
         ]
-
-
-def printed_variants(name: str, alternates: list[str]) -> list[str]:
-    """The alternate names that are the name as a source printed it, one letter more, less or other
-    (``John Kerrry``, ``Marrakech``): shown as printed variants, not as other names. Short names are
-    left alone (acronyms differ by a letter on purpose)."""
-    return [n for n in alternates if min(len(n), len(name)) > 5 and Levenshtein.distance(n, name) == 1]
 
 
 def source_of(c: Catalog, position: str) -> list[str]:

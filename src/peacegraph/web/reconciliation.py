@@ -85,7 +85,7 @@ TYPES: Final = {
     "topic": "Topic",
 }
 NAME_PREDICATES: Final = (schema("name"), term(SKOS, "prefLabel"))
-ALTERNATE_PREDICATES: Final = (schema("alternateName"), term(SKOS, "altLabel"))
+ALTERNATE_PREDICATES: Final = (schema("alternateName"), term(SKOS, "altLabel"), pg("printedVariant"))
 DEFAULT_LIMIT: Final = 10
 MAX_LIMIT: Final = 100
 BATCH_SIZE: Final = 50  # what the manifest asks clients to send at once
