@@ -151,6 +151,24 @@ def test_released_collection_carries_its_own_metadata(released: Path) -> None:
     assert traces_of_another_collection(out) == []
 
 
+def test_a_collection_outside_git_releases_again_against_its_previous_release_folder(
+    released: Path, tmp_path: Path
+) -> None:
+    """Without a git history, the identifier guard and the diff read the release in out/ itself."""
+    folder = tmp_path / "again"
+    shutil.copytree(released, folder)
+    records = folder / "records" / "delta.yaml"
+    text = records.read_text(encoding="utf-8")
+    records.write_text(text.replace('name: "Ostria"', 'name: "Republic of Ostria"'), encoding="utf-8")
+    assert "1 changed" in ok("release", "1.1.0", "--date", "2021-07-01", cwd=folder)
+    lost = folder / "records" / "delta.yaml"
+    lost.write_text(lost.read_text(encoding="utf-8").replace("key: ostria", "key: ostria-republic"), encoding="utf-8")
+    lost.write_text(lost.read_text(encoding="utf-8").replace("place:ostria", "place:ostria-republic"), encoding="utf-8")
+    refused = peacegraph("release", "1.2.0", "--date", "2021-08-01", cwd=folder)
+    assert refused.returncode == 2
+    assert f"{BASE}id/place/ostria" in refused.stderr
+
+
 def test_site_and_serve_speak_of_this_collection(released: Path, tmp_path: Path) -> None:
     ok("site", "--out", str(tmp_path / "site"), cwd=released)
     assert traces_of_another_collection(tmp_path / "site") == []

@@ -9,6 +9,7 @@ stamped with the new version, and only after that do the collection's ``release.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .rdf.namespaces import using
 from .records import loader
 from .records.model import Corpus
 from .release import changelog, diff, versions
-from .release.outdir import DUMP_STEM
+from .release.outdir import DUMP_STEM, SCHEMA_ORG_FILE
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,21 @@ def _previous(
     if current.issued is None:
         notify(f"first release: {settings.seeds} has never been released, so there is no previous release to keep")
         return diff.Release("(no previous release)", frozenset())
+    out = Path(settings.out or "out")
     try:
-        return diff.read(default_since(current), settings.seeds, Path(settings.out or "out"))
+        return diff.read(default_since(current), settings.seeds, out)
     except InputError as error:
+        # No history to find it in (a collection outside git): the release in out/, if it is that one.
+        if _stamped(out) == current.version:
+            notify(f"{current.version} is not in a git history here; comparing with the release in {out}")
+            return diff.read(str(out))
         raise InputError(f"{error}; or give --since OLD") from None
+
+
+def _stamped(out: Path) -> str | None:
+    """The version the release in ``out`` is stamped with, if it holds one."""
+    try:
+        stamp = json.loads((out / SCHEMA_ORG_FILE).read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return stamp if isinstance(stamp, str) else None
