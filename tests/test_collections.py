@@ -245,3 +245,17 @@ def test_two_collections_never_share_an_identifier_nor_touch_each_other(
     shutil.copytree(first, alone, ignore=shutil.ignore_patterns("out"))
     ok("build", "--quiet", cwd=alone)
     assert hostile.snapshot(alone / "out") == hostile.snapshot(first / "out")
+
+
+def test_one_process_building_two_collections_keeps_their_identifiers_apart(tmp_path: Path) -> None:
+    """Caches keyed by a record's key alone would give the second collection the first one's IRIs."""
+    from peacegraph import pipeline
+
+    built = {}
+    for name, base in (("first", "https://example.org/first/"), ("second", "https://example.net/second/")):
+        folder = curated(start(tmp_path / name, base=base))
+        result = pipeline.build(pipeline.Settings(seeds=folder, out=folder / "out"))
+        built[base] = {t.subject.value for t in result.triples}
+    for base, subjects in built.items():
+        assert subjects
+        assert all(subject.startswith(base) or "w3id.org/peacegraph/ontology" in subject for subject in subjects)

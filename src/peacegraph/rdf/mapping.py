@@ -25,6 +25,7 @@ from .namespaces import (
     RDFS,
     SKOS,
     XSD,
+    Space,
     active,
     mint,
     pg,
@@ -39,9 +40,14 @@ CONTEXT_CHARS = 32  # characters of prefix and suffix kept by each TextQuoteSele
 _DATE_TYPES = {10: "date", 7: "gYearMonth", 4: "gYear"}
 
 
-@functools.lru_cache(maxsize=1 << 16)  # records are referred to many times (signatories, authors)
 def iri(ref: r.Ref) -> NamedNode:
-    return mint(KINDS[ref.prefix], ref.key)
+    """The IRI of a record of the active collection."""
+    return _minted(active(), ref)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # records are referred to many times (signatories, authors)
+def _minted(space: Space, ref: r.Ref) -> NamedNode:
+    return space.mint(KINDS[ref.prefix], ref.key)
 
 
 def text(value: str) -> Literal:
