@@ -33,10 +33,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, parse_qsl
 
 from pyoxigraph import NamedNode, serialize
@@ -66,6 +67,7 @@ from ..rdf.formats import Format
 from ..rdf.namespaces import DATASET, ID
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
 from . import describe, description, finding, negotiation, pages, reconciliation, transport
+from .admission import Admission, QueueFullError
 from .answers import AnswerCache
 from .catalog import Catalog
 from .dataset import changelog_of
@@ -79,6 +81,7 @@ MAX_QUERY_BYTES = 100_000
 KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
 MAX_UNSENT_BYTES = 256 << 20
 MAX_CONNECTIONS = 1000  # past this, requests are answered 503 (each connection holds a file descriptor)
+CLIENT_GONE = 499  # nginx's "client closed request", for the access log: no client reads it
 EXTENSIONS = {"html": None, **{fmt.extension: fmt for fmt in Format}}
 STATUS = {
     InputError: 400,
@@ -102,10 +105,6 @@ SECURITY_HEADERS = {
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     ),
 }
-
-
-class QueueFullError(QueryLimitError):
-    """Every worker is busy and the queue is full: the client may try again in a second."""
 
 
 @dataclass(frozen=True)
@@ -146,8 +145,7 @@ class Handlers:
         self.search_index = finding.search_index(self.catalog)
         self.pool: QueryPool | None = None
         # Queries wait here, not in the thread pool that the pages use: pages stay quick when queries are busy.
-        self.admitted = 0  # queries running or waiting
-        self.slots = asyncio.Semaphore(settings.limits.workers)
+        self.admission = Admission(settings.limits.workers, settings.max_queued)
         self.backlog = transport.Backlog(settings.max_unsent)
         self.answers: AnswerCache[tuple[str, str | None], QueryAnswer] = AnswerCache(_answer_size)
         self.responses: AnswerCache[tuple[bytes, str | None], bytes] = AnswerCache(_response_size)
@@ -168,33 +166,42 @@ class Handlers:
             if request.method == "POST":
                 return error_response(InputError("no query: send one as `query`, by GET or POST"))
             return self.service_description(request)
-        reply = await self.answer(query, accept_of(request))
+        reply = await _unless_gone(request, self.answer(query, accept_of(request), self.client_of(request)))
+        if reply is None:  # the client has gone and the query was stopped; nobody reads this
+            return Response(status_code=CLIENT_GONE)
         if isinstance(reply, PeacegraphError):
             return error_response(reply)
         return _answer_response(reply)
 
-    async def answer(self, query: str, accept: str | None) -> QueryAnswer | PeacegraphError:
-        """The answer kept for this query, else a worker's; or the error to send."""
+    def client_of(self, request: Request) -> str:
+        return request.client.host if request.client else ""
+
+    async def answer(self, query: str, accept: str | None, client: str) -> QueryAnswer | PeacegraphError:
+        """The answer kept for this query, else a worker's; or the error to send.
+
+        The time limit runs from here: waiting for a worker counts. Cancelled (the client has
+        gone), the query leaves the queue, or its worker is stopped and replaced.
+        """
         known = self.answers.get((query, accept))
         if known is not None:
             return known
         assert self.pool is not None
-        if self.admitted >= self.settings.limits.workers + self.settings.max_queued:
-            return QueueFullError("every query worker is busy and the queue is full; try again")
         if self.backlog.full():
             return QueueFullError("the server holds too many answers that their clients do not read; try again")
-        self.admitted += 1
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.limits.timeout
         try:
-            async with self.slots:
-                answer = await self.pool.run(QueryRequest(query, accept))
+            async with self.admission.turn(client, deadline):
+                answer = await self.pool.run(QueryRequest(query, accept), deadline - loop.time())
         except PeacegraphError as error:
             return error
-        finally:
-            self.admitted -= 1
-        self.answers.put((query, accept), answer)
+        if not answer.volatile:
+            self.answers.put((query, accept), answer)
         return answer
 
-    def direct(self, query_string: bytes, headers: list[tuple[bytes, bytes]]) -> transport.DirectAnswer | None:
+    def direct(
+        self, query_string: bytes, headers: list[tuple[bytes, bytes]], client: str
+    ) -> transport.DirectAnswer | None:
         """``GET /sparql?<query_string>`` as the transport answers it without the app (``transport.Direct``).
 
         The same steps as :meth:`sparql`: the same parameters, the same answers kept, the same
@@ -216,10 +223,10 @@ class Handlers:
         if query is None:
             return None
         known = self.answers.get((query, accept))
-        return self._direct_later(key, query, accept) if known is None else self._keep_response(key, known)
+        return self._direct_later(key, query, accept, client) if known is None else self._keep_response(key, known)
 
-    async def _direct_later(self, key: tuple[bytes, str | None], query: str, accept: str | None) -> bytes:
-        reply = await self.answer(query, accept)
+    async def _direct_later(self, key: tuple[bytes, str | None], query: str, accept: str | None, client: str) -> bytes:
+        reply = await self.answer(query, accept, client)
         if isinstance(reply, PeacegraphError):
             return wire(error_response(reply))
         return self._keep_response(key, reply)
@@ -227,7 +234,8 @@ class Handlers:
     def _keep_response(self, key: tuple[bytes, str | None], answer: QueryAnswer) -> bytes:
         """An answer as the bytes of a whole response, kept for the same raw request."""
         response = wire(_answer_response(answer))
-        self.responses.put(key, response)
+        if not answer.volatile:
+            self.responses.put(key, response)
         return response
 
     def service_description(self, request: Request) -> Response:
@@ -373,6 +381,34 @@ def prefers_html(request: Request) -> bool:
     """Whether the client would rather read HTML than plain text (a browser, not curl)."""
     chosen = negotiation.choose(accept_of(request), {"text/plain": False, negotiation.HTML: True})
     return chosen is not None and chosen[1]
+
+
+T = TypeVar("T")
+
+
+async def _unless_gone(request: Request, work: Coroutine[Any, Any, T]) -> T | None:
+    """What ``work`` gives, or None (and ``work`` cancelled) if the client disconnects first."""
+    task = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(_disconnect(request))
+    try:
+        await asyncio.wait((task, gone), return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:  # the server stops
+        task.cancel()
+        raise
+    finally:
+        gone.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return None
+
+
+async def _disconnect(request: Request) -> None:
+    """Until the client disconnects (the request's body, if any, is already read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _saved() -> list[SavedQuery]:

@@ -39,11 +39,11 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
-#: (query string, headers) of a ``GET /sparql`` -> its whole response but the server's default headers
+#: (query string, headers, client address) of a ``GET /sparql`` -> its whole response but the server's default headers
 #: (status line, headers, blank line, body), or a coroutine that gives it; None: the request is not
 #: one to answer directly (the app answers it)
 DirectAnswer = bytes | Coroutine[Any, Any, bytes]
-Direct = Callable[[bytes, list[tuple[bytes, bytes]]], DirectAnswer | None]
+Direct = Callable[[bytes, list[tuple[bytes, bytes]], str], DirectAnswer | None]
 INTERNAL_ERROR = (
     b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 22\r\n"
     b"\r\nInternal Server Error\n"
@@ -74,13 +74,19 @@ class BoundedProtocol(HttpToolsProtocol):
         self._defaults: tuple[list[tuple[bytes, bytes]], bytes] = ([], b"")  # the default headers, as bytes
         self._stalled: asyncio.TimerHandle | None = None  # checks that a paused write buffer drains
         self._unsent = 0  # bytes in the write buffer when last checked
+        self._later: asyncio.Task[None] | None = None  # the direct answer being computed
+        self._peer = ""  # the client's address
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         no_delay(transport.get_extra_info("socket"))
+        peer = transport.get_extra_info("peername")
+        self._peer = str(peer[0]) if isinstance(peer, tuple) else ""
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._later is not None:  # nobody will read the answer: stop computing it (frees its worker)
+            self._later.cancel()
         self._disarm()
         self._stop_watching_writes()
         super().connection_lost(exc)
@@ -161,7 +167,7 @@ class BoundedProtocol(HttpToolsProtocol):
         url = httptools.parse_url(self.url)
         if url.path != b"/sparql":
             return False
-        answer = self.direct(url.query or b"", self.headers)
+        answer = self.direct(url.query or b"", self.headers, self._peer)
         if answer is None:
             return False
         self._answered = True
@@ -171,10 +177,15 @@ class BoundedProtocol(HttpToolsProtocol):
         else:
             pending = _Pending()
             self.cycle = pending  # type: ignore[assignment]  # what uvicorn's protocol asks of a cycle, no more
-            task = self.loop.create_task(self._answer_later(pending, answer))
-            task.add_done_callback(self.tasks.discard)
+            task = self._later = self.loop.create_task(self._answer_later(pending, answer))
+            task.add_done_callback(self._answered_later)
             self.tasks.add(task)
         return True
+
+    def _answered_later(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        if self._later is task:
+            self._later = None
 
     def _too_busy(self) -> bool:
         """Past uvicorn's ``limit_concurrency``: the app's way answers 503."""

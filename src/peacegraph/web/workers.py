@@ -37,7 +37,14 @@ from pathlib import Path
 
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples, RdfFormat, Store
 
-from ..errors import NotAcceptableError, PeacegraphError, QueryLimitError, QueryTimeoutError, ResultTooLargeError
+from ..errors import (
+    InputError,
+    NotAcceptableError,
+    PeacegraphError,
+    QueryLimitError,
+    QueryTimeoutError,
+    ResultTooLargeError,
+)
 from ..query import store
 from . import guard, negotiation, sandbox
 
@@ -64,6 +71,7 @@ class Request:
 class Answer:
     media_type: str
     body: bytes
+    volatile: bool = False  # another run may give another answer (NOW, RAND, …): never kept
 
 
 READY = "ready"
@@ -110,12 +118,25 @@ def _chosen(graph: bool, accept: str | None) -> tuple[str, _Syntax] | None:
 
 
 def answer(st: Store, request: Request, max_bytes: int) -> Answer:
-    """Check, run and serialize one query (in a worker; also usable in-process)."""
+    """Check, run and serialize one query (in a worker; also usable in-process).
+
+    Oxigraph evaluates lazily, while the answer is written: an evaluation error (``RuntimeError``:
+    a function it does not have) may come from either step, and is the query's fault (400); a
+    result that the chosen syntax cannot hold (``OSError`` from the writer: a triple term in
+    JSON-LD) is a 406.
+    """
     checked = guard.check(request.query)
-    results = store.run(st, checked.text)
-    media_type, fmt = _format(results, request.accept)
+    try:
+        results = store.run(st, checked.text)
+        media_type, fmt = _format(results, request.accept)
+        return Answer(media_type, _serialized(results, fmt, max_bytes), volatile=checked.volatile)
+    except RuntimeError as error:
+        raise InputError(f"the query cannot be evaluated: {error}") from None
+
+
+def _serialized(results: QuerySolutions | QueryBoolean | QueryTriples, fmt: _Syntax, max_bytes: int) -> bytes:
     if isinstance(results, QueryBoolean):  # a few bytes: no need to count them as they come
-        return Answer(media_type, results.serialize(format=fmt))  # type: ignore[arg-type]
+        return results.serialize(format=fmt)  # type: ignore[arg-type,no-any-return]
     sink = _Sink(max_bytes)
     try:
         results.serialize(sink, format=fmt)  # type: ignore[arg-type]
@@ -123,7 +144,9 @@ def answer(st: Store, request: Request, max_bytes: int) -> Answer:
         raise ResultTooLargeError(
             f"the result is larger than the limit of {max_bytes:,} bytes and was not sent; add a LIMIT or ask for less"
         ) from None
-    return Answer(media_type, bytes(sink.data))
+    except OSError as error:
+        raise NotAcceptableError(f"the result cannot be written in the format asked for: {error}") from None
+    return bytes(sink.data)
 
 
 #: A message between the server and a worker: its length (8 bytes, big-endian), then its pickle.
@@ -211,15 +234,16 @@ class _Worker:
             LOG.warning("query workers can reach the network: only the query guard keeps SERVICE out")
         return True
 
-    async def ask(self, request: Request, timeout: float) -> Answer | PeacegraphError:
-        """The worker's answer, or the error it reports; raises if the worker itself fails."""
+    async def ask(self, request: Request, timeout: float, limit: float) -> Answer | PeacegraphError:
+        """The worker's answer within ``timeout`` s (what is left of the query's ``limit``), or the error
+        it reports; raises if the worker itself fails."""
         loop = asyncio.get_running_loop()
         if self._loop is None:
             self._loop = loop
             self.sock.setblocking(False)
             loop.add_reader(self.sock.fileno(), self._readable)
         reply = self._reply = loop.create_future()
-        timer = loop.call_later(timeout, _time_out, reply, timeout)
+        timer = loop.call_later(timeout, _time_out, reply, limit)
         try:
             await loop.sock_sendall(self.sock, _frame(request))
             answer = await reply
@@ -279,7 +303,8 @@ def _time_out(reply: asyncio.Future[object], timeout: float) -> None:
     if not reply.done():
         reply.set_exception(
             QueryTimeoutError(
-                f"the query ran longer than the time limit of {timeout:g} s and was stopped; nothing was returned"
+                f"the query ran past the time limit of {timeout:g} s (waiting for a worker included) and was stopped; "
+                "nothing was returned"
             )
         )
 
@@ -331,19 +356,24 @@ class QueryPool:
         except queue.Empty:
             raise QueryTimeoutError("no query worker became free in time; try again later") from None
 
-    async def run(self, request: Request) -> Answer:
-        """A worker's answer to ``request``; a worker that times out or dies is replaced."""
+    async def run(self, request: Request, timeout: float) -> Answer:
+        """A worker's answer to ``request`` within ``timeout`` seconds; a worker that times out or dies is replaced.
+
+        Cancelled (the server stops, or the client has gone), the query's worker is stopped and replaced.
+        """
+        if timeout <= 0:
+            raise QueryTimeoutError("the query waited for a worker for its whole time limit and was not run")
         try:
             worker = self._idle.get_nowait()
         except queue.Empty:  # a worker is starting in place of one that was retired
             worker = await asyncio.to_thread(self._acquire)
         try:
-            reply = await worker.ask(request, self.limits.timeout)
+            reply = await worker.ask(request, timeout, self.limits.timeout)
         except QueryLimitError:  # the time limit
             worker.detach()
             await asyncio.to_thread(self._retire, worker)
             raise
-        except asyncio.CancelledError:  # the server stops: the worker may still be busy
+        except asyncio.CancelledError:  # the server stops, or the client went: the worker may still be busy
             worker.detach()
             self._retire(worker)
             raise

@@ -1,0 +1,102 @@
+"""`peacegraph serve` against an attacker on the network: abandoned queries, floods from one address,
+hostile request heads, framing and reflected text. Each test failed before its fix (issue 24)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from peacegraph import pipeline
+
+from .. import live
+
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+TIMEOUT = 3.0
+LOOPBACK = "127.0.0.1"
+
+
+@pytest.fixture
+def served(mini_built: pipeline.BuildResult, tmp_path: Path) -> Iterator[live.Served]:
+    """A fresh server for each test: 2 workers, a queue of 4, a 3 s limit (what one test leaves busy, no other sees)."""
+    out = next(iter(mini_built.files.values())).parent
+    options = ("--workers", "2", "--queue", "4", "--timeout", str(TIMEOUT), "--request-timeout", "2")
+    with live.started(out, tmp_path / "serve.log", *options) as server:
+        yield server
+
+
+def ask(url: str, query: str, source: str = LOOPBACK) -> httpx.Response:
+    """A query by GET, sent from ``source`` (any 127.x.y.z: each is another client address)."""
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=60) as client:
+        return client.get(url + "sparql", params={"query": query})
+
+
+def abandon(port: int, request: bytes) -> None:
+    """Send a request and leave at once, as a client that gives up."""
+    with socket.create_connection((LOOPBACK, port), timeout=5) as sock:
+        sock.sendall(request)
+
+
+def get_request(query: str) -> bytes:
+    return f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+
+
+def post_request(query: str) -> bytes:
+    body = query.encode()
+    head = f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: {len(body)}"
+    return head.encode() + b"\r\n\r\n" + body
+
+
+@pytest.mark.parametrize("request_of", [get_request, post_request], ids=["GET", "POST"])
+def test_queries_whose_clients_left_free_their_workers_and_the_queue(served: live.Served, request_of: object) -> None:
+    assert callable(request_of)
+    for i in range(8):
+        abandon(served.port, request_of(f"{ENDLESS} #abandoned {i}"))
+    time.sleep(0.5)
+    start = time.monotonic()
+    response = ask(served.url, "ASK { ?s ?p ?o } #after-the-abandoned")
+    assert response.status_code == 200, response.text
+    assert time.monotonic() - start < TIMEOUT - 0.5
+
+
+def test_waiting_for_a_worker_counts_against_the_time_limit(served: live.Served) -> None:
+    holders = [
+        threading.Thread(target=ask, args=(served.url, f"{ENDLESS} #holder {i}", f"127.0.0.{2 + i}")) for i in range(2)
+    ]
+    for thread in holders:
+        thread.start()
+    time.sleep(0.3)
+    start = time.monotonic()
+    response = ask(served.url, f"{ENDLESS} #waits")
+    elapsed = time.monotonic() - start
+    for thread in holders:
+        thread.join()
+    assert response.status_code == 503
+    assert elapsed < TIMEOUT + 1.5  # not the wait and then the whole limit again
+
+
+def test_one_address_holds_no_more_than_its_share_of_workers_and_queue(served: live.Served) -> None:
+    statuses: list[int] = []
+    flood = [
+        threading.Thread(
+            target=lambda i=i: statuses.append(ask(served.url, f"{ENDLESS} #flood {i}", "127.0.0.2").status_code)
+        )
+        for i in range(6)
+    ]
+    for thread in flood:
+        thread.start()
+    time.sleep(0.5)
+    start = time.monotonic()
+    other = ask(served.url, "ASK { ?s ?p ?o } #another-client", "127.0.0.3")
+    elapsed = time.monotonic() - start
+    for thread in flood:
+        thread.join()
+    assert other.status_code == 200, other.text
+    assert elapsed < 1.0
+    assert statuses.count(503) == 6  # 1 runs and 1 waits (both time out), 4 are past the address's share
