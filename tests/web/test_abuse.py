@@ -100,3 +100,77 @@ def test_one_address_holds_no_more_than_its_share_of_workers_and_queue(served: l
     assert other.status_code == 200, other.text
     assert elapsed < 1.0
     assert statuses.count(503) == 6  # 1 runs and 1 waits (both time out), 4 are past the address's share
+
+
+@pytest.fixture(scope="module")
+def shared_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("abuse") / "serve.log"
+
+
+@pytest.fixture(scope="module")
+def shared(mini_built: pipeline.BuildResult, shared_log: Path) -> Iterator[live.Served]:
+    """One server for the tests that leave it as they found it."""
+    out = next(iter(mini_built.files.values())).parent
+    with live.started(out, shared_log) as server:
+        yield server
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+        "SELECT * " + "{" * 2500 + "}" * 2500,
+        "SELECT * { FILTER(" + "!" * 20000 + "true) }",
+    ],
+    ids=["parentheses", "braces", "operators"],
+)
+def test_a_query_nested_past_the_limit_is_a_one_line_400_and_no_worker_dies(shared: live.Served, query: str) -> None:
+    start = time.monotonic()
+    response = httpx.post(shared.url + "sparql", data={"query": query}, timeout=60)
+    assert response.status_code == 400, response.text
+    assert response.text.count("\n") == 1
+    assert "nests deeper than 256 levels" in response.text
+    assert ask(shared.url, "ASK { ?s ?p ?o } #after-deep").status_code == 200
+    assert time.monotonic() - start < 2.0  # no worker to start again
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "status", "says"),
+    [
+        (
+            "CONSTRUCT { ?s <urn:p> << ?s <urn:q> ?s >> } WHERE { ?s ?p ?o } LIMIT 1",
+            "application/ld+json",
+            406,
+            "JSON-LD",
+        ),
+        ("SELECT (<urn:f>(?o) AS ?x) WHERE { ?s ?p ?o } LIMIT 1", "application/sparql-results+json", 400, "<urn:f>"),
+    ],
+    ids=["triple-term-as-json-ld", "custom-function"],
+)
+def test_what_the_engine_cannot_do_for_a_query_is_a_one_line_4xx(
+    shared: live.Served, shared_log: Path, query: str, accept: str, status: int, says: str
+) -> None:
+    for response in (
+        httpx.get(shared.url + "sparql", params={"query": query}, headers={"accept": accept}, timeout=60),
+        httpx.post(shared.url + "sparql", data={"query": query}, headers={"accept": accept}, timeout=60),
+    ):
+        assert response.status_code == status, response.text
+        assert response.text.count("\n") == 1
+        assert says in response.text
+    assert "Traceback" not in shared_log.read_text()
+
+
+@pytest.mark.parametrize("function", ["NOW()", "RAND()", "UUID()", "STRUUID()", "BNODE()"])
+def test_an_answer_that_changes_from_run_to_run_is_never_kept(shared: live.Served, function: str) -> None:
+    query = f"SELECT ({function} AS ?v) {{}}"
+    for way in ("GET", "POST"):
+        answers = set()
+        for _ in range(3):
+            if way == "GET":
+                response = ask(shared.url, query)
+            else:
+                response = httpx.post(shared.url + "sparql", data={"query": query}, timeout=60)
+            assert response.status_code == 200
+            answers.add(response.text)
+            time.sleep(0.002)  # NOW() has a resolution
+        assert len(answers) == 3, answers
