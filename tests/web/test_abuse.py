@@ -174,3 +174,36 @@ def test_an_answer_that_changes_from_run_to_run_is_never_kept(shared: live.Serve
             answers.add(response.text)
             time.sleep(0.002)  # NOW() has a resolution
         assert len(answers) == 3, answers
+
+
+def raw(served: live.Served, request: bytes, wait: float = 5.0) -> bytes:
+    """Send bytes as they are (one write: often one packet) and read until the server closes or ``wait`` passes."""
+    with socket.create_connection((LOOPBACK, served.port), timeout=wait) as sock:
+        sock.sendall(request)
+        return live.read_until_closed(sock)
+
+
+ASK_HEAD = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [b"X-Large: " + b"a" * 70_000 + b"\r\n", b"X: a\r\n" * 10_000, b"Accept: " + b"*/*," * 5000 + b"\r\n"],
+    ids=["one-large-header", "10000-headers", "large-accept"],
+)
+def test_a_head_past_16_kib_in_one_read_is_a_400(shared: live.Served, headers: bytes) -> None:
+    received = raw(shared, ASK_HEAD + headers + b"\r\n")
+    assert received.startswith(b"HTTP/1.1 400"), received[:200]
+    assert received.endswith(b"The request head is larger than 16384 bytes.")
+
+
+@pytest.mark.parametrize("coding", [b"gzip", b"chunked, gzip", b"x-unknown", b"gzip, chunked"])
+def test_a_transfer_coding_other_than_chunked_is_a_400_and_closes(shared: live.Served, coding: bytes) -> None:
+    """RFC 9112 §6.1; the pipelined request after it is never read as its body, nor answered."""
+    head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nTransfer-Encoding: "
+    smuggled = ASK_HEAD + b"\r\n"
+    received = raw(shared, head + coding + b"\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n" + smuggled)
+    assert received.startswith(b"HTTP/1.1 400"), received[:300]
+    assert received.count(b"HTTP/1.1") == 1
+    assert b"connection: close\r\n" in received
+    assert not received.endswith(b"<still open>")

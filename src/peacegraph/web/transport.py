@@ -19,7 +19,12 @@ HTTP/1.1 is parsed by httptools (llhttp, Node.js's parser, in C) on uvloop, thro
   server's limit, new queries get a 503 until they drain. Without both, a few hundred clients that
   ask for large answers and read nothing hold gigabytes.
 - A limit on the request head (request line and headers: ``MAX_HEAD_BYTES``, h11's default).
-  llhttp sets none, so without it a client could send headers until memory runs out.
+  llhttp sets none, so without it a client could send headers until memory runs out. Counted
+  twice: the bytes of a head still incomplete after a read, and what the parser hands over
+  (URL, headers), for a head that arrives whole in one read.
+- A request whose transfer coding is anything but ``chunked`` alone is answered 400 and its
+  connection closed (RFC 9112 §6.1): its body cannot be framed, and what follows must not be read
+  as the next request.
 - A request that carries both ``Content-Length`` and ``Transfer-Encoding`` is answered (the
   transfer coding wins, RFC 9112 §6.3; llhttp is told to accept it rather than answer 400) and
   then its connection is closed, as RFC 9112 §6.1 asks: a proxy in front may have framed it the
@@ -31,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, NoReturn
 
 import httptools
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,6 +55,25 @@ INTERNAL_ERROR = (
 )
 REQUEST_SECONDS = 10.0
 MAX_HEAD_BYTES = 16 * 1024
+HEAD_TOO_LARGE = f"The request head is larger than {MAX_HEAD_BYTES} bytes."
+
+
+class _RefusedRequestError(Exception):
+    """A request answered 400 and its connection closed; raised in a parser callback to stop parsing
+    (httptools then raises ``HttpParserCallbackError``, which uvicorn answers with a 400 and a close)."""
+
+
+def _framed(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request's body can be framed. RFC 9112 §6.1: not if its transfer coding is other
+    than ``chunked`` alone (``gzip``, ``chunked, gzip``, an unknown coding); then it is a 400 and
+    the connection is closed, so that what follows is never read as the next request."""
+    codings = [
+        coding.strip().lower()
+        for name, value in headers
+        if name == b"transfer-encoding"
+        for coding in value.split(b",")
+    ]
+    return not codings or codings == [b"chunked"]
 
 
 def no_delay(sock: socket.socket | None) -> None:
@@ -76,6 +100,8 @@ class BoundedProtocol(HttpToolsProtocol):
         self._unsent = 0  # bytes in the write buffer when last checked
         self._later: asyncio.Task[None] | None = None  # the direct answer being computed
         self._peer = ""  # the client's address
+        self._parsed = 0  # bytes of the current request's head seen by the parser's callbacks
+        self._refusal: str | None = None  # why the request being parsed is refused
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -126,7 +152,34 @@ class BoundedProtocol(HttpToolsProtocol):
         if in_head and self._heads == heads and not self.transport.is_closing():
             self._head += len(data)  # all of it was head, and the head is still not whole
             if self._head > MAX_HEAD_BYTES:
-                self.send_400_response(f"The request head is larger than {MAX_HEAD_BYTES} bytes.")
+                self.send_400_response(HEAD_TOO_LARGE)
+
+    def send_400_response(self, msg: str) -> None:
+        """The 400 with the reason a callback gave, if one did, rather than uvicorn's 'Invalid HTTP request'."""
+        refusal, self._refusal = self._refusal, None
+        super().send_400_response(refusal or msg)
+
+    def _refuse(self, reason: str) -> NoReturn:
+        self._refusal = reason
+        raise _RefusedRequestError(reason)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._parsed = 0
+
+    def on_url(self, url: bytes) -> None:
+        self._count(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(name) + len(value) + 4)  # ": " and CRLF
+        super().on_header(name, value)
+
+    def _count(self, size: int) -> None:
+        """Count parsed head bytes: a whole head in one read never reaches the count in :meth:`data_received`."""
+        self._parsed += size
+        if self._parsed > MAX_HEAD_BYTES:
+            self._refuse(HEAD_TOO_LARGE)
 
     def _in_head(self) -> bool:
         """Whether the bytes that come next belong to a request head (no request, or the last one is whole)."""
@@ -135,6 +188,8 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._heads += 1
         self._head = 0
+        if not _framed(self.headers):
+            self._refuse("A request may be sent with Transfer-Encoding: chunked only (RFC 9112 section 6.1).")
         # A response that went out while this request was parsed (a kept answer, in the same packet)
         # armed the keep-alive timeout: the connection is no longer idle, and uvicorn cancels it only
         # when more data arrives.
