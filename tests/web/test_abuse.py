@@ -207,3 +207,95 @@ def test_a_transfer_coding_other_than_chunked_is_a_400_and_closes(shared: live.S
     assert received.count(b"HTTP/1.1") == 1
     assert b"connection: close\r\n" in received
     assert not received.endswith(b"<still open>")
+
+
+def connect(served: live.Served, source: str) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.settimeout(5)
+    sock.bind((source, 0))
+    sock.connect((LOOPBACK, served.port))
+    return sock
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    sock.settimeout(0.5)
+    try:
+        return sock.recv(1) == b""
+    except TimeoutError:
+        return False
+    except ConnectionError:
+        return True
+
+
+@pytest.fixture
+def crowded(mini_built: pipeline.BuildResult, tmp_path: Path) -> Iterator[live.Served]:
+    """Room for 20 connections, 8 from one address."""
+    out = next(iter(mini_built.files.values())).parent
+    options = ("--max-connections", "20", "--max-client-connections", "8", "--request-timeout", "30")
+    with live.started(out, tmp_path / "serve.log", *options) as server:
+        yield server
+
+
+def test_idle_connections_make_room_for_new_ones_from_anyone(crowded: live.Served) -> None:
+    idle = [connect(crowded, f"127.0.0.{2 + i % 3}") for i in range(21)]  # 7 from each of three addresses
+    try:
+        time.sleep(0.3)
+        response = ask(crowded.url, "ASK { ?s ?p ?o } #when-full", "127.0.0.9")
+        assert response.status_code == 200, response.text
+        assert closed_by_server(idle[0])  # the oldest idle one went first
+        assert not closed_by_server(idle[-1])
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_one_address_keeps_its_share_of_connections_and_others_are_served(crowded: live.Served) -> None:
+    dripping = [connect(crowded, "127.0.0.2") for _ in range(8)]  # each in the middle of a request head
+    for sock in dripping:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: a")
+    try:
+        time.sleep(0.3)
+        with connect(crowded, "127.0.0.2") as one_more:
+            assert live.read_until_closed(one_more).startswith(b"HTTP/1.1 503")
+        assert ask(crowded.url, "ASK { ?s ?p ?o } #another-address", "127.0.0.3").status_code == 200
+        assert not any(closed_by_server(sock) for sock in dripping)  # no idle one to close: the new one goes
+    finally:
+        for sock in dripping:
+            sock.close()
+
+
+def test_x_forwarded_for_names_the_client_only_from_a_trusted_proxy(
+    mini_built: pipeline.BuildResult, tmp_path: Path
+) -> None:
+    """Behind a proxy (here 127.0.0.1), clients are told apart by the address it forwards; anyone else's
+    header is ignored, so an attacker cannot spread a flood over made-up addresses."""
+    out = next(iter(mini_built.files.values())).parent
+    options = ("--workers", "2", "--queue", "4", "--timeout", str(TIMEOUT), "--trusted-proxy", "127.0.0.1")
+
+    def flood(url: str, source: str, forwarded: str) -> int:
+        """Four long queries from ``source`` forwarding ``forwarded``, then the status of another client's."""
+        statuses: list[int] = []
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=60) as client:
+
+            def one(i: int) -> None:
+                headers = {"x-forwarded-for": forwarded.format(i=i)}
+                response = client.post(url + "sparql", data={"query": f"{ENDLESS} #{source} {i}"}, headers=headers)
+                statuses.append(response.status_code)
+
+            threads = [threading.Thread(target=one, args=(i,)) for i in range(4)]
+            for thread in threads:
+                thread.start()
+            time.sleep(0.5)
+            other = client.post(
+                url + "sparql", data={"query": f"ASK {{}} #{source} other"}, headers={"x-forwarded-for": "10.9.9.9"}
+            )
+            for thread in threads:
+                thread.join()
+        assert statuses.count(503) == 4
+        return other.status_code
+
+    with live.started(out, tmp_path / "serve.log", *options) as server:
+        # One client behind the proxy floods; another client behind the same proxy is not held up.
+        assert flood(server.url, "127.0.0.1", "10.0.0.1") == 200
+        # Made-up addresses from no proxy: all one client, whose share is taken.
+        assert flood(server.url, "127.0.0.2", "10.0.1.{i}") == 503

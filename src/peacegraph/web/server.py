@@ -34,7 +34,6 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,17 +69,17 @@ from . import describe, description, finding, negotiation, pages, reconciliation
 from .admission import Admission, QueueFullError
 from .answers import AnswerCache
 from .catalog import Catalog
+from .clients import Connections, Proxies
 from .dataset import changelog_of
 from .describe import Identifier
+from .settings import ServerSettings
 from .workers import Answer as QueryAnswer
-from .workers import Limits, QueryPool
+from .workers import QueryPool
 from .workers import Request as QueryRequest
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_QUERY_BYTES = 100_000
 KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
-MAX_UNSENT_BYTES = 256 << 20
-MAX_CONNECTIONS = 1000  # past this, requests are answered 503 (each connection holds a file descriptor)
 CLIENT_GONE = 499  # nginx's "client closed request", for the access log: no client reads it
 EXTENSIONS = {"html": None, **{fmt.extension: fmt for fmt in Format}}
 STATUS = {
@@ -105,19 +104,6 @@ SECURITY_HEADERS = {
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     ),
 }
-
-
-@dataclass(frozen=True)
-class ServerSettings:
-    out: Path = Path("out")
-    seeds: Path | None = Path("seeds")  # for the text around quotes; pages do without it
-    host: str = "127.0.0.1"
-    port: int = 8000
-    limits: Limits = field(default_factory=Limits)
-    max_queued: int = 32  # queries that may wait for a worker; more are answered 503
-    request_seconds: float = transport.REQUEST_SECONDS  # for a request to arrive whole, or an answer to drain
-    max_unsent: int = MAX_UNSENT_BYTES  # answers waiting for clients that do not read; past it, queries get 503
-    access_log: bool = False  # a line on stderr for every request (kept answers then take the usual way)
 
 
 def status_of(error: PeacegraphError) -> int:
@@ -146,6 +132,8 @@ class Handlers:
         self.pool: QueryPool | None = None
         # Queries wait here, not in the thread pool that the pages use: pages stay quick when queries are busy.
         self.admission = Admission(settings.limits.workers, settings.max_queued)
+        self.proxies = Proxies(settings.trusted_proxies)
+        self.connections = Connections(settings.max_connections, settings.max_client_connections, self.proxies)
         self.backlog = transport.Backlog(settings.max_unsent)
         self.answers: AnswerCache[tuple[str, str | None], QueryAnswer] = AnswerCache(_answer_size)
         self.responses: AnswerCache[tuple[bytes, str | None], bytes] = AnswerCache(_response_size)
@@ -174,7 +162,8 @@ class Handlers:
         return _answer_response(reply)
 
     def client_of(self, request: Request) -> str:
-        return request.client.host if request.client else ""
+        """The client's address, as the per-client limits count it (``clients.py``)."""
+        return self.proxies.client(request.client.host if request.client else "", request.headers.raw)
 
     async def answer(self, query: str, accept: str | None, client: str) -> QueryAnswer | PeacegraphError:
         """The answer kept for this query, else a worker's; or the error to send.
@@ -200,7 +189,7 @@ class Handlers:
         return answer
 
     def direct(
-        self, query_string: bytes, headers: list[tuple[bytes, bytes]], client: str
+        self, query_string: bytes, headers: list[tuple[bytes, bytes]], peer: str
     ) -> transport.DirectAnswer | None:
         """``GET /sparql?<query_string>`` as the transport answers it without the app (``transport.Direct``).
 
@@ -223,7 +212,9 @@ class Handlers:
         if query is None:
             return None
         known = self.answers.get((query, accept))
-        return self._direct_later(key, query, accept, client) if known is None else self._keep_response(key, known)
+        if known is not None:
+            return self._keep_response(key, known)
+        return self._direct_later(key, query, accept, self.proxies.client(peer, headers))
 
     async def _direct_later(self, key: tuple[bytes, str | None], query: str, accept: str | None, client: str) -> bytes:
         reply = await self.answer(query, accept, client)
@@ -599,9 +590,11 @@ def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
     config = uvicorn.Config(
         app,
         loop="uvloop",
-        http=transport.bounded_protocol(settings.request_seconds, direct, handlers.backlog),
+        http=transport.bounded_protocol(settings.request_seconds, direct, handlers.backlog, handlers.connections),
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        limit_concurrency=MAX_CONNECTIONS,
+        # Past it uvicorn answers 503; the oldest idle connections are closed before (``clients.Connections``).
+        limit_concurrency=settings.max_connections + 1,
+        proxy_headers=False,  # X-Forwarded-For is read from the proxies the operator trusts only (clients.py)
         log_level="info",
         access_log=settings.access_log,
     )

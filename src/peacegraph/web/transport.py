@@ -44,6 +44,9 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
+from .clients import Connections
+from .settings import ServerSettings
+
 #: (query string, headers, client address) of a ``GET /sparql`` -> its whole response but the server's default headers
 #: (status line, headers, blank line, body), or a coroutine that gives it; None: the request is not
 #: one to answer directly (the app answers it)
@@ -53,7 +56,10 @@ INTERNAL_ERROR = (
     b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 22\r\n"
     b"\r\nInternal Server Error\n"
 )
-REQUEST_SECONDS = 10.0
+TOO_MANY_CONNECTIONS = (
+    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 60\r\n"
+    b"connection: close\r\nretry-after: 1\r\n\r\nError: this client has too many connections open; try again\n"
+)
 MAX_HEAD_BYTES = 16 * 1024
 HEAD_TOO_LARGE = f"The request head is larger than {MAX_HEAD_BYTES} bytes."
 
@@ -84,9 +90,10 @@ def no_delay(sock: socket.socket | None) -> None:
 class BoundedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with ``TCP_NODELAY``, a head limit and a deadline for each request."""
 
-    request_seconds = REQUEST_SECONDS
+    request_seconds = ServerSettings.request_seconds
     direct: Direct | None = None
     backlog: Backlog | None = None
+    clients: Connections | None = None
 
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any], **kwargs: Any):
         super().__init__(config, server_state, app_state, **kwargs)
@@ -102,17 +109,24 @@ class BoundedProtocol(HttpToolsProtocol):
         self._peer = ""  # the client's address
         self._parsed = 0  # bytes of the current request's head seen by the parser's callbacks
         self._refusal: str | None = None  # why the request being parsed is refused
+        self._receiving = False  # a request is on its way in
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         no_delay(transport.get_extra_info("socket"))
         peer = transport.get_extra_info("peername")
         self._peer = str(peer[0]) if isinstance(peer, tuple) else ""
+        if self.clients is not None and not self.clients.opened(transport, self._peer):
+            transport.write(TOO_MANY_CONNECTIONS)
+            transport.close()
+            return
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._later is not None:  # nobody will read the answer: stop computing it (frees its worker)
             self._later.cancel()
+        if self.clients is not None:
+            self.clients.closed(self.transport)
         self._disarm()
         self._stop_watching_writes()
         super().connection_lost(exc)
@@ -166,6 +180,9 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._parsed = 0
+        self._receiving = True
+        if self.clients is not None:
+            self.clients.busy(self.transport)
 
     def on_url(self, url: bytes) -> None:
         self._count(len(url))
@@ -285,14 +302,23 @@ class BoundedProtocol(HttpToolsProtocol):
             super().on_body(body)
 
     def on_message_complete(self) -> None:
+        self._receiving = False
         if self._answered:
             self._answered = False
         else:
             super().on_message_complete()
+        self._maybe_idle()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._arm()
+        self._maybe_idle()
+
+    def _maybe_idle(self) -> None:
+        """Tell the count of connections when this one waits for a next request (closed first when full)."""
+        cycle = self.cycle
+        if self.clients is not None and not self._receiving and (cycle is None or cycle.response_complete):
+            self.clients.idle(self.transport)
 
     def _disarm(self) -> None:
         if self._deadline is not None:
@@ -416,12 +442,16 @@ class Backlog:
 
 
 def bounded_protocol(
-    request_seconds: float, direct: Direct | None = None, backlog: Backlog | None = None
+    request_seconds: float,
+    direct: Direct | None = None,
+    backlog: Backlog | None = None,
+    clients: Connections | None = None,
 ) -> type[BoundedProtocol]:
     attributes = {
         "request_seconds": request_seconds,
         "direct": staticmethod(direct) if direct else None,
         "backlog": backlog,
+        "clients": clients,
     }
     return type("BoundedProtocol", (BoundedProtocol,), attributes)
 

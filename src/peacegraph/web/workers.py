@@ -47,18 +47,11 @@ from ..errors import (
 )
 from ..query import store
 from . import guard, negotiation, sandbox
+from .settings import Limits
 
 LOG = logging.getLogger("peacegraph.serve")
 
 _Syntax = RdfFormat | QueryResultsFormat
-
-
-@dataclass(frozen=True)
-class Limits:
-    timeout: float = 10.0  # seconds for checking, evaluating and serializing one query
-    max_bytes: int = 10_000_000  # of one serialized answer
-    workers: int = 2  # queries that run at the same time
-    max_memory: int | None = 1 << 30  # bytes of data memory per worker (None: no cap)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,104 @@
+"""Who a client is: its address, or the one a trusted reverse proxy forwards; and its connections.
+
+Limits per client (queries running and waiting: ``admission.py``; open connections: here) are
+counted by address. Behind a reverse proxy every request comes from the proxy's address, so the
+client's is taken from ``X-Forwarded-For`` — but only when the connection comes from a proxy the
+operator named (``--trusted-proxy``): anyone else could write any address there. The header is
+read from the right: the first address that is not itself a trusted proxy is the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class Proxies:
+    """The reverse proxies whose ``X-Forwarded-For`` is believed (addresses or networks)."""
+
+    def __init__(self, proxies: Iterable[str] = ()):
+        self.networks: tuple[Network, ...] = tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+    def trusted(self, address: str) -> bool:
+        if not self.networks:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def client(self, peer: str, headers: Iterable[tuple[bytes, bytes]]) -> str:
+        """The client's address: the peer's, unless the peer is a trusted proxy that forwards another."""
+        if not self.trusted(peer):
+            return peer
+        hops = [
+            hop.strip().decode("latin-1")
+            for name, value in headers
+            if name.lower() == b"x-forwarded-for"
+            for hop in value.split(b",")
+        ]
+        for hop in reversed(hops):
+            if hop and not self.trusted(hop):
+                return hop[:64]  # an address, not a text a proxy let through whole
+        return peer
+
+
+class Connections:
+    """The open connections, by client address, and which of them are idle (oldest first).
+
+    A connection is idle when no request is on its way in or being answered: just opened, or
+    kept alive after an answer. When the server or one address has as many connections as it
+    may, the oldest idle one goes first (its client reconnects when it needs to); only when
+    none is idle is the new connection turned away.
+    """
+
+    def __init__(self, most: int, per_client: int, proxies: Proxies):
+        self.most, self.per_client, self.proxies = most, per_client, proxies
+        self._count: Counter[str] = Counter()
+        self._idle: OrderedDict[asyncio.BaseTransport, str] = OrderedDict()
+        self._busy: dict[asyncio.BaseTransport, str] = {}
+        self._total = 0
+
+    def opened(self, transport: asyncio.BaseTransport, address: str) -> bool:
+        """Count a new connection (idle); False if it must be turned away (nothing idle to close)."""
+        self._count[address] += 1
+        self._total += 1
+        self._idle[transport] = address
+        crowded = self._count[address] > self.per_client and not self.proxies.trusted(address)
+        if crowded and not self._close_idle(address, transport):
+            return False
+        return self._total <= self.most or self._close_idle(None, transport)
+
+    def _close_idle(self, address: str | None, keep: asyncio.BaseTransport) -> bool:
+        for transport, owner in self._idle.items():
+            if transport is not keep and (address is None or owner == address):
+                self.closed(transport)
+                transport.close()
+                return True
+        return False
+
+    def closed(self, transport: asyncio.BaseTransport) -> None:
+        address = self._idle.pop(transport, None)
+        if address is None:
+            address = self._busy.pop(transport, None)
+        if address is None:
+            return
+        self._total -= 1
+        self._count[address] -= 1
+        if self._count[address] <= 0:
+            del self._count[address]
+
+    def busy(self, transport: asyncio.BaseTransport) -> None:
+        address = self._idle.pop(transport, None)
+        if address is not None:
+            self._busy[transport] = address
+
+    def idle(self, transport: asyncio.BaseTransport) -> None:
+        address = self._busy.pop(transport, None)
+        if address is not None:
+            self._idle[transport] = address
