@@ -299,3 +299,40 @@ def test_x_forwarded_for_names_the_client_only_from_a_trusted_proxy(
         assert flood(server.url, "127.0.0.1", "10.0.0.1") == 200
         # Made-up addresses from no proxy: all one client, whose share is taken.
         assert flood(server.url, "127.0.0.2", "10.0.1.{i}") == 503
+
+
+INJECTED = "http://x/\r\nX-Injected: 1\r\n\r\n<script>alert(1)</script>\u2028more"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params"),
+    [
+        ("GET", "sparql", {"query": "ASK {}", "default-graph-uri": INJECTED}),
+        ("GET", "sparql", {"query": "ASK {}", "named-graph-uri": INJECTED}),
+        ("POST", "sparql", {"query": "ASK {}", "default-graph-uri": INJECTED}),
+    ],
+    ids=["default-graph-uri", "named-graph-uri", "form"],
+)
+def test_client_text_in_an_error_is_quoted_on_one_line(
+    shared: live.Served, method: str, path: str, params: dict[str, str]
+) -> None:
+    if method == "GET":
+        response = httpx.get(shared.url + path, params=params, timeout=60)
+    else:
+        response = httpx.post(shared.url + path, data=params, timeout=60)
+    assert 400 <= response.status_code < 500
+    body = response.content.decode()
+    assert body.count("\n") == 1
+    assert body.endswith("\n")
+    assert "\r" not in body
+    assert "\u2028" not in body
+    assert "x-injected" not in response.headers
+    assert '"http://x/\\u000d\\u000aX-Injected: 1\\u000d\\u000a\\u000d\\u000a<script>' in body
+
+
+@pytest.mark.parametrize("name", ["yasgui/yasgui.min.js", "yasgui/yasgui.min.css", "peacegraph.js"])
+def test_static_files_are_not_sniffed_and_have_a_content_security_policy(shared: live.Served, name: str) -> None:
+    response = httpx.get(shared.url + "static/" + name, timeout=60)
+    assert response.status_code == 200
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["content-security-policy"]

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
 from http import HTTPStatus
@@ -115,7 +116,30 @@ def status_of(error: PeacegraphError) -> int:
 
 def error_response(error: PeacegraphError) -> Response:
     headers = {**SECURITY_HEADERS, "Retry-After": "1"} if isinstance(error, QueueFullError) else SECURITY_HEADERS
-    return PlainTextResponse(f"Error: {error}\n", status_code=status_of(error), headers=headers)
+    return PlainTextResponse(f"Error: {one_line(str(error))}\n", status_code=status_of(error), headers=headers)
+
+
+#: What must not reach an error body as it is: line breaks (a client could add lines, or headers in a
+#: log or a naive client), other control characters, and in a quoted text the quote and backslash.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_UNQUOTABLE = re.compile(r'[\x00-\x1f\x7f-\x9f\u2028\u2029"\\]')
+MAX_QUOTED = 200
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\" + char if char in '"\\' else f"\\u{ord(char):04x}"
+
+
+def one_line(message: str) -> str:
+    """A message with its control characters escaped: one line, whatever text it carries."""
+    return _CONTROL.sub(_escape, message)
+
+
+def quoted(text: str) -> str:
+    """A client's text for an error message: in double quotes, escaped, at most ``MAX_QUOTED`` characters."""
+    cut = text[:MAX_QUOTED]
+    return '"' + _UNQUOTABLE.sub(_escape, cut) + '"' + ("…" if len(text) > MAX_QUOTED else "")
 
 
 class Handlers:
@@ -351,7 +375,8 @@ class Handlers:
         if prefers_html(request):
             html = pages.render_not_found(self.linker("id/"), what)
             return _html(html, status_code=404)
-        return PlainTextResponse(f"Error: nothing here by the name {what}\n", status_code=404, headers=SECURITY_HEADERS)
+        message = f"Error: nothing here by the name {quoted(what)}\n"
+        return PlainTextResponse(message, status_code=404, headers=SECURITY_HEADERS)
 
 
 #: Bytes that holding one kept answer costs beyond its texts (the key's tuple, the objects, the map's
@@ -432,7 +457,7 @@ async def protocol_query(request: Request) -> str | None:
         raise RefusedError("updates are refused: this endpoint is read-only")
     charset = request.headers.get("content-type", "").lower().partition("charset=")[2].split(";")[0].strip(' "')
     if charset not in ("", "utf-8", "utf8"):
-        raise InputError(f"the request body is in {charset}; the SPARQL Protocol asks for UTF-8")
+        raise InputError(f"the request body is in {quoted(charset)}; the SPARQL Protocol asks for UTF-8")
     try:
         if content_type == "application/sparql-query":
             return _one_query([*params, ("query", body.decode("utf-8"))])
@@ -465,10 +490,12 @@ def _one_query(params: list[tuple[str, str]]) -> str | None:
         raise RefusedError("updates are refused: this endpoint is read-only")
     for name, value in params:
         if name == "named-graph-uri":
-            raise InputError(f"named-graph-uri <{value}>: this dataset has no named graphs, and nothing is fetched")
+            raise InputError(
+                f"named-graph-uri {quoted(value)}: this dataset has no named graphs, and nothing is fetched"
+            )
         if name == "default-graph-uri" and value not in THIS_DATASET:
             raise InputError(
-                f"default-graph-uri <{value}>: this endpoint serves one dataset, <{DATASET}>, and fetches nothing"
+                f"default-graph-uri {quoted(value)}: this endpoint serves one dataset, <{DATASET}>, and fetches nothing"
             )
     queries = [value for name, value in params if name == "query"]
     if len(queries) > 1:
@@ -551,7 +578,7 @@ def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
         Route("/ontology.{extension}", handlers.ontology_page),
         Route("/shapes", handlers.shapes),
         Route("/dataset", handlers.dataset),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", transport.WithHeaders(StaticFiles(directory=STATIC), SECURITY_HEADERS), name="static"),
         *reconciliation.Service(handlers.store).routes(),
         Route("/{name:path}", handlers.release_route),
     ]

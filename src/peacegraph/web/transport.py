@@ -478,3 +478,19 @@ class CloseAmbiguousFraming:
 def _both_framings(headers: list[tuple[bytes, bytes]]) -> bool:
     names = {name.lower() for name, _value in headers}
     return b"content-length" in names and b"transfer-encoding" in names
+
+
+class WithHeaders:
+    """ASGI middleware: these headers on every response of ``app`` (e.g. the security headers on static files)."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]):
+        self.app = app
+        self.raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.raw]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
