@@ -56,6 +56,17 @@ INTERNAL_ERROR = (
     b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 22\r\n"
     b"\r\nInternal Server Error\n"
 )
+# Why uvicorn is pinned exactly (pyproject.toml). The fast path answers a plain query without ASGI
+# and bounds what uvicorn does not (the head, slow clients, connections per address); it does so by
+# subclassing ``HttpToolsProtocol`` and using what its documentation does not promise: ``cycle``,
+# ``pipeline``, ``flow.write_paused``, ``tasks``, ``server_state.default_headers`` and the parser
+# callbacks. On public interfaces only (an ASGI app under stock uvicorn) none of that can be had,
+# nor the answers kept sent without ASGI messages (``bench/serve.py``, the repeated rows), and
+# rewriting the HTTP/1.1 connection handling ourselves on httptools would be more code to get
+# wrong than a pin. So the version is pinned, and tests/web/test_uvicorn_pin.py
+# fails loudly on any other: upgrading means reading uvicorn's changes to that class, then moving
+# the pin and UVICORN_VERSION together.
+UVICORN_VERSION = "0.54.0"
 TOO_MANY_CONNECTIONS = (
     b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 60\r\n"
     b"connection: close\r\nretry-after: 1\r\n\r\nError: this client has too many connections open; try again\n"
