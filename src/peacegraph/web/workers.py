@@ -129,7 +129,9 @@ def answer(st: Store, request: Request, max_bytes: int) -> Answer:
 
 def _serialized(results: QuerySolutions | QueryBoolean | QueryTriples, fmt: _Syntax, max_bytes: int) -> bytes:
     if isinstance(results, QueryBoolean):  # a few bytes: no need to count them as they come
-        return results.serialize(format=fmt)  # type: ignore[arg-type,no-any-return]
+        data = results.serialize(format=fmt)  # type: ignore[arg-type]
+        assert data is not None  # written to bytes when no output is given
+        return data
     sink = _Sink(max_bytes)
     try:
         results.serialize(sink, format=fmt)  # type: ignore[arg-type]
