@@ -98,8 +98,10 @@ def test_one_address_holds_no_more_than_its_share_of_workers_and_queue(served: l
     for thread in flood:
         thread.join()
     assert other.status_code == 200, other.text
-    assert elapsed < 1.0
-    assert statuses.count(503) == 6  # 1 runs and 1 waits (both time out), 4 are past the address's share
+    assert elapsed < TIMEOUT - 0.5  # not after the flood's queries time out
+    # Alone, the flood took both workers; one was taken back for the other client, one ran until the
+    # time limit, one waited for it (and timed out), three were past the address's share of the queue.
+    assert statuses.count(503) == 6
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,19 @@
 """Which query runs next: the workers and the queue shared fairly between client addresses.
 
-A query is admitted, then waits for a worker, then runs. Three rules keep one client from
-holding the endpoint:
+A query is admitted, then waits for a worker, then runs. Four rules keep one client from holding
+the endpoint:
 
-- **A share of each.** One address may run at most :attr:`Admission.running_share` queries at
-  once (half the workers, rounded up) and have at most :attr:`Admission.waiting_share` waiting
-  (a quarter of the queue, at least one). Past its share a query is answered 503 at once; other
-  addresses still find room. A share is a hard cap, not a priority: a client that takes every
-  worker before anyone else comes would make the next one wait for its queries' time limit.
-- **Round robin.** A freed worker goes to the address that waited longest for its turn, not to
-  the query that came first: an address that queued ten queries does not go ten times before one
-  that queued one.
+- **A share of the queue.** One address may have at most :attr:`Admission.waiting_share` queries
+  waiting (a quarter of the queue, at least one); past it, a query is answered 503 at once, and
+  other addresses still find room.
+- **A share of the workers, when others want them.** Alone, a client may use every worker (a
+  single client, a benchmark, loses nothing). When a query from an address that runs less than
+  :attr:`Admission.running_share` (half the workers, rounded up) must wait because every worker
+  is busy, the newest query of an address that runs more than its share is stopped (a 503 that
+  says why) and its worker goes to the newcomer.
+- **Round robin.** A freed worker goes to the waiting address under its share that waited
+  longest for its turn, not to the query that came first: an address that queued ten queries does
+  not go ten times before one that queued one.
 - **A deadline.** The wait counts against the query's time limit (``deadline``): a query that
   waited its whole limit is answered 503 without running.
 
@@ -23,13 +26,46 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter, OrderedDict, deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any, TypeVar
 
 from ..errors import QueryLimitError, QueryTimeoutError
+from .workers import WAITED_TOO_LONG
+
+T = TypeVar("T")
 
 
 class QueueFullError(QueryLimitError):
     """Every worker is busy and the queue is full, or this client has its share: try again in a second."""
+
+
+class PreemptedError(QueueFullError):
+    """The query was stopped so that another client, under its share, could have its worker."""
+
+
+class Grant:
+    """A worker held for one query; :meth:`run` stops the query if the worker is taken back."""
+
+    def __init__(self, address: str):
+        self.address = address
+        self.taken_back: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    async def run(self, work: Coroutine[Any, Any, T]) -> T:
+        task = asyncio.ensure_future(work)
+        try:
+            await asyncio.wait((task, self.taken_back), return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        if task.done():
+            return task.result()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        raise PreemptedError(
+            "the query was stopped to give another client a worker: this client was running more than "
+            "its share of them; try again"
+        )
 
 
 class Admission:
@@ -41,13 +77,12 @@ class Admission:
         self.waiting_share = max(1, max_queued // 4)
         self._free = workers
         self._running: Counter[str] = Counter()
-        self._waiting: OrderedDict[str, deque[asyncio.Future[None]]] = OrderedDict()
+        self._grants: dict[str, list[Grant]] = {}
+        self._waiting: OrderedDict[str, deque[asyncio.Future[Grant]]] = OrderedDict()
         self._queued = 0
 
     def _refusal(self, address: str) -> QueueFullError | None:
         waiting = self._waiting.get(address)
-        if self._running[address] < self.running_share and self._free > 0 and not self._startable_others(address):
-            return None
         if self._queued >= self.max_queued:
             return QueueFullError("every query worker is busy and the queue is full; try again")
         if waiting is not None and len(waiting) >= self.waiting_share:
@@ -57,72 +92,85 @@ class Admission:
             )
         return None
 
-    def _startable_others(self, address: str) -> bool:
-        """Whether another address waits for a worker that it may take (it goes first)."""
-        return any(other != address and self._running[other] < self.running_share for other in self._waiting)
-
     @contextlib.asynccontextmanager
-    async def turn(self, address: str, deadline: float) -> AsyncIterator[None]:
+    async def turn(self, address: str, deadline: float) -> AsyncIterator[Grant]:
         """Hold a worker for a query of ``address``: at once, or after waiting until ``deadline`` (loop time)."""
-        refusal = self._refusal(address)
-        if refusal is not None:
-            raise refusal
-        if self._running[address] < self.running_share and self._free > 0 and not self._startable_others(address):
-            self._grant(address)
+        if self._free > 0 and not self._waiting:
+            grant = self._grant(address)
         else:
-            await self._wait(address, deadline)
+            refusal = self._refusal(address)
+            if refusal is not None:
+                raise refusal
+            grant = await self._wait(address, deadline)
         try:
-            yield
+            yield grant
         finally:
-            self._release(address)
+            self._release(grant)
 
-    async def _wait(self, address: str, deadline: float) -> None:
-        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    async def _wait(self, address: str, deadline: float) -> Grant:
+        turn: asyncio.Future[Grant] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(address, deque()).append(turn)
         self._queued += 1
+        if self._free > 0:
+            self._next()
+        elif self._running[address] < self.running_share:
+            self._take_back()
         try:
             async with asyncio.timeout_at(deadline):
-                await turn
+                return await turn
         except BaseException as error:
             if turn.done() and not turn.cancelled():  # granted, but its query leaves: the next one goes
-                self._release(address)
+                self._release(turn.result())
             else:
                 self._leave(address, turn)
             if isinstance(error, TimeoutError):
-                raise QueryTimeoutError(
-                    "the query waited for a worker for its whole time limit and was not run; try again"
-                ) from None
+                raise QueryTimeoutError(WAITED_TOO_LONG) from None
             raise
 
-    def _leave(self, address: str, turn: asyncio.Future[None]) -> None:
+    def _take_back(self) -> None:
+        """Stop the newest query of the address furthest past its share, if one is."""
+        address, running = max(self._running.items(), key=lambda item: item[1], default=("", 0))
+        if running > self.running_share:
+            grant = self._grants[address][-1]
+            if not grant.taken_back.done():
+                grant.taken_back.set_result(None)
+
+    def _leave(self, address: str, turn: asyncio.Future[Grant]) -> None:
         waiting = self._waiting[address]
         waiting.remove(turn)
         self._queued -= 1
         if not waiting:
             del self._waiting[address]
 
-    def _grant(self, address: str) -> None:
+    def _grant(self, address: str) -> Grant:
         self._free -= 1
         self._running[address] += 1
+        grant = Grant(address)
+        self._grants.setdefault(address, []).append(grant)
+        return grant
 
-    def _release(self, address: str) -> None:
+    def _release(self, grant: Grant) -> None:
+        address = grant.address
+        self._grants[address].remove(grant)
         self._running[address] -= 1
         if self._running[address] <= 0:
             del self._running[address]
+            del self._grants[address]
         self._free += 1
         self._next()
 
     def _next(self) -> None:
-        """Give free workers to the addresses that waited longest for their turn, within their share."""
-        for address in list(self._waiting):
-            if self._free <= 0:
-                return
-            if self._running[address] >= self.running_share:
-                continue
-            waiting = self._waiting.pop(address)
-            turn = waiting.popleft()
-            self._queued -= 1
-            if waiting:
-                self._waiting[address] = waiting  # to the end of the round
-            self._grant(address)
-            turn.set_result(None)
+        """Give free workers to the addresses that waited longest for their turn: those under their
+        share first, then (no one else wants them) the others."""
+        for within_share in (True, False):
+            for address in list(self._waiting):
+                if self._free <= 0:
+                    return
+                if within_share and self._running[address] >= self.running_share:
+                    continue
+                waiting = self._waiting.pop(address)
+                turn = waiting.popleft()
+                self._queued -= 1
+                if waiting:
+                    self._waiting[address] = waiting  # to the end of the round
+                turn.set_result(self._grant(address))

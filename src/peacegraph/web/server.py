@@ -204,8 +204,8 @@ class Handlers:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.limits.timeout
         try:
-            async with self.admission.turn(client, deadline):
-                answer = await self.pool.run(QueryRequest(query, accept), deadline - loop.time())
+            async with self.admission.turn(client, deadline) as grant:
+                answer = await grant.run(self.pool.run(QueryRequest(query, accept), deadline))
         except PeacegraphError as error:
             return error
         if not answer.volatile:
@@ -619,8 +619,9 @@ def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
         loop="uvloop",
         http=transport.bounded_protocol(settings.request_seconds, direct, handlers.backlog, handlers.connections),
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        # Past it uvicorn answers 503; the oldest idle connections are closed before (``clients.Connections``).
-        limit_concurrency=settings.max_connections + 1,
+        # Connections are counted and capped by ``clients.Connections`` (oldest idle closed first), not by
+        # uvicorn, which would answer 503 to every request past its count, kept answers included.
+        limit_concurrency=None,
         proxy_headers=False,  # X-Forwarded-For is read from the proxies the operator trusts only (clients.py)
         log_level="info",
         access_log=settings.access_log,

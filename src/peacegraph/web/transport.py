@@ -68,8 +68,9 @@ INTERNAL_ERROR = (
 # the pin and UVICORN_VERSION together.
 UVICORN_VERSION = "0.54.0"
 TOO_MANY_CONNECTIONS = (
-    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 60\r\n"
-    b"connection: close\r\nretry-after: 1\r\n\r\nError: this client has too many connections open; try again\n"
+    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 94\r\n"
+    b"connection: close\r\nretry-after: 1\r\n\r\n"
+    b"Error: too many connections are open, from this client or in all, and none is idle; try again\n"
 )
 MAX_HEAD_BYTES = 16 * 1024
 HEAD_TOO_LARGE = f"The request head is larger than {MAX_HEAD_BYTES} bytes."

@@ -21,12 +21,12 @@ answer is dropped and the client gets an error, never the first part of it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import multiprocessing
 import os
 import pickle
-import queue
 import signal
 import socket
 import struct
@@ -69,6 +69,11 @@ class Answer:
 
 READY = "ready"
 STARTUP_SECONDS = 120.0  # for a worker to load the dumps; not counted against any query
+#: How long a worker whose query was abandoned may take to finish it before it is replaced. Most queries
+#: take milliseconds: a new worker costs about 0.5 s of CPU, and a client that leaves often (a benchmark
+#: that stops, a UI that re-runs) should not cost one each time.
+ABANDONED_GRACE = 0.25
+WAITED_TOO_LONG = "the query waited for a worker for its whole time limit and was not run; try again"
 MEMORY_MESSAGE = "the query needed more than the {:,} bytes of memory a query may use and was stopped; ask for less"
 
 
@@ -211,6 +216,7 @@ class _Worker:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reply: asyncio.Future[object] | None = None
         self._buffer = bytearray()  # what the worker has written that is not yet a whole message
+        self.sent = False  # the whole of the last request reached the socket
 
     def await_ready(self) -> bool:
         """Wait for the worker to load the dumps (never counted against a query); log its walls."""
@@ -239,14 +245,29 @@ class _Worker:
             loop.add_reader(self.sock.fileno(), self._readable)
         reply = self._reply = loop.create_future()
         timer = loop.call_later(timeout, _time_out, reply, limit)
+        self.sent = False
         try:
             await loop.sock_sendall(self.sock, _frame(request))
+            self.sent = True
             answer = await reply
         finally:
             timer.cancel()
             self._reply = None
         assert isinstance(answer, Answer | PeacegraphError)
         return answer
+
+    async def finish(self, grace: float) -> bool:
+        """Whether the worker, whose query was abandoned after it was sent, answers within ``grace`` s
+        (its answer is dropped); False if it must be stopped (or it answered just before this)."""
+        reply = self._reply = asyncio.get_running_loop().create_future()
+        try:
+            async with asyncio.timeout(grace):
+                await reply
+        except (TimeoutError, EOFError, OSError):
+            return False
+        finally:
+            self._reply = None
+        return True
 
     def _readable(self) -> None:
         """Take what the worker has written; settle the pending reply once a whole message is in."""
@@ -308,16 +329,20 @@ class QueryPool:
     """A fixed number of workers; a worker that times out or dies is killed and replaced.
 
     A worker joins the idle ones only once it has loaded the dumps, so that after a worker is
-    replaced the next query goes to one that is ready rather than waiting for the new one.
+    replaced the next query goes to one that is ready rather than waiting for the new one. The
+    idle ones are in an ``asyncio.Queue`` (made on the event loop, which runs every query): a
+    query cancelled while it waits for one takes none with it.
     """
 
     def __init__(self, out: Path, limits: Limits):
+        self._loop = asyncio.get_running_loop()
         self.out, self.limits = Path(out), limits
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._closed = False
         self._workers: set[_Worker] = set()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._finishing: set[asyncio.Task[None]] = set()  # workers whose query was abandoned
         for _ in range(limits.workers):
             self._start()
 
@@ -329,7 +354,8 @@ class QueryPool:
 
     def _when_ready(self, worker: _Worker) -> None:
         if worker.await_ready():
-            self._idle.put(worker)
+            with contextlib.suppress(RuntimeError):  # the server has stopped
+                self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
             return
         LOG.error("a query worker did not start (exit code %s); queries wait for the others", worker.process.exitcode)
         with self._lock:
@@ -345,23 +371,29 @@ class QueryPool:
                 return
         self._start()
 
-    def _acquire(self) -> _Worker:
+    async def _acquire(self, deadline: float) -> _Worker:
+        """An idle worker, waiting for one (that starts in place of one retired) until ``deadline`` at most."""
         try:
-            return self._idle.get(timeout=STARTUP_SECONDS)
-        except queue.Empty:
-            raise QueryTimeoutError("no query worker became free in time; try again later") from None
+            return self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            pass
+        try:
+            async with asyncio.timeout_at(min(deadline, self._loop.time() + STARTUP_SECONDS)):
+                return await self._idle.get()
+        except TimeoutError:
+            raise QueryTimeoutError(WAITED_TOO_LONG) from None
 
-    async def run(self, request: Request, timeout: float) -> Answer:
-        """A worker's answer to ``request`` within ``timeout`` seconds; a worker that times out or dies is replaced.
+    async def run(self, request: Request, deadline: float) -> Answer:
+        """A worker's answer to ``request`` by ``deadline`` (loop time); a worker that times out or dies is replaced.
 
-        Cancelled (the server stops, or the client has gone), the query's worker is stopped and replaced.
+        Cancelled (the server stops, or the client has gone), the query's worker finishes it within
+        ``ABANDONED_GRACE`` or is stopped and replaced.
         """
+        worker = await self._acquire(deadline)
+        timeout = deadline - self._loop.time()
         if timeout <= 0:
-            raise QueryTimeoutError("the query waited for a worker for its whole time limit and was not run")
-        try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:  # a worker is starting in place of one that was retired
-            worker = await asyncio.to_thread(self._acquire)
+            self._idle.put_nowait(worker)
+            raise QueryTimeoutError(WAITED_TOO_LONG)
         try:
             reply = await worker.ask(request, timeout, self.limits.timeout)
         except QueryLimitError:  # the time limit
@@ -369,8 +401,11 @@ class QueryPool:
             await asyncio.to_thread(self._retire, worker)
             raise
         except asyncio.CancelledError:  # the server stops, or the client went: the worker may still be busy
-            worker.detach()
-            self._retire(worker)
+            if self._closed or not worker.sent:
+                worker.detach()
+                self._retire(worker)
+            else:
+                self._after_abandoned(worker)
             raise
         except (EOFError, OSError):
             worker.detach()
@@ -378,10 +413,25 @@ class QueryPool:
             exit_code = worker.process.exitcode
             await asyncio.to_thread(self._retire, worker)
             raise QueryLimitError(self._death_message(exit_code)) from None
-        self._idle.put(worker)
+        self._idle.put_nowait(worker)
         if isinstance(reply, PeacegraphError):
             raise reply
         return reply
+
+    def _after_abandoned(self, worker: _Worker) -> None:
+        """A query nobody waits for any more: its worker goes back to the idle ones if it answers within
+        ``ABANDONED_GRACE`` seconds (a quick query: cheaper than a new worker), else it is replaced."""
+
+        async def finish() -> None:
+            if await worker.finish(ABANDONED_GRACE):
+                self._idle.put_nowait(worker)
+                return
+            worker.detach()
+            await asyncio.to_thread(self._retire, worker)
+
+        task = asyncio.get_running_loop().create_task(finish())
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
 
     def _death_message(self, exit_code: int | None) -> str:
         """Why a worker died under a query: Oxigraph aborts when an allocation fails."""
