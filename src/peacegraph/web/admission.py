@@ -26,46 +26,35 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter, OrderedDict, deque
-from collections.abc import AsyncIterator, Coroutine
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from typing import Any
 
 from ..errors import QueryLimitError, QueryTimeoutError
 from .workers import WAITED_TOO_LONG
-
-T = TypeVar("T")
 
 
 class QueueFullError(QueryLimitError):
     """Every worker is busy and the queue is full, or this client has its share: try again in a second."""
 
 
-class PreemptedError(QueueFullError):
-    """The query was stopped so that another client, under its share, could have its worker."""
-
-
 class Grant:
-    """A worker held for one query; :meth:`run` stops the query if the worker is taken back."""
+    """A worker held for one query, by the task that runs it; :meth:`Admission._take_back` cancels
+    that task, and :attr:`taken_back` tells the task why (see ``server.Handlers.answer``)."""
 
-    def __init__(self, address: str):
-        self.address = address
-        self.taken_back: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    def __init__(self, address: str, task: asyncio.Task[Any] | None):
+        self.address, self.task = address, task
+        self.taken_back = False
 
-    async def run(self, work: Coroutine[Any, Any, T]) -> T:
-        task = asyncio.ensure_future(work)
-        try:
-            await asyncio.wait((task, self.taken_back), return_when=asyncio.FIRST_COMPLETED)
-        except asyncio.CancelledError:
-            task.cancel()
-            raise
-        if task.done():
-            return task.result()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        raise PreemptedError(
-            "the query was stopped to give another client a worker: this client was running more than "
-            "its share of them; try again"
-        )
+    def take_back(self) -> None:
+        if not self.taken_back and self.task is not None:
+            self.taken_back = True
+            self.task.cancel()
+
+
+PREEMPTED = (
+    "the query was stopped to give another client a worker: this client was running more than its share of them; "
+    "try again"
+)
 
 
 class Admission:
@@ -96,7 +85,7 @@ class Admission:
     async def turn(self, address: str, deadline: float) -> AsyncIterator[Grant]:
         """Hold a worker for a query of ``address``: at once, or after waiting until ``deadline`` (loop time)."""
         if self._free > 0 and not self._waiting:
-            grant = self._grant(address)
+            grant = self._grant(address, asyncio.current_task())
         else:
             refusal = self._refusal(address)
             if refusal is not None:
@@ -117,7 +106,9 @@ class Admission:
             self._take_back()
         try:
             async with asyncio.timeout_at(deadline):
-                return await turn
+                grant = await turn
+            grant.task = asyncio.current_task()
+            return grant
         except BaseException as error:
             if turn.done() and not turn.cancelled():  # granted, but its query leaves: the next one goes
                 self._release(turn.result())
@@ -131,9 +122,7 @@ class Admission:
         """Stop the newest query of the address furthest past its share, if one is."""
         address, running = max(self._running.items(), key=lambda item: item[1], default=("", 0))
         if running > self.running_share:
-            grant = self._grants[address][-1]
-            if not grant.taken_back.done():
-                grant.taken_back.set_result(None)
+            self._grants[address][-1].take_back()
 
     def _leave(self, address: str, turn: asyncio.Future[Grant]) -> None:
         waiting = self._waiting[address]
@@ -142,10 +131,10 @@ class Admission:
         if not waiting:
             del self._waiting[address]
 
-    def _grant(self, address: str) -> Grant:
+    def _grant(self, address: str, task: asyncio.Task[Any] | None) -> Grant:
         self._free -= 1
         self._running[address] += 1
-        grant = Grant(address)
+        grant = Grant(address, task)
         self._grants.setdefault(address, []).append(grant)
         return grant
 
@@ -173,4 +162,4 @@ class Admission:
                 self._queued -= 1
                 if waiting:
                     self._waiting[address] = waiting  # to the end of the round
-                turn.set_result(self._grant(address))
+                turn.set_result(self._grant(address, None))  # its task is told when it wakes

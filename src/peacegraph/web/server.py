@@ -67,7 +67,7 @@ from ..rdf.formats import Format
 from ..rdf.namespaces import DATASET, ID
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
 from . import describe, description, finding, negotiation, pages, reconciliation, transport
-from .admission import Admission, QueueFullError
+from .admission import PREEMPTED, Admission, QueueFullError
 from .answers import AnswerCache
 from .catalog import Catalog
 from .clients import Connections, Proxies
@@ -203,11 +203,17 @@ class Handlers:
             return QueueFullError("the server holds too many answers that their clients do not read; try again")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.limits.timeout
+        grant = None
         try:
             async with self.admission.turn(client, deadline) as grant:
-                answer = await grant.run(self.pool.run(QueryRequest(query, accept), deadline))
+                answer = await self.pool.run(QueryRequest(query, accept), deadline)
         except PeacegraphError as error:
             return error
+        except asyncio.CancelledError:
+            if grant is None or not grant.taken_back:
+                raise  # the client has gone, or the server stops
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            return QueueFullError(PREEMPTED)
         if not answer.volatile:
             self.answers.put((query, accept), answer)
         return answer

@@ -20,8 +20,8 @@ HTTP/1.1 is parsed by httptools (llhttp, Node.js's parser, in C) on uvloop, thro
   ask for large answers and read nothing hold gigabytes.
 - A limit on the request head (request line and headers: ``MAX_HEAD_BYTES``, h11's default).
   llhttp sets none, so without it a client could send headers until memory runs out. Counted
-  twice: the bytes of a head still incomplete after a read, and what the parser hands over
-  (URL, headers), for a head that arrives whole in one read.
+  twice: the bytes of a head still incomplete after a read, and, once a head is parsed, its URL
+  and headers (a head that arrives whole in one read is never incomplete).
 - A request whose transfer coding is anything but ``chunked`` alone is answered 400 and its
   connection closed (RFC 9112 §6.1): its body cannot be framed, and what follows must not be read
   as the next request.
@@ -119,7 +119,6 @@ class BoundedProtocol(HttpToolsProtocol):
         self._unsent = 0  # bytes in the write buffer when last checked
         self._later: asyncio.Task[None] | None = None  # the direct answer being computed
         self._peer = ""  # the client's address
-        self._parsed = 0  # bytes of the current request's head seen by the parser's callbacks
         self._refusal: str | None = None  # why the request being parsed is refused
         self._receiving = False  # a request is on its way in
 
@@ -191,24 +190,9 @@ class BoundedProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._parsed = 0
         self._receiving = True
         if self.clients is not None:
             self.clients.busy(self.transport)
-
-    def on_url(self, url: bytes) -> None:
-        self._count(len(url))
-        super().on_url(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._count(len(name) + len(value) + 4)  # ": " and CRLF
-        super().on_header(name, value)
-
-    def _count(self, size: int) -> None:
-        """Count parsed head bytes: a whole head in one read never reaches the count in :meth:`data_received`."""
-        self._parsed += size
-        if self._parsed > MAX_HEAD_BYTES:
-            self._refuse(HEAD_TOO_LARGE)
 
     def _in_head(self) -> bool:
         """Whether the bytes that come next belong to a request head (no request, or the last one is whole)."""
@@ -217,6 +201,9 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._heads += 1
         self._head = 0
+        # The head may have come whole in one read, which data_received does not count: count what was parsed.
+        if len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers) > MAX_HEAD_BYTES:
+            self._refuse(HEAD_TOO_LARGE)
         if not _framed(self.headers):
             self._refuse("A request may be sent with Transfer-Encoding: chunked only (RFC 9112 section 6.1).")
         # A response that went out while this request was parsed (a kept answer, in the same packet)
