@@ -24,9 +24,7 @@ simply leaves the queue here.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import Counter, OrderedDict, deque
-from collections.abc import AsyncIterator
 from typing import Any
 
 from ..errors import QueryLimitError, QueryTimeoutError
@@ -81,20 +79,18 @@ class Admission:
             )
         return None
 
-    @contextlib.asynccontextmanager
-    async def turn(self, address: str, deadline: float) -> AsyncIterator[Grant]:
-        """Hold a worker for a query of ``address``: at once, or after waiting until ``deadline`` (loop time)."""
+    async def enter(self, address: str, deadline: float) -> Grant:
+        """A worker held for a query of ``address``: at once, or after waiting until ``deadline`` (loop
+        time). Give it back with :meth:`leave`."""
         if self._free > 0 and not self._waiting:
-            grant = self._grant(address, asyncio.current_task())
-        else:
-            refusal = self._refusal(address)
-            if refusal is not None:
-                raise refusal
-            grant = await self._wait(address, deadline)
-        try:
-            yield grant
-        finally:
-            self._release(grant)
+            return self._grant(address, asyncio.current_task())
+        refusal = self._refusal(address)
+        if refusal is not None:
+            raise refusal
+        return await self._wait(address, deadline)
+
+    def leave(self, grant: Grant) -> None:
+        self._release(grant)
 
     async def _wait(self, address: str, deadline: float) -> Grant:
         turn: asyncio.Future[Grant] = asyncio.get_running_loop().create_future()

@@ -9,10 +9,10 @@ read from the right: the first address that is not itself a trusted proxy is the
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable
+from typing import Protocol
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -48,57 +48,49 @@ class Proxies:
         return peer
 
 
+class Connection(Protocol):
+    """What :class:`Connections` asks of a connection: whether it is idle, and to close it."""
+
+    idle: bool
+
+    def close(self) -> None: ...
+
+
 class Connections:
-    """The open connections, by client address, and which of them are idle (oldest first).
+    """The open connections, by client address, oldest first.
 
     A connection is idle when no request is on its way in or being answered: just opened, or
-    kept alive after an answer. When the server or one address has as many connections as it
-    may, the oldest idle one goes first (its client reconnects when it needs to); only when
-    none is idle is the new connection turned away.
+    kept alive after an answer (the connection keeps that flag itself: nothing is done here per
+    request). When the server or one address has as many connections as it may, the oldest idle
+    one is closed (its client reconnects when it needs to); only when none is idle is the new
+    connection turned away.
     """
 
     def __init__(self, most: int, per_client: int, proxies: Proxies):
         self.most, self.per_client, self.proxies = most, per_client, proxies
+        self._all: dict[Connection, str] = {}  # in the order they were opened
         self._count: Counter[str] = Counter()
-        self._idle: OrderedDict[asyncio.BaseTransport, str] = OrderedDict()
-        self._busy: dict[asyncio.BaseTransport, str] = {}
-        self._total = 0
 
-    def opened(self, transport: asyncio.BaseTransport, address: str) -> bool:
-        """Count a new connection (idle); False if it must be turned away (nothing idle to close)."""
+    def opened(self, connection: Connection, address: str) -> bool:
+        """Count a new connection; False if it must be turned away (nothing idle to close)."""
+        self._all[connection] = address
         self._count[address] += 1
-        self._total += 1
-        self._idle[transport] = address
         crowded = self._count[address] > self.per_client and not self.proxies.trusted(address)
-        if crowded and not self._close_idle(address, transport):
+        if crowded and not self._close_idle(address, connection):
             return False
-        return self._total <= self.most or self._close_idle(None, transport)
+        return len(self._all) <= self.most or self._close_idle(None, connection)
 
-    def _close_idle(self, address: str | None, keep: asyncio.BaseTransport) -> bool:
-        for transport, owner in self._idle.items():
-            if transport is not keep and (address is None or owner == address):
-                self.closed(transport)
-                transport.close()
+    def _close_idle(self, address: str | None, keep: Connection) -> bool:
+        for connection, owner in self._all.items():
+            if connection.idle and connection is not keep and (address is None or owner == address):
+                self.closed(connection)
+                connection.close()
                 return True
         return False
 
-    def closed(self, transport: asyncio.BaseTransport) -> None:
-        address = self._idle.pop(transport, None)
-        if address is None:
-            address = self._busy.pop(transport, None)
-        if address is None:
-            return
-        self._total -= 1
-        self._count[address] -= 1
-        if self._count[address] <= 0:
-            del self._count[address]
-
-    def busy(self, transport: asyncio.BaseTransport) -> None:
-        address = self._idle.pop(transport, None)
+    def closed(self, connection: Connection) -> None:
+        address = self._all.pop(connection, None)
         if address is not None:
-            self._busy[transport] = address
-
-    def idle(self, transport: asyncio.BaseTransport) -> None:
-        address = self._busy.pop(transport, None)
-        if address is not None:
-            self._idle[transport] = address
+            self._count[address] -= 1
+            if self._count[address] <= 0:
+                del self._count[address]

@@ -203,17 +203,21 @@ class Handlers:
             return QueueFullError("the server holds too many answers that their clients do not read; try again")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.limits.timeout
-        grant = None
         try:
-            async with self.admission.turn(client, deadline) as grant:
-                answer = await self.pool.run(QueryRequest(query, accept), deadline)
+            grant = await self.admission.enter(client, deadline)
+        except PeacegraphError as error:
+            return error
+        try:
+            answer = await self.pool.run(QueryRequest(query, accept), deadline)
         except PeacegraphError as error:
             return error
         except asyncio.CancelledError:
-            if grant is None or not grant.taken_back:
+            if not grant.taken_back:
                 raise  # the client has gone, or the server stops
             asyncio.current_task().uncancel()  # type: ignore[union-attr]
             return QueueFullError(PREEMPTED)
+        finally:
+            self.admission.leave(grant)
         if not answer.volatile:
             self.answers.put((query, accept), answer)
         return answer

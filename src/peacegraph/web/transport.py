@@ -121,13 +121,14 @@ class BoundedProtocol(HttpToolsProtocol):
         self._peer = ""  # the client's address
         self._refusal: str | None = None  # why the request being parsed is refused
         self._receiving = False  # a request is on its way in
+        self.idle = True  # no request on its way in or being answered (clients.Connections)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         no_delay(transport.get_extra_info("socket"))
         peer = transport.get_extra_info("peername")
         self._peer = str(peer[0]) if isinstance(peer, tuple) else ""
-        if self.clients is not None and not self.clients.opened(transport, self._peer):
+        if self.clients is not None and not self.clients.opened(self, self._peer):
             transport.write(TOO_MANY_CONNECTIONS)
             transport.close()
             return
@@ -137,7 +138,7 @@ class BoundedProtocol(HttpToolsProtocol):
         if self._later is not None:  # nobody will read the answer: stop computing it (frees its worker)
             self._later.cancel()
         if self.clients is not None:
-            self.clients.closed(self.transport)
+            self.clients.closed(self)
         self._disarm()
         self._stop_watching_writes()
         super().connection_lost(exc)
@@ -191,8 +192,7 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._receiving = True
-        if self.clients is not None:
-            self.clients.busy(self.transport)
+        self.idle = False
 
     def _in_head(self) -> bool:
         """Whether the bytes that come next belong to a request head (no request, or the last one is whole)."""
@@ -314,10 +314,13 @@ class BoundedProtocol(HttpToolsProtocol):
         self._maybe_idle()
 
     def _maybe_idle(self) -> None:
-        """Tell the count of connections when this one waits for a next request (closed first when full)."""
+        """Whether this connection waits for a next request (then it is closed first when connections are full)."""
         cycle = self.cycle
-        if self.clients is not None and not self._receiving and (cycle is None or cycle.response_complete):
-            self.clients.idle(self.transport)
+        self.idle = not self._receiving and (cycle is None or cycle.response_complete)
+
+    def close(self) -> None:
+        """Close the connection (:class:`clients.Connections` closes idle ones when full)."""
+        self.transport.close()
 
     def _disarm(self) -> None:
         if self._deadline is not None:
