@@ -20,6 +20,9 @@ import click
 
 from . import __version__
 from .errors import MultiInputError, PeacegraphError
+from .web.settings import Limits, ReconcileLimits, ServerSettings
+
+SERVE, LIMITS, RECONCILE = ServerSettings(), Limits(), ReconcileLimits()  # the defaults of `serve`, written once
 
 if TYPE_CHECKING:
     from .collection import Collection
@@ -696,30 +699,45 @@ def docs(out: Path, ontology: Path | None) -> None:
     click.echo("wrote " + ", ".join(str(path) for path in written))
 
 
+def _networks(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    import ipaddress
+
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not an IP address or network", ctx, param) from None
+    return values
+
+
 @main.command(epilog=EXAMPLES["serve"])
 @COLLECTION
 @RELEASE
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
+@click.option("--host", default=SERVE.host, show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=SERVE.port, show_default=True, help="0 picks a free port."
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
+    default=LIMITS.timeout,
     show_default=True,
-    help="Seconds a query may run.",
+    help="Seconds a query may take from its arrival, waiting for a worker included.",
 )
 @click.option(
     "--max-result-bytes",
     type=click.IntRange(min=1),
-    default=10_000_000,
+    default=LIMITS.max_bytes,
     show_default=True,
     help="Largest result a query may return.",
 )
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Queries run at once.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=LIMITS.workers, show_default=True, help="Queries run at once."
+)
 @click.option(
     "--max-memory",
     type=click.IntRange(min=0),
-    default=1 << 30,
+    default=LIMITS.max_memory or 0,
     show_default=True,
     help="Bytes of memory each query worker may use (0: no cap).",
 )
@@ -727,14 +745,15 @@ def docs(out: Path, ontology: Path | None) -> None:
     "--queue",
     "max_queued",
     type=click.IntRange(min=0),
-    default=32,
+    default=SERVE.max_queued,
     show_default=True,
     help="Queries that may wait for a worker; more get 503.",
 )
 @click.option(
     "--request-timeout",
+    "request_seconds",
     type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
+    default=SERVE.request_seconds,
     show_default=True,
     help="Seconds a client has to send a whole request, or to read on in its answer; slower connections are closed.",
 )
@@ -742,9 +761,30 @@ def docs(out: Path, ontology: Path | None) -> None:
     "--max-unsent-bytes",
     "max_unsent",
     type=click.IntRange(min=1),
-    default=256 << 20,
+    default=SERVE.max_unsent,
     show_default=True,
     help="Bytes of answers that may wait for clients that do not read them; past it, queries get 503.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=SERVE.max_connections,
+    show_default=True,
+    help="Open connections in all; when full, the oldest idle one is closed for a new one.",
+)
+@click.option(
+    "--max-client-connections",
+    type=click.IntRange(min=1),
+    default=SERVE.max_client_connections,
+    show_default=True,
+    help="Open connections from one client address; when full, its oldest idle one is closed.",
+)
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    callback=_networks,
+    help="Address or network of a reverse proxy whose X-Forwarded-For names the client (repeatable).",
 )
 @click.option(
     "--access-log", is_flag=True, help="Log every request on standard output (slower; else warnings and errors only)."
@@ -757,31 +797,32 @@ def docs(out: Path, ontology: Path | None) -> None:
 @click.option(
     "--reconcile-timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
+    default=RECONCILE.seconds,
     show_default=True,
     help="Seconds a reconciliation request may take, its wait included; later ones get 503.",
 )
 def serve(
     collection_dir: Path | None,
     release: Path | None,
-    host: str,
-    port: int,
     timeout: float,
     max_result_bytes: int,
     workers: int,
     max_memory: int,
+    host: str,
+    port: int,
     max_queued: int,
-    request_timeout: float,
+    request_seconds: float,
     max_unsent: int,
+    max_connections: int,
+    max_client_connections: int,
+    trusted_proxies: tuple[str, ...],
     access_log: bool,
     public_url: str | None,
     reconcile_timeout: float,
 ) -> None:
-    """Serve RELEASE: a read-only SPARQL endpoint at /sparql, a query UI at /, and a page for every identifier."""
+    """Serve RELEASE: a read-only SPARQL endpoint at /sparql, the pages at /, and a query editor at /sparql-editor."""
     from .web import reconciliation
-    from .web.server import ServerSettings
     from .web.server import serve as run_server
-    from .web.workers import Limits
 
     given = use_release(collection_dir, release)
     release = given.out
@@ -790,7 +831,7 @@ def serve(
         public = None if public_url is None else reconciliation.public_base(public_url)
     except PeacegraphError as error:
         raise _fail(error) from None
-    settings = ServerSettings(
+    server = ServerSettings(
         out=release,
         seeds=given.texts,
         queries=given.queries,
@@ -798,11 +839,14 @@ def serve(
         port=port,
         limits=limits,
         max_queued=max_queued,
-        request_seconds=request_timeout,
+        request_seconds=request_seconds,
         max_unsent=max_unsent,
+        max_connections=max_connections,
+        max_client_connections=max_client_connections,
+        trusted_proxies=trusted_proxies,
         access_log=access_log,
         public_url=public,
-        reconcile=reconciliation.Limits(seconds=reconcile_timeout),
+        reconcile=ReconcileLimits(seconds=reconcile_timeout),
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, so other machines may reach this endpoint", err=True)
@@ -813,7 +857,7 @@ def serve(
         click.echo(f"serving {release}/ at {url} (SPARQL endpoint: {url}sparql); press Ctrl-C to stop")
 
     try:
-        run_server(settings, ready)
+        run_server(server, ready)
     except PeacegraphError as error:
         raise _fail(error) from None
 

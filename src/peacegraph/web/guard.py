@@ -38,6 +38,14 @@ from ..query import store
 from ..query.store import syntax_position
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+#: Deepest nesting let through to the parser (brackets, and prefix operators inside them). Oxigraph's
+#: parser recurses once or more per level and overflows its stack (SIGSEGV) at about 2,000 nested
+#: braces, 3,000 parentheses or 20,000 ``!`` (docs/upstream/oxigraph-deep-nesting.md); a person's
+#: query rarely goes past 20.
+MAX_NESTING = 256
+_OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
+#: Prefix operators: each makes the parser recurse once more (``!!!!x``, ``^^^^p``, ``- - -1``).
+_PREFIX_OPERATORS = frozenset("!^-+")
 UPDATE_KEYWORDS = frozenset(
     ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
 )
@@ -90,6 +98,7 @@ class CheckedQuery:
     text: str  # the text to run: the user's, with codepoint escapes replaced and comments blanked
     form: str  # one of QUERY_FORMS
     ordered: bool  # the solutions have an ORDER BY at the top level
+    volatile: bool = False  # calls a function whose value changes from run to run (NOW, RAND, …)
 
 
 def unescape_codepoints(text: str) -> str:
@@ -134,6 +143,27 @@ def _may_hide_service(token: Token) -> bool:
     return False
 
 
+#: The built-in functions whose value differs from one evaluation to the next (SPARQL 1.1 §17.4): an
+#: answer that uses one must not be kept for the next client. ``STRUUID`` contains ``UUID``.
+VOLATILE_FUNCTIONS = ("NOW", "RAND", "UUID", "BNODE")
+
+
+def _may_be_volatile(token: Token) -> bool:
+    """Whether Oxigraph might read a call of a volatile function in this token.
+
+    A built-in function's name is a keyword: a ``word`` token. As with SERVICE, Oxigraph reads
+    keywords glued to their neighbours, so a word (or a prefixed name's prefix) that merely
+    contains one of the names counts: at worst an answer is not kept that could have been.
+    """
+    if token.kind == "word":
+        text = token.text.upper()
+    elif token.kind in ("pname", "bnode"):
+        text = token.text.split(":", 1)[0].upper()
+    else:
+        return False
+    return any(name in text for name in VOLATILE_FUNCTIONS)
+
+
 def _first_keyword(significant: list[Token]) -> Token | None:
     """The first word after the prologue (``BASE <iri>``, ``PREFIX p: <iri>``)."""
     i = 0
@@ -165,6 +195,37 @@ def run(st: Store, text: str) -> QuerySolutions | QueryBoolean | QueryTriples:
     return store.run(st, check(text).text)
 
 
+def too_deep(significant: list[Token]) -> Token | None:
+    """The token where the query first nests deeper than :data:`MAX_NESTING`, if it does.
+
+    Each open bracket is a level; a run of prefix operators counts one level per operator, within
+    the bracket it stands in (a token that is neither ends the run). Conservative: a binary ``-``
+    counts as well, but only until its operand.
+    """
+    runs = [0]  # per open bracket: the prefix operators in a row just before the current token
+    operators = 0  # the sum of runs
+    for token in significant:
+        text = token.text if token.kind == "punct" else ""
+        if text in _OPEN:
+            runs.append(0)
+        elif text in _CLOSE:
+            if len(runs) > 1:
+                operators -= runs.pop()
+            operators -= runs[-1]
+            runs[-1] = 0
+            continue
+        elif text in _PREFIX_OPERATORS:
+            runs[-1] += 1
+            operators += 1
+        else:
+            operators -= runs[-1]
+            runs[-1] = 0
+            continue
+        if len(runs) - 1 + operators > MAX_NESTING:
+            return token
+    return None
+
+
 def check(text: str) -> CheckedQuery:
     """The text to run if the endpoint may run it; else :class:`RefusedError` or :class:`InputError`."""
     unescaped = unescape_codepoints(text)
@@ -176,6 +237,10 @@ def check(text: str) -> CheckedQuery:
     significant = [t for t in all_tokens if t.kind not in ("ws", "comment")]
     if any(_may_hide_service(t) for t in significant):
         raise RefusedError("SERVICE is refused: this endpoint queries only its own data")
+    past = too_deep(significant)
+    if past is not None:
+        where = syntax_position(unescaped, past.start)
+        raise InputError(f"{where}: the query nests deeper than {MAX_NESTING} levels (brackets and operators)")
     first = _first_keyword(significant)
     if first is None:
         raise InputError("the query is empty: write SELECT, ASK, CONSTRUCT or DESCRIBE")
@@ -192,4 +257,5 @@ def check(text: str) -> CheckedQuery:
             f"{where}: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, not {first.text[:40]!r}{meant}"
         )
     run = "".join(_blank(t) for t in all_tokens)
-    return CheckedQuery(text=run, form=keyword, ordered=_ordered(significant))
+    volatile = any(_may_be_volatile(t) for t in significant)
+    return CheckedQuery(text=run, form=keyword, ordered=_ordered(significant), volatile=volatile)

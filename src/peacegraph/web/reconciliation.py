@@ -72,6 +72,7 @@ from ..errors import InputError
 from ..rdf.namespaces import OWL, PG, RDF_TYPE, SKOS, WD, active, pg, schema, term
 from ..records.names import normalize, variants
 from .describe import Identifier
+from .settings import ReconcileLimits as Limits
 
 DRAFT: Final = "1.0-draft"
 VERSIONS: Final = ["0.1", "0.2", DRAFT]
@@ -110,15 +111,6 @@ PROPERTIES: Final = {
 CORS: Final = {"Access-Control-Allow-Origin": "*"}
 JSON_HEADERS: Final = {**CORS, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much the service may do at once, and for how long."""
-
-    seconds: float = 10.0  # a request's deadline, its wait for the pool included
-    workers: int = 1  # threads that match, apart from the pages' pool
-    waiting: int = 16  # requests that may wait for them; more are answered 503
 
 
 def public_base(url: str) -> str:

@@ -33,11 +33,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import re
 import socket
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Coroutine
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, parse_qsl
 
 from pyoxigraph import NamedNode, serialize
@@ -67,20 +68,22 @@ from ..rdf.formats import Format
 from ..rdf.namespaces import active
 from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
 from . import caching, describe, description, finding, negotiation, pages, reconciliation, transport
+from .admission import PREEMPTED, Admission, QueueFullError
 from .answers import AnswerCache
 from .catalog import Catalog
+from .clients import Connections, Proxies
 from .dataset import changelog_of, citation_of_release, published
 from .describe import Identifier
 from .links import EDITOR
+from .settings import ServerSettings
 from .workers import Answer as QueryAnswer
-from .workers import Limits, QueryPool
+from .workers import QueryPool
 from .workers import Request as QueryRequest
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_QUERY_BYTES = 100_000
 KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
-MAX_UNSENT_BYTES = 256 << 20
-MAX_CONNECTIONS = 1000  # past this, requests are answered 503 (each connection holds a file descriptor)
+CLIENT_GONE = 499  # nginx's "client closed request", for the access log: no client reads it
 EXTENSIONS = {"html": None, **{fmt.extension: fmt for fmt in Format}}
 STATUS = {
     InputError: 400,
@@ -106,33 +109,6 @@ SECURITY_HEADERS = {
 }
 
 
-class QueueFullError(QueryLimitError):
-    """Every worker is busy and the queue is full: the client may try again in a second."""
-
-
-@dataclass(frozen=True)
-class ServerSettings:
-    out: Path = Path("out")
-    seeds: Path | None = None  # the source texts, for the text around quotes; pages do without them
-    queries: Path | None = None  # the collection's saved queries, offered in the query UI
-    host: str = "127.0.0.1"
-    port: int = 8000
-    limits: Limits = field(default_factory=Limits)
-    max_queued: int = 32  # queries that may wait for a worker; more are answered 503
-    request_seconds: float = transport.REQUEST_SECONDS  # for a request to arrive whole, or an answer to drain
-    max_unsent: int = MAX_UNSENT_BYTES  # answers waiting for clients that do not read; past it, queries get 503
-    access_log: bool = False  # a line on stderr for every request (kept answers then take the usual way)
-    public_url: str | None = None  # where clients reach the server, for absolute URLs; None: http://host:port
-    reconcile: reconciliation.Limits = field(default_factory=reconciliation.Limits)
-
-    def public(self) -> str:
-        """The public URL: as configured, else this server's own address (never a request's ``Host``)."""
-        if self.public_url:
-            return self.public_url
-        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
-        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
-
-
 def status_of(error: PeacegraphError) -> int:
     for cls in type(error).__mro__:
         if cls in STATUS:
@@ -142,7 +118,30 @@ def status_of(error: PeacegraphError) -> int:
 
 def error_response(error: PeacegraphError) -> Response:
     headers = {**SECURITY_HEADERS, "Retry-After": "1"} if isinstance(error, QueueFullError) else SECURITY_HEADERS
-    return PlainTextResponse(f"Error: {error}\n", status_code=status_of(error), headers=headers)
+    return PlainTextResponse(f"Error: {one_line(str(error))}\n", status_code=status_of(error), headers=headers)
+
+
+#: What must not reach an error body as it is: line breaks (a client could add lines, or headers in a
+#: log or a naive client), other control characters, and in a quoted text the quote and backslash.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_UNQUOTABLE = re.compile(r'[\x00-\x1f\x7f-\x9f\u2028\u2029"\\]')
+MAX_QUOTED = 200
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\" + char if char in '"\\' else f"\\u{ord(char):04x}"
+
+
+def one_line(message: str) -> str:
+    """A message with its control characters escaped: one line, whatever text it carries."""
+    return _CONTROL.sub(_escape, message)
+
+
+def quoted(text: str) -> str:
+    """A client's text for an error message: in double quotes, escaped, at most ``MAX_QUOTED`` characters."""
+    cut = text[:MAX_QUOTED]
+    return '"' + _UNQUOTABLE.sub(_escape, cut) + '"' + ("…" if len(text) > MAX_QUOTED else "")
 
 
 class Handlers:
@@ -160,8 +159,9 @@ class Handlers:
         self.search_index = finding.search_index(self.catalog)
         self.pool: QueryPool | None = None
         # Queries wait here, not in the thread pool that the pages use: pages stay quick when queries are busy.
-        self.admitted = 0  # queries running or waiting
-        self.slots = asyncio.Semaphore(settings.limits.workers)
+        self.admission = Admission(settings.limits.workers, settings.max_queued)
+        self.proxies = Proxies(settings.trusted_proxies)
+        self.connections = Connections(settings.max_connections, settings.max_client_connections, self.proxies)
         self.backlog = transport.Backlog(settings.max_unsent)
         self.answers: AnswerCache[tuple[str, str | None], QueryAnswer] = AnswerCache(_answer_size)
         self.responses: AnswerCache[tuple[bytes, str | None], bytes] = AnswerCache(_response_size)
@@ -182,33 +182,53 @@ class Handlers:
             if request.method == "POST":
                 return error_response(InputError("no query: send one as `query`, by GET or POST"))
             return self.service_description(request)
-        reply = await self.answer(query, accept_of(request))
+        reply = await _unless_gone(request, self.answer(query, accept_of(request), self.client_of(request)))
+        if reply is None:  # the client has gone and the query was stopped; nobody reads this
+            return Response(status_code=CLIENT_GONE)
         if isinstance(reply, PeacegraphError):
             return error_response(reply)
         return _answer_response(reply)
 
-    async def answer(self, query: str, accept: str | None) -> QueryAnswer | PeacegraphError:
-        """The answer kept for this query, else a worker's; or the error to send."""
+    def client_of(self, request: Request) -> str:
+        """The client's address, as the per-client limits count it (``clients.py``)."""
+        return self.proxies.client(request.client.host if request.client else "", request.headers.raw)
+
+    async def answer(self, query: str, accept: str | None, client: str) -> QueryAnswer | PeacegraphError:
+        """The answer kept for this query, else a worker's; or the error to send.
+
+        The time limit runs from here: waiting for a worker counts. Cancelled (the client has
+        gone), the query leaves the queue, or its worker is stopped and replaced.
+        """
         known = self.answers.get((query, accept))
         if known is not None:
             return known
         assert self.pool is not None
-        if self.admitted >= self.settings.limits.workers + self.settings.max_queued:
-            return QueueFullError("every query worker is busy and the queue is full; try again")
         if self.backlog.full():
             return QueueFullError("the server holds too many answers that their clients do not read; try again")
-        self.admitted += 1
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.limits.timeout
         try:
-            async with self.slots:
-                answer = await self.pool.run(QueryRequest(query, accept))
+            grant = await self.admission.enter(client, deadline)
         except PeacegraphError as error:
             return error
+        try:
+            answer = await self.pool.run(QueryRequest(query, accept), deadline)
+        except PeacegraphError as error:
+            return error
+        except asyncio.CancelledError:
+            if not grant.taken_back:
+                raise  # the client has gone, or the server stops
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            return QueueFullError(PREEMPTED)
         finally:
-            self.admitted -= 1
-        self.answers.put((query, accept), answer)
+            self.admission.leave(grant)
+        if not answer.volatile:
+            self.answers.put((query, accept), answer)
         return answer
 
-    def direct(self, query_string: bytes, headers: list[tuple[bytes, bytes]]) -> transport.DirectAnswer | None:
+    def direct(
+        self, query_string: bytes, headers: list[tuple[bytes, bytes]], peer: str
+    ) -> transport.DirectAnswer | None:
         """``GET /sparql?<query_string>`` as the transport answers it without the app (``transport.Direct``).
 
         The same steps as :meth:`sparql`: the same parameters, the same answers kept, the same
@@ -230,10 +250,12 @@ class Handlers:
         if query is None:
             return None
         known = self.answers.get((query, accept))
-        return self._direct_later(key, query, accept) if known is None else self._keep_response(key, known)
+        if known is not None:
+            return self._keep_response(key, known)
+        return self._direct_later(key, query, accept, self.proxies.client(peer, headers))
 
-    async def _direct_later(self, key: tuple[bytes, str | None], query: str, accept: str | None) -> bytes:
-        reply = await self.answer(query, accept)
+    async def _direct_later(self, key: tuple[bytes, str | None], query: str, accept: str | None, client: str) -> bytes:
+        reply = await self.answer(query, accept, client)
         if isinstance(reply, PeacegraphError):
             return wire(error_response(reply))
         return self._keep_response(key, reply)
@@ -241,7 +263,8 @@ class Handlers:
     def _keep_response(self, key: tuple[bytes, str | None], answer: QueryAnswer) -> bytes:
         """An answer as the bytes of a whole response, kept for the same raw request."""
         response = wire(_answer_response(answer))
-        self.responses.put(key, response)
+        if not answer.volatile:
+            self.responses.put(key, response)
         return response
 
     def service_description(self, request: Request) -> Response:
@@ -376,7 +399,8 @@ class Handlers:
         if prefers_html(request):
             html = pages.render_not_found(self.linker("id/"), what)
             return _html(html, status_code=404)
-        return PlainTextResponse(f"Error: nothing here by the name {what}\n", status_code=404, headers=SECURITY_HEADERS)
+        message = f"Error: nothing here by the name {quoted(what)}\n"
+        return PlainTextResponse(message, status_code=404, headers=SECURITY_HEADERS)
 
 
 #: Bytes that holding one kept answer costs beyond its texts (the key's tuple, the objects, the map's
@@ -397,6 +421,34 @@ def prefers_html(request: Request) -> bool:
     """Whether the client would rather read HTML than plain text (a browser, not curl)."""
     chosen = negotiation.choose(accept_of(request), {"text/plain": False, negotiation.HTML: True})
     return chosen is not None and chosen[1]
+
+
+T = TypeVar("T")
+
+
+async def _unless_gone(request: Request, work: Coroutine[Any, Any, T]) -> T | None:
+    """What ``work`` gives, or None (and ``work`` cancelled) if the client disconnects first."""
+    task = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(_disconnect(request))
+    try:
+        await asyncio.wait((task, gone), return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:  # the server stops
+        task.cancel()
+        raise
+    finally:
+        gone.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return None
+
+
+async def _disconnect(request: Request) -> None:
+    """Until the client disconnects (the request's body, if any, is already read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _html(html: str, status_code: int = 200) -> Response:
@@ -422,7 +474,7 @@ async def protocol_query(request: Request) -> str | None:
         raise RefusedError("updates are refused: this endpoint is read-only")
     charset = request.headers.get("content-type", "").lower().partition("charset=")[2].split(";")[0].strip(' "')
     if charset not in ("", "utf-8", "utf8"):
-        raise InputError(f"the request body is in {charset}; the SPARQL Protocol asks for UTF-8")
+        raise InputError(f"the request body is in {quoted(charset)}; the SPARQL Protocol asks for UTF-8")
     try:
         if content_type == "application/sparql-query":
             return _one_query([*params, ("query", body.decode("utf-8"))])
@@ -457,10 +509,12 @@ def _one_query(params: list[tuple[str, str]]) -> str | None:
         raise RefusedError("updates are refused: this endpoint is read-only")
     for name, value in params:
         if name == "named-graph-uri":
-            raise InputError(f"named-graph-uri <{value}>: this dataset has no named graphs, and nothing is fetched")
+            raise InputError(
+                f"named-graph-uri {quoted(value)}: this dataset has no named graphs, and nothing is fetched"
+            )
         if name == "default-graph-uri" and value not in this_dataset():
             raise InputError(
-                f"default-graph-uri <{value}>: this endpoint serves one dataset, <{active().dataset}>, "
+                f"default-graph-uri {quoted(value)}: this endpoint serves one dataset, <{active().dataset}>, "
                 "and fetches nothing"
             )
     queries = [value for name, value in params if name == "query"]
@@ -545,7 +599,7 @@ def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
         Route("/ontology.{extension}", handlers.ontology_page),
         Route("/shapes", handlers.shapes),
         Route("/dataset", handlers.dataset),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", transport.WithHeaders(StaticFiles(directory=STATIC), SECURITY_HEADERS), name="static"),
         *reconciliation.Service(
             handlers.store, settings.public(), handlers.published.title, settings.reconcile
         ).routes(),
@@ -591,9 +645,12 @@ def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
     config = uvicorn.Config(
         app,
         loop="uvloop",
-        http=transport.bounded_protocol(settings.request_seconds, direct, handlers.backlog),
+        http=transport.bounded_protocol(settings.request_seconds, direct, handlers.backlog, handlers.connections),
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        limit_concurrency=MAX_CONNECTIONS,
+        # Connections are counted and capped by ``clients.Connections`` (oldest idle closed first), not by
+        # uvicorn, which would answer 503 to every request past its count, kept answers included.
+        limit_concurrency=None,
+        proxy_headers=False,  # X-Forwarded-For is read from the proxies the operator trusts only (clients.py)
         log_level="info",
         access_log=settings.access_log,
     )

@@ -19,7 +19,12 @@ HTTP/1.1 is parsed by httptools (llhttp, Node.js's parser, in C) on uvloop, thro
   server's limit, new queries get a 503 until they drain. Without both, a few hundred clients that
   ask for large answers and read nothing hold gigabytes.
 - A limit on the request head (request line and headers: ``MAX_HEAD_BYTES``, h11's default).
-  llhttp sets none, so without it a client could send headers until memory runs out.
+  llhttp sets none, so without it a client could send headers until memory runs out. Counted
+  twice: the bytes of a head still incomplete after a read, and, once a head is parsed, its URL
+  and headers (a head that arrives whole in one read is never incomplete).
+- A request whose transfer coding is anything but ``chunked`` alone is answered 400 and its
+  connection closed (RFC 9112 §6.1): its body cannot be framed, and what follows must not be read
+  as the next request.
 - A request that carries both ``Content-Length`` and ``Transfer-Encoding`` is answered (the
   transfer coding wins, RFC 9112 §6.3; llhttp is told to accept it rather than answer 400) and
   then its connection is closed, as RFC 9112 §6.1 asks: a proxy in front may have framed it the
@@ -31,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, NoReturn
 
 import httptools
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,17 +44,54 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
-#: (query string, headers) of a ``GET /sparql`` -> its whole response but the server's default headers
+from .clients import Connections
+from .settings import ServerSettings
+
+#: (query string, headers, client address) of a ``GET /sparql`` -> its whole response but the server's default headers
 #: (status line, headers, blank line, body), or a coroutine that gives it; None: the request is not
 #: one to answer directly (the app answers it)
 DirectAnswer = bytes | Coroutine[Any, Any, bytes]
-Direct = Callable[[bytes, list[tuple[bytes, bytes]]], DirectAnswer | None]
+Direct = Callable[[bytes, list[tuple[bytes, bytes]], str], DirectAnswer | None]
 INTERNAL_ERROR = (
     b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 22\r\n"
     b"\r\nInternal Server Error\n"
 )
-REQUEST_SECONDS = 10.0
+# Why uvicorn is pinned exactly (pyproject.toml). The fast path answers a plain query without ASGI
+# and bounds what uvicorn does not (the head, slow clients, connections per address); it does so by
+# subclassing ``HttpToolsProtocol`` and using what its documentation does not promise: ``cycle``,
+# ``pipeline``, ``flow.write_paused``, ``tasks``, ``server_state.default_headers`` and the parser
+# callbacks. On public interfaces only (an ASGI app under stock uvicorn) none of that can be had,
+# nor the answers kept sent without ASGI messages (``bench/serve.py``, the repeated rows), and
+# rewriting the HTTP/1.1 connection handling ourselves on httptools would be more code to get
+# wrong than a pin. So the version is pinned, and tests/web/test_uvicorn_pin.py
+# fails loudly on any other: upgrading means reading uvicorn's changes to that class, then moving
+# the pin and UVICORN_VERSION together.
+UVICORN_VERSION = "0.54.0"
+TOO_MANY_CONNECTIONS = (
+    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 94\r\n"
+    b"connection: close\r\nretry-after: 1\r\n\r\n"
+    b"Error: too many connections are open, from this client or in all, and none is idle; try again\n"
+)
 MAX_HEAD_BYTES = 16 * 1024
+HEAD_TOO_LARGE = f"The request head is larger than {MAX_HEAD_BYTES} bytes."
+
+
+class _RefusedRequestError(Exception):
+    """A request answered 400 and its connection closed; raised in a parser callback to stop parsing
+    (httptools then raises ``HttpParserCallbackError``, which uvicorn answers with a 400 and a close)."""
+
+
+def _framed(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request's body can be framed. RFC 9112 §6.1: not if its transfer coding is other
+    than ``chunked`` alone (``gzip``, ``chunked, gzip``, an unknown coding); then it is a 400 and
+    the connection is closed, so that what follows is never read as the next request."""
+    codings = [
+        coding.strip().lower()
+        for name, value in headers
+        if name == b"transfer-encoding"
+        for coding in value.split(b",")
+    ]
+    return not codings or codings == [b"chunked"]
 
 
 def no_delay(sock: socket.socket | None) -> None:
@@ -60,9 +102,10 @@ def no_delay(sock: socket.socket | None) -> None:
 class BoundedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with ``TCP_NODELAY``, a head limit and a deadline for each request."""
 
-    request_seconds = REQUEST_SECONDS
+    request_seconds = ServerSettings.request_seconds
     direct: Direct | None = None
     backlog: Backlog | None = None
+    clients: Connections | None = None
 
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any], **kwargs: Any):
         super().__init__(config, server_state, app_state, **kwargs)
@@ -74,13 +117,28 @@ class BoundedProtocol(HttpToolsProtocol):
         self._defaults: tuple[list[tuple[bytes, bytes]], bytes] = ([], b"")  # the default headers, as bytes
         self._stalled: asyncio.TimerHandle | None = None  # checks that a paused write buffer drains
         self._unsent = 0  # bytes in the write buffer when last checked
+        self._later: asyncio.Task[None] | None = None  # the direct answer being computed
+        self._peer = ""  # the client's address
+        self._refusal: str | None = None  # why the request being parsed is refused
+        self._receiving = False  # a request is on its way in
+        self.idle = True  # no request on its way in or being answered (clients.Connections)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         no_delay(transport.get_extra_info("socket"))
+        peer = transport.get_extra_info("peername")
+        self._peer = str(peer[0]) if isinstance(peer, tuple) else ""
+        if self.clients is not None and not self.clients.opened(self, self._peer):
+            transport.write(TOO_MANY_CONNECTIONS)
+            transport.close()
+            return
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._later is not None:  # nobody will read the answer: stop computing it (frees its worker)
+            self._later.cancel()
+        if self.clients is not None:
+            self.clients.closed(self)
         self._disarm()
         self._stop_watching_writes()
         super().connection_lost(exc)
@@ -120,7 +178,21 @@ class BoundedProtocol(HttpToolsProtocol):
         if in_head and self._heads == heads and not self.transport.is_closing():
             self._head += len(data)  # all of it was head, and the head is still not whole
             if self._head > MAX_HEAD_BYTES:
-                self.send_400_response(f"The request head is larger than {MAX_HEAD_BYTES} bytes.")
+                self.send_400_response(HEAD_TOO_LARGE)
+
+    def send_400_response(self, msg: str) -> None:
+        """The 400 with the reason a callback gave, if one did, rather than uvicorn's 'Invalid HTTP request'."""
+        refusal, self._refusal = self._refusal, None
+        super().send_400_response(refusal or msg)
+
+    def _refuse(self, reason: str) -> NoReturn:
+        self._refusal = reason
+        raise _RefusedRequestError(reason)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._receiving = True
+        self.idle = False
 
     def _in_head(self) -> bool:
         """Whether the bytes that come next belong to a request head (no request, or the last one is whole)."""
@@ -129,6 +201,11 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._heads += 1
         self._head = 0
+        # The head may have come whole in one read, which data_received does not count: count what was parsed.
+        if len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers) > MAX_HEAD_BYTES:
+            self._refuse(HEAD_TOO_LARGE)
+        if not _framed(self.headers):
+            self._refuse("A request may be sent with Transfer-Encoding: chunked only (RFC 9112 section 6.1).")
         # A response that went out while this request was parsed (a kept answer, in the same packet)
         # armed the keep-alive timeout: the connection is no longer idle, and uvicorn cancels it only
         # when more data arrives.
@@ -161,7 +238,7 @@ class BoundedProtocol(HttpToolsProtocol):
         url = httptools.parse_url(self.url)
         if url.path != b"/sparql":
             return False
-        answer = self.direct(url.query or b"", self.headers)
+        answer = self.direct(url.query or b"", self.headers, self._peer)
         if answer is None:
             return False
         self._answered = True
@@ -171,10 +248,15 @@ class BoundedProtocol(HttpToolsProtocol):
         else:
             pending = _Pending()
             self.cycle = pending  # type: ignore[assignment]  # what uvicorn's protocol asks of a cycle, no more
-            task = self.loop.create_task(self._answer_later(pending, answer))
-            task.add_done_callback(self.tasks.discard)
+            task = self._later = self.loop.create_task(self._answer_later(pending, answer))
+            task.add_done_callback(self._answered_later)
             self.tasks.add(task)
         return True
+
+    def _answered_later(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        if self._later is task:
+            self._later = None
 
     def _too_busy(self) -> bool:
         """Past uvicorn's ``limit_concurrency``: the app's way answers 503."""
@@ -219,14 +301,26 @@ class BoundedProtocol(HttpToolsProtocol):
             super().on_body(body)
 
     def on_message_complete(self) -> None:
+        self._receiving = False
         if self._answered:
             self._answered = False
         else:
             super().on_message_complete()
+        self._maybe_idle()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._arm()
+        self._maybe_idle()
+
+    def _maybe_idle(self) -> None:
+        """Whether this connection waits for a next request (then it is closed first when connections are full)."""
+        cycle = self.cycle
+        self.idle = not self._receiving and (cycle is None or cycle.response_complete)
+
+    def close(self) -> None:
+        """Close the connection (:class:`clients.Connections` closes idle ones when full)."""
+        self.transport.close()
 
     def _disarm(self) -> None:
         if self._deadline is not None:
@@ -350,12 +444,16 @@ class Backlog:
 
 
 def bounded_protocol(
-    request_seconds: float, direct: Direct | None = None, backlog: Backlog | None = None
+    request_seconds: float,
+    direct: Direct | None = None,
+    backlog: Backlog | None = None,
+    clients: Connections | None = None,
 ) -> type[BoundedProtocol]:
     attributes = {
         "request_seconds": request_seconds,
         "direct": staticmethod(direct) if direct else None,
         "backlog": backlog,
+        "clients": clients,
     }
     return type("BoundedProtocol", (BoundedProtocol,), attributes)
 
@@ -382,3 +480,19 @@ class CloseAmbiguousFraming:
 def _both_framings(headers: list[tuple[bytes, bytes]]) -> bool:
     names = {name.lower() for name, _value in headers}
     return b"content-length" in names and b"transfer-encoding" in names
+
+
+class WithHeaders:
+    """ASGI middleware: these headers on every response of ``app`` (e.g. the security headers on static files)."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]):
+        self.app = app
+        self.raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.raw]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -21,12 +21,12 @@ answer is dropped and the client gets an error, never the first part of it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import multiprocessing
 import os
 import pickle
-import queue
 import signal
 import socket
 import struct
@@ -38,22 +38,22 @@ from pathlib import Path
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples, RdfFormat, Store
 
 from ..collection import space_of_release
-from ..errors import NotAcceptableError, PeacegraphError, QueryLimitError, QueryTimeoutError, ResultTooLargeError
+from ..errors import (
+    InputError,
+    NotAcceptableError,
+    PeacegraphError,
+    QueryLimitError,
+    QueryTimeoutError,
+    ResultTooLargeError,
+)
 from ..query import store
 from ..rdf.namespaces import activate
 from . import guard, negotiation, sandbox
+from .settings import Limits
 
 LOG = logging.getLogger("peacegraph.serve")
 
 _Syntax = RdfFormat | QueryResultsFormat
-
-
-@dataclass(frozen=True)
-class Limits:
-    timeout: float = 10.0  # seconds for checking, evaluating and serializing one query
-    max_bytes: int = 10_000_000  # of one serialized answer
-    workers: int = 2  # queries that run at the same time
-    max_memory: int | None = 1 << 30  # bytes of data memory per worker (None: no cap)
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,16 @@ class Request:
 class Answer:
     media_type: str
     body: bytes
+    volatile: bool = False  # another run may give another answer (NOW, RAND, …): never kept
 
 
 READY = "ready"
 STARTUP_SECONDS = 120.0  # for a worker to load the dumps; not counted against any query
+#: How long a worker whose query was abandoned may take to finish it before it is replaced. Most queries
+#: take milliseconds: a new worker costs about 0.5 s of CPU, and a client that leaves often (a benchmark
+#: that stops, a UI that re-runs) should not cost one each time.
+ABANDONED_GRACE = 0.25
+WAITED_TOO_LONG = "the query waited for a worker for its whole time limit and was not run; try again"
 MEMORY_MESSAGE = "the query needed more than the {:,} bytes of memory a query may use and was stopped; ask for less"
 
 
@@ -112,11 +118,27 @@ def _chosen(graph: bool, accept: str | None) -> tuple[str, _Syntax] | None:
 
 
 def answer(st: Store, request: Request, max_bytes: int) -> Answer:
-    """Check, run and serialize one query (in a worker; also usable in-process)."""
-    results = guard.run(st, request.query)
-    media_type, fmt = _format(results, request.accept)
+    """Check, run and serialize one query (in a worker; also usable in-process).
+
+    Oxigraph evaluates lazily, while the answer is written: an evaluation error (``RuntimeError``:
+    a function it does not have) may come from either step, and is the query's fault (400); a
+    result that the chosen syntax cannot hold (``OSError`` from the writer: a triple term in
+    JSON-LD) is a 406.
+    """
+    checked = guard.check(request.query)
+    try:
+        results = store.run(st, checked.text)
+        media_type, fmt = _format(results, request.accept)
+        return Answer(media_type, _serialized(results, fmt, max_bytes), volatile=checked.volatile)
+    except RuntimeError as error:
+        raise InputError(f"the query cannot be evaluated: {error}") from None
+
+
+def _serialized(results: QuerySolutions | QueryBoolean | QueryTriples, fmt: _Syntax, max_bytes: int) -> bytes:
     if isinstance(results, QueryBoolean):  # a few bytes: no need to count them as they come
-        return Answer(media_type, results.serialize(format=fmt))  # type: ignore[arg-type]
+        data = results.serialize(format=fmt)  # type: ignore[arg-type]
+        assert data is not None  # written to bytes when no output is given
+        return data
     sink = _Sink(max_bytes)
     try:
         results.serialize(sink, format=fmt)  # type: ignore[arg-type]
@@ -124,7 +146,9 @@ def answer(st: Store, request: Request, max_bytes: int) -> Answer:
         raise ResultTooLargeError(
             f"the result is larger than the limit of {max_bytes:,} bytes and was not sent; add a LIMIT or ask for less"
         ) from None
-    return Answer(media_type, bytes(sink.data))
+    except OSError as error:
+        raise NotAcceptableError(f"the result cannot be written in the format asked for: {error}") from None
+    return bytes(sink.data)
 
 
 #: A message between the server and a worker: its length (8 bytes, big-endian), then its pickle.
@@ -195,6 +219,7 @@ class _Worker:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reply: asyncio.Future[object] | None = None
         self._buffer = bytearray()  # what the worker has written that is not yet a whole message
+        self.sent = False  # the whole of the last request reached the socket
 
     def await_ready(self) -> bool:
         """Wait for the worker to load the dumps (never counted against a query); log its walls."""
@@ -213,23 +238,39 @@ class _Worker:
             LOG.warning("query workers can reach the network: only the query guard keeps SERVICE out")
         return True
 
-    async def ask(self, request: Request, timeout: float) -> Answer | PeacegraphError:
-        """The worker's answer, or the error it reports; raises if the worker itself fails."""
+    async def ask(self, request: Request, timeout: float, limit: float) -> Answer | PeacegraphError:
+        """The worker's answer within ``timeout`` s (what is left of the query's ``limit``), or the error
+        it reports; raises if the worker itself fails."""
         loop = asyncio.get_running_loop()
         if self._loop is None:
             self._loop = loop
             self.sock.setblocking(False)
             loop.add_reader(self.sock.fileno(), self._readable)
         reply = self._reply = loop.create_future()
-        timer = loop.call_later(timeout, _time_out, reply, timeout)
+        timer = loop.call_later(timeout, _time_out, reply, limit)
+        self.sent = False
         try:
             await loop.sock_sendall(self.sock, _frame(request))
+            self.sent = True
             answer = await reply
         finally:
             timer.cancel()
             self._reply = None
         assert isinstance(answer, Answer | PeacegraphError)
         return answer
+
+    async def finish(self, grace: float) -> bool:
+        """Whether the worker, whose query was abandoned after it was sent, answers within ``grace`` s
+        (its answer is dropped); False if it must be stopped (or it answered just before this)."""
+        reply = self._reply = asyncio.get_running_loop().create_future()
+        try:
+            async with asyncio.timeout(grace):
+                await reply
+        except (TimeoutError, EOFError, OSError):
+            return False
+        finally:
+            self._reply = None
+        return True
 
     def _readable(self) -> None:
         """Take what the worker has written; settle the pending reply once a whole message is in."""
@@ -281,7 +322,8 @@ def _time_out(reply: asyncio.Future[object], timeout: float) -> None:
     if not reply.done():
         reply.set_exception(
             QueryTimeoutError(
-                f"the query ran longer than the time limit of {timeout:g} s and was stopped; nothing was returned"
+                f"the query ran past the time limit of {timeout:g} s (waiting for a worker included) and was stopped; "
+                "nothing was returned"
             )
         )
 
@@ -290,16 +332,20 @@ class QueryPool:
     """A fixed number of workers; a worker that times out or dies is killed and replaced.
 
     A worker joins the idle ones only once it has loaded the dumps, so that after a worker is
-    replaced the next query goes to one that is ready rather than waiting for the new one.
+    replaced the next query goes to one that is ready rather than waiting for the new one. The
+    idle ones are in an ``asyncio.Queue`` (made on the event loop, which runs every query): a
+    query cancelled while it waits for one takes none with it.
     """
 
     def __init__(self, out: Path, limits: Limits):
+        self._loop = asyncio.get_running_loop()
         self.out, self.limits = Path(out), limits
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._closed = False
         self._workers: set[_Worker] = set()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._finishing: set[asyncio.Task[None]] = set()  # workers whose query was abandoned
         for _ in range(limits.workers):
             self._start()
 
@@ -311,7 +357,8 @@ class QueryPool:
 
     def _when_ready(self, worker: _Worker) -> None:
         if worker.await_ready():
-            self._idle.put(worker)
+            with contextlib.suppress(RuntimeError):  # the server has stopped
+                self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
             return
         LOG.error("a query worker did not start (exit code %s); queries wait for the others", worker.process.exitcode)
         with self._lock:
@@ -327,27 +374,41 @@ class QueryPool:
                 return
         self._start()
 
-    def _acquire(self) -> _Worker:
+    async def _acquire(self, deadline: float) -> _Worker:
+        """An idle worker, waiting for one (that starts in place of one retired) until ``deadline`` at most."""
         try:
-            return self._idle.get(timeout=STARTUP_SECONDS)
-        except queue.Empty:
-            raise QueryTimeoutError("no query worker became free in time; try again later") from None
+            return self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            pass
+        try:
+            async with asyncio.timeout_at(min(deadline, self._loop.time() + STARTUP_SECONDS)):
+                return await self._idle.get()
+        except TimeoutError:
+            raise QueryTimeoutError(WAITED_TOO_LONG) from None
 
-    async def run(self, request: Request) -> Answer:
-        """A worker's answer to ``request``; a worker that times out or dies is replaced."""
+    async def run(self, request: Request, deadline: float) -> Answer:
+        """A worker's answer to ``request`` by ``deadline`` (loop time); a worker that times out or dies is replaced.
+
+        Cancelled (the server stops, or the client has gone), the query's worker finishes it within
+        ``ABANDONED_GRACE`` or is stopped and replaced.
+        """
+        worker = await self._acquire(deadline)
+        timeout = deadline - self._loop.time()
+        if timeout <= 0:
+            self._idle.put_nowait(worker)
+            raise QueryTimeoutError(WAITED_TOO_LONG)
         try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:  # a worker is starting in place of one that was retired
-            worker = await asyncio.to_thread(self._acquire)
-        try:
-            reply = await worker.ask(request, self.limits.timeout)
+            reply = await worker.ask(request, timeout, self.limits.timeout)
         except QueryLimitError:  # the time limit
             worker.detach()
             await asyncio.to_thread(self._retire, worker)
             raise
-        except asyncio.CancelledError:  # the server stops: the worker may still be busy
-            worker.detach()
-            self._retire(worker)
+        except asyncio.CancelledError:  # the server stops, or the client went: the worker may still be busy
+            if self._closed or not worker.sent:
+                worker.detach()
+                self._retire(worker)
+            else:
+                self._after_abandoned(worker)
             raise
         except (EOFError, OSError):
             worker.detach()
@@ -355,10 +416,25 @@ class QueryPool:
             exit_code = worker.process.exitcode
             await asyncio.to_thread(self._retire, worker)
             raise QueryLimitError(self._death_message(exit_code)) from None
-        self._idle.put(worker)
+        self._idle.put_nowait(worker)
         if isinstance(reply, PeacegraphError):
             raise reply
         return reply
+
+    def _after_abandoned(self, worker: _Worker) -> None:
+        """A query nobody waits for any more: its worker goes back to the idle ones if it answers within
+        ``ABANDONED_GRACE`` seconds (a quick query: cheaper than a new worker), else it is replaced."""
+
+        async def finish() -> None:
+            if await worker.finish(ABANDONED_GRACE):
+                self._idle.put_nowait(worker)
+                return
+            worker.detach()
+            await asyncio.to_thread(self._retire, worker)
+
+        task = asyncio.get_running_loop().create_task(finish())
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
 
     def _death_message(self, exit_code: int | None) -> str:
         """Why a worker died under a query: Oxigraph aborts when an allocation fails."""

@@ -1,0 +1,340 @@
+"""`peacegraph serve` against an attacker on the network: abandoned queries, floods from one address,
+hostile request heads, framing and reflected text. Each test failed before its fix (issue 24)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from peacegraph import pipeline
+
+from .. import live
+
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+TIMEOUT = 3.0
+LOOPBACK = "127.0.0.1"
+
+
+@pytest.fixture
+def served(mini_built: pipeline.BuildResult, tmp_path: Path) -> Iterator[live.Served]:
+    """A fresh server for each test: 2 workers, a queue of 4, a 3 s limit (what one test leaves busy, no other sees)."""
+    out = next(iter(mini_built.files.values())).parent
+    options = ("--workers", "2", "--queue", "4", "--timeout", str(TIMEOUT), "--request-timeout", "2")
+    with live.started(out, tmp_path / "serve.log", *options) as server:
+        yield server
+
+
+def ask(url: str, query: str, source: str = LOOPBACK) -> httpx.Response:
+    """A query by GET, sent from ``source`` (any 127.x.y.z: each is another client address)."""
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=60) as client:
+        return client.get(url + "sparql", params={"query": query})
+
+
+def abandon(port: int, request: bytes) -> None:
+    """Send a request and leave at once, as a client that gives up."""
+    with socket.create_connection((LOOPBACK, port), timeout=5) as sock:
+        sock.sendall(request)
+
+
+def get_request(query: str) -> bytes:
+    return f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+
+
+def post_request(query: str) -> bytes:
+    body = query.encode()
+    head = f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: {len(body)}"
+    return head.encode() + b"\r\n\r\n" + body
+
+
+@pytest.mark.parametrize("request_of", [get_request, post_request], ids=["GET", "POST"])
+def test_queries_whose_clients_left_free_their_workers_and_the_queue(served: live.Served, request_of: object) -> None:
+    assert callable(request_of)
+    for i in range(8):
+        abandon(served.port, request_of(f"{ENDLESS} #abandoned {i}"))
+    time.sleep(0.5)
+    start = time.monotonic()
+    response = ask(served.url, "ASK { ?s ?p ?o } #after-the-abandoned")
+    assert response.status_code == 200, response.text
+    assert time.monotonic() - start < TIMEOUT - 0.5
+
+
+def test_waiting_for_a_worker_counts_against_the_time_limit(served: live.Served) -> None:
+    holders = [
+        threading.Thread(target=ask, args=(served.url, f"{ENDLESS} #holder {i}", f"127.0.0.{2 + i}")) for i in range(2)
+    ]
+    for thread in holders:
+        thread.start()
+    time.sleep(0.3)
+    start = time.monotonic()
+    response = ask(served.url, f"{ENDLESS} #waits")
+    elapsed = time.monotonic() - start
+    for thread in holders:
+        thread.join()
+    assert response.status_code == 503
+    assert elapsed < TIMEOUT + 1.5  # not the wait and then the whole limit again
+
+
+def test_one_address_holds_no_more_than_its_share_of_workers_and_queue(served: live.Served) -> None:
+    statuses: list[int] = []
+    flood = [
+        threading.Thread(
+            target=lambda i=i: statuses.append(ask(served.url, f"{ENDLESS} #flood {i}", "127.0.0.2").status_code)
+        )
+        for i in range(6)
+    ]
+    for thread in flood:
+        thread.start()
+    time.sleep(0.5)
+    start = time.monotonic()
+    other = ask(served.url, "ASK { ?s ?p ?o } #another-client", "127.0.0.3")
+    elapsed = time.monotonic() - start
+    for thread in flood:
+        thread.join()
+    assert other.status_code == 200, other.text  # within its own time limit: before the flood's ran out
+    assert elapsed < TIMEOUT
+    # Alone, the flood took both workers; one was taken back for the other client, one ran until the
+    # time limit, one waited for it (and timed out), three were past the address's share of the queue.
+    assert statuses.count(503) == 6
+
+
+@pytest.fixture(scope="module")
+def shared_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("abuse") / "serve.log"
+
+
+@pytest.fixture(scope="module")
+def shared(mini_built: pipeline.BuildResult, shared_log: Path) -> Iterator[live.Served]:
+    """One server for the tests that leave it as they found it."""
+    out = next(iter(mini_built.files.values())).parent
+    with live.started(out, shared_log) as server:
+        yield server
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+        "SELECT * " + "{" * 2500 + "}" * 2500,
+        "SELECT * { FILTER(" + "!" * 20000 + "true) }",
+    ],
+    ids=["parentheses", "braces", "operators"],
+)
+def test_a_query_nested_past_the_limit_is_a_one_line_400_and_no_worker_dies(shared: live.Served, query: str) -> None:
+    start = time.monotonic()
+    response = httpx.post(shared.url + "sparql", data={"query": query}, timeout=60)
+    assert response.status_code == 400, response.text
+    assert response.text.count("\n") == 1
+    assert "nests deeper than 256 levels" in response.text
+    assert ask(shared.url, "ASK { ?s ?p ?o } #after-deep").status_code == 200
+    assert time.monotonic() - start < 2.0  # no worker to start again
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "status", "says"),
+    [
+        (
+            "CONSTRUCT { ?s <urn:p> << ?s <urn:q> ?s >> } WHERE { ?s ?p ?o } LIMIT 1",
+            "application/ld+json",
+            406,
+            "JSON-LD",
+        ),
+        ("SELECT (<urn:f>(?o) AS ?x) WHERE { ?s ?p ?o } LIMIT 1", "application/sparql-results+json", 400, "<urn:f>"),
+    ],
+    ids=["triple-term-as-json-ld", "custom-function"],
+)
+def test_what_the_engine_cannot_do_for_a_query_is_a_one_line_4xx(
+    shared: live.Served, shared_log: Path, query: str, accept: str, status: int, says: str
+) -> None:
+    for response in (
+        httpx.get(shared.url + "sparql", params={"query": query}, headers={"accept": accept}, timeout=60),
+        httpx.post(shared.url + "sparql", data={"query": query}, headers={"accept": accept}, timeout=60),
+    ):
+        assert response.status_code == status, response.text
+        assert response.text.count("\n") == 1
+        assert says in response.text
+    assert "Traceback" not in shared_log.read_text()
+
+
+@pytest.mark.parametrize("function", ["NOW()", "RAND()", "UUID()", "STRUUID()", "BNODE()"])
+def test_an_answer_that_changes_from_run_to_run_is_never_kept(shared: live.Served, function: str) -> None:
+    query = f"SELECT ({function} AS ?v) {{}}"
+    for way in ("GET", "POST"):
+        answers = set()
+        for _ in range(3):
+            if way == "GET":
+                response = ask(shared.url, query)
+            else:
+                response = httpx.post(shared.url + "sparql", data={"query": query}, timeout=60)
+            assert response.status_code == 200
+            answers.add(response.text)
+            time.sleep(0.002)  # NOW() has a resolution
+        assert len(answers) == 3, answers
+
+
+def raw(served: live.Served, request: bytes, wait: float = 5.0) -> bytes:
+    """Send bytes as they are (one write: often one packet) and read until the server closes or ``wait`` passes."""
+    with socket.create_connection((LOOPBACK, served.port), timeout=wait) as sock:
+        sock.sendall(request)
+        return live.read_until_closed(sock)
+
+
+ASK_HEAD = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [b"X-Large: " + b"a" * 70_000 + b"\r\n", b"X: a\r\n" * 10_000, b"Accept: " + b"*/*," * 5000 + b"\r\n"],
+    ids=["one-large-header", "10000-headers", "large-accept"],
+)
+def test_a_head_past_16_kib_in_one_read_is_a_400(shared: live.Served, headers: bytes) -> None:
+    received = raw(shared, ASK_HEAD + headers + b"\r\n")
+    assert received.startswith(b"HTTP/1.1 400"), received[:200]
+    assert received.endswith(b"The request head is larger than 16384 bytes.")
+
+
+@pytest.mark.parametrize("coding", [b"gzip", b"chunked, gzip", b"x-unknown", b"gzip, chunked"])
+def test_a_transfer_coding_other_than_chunked_is_a_400_and_closes(shared: live.Served, coding: bytes) -> None:
+    """RFC 9112 §6.1; the pipelined request after it is never read as its body, nor answered."""
+    head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nTransfer-Encoding: "
+    smuggled = ASK_HEAD + b"\r\n"
+    received = raw(shared, head + coding + b"\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n" + smuggled)
+    assert received.startswith(b"HTTP/1.1 400"), received[:300]
+    assert received.count(b"HTTP/1.1") == 1
+    assert b"connection: close\r\n" in received
+    assert not received.endswith(b"<still open>")
+
+
+def connect(served: live.Served, source: str) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.settimeout(5)
+    sock.bind((source, 0))
+    sock.connect((LOOPBACK, served.port))
+    return sock
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    sock.settimeout(0.5)
+    try:
+        return sock.recv(1) == b""
+    except TimeoutError:
+        return False
+    except ConnectionError:
+        return True
+
+
+@pytest.fixture
+def crowded(mini_built: pipeline.BuildResult, tmp_path: Path) -> Iterator[live.Served]:
+    """Room for 20 connections, 8 from one address."""
+    out = next(iter(mini_built.files.values())).parent
+    options = ("--max-connections", "20", "--max-client-connections", "8", "--request-timeout", "30")
+    with live.started(out, tmp_path / "serve.log", *options) as server:
+        yield server
+
+
+def test_idle_connections_make_room_for_new_ones_from_anyone(crowded: live.Served) -> None:
+    idle = [connect(crowded, f"127.0.0.{2 + i % 3}") for i in range(21)]  # 7 from each of three addresses
+    try:
+        time.sleep(0.3)
+        response = ask(crowded.url, "ASK { ?s ?p ?o } #when-full", "127.0.0.9")
+        assert response.status_code == 200, response.text
+        assert closed_by_server(idle[0])  # the oldest idle one went first
+        assert not closed_by_server(idle[-1])
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_one_address_keeps_its_share_of_connections_and_others_are_served(crowded: live.Served) -> None:
+    dripping = [connect(crowded, "127.0.0.2") for _ in range(8)]  # each in the middle of a request head
+    for sock in dripping:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: a")
+    try:
+        time.sleep(0.3)
+        with connect(crowded, "127.0.0.2") as one_more:
+            assert live.read_until_closed(one_more).startswith(b"HTTP/1.1 503")
+        assert ask(crowded.url, "ASK { ?s ?p ?o } #another-address", "127.0.0.3").status_code == 200
+        assert not any(closed_by_server(sock) for sock in dripping)  # no idle one to close: the new one goes
+    finally:
+        for sock in dripping:
+            sock.close()
+
+
+def test_x_forwarded_for_names_the_client_only_from_a_trusted_proxy(
+    mini_built: pipeline.BuildResult, tmp_path: Path
+) -> None:
+    """Behind a proxy (here 127.0.0.1), clients are told apart by the address it forwards; anyone else's
+    header is ignored, so an attacker cannot spread a flood over made-up addresses."""
+    out = next(iter(mini_built.files.values())).parent
+    options = ("--workers", "2", "--queue", "4", "--timeout", str(TIMEOUT), "--trusted-proxy", "127.0.0.1")
+
+    def flood(url: str, source: str, forwarded: str) -> int:
+        """Four long queries from ``source`` forwarding ``forwarded``, then the status of another client's."""
+        statuses: list[int] = []
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=60) as client:
+
+            def one(i: int) -> None:
+                headers = {"x-forwarded-for": forwarded.format(i=i)}
+                response = client.post(url + "sparql", data={"query": f"{ENDLESS} #{source} {i}"}, headers=headers)
+                statuses.append(response.status_code)
+
+            threads = [threading.Thread(target=one, args=(i,)) for i in range(4)]
+            for thread in threads:
+                thread.start()
+            time.sleep(0.5)
+            other = client.post(
+                url + "sparql", data={"query": f"ASK {{}} #{source} other"}, headers={"x-forwarded-for": "10.9.9.9"}
+            )
+            for thread in threads:
+                thread.join()
+        assert statuses.count(503) == 4
+        return other.status_code
+
+    with live.started(out, tmp_path / "serve.log", *options) as server:
+        # One client behind the proxy floods; another client behind the same proxy is not held up.
+        assert flood(server.url, "127.0.0.1", "10.0.0.1") == 200
+        # Made-up addresses from no proxy: all one client, whose share is taken.
+        assert flood(server.url, "127.0.0.2", "10.0.1.{i}") == 503
+
+
+INJECTED = "http://x/\r\nX-Injected: 1\r\n\r\n<script>alert(1)</script>\u2028more"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params"),
+    [
+        ("GET", "sparql", {"query": "ASK {}", "default-graph-uri": INJECTED}),
+        ("GET", "sparql", {"query": "ASK {}", "named-graph-uri": INJECTED}),
+        ("POST", "sparql", {"query": "ASK {}", "default-graph-uri": INJECTED}),
+    ],
+    ids=["default-graph-uri", "named-graph-uri", "form"],
+)
+def test_client_text_in_an_error_is_quoted_on_one_line(
+    shared: live.Served, method: str, path: str, params: dict[str, str]
+) -> None:
+    if method == "GET":
+        response = httpx.get(shared.url + path, params=params, timeout=60)
+    else:
+        response = httpx.post(shared.url + path, data=params, timeout=60)
+    assert 400 <= response.status_code < 500
+    body = response.content.decode()
+    assert body.count("\n") == 1
+    assert body.endswith("\n")
+    assert "\r" not in body
+    assert "\u2028" not in body
+    assert "x-injected" not in response.headers
+    assert '"http://x/\\u000d\\u000aX-Injected: 1\\u000d\\u000a\\u000d\\u000a<script>' in body
+
+
+@pytest.mark.parametrize("name", ["yasgui/yasgui.min.js", "yasgui/yasgui.min.css", "peacegraph.js"])
+def test_static_files_are_not_sniffed_and_have_a_content_security_policy(shared: live.Served, name: str) -> None:
+    response = httpx.get(shared.url + "static/" + name, timeout=60)
+    assert response.status_code == 200
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
