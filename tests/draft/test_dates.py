@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from peacegraph.draft.dates import YEARLESS, find_dates, whole_date
+from peacegraph.records.written import YEARLESS, find_dates, whole_date
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import model as r
-from .dates import DIGITS
+from ..records.written import DIGITS
 from .gazetteer import Gazetteer
 
 _RESOLUTION = re.compile(

@@ -12,8 +12,9 @@ from typing import Any
 
 from ..errors import InputError
 from ..records import model as r
+from ..records import written as dates
 from ..records.names import normalize
-from . import addressees, chronicle, citations, dates, document, entities, keys, layout, positions, signatories
+from . import addressees, chronicle, citations, document, entities, keys, layout, positions, signatories
 from .gazetteer import Gazetteer, Match
 
 MAX_NAME_WORDS = 16

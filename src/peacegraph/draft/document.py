@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..records import model as r
-from . import dates
+from ..records import written as dates
 from .gazetteer import Gazetteer, Match
 from .layout import COURTESY, OFFICE, Block, Line, units
 from .signatories import is_signature_line

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import dates
+from ..records import written as dates
 from .gazetteer import Gazetteer
 from .layout import COURTESY
 

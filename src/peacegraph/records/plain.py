@@ -73,7 +73,7 @@ def _pattern(value: str, pattern: str, schema: dict[str, Any]) -> str:
 
 def date_message(value: str) -> str:
     """What a date looks like, and, when ``value`` reads as a date, how to write it."""
-    from ..draft.dates import find_dates  # the dates of letters and statements, read as the drafter reads them
+    from .written import find_dates  # the dates of letters and statements, read as the drafter reads them
 
     message = f"{_shown(value)} is not a date as records write them: YYYY, YYYY-MM or YYYY-MM-DD"
     text = value.strip()

@@ -1,5 +1,7 @@
 """Dates as letters and statements write them: "2016-05-17", "22 March 2017", "March 22, 2017",
-"Wednesday, March 22, 2017", "14 Nov 2019", "April 24-25, 2018" (a span, any dash: the first day), "March 2017".
+"Wednesday, March 22, 2017", "14 Nov 2019", "April 24-25, 2018" (a span, any dash: the first day), "March 2017",
+"4 août 2019", Arabic months and digits. The drafter finds them in texts; record errors use them to tell a
+curator how to write a date they typed. Nothing is completed by guessing.
 """
 
 from __future__ import annotations
