@@ -53,6 +53,9 @@ description: {_scalar(description)}
 
 # Words a catalogue search should find it by.
 keywords: []
+# EU data themes European portals file it under (DCAT-AP's dcat:theme), of:
+# {" ".join(collection.DATA_THEMES)}
+# themes: [SOCI]
 
 # Languages of the documents (BCP 47 tags).
 languages: [en]
@@ -74,6 +77,7 @@ licence: {_scalar(answers.licence)}
 # (default: the base, BASE sparql and BASE context.jsonld).
 # landing_page: https://example.org/
 # sparql_endpoint: https://example.org/sparql
+# Whom data portals tell users to ask about the dataset (DCAT's contact point).
 # contact:
 #   name: The curators
 #   email: curators@example.org
