@@ -121,6 +121,8 @@ SCHEMA: Final[dict[str, Any]] = {
         },
         "contact": _AGENT,
         "themes": {"type": "array", "items": {"enum": list(DATA_THEMES)}, "uniqueItems": True},
+        "same_as": {"type": "array", "items": {"type": "string", "pattern": _IRI}, "uniqueItems": True},
+        "citations": {"type": "array", "items": _TEXT, "uniqueItems": True},
         "landing_page": {"type": "string", "pattern": _IRI},
         "sparql_endpoint": {"type": "string", "pattern": _IRI},
         "context": {"type": "string", "pattern": _IRI},
@@ -193,6 +195,10 @@ class Collection:
     contact: Agent | None = None
     #: Codes of the EU data themes the dataset is about (``DATA_THEMES``).
     themes: tuple[str, ...] = ()
+    #: Other pages that describe the same dataset (a repository's record, a Wikidata item).
+    same_as: tuple[str, ...] = ()
+    #: Works the publisher asks users to cite beside the dataset: a reference or a DOI or URL.
+    citations: tuple[str, ...] = ()
     topic_scheme: str = ""
     texts: Path = field(default_factory=Path)
     out: Path = field(default_factory=Path)
@@ -304,6 +310,8 @@ def _collection(folder: Path, data: dict[str, Any], licence: tuple[str, str | No
         temporal=(temporal.get("start"), temporal.get("end")),
         contact=Agent(**data["contact"]) if "contact" in data else None,
         themes=tuple(data.get("themes", ())),
+        same_as=tuple(data.get("same_as", ())),
+        citations=tuple(data.get("citations", ())),
         topic_scheme=data.get("topic_scheme", ""),
         texts=_below(folder, data.get("texts", "texts")),
         out=_below(folder, data.get("out", "out")),
@@ -352,7 +360,7 @@ def _message(path: tuple[str | int, ...], error: Any) -> str:
         return f"{where}: {error.message}"
     if error.validator in {"pattern", "type", "minLength", "enum"} and key in _EXPECTED:
         return f"{where}: {error.instance!r} is not {_EXPECTED[key]}"
-    if error.validator == "pattern" and key in {"iri", "url", "landing_page", "sparql_endpoint", "context"}:
+    if error.validator == "pattern" and key in {"iri", "url", "landing_page", "sparql_endpoint", "context", "same_as"}:
         return f"{where}: {error.instance!r} is not an absolute http(s) IRI"
     if error.validator == "pattern" and key in {"texts", "out"}:
         return f"{where}: {error.instance!r} must be a path relative to the collection folder"

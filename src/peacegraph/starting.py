@@ -82,6 +82,10 @@ licence: {_scalar(answers.licence)}
 #   name: The curators
 #   email: curators@example.org
 
+# Other pages describing the same dataset, and works to cite beside it (schema.org sameAs, citation).
+# same_as: [https://www.wikidata.org/wiki/Q123]
+# citations: ["A. Curator (2024). The collection, explained. https://doi.org/10.1234/abcd"]
+
 # Title of the collection's own topic scheme (SKOS), whose topics are records in records/.
 # topic_scheme: Topics of this collection
 

@@ -162,6 +162,8 @@ def test_schema_org_dataset_for_the_landing_page(out: Path) -> None:
     assert (document["version"], document["datePublished"]) == ("1.2.0", "2017-04-01")
     assert document["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert document["temporalCoverage"] == "2015-12-18/2017-03-22"
+    assert document["identifier"] == str(VERSION)
+    assert not {"sameAs", "citation"} & set(document)  # none configured
     for download in document["distribution"]:
         path = out / download["name"]
         assert download["contentUrl"].endswith("/" + path.name)
@@ -171,6 +173,19 @@ def test_schema_org_dataset_for_the_landing_page(out: Path) -> None:
     graph = rdflib.Graph().parse(data=json.dumps(document), format="json-ld")
     assert not [t for t in graph if any(isinstance(n, rdflib.BNode) for n in t)]
     assert (URIRef(str(VERSION)), RDF.type, URIRef("https://schema.org/Dataset")) in graph
+
+
+def test_schema_org_dataset_has_the_configured_same_as_and_citations(mini_seeds: Path, tmp_path: Path) -> None:
+    config = mini_seeds / "collection.yaml"
+    same = ["https://www.wikidata.org/wiki/Q4115189", "https://zenodo.org/records/1234"]
+    cited = ["A. Curator (2024). How the dataset was made. https://doi.org/10.1234/abcd"]
+    config.write_text(
+        config.read_text(encoding="utf-8") + f"same_as: {json.dumps(same)}\ncitations: {json.dumps(cited)}\n",
+        encoding="utf-8",
+    )
+    result = pipeline.build(pipeline.Settings(seeds=mini_seeds, out=tmp_path / "out"))
+    document = json.loads(result.files[metadata.SCHEMA_ORG_FILE].read_text(encoding="utf-8"))
+    assert (document["sameAs"], document["citation"]) == (same, cited)
 
 
 def test_without_a_release_file_the_build_is_a_development_build(mini_seeds: Path, tmp_path: Path) -> None:

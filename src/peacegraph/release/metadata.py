@@ -437,6 +437,7 @@ def schema_org(stats: Statistics, dumps: list[Dump], rel: Release, col: Collecti
         "name": col.title,
         "url": col.space.landing_page,
         "version": rel.version,
+        "identifier": col.space.release(rel.version).value,
         "license": col.licence_iri,
         "isAccessibleForFree": True,
         "keywords": list(col.keywords),
@@ -444,6 +445,10 @@ def schema_org(stats: Statistics, dumps: list[Dump], rel: Release, col: Collecti
     }
     if col.description:
         document["description"] = col.description
+    if col.same_as:
+        document["sameAs"] = list(col.same_as)
+    if col.citations:
+        document["citation"] = list(col.citations)
     if col.publisher:
         document["publisher"] = _schema_agent(col.publisher, publisher_iri(col), col)
     creators = [_schema_agent(a, publisher_iri(col) if a is col.publisher else a.identifier, col) for a in col.authors]
