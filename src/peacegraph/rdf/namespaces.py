@@ -52,6 +52,8 @@ CSVW: Final = "http://www.w3.org/ns/csvw"
 RO_CRATE: Final = "https://w3id.org/ro/crate/1.1"
 DATACITE_KERNEL: Final = "http://datacite.org/schema/kernel-4"
 SPDX_LICENSES: Final = "https://spdx.org/licenses/"
+#: The DOI resolver: a DOI name ``10.1234/abcd`` as an IRI.
+DOI: Final = "https://doi.org/"
 
 #: Prefixes used in Turtle and in the JSON-LD context. Our identifiers stay full IRIs in Turtle,
 #: where a ``/`` in a local name would need escaping; JSON-LD abbreviates them as ``pgid:``.

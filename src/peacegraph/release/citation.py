@@ -9,7 +9,9 @@ there is no second copy of the title, the licence or the version to keep in step
   the dataset (:func:`software_cff`, written by ``peacegraph release``).
 - ``datacite.json``: the DataCite Metadata Schema 4.5 record of the release, in DataCite's JSON
   (the ``attributes`` of a DOI deposit through DataCite's REST API). A development build has no
-  issue date, so no publication year, and gets none.
+  issue date, so no publication year, and gets none. Its ``doi`` is the one reserved for the
+  release (``peacegraph release VERSION --doi DOI``); without one the record has none, and the
+  registrant's deposit assigns it (DataCite's XML schema requires the DOI, its REST API does not).
 - ``ro-crate-metadata.json`` makes ``out/`` an RO-Crate 1.1: the release as the root
   ``Dataset``, every file in it a ``File`` with its size, media type and SHA-256. The RO-Crate 1.1
   context has no term for a checksum, so the crate's context extends it with schema.org's
@@ -81,6 +83,8 @@ def _dataset_reference(rel: Release, col: Collection) -> dict[str, Any]:
         entry["abstract"] = col.description
     if col.licence_spdx:
         entry["license"] = col.licence_spdx
+    if rel.doi:
+        entry["doi"] = rel.doi
     entry["url"] = col.space.release(rel.version).value
     entry["repository"] = col.space.dataset
     if col.keywords:
@@ -121,7 +125,10 @@ def datacite(rel: Release, stats: Statistics, offered: list[Dump], col: Collecti
     creators = [{"name": a.name, "nameType": "Personal" if a.orcid else "Organizational"} for a in col.authors] or [
         {"name": publisher, "nameType": "Organizational"}
     ]
-    record: dict[str, Any] = {
+    record: dict[str, Any] = {}
+    if rel.doi:  # DataCite's XML schema requires it; only the registrant can reserve one (see the README)
+        record["doi"] = rel.doi
+    record |= {
         "types": {"resourceTypeGeneral": "Dataset", "resourceType": "Knowledge graph"},
         "creators": creators,
         "titles": [{"title": col.title, "lang": "en"}],

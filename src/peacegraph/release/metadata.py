@@ -27,6 +27,7 @@ from ..rdf.formats import Format
 from ..rdf.namespaces import (
     DCAT,
     DCTERMS,
+    DOI,
     EU_DATA_THEME,
     EU_FILE_TYPE,
     FOAF,
@@ -263,6 +264,8 @@ def _version(s: NamedNode, rel: Release, col: Collection) -> Iterator[Triple]:
     if col.description:
         yield Triple(s, term(DCTERMS, "description"), Literal(col.description, language="en"))
     yield Triple(s, term(DCAT, "version"), Literal(rel.version))
+    if rel.doi:
+        yield Triple(s, term(DCTERMS, "identifier"), Literal(DOI + rel.doi))
     yield Triple(s, term(DCAT, "isVersionOf"), NamedNode(col.space.dataset))
     if rel.previous:
         yield Triple(s, term(DCAT, "previousVersion"), col.space.release(rel.previous))
@@ -437,7 +440,7 @@ def schema_org(stats: Statistics, dumps: list[Dump], rel: Release, col: Collecti
         "name": col.title,
         "url": col.space.landing_page,
         "version": rel.version,
-        "identifier": col.space.release(rel.version).value,
+        "identifier": DOI + rel.doi if rel.doi else col.space.release(rel.version).value,
         "license": col.licence_iri,
         "isAccessibleForFree": True,
         "keywords": list(col.keywords),
