@@ -114,11 +114,12 @@ def test_a_bad_configuration_is_reported_all_at_once_with_lines(tmp_path: Path) 
     text = text.replace(f'base: "{BASE}"', 'base: "example.org/delta"').replace(
         'licence: "CC-BY-4.0"', "licence: CC-BY-5"
     )
-    config.write_text(text + "titel: typo\n", encoding="utf-8")
+    config.write_text(text + "titel: typo\nthemes: [PEACE]\n", encoding="utf-8")
     done = peacegraph("build", cwd=folder)
     assert done.returncode == 2
     lines = [line for line in done.stderr.splitlines() if line.startswith("collection.yaml:")]
-    assert len(lines) == 3, done.stderr
+    assert len(lines) == 4, done.stderr
+    assert any("themes/0: 'PEACE' is not an EU data theme: AGRI, ECON" in line for line in lines)
     assert any("not an absolute http(s) IRI ending in / or #" in line for line in lines)
     assert any("licence: 'CC-BY-5' is not an SPDX licence id" in line for line in lines)
     assert any("unknown key `titel` — did you mean `title`?" in line for line in lines)

@@ -635,6 +635,12 @@ def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None
     default=None,
     help="The changelog that gets the new entry [default: CHANGELOG.md beside OUT, where the site reads it].",
 )
+@click.option(
+    "--doi",
+    metavar="DOI",
+    help="A DOI reserved for this release (10.xxxx/yyy), kept in release.yaml and written into datacite.json "
+    "and the citations [default: none, and datacite.json has no DOI].",
+)
 def release_dataset(
     version: str,
     collection_dir: Path | None,
@@ -642,6 +648,7 @@ def release_dataset(
     issued: datetime.datetime | None,
     since: str | None,
     changelog_file: Path | None,
+    doi: str | None,
 ) -> None:
     """Release VERSION: build OUT stamped with it, then update the collection's release.yaml and CHANGELOG.md.
 
@@ -660,7 +667,7 @@ def release_dataset(
     settings = pipeline.Settings(seeds=seeds, out=out, collection=col)
     try:
         with bars.stages(pipeline.STAGES, "release") as progress:
-            outcome = releasing.make(settings, version, day, since, changelog_file, progress, _note)
+            outcome = releasing.make(settings, version, day, since, changelog_file, progress, _note, doi)
     except NonConformingError as error:
         _print_report(error.report)
         raise _fail(error) from None

@@ -54,6 +54,24 @@ LICENCE_NAMES: Final = {
     "PDDL-1.0": ("Open Data Commons Public Domain Dedication & License 1.0", "PDDL 1.0"),
 }
 
+#: The EU's data themes (the Publications Office's authority table that DCAT-AP asks ``dcat:theme``
+#: from), by code, with their English labels.
+DATA_THEMES: Final = {
+    "AGRI": "Agriculture, fisheries, forestry and food",
+    "ECON": "Economy and finance",
+    "EDUC": "Education, culture and sport",
+    "ENER": "Energy",
+    "ENVI": "Environment",
+    "GOVE": "Government and public sector",
+    "HEAL": "Health",
+    "INTR": "International issues",
+    "JUST": "Justice, legal system and public safety",
+    "REGI": "Regions and cities",
+    "SOCI": "Population and society",
+    "TECH": "Science and technology",
+    "TRAN": "Transport",
+}
+
 _IRI: Final = r"^https?://[^\s<>\"{}|\\^`]+$"
 _BASE: Final = r"^https?://[^\s<>\"{}|\\^`#]+[/#]$"
 _QID: Final = r"^Q[1-9][0-9]*$"
@@ -102,6 +120,9 @@ SCHEMA: Final[dict[str, Any]] = {
             "properties": {"start": {"type": "string", "pattern": _DATE}, "end": {"type": "string", "pattern": _DATE}},
         },
         "contact": _AGENT,
+        "themes": {"type": "array", "items": {"enum": list(DATA_THEMES)}, "uniqueItems": True},
+        "same_as": {"type": "array", "items": {"type": "string", "pattern": _IRI}, "uniqueItems": True},
+        "citations": {"type": "array", "items": _TEXT, "uniqueItems": True},
         "landing_page": {"type": "string", "pattern": _IRI},
         "sparql_endpoint": {"type": "string", "pattern": _IRI},
         "context": {"type": "string", "pattern": _IRI},
@@ -122,6 +143,7 @@ _EXPECTED: Final = {
     "wikidata": "a Wikidata item id such as Q858",
     "start": "a date YYYY, YYYY-MM or YYYY-MM-DD",
     "end": "a date YYYY, YYYY-MM or YYYY-MM-DD",
+    "themes": "an EU data theme: " + ", ".join(DATA_THEMES),
 }
 
 
@@ -171,6 +193,12 @@ class Collection:
     spatial: tuple[Area, ...] = ()
     temporal: tuple[str | None, str | None] = (None, None)
     contact: Agent | None = None
+    #: Codes of the EU data themes the dataset is about (``DATA_THEMES``).
+    themes: tuple[str, ...] = ()
+    #: Other pages that describe the same dataset (a repository's record, a Wikidata item).
+    same_as: tuple[str, ...] = ()
+    #: Works the publisher asks users to cite beside the dataset: a reference or a DOI or URL.
+    citations: tuple[str, ...] = ()
     topic_scheme: str = ""
     texts: Path = field(default_factory=Path)
     out: Path = field(default_factory=Path)
@@ -281,6 +309,9 @@ def _collection(folder: Path, data: dict[str, Any], licence: tuple[str, str | No
         spatial=tuple(Area(**area) for area in data.get("spatial", ())),
         temporal=(temporal.get("start"), temporal.get("end")),
         contact=Agent(**data["contact"]) if "contact" in data else None,
+        themes=tuple(data.get("themes", ())),
+        same_as=tuple(data.get("same_as", ())),
+        citations=tuple(data.get("citations", ())),
         topic_scheme=data.get("topic_scheme", ""),
         texts=_below(folder, data.get("texts", "texts")),
         out=_below(folder, data.get("out", "out")),
@@ -327,9 +358,9 @@ def _message(path: tuple[str | int, ...], error: Any) -> str:
     key = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
     if error.validator == "required":
         return f"{where}: {error.message}"
-    if error.validator in {"pattern", "type", "minLength"} and key in _EXPECTED:
+    if error.validator in {"pattern", "type", "minLength", "enum"} and key in _EXPECTED:
         return f"{where}: {error.instance!r} is not {_EXPECTED[key]}"
-    if error.validator == "pattern" and key in {"iri", "url", "landing_page", "sparql_endpoint", "context"}:
+    if error.validator == "pattern" and key in {"iri", "url", "landing_page", "sparql_endpoint", "context", "same_as"}:
         return f"{where}: {error.instance!r} is not an absolute http(s) IRI"
     if error.validator == "pattern" and key in {"texts", "out"}:
         return f"{where}: {error.instance!r} must be a path relative to the collection folder"

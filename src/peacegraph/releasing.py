@@ -45,32 +45,33 @@ def make(
     changelog_file: Path,
     progress: pipeline.Progress = lambda _stage: None,
     notify: pipeline.Notify = lambda _message: None,
+    doi: str | None = None,
 ) -> Outcome:
+    """``doi``: a DOI reserved for the release, written into its DataCite record and citations."""
     settings = pipeline.resolved(settings)
     assert settings.collection is not None
+    new = versions.successor(versions.read(settings.seeds), version, issued, doi)
     with using(settings.collection.space):
-        return _make(settings, settings.collection, version, issued, since, changelog_file, progress, notify)
+        return _make(settings, settings.collection, new, since, changelog_file, progress, notify)
 
 
 def _make(
     settings: pipeline.Settings,
     col: Collection,
-    version: str,
-    issued: datetime.date,
+    new: versions.Release,
     since: str | None,
     changelog_file: Path,
     progress: pipeline.Progress,
     notify: pipeline.Notify,
 ) -> Outcome:
     current = versions.read(settings.seeds)
-    new = versions.successor(current, version, issued)
     corpus = loader.load(settings.seeds, col.texts)
     refuse_open_reviews(corpus)
     old = _previous(since, current, settings, notify)
     triples = pipeline.assemble(corpus, settings.ontology, col)
     identifiers.check_kept(identifiers.published(old.triples), triples, old.label)
     result = pipeline.build(replace(settings, release=new), progress=progress, notify=notify)
-    changes = diff.compare(old, diff.Release(version, frozenset(result.triples)))
+    changes = diff.compare(old, diff.Release(new.version, frozenset(result.triples)))
     dump = result.files[Format.NTRIPLES.dump_name(DUMP_STEM)].read_bytes()
     new = replace(new, dump=pipeline.dump_sha256(dump))  # what later builds of the same data are stamped as
     versions.write(settings.seeds, new)

@@ -53,6 +53,9 @@ description: {_scalar(description)}
 
 # Words a catalogue search should find it by.
 keywords: []
+# EU data themes European portals file it under (DCAT-AP's dcat:theme), of:
+# {" ".join(collection.DATA_THEMES)}
+# themes: [SOCI]
 
 # Languages of the documents (BCP 47 tags).
 languages: [en]
@@ -74,9 +77,14 @@ licence: {_scalar(answers.licence)}
 # (default: the base, BASE sparql and BASE context.jsonld).
 # landing_page: https://example.org/
 # sparql_endpoint: https://example.org/sparql
+# Whom data portals tell users to ask about the dataset (DCAT's contact point).
 # contact:
 #   name: The curators
 #   email: curators@example.org
+
+# Other pages describing the same dataset, and works to cite beside it (schema.org sameAs, citation).
+# same_as: [https://www.wikidata.org/wiki/Q123]
+# citations: ["A. Curator (2024). The collection, explained. https://doi.org/10.1234/abcd"]
 
 # Title of the collection's own topic scheme (SKOS), whose topics are records in records/.
 # topic_scheme: Topics of this collection

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -11,6 +12,7 @@ import pytest
 import yaml
 from datacite import schema45
 from rocrate.rocrate import ROCrate
+from rocrate_validator import models, services
 
 from peacegraph import pipeline
 from peacegraph.release import citation, metadata, versions
@@ -18,6 +20,9 @@ from peacegraph.release import citation, metadata, versions
 from ..conftest import ROOT, SEEDS
 
 CFF_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "citation" / "cff-1.2.0.schema.json"
+RO_CRATE_CONTEXT = CFF_SCHEMA.with_name("ro-crate-1.1-context.jsonld")
+#: What RO-Crate 1.1 asks that a development build cannot give: it was never published.
+UNPUBLISHED = {"ro-crate-1.1_8.4", "ro-crate-1.1_22.4"}
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +91,47 @@ def test_out_is_an_ro_crate_true_of_its_files(out_dir: Path) -> None:
         data = (out_dir / name).read_bytes()
         assert entity["contentSize"] == str(len(data)), name
         assert entity["sha256"] == hashlib.sha256(data).hexdigest(), name
+
+
+def _offline_copy(out: Path, into: Path) -> Path:
+    """``out`` with the crate's context URL replaced by the context it names, which roc-validator
+    would fetch (the extension after it stays as it is)."""
+    shutil.copytree(out, into)
+    crate = into / citation.RO_CRATE_FILE
+    document = json.loads(crate.read_text(encoding="utf-8"))
+    context = json.loads(RO_CRATE_CONTEXT.read_text(encoding="utf-8"))["@context"]
+    assert document["@context"][0] == "https://w3id.org/ro/crate/1.1/context"
+    document["@context"][0] = context
+    crate.write_text(json.dumps(document), encoding="utf-8")
+    return into
+
+
+def roc_issues(crate: Path) -> set[tuple[str, str]]:
+    """roc-validator's failed checks (identifier, message) against RO-Crate 1.1 at RECOMMENDED,
+    which checks every REQUIRED requirement too."""
+    settings = services.ValidationSettings(
+        rocrate_uri=str(crate), profile_identifier="ro-crate-1.1", requirement_severity=models.Severity.RECOMMENDED
+    )
+    return {(issue.check.identifier, str(issue.message)) for issue in services.validate(settings).get_issues()}
+
+
+def test_roc_validator_finds_a_release_clean(mini_built: pipeline.BuildResult, tmp_path: Path) -> None:
+    out = next(iter(mini_built.files.values())).parent
+    assert roc_issues(_offline_copy(out, tmp_path / "crate")) == set()
+
+
+def test_roc_validator_finds_a_development_build_clean_but_for_its_date(out_dir: Path, tmp_path: Path) -> None:
+    issues = roc_issues(_offline_copy(out_dir, tmp_path / "crate"))
+    assert {identifier for identifier, _ in issues} == UNPUBLISHED, issues
+
+
+def test_every_key_of_the_crate_is_a_term_of_its_context(out_dir: Path) -> None:
+    document = json.loads((out_dir / citation.RO_CRATE_FILE).read_text(encoding="utf-8"))
+    terms = {*json.loads(RO_CRATE_CONTEXT.read_text(encoding="utf-8"))["@context"], *document["@context"][1]}
+    keys = {key for entity in document["@graph"] for key in entity if not key.startswith("@")}
+    assert keys <= terms
+    assert document["@context"][1]["sha256"] == "http://schema.org/sha256"
+    entities = {entity["@id"]: entity for entity in document["@graph"]}
+    assert entities[metadata.CHECKSUMS_FILE]["encodingFormat"] == "text/plain"
+    author = entities["./"]["author"]
+    assert entities[author["@id"]]["@type"] in {"Person", "Organization"}

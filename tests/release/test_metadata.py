@@ -29,6 +29,9 @@ VERSION = URIRef("https://w3id.org/peacegraph/dataset/1.2.0")
 #: The SPDX terms of the DCAT 3 checksum pattern (there is no SPDX vocabulary file to check against).
 TABLE_NAMES = ("documents", "signatures", "positions", "events", "organizations", "people", "memberships")
 SPDX_TERMS = {SPDX.checksum, SPDX.Checksum, SPDX.algorithm, SPDX.checksumValue, SPDX.checksumAlgorithm_sha256}
+VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
+#: The vCard terms of DCAT's contact point (neither is there a vCard vocabulary file to check against).
+VCARD_TERMS = {VCARD.Kind, VCARD.fn, VCARD.hasEmail, VCARD.hasURL}
 
 
 @pytest.fixture(scope="module")
@@ -143,12 +146,13 @@ def test_every_metadata_term_exists(void: rdflib.Graph) -> None:
     if not vocab_dir.is_dir():
         pytest.skip("../shared/vocab is not beside this checkout")
     vocab = rdflib.Graph()
-    for name in ("void.ttl", "dcat.ttl", "dcterms.ttl", "foaf.ttl", "rdf.ttl"):
+    for name in ("void.ttl", "dcat.ttl", "dcterms.ttl", "foaf.ttl", "rdf.ttl", "skos.ttl"):
         vocab.parse(vocab_dir / name, format="turtle")
     used = set(void.predicates()) | set(void.objects(None, RDF.type))
-    unknown = {t for t in used if t not in SPDX_TERMS and (t, None, None) not in vocab}
+    unknown = {t for t in used if t not in SPDX_TERMS | VCARD_TERMS and (t, None, None) not in vocab}
     assert not unknown
     assert {p for p in used if str(p).startswith(str(SPDX))} <= SPDX_TERMS
+    assert {p for p in used if str(p).startswith(str(VCARD))} <= VCARD_TERMS
 
 
 def test_schema_org_dataset_for_the_landing_page(out: Path) -> None:
@@ -158,6 +162,8 @@ def test_schema_org_dataset_for_the_landing_page(out: Path) -> None:
     assert (document["version"], document["datePublished"]) == ("1.2.0", "2017-04-01")
     assert document["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert document["temporalCoverage"] == "2015-12-18/2017-03-22"
+    assert document["identifier"] == str(VERSION)
+    assert not {"sameAs", "citation"} & set(document)  # none configured
     for download in document["distribution"]:
         path = out / download["name"]
         assert download["contentUrl"].endswith("/" + path.name)
@@ -167,6 +173,19 @@ def test_schema_org_dataset_for_the_landing_page(out: Path) -> None:
     graph = rdflib.Graph().parse(data=json.dumps(document), format="json-ld")
     assert not [t for t in graph if any(isinstance(n, rdflib.BNode) for n in t)]
     assert (URIRef(str(VERSION)), RDF.type, URIRef("https://schema.org/Dataset")) in graph
+
+
+def test_schema_org_dataset_has_the_configured_same_as_and_citations(mini_seeds: Path, tmp_path: Path) -> None:
+    config = mini_seeds / "collection.yaml"
+    same = ["https://www.wikidata.org/wiki/Q4115189", "https://zenodo.org/records/1234"]
+    cited = ["A. Curator (2024). How the dataset was made. https://doi.org/10.1234/abcd"]
+    config.write_text(
+        config.read_text(encoding="utf-8") + f"same_as: {json.dumps(same)}\ncitations: {json.dumps(cited)}\n",
+        encoding="utf-8",
+    )
+    result = pipeline.build(pipeline.Settings(seeds=mini_seeds, out=tmp_path / "out"))
+    document = json.loads(result.files[metadata.SCHEMA_ORG_FILE].read_text(encoding="utf-8"))
+    assert (document["sameAs"], document["citation"]) == (same, cited)
 
 
 def test_without_a_release_file_the_build_is_a_development_build(mini_seeds: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 import rdflib
 import yaml
 from click.testing import CliRunner
+from datacite import schema45
 
 from peacegraph import pipeline
 from peacegraph.cli import main
@@ -71,6 +72,32 @@ def test_release_stamps_the_metadata_and_adds_a_changelog_entry(
     assert json.loads((out / "datacite.json").read_text(encoding="utf-8"))["publicationYear"] == "2017"
 
 
+def test_a_doi_reserved_for_the_release_is_kept_and_written_into_its_metadata(
+    mini_seeds: Path, previous: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    doi = "10.5281/zenodo.1234567"
+    code, output = _release(mini_seeds, out, "1.3.0", "--date", "2017-05-02", "--since", str(previous), "--doi", doi)
+    assert code == 0, output
+    assert versions.read(mini_seeds).doi == doi
+    assert f"doi: {doi}\n" in (mini_seeds / "release.yaml").read_text(encoding="utf-8")
+    record = json.loads((out / "datacite.json").read_text(encoding="utf-8"))
+    assert record["doi"] == doi
+    assert f'<identifier identifierType="DOI">{doi}</identifier>' in schema45.tostring(record)
+    assert yaml.safe_load((out / "CITATION.cff").read_text(encoding="utf-8"))["doi"] == doi
+    assert json.loads((out / "dataset.jsonld").read_text(encoding="utf-8"))["identifier"] == "https://doi.org/" + doi
+    before = _snapshot(out)
+    pipeline.build(pipeline.Settings(seeds=mini_seeds, out=out))  # the release's own build keeps its DOI
+    assert _snapshot(out) == before
+
+
+def test_without_a_doi_the_datacite_record_has_none(mini_seeds: Path, previous: Path, tmp_path: Path) -> None:
+    code, output = _release(mini_seeds, tmp_path / "out", "1.3.0", "--date", "2017-05-02", "--since", str(previous))
+    assert code == 0, output
+    assert "doi" not in json.loads((tmp_path / "out" / "datacite.json").read_text(encoding="utf-8"))
+    assert "doi:" not in (mini_seeds / "release.yaml").read_text(encoding="utf-8")
+
+
 def test_a_rebuild_after_the_release_is_byte_identical(mini_seeds: Path, previous: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert _release(mini_seeds, out, "2.0.0", "--date", "2018-01-01", "--since", str(previous))[0] == 0
@@ -122,6 +149,7 @@ def test_the_next_release_goes_on_top_of_the_changelog(mini_seeds: Path, previou
         (["1.1.9", "--date", "2017-05-01"], "must be greater than the current 1.2.0"),
         (["1.3", "--date", "2017-05-01"], "not a semantic version"),
         (["1.3.0", "--date", "2017-03-01"], "is before 1.2.0 (2017-04-01)"),
+        (["1.3.0", "--doi", "https://doi.org/10.5281/zenodo.1234"], "is not a DOI such as 10.5281/zenodo.1234"),
     ],
 )
 def test_bad_versions_change_nothing(

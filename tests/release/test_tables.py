@@ -77,6 +77,23 @@ def test_the_csvw_library_finds_each_table_valid(out_dir: Path, name: str) -> No
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_each_header_cell_is_its_column_title(out_dir: Path, name: str) -> None:
+    """A strict CSVW processor compares the header row with the metadata's columns (tabular-metadata
+    §5.5.1, table compatibility): the embedded column has no name, so its title must be one of the
+    described column's titles. Ours are equal, cell for cell, and the people's label is the
+    column's ``dc:description``."""
+    described = json.loads(_metadata(out_dir, name).read_text(encoding="utf-8"))
+    columns = described["tableSchema"]["columns"]
+    with open(out_dir / tables.TABLES_DIR / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == [column["titles"] for column in columns]
+    assert all(column["dc:description"] for column in columns)
+    table = csvw.Table.from_file(_metadata(out_dir, name))
+    # As the csvw library reads the description: each column's title is its header cell.
+    assert [c.titles.getfirst() if c.titles else None for c in table.tableSchema.columns] == header
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_csv_to_rdf_gives_triples_of_the_dataset(built: pipeline.BuildResult, out_dir: Path, name: str) -> None:
     made = csv2rdf(_metadata(out_dir, name))
     assert made, name

@@ -42,11 +42,18 @@ FOAF: Final = "http://xmlns.com/foaf/0.1/"
 IANA_MEDIA_TYPES: Final = "https://www.iana.org/assignments/media-types/"
 SD: Final = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS: Final = "http://www.w3.org/ns/formats/"
+VCARD: Final = "http://www.w3.org/2006/vcard/ns#"
+#: The EU Publications Office's authority tables that DCAT-AP asks themes and file formats from.
+EU_DATA_THEME: Final = "http://publications.europa.eu/resource/authority/data-theme"
+EU_FILE_TYPE: Final = "http://publications.europa.eu/resource/authority/file-type"
+SPARQL_PROTOCOL: Final = "https://www.w3.org/TR/sparql11-protocol/"
 #: The standards the release files follow: CSV on the Web, RO-Crate, DataCite, SPDX licence ids.
 CSVW: Final = "http://www.w3.org/ns/csvw"
 RO_CRATE: Final = "https://w3id.org/ro/crate/1.1"
 DATACITE_KERNEL: Final = "http://datacite.org/schema/kernel-4"
 SPDX_LICENSES: Final = "https://spdx.org/licenses/"
+#: The DOI resolver: a DOI name ``10.1234/abcd`` as an IRI.
+DOI: Final = "https://doi.org/"
 
 #: Prefixes used in Turtle and in the JSON-LD context. Our identifiers stay full IRIs in Turtle,
 #: where a ``/`` in a local name would need escaping; JSON-LD abbreviates them as ``pgid:``.
@@ -207,6 +214,11 @@ def staging_graph(token: str) -> NamedNode:
 def media_type(name: str) -> NamedNode:
     """The IANA registry entry of a media type, as DCAT 3 wants for ``dcat:mediaType``."""
     return NamedNode(IANA_MEDIA_TYPES + name)
+
+
+def authority(table: str, code: str) -> NamedNode:
+    """A concept of one of the EU's authority tables (``EU_DATA_THEME``, ``EU_FILE_TYPE``)."""
+    return NamedNode(f"{table}/{code}")
 
 
 RDF_TYPE: Final = NamedNode(RDF + "type")

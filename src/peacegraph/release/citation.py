@@ -9,23 +9,29 @@ there is no second copy of the title, the licence or the version to keep in step
   the dataset (:func:`software_cff`, written by ``peacegraph release``).
 - ``datacite.json``: the DataCite Metadata Schema 4.5 record of the release, in DataCite's JSON
   (the ``attributes`` of a DOI deposit through DataCite's REST API). A development build has no
-  issue date, so no publication year, and gets none.
+  issue date, so no publication year, and gets none. Its ``doi`` is the one reserved for the
+  release (``peacegraph release VERSION --doi DOI``); without one the record has none, and the
+  registrant's deposit assigns it (DataCite's XML schema requires the DOI, its REST API does not).
 - ``ro-crate-metadata.json`` makes ``out/`` an RO-Crate 1.1: the release as the root
-  ``Dataset``, every file in it a ``File`` with its size, media type and SHA-256.
+  ``Dataset``, every file in it a ``File`` with its size, media type and SHA-256. The RO-Crate 1.1
+  context has no term for a checksum, so the crate's context extends it with schema.org's
+  ``sha256`` (as RO-Crate 1.1 allows, "Extending RO-Crate"); a development build has no
+  publication date, so it lacks the ``datePublished`` RO-Crate requires until it is released.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from typing import Any, Final
 
 import yaml
 
-from ..collection import Collection, licence_names
+from ..collection import Agent, Collection, licence_names
 from ..rdf.namespaces import DATACITE_KERNEL, RO_CRATE, SPDX_LICENSES
-from .metadata import Dump, Statistics, publisher_iri
+from .metadata import CHECKSUMS_FILE, Dump, Statistics, publisher_iri
 from .outdir import CFF_FILE as CFF_FILE
 from .outdir import DATACITE_FILE as DATACITE_FILE
 from .outdir import RO_CRATE_FILE as RO_CRATE_FILE
@@ -44,6 +50,11 @@ MEDIA_TYPES: Final = {
     ".cff": "application/x-yaml",
     ".gz": "application/gzip",
 }
+#: Media types of files whose names have no suffix.
+MEDIA_TYPES_BY_NAME: Final = {CHECKSUMS_FILE: "text/plain"}
+#: The terms the crate uses beyond the RO-Crate 1.1 context, in the vocabulary that context maps
+#: schema.org terms to (``http://schema.org/``).
+CONTEXT_EXTENSION: Final = {"sha256": "http://schema.org/sha256"}
 
 
 def _authors(col: Collection) -> list[dict[str, str]]:
@@ -72,6 +83,8 @@ def _dataset_reference(rel: Release, col: Collection) -> dict[str, Any]:
         entry["abstract"] = col.description
     if col.licence_spdx:
         entry["license"] = col.licence_spdx
+    if rel.doi:
+        entry["doi"] = rel.doi
     entry["url"] = col.space.release(rel.version).value
     entry["repository"] = col.space.dataset
     if col.keywords:
@@ -112,7 +125,10 @@ def datacite(rel: Release, stats: Statistics, offered: list[Dump], col: Collecti
     creators = [{"name": a.name, "nameType": "Personal" if a.orcid else "Organizational"} for a in col.authors] or [
         {"name": publisher, "nameType": "Organizational"}
     ]
-    record: dict[str, Any] = {
+    record: dict[str, Any] = {}
+    if rel.doi:  # DataCite's XML schema requires it; only the registrant can reserve one (see the README)
+        record["doi"] = rel.doi
+    record |= {
         "types": {"resourceTypeGeneral": "Dataset", "resourceType": "Knowledge graph"},
         "creators": creators,
         "titles": [{"title": col.title, "lang": "en"}],
@@ -183,9 +199,12 @@ def ro_crate(rel: Release, files: dict[str, bytes], col: Collection, unlisted: I
         "url": col.space.landing_page,
         "license": {"@id": col.licence_iri},
     }
+    authors = _crate_agents(col)
     if publisher and col.publisher:
         root["publisher"] = {"@id": publisher}
-        root["creator"] = {"@id": publisher}
+    if authors:
+        refs = [{"@id": agent["@id"]} for agent in authors]
+        root["author"] = root["creator"] = refs[0] if len(refs) == 1 else refs  # single values, as RO-Crate asks
     root["keywords"] = list(col.keywords)
     if places:
         root["spatialCoverage"] = {"@id": places[0].iri} if len(places) == 1 else [{"@id": p.iri} for p in places]
@@ -197,22 +216,42 @@ def ro_crate(rel: Release, files: dict[str, bytes], col: Collection, unlisted: I
         root,
         *(_file(name, files.get(name)) for name in names),
     ]
-    if publisher and col.publisher:
-        url = col.publisher.url or col.space.landing_page
-        graph.append({"@id": publisher, "@type": "Organization", "name": col.publisher.name, "url": url})
+    graph += authors
+    if publisher and col.publisher and publisher not in {agent["@id"] for agent in authors}:
+        graph.append(_crate_agent(col.publisher, publisher, col))
     licence = {"@id": col.licence_iri, "@type": "CreativeWork", "name": licence_names(col)[1]}
     if col.licence_spdx:
         licence["identifier"] = col.licence_spdx
     graph.append(licence)
     graph += [{"@id": area.iri, "@type": "Place", "name": area.name} for area in places]
-    return {"@context": f"{RO_CRATE}/context", "@graph": graph}
+    return {"@context": [f"{RO_CRATE}/context", CONTEXT_EXTENSION], "@graph": graph}
+
+
+def _crate_agent(agent: Agent, iri: str, col: Collection) -> dict[str, Any]:
+    entity: dict[str, Any] = {"@id": iri, "@type": "Person" if agent.orcid else "Organization", "name": agent.name}
+    url = agent.url or (col.space.landing_page if agent is col.publisher else None)
+    if url:
+        entity["url"] = url
+    return entity
+
+
+def _crate_agents(col: Collection) -> list[dict[str, Any]]:
+    """The crate's authors as contextual entities: each creator (or the publisher) by its IRI, or
+    by a local identifier (``#a-curator``) when it has none."""
+    found: dict[str, dict[str, Any]] = {}
+    for agent in col.authors:
+        iri = publisher_iri(col) if agent is col.publisher else agent.identifier
+        iri = iri or "#" + (re.sub(r"[^a-z0-9]+", "-", agent.name.lower()).strip("-") or "author")
+        found.setdefault(iri, _crate_agent(agent, iri, col))
+    return list(found.values())
 
 
 def _file(name: str, data: bytes | None) -> dict[str, Any]:
     entry: dict[str, Any] = {"@id": name, "@type": "File", "name": name.rsplit("/", 1)[-1]}
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    if suffix in MEDIA_TYPES:
-        entry["encodingFormat"] = MEDIA_TYPES[suffix]
+    media = MEDIA_TYPES_BY_NAME.get(name) or MEDIA_TYPES.get(suffix)
+    if media:
+        entry["encodingFormat"] = media
     if data is not None:
         entry["contentSize"] = str(len(data))
         entry["sha256"] = hashlib.sha256(data).hexdigest()

@@ -21,12 +21,15 @@ from typing import Any, Final
 import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Triple
 
-from ..collection import Agent, Collection
+from ..collection import DATA_THEMES, Agent, Collection
 from ..rdf import serialize
 from ..rdf.formats import Format
 from ..rdf.namespaces import (
     DCAT,
     DCTERMS,
+    DOI,
+    EU_DATA_THEME,
+    EU_FILE_TYPE,
     FOAF,
     OA,
     ONTOLOGY,
@@ -36,10 +39,13 @@ from ..rdf.namespaces import (
     RDF_TYPE,
     SCHEMA,
     SKOS,
+    SPARQL_PROTOCOL,
     SPDX,
+    VCARD,
     VOID,
     XSD,
     active,
+    authority,
     media_type,
     pg,
     schema,
@@ -52,7 +58,14 @@ from .outdir import gzip_name as gzip_name
 from .versions import Release
 
 VOCABULARIES: Final = (SCHEMA, PG, SKOS, OA, OWL)
-METADATA_PREFIXES: Final = {**PREFIXES, "void": VOID, "dcat": DCAT, "spdx": SPDX, "foaf": FOAF}
+METADATA_PREFIXES: Final = {
+    **PREFIXES,
+    "void": VOID,
+    "dcat": DCAT,
+    "spdx": SPDX,
+    "foaf": FOAF,
+    "vcard": VCARD,
+}
 
 #: Classes whose richest instance (most triples) is given as a ``void:exampleResource``.
 EXAMPLE_CLASSES: Final = ("Document", "Position", "Organization", "Person", "Event", "Place", "Topic")
@@ -77,6 +90,13 @@ class Dump:
     rdf: bool = True
     #: The media type of the compression, for a compressed file (``dcat:compressFormat``).
     compression: str | None = None
+
+    @property
+    def description(self) -> str:
+        """What the file holds, in a sentence."""
+        if not self.rdf:
+            return self.syntax[0].upper() + self.syntax[1:] + "."
+        return f"The whole dataset as {self.syntax}."
 
     @property
     def sha256(self) -> str:
@@ -183,10 +203,13 @@ def describe(stats: Statistics, dumps: list[Dump], rel: Release, col: Collection
             *_abstract_dataset(version, col),
             *_version(version, rel, col),
             *_publisher(col),
+            *_contact(col),
             *_service(version, col),
+            *_coverage(NamedNode(col.space.dataset), rel, stats, col),
             *_coverage(version, rel, stats, col),
             *_statistics(version, rel, stats),
             *(t for dump in dumps for t in _distribution(version, rel, dump, col)),
+            *_typed_values(dumps, col),
         ]
     )
     return sorted(triples, key=lambda t: first.get(_name(t.subject), len(first)))
@@ -199,19 +222,36 @@ def publisher_iri(col: Collection) -> str | None:
     return col.publisher.identifier or col.base + "publisher"
 
 
+def contact_iri(col: Collection) -> str | None:
+    """The IRI of the contact point: the contact's ORCID, ROR id or IRI, or one under the base."""
+    if col.contact is None:
+        return None
+    return col.contact.identifier or col.base + "contact"
+
+
 def _common(s: NamedNode, col: Collection) -> Iterator[Triple]:
-    """What the dataset and each of its versions both say: who publishes it, its licence and page."""
+    """What the dataset, its versions and its service all say: who publishes it and whom to ask,
+    its licence, page, keywords and themes."""
     publisher = publisher_iri(col)
     if publisher:
         yield Triple(s, term(DCTERMS, "publisher"), NamedNode(publisher))
+    contact = contact_iri(col)
+    if contact:
+        yield Triple(s, term(DCAT, "contactPoint"), NamedNode(contact))
     yield Triple(s, term(DCTERMS, "license"), NamedNode(col.licence_iri))
     yield Triple(s, term(DCAT, "landingPage"), NamedNode(col.space.landing_page))
+    for keyword in col.keywords:
+        yield Triple(s, term(DCAT, "keyword"), Literal(keyword, language="en"))
+    for code in col.themes:
+        yield Triple(s, term(DCAT, "theme"), authority(EU_DATA_THEME, code))
 
 
 def _abstract_dataset(version: NamedNode, col: Collection) -> Iterator[Triple]:
     s = NamedNode(col.space.dataset)
     yield Triple(s, RDF_TYPE, term(DCAT, "Dataset"))
     yield Triple(s, term(DCTERMS, "title"), Literal(col.title, language="en"))
+    if col.description:
+        yield Triple(s, term(DCTERMS, "description"), Literal(col.description, language="en"))
     yield from _common(s, col)
     yield Triple(s, term(DCAT, "hasVersion"), version)
     yield Triple(s, term(DCAT, "hasCurrentVersion"), version)
@@ -224,6 +264,8 @@ def _version(s: NamedNode, rel: Release, col: Collection) -> Iterator[Triple]:
     if col.description:
         yield Triple(s, term(DCTERMS, "description"), Literal(col.description, language="en"))
     yield Triple(s, term(DCAT, "version"), Literal(rel.version))
+    if rel.doi:
+        yield Triple(s, term(DCTERMS, "identifier"), Literal(DOI + rel.doi))
     yield Triple(s, term(DCAT, "isVersionOf"), NamedNode(col.space.dataset))
     if rel.previous:
         yield Triple(s, term(DCAT, "previousVersion"), col.space.release(rel.previous))
@@ -231,8 +273,6 @@ def _version(s: NamedNode, rel: Release, col: Collection) -> Iterator[Triple]:
         yield Triple(s, term(DCTERMS, "issued"), Literal(rel.issued, datatype=term(XSD, "date")))
     yield from _common(s, col)
     yield Triple(s, term(DCTERMS, "conformsTo"), NamedNode(ONTOLOGY))
-    for keyword in col.keywords:
-        yield Triple(s, term(DCAT, "keyword"), Literal(keyword, language="en"))
     for vocabulary in VOCABULARIES:
         yield Triple(s, term(VOID, "vocabulary"), NamedNode(vocabulary))
     yield Triple(s, term(VOID, "uriSpace"), Literal(col.space.id))
@@ -243,9 +283,24 @@ def _publisher(col: Collection) -> Iterator[Triple]:
     if col.publisher is None or publisher is None:
         return
     s = NamedNode(publisher)
+    yield Triple(s, RDF_TYPE, term(FOAF, "Agent"))  # the class DCAT-AP checks, with no inference
     yield Triple(s, RDF_TYPE, term(FOAF, "Organization"))
     yield Triple(s, term(FOAF, "name"), Literal(col.publisher.name))
     yield Triple(s, term(FOAF, "homepage"), NamedNode(col.publisher.url or col.space.landing_page))
+
+
+def _contact(col: Collection) -> Iterator[Triple]:
+    """The contact point, as DCAT wants it: a vCard with a name and an email address or page."""
+    contact = contact_iri(col)
+    if col.contact is None or contact is None:
+        return
+    s = NamedNode(contact)
+    yield Triple(s, RDF_TYPE, term(VCARD, "Kind"))
+    yield Triple(s, term(VCARD, "fn"), Literal(col.contact.name))
+    if col.contact.email:
+        yield Triple(s, term(VCARD, "hasEmail"), NamedNode("mailto:" + col.contact.email))
+    if col.contact.url:
+        yield Triple(s, term(VCARD, "hasURL"), NamedNode(col.contact.url))
 
 
 def _service(version: NamedNode, col: Collection) -> Iterator[Triple]:
@@ -255,17 +310,22 @@ def _service(version: NamedNode, col: Collection) -> Iterator[Triple]:
     yield Triple(s, RDF_TYPE, term(DCAT, "DataService"))
     yield Triple(s, term(DCTERMS, "title"), Literal(f"SPARQL endpoint of {col.title}", language="en"))
     yield Triple(s, term(DCAT, "endpointURL"), s)
+    # A GET of the endpoint without a query answers with its SPARQL 1.1 Service Description.
+    yield Triple(s, term(DCAT, "endpointDescription"), s)
+    yield Triple(s, term(DCTERMS, "conformsTo"), NamedNode(SPARQL_PROTOCOL))
     yield Triple(s, term(DCAT, "servesDataset"), version)
+    yield from _common(s, col)
 
 
-def _coverage(version: NamedNode, rel: Release, stats: Statistics, col: Collection) -> Iterator[Triple]:
+def _coverage(s: NamedNode, rel: Release, stats: Statistics, col: Collection) -> Iterator[Triple]:
+    """The places and the period ``s`` (a version, or the dataset as of this version) covers."""
     for area in col.spatial:
         if area.iri:  # an area with no Wikidata item has no IRI to name it by (and no blank nodes here)
-            yield Triple(version, term(DCTERMS, "spatial"), NamedNode(area.iri))
+            yield Triple(s, term(DCTERMS, "spatial"), NamedNode(area.iri))
     if stats.period is None:
         return
     period = col.space.release(rel.version, "period")
-    yield Triple(version, term(DCTERMS, "temporal"), period)
+    yield Triple(s, term(DCTERMS, "temporal"), period)
     yield Triple(period, RDF_TYPE, term(DCTERMS, "PeriodOfTime"))
     yield Triple(period, term(DCAT, "startDate"), stats.period[0])
     yield Triple(period, term(DCAT, "endDate"), stats.period[1])
@@ -301,9 +361,11 @@ def _distribution(version: NamedNode, rel: Release, dump: Dump, col: Collection)
         yield Triple(version, term(VOID, "dataDump"), url)
     yield Triple(s, RDF_TYPE, term(DCAT, "Distribution"))
     yield Triple(s, term(DCTERMS, "title"), Literal(f"{dump.name}: {dump.syntax}", language="en"))
+    yield Triple(s, term(DCTERMS, "description"), Literal(dump.description, language="en"))
     yield Triple(s, term(DCAT, "downloadURL"), url)
     yield Triple(s, term(DCAT, "accessURL"), url)
     yield Triple(s, term(DCAT, "mediaType"), media_type(dump.media))
+    yield Triple(s, term(DCTERMS, "format"), authority(EU_FILE_TYPE, FILE_TYPES[dump.media]))
     if dump.compression:
         yield Triple(s, term(DCAT, "compressFormat"), media_type(dump.compression))
     yield Triple(s, term(DCAT, "byteSize"), _int(len(dump.data), "nonNegativeInteger"))
@@ -314,10 +376,40 @@ def _distribution(version: NamedNode, rel: Release, dump: Dump, col: Collection)
     yield Triple(checksum, term(SPDX, "checksumValue"), Literal(dump.sha256, datatype=term(XSD, "hexBinary")))
 
 
+def _typed_values(dumps: list[Dump], col: Collection) -> Iterator[Triple]:
+    """The classes of the values DCAT-AP gives a range to (``range.ttl``): a validator that infers
+    nothing only knows what the description itself says of its licence, places, media types..."""
+    yield Triple(NamedNode(col.licence_iri), RDF_TYPE, term(DCTERMS, "LicenseDocument"))
+    yield Triple(NamedNode(col.space.landing_page), RDF_TYPE, term(FOAF, "Document"))
+    for standard in (ONTOLOGY, SPARQL_PROTOCOL):
+        yield Triple(NamedNode(standard), RDF_TYPE, term(DCTERMS, "Standard"))
+    for area in col.spatial:
+        if area.iri:
+            yield Triple(NamedNode(area.iri), RDF_TYPE, term(DCTERMS, "Location"))
+    for media in {m for dump in dumps for m in (dump.media, dump.compression) if m}:
+        yield Triple(media_type(media), RDF_TYPE, term(DCTERMS, "MediaType"))
+    for code in {FILE_TYPES[dump.media] for dump in dumps}:
+        yield Triple(authority(EU_FILE_TYPE, code), RDF_TYPE, term(DCTERMS, "MediaTypeOrExtent"))
+        yield Triple(authority(EU_FILE_TYPE, code), term(SKOS, "inScheme"), NamedNode(EU_FILE_TYPE))
+    for code in col.themes:
+        theme = authority(EU_DATA_THEME, code)
+        yield Triple(theme, RDF_TYPE, term(SKOS, "Concept"))
+        yield Triple(theme, term(SKOS, "prefLabel"), Literal(DATA_THEMES[code], language="en"))
+        yield Triple(theme, term(SKOS, "inScheme"), NamedNode(EU_DATA_THEME))
+
+
 SYNTAX: Final = {Format.TURTLE: "Turtle", Format.NTRIPLES: "N-Triples", Format.JSONLD: "JSON-LD"}
 GZIP: Final = "application/gzip"
 CSV: Final = "text/csv"
 CSV_METADATA: Final = "application/csvm+json"
+#: The file type (EU authority table, ``dct:format``) of each media type the release offers.
+FILE_TYPES: Final = {
+    Format.TURTLE.media_type: "RDF_TURTLE",
+    Format.NTRIPLES.media_type: "RDF_N_TRIPLES",
+    Format.JSONLD.media_type: "JSON_LD",
+    CSV: "CSV",
+    CSV_METADATA: "JSON",
+}
 
 
 def void_bytes(triples: list[Triple]) -> bytes:
@@ -348,6 +440,7 @@ def schema_org(stats: Statistics, dumps: list[Dump], rel: Release, col: Collecti
         "name": col.title,
         "url": col.space.landing_page,
         "version": rel.version,
+        "identifier": DOI + rel.doi if rel.doi else col.space.release(rel.version).value,
         "license": col.licence_iri,
         "isAccessibleForFree": True,
         "keywords": list(col.keywords),
@@ -355,6 +448,10 @@ def schema_org(stats: Statistics, dumps: list[Dump], rel: Release, col: Collecti
     }
     if col.description:
         document["description"] = col.description
+    if col.same_as:
+        document["sameAs"] = list(col.same_as)
+    if col.citations:
+        document["citation"] = list(col.citations)
     if col.publisher:
         document["publisher"] = _schema_agent(col.publisher, publisher_iri(col), col)
     creators = [_schema_agent(a, publisher_iri(col) if a is col.publisher else a.identifier, col) for a in col.authors]

@@ -10,7 +10,9 @@ of its literals as found in the data, so that CSVW-to-RDF conversion gives tripl
 dataset. A column whose values cannot be described that way (identifiers several to a cell,
 literals of several datatypes) is kept for people but marked ``suppressOutput``.
 
-The CSV is UTF-8 and RFC 4180: a header row, fields quoted where needed, CRLF line ends.
+The CSV is UTF-8 and RFC 4180: a header row, fields quoted where needed, CRLF line ends. Each
+header cell is its column's name and title, so that a strict CSVW processor finds the table and
+its description compatible; the column's label for people is its ``dc:description``.
 """
 
 from __future__ import annotations
@@ -375,7 +377,9 @@ def _column_metadata(table: Table, column: Column, made: list[Row]) -> dict[str,
     values = [v for row in made for v in row[column.name]]
     several = any(len(row[column.name]) > 1 for row in made)
     iris = bool(values) and all(isinstance(v, NamedNode) for v in values)
-    entry: dict[str, Any] = {"name": column.name, "titles": column.title}
+    # The title is the header cell, as a strict CSVW processor checks (tabular-metadata §5.5.1);
+    # what the column holds, in words, is its description.
+    entry: dict[str, Any] = {"name": column.name, "titles": column.name, "dc:description": column.title}
     if column.property is not None:
         entry["propertyUrl"] = column.property
     if column.about is not None:

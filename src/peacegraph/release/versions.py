@@ -18,6 +18,8 @@ from ..records.yamlsource import read_yaml, walk_errors
 RELEASE_FILE: Final = "release.yaml"
 SEMVER_PATTERN: Final = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
 DATE_PATTERN: Final = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+#: A DOI name, as DataCite's metadata schema writes it (``10.1234/abcd``, no ``https://doi.org/``).
+DOI_PATTERN: Final = r"^10[.][0-9]{4,9}/[^\s]+$"
 _SEMVER = re.compile(SEMVER_PATTERN)
 
 _SCHEMA: Final[dict[str, Any]] = {
@@ -29,6 +31,7 @@ _SCHEMA: Final[dict[str, Any]] = {
         "issued": {"type": "string", "pattern": DATE_PATTERN},
         "previous": {"type": ["string", "null"], "pattern": SEMVER_PATTERN},
         "dump": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "SHA-256 of the N-Triples dump"},
+        "doi": {"type": "string", "pattern": DOI_PATTERN, "description": "a DOI such as 10.5281/zenodo.1234"},
     },
 }
 
@@ -47,6 +50,8 @@ class Release:
     previous: str | None = None
     #: The SHA-256 (hex) of the release's N-Triples dump: the build that gives these bytes is this release.
     dump: str | None = None
+    #: The DOI reserved for this release (``peacegraph release VERSION --doi DOI``), if any.
+    doi: str | None = None
 
 
 #: What a seed directory without a release file builds as: version 0.0.0, never issued.
@@ -76,7 +81,7 @@ def read(seeds: Path) -> Release:
     if error:
         raise error
     data = located.data
-    release = Release(data["version"], data["issued"], data.get("previous"), data.get("dump"))
+    release = Release(data["version"], data["issued"], data.get("previous"), data.get("dump"), data.get("doi"))
     _check(release, path, located.line(("previous",)))
     return release
 
@@ -99,6 +104,8 @@ def write(seeds: Path, release: Release) -> Path:
         lines.append(f"previous: {release.previous}")
     if release.dump is not None:
         lines.append(f"dump: {release.dump}")
+    if release.doi is not None:
+        lines.append(f"doi: {release.doi}")
     path.write_text(_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -117,11 +124,13 @@ def stamp(current: Release, dump_sha256: str) -> Release:
     return Release(version=current.version + UNRELEASED_SUFFIX, issued=None, previous=current.version)
 
 
-def successor(current: Release, version: str, issued: datetime.date) -> Release:
-    """The release after ``current``: a greater version, issued no earlier."""
+def successor(current: Release, version: str, issued: datetime.date, doi: str | None = None) -> Release:
+    """The release after ``current``: a greater version, issued no earlier, with the DOI reserved for it."""
+    if doi is not None and not re.fullmatch(DOI_PATTERN, doi):
+        raise InputError(f"--doi {doi!r} is not a DOI such as 10.5281/zenodo.1234 (without https://doi.org/)")
     if semver(version) <= semver(current.version):
         raise InputError(f"version {version} must be greater than the current {current.version}")
     if current.issued is not None and issued.isoformat() < current.issued:
         raise InputError(f"issued {issued.isoformat()} is before {current.version} ({current.issued})")
     previous = current.version if current.issued is not None else None
-    return Release(version=version, issued=issued.isoformat(), previous=previous)
+    return Release(version=version, issued=issued.isoformat(), previous=previous, doi=doi)
