@@ -22,8 +22,9 @@ def _value(spec: Schema) -> str:
         return f"[{name}](#{name})"
     if "enum" in spec:
         return "one of " + ", ".join(f"`{value}`" for value in spec["enum"])
-    if "oneOf" in spec or "anyOf" in spec:
-        return " or ".join(_value(choice) for choice in spec.get("oneOf", spec.get("anyOf", [])))
+    choices: list[Schema] = spec.get("oneOf") or spec.get("anyOf") or []
+    if choices:
+        return " or ".join(_value(choice) for choice in choices)
     kind = spec.get("type", "any")
     if kind == "array":
         return "list of " + _value(spec.get("items", {}))
