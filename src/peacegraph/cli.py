@@ -247,7 +247,7 @@ EXAMPLES = {
     ),
     "init": _examples(
         'peacegraph init letters --base https://example.org/letters/ --title "Coalition letters"',
-        "cd letters && peacegraph draft ~/letter.txt && peacegraph build",
+        'peacegraph init letters --base https://example.org/letters/ --title "Coalition letters" --licence CC-BY-4.0',
     ),
     "draft": _examples(
         "peacegraph draft statement.pdf",
