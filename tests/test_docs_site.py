@@ -24,6 +24,8 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     assert "--previous PATH" in commands
     fields = (tmp_path / "site" / "reference" / "record-schema.html").read_text(encoding="utf-8")
     assert "<code>wikidata_candidates</code>" in fields  # written from the JSON Schema
+    model = (tmp_path / "site" / "reference" / "data-model.html").read_text(encoding="utf-8")
+    assert "shapes/peacegraph.shapes.ttl" in model  # the shapes, written from shapes/
 
 
 def test_a_broken_link_fails_the_build(tmp_path: Path) -> None:
