@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 
-.PHONY: build test lint venv system-packages lock upgrade clean
+.PHONY: build test lint venv system-packages lock upgrade clean docs
 
 # Exact versions with hashes from requirements.lock; the project itself without build isolation, so
 # that the build backend comes from the lock too. The lock is complete, so nothing is resolved
@@ -37,6 +37,10 @@ lint: $(STAMP)
 test: system-packages lint
 	$(BIN)/pytest
 
+# The documentation site (mkdocs.yml, docs/) into site-docs/; --strict: a broken link or anchor fails it.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
 # After editing the dependencies in pyproject.toml: pin what is new, keep every other pin.
 # `make upgrade` is the deliberate upgrade: every dependency to its newest allowed version; then `make test`.
 LOCK = $(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --quiet \
@@ -54,4 +58,4 @@ upgrade: $(STAMP)
 	$(LOCK) --upgrade
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site-docs

@@ -248,6 +248,10 @@ EXAMPLES = {
         "peacegraph site --out site",
         "peacegraph site --out site --release out --collection seeds",
     ),
+    "w3id": _examples(
+        "peacegraph w3id --site-url https://example.github.io/letters/ --out w3id.org",
+        "peacegraph w3id --site-url https://data.example.org/letters/ --out w3id.org --collection letters",
+    ),
     "init": _examples(
         'peacegraph init letters --base https://example.org/letters/ --title "Coalition letters"',
         "peacegraph init minutes --base https://example.org/minutes/ --title Minutes --licence CC0-1.0",
@@ -893,6 +897,31 @@ def site(out: Path, release: Path | None, collection_dir: Path | None) -> None:
     except PeacegraphError as error:
         raise _fail(error) from None
     click.echo(f"wrote {count} files into {out}/")
+
+
+@main.command(epilog=EXAMPLES["w3id"])
+@click.option(
+    "--site-url",
+    required=True,
+    help="Where the site `peacegraph site` wrote is published: the http(s) URL of its folder.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="A clone of w3id.org's repository (or any folder): the rules go into OUT/<the base's path>/.htaccess.",
+)
+@COLLECTION
+def w3id(site_url: str, out: Path, collection_dir: Path | None) -> None:
+    """Write the w3id.org redirect rules for the collection's base: an .htaccess in a folder named after it."""
+    from .web import w3id as rules
+
+    col = use_collection(collection_dir)
+    try:
+        written = rules.write(col.base, site_url, out)
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    click.echo(f"wrote {written}: propose its folder to w3id.org's repository (with a README.md naming you)")
 
 
 @main.command(epilog=EXAMPLES["draft"])

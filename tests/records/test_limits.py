@@ -39,10 +39,9 @@ def test_messages_are_one_printable_line() -> None:
     assert long.endswith("…")
 
 
-def test_the_readme_states_the_limits_in_force() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Hostile and broken input") :]
-    section = section[: section.index("\n## ")]
+def test_the_documentation_states_the_limits_in_force() -> None:
+    page = Path(__file__).resolve().parents[2] / "docs" / "explanation" / "hostile-input.md"
+    section = page.read_text(encoding="utf-8")
     for stated in (
         f"record file is at most {limits.MAX_RECORD_BYTES // limits.MIB} MiB",
         f"{limits.MAX_YAML_NODES:,} YAML nodes",

@@ -47,9 +47,9 @@ def test_committed_reference_documents_every_class() -> None:
     assert [cls for cls in _classes() if cls not in page] == [], "run `peacegraph docs` and commit docs/"
 
 
-def test_readme_shows_the_diagram() -> None:
-    assert "![" in (text := (ROOT / "README.md").read_text(encoding="utf-8"))
-    assert "(docs/model.svg)" in text
+def test_the_data_model_page_shows_the_diagram() -> None:
+    assert "![" in (text := (ROOT / "docs" / "reference" / "data-model.md").read_text(encoding="utf-8"))
+    assert "(../model.svg)" in text
 
 
 def test_diagram_has_every_class_subclass_link_and_object_property() -> None:

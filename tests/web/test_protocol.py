@@ -2,7 +2,7 @@
 
 The manifest (``sparql/sparql11/protocol/manifest.ttl`` in ``w3c/rdf-tests``) has 34 cases; each
 is a row of ``MANIFEST`` below, sent to our server as the manifest describes it (with our path
-``/sparql``). Where we answer differently on purpose the row says why; the README lists them:
+``/sparql``). Where we answer differently on purpose the row says why; docs/reference/endpoint.md lists them:
 the endpoint never fetches the remote graphs that the dataset cases name, and it is read-only.
 """
 

@@ -156,7 +156,7 @@ def test_a_walled_in_process_reaches_nothing_even_without_the_guard(canary: Cana
 
 
 def test_the_walls_are_up_on_this_machine() -> None:
-    """If this fails, the machine allows neither wall, and only the guard protects it (see the README)."""
+    """If this fails, the machine allows neither wall, and only the guard protects it (docs/reference/endpoint.md)."""
     code = "from peacegraph.web import sandbox; print(sandbox.isolate())"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "{'network namespace': None, 'seccomp filter': None}"

@@ -1,5 +1,5 @@
 """Keys for drafted records, by the project's rules: lower-case ASCII words joined by hyphens,
-describing the thing, never a counter (README, "Identifiers")."""
+describing the thing, never a counter (docs/explanation/identifiers.md)."""
 
 from __future__ import annotations
 

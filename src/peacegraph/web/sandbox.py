@@ -11,7 +11,7 @@ off the network, so that no query (whatever the guard let through) can fetch a U
   which could open sockets behind the filter's back.
 
 Either is enough; where the system allows neither (not Linux, or seccomp disabled), the worker
-says so in the server's log and only the guard protects the machine (see the README).
+says so in the server's log and only the guard protects the machine (see docs/reference/endpoint.md).
 
 The memory cap is ``RLIMIT_DATA`` (Linux ≥ 4.7 counts every private writable mapping: the heap
 and what malloc maps): an allocation past it fails, Oxigraph aborts, the worker dies and the pool

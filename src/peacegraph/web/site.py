@@ -90,14 +90,35 @@ def _pattern(media_type: str) -> str:
     return media_type.replace(".", r"\.").replace("+", r"\+")
 
 
-def _negotiated(pattern: str, target: str, default: str, flags: str = "R=303,L") -> list[str]:
-    """Rules sending ``pattern`` to ``target`` with the extension the Accept header names, else ``default``."""
+def _negotiated(pattern: str, target: str, default: str, prefix: str, flags: str = "R=303,L") -> list[str]:
+    """Rules sending ``pattern`` to ``prefix`` + ``target`` with the extension the Accept header names, else
+    to ``prefix`` + ``default``."""
     lines = []
     for fmt in Format:
         lines.append(f"RewriteCond %{{HTTP_ACCEPT}} {_pattern(fmt.media_type)}")
-        lines.append(f"RewriteRule {pattern} %{{ENV:BASE}}{target.format(ext=fmt.extension)} [{flags}]")
-    lines.append(f"RewriteRule {pattern} %{{ENV:BASE}}{default} [{flags}]")
+        lines.append(f"RewriteRule {pattern} {prefix}{target.format(ext=fmt.extension)} [{flags}]")
+    lines.append(f"RewriteRule {pattern} {prefix}{default} [{flags}]")
     return lines
+
+
+def see_other_rules(prefix: str) -> list[str]:
+    """The 303 See Other rules from each identifier and stable path to a document about it below ``prefix``
+    (a URL, or ``%{ENV:BASE}``): the site's own, and those w3id.org runs for a collection (``web/w3id.py``)."""
+    return [
+        "# An auxiliary node (…/id/<kind>/<key>/<part>) is described in its owner's document.",
+        *_negotiated(f"^({_IDENTIFIER})/(.+)$", "$1.{ext}", "$1.html#$2", prefix, flags="R=303,NE,L"),
+        "",
+        "# An identifier, and the ontology.",
+        *_negotiated(f"^({_IDENTIFIER}|ontology)$", "$1.{ext}", "$1.html", prefix),
+        "",
+        "# The dataset: a dump, or its page.",
+        *_negotiated("^dataset$", "peacegraph.{ext}", "dataset.html", prefix),
+        "",
+        "# The pages for finding things.",
+        f"RewriteRule ^(search|timeline)$ {prefix}$1.html [R=303,L]",
+        "",
+        f"RewriteRule ^shapes$ {prefix}shapes.ttl [R=303,L]",
+    ]
 
 
 def htaccess() -> str:
@@ -129,19 +150,7 @@ def htaccess() -> str:
         "RewriteCond %{REQUEST_URI}::$1 ^(.*?/)(.*)::\\2$",
         "RewriteRule ^(.*)$ - [E=BASE:%1]",
         "",
-        "# An auxiliary node (…/id/<kind>/<key>/<part>) is described in its owner's document.",
-        *_negotiated(f"^({_IDENTIFIER})/(.+)$", "$1.{ext}", "$1.html#$2", flags="R=303,NE,L"),
-        "",
-        "# An identifier, and the ontology.",
-        *_negotiated(f"^({_IDENTIFIER}|ontology)$", "$1.{ext}", "$1.html"),
-        "",
-        "# The dataset: a dump, or its page.",
-        *_negotiated("^dataset$", "peacegraph.{ext}", "dataset.html"),
-        "",
-        "# The pages for finding things.",
-        "RewriteRule ^(search|timeline)$ %{ENV:BASE}$1.html [R=303,L]",
-        "",
-        "RewriteRule ^shapes$ %{ENV:BASE}shapes.ttl [R=303,L]",
+        *see_other_rules("%{ENV:BASE}"),
     ]
     return "\n".join(rules) + "\n"
 
