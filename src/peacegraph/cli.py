@@ -5,10 +5,7 @@ Exit codes: 0 ok, 1 the data does not conform to the shapes, 2 bad input or usag
 
 from __future__ import annotations
 
-import datetime
-import json
 import os
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,10 +15,13 @@ from . import __version__
 from .errors import PeacegraphError
 
 if TYPE_CHECKING:
+    import datetime
+
     from .validation.report import Report
 
-# The stages are imported by the commands that use them, so that `--version`, `--help` and
-# `query` start without loading rdflib, pySHACL and the rest (see bench/serve.py).
+# The stages, and the standard modules only some commands need, are imported by the commands that
+# use them, so that `--version`, `--help` and `query` start without loading rdflib, pySHACL and the
+# rest (see bench/query.py).
 
 SEEDS = click.option(
     "--seeds",
@@ -187,6 +187,8 @@ def stats(seeds: Path, warnings: bool) -> None:
 )
 def validate(out: Path, shapes: Path | None, engine: str) -> None:
     """Re-check a built OUT against the shapes."""
+    import warnings
+
     from .release import outdir
     from .resources import shapes_dir
     from .validation import fast as fastshacl
@@ -229,7 +231,7 @@ def validate(out: Path, shapes: Path | None, engine: str) -> None:
 def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, out: Path) -> None:
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
 
-    from .query import store
+    from .query import cache, store
 
     if (query is None) == (query_file is None):
         raise UsageFailure("give a QUERY or -f FILE, not both and not neither")
@@ -239,7 +241,7 @@ def query(query: str | None, query_file: Path | None, fmt: str, ontology: bool, 
         else:
             assert query is not None
             text = query
-        results = store.run(store.open_cached(out, ontology=ontology), text)
+        results = store.run(cache.open_cached(out, ontology=ontology), text)
         click.echo(store.format_results(results, fmt, text), nl=False)
     except PeacegraphError as error:
         raise _fail(error) from None
@@ -359,6 +361,8 @@ def diff_releases(old: str, new: str, as_json: bool) -> None:
     (out/peacegraph.nt at a git revision, e.g. git:HEAD) or release:VERSION (the out/ of that release,
     found in the history of seeds/release.yaml, e.g. release:0.1.0).
     """
+    import json
+
     from .release import diff as differ
 
     try:
@@ -395,6 +399,8 @@ def release_dataset(
     Fails, changing nothing, if an identifier of the previous release (SINCE) is gone or the data
     does not conform.
     """
+    import datetime
+
     from . import pipeline, releasing
     from . import progress as bars
     from .release import diff as differ

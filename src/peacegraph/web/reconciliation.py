@@ -39,6 +39,7 @@ from starlette.routing import Route
 from ..rdf.namespaces import ID, OWL, PG, RDF_TYPE, SKOS, WD, pg, schema, term
 from ..records.names import normalize, variants
 from .describe import Identifier
+from .lazy import Once
 
 VERSIONS: Final = ["0.1", "0.2"]
 SERVICE_NAME: Final = "peacegraph: the Syria peace process"
@@ -523,7 +524,12 @@ class Service:
     """The handlers of ``/reconcile`` over one release's store."""
 
     def __init__(self, st: Store):
-        self.index = Index(st)
+        self._index = Once(lambda: Index(st))
+
+    @property
+    def index(self) -> Index:
+        """The index, made on the first request (the server answers queries before that)."""
+        return self._index.get()
 
     def routes(self) -> list[Route]:
         methods = ["GET", "POST", "OPTIONS"]
