@@ -27,8 +27,8 @@ from . import model as r
 from .limits import (
     MAX_SOURCE_BYTES,
     MAX_TABLE_BYTES,
-    MAX_TOTAL_YAML_NODES,
     MAX_YAML_NODES,
+    RECORD_NODES,
     read_bounded,
     utf8_line,
 )
@@ -100,7 +100,7 @@ def load(seeds: Path) -> r.Corpus:
     if not files:
         raise InputError("no record files (*.yaml)", record_dir)
     corpus = r.Corpus()
-    budget = MAX_TOTAL_YAML_NODES
+    budget = RECORD_NODES.value()
     for file in files:
         if _resolve(file, _display(file), 1).parent != _resolve(record_dir, record_dir, None):
             raise InputError(f"{file.name} links to a file outside {record_dir}", _display(file), 1)
