@@ -81,7 +81,7 @@ class Index:
                 if text < last:
                     unsorted.add(key)
                 found.append(o)
-            if key[1] in backwards and isinstance(o, NamedNode):
+            if key[1] in backwards and isinstance(o, NamedNode) and isinstance(s, NamedNode):
                 back.setdefault((o.value, key[1]), []).append(s)
         for key in unsorted:
             out[key] = sorted(set(out[key]), key=str)
