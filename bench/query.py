@@ -1,7 +1,7 @@
 """`peacegraph query` against `oxigraph query` as whole processes, how soon `peacegraph serve` answers, and
 (``--rdflib``) the embedded store against rdflib.
 
-    .venv/bin/python bench/query.py [--out out] [--repeat 5] [--starts 3] [--rdflib]
+    .venv/bin/python bench/query.py [--out out] [--repeat 5] [--starts 3] [--rdflib] [--no-saved]
 
 1. Each query is run as a whole process by both command lines over the same dump: ``peacegraph
    query -f Q --format csv --out OUT`` (its on-disk store is built once, before the timing) and
@@ -68,7 +68,7 @@ def _row(name: str, ours: float, theirs: float) -> str:
     return f"{name:<24} {theirs * 1000:12.1f} {ours * 1000:14.1f} {ours / theirs:8.2f}x"
 
 
-def command_lines(out: Path, repeat: int, work: Path) -> None:
+def command_lines(out: Path, repeat: int, work: Path, saved: bool) -> None:
     oxigraph = shutil.which("oxigraph") or str(BIN / "oxigraph")
     location = work / "oxigraph"
     subprocess.run(
@@ -80,7 +80,8 @@ def command_lines(out: Path, repeat: int, work: Path) -> None:
     version = median_cpu([oxigraph, "--version"], repeat), median_cpu([str(BIN / "peacegraph"), "--version"], repeat)
     print(_row("--version", version[1], version[0]))
     files = {name: work / f"{index}.rq" for index, name in enumerate(QUERIES)}
-    files["queries/signatories.rq"] = Path("queries/signatories.rq")
+    if saved:
+        files["queries/signatories.rq"] = Path("queries/signatories.rq")
     for name, text in QUERIES.items():
         files[name].write_text(HEADER + text, encoding="utf-8")
     for name, path in files.items():
@@ -185,9 +186,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--starts", type=int, default=3, help="starts of peacegraph serve")
     parser.add_argument("--rdflib", action="store_true", help="also compare with rdflib in process")
+    parser.add_argument(
+        "--no-saved",
+        dest="saved",
+        action="store_false",
+        help="leave out queries/signatories.rq (it sorts every signature: minutes of CPU a run at a million triples)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="peacegraph-bench-query-") as work:
-        command_lines(args.out, args.repeat, Path(work))
+        command_lines(args.out, args.repeat, Path(work), args.saved)
     serving(args.out, args.starts)
     if args.rdflib:
         in_process(args.out, args.repeat)
