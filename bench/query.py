@@ -1,23 +1,38 @@
-"""Measure the embedded SPARQL store: Oxigraph (what `peacegraph query` uses) against rdflib.
+"""`peacegraph query` against `oxigraph query` as whole processes, how soon `peacegraph serve` answers, and
+(``--rdflib``) the embedded store against rdflib.
 
-    .venv/bin/python bench/query.py [--out out] [--repeat 5]
+    .venv/bin/python bench/query.py [--out out] [--repeat 5] [--starts 3] [--rdflib] [--no-saved]
 
-Prints load time and the median time of each query for both stores, and the speed-up.
+1. Each query is run as a whole process by both command lines over the same dump: ``peacegraph
+   query -f Q --format csv --out OUT`` (its on-disk store is built once, before the timing) and
+   ``oxigraph query --location STORE --query-file Q --results-format csv`` over a store that
+   ``oxigraph load`` made from ``OUT/peacegraph.nt``. The figure is CPU time (user + system, all
+   threads), the median of ``--repeat`` runs; the ratio is ours over Oxigraph's (target: at most 2).
+   ``--version`` likewise.
+2. ``peacegraph serve`` is started ``--starts`` times; the figure is the wall time from starting the
+   process to the first answer to a SPARQL query (target: at most 1 s), and its CPU time till then.
+3. With ``--rdflib``, the old in-process comparison: load time and the median time of each query in
+   pyoxigraph's in-memory store and in rdflib (slow: rdflib takes minutes to load a million triples).
+
+Needs the ``oxigraph`` binary (the ``oxigraph`` PyPI package, in the dev extra).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
-import rdflib
-from pyoxigraph import Store
-
-from peacegraph.query import store
 from peacegraph.rdf.namespaces import PREFIXES
 
 QUERIES = {
@@ -30,19 +45,111 @@ QUERIES = {
         FILTER(CONTAINS(LCASE(?exact), "ceasefire")) }""",
     "meetings in 2016": """SELECT ?e ?d WHERE { ?e a pg:Event ; schema:startDate ?d
         FILTER(STR(?d) >= "2016" && STR(?d) < "2017") }""",
+    "one document": """SELECT ?p ?o WHERE { ?s a pg:JointStatement ; ?p ?o } LIMIT 20""",
 }
+HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+BIN = Path(sys.executable).parent
 
 
-def _rdflib_rows(graph: rdflib.Graph, query: str) -> list[object]:
-    return list(graph.query(query))
+def cpu_seconds(command: list[str]) -> float:
+    """CPU time (user + system) of one whole run of ``command``."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"{command} failed ({status})")
+    return usage.ru_utime + usage.ru_stime
 
 
-def _oxigraph_rows(st: Store, query: str) -> list[object]:
-    return list(st.query(query))  # type: ignore[arg-type]
+def median_cpu(command: list[str], repeat: int) -> float:
+    return statistics.median(cpu_seconds(command) for _ in range(repeat))
 
 
-def _row(name: str, ox: float, rdf: float) -> str:
-    return f"{name:<24} oxigraph {ox * 1000:8.1f} ms   rdflib {rdf * 1000:8.1f} ms   x{rdf / ox:6.1f}"
+def _row(name: str, ours: float, theirs: float) -> str:
+    return f"{name:<24} {theirs * 1000:12.1f} {ours * 1000:14.1f} {ours / theirs:8.2f}x"
+
+
+def command_lines(out: Path, repeat: int, work: Path, saved: bool) -> None:
+    oxigraph = shutil.which("oxigraph") or str(BIN / "oxigraph")
+    location = work / "oxigraph"
+    subprocess.run(
+        [oxigraph, "load", "--location", str(location), "--file", str(out / "peacegraph.nt")],
+        check=True,
+        capture_output=True,
+    )
+    print(f"{'whole process, CPU':<24} {'oxigraph ms':>12} {'peacegraph ms':>14} {'ratio':>9}")
+    version = median_cpu([oxigraph, "--version"], repeat), median_cpu([str(BIN / "peacegraph"), "--version"], repeat)
+    print(_row("--version", version[1], version[0]))
+    files = {name: work / f"{index}.rq" for index, name in enumerate(QUERIES)}
+    if saved:
+        files["queries/signatories.rq"] = Path("queries/signatories.rq")
+    for name, text in QUERIES.items():
+        files[name].write_text(HEADER + text, encoding="utf-8")
+    for name, path in files.items():
+        ours = [str(BIN / "peacegraph"), "query", "--out", str(out), "-f", str(path), "--format", "csv"]
+        theirs = [oxigraph, "query", "--location", str(location), "--query-file", str(path), "--results-format", "csv"]
+        if name == next(iter(files)):  # the first run builds peacegraph's store; wait until its stamp may be kept
+            cpu_seconds(ours)
+            time.sleep(2.5)
+            cpu_seconds(ours)
+        print(_row(name, median_cpu(ours, repeat), median_cpu(theirs, repeat)))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answered(port: int) -> bool:
+    request = f"GET /sparql?query={quote('ASK {}')} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(request.encode())
+            return sock.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU time used so far by a process and every process under it (a server and its workers; Linux)."""
+    parents, ticks = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            parents[int(entry.name)], ticks[int(entry.name)] = int(fields[1]), int(fields[11]) + int(fields[12])
+    tree, grew = {pid}, True
+    while grew:
+        below = {child for child, parent in parents.items() if parent in tree}
+        grew, tree = not below <= tree, tree | below
+    return sum(ticks.get(member, 0) for member in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def first_answer(out: Path) -> tuple[float, float]:
+    """Seconds from starting ``peacegraph serve`` to its first answer to a query, and the CPU time its
+    process and its workers used till then."""
+    port = _free_port()
+    command = [str(BIN / "peacegraph"), "serve", "--out", str(out), "--port", str(port)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while not _answered(port):
+            if process.poll() is not None or time.perf_counter() - start > 300:
+                raise RuntimeError("peacegraph serve did not answer")
+            time.sleep(0.01)
+        return time.perf_counter() - start, tree_cpu(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def serving(out: Path, starts: int) -> None:
+    runs = [first_answer(out) for _ in range(starts)]
+    wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    print(f"\npeacegraph serve: first answer {wall:.2f} s after start (median of {starts})")
+    print(f"CPU of the server and its workers till then: {cpu:.2f} s")
 
 
 def timed(action: Callable[[], object], repeat: int) -> float:
@@ -54,26 +161,43 @@ def timed(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def in_process(out: Path, repeat: int) -> None:
+    import rdflib
+
+    from peacegraph.query import store
+
+    start = time.perf_counter()
+    ox = store.open_store(out)
+    ox_load = time.perf_counter() - start
+    start = time.perf_counter()
+    graph = rdflib.Graph().parse(out / "peacegraph.nt", format="nt")
+    rdf_load = time.perf_counter() - start
+    print(f"\n{'in process, wall':<24} {'oxigraph ms':>12} {'rdflib ms':>14} {'ratio':>9}")
+    print(_row("load", rdf_load, ox_load))
+    for name, query in QUERIES.items():
+        ox_time = timed(partial(lambda q: list(ox.query(q)), HEADER + query), repeat)  # type: ignore[arg-type]
+        rdf_time = timed(partial(lambda q: list(graph.query(q)), HEADER + query), repeat)
+        print(_row(name, rdf_time, ox_time))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--starts", type=int, default=3, help="starts of peacegraph serve")
+    parser.add_argument("--rdflib", action="store_true", help="also compare with rdflib in process")
+    parser.add_argument(
+        "--no-saved",
+        dest="saved",
+        action="store_false",
+        help="leave out queries/signatories.rq (it sorts every signature: minutes of CPU a run at a million triples)",
+    )
     args = parser.parse_args()
-    dump = args.out / "peacegraph.nt"
-
-    start = time.perf_counter()
-    ox = store.open_store(args.out)
-    ox_load = time.perf_counter() - start
-    start = time.perf_counter()
-    graph = rdflib.Graph().parse(dump, format="nt")
-    rdf_load = time.perf_counter() - start
-    print(_row("load", ox_load, rdf_load))
-
-    for name, query in QUERIES.items():
-        text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + query
-        ox_time = timed(partial(_oxigraph_rows, ox, text), args.repeat)
-        rdf_time = timed(partial(_rdflib_rows, graph, text), args.repeat)
-        print(_row(name, ox_time, rdf_time))
+    with tempfile.TemporaryDirectory(prefix="peacegraph-bench-query-") as work:
+        command_lines(args.out, args.repeat, Path(work), args.saved)
+    serving(args.out, args.starts)
+    if args.rdflib:
+        in_process(args.out, args.repeat)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@
     .venv/bin/python bench/run.py --triples 200000
 
 Prints the timings of each stage, and as its last line JSON:
-``{"triples": …, "seconds": …, "baseline_seconds": …, "speedup": …, "peak_rss_mb": …}``.
-``seconds`` is the wall time of the real build in a fresh process (start-up included) and
+``{"triples": …, "seconds": …, "cpu_seconds": …, "baseline_seconds": …, "speedup": …, "peak_rss_mb": …}``.
+``seconds`` is the wall time of the real build in a fresh process (start-up included),
+``cpu_seconds`` its CPU time (user and system: the steadier figure on a shared machine) and
 ``peak_rss_mb`` its peak memory, measured in that child process alone. Then (unless
 ``--no-rebuild``) one record is changed and the build runs again into the same ``out/``, as a
 curator's rebuild does. The baseline runs last, in its own process; ``--skip-baseline-above N``
@@ -48,8 +49,8 @@ def _calibrate() -> tuple[float, float]:
 
 
 def _child(mode: str, seeds: Path, out: Path) -> dict[str, Any]:
-    """Run ``mode`` (build or baseline) in a fresh Python; its JSON answer and wall time."""
-    start = time.perf_counter()
+    """Run ``mode`` (build or baseline) in a fresh Python; its JSON answer, wall time and CPU time."""
+    start, used = time.perf_counter(), _children_cpu()
     done = subprocess.run(
         [sys.executable, str(HERE), "--child", mode, str(seeds), str(out)],
         check=True,
@@ -58,7 +59,14 @@ def _child(mode: str, seeds: Path, out: Path) -> dict[str, Any]:
     )
     answer: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     answer["wall"] = time.perf_counter() - start
+    answer["cpu"] = _children_cpu() - used
     return answer
+
+
+def _children_cpu() -> float:
+    """User and system CPU seconds of the child processes that have ended (the stable figure on a busy machine)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _child_main(mode: str, seeds: Path, out: Path) -> None:
@@ -75,7 +83,7 @@ def _child_main(mode: str, seeds: Path, out: Path) -> None:
 
 def _show(title: str, answer: dict[str, Any]) -> None:
     stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in answer["timings"].items())
-    print(f"{title}: {answer['wall']:.2f}s wall ({stages})", flush=True)
+    print(f"{title}: {answer['cpu']:.2f}s CPU, {answer['wall']:.2f}s wall ({stages}, wall)", flush=True)
 
 
 def _change_one_record(seeds: Path) -> None:
@@ -129,6 +137,7 @@ def _bench(args: argparse.Namespace, work: Path) -> None:
     summary = {
         "triples": built["triples"],
         "seconds": round(built["wall"], 2),
+        "cpu_seconds": round(built["cpu"], 2),
         "baseline_seconds": round(baseline_seconds, 2) if baseline_seconds else None,
         "speedup": round(baseline_seconds / built["wall"], 1) if baseline_seconds else None,
         "peak_rss_mb": round(peak_mb),

@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from .collection import Collection
     from .validation.report import Report
 
-# The stages are imported by the commands that use them, so that `--version`, `--help` and
-# `query` start without loading rdflib, pySHACL and the rest (see bench/serve.py).
+# The stages, and the standard modules only some commands need, are imported by the commands that
+# use them, so that `--version`, `--help` and `query` start without loading rdflib, pySHACL and the
+# rest (see bench/query.py).
 
 OUT = click.option(
     "--out",
@@ -462,7 +463,7 @@ def query(
 ) -> None:
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
 
-    from .query import store
+    from .query import cache, store
     from .web import guard
 
     release = use_release(collection_dir, release).out
@@ -475,7 +476,7 @@ def query(
         else:
             assert query is not None
             text = query
-        results = guard.run(store.open_cached(release, ontology=ontology), text)
+        results = guard.run(cache.open_cached(release, ontology=ontology), text)
         width = shutil.get_terminal_size((0, 0)).columns  # 0 when not a terminal: a pipe gets every character
         click.echo(store.format_results(results, fmt, text, width), nl=False)
     except PeacegraphError as error:
@@ -659,6 +660,8 @@ def release_dataset(
     Fails, changing nothing, if an identifier of the previous release (SINCE) is gone or the data
     does not conform.
     """
+    import datetime
+
     from . import pipeline, releasing
     from . import progress as bars
     from .release import diff as differ

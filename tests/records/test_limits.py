@@ -8,19 +8,45 @@ import pytest
 
 from peacegraph.cli import MAX_MESSAGE, one_line
 from peacegraph.errors import InputError
+from peacegraph.rdf import rdfio
 from peacegraph.records import limits, loader, yamlsource
 from peacegraph.records.limits import read_bounded
 
 
 def test_the_node_budget_is_shared_by_all_record_files(mini_seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     mini = yamlsource.read_yaml(mini_seeds / "records" / "mini.yaml")
-    monkeypatch.setattr(loader, "MAX_TOTAL_YAML_NODES", mini.nodes + 10)
+    monkeypatch.setenv("PEACEGRAPH_MAX_RECORD_NODES", str(mini.nodes + 10))
     extra = mini_seeds / "records" / "zz-more.yaml"
     extra.write_text("topics:\n" + "".join(f"  - {{key: t{n}, label: T, definition: D}}\n" for n in range(5)))
     with pytest.raises(InputError, match="YAML nodes together") as caught:
         loader.load(mini_seeds)
     assert Path(str(caught.value.file)).name == "zz-more.yaml"
     assert caught.value.line == 3  # the eleventh node (keys count): the second topic
+    assert f"more than {mini.nodes + 10:,} YAML nodes" in str(caught.value)
+    assert "set PEACEGRAPH_MAX_RECORD_NODES higher" in str(caught.value)
+    monkeypatch.setenv("PEACEGRAPH_MAX_RECORD_NODES", str(mini.nodes + 100))  # raised, the collection loads
+    assert len(loader.load(mini_seeds).topics) >= 5
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many", ""])
+def test_a_cap_set_to_nonsense_is_refused_naming_it(
+    mini_seeds: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("PEACEGRAPH_MAX_RECORD_NODES", value)
+    with pytest.raises(InputError, match="PEACEGRAPH_MAX_RECORD_NODES must be a positive whole number"):
+        loader.load(mini_seeds)
+
+
+def test_an_rdf_file_over_the_cap_says_which_setting_raises_it(
+    out_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dump = out_dir / "peacegraph.nt"
+    monkeypatch.setenv("PEACEGRAPH_MAX_RDF_BYTES", str(dump.stat().st_size - 1))
+    with pytest.raises(InputError, match="set PEACEGRAPH_MAX_RDF_BYTES higher") as caught:
+        rdfio.read_triples(dump)
+    assert f"larger than the limit of {dump.stat().st_size - 1:,} bytes" in str(caught.value)
+    monkeypatch.setenv("PEACEGRAPH_MAX_RDF_BYTES", str(dump.stat().st_size))
+    assert len(rdfio.read_triples(dump)) == len(dump.read_bytes().splitlines())
 
 
 def test_a_file_over_the_limit_is_refused_from_its_size(tmp_path: Path) -> None:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +11,6 @@ from pyoxigraph import (
     BlankNode,
     Literal,
     NamedNode,
-    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
@@ -26,24 +21,14 @@ from pyoxigraph import (
 )
 
 from ..errors import InputError
-from ..rdf import rdfio
 from ..rdf.namespaces import PREFIXES, active
 from ..records.limits import MAX_QUERY_BYTES, read_utf8, utf8_line
-from ..release.outdir import ONTOLOGY_FILE, dump_path
-
-
-def _triples(out: Path, ontology: bool) -> list[Quad]:
-    triples = rdfio.read_triples(dump_path(out), RdfFormat.N_TRIPLES)
-    if ontology and (out / ONTOLOGY_FILE).exists():
-        triples += rdfio.read_triples(out / ONTOLOGY_FILE, RdfFormat.TURTLE)
-    return [Quad(t.subject, t.predicate, t.object) for t in triples]
+from . import cache
 
 
 def open_store(out: Path, ontology: bool = True) -> Store:
     """An in-memory store holding the dataset (and the ontology, for labels of our terms, unless not asked)."""
-    store = Store()
-    store.extend(_triples(Path(out), ontology))
-    return store
+    return cache.in_memory(cache.sources(Path(out), ontology))
 
 
 def read_query(path: Path) -> str:
@@ -58,50 +43,6 @@ def read_query(path: Path) -> str:
         except UnicodeDecodeError as exc:
             raise InputError("not valid UTF-8", "<stdin>", utf8_line(raw, exc)) from None
     return read_utf8(path, MAX_QUERY_BYTES, file=path)
-
-
-def cache_home() -> Path:
-    """Where stores built from releases are kept: ``$PEACEGRAPH_CACHE``, else the user's cache directory."""
-    if "PEACEGRAPH_CACHE" in os.environ:
-        return Path(os.environ["PEACEGRAPH_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peacegraph" / "stores"
-
-
-def open_cached(out: Path, ontology: bool = False) -> Store:
-    """A read-only on-disk store of the release in ``out``, built once per dump content.
-
-    The store lives outside the release (see :func:`cache_home`), under the SHA-256 of the dump (and
-    of the ontology when it is included), so a rebuilt or edited dump gets a store of its own and
-    ``out/`` and its checksums are never touched. It is built in a temporary directory and renamed
-    into place, so a concurrent run or a kill never leaves half a store where a reader looks.
-    """
-    out = Path(out)
-    digest = hashlib.sha256(dump_path(out).read_bytes())
-    if ontology and (out / ONTOLOGY_FILE).exists():
-        digest.update((out / ONTOLOGY_FILE).read_bytes())
-    place = cache_home() / (digest.hexdigest() + ("-ontology" if ontology else ""))
-    if not place.is_dir():
-        try:
-            _build(out, ontology, place)
-        except OSError:  # no cache to be had here (read-only home, full disk): the dumps still answer
-            return open_store(out, ontology)
-    return Store.read_only(str(place))
-
-
-def _build(out: Path, ontology: bool, place: Path) -> None:
-    place.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".building-", dir=place.parent))
-    try:
-        store = Store(str(building / "store"))
-        store.bulk_extend(_triples(out, ontology))
-        store.flush()
-        del store
-        os.replace(building / "store", place)
-    except OSError:
-        if not place.is_dir():  # a concurrent run that won the rename is fine
-            raise
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
 
 
 def syntax_position(text: str, offset: int) -> str:

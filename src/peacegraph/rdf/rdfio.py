@@ -25,7 +25,7 @@ from typing import Any, Final
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, parse
 
 from ..errors import InputError
-from ..records.limits import MAX_JSON_DEPTH, MAX_RDF_BYTES, read_bounded, utf8_line
+from ..records.limits import MAX_JSON_DEPTH, RDF_BYTES, read_bounded, utf8_line
 
 #: The syntax of an RDF file, by file extension.
 SYNTAXES: Final[dict[str, RdfFormat]] = {
@@ -54,14 +54,14 @@ def syntax_of(path: Path) -> RdfFormat:
 def read_triples(path: Path, syntax: RdfFormat | None = None, *, display: Path | str | None = None) -> list[Triple]:
     """The triples of the RDF file ``path`` (syntax from its extension unless given)."""
     shown = display or path
-    data = read_bounded(Path(path), MAX_RDF_BYTES, file=shown)
+    data = read_bounded(Path(path), RDF_BYTES.value(), file=shown, advice=RDF_BYTES.advice())
     return parse_triples(data, syntax or syntax_of(Path(path)), source=shown)
 
 
 def iter_triples(path: Path, syntax: RdfFormat | None = None, *, display: Path | str | None = None) -> Iterator[Triple]:
     """:func:`read_triples` one triple at a time, for a file too big to hold as a list (a previous release)."""
     shown = display or path
-    data = read_bounded(Path(path), MAX_RDF_BYTES, file=shown)
+    data = read_bounded(Path(path), RDF_BYTES.value(), file=shown, advice=RDF_BYTES.advice())
     yield from iter_parsed(data, syntax or syntax_of(Path(path)), source=shown)
 
 
@@ -72,8 +72,9 @@ def parse_triples(data: bytes, syntax: RdfFormat, *, source: Path | str) -> list
 
 def iter_parsed(data: bytes, syntax: RdfFormat, *, source: Path | str) -> Iterator[Triple]:
     """:func:`parse_triples` one triple at a time (``data`` is screened before the first)."""
-    if len(data) > MAX_RDF_BYTES:
-        raise InputError(f"larger than the limit of {MAX_RDF_BYTES // 2**20} MiB", source)
+    limit = RDF_BYTES.value()
+    if len(data) > limit:
+        raise InputError(f"larger than the limit of {limit:,} bytes ({RDF_BYTES.advice()})", source)
     if syntax == RdfFormat.JSON_LD:
         _screen_jsonld(data, source)
     elif syntax == RdfFormat.RDF_XML:

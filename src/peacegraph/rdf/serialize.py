@@ -27,7 +27,16 @@ def sort_key(triple: Triple) -> tuple[str, str, str]:
     return (str(triple.subject), triple.predicate.value, str(triple.object))
 
 
-def canonical(triples: Iterable[Triple]) -> list[Triple]:
+class Canonical(list[Triple]):
+    """Triples each once in the order every dump uses, as :func:`canonical` makes them; ``as_lines``
+    when they were sorted by their N-Triples form, so that their N-Triples lines are in bytewise
+    order too (a line is that form and `` .``, and no form is a prefix of another but where a
+    literal goes on with ``@`` or ``^^``, both above the space)."""
+
+    as_lines: bool = False
+
+
+def canonical(triples: Iterable[Triple]) -> Canonical:
     """The triples, each once, in the order every dump uses (:func:`sort_key`)."""
     unique = list(dict.fromkeys(triples))  # not a set: kept in the order made, passes over them are far faster
     kinds = {(type(t.subject), t.predicate, type(t.object)) for t in unique}
@@ -35,8 +44,10 @@ def canonical(triples: Iterable[Triple]) -> list[Triple]:
         blank = next(t for t in unique if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode))
         raise ValueError(f"blank node in {blank}")
     if _ntriples_order_is_sort_key({predicate.value for _s, predicate, _o in kinds}):
-        return sorted(unique, key=str)  # one string per triple, made in Rust: the same order, far faster
-    return sorted(unique, key=sort_key)
+        ordered = Canonical(sorted(unique, key=str))  # one string per triple, made in Rust: the same order, faster
+        ordered.as_lines = True
+        return ordered
+    return Canonical(sorted(unique, key=sort_key))
 
 
 def _ntriples_order_is_sort_key(predicates: set[str]) -> bool:
@@ -54,9 +65,12 @@ def _ntriples_order_is_sort_key(predicates: set[str]) -> bool:
 
 
 def to_ntriples(triples: list[Triple]) -> bytes:
-    """One triple a line, lines sorted bytewise (canonical triples mostly come out sorted already)."""
+    """One triple a line, lines sorted bytewise (canonical triples mostly come out sorted already,
+    and those sorted by their N-Triples form are not checked again)."""
     data = serialize(triples, format=Format.NTRIPLES.oxigraph)
     assert data is not None
+    if isinstance(triples, Canonical) and triples.as_lines:
+        return data
     lines = data.split(b"\n")
     if all(map(operator.le, lines, itertools.islice(lines, 1, len(lines) - 1))):
         return data

@@ -4,12 +4,19 @@ Every input is capped before it is parsed, so that a hostile or broken file fail
 bounded memory, with an :class:`InputError` instead of exhausting the machine. The caps are far
 above what the curated seeds need (the largest record file is ~130 KB and ~5,600 YAML nodes,
 the largest seed text ~70 KB, the dumps ~3 MB); ``bench/hostile.py`` measures the worst cases.
+
+Two caps grow with a collection rather than with one file: the YAML nodes of all record files
+together, and the bytes of an RDF file read back (a dump of the previous release). Their defaults
+hold a collection of about four and three million triples; a larger collection raises them
+(:data:`RECORD_NODES`, :data:`RDF_BYTES`) in the environment of whoever runs peacegraph, never
+in the collection's own files, which may be the hostile input. The error says which to raise.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -31,6 +38,35 @@ MAX_TABLE_BYTES: Final = 8 * MIB
 #: An RDF file read back (a dump, the ontology, the shapes). A million-triple release has a
 #: ~155 MB N-Triples dump, which a rebuild reads back to check that identifiers are kept.
 MAX_RDF_BYTES: Final = 512 * MIB
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A cap that an honest large collection may need raised, from an environment variable."""
+
+    variable: str
+    default: int
+
+    def value(self) -> int:
+        raw = os.environ.get(self.variable)
+        if raw is None:
+            return self.default
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise InputError(f"{self.variable} must be a positive whole number, not {raw[:40]!r}")
+        return number
+
+    def advice(self) -> str:
+        """What to tell a user who hit the cap."""
+        return f"a cap against hostile input; for a larger collection, set {self.variable} higher"
+
+
+RECORD_NODES: Final = Setting("PEACEGRAPH_MAX_RECORD_NODES", MAX_TOTAL_YAML_NODES)
+RDF_BYTES: Final = Setting("PEACEGRAPH_MAX_RDF_BYTES", MAX_RDF_BYTES)
+
 #: A SPARQL query read from a file (``query -f``).
 MAX_QUERY_BYTES: Final = 1 * MIB
 #: Nesting depth of a JSON-LD document read back.
@@ -39,10 +75,11 @@ MAX_JSON_DEPTH: Final = 64
 _NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
 
 
-def read_bounded(path: Path, limit: int, *, file: Path | str, line: int | None = None) -> bytes:
+def read_bounded(path: Path, limit: int, *, file: Path | str, line: int | None = None, advice: str = "") -> bytes:
     """The bytes of the regular file ``path``, refused if it holds more than ``limit`` bytes.
 
-    Errors name ``file`` and ``line`` (where the file was referred to, or the file itself). A
+    Errors name ``file`` and ``line`` (where the file was referred to, or the file itself), and for a
+    file over the limit, ``advice`` on how to raise it where it may be raised. A
     FIFO, a device or a directory is refused without being read, so nothing here can block or
     read forever; a file over the limit is refused from its size, before any of it is read.
     """
@@ -57,7 +94,8 @@ def read_bounded(path: Path, limit: int, *, file: Path | str, line: int | None =
         raise InputError(f"{name} is not a regular file", file, line)
     with os.fdopen(fd, "rb") as handle:
         if status.st_size > limit:
-            raise InputError(f"{name} is larger than the limit of {_size(limit)}", file, line)
+            why = f" ({advice})" if advice else ""
+            raise InputError(f"{name} is larger than the limit of {_size(limit)}{why}", file, line)
         data = handle.read(status.st_size + 1)  # one byte more tells a file that grew meanwhile
     if len(data) > status.st_size:
         raise InputError(f"{name} changed while it was being read", file, line)
@@ -74,7 +112,7 @@ def read_utf8(path: Path, limit: int, *, file: Path | str) -> str:
 
 
 def _size(limit: int) -> str:
-    return f"{limit // MIB} MiB" if limit >= MIB else f"{limit} bytes"
+    return f"{limit // MIB} MiB" if limit >= MIB and limit % MIB == 0 else f"{limit:,} bytes"
 
 
 def utf8_line(raw: bytes, error: UnicodeDecodeError) -> int:

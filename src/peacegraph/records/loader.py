@@ -28,8 +28,8 @@ from . import model as r
 from .limits import (
     MAX_SOURCE_BYTES,
     MAX_TABLE_BYTES,
-    MAX_TOTAL_YAML_NODES,
     MAX_YAML_NODES,
+    RECORD_NODES,
     read_bounded,
     utf8_line,
 )
@@ -117,7 +117,7 @@ def load(seeds: Path, texts: Path | None = None) -> r.Corpus:
     corpus = r.Corpus()
     loose: list[tuple[r.Ref, r.Origin]] = []
     complete = True
-    budget = MAX_TOTAL_YAML_NODES
+    budget = RECORD_NODES.value()
     for file in files:
         try:
             located = _read_record_file(file, record_dir, budget)

@@ -21,7 +21,7 @@ from yaml.resolver import Resolver
 
 from ..errors import InputError
 from . import plain
-from .limits import MAX_DEPTH, MAX_RECORD_BYTES, MAX_TOTAL_YAML_NODES, MAX_YAML_NODES, read_bounded, utf8_line
+from .limits import MAX_DEPTH, MAX_RECORD_BYTES, MAX_YAML_NODES, RECORD_NODES, read_bounded, utf8_line
 from .plain import OFF_STRUCTURE
 
 try:
@@ -226,7 +226,8 @@ class _Builder:
     def _too_many(self) -> str:
         if self.max_nodes >= MAX_YAML_NODES:
             return f"more than {MAX_YAML_NODES} YAML nodes in one record file"
-        return f"the record files hold more than {MAX_TOTAL_YAML_NODES} YAML nodes together"
+        cap = RECORD_NODES.value()
+        return f"the record files hold more than {cap:,} YAML nodes together ({RECORD_NODES.advice()})"
 
     def _expects_key(self) -> bool:
         return bool(self.stack) and isinstance(self.stack[-1].value, dict) and self.stack[-1].key is None

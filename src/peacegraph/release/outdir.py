@@ -43,22 +43,21 @@ from pyoxigraph import Triple
 from ..errors import InputError
 from ..rdf import rdfio
 from ..rdf.formats import Format
+
+# The file names are in ``files``, which what only reads a release imports instead of this module.
+from .files import CFF_FILE as CFF_FILE
+from .files import CHECKSUMS_FILE as CHECKSUMS_FILE
+from .files import CONTEXT_FILE as CONTEXT_FILE
+from .files import DATACITE_FILE as DATACITE_FILE
+from .files import DUMP_STEM as DUMP_STEM
+from .files import ONTOLOGY_FILE as ONTOLOGY_FILE
+from .files import RO_CRATE_FILE as RO_CRATE_FILE
+from .files import SCHEMA_ORG_FILE as SCHEMA_ORG_FILE
+from .files import SHAPES_FILE as SHAPES_FILE
+from .files import VOID_FILE as VOID_FILE
+from .files import dump_path as dump_path
+from .files import gzip_name as gzip_name
 from .tables import TABLES
-
-# The metadata files (``metadata.py`` writes them); named here so that reading a release imports nothing heavy.
-VOID_FILE: Final = "void.ttl"
-SCHEMA_ORG_FILE: Final = "dataset.jsonld"
-CHECKSUMS_FILE: Final = "SHA256SUMS"
-# The citation and deposit files (``citation.py`` writes them).
-CFF_FILE: Final = "CITATION.cff"
-DATACITE_FILE: Final = "datacite.json"
-RO_CRATE_FILE: Final = "ro-crate-metadata.json"
-
-
-DUMP_STEM = "peacegraph"
-CONTEXT_FILE = "context.jsonld"
-ONTOLOGY_FILE = "ontology.ttl"
-SHAPES_FILE = "shapes.ttl"
 
 #: Entries that mark a source tree, which a release never contains: ``--out`` holding one is refused.
 SOURCE_MARKERS: Final = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "seeds", "src"})
@@ -69,11 +68,6 @@ IN_PLACE_STAGING: Final = ".peacegraph-staging-"
 IN_PLACE_READY: Final = ".peacegraph-ready-"
 
 Notify = Callable[[str], None]
-
-
-def gzip_name(stem: str) -> str:
-    """The gzipped N-Triples dump beside the plain one."""
-    return Format.NTRIPLES.dump_name(stem) + ".gz"
 
 
 def _silent(_message: str) -> None:
@@ -633,14 +627,6 @@ def _alive(pid: int) -> bool:
 
 
 # --- reading a built release ------------------------------------------------------------------
-
-
-def dump_path(out: Path, fmt: Format = Format.NTRIPLES) -> Path:
-    """The dump of a built release in ``fmt``, or an error telling the user to build first."""
-    path = Path(out) / fmt.dump_name(DUMP_STEM)
-    if not path.exists():
-        raise InputError("no dump here; run `peacegraph build` first", path)
-    return path
 
 
 def read_dumps(out: Path, fmt: Format = Format.NTRIPLES) -> list[Triple]:

@@ -72,6 +72,7 @@ from ..errors import InputError
 from ..rdf.namespaces import OWL, PG, RDF_TYPE, SKOS, WD, active, pg, schema, term
 from ..records.names import normalize, variants
 from .describe import Identifier
+from .lazy import Once
 from .settings import ReconcileLimits as Limits
 
 DRAFT: Final = "1.0-draft"
@@ -782,12 +783,17 @@ class Service:
     """The handlers of ``/reconcile`` over one release's store; absolute URLs start with ``public_url``."""
 
     def __init__(self, st: Store, public_url: str, name: str, limits: Limits | None = None):
-        self.index = Index(st)
+        self._index = Once(lambda: Index(st))
         self.name = name  # the dataset's title, the service's name in OpenRefine
         self.base = public_base(public_url)
         self.limits = limits or Limits()
         self.pool = ThreadPoolExecutor(self.limits.workers, thread_name_prefix="reconcile")
         self.admitted = 0  # requests running or waiting in the pool
+
+    @property
+    def index(self) -> Index:
+        """The index, made on the first request (the server answers queries before that)."""
+        return self._index.get()
 
     def routes(self) -> list[Route]:
         both = ["GET", "POST", "OPTIONS"]

@@ -35,6 +35,7 @@ import contextlib
 import dataclasses
 import re
 import socket
+import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
 from http import HTTPStatus
 from pathlib import Path
@@ -62,11 +63,11 @@ from ..errors import (
     RefusedError,
     ResultTooLargeError,
 )
-from ..query import store
+from ..query import cache
 from ..query.saved import saved_queries
 from ..rdf.formats import Format
 from ..rdf.namespaces import active
-from ..release.outdir import ONTOLOGY_FILE, SHAPES_FILE
+from ..release.files import ONTOLOGY_FILE, SHAPES_FILE
 from . import caching, describe, description, finding, negotiation, pages, reconciliation, transport
 from .admission import PREEMPTED, Admission, QueueFullError
 from .answers import AnswerCache
@@ -74,6 +75,7 @@ from .catalog import Catalog
 from .clients import Connections, Proxies
 from .dataset import changelog_of, citation_of_release, published
 from .describe import Identifier
+from .lazy import Once
 from .links import EDITOR
 from .settings import ServerSettings
 from .workers import Answer as QueryAnswer
@@ -150,13 +152,16 @@ class Handlers:
     def __init__(self, settings: ServerSettings):
         self.settings = settings
         self.out = Path(settings.out)
-        self.store = store.open_store(self.out)
+        # A large release is read from its on-disk store, which opens at once; what pages need of it
+        # (the catalog, the search index) is made when a page first asks, not before the first query.
+        self.store = cache.open_folder(self.out, cache.serving_folder(self.out, ontology=True), ontology=True)
+        self.queried = cache.serving_folder(self.out)  # the release as published, for the query workers
         self.ontology = describe.ontology_store(self.out / ONTOLOGY_FILE)
         self.release = describe.release_files(self.out)
         self.published = published(self.out)
         self.citation = citation_of_release(self.out)
-        self.catalog = Catalog(self.store)
-        self.search_index = finding.search_index(self.catalog)
+        self._catalog = Once(lambda: Catalog(self.store))
+        self._search_index = Once(lambda: finding.search_index(self.catalog))
         self.pool: QueryPool | None = None
         # Queries wait here, not in the thread pool that the pages use: pages stay quick when queries are busy.
         self.admission = Admission(settings.limits.workers, settings.max_queued)
@@ -165,6 +170,14 @@ class Handlers:
         self.backlog = transport.Backlog(settings.max_unsent)
         self.answers: AnswerCache[tuple[str, str | None], QueryAnswer] = AnswerCache(_answer_size)
         self.responses: AnswerCache[tuple[bytes, str | None], bytes] = AnswerCache(_response_size)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog.get()
+
+    @property
+    def search_index(self) -> bytes:
+        return self._search_index.get()
 
     def linker(self, page: str) -> pages.Linker:
         return pages.Linker(page, static=False, release=self.release, published=self.published)
@@ -572,10 +585,17 @@ def wire(response: Response) -> bytes:
 def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
     """The ASGI app, and its handlers (for the transport); the worker pool lives as long as the app runs."""
     handlers = Handlers(settings)
+    reconciling = reconciliation.Service(
+        handlers.store, settings.public(), handlers.published.title, settings.reconcile
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        handlers.pool = QueryPool(handlers.out, settings.limits)
+        handlers.pool = QueryPool(handlers.out, settings.limits, handlers.queried)
+        # What pages need is made beside the first queries, not before them; a page that asks sooner waits.
+        threading.Thread(
+            target=lambda: (handlers.catalog, handlers.search_index, reconciling.index), daemon=True
+        ).start()
         try:
             yield
         finally:
@@ -600,9 +620,7 @@ def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
         Route("/shapes", handlers.shapes),
         Route("/dataset", handlers.dataset),
         Mount("/static", transport.WithHeaders(StaticFiles(directory=STATIC), SECURITY_HEADERS), name="static"),
-        *reconciliation.Service(
-            handlers.store, settings.public(), handlers.published.title, settings.reconcile
-        ).routes(),
+        *reconciling.routes(),
         Route("/{name:path}", handlers.release_route),
     ]
     # The data is public and read-only: any page may query it. Redirects name paths only, never the Host header.

@@ -46,7 +46,7 @@ from ..errors import (
     QueryTimeoutError,
     ResultTooLargeError,
 )
-from ..query import store
+from ..query import cache, store
 from ..rdf.namespaces import activate
 from . import guard, negotiation, sandbox
 from .settings import Limits
@@ -176,13 +176,15 @@ def _exactly(sock: socket.socket, size: int) -> bytes:
     return bytes(data)
 
 
-def _serve(sock: socket.socket, out: str, limits: Limits) -> None:
-    """A worker's life: wall itself in, load the dumps, then answer requests until the server hangs up."""
+def _serve(sock: socket.socket, out: str, limits: Limits, folder: str | None) -> None:
+    """A worker's life: wall itself in, open the release (its on-disk store in ``folder``, else the
+    dumps loaded into memory), then answer requests until the server hangs up."""
     os.environ["RUST_BACKTRACE"] = "0"  # a query past the memory cap: one line in the log, not a backtrace
     walls = sandbox.isolate()
     sandbox.limit_memory(limits.max_memory)
     activate(space_of_release(Path(out)))  # relative IRIs in queries resolve against the release's endpoint
-    st = store.open_store(Path(out), ontology=False)  # the release as published, as `peacegraph query` has it
+    # the release as published, as `peacegraph query` has it
+    st = cache.open_folder(Path(out), None if folder is None else Path(folder))
     answer(st, Request("ASK {}", None), limits.max_bytes)  # the first query is not the slow one
     sock.sendall(_frame((READY, walls)))
     while True:
@@ -209,10 +211,11 @@ class _Worker:
     blocking call: a large answer that a worker is still writing holds up no other client.
     """
 
-    def __init__(self, context: SpawnContext, out: Path, limits: Limits):
+    def __init__(self, context: SpawnContext, out: Path, limits: Limits, folder: Path | None):
         self.sock, theirs = socket.socketpair()
+        where = None if folder is None else str(folder)
         self.process: SpawnProcess = context.Process(
-            target=_serve, args=(theirs, str(out), limits), name="peacegraph-query", daemon=True
+            target=_serve, args=(theirs, str(out), limits, where), name="peacegraph-query", daemon=True
         )
         self.process.start()
         theirs.close()
@@ -337,9 +340,9 @@ class QueryPool:
     query cancelled while it waits for one takes none with it.
     """
 
-    def __init__(self, out: Path, limits: Limits):
+    def __init__(self, out: Path, limits: Limits, folder: Path | None = None):
         self._loop = asyncio.get_running_loop()
-        self.out, self.limits = Path(out), limits
+        self.out, self.limits, self.folder = Path(out), limits, folder
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._closed = False
@@ -350,7 +353,7 @@ class QueryPool:
             self._start()
 
     def _start(self) -> None:
-        worker = _Worker(self._context, self.out, self.limits)
+        worker = _Worker(self._context, self.out, self.limits, self.folder)
         with self._lock:
             self._workers.add(worker)
         threading.Thread(target=self._when_ready, args=(worker,), daemon=True).start()
