@@ -49,7 +49,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_installed_wheel_starts_drafts_builds_and_serves_a_collection(installed: Path, tmp_path: Path) -> None:
     tool = installed / "bin" / "peacegraph"
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    located = run(installed / "bin" / "python", "-c", "import peacegraph; print(peacegraph.__file__)", cwd=tmp_path)
+    code = "import peacegraph; print(peacegraph.__file__)"
+    located = run(installed / "bin" / "python", "-c", code, cwd=tmp_path, env=environment)
     assert str(installed) in located, "peacegraph must come from the wheel, not the checkout"
     run(tool, "init", "mine", "--base", "https://example.org/mine/", "--title", "Mine", cwd=tmp_path, env=environment)
     folder = tmp_path / "mine"

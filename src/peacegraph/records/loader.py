@@ -633,7 +633,7 @@ def _check_signatures(corpus: r.Corpus, doc: r.Document) -> Problems:
             yield _fail(doc, f"signatories.{index}", message)
         seen[signature.rank] = index
     gaps = sorted(set(range(1, len(doc.signatures) + 1)) - set(seen))
-    if gaps:
+    if gaps and len(seen) == len(doc.signatures):  # a rank given twice leaves a gap: said once, above
         index = len(doc.signatures) - 1
         yield _fail(doc, f"signatories.{index}", f"the ranks of the {len(seen)} signatories skip rank {gaps[0]}")
     source = corpus.sources.get(doc.key)
@@ -690,7 +690,8 @@ def _check_quote_origin(corpus: r.Corpus, position: r.Position) -> Problems:
         return
     if position.quoted_from is not None and position.quote_origin is not None:
         yield _fail(position, "quote_origin", "give quoted_from or quote_origin, not both")
-    if position.quoted_from is None and position.quote_origin is None:
+    unknown = any(corpus.resolve(holder) is None for holder in corpus.holders(position))
+    if position.quoted_from is None and position.quote_origin is None and not unknown:  # else said above
         holders = ", ".join(str(holder) for holder in corpus.holders(position))
         message = (
             f"the holders ({holders}) neither issued nor signed {position.document}: say where the quote comes "

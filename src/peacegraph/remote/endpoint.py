@@ -206,7 +206,8 @@ def _wrapper_body(exc: Exception) -> str:
 
 def _http_error(exc: urllib.error.HTTPError) -> Exception:
     try:
-        body = exc.read().decode("utf-8", "replace")
+        raw = exc.read()  # bytes, but a str from an HTTPError made without a body (as Python 3.11.2 makes them)
+        body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
     except (OSError, http.client.HTTPException):
         body = ""
     finally:
