@@ -12,7 +12,7 @@ from .conftest import ROOT
 PACKAGE = ROOT / "src" / "peacegraph"
 
 #: What each part may import from the rest of the package (besides itself and the shared base modules).
-BASE = {"errors", "progress", "resources", "__version__"}
+BASE = {"errors", "progress", "resources", "lazy", "__version__"}
 ALLOWED: dict[str, set[str]] = {
     "records": {"rdf.namespaces"},  # minting keys
     "rdf": {"records"},
@@ -20,7 +20,10 @@ ALLOWED: dict[str, set[str]] = {
     # a collection's configuration (``collection.py``) describes the releases made of it
     "release": {"records", "rdf", "validation", "collection"},
     "query": {"records", "rdf", "validation", "release", "collection"},
-    "web": {"records", "rdf", "validation", "release", "query", "collection"},
+    # what `serve` and `site` both show of a release; the Reconciliation API; the SPARQL endpoint itself
+    "pages": {"records", "rdf", "validation", "release", "query", "collection"},
+    "reconcile": {"records", "rdf", "validation", "release", "query", "collection", "pages"},
+    "serve": {"records", "rdf", "validation", "release", "query", "collection", "pages", "reconcile"},
     "remote": {"records", "rdf", "validation", "release", "query", "collection"},
     "draft": {"records", "rdf"},
 }
@@ -67,7 +70,7 @@ def test_a_collection_is_described_with_records_and_rdf_only() -> None:
 
 
 def test_the_base_modules_import_no_stage() -> None:
-    for name in ("errors", "progress", "resources"):
+    for name in ("errors", "progress", "resources", "lazy"):
         assert {_part(n) for n in _imports(PACKAGE / f"{name}.py")} <= BASE, name
 
 

@@ -35,9 +35,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     (wheel,) = (place / "dist").glob("peacegraph-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for shipped in ("data/ontology/peacegraph.ttl", "data/shapes/peacegraph.shapes.ttl", "web/templates/base.html"):
+    for shipped in ("data/ontology/peacegraph.ttl", "data/shapes/peacegraph.shapes.ttl", "pages/templates/base.html"):
         assert f"peacegraph/{shipped}" in names
-    assert any(name.startswith("peacegraph/web/static/") for name in names)
+    assert any(name.startswith("peacegraph/pages/static/") for name in names)
     venv = place / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=place)
     pip = venv / "bin" / "pip"

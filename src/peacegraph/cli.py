@@ -20,7 +20,8 @@ import click
 
 from . import __version__
 from .errors import MultiInputError, PeacegraphError
-from .web.settings import Limits, ReconcileLimits, ServerSettings
+from .reconcile.limits import ReconcileLimits
+from .serve.settings import Limits, ServerSettings
 
 SERVE, LIMITS, RECONCILE = ServerSettings(), Limits(), ReconcileLimits()  # the defaults of `serve`, written once
 
@@ -464,7 +465,7 @@ def query(
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
 
     from .query import cache, store
-    from .web import guard
+    from .serve import guard
 
     release = use_release(collection_dir, release).out
 
@@ -581,7 +582,7 @@ def reconcile(
 
     Records are never changed. Answers are cached in CACHE; cached answers send no request.
     """
-    from .remote import reconcile as reconciling
+    from .remote import wikidata as reconciling
 
     seeds = use_collection(collection_dir).root
     settings = reconciling.Settings(seeds, url, review, cache, interval=interval, timeout=timeout)
@@ -835,8 +836,8 @@ def serve(
     reconcile_timeout: float,
 ) -> None:
     """Serve RELEASE: a read-only SPARQL endpoint at /sparql, the pages at /, and a query editor at /sparql-editor."""
-    from .web import reconciliation
-    from .web.server import serve as run_server
+    from .reconcile import service as reconciliation
+    from .serve.server import serve as run_server
 
     given = use_release(collection_dir, release)
     release = given.out
@@ -892,7 +893,7 @@ def serve(
 @COLLECTION
 def site(out: Path, release: Path | None, collection_dir: Path | None) -> None:
     """Write the identifiers' pages and RDF as a static site, with .htaccess redirect rules (303 by Accept)."""
-    from .web import site as static_site
+    from .pages import site as static_site
 
     given = use_release(collection_dir, release)
     try:
@@ -917,7 +918,7 @@ def site(out: Path, release: Path | None, collection_dir: Path | None) -> None:
 @COLLECTION
 def w3id(site_url: str, out: Path, collection_dir: Path | None) -> None:
     """Write the w3id.org redirect rules for the collection's base: an .htaccess in a folder named after it."""
-    from .web import w3id as rules
+    from .pages import w3id as rules
 
     col = use_collection(collection_dir)
     try:

@@ -12,8 +12,8 @@ import pytest
 
 from peacegraph import pipeline
 from peacegraph.query import cache
-from peacegraph.web.settings import Limits
-from peacegraph.web.workers import QueryPool, Request
+from peacegraph.serve.settings import Limits
+from peacegraph.serve.workers import QueryPool, Request
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

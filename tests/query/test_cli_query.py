@@ -16,7 +16,7 @@ from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
 from rdflib.compare import isomorphic
 
 from peacegraph import cli
-from peacegraph.remote import reconcile
+from peacegraph.remote import wikidata
 
 UN = "<https://w3id.org/peacegraph/id/organization/united-nations>"
 
@@ -106,9 +106,9 @@ def test_a_syntax_error_names_the_users_line_and_column(out_dir: Path) -> None:
 def test_the_reconcile_defaults_are_the_modules(out_dir: Path) -> None:
     """The CLI spells them out, so that `--help` does not import the reconciler."""
     options = {option.name: option.default for option in cli.reconcile.params}
-    assert options["url"] == reconcile.WIKIDATA_SPARQL
-    assert options["review"] == reconcile.REVIEW_FILE
-    assert options["cache"] == reconcile.CACHE_DIR
+    assert options["url"] == wikidata.WIKIDATA_SPARQL
+    assert options["review"] == wikidata.REVIEW_FILE
+    assert options["cache"] == wikidata.CACHE_DIR
 
 
 def test_version_and_help_do_not_load_the_stack() -> None:

@@ -15,7 +15,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from peacegraph.cli import main
 from peacegraph.query.saved import SavedQuery, saved_queries
-from peacegraph.web import guard
+from peacegraph.serve import guard
 
 from ..conftest import ROOT
 

@@ -13,9 +13,9 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
 from peacegraph import collection, pipeline
+from peacegraph.pages import describe
 from peacegraph.rdf.namespaces import XSD
 from peacegraph.release import tables
-from peacegraph.web import describe
 
 from ..syria import SEEDS
 

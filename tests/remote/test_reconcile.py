@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from peacegraph.cli import main
 from peacegraph.records import loader
 from peacegraph.remote import endpoint
-from peacegraph.remote import reconcile as reconciling
+from peacegraph.remote import wikidata as reconciling
 
 from ..servers import Answer, Scripted, free_port, oxigraph
 

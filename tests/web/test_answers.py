@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from peacegraph.web import server
-from peacegraph.web.answers import AnswerCache
-from peacegraph.web.workers import Answer
+from peacegraph.serve import protocol
+from peacegraph.serve.answers import AnswerCache
+from peacegraph.serve.workers import Answer
 
 #: What a client may send as its ``Accept`` header: a real media range, then anything.
 ACCEPT = "text/csv, " + "x" * 12_000
@@ -50,9 +50,9 @@ def test_an_answer_kept_is_not_replaced_or_counted_twice() -> None:
 @pytest.mark.parametrize(
     ("size", "entry"),
     [
-        (server._answer_size, lambda i: ((f"ASK {{}} #{i}", ACCEPT + str(i)), Answer("text/csv", b"x"))),
+        (protocol._answer_size, lambda i: ((f"ASK {{}} #{i}", ACCEPT + str(i)), Answer("text/csv", b"x"))),
         (
-            server._response_size,
+            protocol._response_size,
             lambda i: ((b"query=ASK%7B%7D%23" + b"%d" % i, ACCEPT + str(i)), b"HTTP/1.1 200 OK\r\n"),
         ),
     ],
@@ -76,7 +76,7 @@ def test_the_memory_a_server_keeps_answers_in_stays_within_the_bound(
 
 
 def test_a_small_answer_still_counts_what_holding_it_costs() -> None:
-    kept: AnswerCache[Any, Any] = AnswerCache(server._answer_size, max_total=1 << 20)
+    kept: AnswerCache[Any, Any] = AnswerCache(protocol._answer_size, max_total=1 << 20)
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]

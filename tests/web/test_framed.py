@@ -9,9 +9,9 @@ import pytest
 from pyld import jsonld
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
+from peacegraph.pages import describe
 from peacegraph.rdf import serialize
 from peacegraph.rdf.formats import Format
-from peacegraph.web import describe
 
 from ..syria import ID
 

@@ -18,11 +18,12 @@ import httpx
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
+from peacegraph.pages import dataset, finding
+from peacegraph.pages import render as pages
+from peacegraph.pages.catalog import Catalog
+from peacegraph.pages.describe import Identifier
 from peacegraph.query import store
 from peacegraph.rdf.namespaces import PG, PROV, SCHEMA
-from peacegraph.web import dataset, finding, pages
-from peacegraph.web.catalog import Catalog
-from peacegraph.web.describe import Identifier
 
 from ..conftest import SEEDS, select
 from ..syria import ID

@@ -442,7 +442,7 @@ def test_it_listens_on_loopback_by_default(base: str) -> None:
 
 def test_by_default_it_listens_on_loopback_with_a_time_limit_of_at_most_30_seconds() -> None:
     from peacegraph.cli import main
-    from peacegraph.web.settings import Limits
+    from peacegraph.serve.settings import Limits
 
     options = {option.name: option.default for option in main.commands["serve"].params}
     assert options["host"] == "127.0.0.1"
@@ -467,7 +467,7 @@ def test_by_default_it_listens_on_loopback_with_a_time_limit_of_at_most_30_secon
     ],
 )
 def test_the_most_specific_range_decides(accept: str | None, chosen: str | None) -> None:
-    from peacegraph.web.negotiation import PAGE_OFFERS, choose
+    from peacegraph.serve.negotiation import PAGE_OFFERS, choose
 
     result = choose(accept, PAGE_OFFERS)
     assert (result[0] if result else None) == chosen

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from peacegraph import pipeline
-from peacegraph.web import guard
+from peacegraph.serve import guard
 
 from ..live import serving
 from ..servers import Canary
@@ -120,7 +120,7 @@ def test_the_text_that_runs_has_no_comments_and_no_escapes() -> None:
 
 ESCAPE = """
 import json, sys
-from peacegraph.web import sandbox
+from peacegraph.serve import sandbox
 walls = {{"both": sandbox.isolate, "namespace": sandbox._unshare_network, "seccomp": sandbox._install_seccomp}}
 result = walls[sys.argv[1]]()
 import socket, pyoxigraph
@@ -157,6 +157,6 @@ def test_a_walled_in_process_reaches_nothing_even_without_the_guard(canary: Cana
 
 def test_the_walls_are_up_on_this_machine() -> None:
     """If this fails, the machine allows neither wall, and only the guard protects it (docs/reference/endpoint.md)."""
-    code = "from peacegraph.web import sandbox; print(sandbox.isolate())"
+    code = "from peacegraph.serve import sandbox; print(sandbox.isolate())"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "{'network namespace': None, 'seccomp filter': None}"

@@ -24,10 +24,10 @@ from pyoxigraph import NamedNode
 
 from peacegraph import pipeline
 from peacegraph.cli import main
+from peacegraph.pages import render as pages
+from peacegraph.pages.catalog import Catalog
+from peacegraph.pages.describe import Identifier
 from peacegraph.query import store
-from peacegraph.web import pages
-from peacegraph.web.catalog import Catalog
-from peacegraph.web.describe import Identifier
 
 from ..conftest import MINI
 from ..live import serving
@@ -294,8 +294,8 @@ def test_rdf_may_be_fetched_from_other_origins(hosted: str) -> None:
 
 
 def test_the_redirect_rules_name_every_rdf_format() -> None:
+    from peacegraph.pages.site import htaccess
     from peacegraph.rdf.formats import Format
-    from peacegraph.web.site import htaccess
 
     rules = htaccess()
     for fmt in Format:

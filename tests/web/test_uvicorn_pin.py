@@ -1,4 +1,4 @@
-"""uvicorn is pinned exactly, because ``web/transport.py`` builds on its internals: any other version fails here."""
+"""uvicorn is pinned exactly, because ``serve/transport.py`` builds on its internals: any other version fails here."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 import tomllib
 from importlib.metadata import version
 
-from peacegraph.web import transport
+from peacegraph.serve import transport
 
 from ..conftest import ROOT
 
@@ -14,7 +14,7 @@ from ..conftest import ROOT
 def test_the_installed_uvicorn_is_the_one_the_transport_is_written_against() -> None:
     installed = version("uvicorn")
     assert installed == transport.UVICORN_VERSION, (
-        f"uvicorn {installed} is installed, but web/transport.py reaches into uvicorn {transport.UVICORN_VERSION}'s "
+        f"uvicorn {installed} is installed, but serve/transport.py reaches into uvicorn {transport.UVICORN_VERSION}'s "
         "HttpToolsProtocol: read uvicorn's changes to it, then move UVICORN_VERSION and the pin together"
     )
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from peacegraph.cli import main
-from peacegraph.web import w3id
+from peacegraph.pages import w3id
 
 from .test_site import apache
 

@@ -69,11 +69,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import InputError
+from ..lazy import Once
+from ..pages.describe import Identifier
 from ..rdf.namespaces import OWL, PG, RDF_TYPE, SKOS, WD, active, pg, schema, term
 from ..records.names import normalize, variants
-from .describe import Identifier
-from .lazy import Once
-from .settings import ReconcileLimits as Limits
+from .limits import ReconcileLimits as Limits
 
 DRAFT: Final = "1.0-draft"
 VERSIONS: Final = ["0.1", "0.2", DRAFT]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..reconcile.limits import ReconcileLimits
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -16,15 +18,6 @@ class Limits:
     max_bytes: int = 10_000_000  # of one serialized answer
     workers: int = 2  # queries that run at the same time
     max_memory: int | None = 1 << 30  # bytes of data memory per worker (None: no cap)
-
-
-@dataclass(frozen=True)
-class ReconcileLimits:
-    """How much the reconciliation service may do at once, and for how long."""
-
-    seconds: float = 10.0  # a request's deadline, its wait for the pool included
-    workers: int = 1  # threads that match, apart from the pages' pool
-    waiting: int = 16  # requests that may wait for them; more are answered 503
 
 
 @dataclass(frozen=True)

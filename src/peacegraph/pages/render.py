@@ -34,7 +34,7 @@ from .links import Linker as Linker  # the server, the site and the tests make t
 FORMAT_NAMES = {Format.TURTLE: "Turtle", Format.NTRIPLES: "N-Triples", Format.JSONLD: "JSON-LD"}
 
 _ENVIRONMENT = Environment(
-    loader=PackageLoader("peacegraph.web", "templates"),
+    loader=PackageLoader("peacegraph.pages", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,

@@ -21,7 +21,8 @@ from ..query import store
 from ..query.saved import SavedQuery, saved_queries
 from ..rdf.formats import Format
 from ..release.outdir import ONTOLOGY_FILE
-from . import describe, finding, pages
+from . import describe, finding
+from . import render as pages
 from .catalog import Catalog
 from .dataset import changelog_of, citation_of_release, published
 
