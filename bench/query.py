@@ -81,11 +81,11 @@ def command_lines(out: Path, repeat: int, work: Path, saved: bool) -> None:
     print(_row("--version", version[1], version[0]))
     files = {name: work / f"{index}.rq" for index, name in enumerate(QUERIES)}
     if saved:
-        files["queries/signatories.rq"] = Path("queries/signatories.rq")
+        files["seeds/queries/signatories.rq"] = Path("seeds/queries/signatories.rq")
     for name, text in QUERIES.items():
         files[name].write_text(HEADER + text, encoding="utf-8")
     for name, path in files.items():
-        ours = [str(BIN / "peacegraph"), "query", "--out", str(out), "-f", str(path), "--format", "csv"]
+        ours = [str(BIN / "peacegraph"), "query", "--release", str(out), "-f", str(path), "--format", "csv"]
         theirs = [oxigraph, "query", "--location", str(location), "--query-file", str(path), "--results-format", "csv"]
         if name == next(iter(files)):  # the first run builds peacegraph's store; wait until its stamp may be kept
             cpu_seconds(ours)
@@ -131,7 +131,7 @@ def first_answer(out: Path) -> tuple[float, float]:
     """Seconds from starting ``peacegraph serve`` to its first answer to a query, and the CPU time its
     process and its workers used till then."""
     port = _free_port()
-    command = [str(BIN / "peacegraph"), "serve", "--out", str(out), "--port", str(port)]
+    command = [str(BIN / "peacegraph"), "serve", "--release", str(out), "--port", str(port)]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -190,7 +190,7 @@ def main() -> None:
         "--no-saved",
         dest="saved",
         action="store_false",
-        help="leave out queries/signatories.rq (it sorts every signature: minutes of CPU a run at a million triples)",
+        help="leave out seeds/queries/signatories.rq (it sorts every signature: minutes of CPU at a million triples)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="peacegraph-bench-query-") as work:

@@ -3,7 +3,7 @@
 Both servers hold the same dump (``out/peacegraph.nt``) on one machine and run side by side; each
 row measures them in turn, back to back, ``--rounds`` times, and prints the medians (the ratio is
 the median of the rounds' ratios), so that a busy moment of the machine weighs on both. Each query is measured
-twice: repeated as it is (our server then answers from the answers it keeps, ``web/answers.py``),
+twice: repeated as it is (our server then answers from the answers it keeps, ``serve/answers.py``),
 and made new for every request by a numbered comment (every request then runs in a worker). The
 client is ``wrk`` (C, one thread, event-driven: a fraction of a core where a Python client took a
 whole one and measured itself), with ``--concurrency`` HTTP/1.1 connections kept alive, each sending
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-SIGNATORIES = Path("queries/signatories.rq").read_text(encoding="utf-8")
+SIGNATORIES = Path("seeds/queries/signatories.rq").read_text(encoding="utf-8")
 #: name -> (query, whether each request is made new by a numbered comment: no answer kept helps then)
 QUERIES = {
     "ASK {}": ("ASK {}", False),
@@ -231,7 +231,7 @@ def main() -> None:
                         f" {ox_cpu:>10.0f} {pg_cpu:>11.0f}"
                     )
 
-        query_file = "queries/signatories.rq"
+        query_file = "seeds/queries/signatories.rq"
         ox_query = [oxigraph, "query", "--location", location, "--query-file", query_file, "--results-format", "csv"]
         pg_query = [peacegraph, "query", "--release", str(args.out), "-f", query_file, "--format", "csv"]
         subprocess.run(pg_query, check=True, stdout=subprocess.DEVNULL)  # builds the cached store once

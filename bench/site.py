@@ -53,7 +53,7 @@ def time_mirror(release: Path, seeds: Path) -> float:
         "-m",
         "peacegraph",
         "serve",
-        "--out",
+        "--release",
         str(release),
         "--collection",
         str(seeds),
