@@ -33,6 +33,8 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
+from serve import cpu_seconds as tree_cpu  # a server's CPU with its workers, counted as bench/serve.py does
+
 from peacegraph.rdf.namespaces import PREFIXES
 
 QUERIES = {
@@ -108,23 +110,6 @@ def _answered(port: int) -> bool:
             return sock.recv(64).startswith(b"HTTP/1.1 200")
     except OSError:
         return False
-
-
-def tree_cpu(pid: int) -> float:
-    """CPU time used so far by a process and every process under it (a server and its workers; Linux)."""
-    parents, ticks = {}, {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:  # gone meanwhile
-                continue
-            parents[int(entry.name)], ticks[int(entry.name)] = int(fields[1]), int(fields[11]) + int(fields[12])
-    tree, grew = {pid}, True
-    while grew:
-        below = {child for child, parent in parents.items() if parent in tree}
-        grew, tree = not below <= tree, tree | below
-    return sum(ticks.get(member, 0) for member in tree) / os.sysconf("SC_CLK_TCK")
 
 
 def first_answer(out: Path) -> tuple[float, float]:

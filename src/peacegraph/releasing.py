@@ -9,7 +9,6 @@ stamped with the new version, and only after that do the collection's ``release.
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from .rdf.formats import Format
 from .rdf.namespaces import using
 from .records import loader
 from .records.model import Corpus
-from .release import changelog, diff, versions
+from .release import changelog, diff, history, versions
 from .release.outdir import DUMP_STEM, SCHEMA_ORG_FILE
 
 
@@ -104,16 +103,15 @@ def _previous(
         return diff.read(default_since(current), settings.seeds, out)
     except InputError as error:
         # No history to find it in (a collection outside git): the release in out/, if it is that one.
-        if _stamped(out) == current.version:
+        if _stamped(out / SCHEMA_ORG_FILE) == current.version:
             notify(f"{current.version} is not in a git history here; comparing with the release in {out}")
             return diff.read(str(out))
         raise InputError(f"{error}; or give --since OLD") from None
 
 
-def _stamped(out: Path) -> str | None:
-    """The version the release in ``out`` is stamped with, if it holds one."""
+def _stamped(schema_org: Path) -> str | None:
+    """The version the release beside ``schema_org`` (its ``dataset.jsonld``) is stamped with, if any."""
     try:
-        stamp = json.loads((out / SCHEMA_ORG_FILE).read_text(encoding="utf-8")).get("version")
-    except (OSError, ValueError, AttributeError):
+        return history.stamp(schema_org.read_bytes())
+    except OSError:
         return None
-    return stamp if isinstance(stamp, str) else None

@@ -21,7 +21,7 @@ from pyoxigraph import (
 )
 
 from ..errors import InputError
-from ..rdf.namespaces import PREFIXES, active
+from ..rdf.namespaces import PREFIXES, current
 from ..records.limits import MAX_QUERY_BYTES, read_utf8, utf8_line
 from . import cache
 
@@ -93,18 +93,14 @@ def explain_syntax_error(text: str, message: str) -> str:
 def query_prefixes() -> dict[str, str]:
     """Predeclared in every query, and what a table shortens IRIs with: the collection's identifiers are
     ``pgid:`` (no ``pgid:`` when no collection is active)."""
-    try:
-        return active().jsonld_prefixes
-    except LookupError:
-        return PREFIXES
+    space = current()
+    return space.jsonld_prefixes if space else PREFIXES
 
 
 def _endpoint() -> str | None:
     """The IRI relative IRIs in a query resolve against: the collection's endpoint, as the Protocol has it."""
-    try:
-        return active().sparql_endpoint
-    except LookupError:
-        return None
+    space = current()
+    return space.sparql_endpoint if space else None
 
 
 @dataclass

@@ -166,9 +166,15 @@ _active: list[Space] = []
 
 def active() -> Space:
     """The IRIs of the collection being worked on (set by :func:`using` around a command's work)."""
-    if not _active:
+    space = current()
+    if space is None:
         raise LookupError("no collection is active: run inside a collection folder or give --collection DIR")
-    return _active[-1]
+    return space
+
+
+def current() -> Space | None:
+    """The active collection's IRIs, or None for work that needs none (the tool's own ontology)."""
+    return _active[-1] if _active else None
 
 
 @contextlib.contextmanager

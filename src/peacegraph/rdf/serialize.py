@@ -20,7 +20,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 
 from . import context as jsonld_context
 from .formats import Format
-from .namespaces import PREFIXES, RDF_TYPE, XSD, Space, active
+from .namespaces import PREFIXES, RDF_TYPE, XSD, Space, current
 
 
 def sort_key(triple: Triple) -> tuple[str, str, str]:
@@ -121,10 +121,7 @@ def _compaction(space: Space | None) -> _Compaction:
 
 def _current() -> _Compaction:
     """The prefixes of the active collection; the tool's own when none is (the ontology's pages)."""
-    try:
-        return _compaction(active())
-    except LookupError:
-        return _compaction(None)
+    return _compaction(current())
 
 
 def compact_iri(value: str) -> str:

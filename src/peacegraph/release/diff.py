@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 
 from ..errors import InputError
 from ..rdf import rdfio
-from ..rdf.namespaces import KINDS, OWL, RDF_TYPE, XSD, active, term
+from ..rdf.namespaces import KINDS, OWL, RDF_TYPE, XSD, current, term
 from ..rdf.serialize import compact_iri, sort_key
 from . import history, previous
 from .versions import semver
@@ -124,10 +124,10 @@ def _from_git(revision: str, spec: str) -> list[Triple]:
 def _is_entity(node: object) -> bool:
     if not isinstance(node, NamedNode):
         return False
-    try:
-        return node.value.startswith(active().id)
-    except LookupError:  # comparing dumps outside any collection: identifiers have the tool's form
+    space = current()
+    if space is None:  # comparing dumps outside any collection: identifiers have the tool's form
         return _IDENTIFIER.search(node.value) is not None
+    return node.value.startswith(space.id)
 
 
 def _by_subject(triples: Iterable[Triple]) -> dict[str, set[Triple]]:

@@ -81,7 +81,7 @@ def find(version: str, seeds: Path, out: Path) -> Found:
     if start is None:
         raise InputError(f"{spec}: no commit sets version {version} in {release_file}")
     for commit in [start, *repo.lines("rev-list", "--reverse", f"{start}..HEAD", "--", out_dir)]:
-        if _stamp(repo.show(commit, f"{out_dir}/{SCHEMA_ORG_FILE}")) == version:
+        if stamp(repo.show(commit, f"{out_dir}/{SCHEMA_ORG_FILE}")) == version:
             dump = checked(repo, commit, out_dir, required=True)
             return Found(f"{spec} ({out_dir}/ at {commit[:12]})", commit, dump)
     raise InputError(
@@ -124,7 +124,8 @@ def _version(data: bytes | None) -> str | None:
     return str(loaded.get("version")) if isinstance(loaded, dict) else None
 
 
-def _stamp(data: bytes | None) -> str | None:
+def stamp(data: bytes | None) -> str | None:
+    """The version a release's ``dataset.jsonld`` (its bytes, or None) is stamped with."""
     try:
         loaded = json.loads(data or b"null")
     except ValueError:
