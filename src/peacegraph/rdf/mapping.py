@@ -154,6 +154,17 @@ def map_place(place: r.Place) -> Iterator[Triple]:
     yield from _names(s, place)
     yield from _links(s, schema("containedInPlace"), dict.fromkeys([place.contained_in, place.country]))
     yield from _same_as(s, place.wikidata)
+    if place.coordinates:
+        yield from map_coordinates(s, mint("place", place.key, "geo"), place.coordinates)
+
+
+def map_coordinates(place: NamedNode, node: NamedNode, point: r.Coordinates) -> Iterator[Triple]:
+    """A place's point (schema:geo, a schema:GeoCoordinates) and the dataset feature it comes from."""
+    yield Triple(place, schema("geo"), node)
+    yield Triple(node, RDF_TYPE, schema("GeoCoordinates"))
+    yield Triple(node, schema("latitude"), Literal(point.latitude, datatype=term(XSD, "decimal")))
+    yield Triple(node, schema("longitude"), Literal(point.longitude, datatype=term(XSD, "decimal")))
+    yield Triple(node, term(DCTERMS, "source"), text(point.source))
 
 
 def map_event(event: r.Event) -> Iterator[Triple]:

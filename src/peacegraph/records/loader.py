@@ -300,7 +300,14 @@ def _place(item: dict[str, Any], **base: Any) -> r.Place:
         type=item["type"],
         contained_in=_ref(item.get("contained_in")),
         country=_ref(item.get("country")),
+        coordinates=_coordinates(item.get("coordinates")),
     )
+
+
+def _coordinates(item: dict[str, Any] | None) -> r.Coordinates | None:
+    if item is None:
+        return None
+    return r.Coordinates(item["latitude"], item["longitude"], item["source"])
 
 
 def _event(item: dict[str, Any], **base: Any) -> r.Event:

@@ -92,10 +92,20 @@ class Person(Entity):
 
 
 @dataclass(frozen=True)
+class Coordinates:
+    """A point (WGS 84 decimal degrees, as written) and the dataset feature it was taken from."""
+
+    latitude: str
+    longitude: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Place(Entity):
     type: str = "other"
     contained_in: Ref | None = None
     country: Ref | None = None
+    coordinates: Coordinates | None = None
 
 
 @dataclass(frozen=True)
