@@ -134,12 +134,21 @@ def add_coordinates(records: Path, found: dict[str, tuple[float, float, str]]) -
     """Insert ``coordinates:`` after each place's ``wikidata:`` line; returns how many, and the places left."""
     lines = records.read_text(encoding="utf-8").splitlines(keepends=True)
     out, added, keys, placed, key = [], 0, [], set(), ""
+    section = ""
+    for line in lines:  # the places that have coordinates already, wherever in the record they are
+        if match := re.match(r"\s*- key: (\S+)", line):
+            key = match.group(1)
+        if re.match(r"\s+coordinates:", line):
+            placed.add(key)
     for line in lines:
+        if top := re.match(r"([a-z_]+):", line):
+            section = top.group(1)
+        if section != "places":
+            out.append(line)
+            continue
         if match := re.match(r"\s*- key: (\S+)", line):
             key = match.group(1)
             keys.append(key)
-        if re.match(r"\s+coordinates:", line):
-            placed.add(key)
         out.append(line)
         match = re.match(r"(\s+)wikidata: (Q\d+)\s*$", line)
         if match and key not in placed and match.group(2) in found:
