@@ -19,7 +19,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode
 
 from ..rdf.namespaces import DCTERMS, OA, PG, PROV, SCHEMA, SKOS, active
-from . import describe, pictures
+from . import describe, maps, pictures
 from .catalog import Catalog, Entity
 from .links import Linker, Value
 
@@ -488,7 +488,9 @@ class Builder:
         c, iri = self.catalog, entity.iri
         here = c.subjects(iri, S + "location")
         facts = [Fact("Contained in", self.links(c.links(iri, S + "containedInPlace"))), *self._common(entity)]
+        located = maps.place_map(c, self.linker, iri)
         panels: list[Panel | None] = [
+            Panel("On the map", "map", "picture", picture=located) if located else None,
             Panel("Places in it", "contains", "list", items=self.links(c.subjects(iri, S + "containedInPlace")))
             if c.subjects(iri, S + "containedInPlace")
             else None,

@@ -24,7 +24,7 @@ from ..query.saved import SavedQuery
 from ..rdf.formats import Format
 from ..rdf.namespaces import ONTOLOGY, PG, RDF_TYPE, SCHEMA, WD, active, schema
 from ..rdf.serialize import compact_iri
-from . import describe, finding, labels, pictures, profiles
+from . import describe, finding, labels, maps, pictures, profiles
 from .catalog import Catalog, Entity
 from .dataset import Citation, DatasetView, dataset_view
 from .describe import Identifier
@@ -300,7 +300,6 @@ def render_kind_list(
     wanted = [q for q in queries if q.name in finding.POSITION_QUERIES]
     links = [Value(q.title, query_link(linker, q.name)) for q in wanted]
     jsonld = web_page(linker, title, "CollectionPage")
-    picture = pictures.co_signatories(catalog, linker) if kind == "document" else None
     return _render(
         "kind_list.html",
         linker,
@@ -309,8 +308,16 @@ def render_kind_list(
         downloads=downloads,
         queries=links,
         jsonld=jsonld,
-        picture=picture,
+        pictures=kind_pictures(catalog, linker, kind),
     )
+
+
+def kind_pictures(catalog: Catalog, linker: Linker, kind: str) -> list[pictures.Picture]:
+    """The pictures above a list: who signs with whom over documents, the map over places."""
+    if kind == "document":
+        picture = pictures.co_signatories(catalog, linker)
+        return [picture] if picture else []
+    return maps.places_maps(catalog, linker) if kind == "place" else []
 
 
 def query_link(linker: Linker, name: str) -> str:

@@ -1,0 +1,91 @@
+"""The map's parts on their own: the boundary file, projection and fit, labels that do not overlap,
+and places matched to Natural Earth's shapes by their Wikidata QID over a real build."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from peacegraph.pages import maps
+from peacegraph.pages.catalog import Catalog
+from peacegraph.query import store
+
+
+def test_the_boundary_file_says_where_it_comes_from_and_carries_qids() -> None:
+    data = json.loads(maps.BOUNDARIES.read_text(encoding="utf-8"))
+    assert data["source"]["countries"].startswith("Natural Earth")
+    assert data["source"]["regions"].startswith("Natural Earth")
+    readme = (maps.BOUNDARIES.parent / "README.md").read_text(encoding="utf-8")
+    assert "public domain" in readme
+    assert all(item["wikidata"].startswith("Q") for item in data["countries"] + data["regions"])
+    assert len(data["countries"]) > 150
+    assert maps.BOUNDARIES.stat().st_size < 400_000  # simplified: small enough to ship in the package
+
+
+def test_projection_puts_the_corners_at_the_corners_and_keeps_proportions() -> None:
+    view = maps.View(west=30.0, south=30.0, east=40.0, north=40.0, width=700, height=500)
+    assert view.project((30.0, 40.0)) == (0.0, 0.0)
+    assert view.project((40.0, 30.0)) == (700.0, 500.0)
+    assert view.project((35.0, 35.0)) == (350.0, 250.0)
+    fitted = maps.fit([(35.0, 33.0), (37.0, 36.0)])
+    squash = math.cos(math.radians((fitted.north + fitted.south) / 2))
+    ratio = (fitted.east - fitted.west) * squash / (fitted.north - fitted.south)
+    assert ratio == pytest.approx(fitted.width / fitted.height, rel=0.01)  # a degree east is cos(lat) of one north
+    assert fitted.holds((35.0, 33.0))
+    assert fitted.holds((37.0, 36.0))
+    single = maps.fit([(6.14, 46.21)])
+    assert single.east - single.west >= maps.MIN_SPAN
+    assert single.holds((6.14, 46.21))
+
+
+def test_the_overview_leaves_out_what_is_far_from_the_rest() -> None:
+    near = [(float(lon), 0.0) for lon in range(10)]  # the median point is at 4.5°, the median distance 2.5°
+    far = (60.0, 0.0)
+    kept = maps.core([*near, far], maps.FAR)
+    assert far not in kept
+    assert set(near) <= set(kept)
+
+
+def test_labels_never_overlap_and_give_up_rather_than_cover_another() -> None:
+    labels = maps.Labels(maps.View(0, 0, 10, 10, width=200, height=100))
+    first = labels.place(50, 50, "Damascus")
+    second = labels.place(50, 50, "Darayya")  # the same spot: another side
+    assert first is not None
+    assert second is not None
+    assert first[2] != second[2] or first[:2] != second[:2]
+    for _ in range(4):
+        labels.place(50, 50, "Douma")
+    assert labels.place(50, 50, "Zabadani") is None  # every side is taken
+    boxes = labels.taken
+    assert not any(maps._overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    assert labels.place(195, 50, "Far east") is not None  # near the edge: the label goes to the left
+    assert labels.taken[-1][2] <= 200
+
+
+@pytest.fixture(scope="module")
+def catalog(out_dir: Path) -> Catalog:
+    return Catalog(store.open_store(out_dir))
+
+
+def test_places_are_matched_to_shapes_by_qid_and_points_keep_their_source(catalog: Catalog) -> None:
+    found = {p.iri.rsplit("/", 1)[-1]: p for p in maps.places(catalog)}
+    assert found["syria"].shape is not None
+    assert found["syria"].shape.qid == "Q858"
+    idlib = found["idlib-governorate"].shape
+    assert idlib is not None
+    assert idlib.layer == "region"
+    assert found["geneva"].point == pytest.approx((6.14, 46.21), abs=0.01)
+    assert found["geneva"].source.startswith("Natural Earth")
+    assert found["geneva"].shape is None  # a city: no boundary in the file
+    assert found["sochi"].anchor is None  # no QID, so nothing matched and nothing invented
+
+
+def test_a_shape_without_a_point_is_labelled_in_its_middle() -> None:
+    box = maps.Shape("Q1", "Box", "region", (((0.0, 0.0), (2.0, 0.0), (2.0, 4.0), (0.0, 4.0)),))
+    place = maps.Place("https://example.org/id/place/box", "Box", "Region", None, "", box)
+    assert box.bounds == (0.0, 0.0, 2.0, 4.0)
+    assert place.anchor == (1.0, 2.0)
+    assert maps.Place("https://example.org/id/place/x", "X", "City", None, "", None).anchor is None
