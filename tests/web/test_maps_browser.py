@@ -95,3 +95,11 @@ def test_a_place_without_coordinates_or_boundary_has_no_map(watched: Watched) ->
     page.goto(base + "id/place/sochi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sochi")
     expect(page.locator("figure#place-map")).to_have_count(0)
+
+
+def test_the_browse_page_leads_to_the_map(watched: Watched) -> None:
+    page, base = watched.page, watched.base
+    page.goto(base + "id/")
+    page.get_by_role("link", name="The map of places").click()
+    expect(page).to_have_url(base + "id/place/#map")
+    expect(page.locator("figure#map svg.map")).to_be_in_viewport()

@@ -345,8 +345,8 @@ def places_maps(catalog: Catalog, linker: Linker) -> list[Picture]:
     note = " ".join(
         part
         for part in (
-            f"Far from the rest, outside this view: {'; '.join(away)}." if away else "",
-            f"No coordinates or boundary yet: {'; '.join(missing)}." if missing else "",
+            f"Far from the rest, outside this view: {'; '.join(away).rstrip('.')}." if away else "",
+            f"No coordinates or boundary yet: {'; '.join(missing).rstrip('.')}." if missing else "",
         )
         if part
     )

@@ -287,7 +287,8 @@ def render_ontology(st: Store, linker: Linker) -> str:
 def render_listing(catalog: Catalog, linker: Linker) -> str:
     """The page to start browsing from: the kinds of identifier with their counts, and the ways in."""
     jsonld = web_page(linker, f"Browse {linker.published.title}", "CollectionPage")
-    return _render("listing.html", linker, kinds=finding.kind_counts(catalog), jsonld=jsonld)
+    mapped = any(place.anchor for place in maps.places(catalog))
+    return _render("listing.html", linker, kinds=finding.kind_counts(catalog), jsonld=jsonld, mapped=mapped)
 
 
 def render_kind_list(

@@ -315,7 +315,7 @@
       if (sortState) state.set("sort", sortState);
       var query = state.toString();
       if (window.location.protocol !== "file:" || query) {
-        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
       }
     }
 
