@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from peacegraph import pipeline
 from peacegraph.pages import maps
 from peacegraph.pages.catalog import Catalog
+from peacegraph.pages.links import Linker
 from peacegraph.query import store
+
+from ..syria import ID
 
 
 def test_the_boundary_file_says_where_it_comes_from_and_carries_qids() -> None:
@@ -89,3 +93,28 @@ def test_a_shape_without_a_point_is_labelled_in_its_middle() -> None:
     assert box.bounds == (0.0, 0.0, 2.0, 4.0)
     assert place.anchor == (1.0, 2.0)
     assert maps.Place("https://example.org/id/place/x", "X", "City", None, "", None).anchor is None
+
+
+def test_a_collection_is_drawn_from_its_own_records_and_nothing_else(mini_seeds: Path, tmp_path: Path) -> None:
+    """A country matched by its QID is drawn as its shape; a city is a point only once its record
+    has coordinates with a source; the small map of a place without either is not drawn."""
+    linker = Linker("id/place/", static=False)
+    pipeline.build(pipeline.Settings(seeds=mini_seeds, out=tmp_path / "before"))
+    before = Catalog(store.open_store(tmp_path / "before"))
+    [overview] = maps.places_maps(before, linker)
+    assert [row[5] for row in overview.rows] == ["not on the map: no coordinates or boundary", "shape"]
+    assert "<circle" not in overview.svg
+    assert maps.place_map(before, linker, ID + "place/aleppo") is None
+    records = mini_seeds / "records" / "mini.yaml"
+    text = records.read_text(encoding="utf-8")
+    point = '    coordinates: {latitude: "36.2", longitude: "37.16", source: "a test gazetteer (Q41183)"}\n'
+    records.write_text(text.replace("    wikidata: Q41183\n", "    wikidata: Q41183\n" + point), encoding="utf-8")
+    pipeline.build(pipeline.Settings(seeds=mini_seeds, out=tmp_path / "after"))
+    after = Catalog(store.open_store(tmp_path / "after"))
+    [overview] = maps.places_maps(after, linker)
+    rows = {row[0]: row for row in overview.rows}
+    assert rows["Aleppo"][3:7] == ["36.2", "37.16", "point", "a test gazetteer (Q41183)"]
+    assert overview.svg.count("<circle") == 1
+    small = maps.place_map(after, linker, ID + "place/aleppo")
+    assert small is not None
+    assert 'font-weight="bold">Aleppo<' in small.svg
