@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape, quoteattr
 from markupsafe import Markup
 
 from ..rdf.namespaces import OWL, SCHEMA, WD
-from .catalog import Catalog
+from .catalog import Catalog, Entity
 from .links import Linker
 from .pictures import PALETTE, Picture
 
@@ -110,8 +110,15 @@ def places(catalog: Catalog, shapes: Boundaries | None = None) -> list[Place]:
         for geo in catalog.links(entity.iri, SCHEMA + "geo"):
             lat, lon = catalog.text(geo, SCHEMA + "latitude"), catalog.text(geo, SCHEMA + "longitude")
             point, source = (float(lon), float(lat)), catalog.text(geo, "http://purl.org/dc/terms/source")
-        found.append(Place(entity.iri, entity.name, catalog.kind_label(entity), point, source, shape))
+        found.append(Place(entity.iri, entity.name, _kind(catalog, entity), point, source, shape))
     return sorted(found, key=lambda p: (p.name.casefold(), p.iri))
+
+
+def _kind(catalog: Catalog, entity: Entity) -> str:
+    """The kind of place (``Governorate``), or its schema.org class (``City``) where ours is only ``Place``."""
+    ours = catalog.kind_label(entity)
+    theirs = sorted(t.removeprefix(SCHEMA) for t in entity.types if t.startswith(SCHEMA) and t != SCHEMA + "Place")
+    return theirs[0] if ours == "Place" and theirs else ours
 
 
 def distance(a: Point, b: Point) -> float:
