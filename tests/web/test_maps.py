@@ -95,6 +95,14 @@ def test_a_shape_without_a_point_is_labelled_in_its_middle() -> None:
     assert maps.Place("https://example.org/id/place/x", "X", "City", None, "", None).anchor is None
 
 
+def test_a_country_across_the_antimeridian_is_framed_by_its_mainland() -> None:
+    mainland = ((30.0, 50.0), (180.0, 50.0), (180.0, 70.0), (30.0, 70.0))
+    across = ((-180.0, 65.0), (-170.0, 65.0), (-170.0, 68.0))
+    shape = maps.Shape("Q2", "Wide", "country", (mainland, across))
+    assert shape.bounds[0] == -180.0
+    assert shape.main == (30.0, 50.0, 180.0, 70.0)
+
+
 def test_a_collection_is_drawn_from_its_own_records_and_nothing_else(mini_seeds: Path, tmp_path: Path) -> None:
     """A country matched by its QID is drawn as its shape; a city is a point only once its record
     has coordinates with a source; the small map of a place without either is not drawn."""

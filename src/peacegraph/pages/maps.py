@@ -55,9 +55,18 @@ class Shape:
 
     @functools.cached_property
     def bounds(self) -> Box:
-        xs = [x for ring in self.rings for x, _ in ring]
-        ys = [y for ring in self.rings for _, y in ring]
-        return min(xs), min(ys), max(xs), max(ys)
+        return _bounds([p for ring in self.rings for p in ring])
+
+    @functools.cached_property
+    def main(self) -> Box:
+        """The bounds of its largest ring: the mainland, without islands across the antimeridian."""
+        return max((_bounds(ring) for ring in self.rings), key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+
+
+def _bounds(points: Iterable[Point]) -> Box:
+    listed = list(points)
+    xs, ys = [x for x, _ in listed], [y for _, y in listed]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ class Place:
         if self.point:
             return self.point
         if self.shape:
-            x0, y0, x1, y1 = self.shape.bounds
+            x0, y0, x1, y1 = self.shape.main
             return (x0 + x1) / 2, (y0 + y1) / 2
         return None
 
@@ -375,7 +384,7 @@ def place_map(catalog: Catalog, linker: Linker, iri: str) -> Picture | None:
         return None
     inside = set(catalog.subjects(iri, SCHEMA + "containedInPlace"))
     if here.shape:
-        x0, y0, x1, y1 = here.shape.bounds
+        x0, y0, x1, y1 = here.shape.main
         corners: list[Point] = [(x0, y0), (x1, y1)]
     else:
         corners = [here.anchor]
