@@ -33,6 +33,8 @@ PAGES = {
     "event": "id/event/issg-meeting-2015-10-30-vienna.html",
     "series": "id/event/issg-meetings.html",
     "place": "id/place/aleppo.html",
+    "places-map": "id/place/index.html",
+    "place-country": "id/place/syria.html",
     "topic": "id/topic/political-process.html",
     "position": "id/position/civil-society-statement-on-sochi-2018-sochi-legitimizes-assad-regime.html",
     "positions-explorer": "id/position/index.html",
@@ -61,7 +63,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="peacegraph-shots-") as tmp:
         site = Path(tmp) / "site"
         command = [sys.executable, "-m", "peacegraph", "site", "--out", str(site)]
-        subprocess.run([*command, "--release", str(args.release), "--collection", str(args.seeds)], check=True)
+        subprocess.run([*command, "--release", str(args.release), "--collection", str(args.collection)], check=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
             for width in WIDTHS:
