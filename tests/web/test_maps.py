@@ -84,7 +84,7 @@ def test_places_are_matched_to_shapes_by_qid_and_points_keep_their_source(catalo
     assert found["geneva"].point == pytest.approx((6.14, 46.21), abs=0.01)
     assert found["geneva"].source.startswith("Natural Earth")
     assert found["geneva"].shape is None  # a city: no boundary in the file
-    assert found["sochi"].anchor is None  # no QID, so nothing matched and nothing invented
+    assert found["madaya"].anchor is None  # no verified QID, so nothing matched and nothing invented
 
 
 def test_a_shape_without_a_point_is_labelled_in_its_middle() -> None:
