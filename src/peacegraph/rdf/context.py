@@ -81,6 +81,9 @@ TERMS: Final[tuple[Term, ...]] = (
     _schema("datePublished", _DATE),
     _schema("startDate", _DATE),
     _schema("endDate", _DATE),
+    # schema.org: a place's point
+    _schema("latitude", XSD + "decimal"),
+    _schema("longitude", XSD + "decimal"),
     # schema.org: links
     _schema("about", IRI, many=True),
     _schema("affiliation", IRI, many=True),
@@ -90,6 +93,7 @@ TERMS: Final[tuple[Term, ...]] = (
     _schema("citation", IRI, many=True),
     _schema("containedInPlace", IRI, many=True),
     _schema("encoding", IRI),
+    _schema("geo", IRI),
     _schema("inDefinedTermSet", IRI),
     _schema("isBasedOn", IRI, many=True),
     _schema("item", IRI),
@@ -146,6 +150,8 @@ TERMS: Final[tuple[Term, ...]] = (
     Term("isReplacedBy", DCTERMS + "isReplacedBy", IRI, many=True),
     Term("replaces", DCTERMS + "replaces", IRI, many=True),
     Term("license", DCTERMS + "license", IRI),
+    # where a fact taken from outside the records comes from (a place's point: the dataset, in words)
+    Term("source", DCTERMS + "source"),
 )
 
 #: The term of each property IRI.
