@@ -20,12 +20,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .errors import InputError, MultiInputError
 from .rdf.namespaces import WD, Space
-from .records.schemacheck import Validator
-from .records.yamlsource import Located, read_yaml
+
+if TYPE_CHECKING:
+    from .records.yamlsource import Located
+
+# Reading collection.yaml needs PyYAML and jsonschema, imported where it is read: a release that says its
+# own IRIs (``space_of_release``) is queried without them.
 
 CONFIG_FILE: Final = "collection.yaml"
 
@@ -277,6 +281,8 @@ def load(folder: Path) -> Collection:
     path = folder / CONFIG_FILE
     if not path.is_file():
         raise InputError(f"{folder} is not a collection: it has no {CONFIG_FILE} (start one with `peacegraph init`)")
+    from .records.yamlsource import read_yaml
+
     located = read_yaml(path, display=_shown(path))
     if not isinstance(located.data, dict):
         raise InputError(f"{CONFIG_FILE} must be a mapping of keys to values", path, 1)
@@ -333,6 +339,8 @@ def _below(folder: Path, relative: str) -> Path:
 
 
 def _schema_errors(located: Located) -> list[InputError]:
+    from .records.schemacheck import Validator
+
     errors = []
     for error in Validator(SCHEMA).iter_errors(located.data):
         path = tuple(error.absolute_path)
