@@ -27,6 +27,7 @@ SERVE, LIMITS, RECONCILE = ServerSettings(), Limits(), ReconcileLimits()  # the 
 
 if TYPE_CHECKING:
     from .collection import Collection
+    from .serve.workers import Started
     from .validation.report import Report
 
 __all__ = ["MAX_MESSAGE", "ReleaseInput", "main", "one_line"]
@@ -780,12 +781,13 @@ def serve(
     reconcile_timeout: float,
 ) -> None:
     """Serve RELEASE: a read-only SPARQL endpoint at /sparql, the pages at /, and a query editor at /sparql-editor."""
-    from .reconcile import service as reconciliation
-    from .serve.server import serve as run_server
-
     given = use_release(collection_dir, release)
     release = given.out
     limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, max_memory=max_memory or None)
+    started = _start_query_workers(release, limits)  # they open the release while the server's modules load
+    from .reconcile import service as reconciliation
+    from .serve.server import serve as run_server
+
     try:
         public = None if public_url is None else reconciliation.public_base(public_url)
     except PeacegraphError as error:
@@ -816,9 +818,23 @@ def serve(
         click.echo(f"serving {release}/ at {url} (SPARQL endpoint: {url}sparql); press Ctrl-C to stop")
 
     try:
-        run_server(server, ready)
+        run_server(server, ready, started)
     except PeacegraphError as error:
         raise _fail(error) from None
+    finally:
+        if started is not None:
+            started.stop()  # those the server did not take
+
+
+def _start_query_workers(release: Path, limits: Limits) -> Started | None:
+    """The endpoint's query workers, started at once; None if the release cannot be read (the server says why)."""
+    from .query import cache
+    from .serve.workers import Started
+
+    try:
+        return Started(release, limits, cache.serving_folder(release))
+    except PeacegraphError:
+        return None
 
 
 @main.command(epilog=EXAMPLES["site"])
