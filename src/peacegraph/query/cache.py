@@ -19,7 +19,6 @@ twice within one tick), and only when they did not change while they were hashed
 from __future__ import annotations
 
 import os
-import re
 import stat
 import time
 from pathlib import Path
@@ -29,6 +28,7 @@ from pyoxigraph import Quad, RdfFormat, Store
 
 from ..errors import InputError
 from ..release.files import ONTOLOGY_FILE, dump_path
+from . import keeping
 
 # Only building a store, or loading a release into memory, needs ``hashlib``, ``tempfile``, ``shutil``
 # and ``rdfio``: each is imported where it is used, so that a query over a store already built starts
@@ -40,7 +40,6 @@ BUILDING: Final = ".building-"
 STAMPS: Final = "stamps"
 #: A dump smaller than this (about 100,000 triples, loaded in a fraction of a second) is served from memory.
 IN_MEMORY_BYTES: Final = 16 * 2**20
-_STORE_NAME: Final = re.compile(r"[0-9a-f]{64}(-ontology)?")
 
 
 def cache_home() -> Path:
@@ -65,25 +64,38 @@ def open_cached(out: Path, ontology: bool = False) -> Store:
 
 
 def store_folder(out: Path, ontology: bool = False) -> Path | None:
-    """The folder of the on-disk store of the release in ``out``, built if need be; ``None`` where no
-    cache can be kept (a read-only home, a full disk)."""
+    """The folder of the on-disk store of the release in ``out``, built if need be and held (not removed)
+    while this process runs; ``None`` where no cache can be kept (a read-only home, a full disk)."""
     files = sources(Path(out), ontology)
     suffix = "-ontology" if ontology else ""
     home = cache_home()
     stamp = _stamp(files)
     stamp_file = home / STAMPS / (stamp + suffix)
     name = _recorded(stamp_file)
-    if name is not None and (home / name).is_dir():
-        return home / name
-    name = _digest(files) + suffix
     try:
-        if not (home / name).is_dir():
+        if name is not None and keeping.hold(home, name):
+            _keep(home, keeping.release_key(out, suffix), name)
+            return home / name
+        name = _digest(files) + suffix
+        if not keeping.hold(home, name):
             _build(files, home / name)
         if _stamp(files) == stamp and _settled(files):
             _record(stamp_file, name)
+        _keep(home, keeping.release_key(out, suffix), name)
     except OSError:
         return None
     return home / name
+
+
+def _keep(home: Path, key: str, name: str) -> None:
+    """Record ``name`` as the store of a release; if it had another, remove the stores no release needs now."""
+    if keeping.recorded(home, key) == name:
+        return
+    _record(home / keeping.RELEASES / key, name)
+    removed = set(keeping.sweep(home))
+    for entry in keeping.entries(home / STAMPS) if removed else ():
+        if _recorded(Path(entry.path)) in removed:
+            os.unlink(entry.path)
 
 
 def serving_folder(out: Path, ontology: bool = False) -> Path | None:
@@ -149,7 +161,7 @@ def _recorded(stamp_file: Path) -> str | None:
         name = stamp_file.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return name if _STORE_NAME.fullmatch(name) else None
+    return name if keeping.STORE_NAME.fullmatch(name) else None
 
 
 def _record(stamp_file: Path, name: str) -> None:
@@ -171,6 +183,7 @@ def _build(files: list[Path], place: Path) -> None:
     building = Path(tempfile.mkdtemp(prefix=BUILDING, dir=place.parent))
     try:
         _fill(Store(str(building / "store")), files)
+        keeping.hold(place.parent, place.name)  # before it is in place: no sweep takes it from under us
         os.replace(building / "store", place)
     except OSError:
         if not place.is_dir():  # a concurrent run that won the rename is fine
@@ -194,10 +207,11 @@ def _fill(st: Store, files: list[Path]) -> None:
 
 
 def _sweep(home: Path) -> None:
-    """Remove what runs killed while building left behind, once it is old enough to be no one's work."""
+    """Remove what runs killed while building (or removing a store) left behind, once it is old enough to be
+    no one's work."""
     import shutil
 
-    for entry in home.glob(BUILDING + "*"):
+    for entry in [*home.glob(BUILDING + "*"), *home.glob(keeping.PRUNING + "*")]:
         try:
             if time.time() - entry.stat().st_mtime > ABANDONED_SECONDS:
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
