@@ -74,8 +74,7 @@ def store_folder(out: Path, ontology: bool = False) -> Path | None:
     name = _recorded(stamp_file)
     try:
         if name is not None and keeping.hold(home, name):
-            _keep(home, keeping.release_key(out, suffix), name)
-            return home / name
+            return home / name  # the release was recorded as needing it when its stamp was
         name = _digest(files) + suffix
         if not keeping.hold(home, name):
             _build(files, home / name)

@@ -18,7 +18,6 @@ and every store that no record names any more is removed, safely:
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import re
 import stat
@@ -47,6 +46,8 @@ def hold(home: Path, name: str) -> bool:
 
 def release_key(out: Path, suffix: str) -> str:
     """The name of a release folder's record: the same for every way of writing its path."""
+    import hashlib
+
     return hashlib.sha256((os.path.realpath(out) + suffix).encode()).hexdigest()
 
 
