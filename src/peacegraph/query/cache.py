@@ -19,7 +19,6 @@ twice within one tick), and only when they did not change while they were hashed
 from __future__ import annotations
 
 import os
-import stat
 import time
 from pathlib import Path
 from typing import Final
@@ -27,6 +26,8 @@ from typing import Final
 from pyoxigraph import Quad, RdfFormat, Store
 
 from ..errors import InputError
+from ..records import known
+from ..records.known import cache_home as cache_home
 from ..release.files import ONTOLOGY_FILE, dump_path
 from . import keeping
 
@@ -40,13 +41,6 @@ BUILDING: Final = ".building-"
 STAMPS: Final = "stamps"
 #: A dump smaller than this (about 100,000 triples, loaded in a fraction of a second) is served from memory.
 IN_MEMORY_BYTES: Final = 16 * 2**20
-
-
-def cache_home() -> Path:
-    """Where stores built from releases are kept: ``$PEACEGRAPH_CACHE``, else the user's cache directory."""
-    if "PEACEGRAPH_CACHE" in os.environ:
-        return Path(os.environ["PEACEGRAPH_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peacegraph" / "stores"
 
 
 def sources(out: Path, ontology: bool) -> list[Path]:
@@ -129,19 +123,11 @@ def _quads(files: list[Path]) -> list[Quad]:
 
 
 def _stamp(files: list[Path]) -> str:
-    """What changes whenever any of ``files`` is written, replaced or moved; refuses what is not a file."""
-    parts = []
-    for path in files:
-        status = os.stat(path)
-        if not stat.S_ISREG(status.st_mode):
-            raise InputError(f"{path.name} is not a regular file", path)
-        parts.append(f"{status.st_dev}-{status.st_ino}-{status.st_size}-{status.st_mtime_ns}-{status.st_ctime_ns}")
-    return "_".join(parts)  # digits, dashes and underscores: the name of the file that records it
+    return known.stamp_of(files)
 
 
 def _settled(files: list[Path]) -> bool:
-    newest = max(max(os.stat(path).st_mtime, os.stat(path).st_ctime) for path in files)
-    return time.time() - newest > SETTLED_SECONDS
+    return known.settled(files, SETTLED_SECONDS)
 
 
 def _digest(files: list[Path]) -> str:
@@ -164,13 +150,7 @@ def _recorded(stamp_file: Path) -> str | None:
 
 
 def _record(stamp_file: Path, name: str) -> None:
-    import tempfile
-
-    stamp_file.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".writing-", dir=stamp_file.parent)
-    with os.fdopen(handle, "w", encoding="ascii") as written:
-        written.write(name + "\n")
-    os.replace(temporary, stamp_file)
+    known.write_whole(stamp_file, name + "\n")
 
 
 def _build(files: list[Path], place: Path) -> None:
