@@ -18,8 +18,10 @@ import click
 
 from . import __version__, inputs, options, querying
 from .errors import PeacegraphError
-from .inputs import ReleaseInput
-from .messages import MAX_MESSAGE, failure, one_line
+from .inputs import ReleaseInput as ReleaseInput
+from .messages import MAX_MESSAGE as MAX_MESSAGE
+from .messages import failure
+from .messages import one_line as one_line
 from .reconcile.limits import ReconcileLimits
 from .serve.settings import Limits, ServerSettings
 
@@ -29,8 +31,6 @@ if TYPE_CHECKING:
     from .collection import Collection
     from .serve.workers import Started
     from .validation.report import Report
-
-__all__ = ["MAX_MESSAGE", "ReleaseInput", "main", "one_line"]
 
 # The stages, and the standard modules only some commands need, are imported by the commands that
 # use them, so that `--version`, `--help` and `query` start without loading rdflib, pySHACL and the
