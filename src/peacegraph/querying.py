@@ -97,11 +97,9 @@ def _run(asked: Asked, collection_dir: Path | None, release: Path | None) -> int
 
     try:
         given = inputs.find_release(collection_dir, release)
-        if given.space is None:
+        assert given.space is not None  # a query needs the release's IRIs: find_release refuses a release without
+        with using(given.space):
             output = answer(asked, given.out)
-        else:
-            with using(given.space):
-                output = answer(asked, given.out)
     except PeacegraphError as error:
         said = failure(error)
         sys.stderr.write("".join(f"{line}\n" for line in (*said.listed, f"Error: {said.message}")))
