@@ -1,18 +1,24 @@
 """`peacegraph query` against `oxigraph query` as whole processes, how soon `peacegraph serve` answers, and
-(``--rdflib``) the embedded store against rdflib.
+(``--rdflib``) the embedded store against rdflib; for each release given, side by side in one run.
 
-    .venv/bin/python bench/query.py [--out out] [--repeat 5] [--starts 3] [--rdflib] [--no-saved]
+    .venv/bin/python bench/query.py [--release out --release /tmp/q1m] [--repeat 5] [--starts 3] [--rdflib]
+                                    [--no-saved]
 
 1. Each query is run as a whole process by both command lines over the same dump: ``peacegraph
-   query -f Q --format csv --out OUT`` (its on-disk store is built once, before the timing) and
+   query -f Q --format csv --release OUT`` (its on-disk store is built once, before the timing) and
    ``oxigraph query --location STORE --query-file Q --results-format csv`` over a store that
-   ``oxigraph load`` made from ``OUT/peacegraph.nt``. The figure is CPU time (user + system, all
-   threads), the median of ``--repeat`` runs; the ratio is ours over Oxigraph's (target: at most 2).
-   ``--version`` likewise.
+   ``oxigraph load`` made from ``OUT/peacegraph.nt``. The figures are CPU time (user + system, all
+   threads) and wall time, each the median of ``--repeat`` runs; the ratios are ours over Oxigraph's
+   (target: at most 2). ``--version`` likewise, and the floor any Python command starts from: the
+   interpreter alone, with and without ``site``, and Python opening the same store with pyoxigraph and
+   answering the query (nothing of peacegraph).
 2. ``peacegraph serve`` is started ``--starts`` times; the figure is the wall time from starting the
    process to the first answer to a SPARQL query (target: at most 1 s), and its CPU time till then.
 3. With ``--rdflib``, the old in-process comparison: load time and the median time of each query in
    pyoxigraph's in-memory store and in rdflib (slow: rdflib takes minutes to load a million triples).
+
+Python's bytecode is cached for the runs (in a folder of the run's own, ``PYTHONPYCACHEPREFIX``), as an
+installed package has it, even where ``PYTHONDONTWRITEBYTECODE`` is set.
 
 Needs the ``oxigraph`` binary (the ``oxigraph`` PyPI package, in the dev extra).
 """
@@ -53,47 +59,90 @@ HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 BIN = Path(sys.executable).parent
 
 
-def cpu_seconds(command: list[str]) -> float:
-    """CPU time (user + system) of one whole run of ``command``."""
+def cost(command: list[str]) -> tuple[float, float]:
+    """CPU time (user + system) and wall time of one whole run of ``command``."""
+    start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     if status != 0:
         raise RuntimeError(f"{command} failed ({status})")
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime, time.perf_counter() - start
 
 
-def median_cpu(command: list[str], repeat: int) -> float:
-    return statistics.median(cpu_seconds(command) for _ in range(repeat))
+def median_cost(command: list[str], repeat: int) -> tuple[float, float]:
+    runs = [cost(command) for _ in range(repeat)]
+    return statistics.median(cpu for cpu, _ in runs), statistics.median(wall for _, wall in runs)
 
 
-def _row(name: str, ours: float, theirs: float) -> str:
-    return f"{name:<24} {theirs * 1000:12.1f} {ours * 1000:14.1f} {ours / theirs:8.2f}x"
+HEADING = (
+    f"{'whole process, ms':<28} {'oxigraph CPU':>12} {'ours CPU':>9} {'ratio':>6}"
+    f" {'oxigraph wall':>14} {'ours wall':>10} {'ratio':>6}"
+)
+
+
+def _row(name: str, ours: tuple[float, float], theirs: tuple[float, float] | None) -> str:
+    if theirs is None:
+        return f"{name:<28} {'':>12} {ours[0] * 1000:9.1f} {'':>6} {'':>14} {ours[1] * 1000:10.1f}"
+    return (
+        f"{name:<28} {theirs[0] * 1000:12.1f} {ours[0] * 1000:9.1f} {ours[0] / theirs[0]:5.2f}x"
+        f" {theirs[1] * 1000:14.1f} {ours[1] * 1000:10.1f} {ours[1] / theirs[1]:5.2f}x"
+    )
+
+
+def _oxigraph() -> str:
+    return shutil.which("oxigraph") or str(BIN / "oxigraph")
+
+
+def query_files(work: Path, saved: bool) -> dict[str, Path]:
+    files = {name: work / f"{index}.rq" for index, name in enumerate(QUERIES)}
+    for name, text in QUERIES.items():
+        files[name].write_text(HEADER + text, encoding="utf-8")
+    if saved:
+        files["seeds/queries/signatories.rq"] = Path("seeds/queries/signatories.rq")
+    return files
+
+
+def floor(repeat: int, location: Path, query: Path) -> None:
+    """What any Python command costs before it does anything of its own, and Python with pyoxigraph alone
+    answering ``query`` (the smallest) from the same on-disk store: the floor of a command written in Python."""
+    python = sys.executable
+    bare = (
+        "import sys, pyoxigraph as o\n"
+        f"results = o.Store.read_only({str(location)!r}).query(open({str(query)!r}).read())\n"
+        "sys.stdout.buffer.write(results.serialize(format=o.QueryResultsFormat.CSV))"
+    )
+    print(_row("python -c pass", median_cost([python, "-c", "pass"], repeat), None))
+    print(_row("python -I -S -c pass (no site)", median_cost([python, "-I", "-S", "-c", "pass"], repeat), None))
+    print(_row("pyoxigraph alone, same query", median_cost([python, "-c", bare], repeat), None))
 
 
 def command_lines(out: Path, repeat: int, work: Path, saved: bool) -> None:
-    oxigraph = shutil.which("oxigraph") or str(BIN / "oxigraph")
+    work.mkdir()
     location = work / "oxigraph"
     subprocess.run(
-        [oxigraph, "load", "--location", str(location), "--file", str(out / "peacegraph.nt")],
+        [_oxigraph(), "load", "--location", str(location), "--file", str(out / "peacegraph.nt")],
         check=True,
         capture_output=True,
     )
-    print(f"{'whole process, CPU':<24} {'oxigraph ms':>12} {'peacegraph ms':>14} {'ratio':>9}")
-    version = median_cpu([oxigraph, "--version"], repeat), median_cpu([str(BIN / "peacegraph"), "--version"], repeat)
-    print(_row("--version", version[1], version[0]))
-    files = {name: work / f"{index}.rq" for index, name in enumerate(QUERIES)}
-    if saved:
-        files["seeds/queries/signatories.rq"] = Path("seeds/queries/signatories.rq")
-    for name, text in QUERIES.items():
-        files[name].write_text(HEADER + text, encoding="utf-8")
-    for name, path in files.items():
+    files = query_files(work, saved)
+    for index, (name, path) in enumerate(files.items()):
         ours = [str(BIN / "peacegraph"), "query", "--release", str(out), "-f", str(path), "--format", "csv"]
-        theirs = [oxigraph, "query", "--location", str(location), "--query-file", str(path), "--results-format", "csv"]
-        if name == next(iter(files)):  # the first run builds peacegraph's store; wait until its stamp may be kept
-            cpu_seconds(ours)
+        theirs = [
+            _oxigraph(),
+            "query",
+            "--location",
+            str(location),
+            "--query-file",
+            str(path),
+            "--results-format",
+            "csv",
+        ]
+        if index == 0:  # the first run builds peacegraph's store; wait until its stamp may be kept
+            cost(ours)
             time.sleep(2.5)
-            cpu_seconds(ours)
-        print(_row(name, median_cpu(ours, repeat), median_cpu(theirs, repeat)))
+            cost(ours)
+        print(_row(name, median_cost(ours, repeat), median_cost(theirs, repeat)), flush=True)
+    floor(repeat, location, files["one document"])
 
 
 def _free_port() -> int:
@@ -133,8 +182,7 @@ def first_answer(out: Path) -> tuple[float, float]:
 def serving(out: Path, starts: int) -> None:
     runs = [first_answer(out) for _ in range(starts)]
     wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-    print(f"\npeacegraph serve: first answer {wall:.2f} s after start (median of {starts})")
-    print(f"CPU of the server and its workers till then: {cpu:.2f} s")
+    print(f"peacegraph serve: first answer {wall:.2f} s after start, {cpu:.2f} s of CPU till then (median of {starts})")
 
 
 def timed(action: Callable[[], object], repeat: int) -> float:
@@ -165,9 +213,20 @@ def in_process(out: Path, repeat: int) -> None:
         print(_row(name, rdf_time, ox_time))
 
 
+def _triples(out: Path) -> int:
+    with (out / "peacegraph.nt").open("rb") as dump:
+        return sum(1 for _ in dump)
+
+
+def _bytecode_cached(work: Path) -> None:
+    """Child processes cache their bytecode (as an installed package has it), in the run's own folder."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("out"))
+    parser.add_argument("--release", type=Path, action="append", help="a built release (repeatable) [default: out]")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--starts", type=int, default=3, help="starts of peacegraph serve")
     parser.add_argument("--rdflib", action="store_true", help="also compare with rdflib in process")
@@ -179,10 +238,18 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="peacegraph-bench-query-") as work:
-        command_lines(args.out, args.repeat, Path(work), args.saved)
-    serving(args.out, args.starts)
-    if args.rdflib:
-        in_process(args.out, args.repeat)
+        _bytecode_cached(Path(work))
+        cost([str(BIN / "peacegraph"), "--version"])  # caches the bytecode
+        version = median_cost([str(BIN / "peacegraph"), "--version"], args.repeat)
+        print(HEADING)
+        print(_row("--version", version, median_cost([_oxigraph(), "--version"], args.repeat)))
+        for index, out in enumerate(args.release or [Path("out")]):
+            print(f"\n{out}/: {_triples(out):,} triples")
+            print(HEADING)
+            command_lines(out, args.repeat, Path(work) / str(index), args.saved)
+            serving(out, args.starts)
+            if args.rdflib:
+                in_process(out, args.repeat)
 
 
 if __name__ == "__main__":

@@ -9,17 +9,19 @@ import datetime
 import functools
 import json
 import os
-import shutil
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import MultiInputError, PeacegraphError
+from . import __version__, inputs, options, querying
+from .errors import PeacegraphError
+from .inputs import ReleaseInput as ReleaseInput
+from .messages import MAX_MESSAGE as MAX_MESSAGE
+from .messages import failure
+from .messages import one_line as one_line
 from .reconcile.limits import ReconcileLimits
 from .serve.settings import Limits, ServerSettings
 
@@ -27,6 +29,7 @@ SERVE, LIMITS, RECONCILE = ServerSettings(), Limits(), ReconcileLimits()  # the 
 
 if TYPE_CHECKING:
     from .collection import Collection
+    from .serve.workers import Started
     from .validation.report import Report
 
 # The stages, and the standard modules only some commands need, are imported by the commands that
@@ -70,73 +73,64 @@ def renamed(new: str, old: str, dest: str, default: Path | None, **option: Any) 
     return decorate
 
 
+_PATHS: dict[str | None, click.Path] = {
+    "file": click.Path(path_type=Path, exists=True, dir_okay=False, allow_dash=True),
+    "folder": click.Path(path_type=Path, file_okay=False),
+    "any": click.Path(path_type=Path),
+}
+
+
+def clicked(option: options.Option) -> Callable[[Command], Command]:
+    """The click option of ``option`` (with its old name hidden beside it, if it has one)."""
+    kind: Any = click.Choice(option.choices) if option.choices else _PATHS.get(option.path)
+    if option.old is not None:
+        (name,) = option.names
+        return renamed(name, option.old, option.dest, None, type=kind, metavar=option.metavar, help=option.help)
+    settings: dict[str, Any] = {"is_flag": True} if option.flag else {"type": kind, "default": option.default}
+    shown = option.default is not None
+    return click.option(
+        *option.names, option.dest, metavar=option.metavar, help=option.help, show_default=shown, **settings
+    )
+
+
+def each(given: tuple[options.Option, ...]) -> Callable[[Command], Command]:
+    """The click options of ``given``, in that order."""
+
+    def decorate(command: Command) -> Command:
+        for option in reversed(given):
+            command = clicked(option)(command)
+        return command
+
+    return decorate
+
+
 #: The release a command reads (what `build --out` wrote); `--out` is its old name, hidden for one release.
-RELEASE = renamed(
-    "--release",
-    "--out",
-    "release",
-    None,
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="The built release to read (what `build --out` wrote) [default: the collection's out/].",
-)
+RELEASE = clicked(options.RELEASE)
 #: The collection a command works on; `--seeds` is its old name, hidden for one release.
-COLLECTION = renamed(
-    "--collection",
-    "--seeds",
-    "collection_dir",
-    None,
-    type=click.Path(path_type=Path, file_okay=False),
-    metavar="DIR",
-    help="The collection's folder [default: the current folder, or the nearest one above it with a collection.yaml].",
-)
-
-
-@dataclass(frozen=True)
-class ReleaseInput:
-    """What a command that reads a release works with."""
-
-    out: Path
-    #: The source texts, to show each quote in its paragraph (None: pages do without).
-    texts: Path | None = None
-    #: The collection's own shapes, checked in addition to the tool's.
-    shapes: tuple[Path, ...] = ()
-    #: The collection's saved queries, offered with the release.
-    queries: Path | None = None
+COLLECTION = clicked(options.COLLECTION)
 
 
 def use_release(collection_dir: Path | None, release: Path | None, needs_iris: bool = True) -> ReleaseInput:
-    """The release a command reads: the collection's (given, or found from the current folder), or,
-    with only ``--release`` and no collection around, one that says itself under which IRIs it was built
-    (``needs_iris``: the command refuses a release that does not, such as a bare dump)."""
-    from . import collection
-    from .rdf.namespaces import using
+    """The release a command reads (:func:`inputs.find_release`), its IRIs active until the command ends."""
+    try:
+        given = inputs.find_release(collection_dir, release, needs_iris)
+    except PeacegraphError as error:
+        raise _fail(error) from None
+    if given.space is not None:
+        from .rdf.namespaces import using
 
-    if collection_dir is None and release is not None:
-        try:
-            collection_dir = collection.find(Path.cwd())
-        except PeacegraphError:
-            try:
-                space = collection.space_of_release(release)
-            except PeacegraphError as error:
-                if not needs_iris:
-                    return ReleaseInput(release)
-                raise _fail(error) from None
-            click.get_current_context().with_resource(using(space))
-            return ReleaseInput(release)
-    col = use_collection(collection_dir)
-    return ReleaseInput(release or col.out, col.texts if col.texts.is_dir() else None, col.shapes, col.queries)
+        click.get_current_context().with_resource(using(given.space))
+    return given
 
 
 def use_collection(collection_dir: Path | None) -> Collection:
     """The collection a command works on, active (its IRIs) until the command ends."""
-    from . import collection
-    from .rdf.namespaces import using
-
     try:
-        col = collection.load(collection_dir if collection_dir is not None else collection.find(Path.cwd()))
+        col = inputs.find_collection(collection_dir)
     except PeacegraphError as error:
         raise _fail(error) from None
+    from .rdf.namespaces import using
+
     click.get_current_context().with_resource(using(col.space))
     return col
 
@@ -149,35 +143,16 @@ class DataFailure(click.ClickException):
     exit_code = 1
 
 
-#: Longer messages are cut: a message is one line a person reads, not a dump of the input.
-MAX_MESSAGE = 1000
-
-
-def one_line(text: str) -> str:
-    """``text`` as one printable line: line breaks become spaces, control characters are escaped."""
-    flat = "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in " ".join(text.splitlines())
-    )
-    return flat if len(flat) <= MAX_MESSAGE else flat[: MAX_MESSAGE - 1] + "…"
-
-
-#: Errors listed from one run; the rest are counted (like a compiler's or a linter's cap).
-MAX_ERRORS = 50
-
-
 def _fail(error: PeacegraphError) -> click.ClickException:
     """The exception that ends the command; several input errors are first listed, one per line."""
     from .validation.report import NonConformingError
 
     if isinstance(error, NonConformingError):
         return DataFailure(one_line(str(error)))
-    if isinstance(error, MultiInputError):
-        for each in error.errors[:MAX_ERRORS]:
-            click.echo(one_line(str(each)), err=True)
-        if len(error.errors) > MAX_ERRORS:
-            click.echo(f"and {len(error.errors) - MAX_ERRORS} more", err=True)
-        return UsageFailure(f"{len(error.errors)} errors (listed above, by file and line)")
-    return UsageFailure(one_line(str(error)))
+    said = failure(error)
+    for line in said.listed:
+        click.echo(line, err=True)
+    return UsageFailure(said.message)
 
 
 def _note(message: str) -> None:
@@ -435,25 +410,7 @@ def validate(collection_dir: Path | None, release: Path | None, shapes: Path | N
 
 @main.command(epilog=EXAMPLES["query"])
 @click.argument("query", required=False)
-@click.option(
-    "-f",
-    "--file",
-    "query_file",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False, allow_dash=True),
-    help="Read the query from a file (- for standard input).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld", "rdfxml"]),
-    default="table",
-    show_default=True,
-    help="SELECT/ASK: table for people, csv, tsv, json or xml (SPARQL results); "
-    "CONSTRUCT/DESCRIBE: turtle (also for table), ntriples, jsonld or rdfxml.",
-)
-@click.option("--ontology", is_flag=True, help="Query the ontology too, not only the dataset's dumps.")
-@COLLECTION
-@RELEASE
+@each(querying.OPTIONS)
 def query(
     query: str | None,
     query_file: Path | None,
@@ -463,23 +420,11 @@ def query(
     release: Path | None,
 ) -> None:
     """Run a SPARQL QUERY (or -f FILE) over the built dumps. Usual prefixes are predeclared."""
-
-    from .query import cache, store
-    from .serve import guard
-
     release = use_release(collection_dir, release).out
-
     if (query is None) == (query_file is None):
         raise UsageFailure("give a QUERY or -f FILE, not both and not neither")
     try:
-        if query_file is not None:
-            text = store.read_query(query_file)
-        else:
-            assert query is not None
-            text = query
-        results = guard.run(cache.open_cached(release, ontology=ontology), text)
-        width = shutil.get_terminal_size((0, 0)).columns  # 0 when not a terminal: a pipe gets every character
-        click.echo(store.format_results(results, fmt, text, width), nl=False)
+        click.echo(querying.answer(querying.Asked(query, query_file, fmt, ontology), release), nl=False)
     except PeacegraphError as error:
         raise _fail(error) from None
 
@@ -836,12 +781,13 @@ def serve(
     reconcile_timeout: float,
 ) -> None:
     """Serve RELEASE: a read-only SPARQL endpoint at /sparql, the pages at /, and a query editor at /sparql-editor."""
-    from .reconcile import service as reconciliation
-    from .serve.server import serve as run_server
-
     given = use_release(collection_dir, release)
     release = given.out
     limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, max_memory=max_memory or None)
+    started = _start_query_workers(release, limits)  # they open the release while the server's modules load
+    from .reconcile import service as reconciliation
+    from .serve.server import serve as run_server
+
     try:
         public = None if public_url is None else reconciliation.public_base(public_url)
     except PeacegraphError as error:
@@ -872,9 +818,23 @@ def serve(
         click.echo(f"serving {release}/ at {url} (SPARQL endpoint: {url}sparql); press Ctrl-C to stop")
 
     try:
-        run_server(server, ready)
+        run_server(server, ready, started)
     except PeacegraphError as error:
         raise _fail(error) from None
+    finally:
+        if started is not None:
+            started.stop()  # those the server did not take
+
+
+def _start_query_workers(release: Path, limits: Limits) -> Started | None:
+    """The endpoint's query workers, started at once; None if the release cannot be read (the server says why)."""
+    from .query import cache
+    from .serve.workers import Started
+
+    try:
+        return Started(release, limits, cache.serving_folder(release))
+    except PeacegraphError:
+        return None
 
 
 @main.command(epilog=EXAMPLES["site"])

@@ -17,15 +17,21 @@ import difflib
 import functools
 import os
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
+from . import __version__
 from .errors import InputError, MultiInputError
 from .rdf.namespaces import WD, Space
-from .records.schemacheck import Validator
-from .records.yamlsource import Located, read_yaml
+
+if TYPE_CHECKING:
+    from .records.yamlsource import Located
+
+# Reading collection.yaml needs PyYAML and jsonschema, imported where it is read: a release that says its
+# own IRIs (``space_of_release``) is queried without them.
 
 CONFIG_FILE: Final = "collection.yaml"
 
@@ -277,14 +283,36 @@ def load(folder: Path) -> Collection:
     path = folder / CONFIG_FILE
     if not path.is_file():
         raise InputError(f"{folder} is not a collection: it has no {CONFIG_FILE} (start one with `peacegraph init`)")
+    from .records import known
+    from .records.yamlsource import read_yaml
+
+    stamp = known.stamp_of([path])
     located = read_yaml(path, display=_shown(path))
     if not isinstance(located.data, dict):
         raise InputError(f"{CONFIG_FILE} must be a mapping of keys to values", path, 1)
+    remembered = known.recall(_CHECK, stamp)
+    licence = _checked(located, remembered)
+    if remembered is None:
+        known.remember(_CHECK, stamp, [path], "\n".join(part or "" for part in licence))
+    return _collection(folder, located.data, licence)
+
+
+#: What :func:`load` remembers of a collection.yaml it found right (its licence), so that the same file
+#: is not checked again: named for the schema it was checked against (and the tool's version).
+_CHECK: Final = f"collection-{__version__}-{zlib.crc32(repr(SCHEMA).encode()):08x}"
+
+
+def _checked(located: Located, remembered: str | None) -> tuple[str, str | None]:
+    """The licence of a collection.yaml, checked against the schema; or, for the very file checked before
+    (by its stamp), as found then: checking loads jsonschema and the SPDX licence list, 0.1 s a command."""
+    if remembered is not None and remembered.count("\n") == 1:
+        iri, spdx = remembered.split("\n")
+        return iri, spdx or None
     errors = _schema_errors(located)
     licence = _licence(located, errors)
     if errors:
         raise MultiInputError(sorted(errors, key=lambda e: (e.line or 0, e.message)))
-    return _collection(folder, located.data, licence)
+    return licence
 
 
 def _collection(folder: Path, data: dict[str, Any], licence: tuple[str, str | None]) -> Collection:
@@ -333,6 +361,8 @@ def _below(folder: Path, relative: str) -> Path:
 
 
 def _schema_errors(located: Located) -> list[InputError]:
+    from .records.schemacheck import Validator
+
     errors = []
     for error in Validator(SCHEMA).iter_errors(located.data):
         path = tuple(error.absolute_path)

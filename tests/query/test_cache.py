@@ -13,7 +13,7 @@ import pytest
 from peacegraph import pipeline
 from peacegraph.query import cache
 from peacegraph.serve.settings import Limits
-from peacegraph.serve.workers import QueryPool, Request
+from peacegraph.serve.workers import QueryPool, Request, Started
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -115,3 +115,31 @@ def test_a_large_release_is_served_from_its_store(release: Path, monkeypatch: py
 
     lines = (release / "peacegraph.nt").read_text(encoding="utf-8").splitlines()
     assert asyncio.run(ask()).split() == [b"n", str(len(lines)).encode()]
+
+
+def test_workers_started_before_the_server_are_the_pools(release: Path) -> None:
+    """`peacegraph serve` starts its query workers before it loads the server: the pool takes them as they are,
+    unless they were started for other limits (then they are stopped, and its own started)."""
+    limits = Limits(workers=1)
+    started = Started(release, limits, None)
+    (early,) = [worker.process for worker in started._workers]
+    other = Started(release, Limits(workers=1, timeout=1.5), None)
+    (stale,) = [worker.process for worker in other._workers]
+
+    async def ask(started: Started) -> tuple[bytes, set[int | None]]:
+        pool = QueryPool(release, limits, None, started)
+        try:
+            deadline = asyncio.get_running_loop().time() + 60
+            answer = (await pool.run(Request(COUNT, "text/csv"), deadline)).body
+            return answer, {worker.process.pid for worker in pool._workers}
+        finally:
+            pool.close()
+
+    lines = (release / "peacegraph.nt").read_text(encoding="utf-8").splitlines()
+    answer, pids = asyncio.run(ask(started))
+    assert answer.split() == [b"n", str(len(lines)).encode()]
+    assert pids == {early.pid}
+    answer, pids = asyncio.run(ask(other))
+    assert answer.split() == [b"n", str(len(lines)).encode()]
+    assert stale.pid not in pids
+    assert not stale.is_alive()

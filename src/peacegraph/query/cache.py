@@ -19,8 +19,6 @@ twice within one tick), and only when they did not change while they were hashed
 from __future__ import annotations
 
 import os
-import re
-import stat
 import time
 from pathlib import Path
 from typing import Final
@@ -28,7 +26,10 @@ from typing import Final
 from pyoxigraph import Quad, RdfFormat, Store
 
 from ..errors import InputError
+from ..records import known
+from ..records.known import cache_home as cache_home
 from ..release.files import ONTOLOGY_FILE, dump_path
+from . import keeping
 
 # Only building a store, or loading a release into memory, needs ``hashlib``, ``tempfile``, ``shutil``
 # and ``rdfio``: each is imported where it is used, so that a query over a store already built starts
@@ -40,14 +41,6 @@ BUILDING: Final = ".building-"
 STAMPS: Final = "stamps"
 #: A dump smaller than this (about 100,000 triples, loaded in a fraction of a second) is served from memory.
 IN_MEMORY_BYTES: Final = 16 * 2**20
-_STORE_NAME: Final = re.compile(r"[0-9a-f]{64}(-ontology)?")
-
-
-def cache_home() -> Path:
-    """Where stores built from releases are kept: ``$PEACEGRAPH_CACHE``, else the user's cache directory."""
-    if "PEACEGRAPH_CACHE" in os.environ:
-        return Path(os.environ["PEACEGRAPH_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peacegraph" / "stores"
 
 
 def sources(out: Path, ontology: bool) -> list[Path]:
@@ -65,25 +58,37 @@ def open_cached(out: Path, ontology: bool = False) -> Store:
 
 
 def store_folder(out: Path, ontology: bool = False) -> Path | None:
-    """The folder of the on-disk store of the release in ``out``, built if need be; ``None`` where no
-    cache can be kept (a read-only home, a full disk)."""
+    """The folder of the on-disk store of the release in ``out``, built if need be and held (not removed)
+    while this process runs; ``None`` where no cache can be kept (a read-only home, a full disk)."""
     files = sources(Path(out), ontology)
     suffix = "-ontology" if ontology else ""
     home = cache_home()
     stamp = _stamp(files)
     stamp_file = home / STAMPS / (stamp + suffix)
     name = _recorded(stamp_file)
-    if name is not None and (home / name).is_dir():
-        return home / name
-    name = _digest(files) + suffix
     try:
-        if not (home / name).is_dir():
+        if name is not None and keeping.hold(home, name):
+            return home / name  # the release was recorded as needing it when its stamp was
+        name = _digest(files) + suffix
+        if not keeping.hold(home, name):
             _build(files, home / name)
         if _stamp(files) == stamp and _settled(files):
             _record(stamp_file, name)
+        _keep(home, keeping.release_key(out, suffix), name)
     except OSError:
         return None
     return home / name
+
+
+def _keep(home: Path, key: str, name: str) -> None:
+    """Record ``name`` as the store of a release; if it had another, remove the stores no release needs now."""
+    if keeping.recorded(home, key) == name:
+        return
+    _record(home / keeping.RELEASES / key, name)
+    removed = set(keeping.sweep(home))
+    for entry in keeping.entries(home / STAMPS) if removed else ():
+        if _recorded(Path(entry.path)) in removed:
+            os.unlink(entry.path)
 
 
 def serving_folder(out: Path, ontology: bool = False) -> Path | None:
@@ -118,19 +123,11 @@ def _quads(files: list[Path]) -> list[Quad]:
 
 
 def _stamp(files: list[Path]) -> str:
-    """What changes whenever any of ``files`` is written, replaced or moved; refuses what is not a file."""
-    parts = []
-    for path in files:
-        status = os.stat(path)
-        if not stat.S_ISREG(status.st_mode):
-            raise InputError(f"{path.name} is not a regular file", path)
-        parts.append(f"{status.st_dev}-{status.st_ino}-{status.st_size}-{status.st_mtime_ns}-{status.st_ctime_ns}")
-    return "_".join(parts)  # digits, dashes and underscores: the name of the file that records it
+    return known.stamp_of(files)
 
 
 def _settled(files: list[Path]) -> bool:
-    newest = max(max(os.stat(path).st_mtime, os.stat(path).st_ctime) for path in files)
-    return time.time() - newest > SETTLED_SECONDS
+    return known.settled(files, SETTLED_SECONDS)
 
 
 def _digest(files: list[Path]) -> str:
@@ -149,17 +146,11 @@ def _recorded(stamp_file: Path) -> str | None:
         name = stamp_file.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return name if _STORE_NAME.fullmatch(name) else None
+    return name if keeping.STORE_NAME.fullmatch(name) else None
 
 
 def _record(stamp_file: Path, name: str) -> None:
-    import tempfile
-
-    stamp_file.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".writing-", dir=stamp_file.parent)
-    with os.fdopen(handle, "w", encoding="ascii") as written:
-        written.write(name + "\n")
-    os.replace(temporary, stamp_file)
+    known.write_whole(stamp_file, name + "\n")
 
 
 def _build(files: list[Path], place: Path) -> None:
@@ -171,6 +162,7 @@ def _build(files: list[Path], place: Path) -> None:
     building = Path(tempfile.mkdtemp(prefix=BUILDING, dir=place.parent))
     try:
         _fill(Store(str(building / "store")), files)
+        keeping.hold(place.parent, place.name)  # before it is in place: no sweep takes it from under us
         os.replace(building / "store", place)
     except OSError:
         if not place.is_dir():  # a concurrent run that won the rename is fine
@@ -194,10 +186,11 @@ def _fill(st: Store, files: list[Path]) -> None:
 
 
 def _sweep(home: Path) -> None:
-    """Remove what runs killed while building left behind, once it is old enough to be no one's work."""
+    """Remove what runs killed while building (or removing a store) left behind, once it is old enough to be
+    no one's work."""
     import shutil
 
-    for entry in home.glob(BUILDING + "*"):
+    for entry in [*home.glob(BUILDING + "*"), *home.glob(keeping.PRUNING + "*")]:
         try:
             if time.time() - entry.stat().st_mtime > ABANDONED_SECONDS:
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()

@@ -23,7 +23,8 @@ from pyoxigraph import (
 from ..errors import InputError
 from ..rdf.namespaces import PREFIXES, current
 from ..records.limits import MAX_QUERY_BYTES, read_utf8, utf8_line
-from . import cache
+from . import cache, formats
+from .formats import TABLE_FORMATS
 
 
 def open_store(out: Path, ontology: bool = True) -> Store:
@@ -119,13 +120,7 @@ def run(store: Store, query: str) -> QuerySolutions | QueryBoolean | QueryTriple
 
 
 #: ``--format`` of ``peacegraph query``: what each result kind may be written as.
-TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = {
-    "turtle": RdfFormat.TURTLE,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-}
+GRAPH_FORMATS = {name: RdfFormat.from_extension(extension) for name, extension in formats.GRAPH_FORMATS.items()}
 RESULTS_SYNTAX = {
     "csv": QueryResultsFormat.CSV,
     "tsv": QueryResultsFormat.TSV,

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..errors import InputError
-from ..records.schemacheck import Validator
-from ..records.yamlsource import read_yaml, walk_errors
+
+# Reading release.yaml needs PyYAML and jsonschema, imported where it is read: what only shows a
+# release (``serve``) starts without them.
 
 RELEASE_FILE: Final = "release.yaml"
 SEMVER_PATTERN: Final = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
@@ -76,6 +77,9 @@ def read(seeds: Path) -> Release:
     path = release_file(seeds)
     if not path.exists():
         return DEVELOPMENT
+    from ..records.schemacheck import Validator
+    from ..records.yamlsource import read_yaml, walk_errors
+
     located = read_yaml(path)
     error = walk_errors(located, Validator(_SCHEMA).iter_errors(located.data))
     if error:

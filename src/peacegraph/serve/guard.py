@@ -26,6 +26,7 @@ connection either (``sandbox.py``): a wall behind this one.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,40 +51,65 @@ UPDATE_KEYWORDS = frozenset(
     ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
 )
 
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+#: The characters of names beyond ASCII (SPARQL 1.1 §19.8: PN_CHARS_BASE, and what PN_CHARS adds).
+_WIDE_BASE = (
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_WIDE_JOINERS = r"\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_PN_LOCAL = rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
-_VARNAME = rf"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 _ECHAR = r"\\[tbnrf\\\"']"
 
-TOKEN = re.compile(
-    "|".join(
-        (
-            r"(?P<ws>[ \t\r\n]+)",
-            r"(?P<comment>#[^\r\n]*)",
-            r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)",
-            rf"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''"
-            rf'|"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""'
-            rf"|'(?:[^'\\\n\r]|{_ECHAR})*'"
-            rf'|"(?:[^"\\\n\r]|{_ECHAR})*")',
-            r"(?P<unclosed>['\"])",  # a quote that starts no whole string: a syntax error, found in one pass
-            rf"(?P<var>[?$]{_VARNAME})",
-            rf"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
-            rf"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
-            r"(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
-            r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
-            r"(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)",
-            r"(?P<punct>\^\^|\|\||&&|!=|<=|>=|.)",
-        )
-    ),
-    re.DOTALL,
-)
+
+def _token_pattern(wide: str, joiners: str) -> re.Pattern[str]:
+    """The tokens of a query, names having the letters ``A-Za-z`` + ``wide`` and ``joiners`` inside them.
+
+    Compiling the classes of every letter beyond ASCII takes Python's regular expression compiler
+    about 10 ms (it visits each character of each range), more than the rest of a small query's start.
+    On a text that is all ASCII a class only ever meets ASCII characters, so the same expression with
+    the ASCII part of each class reads it identically: that one is compiled at once, the whole one
+    only for a query that needs it (see :func:`tokens`).
+    """
+    chars_base = "A-Za-z" + wide
+    chars_u = chars_base + "_"
+    chars = chars_u + r"\-0-9" + joiners
+    pn_prefix = rf"[{chars_base}](?:[{chars}.]*[{chars}])?"
+    pn_local = rf"(?:[{chars_u}:0-9]|{_PLX})(?:(?:[{chars}.:]|{_PLX})*(?:[{chars}:]|{_PLX}))?"
+    varname = rf"[{chars_u}0-9][{chars_u}0-9{joiners}]*"
+    return re.compile(
+        "|".join(
+            (
+                r"(?P<ws>[ \t\r\n]+)",
+                r"(?P<comment>#[^\r\n]*)",
+                r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)",
+                rf"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''"
+                rf'|"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""'
+                rf"|'(?:[^'\\\n\r]|{_ECHAR})*'"
+                rf'|"(?:[^"\\\n\r]|{_ECHAR})*")',
+                r"(?P<unclosed>['\"])",  # a quote that starts no whole string: a syntax error, found in one pass
+                rf"(?P<var>[?$]{varname})",
+                rf"(?P<bnode>_:[{chars_u}0-9](?:[{chars}.]*[{chars}])?)",
+                rf"(?P<pname>(?:{pn_prefix})?:(?:{pn_local})?)",
+                r"(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+                r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+                r"(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)",
+                r"(?P<punct>\^\^|\|\||&&|!=|<=|>=|.)",
+            )
+        ),
+        re.DOTALL,
+    )
+
+
+#: The tokens of a text that is all ASCII (most queries).
+ASCII_TOKEN = _token_pattern("", "")
+
+
+@functools.cache
+def wide_token() -> re.Pattern[str]:
+    """The tokens of any text: names with every letter SPARQL allows in them."""
+    return _token_pattern(_WIDE_BASE, _WIDE_JOINERS)
+
+
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -117,7 +143,7 @@ def unescape_codepoints(text: str) -> str:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    for match in TOKEN.finditer(text):
+    for match in (ASCII_TOKEN if text.isascii() else wide_token()).finditer(text):
         kind = match.lastgroup
         assert kind is not None
         yield Token(kind, match.group(), match.start())

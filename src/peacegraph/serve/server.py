@@ -74,7 +74,7 @@ from .protocol import (
     quoted,
 )
 from .settings import ServerSettings
-from .workers import QueryPool
+from .workers import QueryPool, Started
 
 STATIC = Path(__file__).resolve().parents[1] / "pages" / "static"
 KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
@@ -255,8 +255,9 @@ def _rdf(data: bytes, fmt: Format) -> Response:
     return Response(data, media_type=fmt.media_type, headers=dict(SECURITY_HEADERS))
 
 
-def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
-    """The ASGI app, and its handlers (for the transport); the worker pool lives as long as the app runs."""
+def create_app(settings: ServerSettings, started: Started | None = None) -> tuple[ASGIApp, Handlers]:
+    """The ASGI app, and its handlers (for the transport); the worker pool (with the workers ``started``
+    already, if any) lives as long as the app runs."""
     handlers = Handlers(settings)
     reconciling = reconciliation.Service(
         handlers.store, settings.public(), handlers.published.title, settings.reconcile
@@ -264,7 +265,7 @@ def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        handlers.endpoint.pool = QueryPool(handlers.out, settings.limits, handlers.queried)
+        handlers.endpoint.pool = QueryPool(handlers.out, settings.limits, handlers.queried, started)
         # What pages need is made beside the first queries, not before them; a page that asks sooner waits.
         threading.Thread(
             target=lambda: (handlers.catalog, handlers.search_index, reconciling.index), daemon=True
@@ -323,13 +324,14 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(settings: ServerSettings, ready: Callable[[str], None]) -> None:
-    """Serve until interrupted (Ctrl-C, SIGTERM); ``ready`` is told the URL once the socket listens."""
+def serve(settings: ServerSettings, ready: Callable[[str], None], started: Started | None = None) -> None:
+    """Serve until interrupted (Ctrl-C, SIGTERM); ``ready`` is told the URL once the socket listens.
+    ``started``: the query workers, if they were started before (see :class:`workers.Started`)."""
     import uvicorn
 
     sock = listen(settings.host, settings.port)
     settings = dataclasses.replace(settings, port=sock.getsockname()[1])  # port 0: the one the system chose
-    app, handlers = create_app(settings)
+    app, handlers = create_app(settings, started)
     direct = None if settings.access_log else handlers.endpoint.direct  # what the transport answers is not logged
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     ready(f"http://{host}:{sock.getsockname()[1]}/")

@@ -340,7 +340,7 @@ class QueryPool:
     query cancelled while it waits for one takes none with it.
     """
 
-    def __init__(self, out: Path, limits: Limits, folder: Path | None = None):
+    def __init__(self, out: Path, limits: Limits, folder: Path | None = None, started: Started | None = None):
         self._loop = asyncio.get_running_loop()
         self.out, self.limits, self.folder = Path(out), limits, folder
         self._context = multiprocessing.get_context("spawn")
@@ -349,11 +349,15 @@ class QueryPool:
         self._workers: set[_Worker] = set()
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._finishing: set[asyncio.Task[None]] = set()  # workers whose query was abandoned
-        for _ in range(limits.workers):
+        adopted = started.take(self.out, limits, folder) if started is not None else []
+        for worker in adopted:
+            self._start(worker)
+        for _ in range(limits.workers - len(adopted)):
             self._start()
 
-    def _start(self) -> None:
-        worker = _Worker(self._context, self.out, self.limits, self.folder)
+    def _start(self, worker: _Worker | None = None) -> None:
+        """Start a worker (or adopt one started already) and let it join the idle ones once it is ready."""
+        worker = worker or _Worker(self._context, self.out, self.limits, self.folder)
         with self._lock:
             self._workers.add(worker)
         threading.Thread(target=self._when_ready, args=(worker,), daemon=True).start()
@@ -453,4 +457,28 @@ class QueryPool:
             workers, self._workers = self._workers, set()
         for worker in workers:
             worker.detach()
+            worker.stop()
+
+
+class Started:
+    """Workers started before the server that will use them: ``peacegraph serve`` starts them first,
+    so that they open the release while the server imports its modules and reads the release's pages
+    (the first query is answered sooner). The pool takes them if they read what it would have them read."""
+
+    def __init__(self, out: Path, limits: Limits, folder: Path | None):
+        self.out, self.limits, self.folder = Path(out), limits, folder
+        context = multiprocessing.get_context("spawn")
+        self._workers = [_Worker(context, self.out, limits, folder) for _ in range(limits.workers)]
+
+    def take(self, out: Path, limits: Limits, folder: Path | None) -> list[_Worker]:
+        """The workers, to a pool of the same release, limits and store (else they are stopped: none)."""
+        if (Path(out), limits, folder) != (self.out, self.limits, self.folder):
+            self.stop()
+        workers, self._workers = self._workers, []
+        return workers
+
+    def stop(self) -> None:
+        """Stop the workers no pool has taken (the server did not start, or wants others)."""
+        workers, self._workers = self._workers, []
+        for worker in workers:
             worker.stop()
