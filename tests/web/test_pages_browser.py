@@ -468,6 +468,9 @@ def test_every_entity_page_says_how_to_cite_it(watched: Watched, base: str) -> N
     expect(cite).to_contain_text("John Kerry. In: The peacegraph project (")
     expect(cite).to_contain_text("https://w3id.org/peacegraph/id/person/john-kerry")
     expect(cite.get_by_role("button", name="Copy").first).to_be_visible()
+    cite.locator("summary", has_text="BibTeX").click()
+    expect(cite.locator("#cite-bibtex")).to_contain_text("title = {{John Kerry}}")
+    expect(cite.locator("#cite-bibtex")).to_contain_text("url = {https://w3id.org/peacegraph/id/person/john-kerry}")
     variants = page.locator("dl.facts div", has_text="Printed variants")
     expect(variants).to_contain_text("John Kerrry")
     expect(page.locator("dl.facts div", has_text="Also known as")).not_to_contain_text("Kerrry")
@@ -546,6 +549,11 @@ def test_the_documents_list_draws_who_signs_with_whom(watched: Watched, base: st
     organizations = {iri for iri in shared if "/id/organization/" in iri}
     assert figure.locator("svg.chart a[href^='/id/organization/']").count() == len(organizations)
     expect(figure.locator("svg.chart")).to_contain_text("only here")
+    height = float((figure.locator("svg.chart").get_attribute("viewBox") or "").split()[3])
+    lowest = figure.locator("svg.chart").evaluate(
+        "s => Math.max(...[...s.querySelectorAll('text')].map(t => {const b = t.getBBox(); return b.y + b.height; }))"
+    )
+    assert lowest <= height, f"a label ends at {lowest}, below the picture's {height}"
     assert axe_violations(page, base) == []
 
 
@@ -574,3 +582,39 @@ def test_the_search_box_suggests_as_you_type(watched: Watched, base: str) -> Non
     page.get_by_role("combobox", name="Search names and quotes").press_sequentially("baytn")
     options = page.locator("#site-search-suggestions option")
     expect(options.first).to_have_attribute("value", "Baytna Syria")
+
+
+def test_a_position_names_the_item_it_comes_from(watched: Watched, base: str) -> None:
+    """A position taken from a timeline names the remark it quotes (its own record, or the words
+    that describe it), never the timeline's title nor a made-up "Origin of the quote of …"."""
+    page = watched.page
+    page.goto(base + "id/organization/government-of-syria")
+    row = page.locator("#targeted-by tbody tr", has_text="De Mistura asks Russia and Syria to halt bombing")
+    document = row.locator('td[data-label="Document"] a')
+    expect(document).to_have_text(re.compile(r"^A tweet quoting de Mistura at his press conference of 6 October 2016"))
+    expect(document).to_have_attribute("href", "/id/document/peace-process-timeline")
+    expect(page.locator("#targeted-by")).not_to_contain_text("Origin of the quote")
+    page.goto(base + "id/person/john-kerry")
+    documents = page.locator("#positions td[data-label='Document']").all_text_contents()
+    timeline = page.request.get(base + "id/document/peace-process-timeline").text()
+    title = re.search(r"<h1>([^<]+)</h1>", timeline)
+    assert title is not None
+    assert title.group(1) not in documents
+    page.goto(base + "id/position/")
+    open_filters(page)
+    expect(page.get_by_label("Document").locator("option", has_text="Origin of the quote")).to_have_count(0)
+    expect(page.locator("#list")).not_to_contain_text("Origin of the quote")
+
+
+def test_an_event_lists_each_document_once(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/event/issg-meeting-2015-11-14-vienna")
+    reported = page.locator("#reported-in tbody td[data-label='Document'] a").evaluate_all(
+        "as => as.map(a => a.pathname)"
+    )
+    mentioned = page.locator("#mentioned-in tbody td[data-label='Document'] a").evaluate_all(
+        "as => as.map(a => a.pathname)"
+    )
+    assert reported
+    assert mentioned
+    assert not set(reported) & set(mentioned)

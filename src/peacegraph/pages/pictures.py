@@ -231,10 +231,10 @@ def co_signatories(catalog: Catalog, linker: Linker) -> Picture | None:
     )
     if len(documents) < 2 or not shared:
         return None
-    row, gap = 20, 80
+    row, gap = 20, 80  # the lowest document's count sits 24 px under its square, inside the picture
     height = TOP + max(len(shared) * row, len(documents) * gap) + 10
     left, right = 30, WIDTH * 0.55
-    doc_y = {d: TOP + 24 + at * (height - TOP - 40) / max(len(documents) - 1, 1) for at, d in enumerate(documents)}
+    doc_y = {d: TOP + 24 + at * (height - TOP - 60) / max(len(documents) - 1, 1) for at, d in enumerate(documents)}
     agent_y = {a: TOP + 10 + at * row + (height - TOP - 10 - len(shared) * row) / 2 for at, a in enumerate(shared)}
     edges = [
         f'<line x1="{left + 9}" y1="{doc_y[d]:.1f}" x2="{right:.1f}" y2="{agent_y[a]:.1f}" '
