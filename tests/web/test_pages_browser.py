@@ -618,3 +618,22 @@ def test_an_event_lists_each_document_once(watched: Watched, base: str) -> None:
     assert reported
     assert mentioned
     assert not set(reported) & set(mentioned)
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("id/organization/european-union", "Political and economic union of European states"),
+        ("id/organization/baytna-syria", "one of the eight that signed both"),
+        ("id/person/john-kerry", "United States Secretary of State from February 2013 to January 2017"),
+        ("id/place/idlib", "City in north-western Syria"),
+    ],
+)
+def test_a_main_entity_says_what_it_is(watched: Watched, base: str, path: str, said: str) -> None:
+    page = watched.page
+    page.goto(base + path)
+    description = page.locator("header.entity p.description")
+    expect(description).to_be_visible()
+    expect(description).to_contain_text(said)
+    if "general knowledge" in (description.text_content() or ""):
+        expect(description).to_contain_text("(general knowledge added by the curator; the sources do not state it)")
