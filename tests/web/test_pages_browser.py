@@ -534,6 +534,10 @@ def test_the_timeline_zooms_into_a_year(watched: Watched, base: str) -> None:
     listed = section.locator("ol.timeline li").count()
     by_month = sum(int(n) for n in section.locator("details.data tbody td:nth-child(3)").all_text_contents())
     assert 0 < by_month <= listed
+    rows = list(csv.reader(io.StringIO(data_link(page, f"figure#months-{year} a[download$='.csv']"))))
+    assert sum(int(r[-1]) for r in rows[1:]) == by_month
+    years = page.locator("figure#per-year details.data tbody tr td:first-child").all_text_contents()
+    assert len(set(years)) == bars.count()  # the picture's numbers, as a table
     assert axe_violations(page, base) == []
 
 
@@ -637,3 +641,32 @@ def test_a_main_entity_says_what_it_is(watched: Watched, base: str, path: str, s
     expect(description).to_contain_text(said)
     if "general knowledge" in (description.text_content() or ""):
         expect(description).to_contain_text("(general knowledge added by the curator; the sources do not state it)")
+
+
+def test_documents_have_distinct_display_titles(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/document/")
+    titles = page.locator("#list tbody tr td[data-label='Document']").all_text_contents()
+    assert len(titles) > 50
+    assert len(set(titles)) == len(titles), "two documents read alike in the list"
+    assert "Joint Statement" not in titles
+    expect(page.locator("#list")).to_contain_text("Joint Statement (Working Group for Syrian Detainees and 11 others")
+
+
+@pytest.mark.parametrize("name", ["document", "organization", "person", "event", "place", "topic", "position"])
+def test_every_kind_of_entity_page_has_cite_this_page(watched: Watched, base: str, name: str) -> None:
+    page = watched.page
+    page.goto(base + PAGES[name])
+    cite = page.locator("#cite")
+    expect(cite.get_by_role("heading", level=2)).to_have_text("Cite this page")
+    expect(cite).to_contain_text("https://w3id.org/peacegraph/" + PAGES[name])
+
+
+def test_an_event_shows_what_was_said_about_or_asked_of_it(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/event/astana-talks")
+    panel = page.locator("#targeted-by")
+    expect(panel.get_by_role("heading", level=2)).to_contain_text("Said about or asked of Astana talks on Syria")
+    expect(panel.locator("tbody tr")).to_have_count(2)
+    expect(panel.locator("tbody tr").first.locator('td[data-label="Held by"]')).to_contain_text("Syrian Women")
+    assert axe_violations(page, base) == []
