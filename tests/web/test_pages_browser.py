@@ -509,6 +509,8 @@ def test_a_topic_draws_its_positions_over_time_by_stance(watched: Watched, base:
     assert sum(counts) == len([d for d in dated if d.strip()[:4].isdigit()])
     assert chart.locator("rect").count() == len(counts)
     assert figure.locator("ul.legend li").count() >= 2
+    colours = figure.locator("ul.legend li rect").evaluate_all("rs => rs.map(r => r.getAttribute('fill'))")
+    assert len(set(colours)) == len(colours), "two stances share a colour"
     rows = list(csv.reader(io.StringIO(data_link(page, "figure#over-time a[download$='.csv']"))))
     assert rows[0] == ["year", "stance", "positions"]
     assert sum(int(r[2]) for r in rows[1:]) == sum(counts)

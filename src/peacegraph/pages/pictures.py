@@ -31,7 +31,8 @@ from ..rdf.namespaces import PG, SCHEMA
 from .catalog import Catalog
 from .links import Linker
 
-#: Twelve colours that stay apart for most colour vision (Okabe and Ito's eight, then four more).
+#: Fourteen colours that stay apart for most colour vision (Okabe and Ito's eight, then six of Paul
+#: Tol's), one per stance of a collection's fourteen; more stances share a grey.
 PALETTE = (
     "#0072b2",
     "#e69f00",
@@ -45,6 +46,8 @@ PALETTE = (
     "#117733",
     "#882255",
     "#44aa99",
+    "#ddcc77",
+    "#aa4499",
 )
 OTHER = "#bbbbbb"
 WIDTH, HEIGHT = 720, 260
