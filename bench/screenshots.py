@@ -73,6 +73,8 @@ class Shot:
     act: Callable[[Page], None] | None = None
     media: str = "screen"  # "print": as printed, the whole page
     scheme: str = "light"
+    #: Elements whose values to print beside the path: what a screenshot cannot show (a datalist's pop-up).
+    values: str | None = None
 
 
 SHOTS = (
@@ -106,7 +108,13 @@ SHOTS = (
     Shot("explorer-empty", "explorer: an empty result in words", "id/position/?q=no+such+words+anywhere"),
     Shot("documents", "documents list: distinct display titles", "id/document/"),
     Shot("organizations", "a list", "id/organization/"),
-    Shot("search-suggest", "search suggestions as you type", "id/", act=_type_into_search),
+    Shot(
+        "search-suggest",
+        "search suggestions as you type",
+        "id/",
+        act=_type_into_search,
+        values="#site-search-suggestions option",
+    ),
     Shot("search-typo", "search forgives one typo", "search?q=Kery"),
     Shot("search-groups", "search results grouped by kind", "search?q=syria"),
     Shot("dataset", "dataset page: citation first", "dataset"),
@@ -139,7 +147,9 @@ def take(page: Page, base: str, shot: Shot, width: int, into: Path) -> str:
     else:
         page.screenshot(path=target, full_page=shot.media == "print")
     sideways = " SCROLLS SIDEWAYS" if size[0] > width else ""
-    return f"{shot.item} → {target} ({size[0]}x{size[1]} px{sideways})"
+    shown = page.locator(shot.values).evaluate_all("es => es.map(e => e.value)") if shot.values else []
+    said = f"; offers: {', '.join(shown)}" if shown else ""
+    return f"{shot.item} → {target} ({size[0]}x{size[1]} px{sideways}{said})"
 
 
 def _free_port() -> int:

@@ -38,7 +38,14 @@ class Reader:
         page.goto(base)
 
     def click(self, target: Locator) -> None:
+        """A click that stays on the page (a fold, a filter, a download)."""
         target.click()
+        self.steps += 1
+
+    def follow(self, target: Locator) -> None:
+        """A click that opens another page: done when that page has loaded (and its script has run)."""
+        with self.page.expect_navigation():
+            target.click()
         self.steps += 1
 
     def type(self, target: Locator, text: str) -> None:
@@ -54,10 +61,10 @@ class Reader:
     def search(self, text: str) -> None:
         """Type into the search box every page has, and press its button."""
         self.type(self.page.get_by_role("combobox", name="Search names and quotes"), text)
-        self.click(self.page.get_by_role("search").get_by_role("button", name="Search"))
+        self.follow(self.page.get_by_role("search").get_by_role("button", name="Search"))
 
     def go(self, menu_item: str) -> None:
-        self.click(self.page.get_by_role("navigation", name="Site").get_by_role("link", name=menu_item, exact=True))
+        self.follow(self.page.get_by_role("navigation", name="Site").get_by_role("link", name=menu_item, exact=True))
 
     def unfold_filters(self) -> None:
         """On a phone a list's filters are folded under the results' count: one more step there."""
@@ -77,7 +84,7 @@ def reader(browser: Browser, release_server: str, width: int) -> Iterator[Reader
 
 def test_what_was_asked_of_the_government_of_syria(reader: Reader) -> None:
     reader.search("government of syria")
-    reader.click(reader.page.locator("#search-results a", has_text="Government of Syria").first)
+    reader.follow(reader.page.locator("#search-results a", has_text="Government of Syria").first)
     panel = reader.page.locator("#targeted-by")
     reader.choose(panel.get_by_label("Stance", exact=True), "calls for")
     rows = panel.locator("tbody tr:visible")
@@ -93,25 +100,25 @@ def test_everything_the_astana_guarantors_were_asked_to_do(reader: Reader) -> No
     rows = reader.page.locator("#list tbody tr:visible")
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text="guarantors of Astana")).to_have_count(1)
-    reader.click(rows.filter(has_text="guarantors of Astana").get_by_role("link").first)
+    reader.follow(rows.filter(has_text="guarantors of Astana").get_by_role("link").first)
     expect(reader.page.locator("blockquote.source-text mark")).to_contain_text("guarantors")
     assert reader.steps <= 4
 
 
 def test_who_else_signed_with_an_organization(reader: Reader) -> None:
     reader.search("baytna")
-    reader.click(reader.page.locator("#search-results a", has_text="Baytna Syria").first)
+    reader.follow(reader.page.locator("#search-results a", has_text="Baytna Syria").first)
     together = reader.page.locator("#signs-with tbody tr")
     expect(together.first).to_contain_text("2")  # documents signed together
     expect(reader.page.locator("#signs-with")).to_contain_text("Kesh Malek")
-    reader.click(reader.page.locator("#documents a", has_text="Sochi").first)  # and who signed one of them
+    reader.follow(reader.page.locator("#documents a", has_text="Sochi").first)  # and who signed one of them
     expect(reader.page.locator("#signed-elsewhere")).to_contain_text("Kesh Malek")
     assert reader.steps <= 4
 
 
 def test_positions_on_a_topic_over_time(reader: Reader) -> None:
-    reader.click(reader.page.get_by_role("link", name="Topics"))
-    reader.click(reader.page.get_by_role("link", name="Ceasefire and cessation of hostilities").first)
+    reader.follow(reader.page.get_by_role("link", name="Topics"))
+    reader.follow(reader.page.get_by_role("link", name="Ceasefire and cessation of hostilities").first)
     figure = reader.page.locator("figure#over-time")
     expect(figure.locator("svg[role=img]")).to_be_visible()
     reader.click(figure.locator("details.data summary"))
@@ -126,7 +133,7 @@ def test_positions_on_a_topic_over_time(reader: Reader) -> None:
 
 def test_the_exact_quote_behind_a_position_and_its_place_in_the_source(reader: Reader) -> None:
     reader.search("legitimacy to the Assad")
-    reader.click(reader.page.locator("#search-results a").first)
+    reader.follow(reader.page.locator("#search-results a").first)
     mark = reader.page.locator("blockquote.source-text mark")
     expect(mark).to_contain_text("legitimacy to the Assad")
     expect(reader.page.locator(".source-note")).to_contain_text("Sochi Conference Threatens Syria Peace Process")
@@ -138,7 +145,7 @@ def test_cite_a_document_as_bibtex(reader: Reader) -> None:
     reader.go("Documents")
     reader.unfold_filters()
     reader.type(reader.page.get_by_label("Names containing"), "Sochi")
-    reader.click(reader.page.locator("#list tbody tr:visible a", has_text="Sochi Conference").first)
+    reader.follow(reader.page.locator("#list tbody tr:visible a", has_text="Sochi Conference").first)
     reader.click(reader.page.locator("#cite summary", has_text="BibTeX"))
     bibtex = reader.page.locator("#cite-bibtex")
     expect(bibtex).to_be_visible()
@@ -166,7 +173,7 @@ def test_download_the_csv_of_filtered_positions(reader: Reader) -> None:
 
 def test_what_was_said_about_a_place_and_by_whom(reader: Reader) -> None:
     reader.search("idlib")
-    reader.click(reader.page.locator("#search-results a", has_text="Idlib").first)
+    reader.follow(reader.page.locator("#search-results a", has_text="Idlib").first)
     expect(reader.page.get_by_role("heading", level=1)).to_have_text("Idlib")
     panel = reader.page.locator("#targeted-by")
     expect(panel.get_by_role("heading", level=2)).to_contain_text("Said about or asked of Idlib")
@@ -185,7 +192,7 @@ def test_the_meetings_of_a_year(reader: Reader) -> None:
 
 def test_a_misspelt_name_still_finds_the_person(reader: Reader) -> None:
     reader.search("Kery")
-    reader.click(reader.page.locator("#search-results a", has_text="John Kerry").first)
+    reader.follow(reader.page.locator("#search-results a", has_text="John Kerry").first)
     expect(reader.page.get_by_role("heading", level=1)).to_have_text("John Kerry")
     documents = reader.page.locator("#positions td[data-label='Document']").all_text_contents()
     assert len(documents) == 10
