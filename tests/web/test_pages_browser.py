@@ -304,7 +304,7 @@ def test_long_tables_fold_until_asked(watched: Watched, base: str) -> None:
         assert stance.strip() == "supports"
 
 
-def test_what_was_said_about_or_asked_of_an_organization(watched: Watched, base: str) -> None:
+def test_what_was_said_about_or_asked_of_an_organization(watched: Watched, base: str, width: int) -> None:
     page = watched.page
     page.goto(base + "id/organization/government-of-syria")
     panel = page.locator("#targeted-by")
@@ -312,6 +312,12 @@ def test_what_was_said_about_or_asked_of_an_organization(watched: Watched, base:
     expect(panel.locator("tbody tr")).to_have_count(27)
     expect(panel.locator(".note")).to_contain_text("by stance:")
     expect(page.locator("nav.toc")).to_contain_text("Said about or asked of")
+    undated = panel.locator("td[data-label='Date']:has(> .literal:empty)")
+    assert undated.count() > 0
+    if width < 600:  # rows stack on a phone: an empty cell says nothing, not "Date:"
+        expect(undated.first).to_be_hidden()
+    else:
+        expect(undated.first).to_be_visible()
     panel.get_by_label("Stance", exact=True).select_option("demands")
     visible = panel.locator("tbody tr:visible")
     assert 0 < visible.count() < 27
@@ -424,6 +430,11 @@ def test_serve_starts_at_the_browse_page_and_the_editor_waits_to_be_chosen(
     expect(editor).to_be_visible()
     page.wait_for_timeout(300)
     assert page.evaluate("!document.activeElement.closest('.CodeMirror')"), "the editor takes no focus by itself"
+    query = page.locator(".tabPanel.active .CodeMirror").first.text_content()
+    page.locator(".tabPanel.active .CodeMirror textarea").focus()
+    page.keyboard.press("Tab")  # moves on, as everywhere else on the page: no keyboard trap
+    assert page.evaluate("!document.activeElement.matches('.CodeMirror textarea')")
+    assert page.locator(".tabPanel.active .CodeMirror").first.text_content() == query, "Tab typed into the query"
     run = page.locator(".tabPanel.active .yasqe_queryButton").bounding_box()
     share = page.locator(".tabPanel.active .yasqe_share").bounding_box()
     lines = page.locator(".tabPanel.active .CodeMirror-scroll").bounding_box()  # where the query shows
