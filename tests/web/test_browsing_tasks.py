@@ -198,3 +198,27 @@ def test_a_misspelt_name_still_finds_the_person(reader: Reader) -> None:
     assert len(documents) == 10
     assert len(set(documents)) > 3, "each position names the remark it comes from, not one timeline's title"
     assert reader.steps <= 3
+
+
+def test_which_organizations_signed_both_civil_society_letters(reader: Reader) -> None:
+    reader.go("Documents")
+    figure = reader.page.locator("figure#co-signatories")
+    expect(figure.locator("svg[role=group]")).to_be_visible()
+    reader.click(figure.locator("details.data summary"))
+    rows = figure.locator("details.data tbody tr")
+    signatories = {(row.locator("td").first.text_content() or "").strip() for row in rows.all()}
+    assert len(signatories) == 8, signatories
+    assert {"Baytna Syria", "Kesh Malek", "Syrian Network for Human Rights"} <= signatories
+    assert reader.steps <= 2
+
+
+def test_from_a_remark_to_the_interview_it_was_quoted_from(reader: Reader) -> None:
+    reader.search("Lavrov")
+    reader.follow(reader.page.locator("#search-results a", has_text="Sergey Lavrov").first)
+    row = reader.page.locator("#positions tbody tr", has_text="violating the ceasefire")
+    reader.follow(row.locator('td[data-label="Document"] a'))
+    expect(reader.page.get_by_role("heading", level=1)).to_contain_text("Amanpour")
+    quoted = reader.page.locator("#quoted")
+    expect(quoted.get_by_role("heading", level=2)).to_contain_text("Positions quoted from this document")
+    expect(quoted).to_contain_text("violating the ceasefire")
+    assert reader.steps <= 4
