@@ -683,3 +683,22 @@ def test_an_event_shows_what_was_said_about_or_asked_of_it(watched: Watched, bas
     expect(panel.locator("tbody tr")).to_have_count(2)
     expect(panel.locator("tbody tr").first.locator('td[data-label="Held by"]')).to_contain_text("Syrian Women")
     assert axe_violations(page, base) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "typo"),
+    [
+        ("id/person/john-kerry", "John Kerrry"),
+        ("id/organization/syrian-arab-red-crescent", "Syrian Red Cresent"),
+        ("id/organization/issg-humanitarian-access-task-force", "ISSG humantiarian task force"),
+    ],
+)
+def test_a_source_typo_is_a_printed_variant_not_another_name(watched: Watched, base: str, path: str, typo: str) -> None:
+    page = watched.page
+    page.goto(base + path)
+    name = page.get_by_role("heading", level=1).text_content() or ""
+    expect(page.locator("dl.facts div", has_text="Printed variants")).to_contain_text(typo)
+    expect(page.locator("dl.facts div", has_text="Also known as")).not_to_contain_text(typo)
+    page.get_by_role("combobox", name="Search names and quotes").fill(typo)  # still found by it
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    expect(page.locator("#search-results li").first).to_contain_text(name)
