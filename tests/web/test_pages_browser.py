@@ -702,3 +702,15 @@ def test_a_source_typo_is_a_printed_variant_not_another_name(watched: Watched, b
     page.get_by_role("combobox", name="Search names and quotes").fill(typo)  # still found by it
     page.get_by_role("search").get_by_role("button", name="Search").click()
     expect(page.locator("#search-results li").first).to_contain_text(name)
+
+
+def test_pages_arrive_compressed_with_validators_and_come_back_from_the_cache(watched: Watched, base: str) -> None:
+    page = watched.page
+    response = page.goto(base + "id/position/")
+    assert response is not None
+    served = response.all_headers()
+    assert served["content-encoding"] == "gzip"
+    assert served["cache-control"].startswith("public, max-age=")
+    assert served["etag"].startswith('W/"')
+    again = page.request.get(base + "id/position/", headers={"if-none-match": served["etag"]})
+    assert again.status == 304
