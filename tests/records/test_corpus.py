@@ -146,3 +146,15 @@ def test_one_resource_per_organization_across_documents(real_store: Store) -> No
         <{ID}document/civil-society-statement-on-sochi-2018> pg:signature/schema:item ?o }}""",
     )
     assert len(rows) == 8
+
+
+def test_every_main_entity_has_a_description(real_store: Store) -> None:
+    """An organization, person, place or event that eight or more records point to says in a line
+    what it is (from the records, or general knowledge that the description says is such)."""
+    rows = select(
+        real_store,
+        """SELECT ?e WHERE { ?s ?p ?e . ?e schema:name ?name
+        FILTER(REGEX(STR(?e), "/id/(organization|person|place|event)/[^/]+$"))
+        FILTER NOT EXISTS { ?e schema:description ?d } } GROUP BY ?e HAVING (COUNT(DISTINCT ?s) >= 8)""",
+    )
+    assert rows == [], "main entities without a description"

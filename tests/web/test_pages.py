@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import pytest
@@ -27,6 +28,7 @@ from peacegraph.rdf.namespaces import PG, PROV, SCHEMA
 
 from ..conftest import SEEDS, select
 from ..syria import ID
+from .test_site import parsed
 
 SOCHI = "id/document/civil-society-statement-on-sochi-2018"
 
@@ -187,6 +189,34 @@ def test_the_static_site_has_the_same_finding_pages(tmp_path: Path, out_dir: Pat
     explorer = (site / "id/position/index.html").read_text()
     assert 'href="../../queries/positions-on-topic.rq"' in explorer
     assert (site / "queries/positions-on-topic.rq").is_file()
+
+
+def test_every_link_to_a_place_in_a_page_of_the_real_site_lands_on_it(tmp_path: Path, out_dir: Path) -> None:
+    """Links such as ``issg#member/org-…`` (a membership on its group's page) name an element that is there."""
+    from click.testing import CliRunner
+
+    from peacegraph.cli import main
+
+    site = tmp_path / "site"
+    result = CliRunner().invoke(
+        main, ["site", "--out", str(site), "--release", str(out_dir), "--collection", str(SEEDS)]
+    )
+    assert result.exit_code == 0, result.output
+    ids: dict[Path, set[str]] = {}
+    broken, checked = [], 0
+    for page in sorted(site.rglob("*.html")):
+        for link in parsed(page).links:
+            parts = urlsplit(link)
+            if parts.scheme or not parts.fragment:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            checked += 1
+            if target not in ids:
+                ids[target] = parsed(target).ids if target.is_file() else set()
+            if unquote(parts.fragment) not in ids[target]:
+                broken.append(f"{page.relative_to(site)} → {link}")
+    assert broken == []
+    assert checked > 500
 
 
 def test_list_downloads_are_safe_in_a_spreadsheet(mini_seeds: Path, tmp_path: Path) -> None:

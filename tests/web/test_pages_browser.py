@@ -304,7 +304,7 @@ def test_long_tables_fold_until_asked(watched: Watched, base: str) -> None:
         assert stance.strip() == "supports"
 
 
-def test_what_was_said_about_or_asked_of_an_organization(watched: Watched, base: str) -> None:
+def test_what_was_said_about_or_asked_of_an_organization(watched: Watched, base: str, width: int) -> None:
     page = watched.page
     page.goto(base + "id/organization/government-of-syria")
     panel = page.locator("#targeted-by")
@@ -312,6 +312,12 @@ def test_what_was_said_about_or_asked_of_an_organization(watched: Watched, base:
     expect(panel.locator("tbody tr")).to_have_count(27)
     expect(panel.locator(".note")).to_contain_text("by stance:")
     expect(page.locator("nav.toc")).to_contain_text("Said about or asked of")
+    undated = panel.locator("td[data-label='Date']:has(> .literal:empty)")
+    assert undated.count() > 0
+    if width < 600:  # rows stack on a phone: an empty cell says nothing, not "Date:"
+        expect(undated.first).to_be_hidden()
+    else:
+        expect(undated.first).to_be_visible()
     panel.get_by_label("Stance", exact=True).select_option("demands")
     visible = panel.locator("tbody tr:visible")
     assert 0 < visible.count() < 27
@@ -424,6 +430,11 @@ def test_serve_starts_at_the_browse_page_and_the_editor_waits_to_be_chosen(
     expect(editor).to_be_visible()
     page.wait_for_timeout(300)
     assert page.evaluate("!document.activeElement.closest('.CodeMirror')"), "the editor takes no focus by itself"
+    query = page.locator(".tabPanel.active .CodeMirror").first.text_content()
+    page.locator(".tabPanel.active .CodeMirror textarea").focus()
+    page.keyboard.press("Tab")  # moves on, as everywhere else on the page: no keyboard trap
+    assert page.evaluate("!document.activeElement.matches('.CodeMirror textarea')")
+    assert page.locator(".tabPanel.active .CodeMirror").first.text_content() == query, "Tab typed into the query"
     run = page.locator(".tabPanel.active .yasqe_queryButton").bounding_box()
     share = page.locator(".tabPanel.active .yasqe_share").bounding_box()
     lines = page.locator(".tabPanel.active .CodeMirror-scroll").bounding_box()  # where the query shows
@@ -468,6 +479,9 @@ def test_every_entity_page_says_how_to_cite_it(watched: Watched, base: str) -> N
     expect(cite).to_contain_text("John Kerry. In: The peacegraph project (")
     expect(cite).to_contain_text("https://w3id.org/peacegraph/id/person/john-kerry")
     expect(cite.get_by_role("button", name="Copy").first).to_be_visible()
+    cite.locator("summary", has_text="BibTeX").click()
+    expect(cite.locator("#cite-bibtex")).to_contain_text("title = {{John Kerry}}")
+    expect(cite.locator("#cite-bibtex")).to_contain_text("url = {https://w3id.org/peacegraph/id/person/john-kerry}")
     variants = page.locator("dl.facts div", has_text="Printed variants")
     expect(variants).to_contain_text("John Kerrry")
     expect(page.locator("dl.facts div", has_text="Also known as")).not_to_contain_text("Kerrry")
@@ -506,6 +520,8 @@ def test_a_topic_draws_its_positions_over_time_by_stance(watched: Watched, base:
     assert sum(counts) == len([d for d in dated if d.strip()[:4].isdigit()])
     assert chart.locator("rect").count() == len(counts)
     assert figure.locator("ul.legend li").count() >= 2
+    colours = figure.locator("ul.legend li rect").evaluate_all("rs => rs.map(r => r.getAttribute('fill'))")
+    assert len(set(colours)) == len(colours), "two stances share a colour"
     rows = list(csv.reader(io.StringIO(data_link(page, "figure#over-time a[download$='.csv']"))))
     assert rows[0] == ["year", "stance", "positions"]
     assert sum(int(r[2]) for r in rows[1:]) == sum(counts)
@@ -531,6 +547,10 @@ def test_the_timeline_zooms_into_a_year(watched: Watched, base: str) -> None:
     listed = section.locator("ol.timeline li").count()
     by_month = sum(int(n) for n in section.locator("details.data tbody td:nth-child(3)").all_text_contents())
     assert 0 < by_month <= listed
+    rows = list(csv.reader(io.StringIO(data_link(page, f"figure#months-{year} a[download$='.csv']"))))
+    assert sum(int(r[-1]) for r in rows[1:]) == by_month
+    years = page.locator("figure#per-year details.data tbody tr td:first-child").all_text_contents()
+    assert len(set(years)) == bars.count()  # the picture's numbers, as a table
     assert axe_violations(page, base) == []
 
 
@@ -546,6 +566,11 @@ def test_the_documents_list_draws_who_signs_with_whom(watched: Watched, base: st
     organizations = {iri for iri in shared if "/id/organization/" in iri}
     assert figure.locator("svg.chart a[href^='/id/organization/']").count() == len(organizations)
     expect(figure.locator("svg.chart")).to_contain_text("only here")
+    height = float((figure.locator("svg.chart").get_attribute("viewBox") or "").split()[3])
+    lowest = figure.locator("svg.chart").evaluate(
+        "s => Math.max(...[...s.querySelectorAll('text')].map(t => {const b = t.getBBox(); return b.y + b.height; }))"
+    )
+    assert lowest <= height, f"a label ends at {lowest}, below the picture's {height}"
     assert axe_violations(page, base) == []
 
 
@@ -574,3 +599,118 @@ def test_the_search_box_suggests_as_you_type(watched: Watched, base: str) -> Non
     page.get_by_role("combobox", name="Search names and quotes").press_sequentially("baytn")
     options = page.locator("#site-search-suggestions option")
     expect(options.first).to_have_attribute("value", "Baytna Syria")
+
+
+def test_a_position_names_the_item_it_comes_from(watched: Watched, base: str) -> None:
+    """A position taken from a timeline names the remark it quotes (its own record, or the words
+    that describe it), never the timeline's title nor a made-up "Origin of the quote of …"."""
+    page = watched.page
+    page.goto(base + "id/organization/government-of-syria")
+    row = page.locator("#targeted-by tbody tr", has_text="De Mistura asks Russia and Syria to halt bombing")
+    document = row.locator('td[data-label="Document"] a')
+    expect(document).to_have_text(re.compile(r"^A tweet quoting de Mistura at his press conference of 6 October 2016"))
+    expect(document).to_have_attribute("href", "/id/document/peace-process-timeline")
+    expect(page.locator("#targeted-by")).not_to_contain_text("Origin of the quote")
+    page.goto(base + "id/person/john-kerry")
+    documents = page.locator("#positions td[data-label='Document']").all_text_contents()
+    timeline = page.request.get(base + "id/document/peace-process-timeline").text()
+    title = re.search(r"<h1>([^<]+)</h1>", timeline)
+    assert title is not None
+    assert title.group(1) not in documents
+    page.goto(base + "id/position/")
+    open_filters(page)
+    expect(page.get_by_label("Document").locator("option", has_text="Origin of the quote")).to_have_count(0)
+    expect(page.locator("#list")).not_to_contain_text("Origin of the quote")
+
+
+def test_an_event_lists_each_document_once(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/event/issg-meeting-2015-11-14-vienna")
+    reported = page.locator("#reported-in tbody td[data-label='Document'] a").evaluate_all(
+        "as => as.map(a => a.pathname)"
+    )
+    mentioned = page.locator("#mentioned-in tbody td[data-label='Document'] a").evaluate_all(
+        "as => as.map(a => a.pathname)"
+    )
+    assert reported
+    assert mentioned
+    assert not set(reported) & set(mentioned)
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("id/organization/european-union", "Political and economic union of European states"),
+        ("id/organization/baytna-syria", "one of the eight that signed both"),
+        ("id/person/john-kerry", "United States Secretary of State from February 2013 to January 2017"),
+        ("id/place/idlib", "City in north-western Syria"),
+    ],
+)
+def test_a_main_entity_says_what_it_is(watched: Watched, base: str, path: str, said: str) -> None:
+    page = watched.page
+    page.goto(base + path)
+    description = page.locator("header.entity p.description")
+    expect(description).to_be_visible()
+    expect(description).to_contain_text(said)
+    if "general knowledge" in (description.text_content() or ""):
+        expect(description).to_contain_text("(general knowledge added by the curator; the sources do not state it)")
+
+
+def test_documents_have_distinct_display_titles(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/document/")
+    titles = page.locator("#list tbody tr td[data-label='Document']").all_text_contents()
+    assert len(titles) > 50
+    assert len(set(titles)) == len(titles), "two documents read alike in the list"
+    assert "Joint Statement" not in titles
+    expect(page.locator("#list")).to_contain_text("Joint Statement (Working Group for Syrian Detainees and 11 others")
+
+
+@pytest.mark.parametrize("name", ["document", "organization", "person", "event", "place", "topic", "position"])
+def test_every_kind_of_entity_page_has_cite_this_page(watched: Watched, base: str, name: str) -> None:
+    page = watched.page
+    page.goto(base + PAGES[name])
+    cite = page.locator("#cite")
+    expect(cite.get_by_role("heading", level=2)).to_have_text("Cite this page")
+    expect(cite).to_contain_text("https://w3id.org/peacegraph/" + PAGES[name])
+
+
+def test_an_event_shows_what_was_said_about_or_asked_of_it(watched: Watched, base: str) -> None:
+    page = watched.page
+    page.goto(base + "id/event/astana-talks")
+    panel = page.locator("#targeted-by")
+    expect(panel.get_by_role("heading", level=2)).to_contain_text("Said about or asked of Astana talks on Syria")
+    expect(panel.locator("tbody tr")).to_have_count(2)
+    expect(panel.locator("tbody tr").first.locator('td[data-label="Held by"]')).to_contain_text("Syrian Women")
+    assert axe_violations(page, base) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "typo"),
+    [
+        ("id/person/john-kerry", "John Kerrry"),
+        ("id/organization/syrian-arab-red-crescent", "Syrian Red Cresent"),
+        ("id/organization/issg-humanitarian-access-task-force", "ISSG humantiarian task force"),
+    ],
+)
+def test_a_source_typo_is_a_printed_variant_not_another_name(watched: Watched, base: str, path: str, typo: str) -> None:
+    page = watched.page
+    page.goto(base + path)
+    name = page.get_by_role("heading", level=1).text_content() or ""
+    expect(page.locator("dl.facts div", has_text="Printed variants")).to_contain_text(typo)
+    expect(page.locator("dl.facts div", has_text="Also known as")).not_to_contain_text(typo)
+    page.get_by_role("combobox", name="Search names and quotes").fill(typo)  # still found by it
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    expect(page.locator("#search-results li").first).to_contain_text(name)
+
+
+def test_pages_arrive_compressed_with_validators_and_come_back_from_the_cache(watched: Watched, base: str) -> None:
+    page = watched.page
+    response = page.goto(base + "id/position/")
+    assert response is not None
+    served = response.all_headers()
+    assert served["content-encoding"] == "gzip"
+    assert served["cache-control"].startswith("public, max-age=")
+    assert served["etag"].startswith('W/"')
+    again = page.request.get(base + "id/position/", headers={"if-none-match": served["etag"]})
+    assert again.status == 304

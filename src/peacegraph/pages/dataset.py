@@ -74,6 +74,20 @@ class Citation:
     iri: str = ""
     year: str = ""
 
+    def page_bibtex(self, name: str, iri: str) -> str:
+        """BibTeX for one page of the release: the entity's name as title, the release as the work it is in."""
+        key = re.sub(
+            r"[^A-Za-z0-9]+", "_", iri.rstrip("/").rsplit("/", 2)[-2] + "_" + iri.rstrip("/").rsplit("/", 1)[-1]
+        )
+        fields = [
+            f"  author = {{{{{self.author}}}}},",
+            f"  title = {{{{{name}}}}},",
+            f"  howpublished = {{In: {self.title} (Version {self.version}) [Data set]}},",
+            f"  year = {{{self.year}}},",
+            f"  url = {{{iri}}},",
+        ]
+        return "\n".join([f"@misc{{{key},", *fields, "}"])
+
 
 @dataclass
 class DatasetView:

@@ -21,7 +21,7 @@ from ..rdf.namespaces import PG, PROV, SCHEMA, SKOS
 from . import pictures
 from .catalog import Catalog, Entity
 from .links import Linker, Value
-from .profiles import KIND_ORDER, KIND_PLURALS, source_of
+from .profiles import KIND_ORDER, KIND_PLURALS, sources
 
 S = SCHEMA
 LIST_KINDS = [k for k in KIND_ORDER if k != "scheme"]
@@ -165,7 +165,6 @@ class Lists:
         stances = c.links(e.iri, PG + "stance")
         topics = c.links(e.iri, S + "about")
         documents = list(dict.fromkeys(c.links(e.iri, S + "appearance") + c.links(e.iri, PROV + "wasQuotedFrom")))
-        sources = source_of(c, e.iri)
         targets = c.links(e.iri, PG + "target")
         date = e.date or (c.date_of(documents[0]) if documents else "")
         quote = c.text(e.iri, S + "text")
@@ -174,14 +173,14 @@ class Lists:
             self.names(holders, limit=2),
             Cell([Value(c.name(s)) for s in stances]),
             Cell([self.link(t) for t in topics]),
-            Cell([self.link(d) for d in sources[:1]]),
+            Cell(sources(c, e.iri, self.link)[:1]),
             Cell([Value(quote if len(quote) < 160 else quote[:157].rsplit(" ", 1)[0] + " …")]),
         ]
         facets = {
             "holder": [c.name(h) for h in holders],
             "stance": [c.name(s) for s in stances],
             "topic": [c.name(t) for t in topics],
-            "document": [c.name(d) for d in documents],
+            "document": [c.name(d) for d in documents if d in c.entities],  # not an original known only as quoted
             "target": [c.name(t) for t in targets],
         }
         return cells, facets

@@ -31,7 +31,8 @@ from ..rdf.namespaces import PG, SCHEMA
 from .catalog import Catalog
 from .links import Linker
 
-#: Twelve colours that stay apart for most colour vision (Okabe and Ito's eight, then four more).
+#: Fourteen colours that stay apart for most colour vision (Okabe and Ito's eight, then six of Paul
+#: Tol's), one per stance of a collection's fourteen; more stances share a grey.
 PALETTE = (
     "#0072b2",
     "#e69f00",
@@ -45,6 +46,8 @@ PALETTE = (
     "#117733",
     "#882255",
     "#44aa99",
+    "#ddcc77",
+    "#aa4499",
 )
 OTHER = "#bbbbbb"
 WIDTH, HEIGHT = 720, 260
@@ -231,10 +234,10 @@ def co_signatories(catalog: Catalog, linker: Linker) -> Picture | None:
     )
     if len(documents) < 2 or not shared:
         return None
-    row, gap = 20, 80
+    row, gap = 20, 80  # the lowest document's count sits 24 px under its square, inside the picture
     height = TOP + max(len(shared) * row, len(documents) * gap) + 10
     left, right = 30, WIDTH * 0.55
-    doc_y = {d: TOP + 24 + at * (height - TOP - 40) / max(len(documents) - 1, 1) for at, d in enumerate(documents)}
+    doc_y = {d: TOP + 24 + at * (height - TOP - 60) / max(len(documents) - 1, 1) for at, d in enumerate(documents)}
     agent_y = {a: TOP + 10 + at * row + (height - TOP - 10 - len(shared) * row) / 2 for at, a in enumerate(shared)}
     edges = [
         f'<line x1="{left + 9}" y1="{doc_y[d]:.1f}" x2="{right:.1f}" y2="{agent_y[a]:.1f}" '

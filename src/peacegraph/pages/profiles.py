@@ -200,7 +200,7 @@ class Builder:
                 "Held by": self._holders(holders, signatories),
                 "Stance": [Value(stance)],
                 "Topics": self.links(topics),
-                "Document": self.links(source_of(c, iri)),
+                "Document": sources(c, iri, self.link),
                 "Quote": [Value(_snippet(c.text(iri, S + "text")))],
             }
             data = {"stance": stance, "topic": "|".join(c.name(t) for t in topics)}
@@ -613,6 +613,21 @@ def source_of(c: Catalog, position: str) -> list[str]:
     """Where a position comes from, most precisely: the dated remark or document it was quoted
     from, else the document it appears in."""
     return c.links(position, PROV + "wasQuotedFrom") or c.links(position, S + "appearance")
+
+
+def sources(c: Catalog, position: str, link: Callable[[str], Value]) -> list[Value]:
+    """Where a position comes from (``source_of``), to show: an original with no record of its own
+    (a remark known only as quoted) in the words that describe it, linked to the document quoting it."""
+    values = []
+    for source in source_of(c, position):
+        described = c.text(source, S + "description") if source not in c.entities else ""
+        if not described:
+            values.append(link(source))
+            continue
+        within = [link(d) for d in c.links(position, S + "appearance")]
+        href = within[0].href if within else None
+        values.append(Value(described[:1].upper() + described[1:], href, title=within[0].text if within else ""))
+    return values
 
 
 def _folded(fact: Fact) -> Fact:

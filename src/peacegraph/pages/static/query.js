@@ -69,6 +69,7 @@
   // editor's scrolling region can be reached by keyboard. Re-applied whenever YASGUI redraws.
   var root = document.getElementById("yasgui");
   var shownTab = null;
+  var tabbing = new WeakSet();
   function repair() {
     observer.disconnect();
     root.querySelectorAll("[role=tab][aria-controls]").forEach(function (tab) {
@@ -98,6 +99,13 @@
     });
     root.querySelectorAll(".yasr input:not([aria-label])").forEach(function (input) {
       input.setAttribute("aria-label", input.getAttribute("placeholder") || input.type);
+    });
+    root.querySelectorAll(".CodeMirror").forEach(function (wrapper) {  // no keyboard trap (WCAG 2.1.2)
+      var editor = wrapper.CodeMirror;  // CodeMirror keeps its instance on its wrapper element
+      if (editor && !tabbing.has(editor)) {
+        tabbing.add(editor);
+        editor.addKeyMap({ Tab: false, "Shift-Tab": false });  // false: the browser's Tab, which moves focus on
+      }
     });
     root.querySelectorAll(".CodeMirror-scroll").forEach(function (region) {
       if (region.getAttribute("tabindex") !== "0") region.setAttribute("tabindex", "0");
