@@ -7,6 +7,7 @@ own folder, as a data librarian would run them.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -260,3 +261,19 @@ def test_one_process_building_two_collections_keeps_their_identifiers_apart(tmp_
     for base, subjects in built.items():
         assert subjects
         assert all(subject.startswith(base) or "w3id.org/peacegraph/ontology" in subject for subject in subjects)
+
+
+def test_a_citation_reads_back_the_collections_title_and_licence(tmp_path: Path) -> None:
+    """BibTeX reads ``&``, ``%``, ``#`` and ``_`` as markup: a title holding them is escaped, and the licence
+    the citation names is the collection's own."""
+    title = "Rivers & Deltas: 100% of #water_talks"
+    folder = tmp_path / "rivers"
+    ok("init", str(folder), "--base", BASE, "--title", title, "--licence", "CC0-1.0", cwd=tmp_path)
+    ok("build", "--quiet", cwd=folder)
+    ok("site", "--out", str(tmp_path / "site"), cwd=folder)
+    page = html.unescape((tmp_path / "site" / "dataset.html").read_text(encoding="utf-8"))
+    bibtex = page[page.index("@misc{") :]
+    bibtex = bibtex[: bibtex.index("\n}") + 2]
+    assert r"title = {{Rivers \& Deltas: 100\% of \#water\_talks}}" in bibtex
+    assert "licensed under CC0 1.0}" in bibtex
+    assert "CC BY" not in bibtex

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 import markdown
 from pyoxigraph import Literal, NamedNode, RdfFormat
@@ -80,9 +81,9 @@ class Citation:
             r"[^A-Za-z0-9]+", "_", iri.rstrip("/").rsplit("/", 2)[-2] + "_" + iri.rstrip("/").rsplit("/", 1)[-1]
         )
         fields = [
-            f"  author = {{{{{self.author}}}}},",
-            f"  title = {{{{{name}}}}},",
-            f"  howpublished = {{In: {self.title} (Version {self.version}) [Data set]}},",
+            f"  author = {{{{{bibtex_text(self.author)}}}}},",
+            f"  title = {{{{{bibtex_text(name)}}}}},",
+            f"  howpublished = {{In: {bibtex_text(self.title)} (Version {bibtex_text(self.version)}) [Data set]}},",
             f"  year = {{{self.year}}},",
             f"  url = {{{iri}}},",
         ]
@@ -157,17 +158,43 @@ def dataset_view(release: Path, changelog: Path | None, counts: dict[str, int]) 
 
 def published(release: Path) -> Published:
     """What the pages of ``release`` say of its dataset: title, description and licence."""
-    from ..collection import LICENCE_DEEDS, LICENCE_NAMES
-
     schema_org = _json(release / SCHEMA_ORG_FILE)
     licence = str(schema_org.get("license", ""))
-    spdx = next((key for key, deed in LICENCE_DEEDS.items() if deed == licence), None)
     return Published(
         title=str(schema_org.get("name", "")) or Published.title,
         description=str(schema_org.get("description", "")),
         licence=licence,
-        licence_name=LICENCE_NAMES[spdx][1] if spdx in LICENCE_NAMES else licence,
+        licence_name=licence_name(licence),
     )
+
+
+def licence_name(licence: str) -> str:
+    """The short name of a licence given by its IRI (``CC BY 4.0`` for its deed), or the IRI itself."""
+    from ..collection import LICENCE_DEEDS, LICENCE_NAMES
+
+    spdx = next((key for key, deed in LICENCE_DEEDS.items() if deed == licence), None)
+    return LICENCE_NAMES[spdx][1] if spdx in LICENCE_NAMES else licence
+
+
+#: What BibTeX (and LaTeX, which typesets its fields) reads as markup, and how each is written as text.
+_BIBTEX_SPECIAL: Final = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIBTEX_PATTERN: Final = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
+
+
+def bibtex_text(text: str) -> str:
+    """``text`` as a BibTeX field reads it back: LaTeX's special characters escaped (``AT&T`` → ``AT\\&T``)."""
+    return _BIBTEX_PATTERN.sub(lambda m: _BIBTEX_SPECIAL[m.group()], text)
 
 
 def citation_of_release(release: Path) -> Citation:
@@ -262,12 +289,12 @@ def citation_of(view: DatasetView, schema_org: dict[str, object]) -> Citation:
     bibtex = "\n".join(
         [
             f"@misc{{{key},",
-            f"  author = {{{{{author}}}}},",
-            f"  title = {{{{{view.title}}}}},",
+            f"  author = {{{{{bibtex_text(author)}}}}},",
+            f"  title = {{{{{bibtex_text(view.title)}}}}},",
             f"  year = {{{year}}},",
-            f"  version = {{{view.version}}},",
+            f"  version = {{{bibtex_text(view.version)}}},",
             f"  url = {{{view.version_iri}}},",
-            "  note = {Data set, licensed under CC BY 4.0}",
+            f"  note = {{Data set, licensed under {bibtex_text(licence_name(view.license))}}}",
             "}",
         ]
     )
