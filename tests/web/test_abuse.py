@@ -136,6 +136,53 @@ def test_a_query_nested_past_the_limit_is_a_one_line_400_and_no_worker_dies(shar
     assert time.monotonic() - start < 2.0  # no worker to start again
 
 
+def sparql_query(served: live.Served, query: str) -> httpx.Response:
+    """A query by POST as application/sparql-query: the most query a body of 100,000 bytes can hold."""
+    headers = {"content-type": "application/sparql-query"}
+    return httpx.post(served.url + "sparql", content=query.encode(), headers=headers, timeout=60)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (" + "+".join(["1"] * 8000) + " AS ?x) {}",
+        "ASK { FILTER(" + "&&".join(["true"] * 10000) + ") }",
+        "ASK { ?s " + "/".join(["<p>"] * 9000) + " ?o }",
+        "ASK { ?s " + " ; ".join(["<p> ?o"] * 9000) + " }",
+        "ASK { " + ".".join(["?s <p> ?o"] * 9000) + " }",
+        "ASK { " + " ".join(["MINUS{}"] * 3000) + " }",
+        "ASK { " + " ".join(["OPTIONAL{}"] * 7000) + " }",
+        "ASK { " + " UNION ".join(["{}"] * 7000) + " }",
+        "ASK { " + " ".join(["{SELECT * {}}"] * 3000) + " }",
+        "SELECT " + " ".join(f"(1 AS ?v{i})" for i in range(3000)) + " {}",
+    ],
+    ids=["plus", "and", "path", "semicolons", "triples", "minus", "optional", "union", "subqueries", "projection"],
+)
+def test_a_query_with_a_chain_past_the_limit_is_a_one_line_400_and_no_worker_dies(
+    shared: live.Served, query: str
+) -> None:
+    start = time.monotonic()
+    response = sparql_query(shared, query)
+    assert response.status_code == 400, response.text
+    assert response.text.count("\n") == 1
+    assert "more than 2,000 operators" in response.text
+    assert ask(shared.url, "ASK { ?s ?p ?o } #after-long").status_code == 200
+    assert time.monotonic() - start < 2.0  # no worker to start again
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (" + "+".join(["1"] * 1900) + " AS ?x) {}",
+        "SELECT * { VALUES (?x ?y) {" + " (1 -2)" * 10000 + " } }",
+        "SELECT * { " + "{ " * 250 + " ".join(["MINUS{}"] * 400) + " }" * 250 + " }",
+    ],
+    ids=["chain-under-the-limit", "long-values", "deep-and-long"],
+)
+def test_long_lists_and_chains_under_the_limits_are_answered(shared: live.Served, query: str) -> None:
+    assert sparql_query(shared, query).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("query", "accept", "status", "says"),
     [
