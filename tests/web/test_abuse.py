@@ -3,6 +3,7 @@ hostile request heads, framing and reflected text. Each test failed before its f
 
 from __future__ import annotations
 
+import select
 import socket
 import threading
 import time
@@ -244,6 +245,21 @@ def test_a_head_past_16_kib_in_one_read_is_a_400(shared: live.Served, headers: b
     received = raw(shared, ASK_HEAD + headers + b"\r\n")
     assert received.startswith(b"HTTP/1.1 400"), received[:200]
     assert received.endswith(b"The request head is larger than 16384 bytes.")
+
+
+@pytest.mark.parametrize("trailer", [b"X-Large: " + b"a" * 100_000, b"X: a\r\n" * 20_000], ids=["one", "many"])
+def test_trailer_fields_past_16_kib_are_a_400(shared: live.Served, trailer: bytes) -> None:
+    """llhttp keeps trailer fields as it keeps headers: unbounded, a client could fill the memory."""
+    head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nTransfer-Encoding: chunked"
+    with socket.create_connection((LOOPBACK, shared.port), timeout=5) as sock:
+        sock.sendall(head + b"\r\n\r\n6\r\nASK {}\r\n0\r\n")
+        for start in range(0, len(trailer), 4096):  # a piece at a time, until the server answers
+            sock.sendall(trailer[start : start + 4096])
+            if select.select([sock], [], [], 0.02)[0]:
+                break
+        received = live.read_until_closed(sock)
+    assert received.startswith(b"HTTP/1.1 400"), received[:200]
+    assert received.endswith(b"The request's trailer fields are larger than 16384 bytes.")
 
 
 @pytest.mark.parametrize("coding", [b"gzip", b"chunked, gzip", b"x-unknown", b"gzip, chunked"])
