@@ -401,3 +401,16 @@ def test_static_files_are_not_sniffed_and_have_a_content_security_policy(shared:
     assert response.status_code == 200
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["static/peacegraph.js", "static/yasgui/yasgui.min.css", "peacegraph.ttl"])
+def test_a_gzipped_file_has_no_strong_etag_to_resume_its_plain_bytes_with(shared: live.Served, path: str) -> None:
+    """Resumed with the gzipped answer's ETag in If-Range, a range of the plain bytes would be joined to it."""
+    with httpx.Client(base_url=shared.url, timeout=60) as client:
+        gzipped = client.get(path, headers={"accept-encoding": "gzip"})
+        assert gzipped.headers["content-encoding"] == "gzip"
+        etag = gzipped.headers["etag"]
+        assert etag.startswith('W/"'), etag
+        resumed = client.get(path, headers={"accept-encoding": "gzip", "range": "bytes=100-", "if-range": etag})
+        assert resumed.status_code == 200
+        assert resumed.content == gzipped.content
