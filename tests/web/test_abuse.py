@@ -329,6 +329,22 @@ def test_one_address_keeps_its_share_of_connections_and_others_are_served(crowde
             sock.close()
 
 
+def test_requests_dripped_from_many_addresses_make_room_for_new_clients(crowded: live.Served) -> None:
+    """Slowloris from many addresses, each within its share: the server is full and nothing is idle."""
+    dripping = [connect(crowded, f"127.0.0.{2 + i % 3}") for i in range(20)]  # 7, 7 and 6
+    for sock in dripping:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: a")
+    try:
+        time.sleep(0.3)
+        response = ask(crowded.url, "ASK { ?s ?p ?o } #among-the-dripping", "127.0.0.9")
+        assert response.status_code == 200, response.text
+        assert closed_by_server(dripping[0])  # the oldest of an address that held the most
+        assert not closed_by_server(dripping[-1])
+    finally:
+        for sock in dripping:
+            sock.close()
+
+
 def test_x_forwarded_for_names_the_client_only_from_a_trusted_proxy(
     mini_built: pipeline.BuildResult, tmp_path: Path
 ) -> None:

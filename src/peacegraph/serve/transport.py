@@ -339,6 +339,11 @@ class BoundedProtocol(HttpToolsProtocol):
         cycle = self.cycle
         self.idle = not self._receiving and (cycle is None or cycle.response_complete)
 
+    @property
+    def waiting_on_client(self) -> bool:
+        """Idle, a request still arriving, or an answer the client does not read (:class:`clients.Connections`)."""
+        return self.idle or self._receiving or self.flow.write_paused
+
     def close(self) -> None:
         """Close the connection (:class:`clients.Connections` closes idle ones when full)."""
         self.transport.close()
