@@ -430,3 +430,33 @@ def test_a_gzipped_file_has_no_strong_etag_to_resume_its_plain_bytes_with(shared
         resumed = client.get(path, headers={"accept-encoding": "gzip", "range": "bytes=100-", "if-range": etag})
         assert resumed.status_code == 200
         assert resumed.content == gzipped.content
+
+
+def page_request(i: int) -> bytes:
+    return f"GET /dataset?n={i} HTTP/1.1\r\nHost: x\r\n\r\n".encode()  # each another page, none kept
+
+
+def test_pages_whose_clients_left_are_not_made_and_others_wait_for_none_of_them(served: live.Served) -> None:
+    for i in range(600):
+        with socket.create_connection((LOOPBACK, served.port), timeout=5) as sock:
+            sock.sendall(page_request(i))
+    time.sleep(0.3)
+    start = time.monotonic()
+    page = httpx.get(served.url + "robots.txt", timeout=60)
+    assert page.status_code == 200
+    assert time.monotonic() - start < 1.0
+
+
+def test_a_client_that_asks_for_many_pages_at_once_does_not_keep_others_waiting(served: live.Served) -> None:
+    flood = [connect(served, f"127.0.0.{2 + i % 8}") for i in range(400)]  # 50 from each of eight addresses
+    try:
+        for i, sock in enumerate(flood):
+            sock.sendall(page_request(i))
+        time.sleep(0.3)
+        start = time.monotonic()
+        page = httpx.get(served.url + "robots.txt", timeout=60)
+        assert page.status_code == 200
+        assert time.monotonic() - start < 1.0
+    finally:
+        for sock in flood:
+            sock.close()

@@ -1,0 +1,146 @@
+"""Pages shared fairly between client addresses, and never made for a client that has gone.
+
+Pages and files are made in Starlette's thread pool, first come first served. Without this, a
+few hundred requests for a page that takes a tenth of a second to make, sent from a handful of
+addresses (or sent and abandoned at once), keep every other client waiting for seconds.
+
+:class:`FairGate` lets :data:`PAGE_SLOTS` pages be made at once. A client alone may use them all;
+when others wait, a freed slot goes to the address that waited longest among those using less
+than their share (round robin), as ``admission.py`` does for queries. :class:`FairPages` holds a
+slot from a request's turn until its answer starts (not while a slow client reads it), and drops
+a request whose client leaves while it waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter, OrderedDict, deque
+from collections.abc import Callable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .caching import SKIP
+
+#: Pages made at once: they are made under the GIL, so more would not make them sooner.
+PAGE_SLOTS = 8
+
+
+class FairGate:
+    """At most ``slots`` at once; while others wait, no address gets more than ``share`` of them."""
+
+    def __init__(self, slots: int = PAGE_SLOTS):
+        self.free = slots
+        self.share = max(1, slots // 2)
+        self._running: Counter[str] = Counter()
+        self._waiting: OrderedDict[str, deque[asyncio.Future[None]]] = OrderedDict()
+
+    async def enter(self, address: str) -> None:
+        """A slot for ``address``, at once or in its turn; give it back with :meth:`leave`."""
+        if self.free > 0 and not self._waiting:
+            self._take(address)
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(address, deque()).append(turn)
+        self._next()
+        try:
+            await turn
+        except BaseException:
+            if turn.done() and not turn.cancelled():
+                self.leave(address)  # its turn came, but it leaves: the next one goes
+            else:
+                self._forget(address, turn)
+            raise
+
+    def leave(self, address: str) -> None:
+        self._running[address] -= 1
+        if self._running[address] <= 0:
+            del self._running[address]
+        self.free += 1
+        self._next()
+
+    def _take(self, address: str) -> None:
+        self.free -= 1
+        self._running[address] += 1
+
+    def _forget(self, address: str, turn: asyncio.Future[None]) -> None:
+        waiting = self._waiting.get(address)
+        if waiting is not None and turn in waiting:
+            waiting.remove(turn)
+            if not waiting:
+                del self._waiting[address]
+
+    def _next(self) -> None:
+        """Free slots to the addresses that waited longest: those under their share first."""
+        for within_share in (True, False):
+            for address in list(self._waiting):
+                if self.free <= 0:
+                    return
+                if within_share and self._running[address] >= self.share:
+                    continue
+                waiting = self._waiting.pop(address)
+                turn = waiting.popleft()
+                if waiting:
+                    self._waiting[address] = waiting  # to the end of the round
+                self._take(address)
+                turn.set_result(None)
+
+
+class FairPages:
+    """ASGI middleware: each page or file (not SPARQL, not reconciliation) waits for its turn at the gate."""
+
+    def __init__(self, app: ASGIApp, client_of: Callable[[Scope], str], slots: int = PAGE_SLOTS):
+        self.app, self.client_of = app, client_of
+        self.gate = FairGate(slots)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or str(scope["path"]).startswith(SKIP):
+            await self.app(scope, receive, send)
+            return
+        address = self.client_of(scope)
+        first = await receive()  # the request's body: a page's is empty
+        if first["type"] == "http.disconnect" or not await self._turn(address, first, receive):
+            return
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self.gate.leave(address)
+
+        pending: list[Message] = [first]
+
+        async def replay() -> Message:
+            return pending.pop() if pending else await receive()
+
+        async def send_and_release(message: Message) -> None:
+            release()  # the page is made; its client may read it as slowly as it likes
+            await send(message)
+
+        try:
+            await self.app(scope, replay, send_and_release)
+        finally:
+            release()
+
+    async def _turn(self, address: str, first: Message, receive: Receive) -> bool:
+        """Wait for a slot; False (and no slot held) if the client leaves first."""
+        if first.get("more_body", False):  # a body still coming: what follows is not a disconnect
+            await self.gate.enter(address)
+            return True
+        turn = asyncio.ensure_future(self.gate.enter(address))
+        gone = asyncio.ensure_future(receive())  # after an empty body: only the client's leaving
+        try:
+            await asyncio.wait((turn, gone), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+            if not turn.done():
+                turn.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await turn
+        if turn.cancelled():
+            return False
+        if gone.done() and not gone.cancelled():  # the client left as its turn came
+            self.gate.leave(address)
+            return False
+        return True
