@@ -6,7 +6,9 @@ addresses (or sent and abandoned at once), keep every other client waiting for s
 
 :class:`FairGate` lets :data:`PAGE_SLOTS` pages be made at once. A client alone may use them all;
 when others wait, a freed slot goes to the address that waited longest among those using less
-than their share (round robin), as ``admission.py`` does for queries. :class:`FairPages` holds a
+than their share (round robin), as ``admission.py`` does for queries; an address that already
+has as many pages waiting as there are slots is answered 503 at once (its connections then fall
+idle, and are closed first when the server is full). :class:`FairPages` holds a
 slot from a request's turn until its answer starts (not while a slow client reads it), and drops
 a request whose client leaves while it waits.
 """
@@ -20,10 +22,13 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .admission import QueueFullError
 from .caching import SKIP
+from .protocol import error_response
 
-#: Pages made at once: they are made under the GIL, so more would not make them sooner.
-PAGE_SLOTS = 8
+#: Pages made at once: they are made under the GIL, so more would not make them sooner, and each more
+#: thread making one slows the event loop (every connection, every kept answer) further.
+PAGE_SLOTS = 2
 
 
 class FairGate:
@@ -32,6 +37,7 @@ class FairGate:
     def __init__(self, slots: int = PAGE_SLOTS):
         self.free = slots
         self.share = max(1, slots // 2)
+        self.most_waiting = slots  # pages of one address that may wait
         self._running: Counter[str] = Counter()
         self._waiting: OrderedDict[str, deque[asyncio.Future[None]]] = OrderedDict()
 
@@ -40,8 +46,11 @@ class FairGate:
         if self.free > 0 and not self._waiting:
             self._take(address)
             return
+        waiting = self._waiting.setdefault(address, deque())
+        if len(waiting) >= self.most_waiting:
+            raise QueueFullError(f"this client already has {len(waiting)} pages waiting; wait for them")
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.setdefault(address, deque()).append(turn)
+        waiting.append(turn)
         self._next()
         try:
             await turn
@@ -99,7 +108,11 @@ class FairPages:
             return
         address = self.client_of(scope)
         first = await receive()  # the request's body: a page's is empty
-        if first["type"] == "http.disconnect" or not await self._turn(address, first, receive):
+        try:
+            if first["type"] == "http.disconnect" or not await self._turn(address, first, receive):
+                return
+        except QueueFullError as error:
+            await error_response(error)(scope, receive, send)
             return
         released = False
 
@@ -140,6 +153,7 @@ class FairPages:
                     await turn
         if turn.cancelled():
             return False
+        turn.result()  # the gate's refusal, if it refused
         if gone.done() and not gone.cancelled():  # the client left as its turn came
             self.gate.leave(address)
             return False
