@@ -3,6 +3,7 @@ hostile request heads, framing and reflected text. Each test failed before its f
 
 from __future__ import annotations
 
+import json
 import select
 import socket
 import threading
@@ -460,3 +461,25 @@ def test_a_client_that_asks_for_many_pages_at_once_does_not_keep_others_waiting(
     finally:
         for sock in flood:
             sock.close()
+
+
+def heavy_batch() -> bytes:
+    """A reconciliation batch of 500 many-word names: the most work the service takes in one request."""
+    queries = {f"q{i}": {"query": "al " * 60 + str(i)} for i in range(500)}
+    form = ("queries=" + quote(json.dumps(queries))).encode()
+    head = "POST /reconcile HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    return f"{head}Content-Length: {len(form)}\r\n\r\n".encode() + form
+
+
+def test_reconciliation_whose_clients_left_is_stopped(out_dir: Path, tmp_path: Path) -> None:
+    """Over the whole release (where a batch takes a second): 16 batches abandoned, then another client's."""
+    with live.started(out_dir, tmp_path / "serve.log") as served:
+        suggest = served.url + "reconcile/suggest/entity"
+        assert httpx.get(suggest, params={"prefix": "a"}, timeout=60).status_code == 200  # its index is made
+        for _ in range(16):
+            abandon(served.port, heavy_batch())
+        time.sleep(0.5)
+        start = time.monotonic()
+        response = httpx.get(suggest, params={"prefix": "a"}, timeout=60)
+        assert response.status_code == 200, response.text
+        assert time.monotonic() - start < 1.0
