@@ -476,10 +476,37 @@ def test_reconciliation_whose_clients_left_is_stopped(out_dir: Path, tmp_path: P
     with live.started(out_dir, tmp_path / "serve.log") as served:
         suggest = served.url + "reconcile/suggest/entity"
         assert httpx.get(suggest, params={"prefix": "a"}, timeout=60).status_code == 200  # its index is made
-        for _ in range(16):
-            abandon(served.port, heavy_batch())
+        for i in range(16):
+            with connect(served, f"127.0.0.{2 + i % 4}") as sock:
+                sock.sendall(heavy_batch())
         time.sleep(0.5)
         start = time.monotonic()
         response = httpx.get(suggest, params={"prefix": "a"}, timeout=60)
         assert response.status_code == 200, response.text
         assert time.monotonic() - start < 1.0
+
+
+def test_one_address_cannot_take_the_reconciliation_service_from_the_others(out_dir: Path, tmp_path: Path) -> None:
+    with live.started(out_dir, tmp_path / "serve.log") as served:
+        suggest = served.url + "reconcile/suggest/entity"
+        assert httpx.get(suggest, params={"prefix": "a"}, timeout=60).status_code == 200  # its index is made
+        flood = [connect(served, "127.0.0.2") for _ in range(20)]
+        try:
+            for sock in flood:
+                sock.sendall(heavy_batch())
+            time.sleep(0.5)
+            start = time.monotonic()
+            response = ask_from(suggest, "127.0.0.3")
+            assert response.status_code == 200, response.text
+            assert time.monotonic() - start < 3.0  # at most the batch running and one more of the flood's
+            refused = live.read_until_closed(flood[-1])  # past the flood's share of the queue
+            assert refused.startswith(b"HTTP/1.1 503")
+            assert b"requests waiting" in refused
+        finally:
+            for sock in flood:
+                sock.close()
+
+
+def ask_from(url: str, source: str) -> httpx.Response:
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=60) as client:
+        return client.get(url, params={"prefix": "a"})

@@ -34,21 +34,23 @@ PAGE_SLOTS = 2
 class FairGate:
     """At most ``slots`` at once; while others wait, no address gets more than ``share`` of them."""
 
-    def __init__(self, slots: int = PAGE_SLOTS):
+    def __init__(self, slots: int = PAGE_SLOTS, most_waiting: int | None = None, most_queued: int | None = None):
         self.free = slots
+        self.most_queued = most_queued  # requests that may wait in all (None: as many as connections)
         self.share = max(1, slots // 2)
-        self.most_waiting = slots  # pages of one address that may wait
+        self.most_waiting = most_waiting or slots  # requests of one address that may wait
         self._running: Counter[str] = Counter()
         self._waiting: OrderedDict[str, deque[asyncio.Future[None]]] = OrderedDict()
 
     async def enter(self, address: str) -> None:
         """A slot for ``address``, at once or in its turn; give it back with :meth:`leave`."""
-        if self.free > 0 and not self._waiting:
-            self._take(address)
+        if self.try_enter(address):
             return
+        if self.most_queued is not None and sum(map(len, self._waiting.values())) >= self.most_queued:
+            raise QueueFullError("every slot is busy and the queue is full; try again")
         waiting = self._waiting.setdefault(address, deque())
         if len(waiting) >= self.most_waiting:
-            raise QueueFullError(f"this client already has {len(waiting)} pages waiting; wait for them")
+            raise QueueFullError(f"this client already has {len(waiting)} requests waiting; wait for their answers")
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         waiting.append(turn)
         self._next()
@@ -60,6 +62,13 @@ class FairGate:
             else:
                 self._forget(address, turn)
             raise
+
+    def try_enter(self, address: str) -> bool:
+        """A slot for ``address`` if one is free and nobody waits for it."""
+        if self.free > 0 and not self._waiting:
+            self._take(address)
+            return True
+        return False
 
     def leave(self, address: str) -> None:
         self._running[address] -= 1
@@ -96,23 +105,48 @@ class FairGate:
 
 
 class FairPages:
-    """ASGI middleware: each page or file (not SPARQL, not reconciliation) waits for its turn at the gate."""
+    """ASGI middleware: each page or file (not SPARQL, not reconciliation) waits for its turn at the
+    gate; or, given ``paths``, each request below them (the reconciliation service's own gate)."""
 
-    def __init__(self, app: ASGIApp, client_of: Callable[[Scope], str], slots: int = PAGE_SLOTS):
-        self.app, self.client_of = app, client_of
-        self.gate = FairGate(slots)
+    def __init__(
+        self,
+        app: ASGIApp,
+        client_of: Callable[[Scope], str],
+        slots: int = PAGE_SLOTS,
+        paths: tuple[str, ...] | None = None,
+        most_waiting: int | None = None,
+        most_queued: int | None = None,
+        seconds: float | None = None,
+        refuse: Callable[[QueueFullError], ASGIApp] = error_response,
+    ):
+        self.app, self.client_of, self.paths, self.refuse = app, client_of, paths, refuse
+        self.seconds = seconds  # the longest a request may wait for its turn
+        self.gate = FairGate(slots, most_waiting, most_queued)
+
+    def _gated(self, scope: Scope) -> bool:
+        if scope["type"] != "http":
+            return False
+        path = str(scope["path"])
+        return path.startswith(self.paths) if self.paths is not None else not path.startswith(SKIP)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or str(scope["path"]).startswith(SKIP):
+        if not self._gated(scope):
             await self.app(scope, receive, send)
             return
         address = self.client_of(scope)
         first = await receive()  # the request's body: a page's is empty
+        if first["type"] == "http.disconnect":
+            return
         try:
-            if first["type"] == "http.disconnect" or not await self._turn(address, first, receive):
-                return
+            if not self.gate.try_enter(address):
+                async with asyncio.timeout(self.seconds):  # only a wait counts: a free slot is taken at once
+                    if not await self._turn(address, first, receive):
+                        return
+        except TimeoutError:
+            await self.refuse(QueueFullError(f"waited {self.seconds:g} s for a turn; try again"))(scope, receive, send)
+            return
         except QueueFullError as error:
-            await error_response(error)(scope, receive, send)
+            await self.refuse(error)(scope, receive, send)
             return
         released = False
 
@@ -145,13 +179,17 @@ class FairPages:
         gone = asyncio.ensure_future(receive())  # after an empty body: only the client's leaving
         try:
             await asyncio.wait((turn, gone), return_when=asyncio.FIRST_COMPLETED)
-        finally:
+        except BaseException:  # cancelled (the wait's time is up, or the server stops)
             gone.cancel()
-            if not turn.done():
-                turn.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await turn
-        if turn.cancelled():
+            if turn.done() and not turn.cancelled() and turn.exception() is None:
+                self.gate.leave(address)  # its turn came just then
+            turn.cancel()
+            raise
+        gone.cancel()
+        if not turn.done():  # the client has gone
+            turn.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await turn
             return False
         turn.result()  # the gate's refusal, if it refused
         if gone.done() and not gone.cancelled():  # the client left as its turn came

@@ -315,6 +315,17 @@ def create_app(settings: ServerSettings) -> tuple[ASGIApp, Handlers]:
             Middleware(caching.Compressed),
             Middleware(caching.Validators),
             Middleware(FairPages, client_of=handlers.client_of),
+            # reconciliation in turn too, fairly between clients, in its own gate: off the pages' path
+            Middleware(
+                FairPages,
+                client_of=handlers.client_of,
+                slots=settings.reconcile.workers,
+                paths=("/reconcile",),
+                most_waiting=max(1, settings.reconcile.waiting // 4),
+                most_queued=settings.reconcile.waiting,
+                seconds=settings.reconcile.seconds,
+                refuse=lambda problem: reconciliation.error(str(problem), None, 503),
+            ),
         ],
     )
     app.router.redirect_slashes = False
