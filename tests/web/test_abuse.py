@@ -510,3 +510,10 @@ def test_one_address_cannot_take_the_reconciliation_service_from_the_others(out_
 def ask_from(url: str, source: str) -> httpx.Response:
     with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=60) as client:
         return client.get(url, params={"prefix": "a"})
+
+
+def test_requests_sent_far_ahead_of_their_answers_are_a_400(shared: live.Served) -> None:
+    """uvicorn keeps every request parsed while one is answered: a megabyte of them held 1.7 GB for 50 clients."""
+    received = raw(shared, b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n" * 1000)
+    assert received.count(b"HTTP/1.1 200") < 1000
+    assert received.endswith(b"More than 64 requests were sent ahead of their answers on one connection.")

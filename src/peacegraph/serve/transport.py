@@ -24,6 +24,9 @@ HTTP/1.1 is parsed by httptools (llhttp, Node.js's parser, in C) on uvloop, thro
   and headers (a head that arrives whole in one read is never incomplete). The trailer fields after
   a chunked body are held to the same limit (llhttp buffers them as it does headers), and dropped:
   a field sent after the body must not join the request's headers.
+- At most ``MAX_PIPELINED`` requests waiting behind the one being answered on a connection. llhttp
+  parses every request of a read at once (a read holds thousands of small ones), and uvicorn keeps
+  each waiting; past the limit the request is answered 400 and the connection closed.
 - A request whose transfer coding is anything but ``chunked`` alone is answered 400 and its
   connection closed (RFC 9112 §6.1): its body cannot be framed, and what follows must not be read
   as the next request.
@@ -76,6 +79,8 @@ TOO_MANY_CONNECTIONS = (
 )
 MAX_HEAD_BYTES = 16 * 1024
 HEAD_TOO_LARGE = f"The request head is larger than {MAX_HEAD_BYTES} bytes."
+MAX_PIPELINED = 64
+TOO_MANY_PIPELINED = f"More than {MAX_PIPELINED} requests were sent ahead of their answers on one connection."
 TRAILERS_TOO_LARGE = f"The request's trailer fields are larger than {MAX_HEAD_BYTES} bytes."
 
 
@@ -224,6 +229,8 @@ class BoundedProtocol(HttpToolsProtocol):
         # The head may have come whole in one read, which data_received does not count: count what was parsed.
         if len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers) > MAX_HEAD_BYTES:
             self._refuse(HEAD_TOO_LARGE)
+        if len(self.pipeline) >= MAX_PIPELINED:
+            self._refuse(TOO_MANY_PIPELINED)
         if not _framed(self.headers):
             self._refuse("A request may be sent with Transfer-Encoding: chunked only (RFC 9112 section 6.1).")
         # A response that went out while this request was parsed (a kept answer, in the same packet)
