@@ -3,6 +3,8 @@ hostile request heads, framing and reflected text. Each test failed before its f
 
 from __future__ import annotations
 
+import json
+import select
 import socket
 import threading
 import time
@@ -136,6 +138,53 @@ def test_a_query_nested_past_the_limit_is_a_one_line_400_and_no_worker_dies(shar
     assert time.monotonic() - start < 2.0  # no worker to start again
 
 
+def sparql_query(served: live.Served, query: str) -> httpx.Response:
+    """A query by POST as application/sparql-query: the most query a body of 100,000 bytes can hold."""
+    headers = {"content-type": "application/sparql-query"}
+    return httpx.post(served.url + "sparql", content=query.encode(), headers=headers, timeout=60)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (" + "+".join(["1"] * 8000) + " AS ?x) {}",
+        "ASK { FILTER(" + "&&".join(["true"] * 10000) + ") }",
+        "ASK { ?s " + "/".join(["<p>"] * 9000) + " ?o }",
+        "ASK { ?s " + " ; ".join(["<p> ?o"] * 9000) + " }",
+        "ASK { " + ".".join(["?s <p> ?o"] * 9000) + " }",
+        "ASK { " + " ".join(["MINUS{}"] * 3000) + " }",
+        "ASK { " + " ".join(["OPTIONAL{}"] * 7000) + " }",
+        "ASK { " + " UNION ".join(["{}"] * 7000) + " }",
+        "ASK { " + " ".join(["{SELECT * {}}"] * 3000) + " }",
+        "SELECT " + " ".join(f"(1 AS ?v{i})" for i in range(3000)) + " {}",
+    ],
+    ids=["plus", "and", "path", "semicolons", "triples", "minus", "optional", "union", "subqueries", "projection"],
+)
+def test_a_query_with_a_chain_past_the_limit_is_a_one_line_400_and_no_worker_dies(
+    shared: live.Served, query: str
+) -> None:
+    start = time.monotonic()
+    response = sparql_query(shared, query)
+    assert response.status_code == 400, response.text
+    assert response.text.count("\n") == 1
+    assert "more than 2,000 operators" in response.text
+    assert ask(shared.url, "ASK { ?s ?p ?o } #after-long").status_code == 200
+    assert time.monotonic() - start < 2.0  # no worker to start again
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (" + "+".join(["1"] * 1900) + " AS ?x) {}",
+        "SELECT * { VALUES (?x ?y) {" + " (1 -2)" * 10000 + " } }",
+        "SELECT * { " + "{ " * 250 + " ".join(["MINUS{}"] * 400) + " }" * 250 + " }",
+    ],
+    ids=["chain-under-the-limit", "long-values", "deep-and-long"],
+)
+def test_long_lists_and_chains_under_the_limits_are_answered(shared: live.Served, query: str) -> None:
+    assert sparql_query(shared, query).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("query", "accept", "status", "says"),
     [
@@ -197,6 +246,21 @@ def test_a_head_past_16_kib_in_one_read_is_a_400(shared: live.Served, headers: b
     received = raw(shared, ASK_HEAD + headers + b"\r\n")
     assert received.startswith(b"HTTP/1.1 400"), received[:200]
     assert received.endswith(b"The request head is larger than 16384 bytes.")
+
+
+@pytest.mark.parametrize("trailer", [b"X-Large: " + b"a" * 100_000, b"X: a\r\n" * 20_000], ids=["one", "many"])
+def test_trailer_fields_past_16_kib_are_a_400(shared: live.Served, trailer: bytes) -> None:
+    """llhttp keeps trailer fields as it keeps headers: unbounded, a client could fill the memory."""
+    head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nTransfer-Encoding: chunked"
+    with socket.create_connection((LOOPBACK, shared.port), timeout=5) as sock:
+        sock.sendall(head + b"\r\n\r\n6\r\nASK {}\r\n0\r\n")
+        for start in range(0, len(trailer), 4096):  # a piece at a time, until the server answers
+            sock.sendall(trailer[start : start + 4096])
+            if select.select([sock], [], [], 0.02)[0]:
+                break
+        received = live.read_until_closed(sock)
+    assert received.startswith(b"HTTP/1.1 400"), received[:200]
+    assert received.endswith(b"The request's trailer fields are larger than 16384 bytes.")
 
 
 @pytest.mark.parametrize("coding", [b"gzip", b"chunked, gzip", b"x-unknown", b"gzip, chunked"])
@@ -261,6 +325,22 @@ def test_one_address_keeps_its_share_of_connections_and_others_are_served(crowde
             assert live.read_until_closed(one_more).startswith(b"HTTP/1.1 503")
         assert ask(crowded.url, "ASK { ?s ?p ?o } #another-address", "127.0.0.3").status_code == 200
         assert not any(closed_by_server(sock) for sock in dripping)  # no idle one to close: the new one goes
+    finally:
+        for sock in dripping:
+            sock.close()
+
+
+def test_requests_dripped_from_many_addresses_make_room_for_new_clients(crowded: live.Served) -> None:
+    """Slowloris from many addresses, each within its share: the server is full and nothing is idle."""
+    dripping = [connect(crowded, f"127.0.0.{2 + i % 3}") for i in range(20)]  # 7, 7 and 6
+    for sock in dripping:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: a")
+    try:
+        time.sleep(0.3)
+        response = ask(crowded.url, "ASK { ?s ?p ?o } #among-the-dripping", "127.0.0.9")
+        assert response.status_code == 200, response.text
+        assert closed_by_server(dripping[0])  # the oldest of an address that held the most
+        assert not closed_by_server(dripping[-1])
     finally:
         for sock in dripping:
             sock.close()
@@ -338,3 +418,102 @@ def test_static_files_are_not_sniffed_and_have_a_content_security_policy(shared:
     assert response.status_code == 200
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["static/peacegraph.js", "static/yasgui/yasgui.min.css", "peacegraph.ttl"])
+def test_a_gzipped_file_has_no_strong_etag_to_resume_its_plain_bytes_with(shared: live.Served, path: str) -> None:
+    """Resumed with the gzipped answer's ETag in If-Range, a range of the plain bytes would be joined to it."""
+    with httpx.Client(base_url=shared.url, timeout=60) as client:
+        gzipped = client.get(path, headers={"accept-encoding": "gzip"})
+        assert gzipped.headers["content-encoding"] == "gzip"
+        etag = gzipped.headers["etag"]
+        assert etag.startswith('W/"'), etag
+        resumed = client.get(path, headers={"accept-encoding": "gzip", "range": "bytes=100-", "if-range": etag})
+        assert resumed.status_code == 200
+        assert resumed.content == gzipped.content
+
+
+def page_request(i: int) -> bytes:
+    return f"GET /dataset?n={i} HTTP/1.1\r\nHost: x\r\n\r\n".encode()  # each another page, none kept
+
+
+def test_pages_whose_clients_left_are_not_made_and_others_wait_for_none_of_them(served: live.Served) -> None:
+    for i in range(600):
+        with socket.create_connection((LOOPBACK, served.port), timeout=5) as sock:
+            sock.sendall(page_request(i))
+    time.sleep(0.3)
+    start = time.monotonic()
+    page = httpx.get(served.url + "robots.txt", timeout=60)
+    assert page.status_code == 200
+    assert time.monotonic() - start < 1.0
+
+
+def test_a_client_that_asks_for_many_pages_at_once_does_not_keep_others_waiting(served: live.Served) -> None:
+    flood = [connect(served, f"127.0.0.{2 + i % 8}") for i in range(400)]  # 50 from each of eight addresses
+    try:
+        for i, sock in enumerate(flood):
+            sock.sendall(page_request(i))
+        time.sleep(0.3)
+        start = time.monotonic()
+        page = httpx.get(served.url + "robots.txt", timeout=60)
+        assert page.status_code == 200
+        assert time.monotonic() - start < 1.0
+    finally:
+        for sock in flood:
+            sock.close()
+
+
+def heavy_batch() -> bytes:
+    """A reconciliation batch of 500 many-word names: the most work the service takes in one request."""
+    queries = {f"q{i}": {"query": "al " * 60 + str(i)} for i in range(500)}
+    form = ("queries=" + quote(json.dumps(queries))).encode()
+    head = "POST /reconcile HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    return f"{head}Content-Length: {len(form)}\r\n\r\n".encode() + form
+
+
+def test_reconciliation_whose_clients_left_is_stopped(out_dir: Path, tmp_path: Path) -> None:
+    """Over the whole release (where a batch takes a second): 16 batches abandoned, then another client's."""
+    with live.started(out_dir, tmp_path / "serve.log") as served:
+        suggest = served.url + "reconcile/suggest/entity"
+        assert httpx.get(suggest, params={"prefix": "a"}, timeout=60).status_code == 200  # its index is made
+        for i in range(16):
+            with connect(served, f"127.0.0.{2 + i % 4}") as sock:
+                sock.sendall(heavy_batch())
+        time.sleep(0.5)
+        start = time.monotonic()
+        response = httpx.get(suggest, params={"prefix": "a"}, timeout=60)
+        assert response.status_code == 200, response.text
+        assert time.monotonic() - start < 1.0
+
+
+def test_one_address_cannot_take_the_reconciliation_service_from_the_others(out_dir: Path, tmp_path: Path) -> None:
+    with live.started(out_dir, tmp_path / "serve.log") as served:
+        suggest = served.url + "reconcile/suggest/entity"
+        assert httpx.get(suggest, params={"prefix": "a"}, timeout=60).status_code == 200  # its index is made
+        flood = [connect(served, "127.0.0.2") for _ in range(20)]
+        try:
+            for sock in flood:
+                sock.sendall(heavy_batch())
+            time.sleep(0.5)
+            start = time.monotonic()
+            response = ask_from(suggest, "127.0.0.3")
+            assert response.status_code == 200, response.text
+            assert time.monotonic() - start < 3.0  # at most the batch running and one more of the flood's
+            refused = live.read_until_closed(flood[-1])  # past the flood's share of the queue
+            assert refused.startswith(b"HTTP/1.1 503")
+            assert b"requests waiting" in refused
+        finally:
+            for sock in flood:
+                sock.close()
+
+
+def ask_from(url: str, source: str) -> httpx.Response:
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=60) as client:
+        return client.get(url, params={"prefix": "a"})
+
+
+def test_requests_sent_far_ahead_of_their_answers_are_a_400(shared: live.Served) -> None:
+    """uvicorn keeps every request parsed while one is answered: a megabyte of them held 1.7 GB for 50 clients."""
+    received = raw(shared, b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n" * 1000)
+    assert received.count(b"HTTP/1.1 200") < 1000
+    assert received.endswith(b"More than 64 requests were sent ahead of their answers on one connection.")

@@ -52,6 +52,7 @@ the IRI.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
 import re
@@ -128,18 +129,22 @@ class BadRequestError(ValueError):
     """A request the service cannot answer; answered 400 with the reason."""
 
 
+CLIENT_GONE: Final = 499
+
+
 class UnavailableError(Exception):
     """The service cannot answer now (its queue is full, or the deadline passed); answered 503."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Budget:
-    """The deadline of one request, checked between the pieces of its work."""
+    """The deadline of one request, checked between the pieces of its work; stopped when its client goes."""
 
     deadline: float
+    stopped: bool = False
 
     def check(self) -> None:
-        if time.monotonic() > self.deadline:
+        if self.stopped or time.monotonic() > self.deadline:
             raise UnavailableError("the request took longer than the service allows; send fewer queries, seconds apart")
 
 
@@ -770,13 +775,37 @@ def _endpoint(handler: Handler, jsonp: bool) -> Callable[[Request], Awaitable[Re
         call = Call({}, None, None)
         try:
             call = await _read(request, jsonp)
-            return await handler(call)
+            return await _unless_gone(request, handler(call))
         except BadRequestError as problem:
             return error(str(problem), call.callback)
         except UnavailableError as problem:
             return error(str(problem), call.callback, 503)
 
     return endpoint
+
+
+async def _unless_gone(request: Request, work: Awaitable[Response]) -> Response:
+    """What ``work`` answers, unless the client disconnects first: then ``work`` is cancelled (and
+    the answer is a 499, nginx's "client closed request", that nobody reads)."""
+    task = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait((task, gone), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not task.done():
+            task.cancel()
+    if task.cancelled() or not task.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return Response(status_code=CLIENT_GONE)
+    return task.result()
+
+
+async def _disconnected(request: Request) -> None:
+    """Until the client disconnects (the request's body, if any, is already read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 class Service:
@@ -826,6 +855,9 @@ class Service:
         budget = Budget(time.monotonic() + self.limits.seconds)
         try:
             return await asyncio.wrap_future(self.pool.submit(_checked, work, budget))
+        except asyncio.CancelledError:  # the client has gone: the work leaves the queue, or stops at its next check
+            budget.stopped = True
+            raise
         finally:
             self.admitted -= 1
 

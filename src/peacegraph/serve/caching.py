@@ -38,7 +38,22 @@ class Compressed:
         self.gzip = GZipMiddleware(app, minimum_size=MINIMUM_SIZE)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await (self.gzip if _ours(scope) else self.app)(scope, receive, send)
+        if not _ours(scope):
+            await self.app(scope, receive, send)
+            return
+
+        async def weakened(message: Message) -> None:
+            """A strong ETag (a file's) made weak once gzip has changed the bytes (RFC 9110 §8.8.1):
+            the compressed and the plain bytes are not the same, and a client or cache that resumes
+            or combines ranges (``If-Range``) must not join one to the other."""
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                etag = headers.get("etag")
+                if etag and not etag.startswith("W/") and headers.get("content-encoding") == "gzip":
+                    headers["etag"] = "W/" + etag
+            await send(message)
+
+        await self.gzip(scope, receive, weakened)
 
 
 class Validators:

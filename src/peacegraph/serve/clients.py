@@ -49,9 +49,13 @@ class Proxies:
 
 
 class Connection(Protocol):
-    """What :class:`Connections` asks of a connection: whether it is idle, and to close it."""
+    """What :class:`Connections` asks of a connection: whether it is idle, whether it waits on its
+    client (idle, a request still arriving, or an answer the client does not read), and to close it."""
 
     idle: bool
+
+    @property
+    def waiting_on_client(self) -> bool: ...
 
     def close(self) -> None: ...
 
@@ -62,8 +66,11 @@ class Connections:
     A connection is idle when no request is on its way in or being answered: just opened, or
     kept alive after an answer (the connection keeps that flag itself: nothing is done here per
     request). When the server or one address has as many connections as it may, the oldest idle
-    one is closed (its client reconnects when it needs to); only when none is idle is the new
-    connection turned away.
+    one is closed (its client reconnects when it needs to). When the server is full and none is
+    idle, the oldest connection that waits on its client, of the address that holds the most, is
+    closed: clients that send their requests a byte at a time from many addresses (each within
+    its share) would otherwise keep everyone else out. Only when no connection waits on its
+    client (every one is being answered) is the new connection turned away.
     """
 
     def __init__(self, most: int, per_client: int, proxies: Proxies):
@@ -78,7 +85,7 @@ class Connections:
         crowded = self._count[address] > self.per_client and not self.proxies.trusted(address)
         if crowded and not self._close_idle(address, connection):
             return False
-        return len(self._all) <= self.most or self._close_idle(None, connection)
+        return len(self._all) <= self.most or self._close_idle(None, connection) or self._close_slow(connection)
 
     def _close_idle(self, address: str | None, keep: Connection) -> bool:
         for connection, owner in self._all.items():
@@ -86,6 +93,16 @@ class Connections:
                 self.closed(connection)
                 connection.close()
                 return True
+        return False
+
+    def _close_slow(self, keep: Connection) -> bool:
+        """Close the oldest connection that waits on its client, of the address with the most connections."""
+        for address, _count in self._count.most_common():
+            for connection, owner in self._all.items():
+                if owner == address and connection is not keep and connection.waiting_on_client:
+                    self.closed(connection)
+                    connection.close()
+                    return True
         return False
 
     def closed(self, connection: Connection) -> None:

@@ -47,6 +47,12 @@ MAX_NESTING = 256
 _OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
 #: Prefix operators: each makes the parser recurse once more (``!!!!x``, ``^^^^p``, ``- - -1``).
 _PREFIX_OPERATORS = frozenset("!^-+")
+#: Most operators, separators and brackets a query may hold in all, its VALUES data aside. Oxigraph
+#: builds a long chain (``1+1+…``, ``?s <p> ?o; <p> ?o; …``, ``MINUS{} MINUS{} …``, ``p/p/…``, a
+#: SELECT of many ``(… AS ?v)``) as a tree as deep as the chain is long, and recursing down it
+#: overflows the stack (SIGSEGV) at about 2,600 links (docs/upstream/oxigraph-deep-nesting.md). Long
+#: lists of values (VALUES, IN) are flat: VALUES data is not counted.
+MAX_LINKS = 2000
 UPDATE_KEYWORDS = frozenset(
     ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
 )
@@ -252,6 +258,28 @@ def too_deep(significant: list[Token]) -> Token | None:
     return None
 
 
+def too_long(significant: list[Token]) -> Token | None:
+    """The token past which the query holds more than :data:`MAX_LINKS` operators, separators and
+    brackets (``punct`` and ``word`` tokens), if it does. What stands in a VALUES data block
+    (``VALUES ?x { … }``, up to its first ``}``) is not counted: only terms may stand there."""
+    links = 0
+    values = False  # between the keyword VALUES and its data block's "{"
+    data = False  # in a VALUES data block
+    for token in significant:
+        if data:
+            data = token.text != "}"
+            continue
+        if token.kind == "word" and token.text.upper() == "VALUES":
+            values = True
+        elif values and token.text == "{":
+            values, data = False, True
+        if token.kind in ("punct", "word"):
+            links += 1
+            if links > MAX_LINKS:
+                return token
+    return None
+
+
 def check(text: str) -> CheckedQuery:
     """The text to run if the endpoint may run it; else :class:`RefusedError` or :class:`InputError`."""
     unescaped = unescape_codepoints(text)
@@ -267,6 +295,13 @@ def check(text: str) -> CheckedQuery:
     if past is not None:
         where = syntax_position(unescaped, past.start)
         raise InputError(f"{where}: the query nests deeper than {MAX_NESTING} levels (brackets and operators)")
+    past = too_long(significant)
+    if past is not None:
+        where = syntax_position(unescaped, past.start)
+        raise InputError(
+            f"{where}: the query holds more than {MAX_LINKS:,} operators, separators and brackets; "
+            "split it, or give long lists of values in VALUES"
+        )
     first = _first_keyword(significant)
     if first is None:
         raise InputError("the query is empty: write SELECT, ASK, CONSTRUCT or DESCRIBE")

@@ -45,7 +45,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Scope
 
 from ..errors import (
     InputError,
@@ -65,6 +65,7 @@ from ..rdf.namespaces import active
 from ..reconcile import service as reconciliation
 from ..release.files import ONTOLOGY_FILE, SHAPES_FILE
 from . import caching, negotiation, transport
+from .fair import FairPages
 from .protocol import (
     SECURITY_HEADERS,
     SparqlEndpoint,
@@ -113,6 +114,11 @@ class Handlers:
     @property
     def search_index(self) -> bytes:
         return self._search_index.get()
+
+    def client_of(self, scope: Scope) -> str:
+        """A request's client address, as the per-client limits count it (``clients.py``)."""
+        client = scope.get("client")
+        return self.endpoint.proxies.client(str(client[0]) if client else "", scope["headers"])
 
     def linker(self, page: str) -> pages.Linker:
         return pages.Linker(page, static=False, release=self.release, published=self.published)
@@ -304,7 +310,24 @@ def create_app(settings: ServerSettings, started: Started | None = None) -> tupl
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[cors, Middleware(caching.Compressed), Middleware(caching.Validators)],  # pages only, not SPARQL
+        # pages only, not SPARQL: compressed, validated, and made in turn, fairly between clients
+        middleware=[
+            cors,
+            Middleware(caching.Compressed),
+            Middleware(caching.Validators),
+            Middleware(FairPages, client_of=handlers.client_of),
+            # reconciliation in turn too, fairly between clients, in its own gate: off the pages' path
+            Middleware(
+                FairPages,
+                client_of=handlers.client_of,
+                slots=settings.reconcile.workers,
+                paths=("/reconcile",),
+                most_waiting=max(1, settings.reconcile.waiting // 4),
+                most_queued=settings.reconcile.waiting,
+                seconds=settings.reconcile.seconds,
+                refuse=lambda problem: reconciliation.error(str(problem), None, 503),
+            ),
+        ],
     )
     app.router.redirect_slashes = False
     return transport.CloseAmbiguousFraming(app), handlers

@@ -21,7 +21,12 @@ HTTP/1.1 is parsed by httptools (llhttp, Node.js's parser, in C) on uvloop, thro
 - A limit on the request head (request line and headers: ``MAX_HEAD_BYTES``, h11's default).
   llhttp sets none, so without it a client could send headers until memory runs out. Counted
   twice: the bytes of a head still incomplete after a read, and, once a head is parsed, its URL
-  and headers (a head that arrives whole in one read is never incomplete).
+  and headers (a head that arrives whole in one read is never incomplete). The trailer fields after
+  a chunked body are held to the same limit (llhttp buffers them as it does headers), and dropped:
+  a field sent after the body must not join the request's headers.
+- At most ``MAX_PIPELINED`` requests waiting behind the one being answered on a connection. llhttp
+  parses every request of a read at once (a read holds thousands of small ones), and uvicorn keeps
+  each waiting; past the limit the request is answered 400 and the connection closed.
 - A request whose transfer coding is anything but ``chunked`` alone is answered 400 and its
   connection closed (RFC 9112 §6.1): its body cannot be framed, and what follows must not be read
   as the next request.
@@ -74,6 +79,9 @@ TOO_MANY_CONNECTIONS = (
 )
 MAX_HEAD_BYTES = 16 * 1024
 HEAD_TOO_LARGE = f"The request head is larger than {MAX_HEAD_BYTES} bytes."
+MAX_PIPELINED = 64
+TOO_MANY_PIPELINED = f"More than {MAX_PIPELINED} requests were sent ahead of their answers on one connection."
+TRAILERS_TOO_LARGE = f"The request's trailer fields are larger than {MAX_HEAD_BYTES} bytes."
 
 
 class _RefusedRequestError(Exception):
@@ -121,6 +129,7 @@ class BoundedProtocol(HttpToolsProtocol):
         self._peer = ""  # the client's address
         self._refusal: str | None = None  # why the request being parsed is refused
         self._receiving = False  # a request is on its way in
+        self._trailing = False  # the last chunk's header came, and no body since: trailer fields follow
         self.idle = True  # no request on its way in or being answered (clients.Connections)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -173,12 +182,28 @@ class BoundedProtocol(HttpToolsProtocol):
         self._stalled = self.loop.call_later(self.request_seconds, self._check_progress)
 
     def data_received(self, data: bytes) -> None:
-        heads, in_head = self._heads, self._in_head()
+        heads, in_head, trailing = self._heads, self._in_head(), self._trailing
         super().data_received(data)
-        if in_head and self._heads == heads and not self.transport.is_closing():
+        if self.transport.is_closing():
+            return
+        if in_head and self._heads == heads:
             self._head += len(data)  # all of it was head, and the head is still not whole
             if self._head > MAX_HEAD_BYTES:
                 self.send_400_response(HEAD_TOO_LARGE)
+        elif trailing and self._trailing:
+            self._head += len(data)  # all of it was trailer fields, and they have not ended
+            if self._head > MAX_HEAD_BYTES:
+                self.send_400_response(TRAILERS_TOO_LARGE)
+
+    def on_chunk_header(self) -> None:
+        self._trailing = True  # until a body comes: only the last chunk (size 0) has none
+
+    def on_chunk_complete(self) -> None:
+        self._trailing = False
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if not self._trailing:
+            super().on_header(name, value)
 
     def send_400_response(self, msg: str) -> None:
         """The 400 with the reason a callback gave, if one did, rather than uvicorn's 'Invalid HTTP request'."""
@@ -204,6 +229,8 @@ class BoundedProtocol(HttpToolsProtocol):
         # The head may have come whole in one read, which data_received does not count: count what was parsed.
         if len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers) > MAX_HEAD_BYTES:
             self._refuse(HEAD_TOO_LARGE)
+        if len(self.pipeline) >= MAX_PIPELINED:
+            self._refuse(TOO_MANY_PIPELINED)
         if not _framed(self.headers):
             self._refuse("A request may be sent with Transfer-Encoding: chunked only (RFC 9112 section 6.1).")
         # A response that went out while this request was parsed (a kept answer, in the same packet)
@@ -297,6 +324,7 @@ class BoundedProtocol(HttpToolsProtocol):
         self.on_response_complete()
 
     def on_body(self, body: bytes) -> None:
+        self._trailing = False
         if not self._answered:
             super().on_body(body)
 
@@ -317,6 +345,11 @@ class BoundedProtocol(HttpToolsProtocol):
         """Whether this connection waits for a next request (then it is closed first when connections are full)."""
         cycle = self.cycle
         self.idle = not self._receiving and (cycle is None or cycle.response_complete)
+
+    @property
+    def waiting_on_client(self) -> bool:
+        """Idle, a request still arriving, or an answer the client does not read (:class:`clients.Connections`)."""
+        return self.idle or self._receiving or self.flow.write_paused
 
     def close(self) -> None:
         """Close the connection (:class:`clients.Connections` closes idle ones when full)."""
