@@ -445,7 +445,7 @@ def test_pages_whose_clients_left_are_not_made_and_others_wait_for_none_of_them(
     start = time.monotonic()
     page = httpx.get(served.url + "robots.txt", timeout=60)
     assert page.status_code == 200
-    assert time.monotonic() - start < 1.0
+    assert time.monotonic() - start < 2.5  # made for the 600 gone: 5.5 s
 
 
 def test_a_client_that_asks_for_many_pages_at_once_does_not_keep_others_waiting(served: live.Served) -> None:
@@ -457,7 +457,7 @@ def test_a_client_that_asks_for_many_pages_at_once_does_not_keep_others_waiting(
         start = time.monotonic()
         page = httpx.get(served.url + "robots.txt", timeout=60)
         assert page.status_code == 200
-        assert time.monotonic() - start < 1.0
+        assert time.monotonic() - start < 2.5  # without turns by address: 6.7 s
     finally:
         for sock in flood:
             sock.close()
@@ -483,7 +483,7 @@ def test_reconciliation_whose_clients_left_is_stopped(out_dir: Path, tmp_path: P
         start = time.monotonic()
         response = httpx.get(suggest, params={"prefix": "a"}, timeout=60)
         assert response.status_code == 200, response.text
-        assert time.monotonic() - start < 1.0
+        assert time.monotonic() - start < 2.0  # the abandoned batches made: 2.5-4.3 s
 
 
 def test_one_address_cannot_take_the_reconciliation_service_from_the_others(out_dir: Path, tmp_path: Path) -> None:
