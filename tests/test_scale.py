@@ -214,7 +214,23 @@ def test_benchmark_builds_a_synthetic_corpus_and_the_baseline(tmp_path: Path) ->
         timeout=600,
     )
     summary = json.loads(done.stdout.splitlines()[-1])
-    assert set(summary) == {"triples", "seconds", "cpu_seconds", "baseline_seconds", "speedup", "peak_rss_mb"}
+    assert set(summary) == {
+        "triples",
+        "seconds",
+        "cpu_seconds",
+        "rebuild_cpu_seconds",
+        "baseline_seconds",
+        "baseline_cpu_seconds",
+        "speedup",
+        "peak_rss_mb",
+        "stages",
+    }
+    assert list(summary["stages"]) == ["load", "map", "identifiers", "validate", "serialize", "publish"]
+    for figures in summary["stages"].values():
+        assert figures["cpu"] >= 0
+        assert figures["wall"] > 0
+        assert figures["peak_mb"] > 0
+    assert summary["peak_rss_mb"] == round(max(figures["peak_mb"] for figures in summary["stages"].values()))
     assert 3000 <= summary["triples"] <= 5000
     assert summary["seconds"] > 0
     assert summary["baseline_seconds"] > 0
