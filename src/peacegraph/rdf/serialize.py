@@ -12,9 +12,10 @@ import itertools
 import json
 import operator
 import re
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import IO, Any, Final
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 
@@ -43,14 +44,14 @@ def canonical(triples: Iterable[Triple]) -> Canonical:
     if any(BlankNode in (subject, obj) for subject, _predicate, obj in kinds):
         blank = next(t for t in unique if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode))
         raise ValueError(f"blank node in {blank}")
-    if _ntriples_order_is_sort_key({predicate.value for _s, predicate, _o in kinds}):
+    if ntriples_order_is_sort_key({predicate.value for _s, predicate, _o in kinds}):
         ordered = Canonical(sorted(unique, key=str))  # one string per triple, made in Rust: the same order, faster
         ordered.as_lines = True
         return ordered
     return Canonical(sorted(unique, key=sort_key))
 
 
-def _ntriples_order_is_sort_key(predicates: set[str]) -> bool:
+def ntriples_order_is_sort_key(predicates: set[str]) -> bool:
     """Whether ordering triples by their N-Triples form ``<s> <p> o`` is ordering them by :func:`sort_key`.
 
     Subjects compare the same (both include the ``<…>``), and so do objects (each is last). A
@@ -83,6 +84,31 @@ def gzipped(data: bytes) -> bytes:
     Level 6, gzip's own default: level 9 takes twice as long for a file 2% smaller.
     """
     return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def write_gzipped(data: bytes, sink: IO[bytes]) -> None:
+    """:func:`gzipped` ``data`` (the same bytes: zlib's own gzip header, as ``gzip.compress`` with
+    ``mtime=0`` writes it), written to ``sink`` as it is compressed."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, _GZIP_WBITS)
+    for start in range(0, len(data), _BLOCK):
+        sink.write(compressor.compress(data[start : start + _BLOCK]))
+    sink.write(compressor.flush())
+
+
+_GZIP_WBITS: Final = 16 + zlib.MAX_WBITS  # a gzip header and trailer around the deflate stream
+_BLOCK: Final = 1 << 22
+
+
+def write_turtle(triples: Iterable[Triple], sink: IO[bytes]) -> None:
+    """:func:`to_turtle`, written to ``sink`` as the triples are read."""
+    serialize(triples, sink, Format.TURTLE.oxigraph, prefixes=PREFIXES)
+
+
+def write_jsonld(triples: Iterable[Triple], sink: IO[bytes]) -> None:
+    """:func:`to_jsonld`, written to ``sink`` a few hundred node objects at a time."""
+    parts = jsonld_parts(triples)
+    while batch := list(itertools.islice(parts, 512)):
+        sink.write("".join(batch).encode())
 
 
 def to_turtle(triples: list[Triple]) -> bytes:
@@ -149,8 +175,14 @@ _Item = tuple[str, str]  # a JSON value as written alone, and as a list item
 _NO_TERM: Final = jsonld_context.Term("", "")
 
 
-def to_jsonld(triples: list[Triple]) -> bytes:
-    """Compacted JSON-LD: one node object per subject, properties as the context's terms, sorted.
+def to_jsonld(triples: Iterable[Triple]) -> bytes:
+    """Compacted JSON-LD (:func:`jsonld_parts`), as bytes."""
+    return "".join(jsonld_parts(triples)).encode()
+
+
+def jsonld_parts(triples: Iterable[Triple]) -> Iterator[str]:
+    """Compacted JSON-LD: one node object per subject, properties as the context's terms, sorted;
+    written in parts (a node object each) as the triples are read.
 
     The bytes are those of ``json.dumps(document, ensure_ascii=False, indent=1)`` with each node's
     keys in the order ``id``, ``type``, then sorted, written node by node (the triples are sorted
@@ -158,8 +190,16 @@ def to_jsonld(triples: list[Triple]) -> bytes:
     take (alone, or in a list), and the values that recur (classes, the records that are referred
     to) only once. A property without a term keeps its prefixed name, so nothing is ever lost.
     """
-    head = _dumps(context())[:-2]  # without the closing "\n}"
-    nodes: list[str] = []
+    yield _dumps(context())[:-2] + ',\n "@graph": '  # the context without the closing "\n}"
+    separator = "[\n"
+    for node in _node_objects(triples):
+        yield separator + node
+        separator = ",\n"
+    yield "[]\n}\n" if separator == "[\n" else "\n ]\n}\n"
+
+
+def _node_objects(triples: Iterable[Triple]) -> Iterator[str]:
+    """The node object of each subject, written (the triples sorted by subject)."""
     current: object = None
     node: dict[str, list[_Item]] = {}
     keys: dict[NamedNode, tuple[str, jsonld_context.Term]] = {}  # predicate -> its key and term
@@ -170,7 +210,7 @@ def to_jsonld(triples: list[Triple]) -> bytes:
     for subject, predicate, obj in triples:  # sorted by subject, predicate, object
         if subject != current:
             if node:
-                nodes.append(_node(node, many))
+                yield _node(node, many)
             assert isinstance(subject, NamedNode)
             current = subject
             node = {_ID: [_scalar(_string(_compact_node(subject.value, compaction)))]}
@@ -199,9 +239,7 @@ def to_jsonld(triples: list[Triple]) -> bytes:
             assert isinstance(obj, Literal)
             values.append(_literal(obj, definition))
     if node:
-        nodes.append(_node(node, many))
-    graph = "[\n" + ",\n".join(nodes) + "\n ]" if nodes else "[]"
-    return f'{head},\n "@graph": {graph}\n}}\n'.encode()
+        yield _node(node, many)
 
 
 _string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str

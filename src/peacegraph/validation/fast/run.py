@@ -9,11 +9,12 @@ import concurrent.futures
 import contextlib
 import ctypes
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from pyoxigraph import Literal, Quad, RdfFormat, Store, Triple, serialize
 
+from ...rdf.lines import Lines
 from ...records.model import Origin
 from ..report import Report, Violation
 from .compiler import compile_shapes
@@ -26,15 +27,18 @@ from .terms import SUBCLASS
 THREADS: Final = 2
 
 
-def data_store(triples: list[Triple]) -> Store:
+def data_store(triples: Iterable[Triple]) -> Store:
     """An in-memory store of the triples (in the default graph), typed literals wrapped (see above).
 
     Blank nodes keep their labels (loading N-Triples would rename them), so that results name the
-    data's own nodes.
+    data's own nodes. Canonical N-Triples (:class:`~peacegraph.rdf.lines.Lines`, which has no blank
+    nodes) are loaded as they are, without being read as triples first.
     """
     store = Store()
-    data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
-    if b"_:" in data:  # maybe a blank node (or text that looks like one): keep the labels
+    data = triples.data if isinstance(triples, Lines) else serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    if b"_:" in data and not isinstance(
+        triples, Lines
+    ):  # maybe a blank node (or text that looks like one): keep the labels
         store.extend(
             Quad(t.subject, t.predicate, wrap(t.object) if isinstance(t.object, Literal) else t.object) for t in triples
         )
@@ -66,7 +70,9 @@ def run(program: Program, store: Store, by_iri: Mapping[str, Origin] | None = No
     return Report(conforms=not violations, violations=violations)
 
 
-def validate_triples(triples: list[Triple], shapes: list[Triple], by_iri: Mapping[str, Origin] | None = None) -> Report:
+def validate_triples(
+    triples: Iterable[Triple], shapes: list[Triple], by_iri: Mapping[str, Origin] | None = None
+) -> Report:
     """Validate ``triples`` against ``shapes`` with this engine (:class:`UnsupportedShapeError` if it cannot)."""
     program = compile_shapes(shapes)  # refuses unsupported shapes before any work is done
     store = data_store(triples)
@@ -79,7 +85,7 @@ def validate_triples(triples: list[Triple], shapes: list[Triple], by_iri: Mappin
         _give_back_memory()
 
 
-def evaluate(triples: list[Triple], shapes: list[Triple]) -> list[Result]:
+def evaluate(triples: Iterable[Triple], shapes: list[Triple]) -> list[Result]:
     """The validation results of ``triples`` against ``shapes``, terms as in the data (for comparisons with reports)."""
     program = compile_shapes(shapes)
     return results(program, data_store(triples))
