@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -126,18 +126,24 @@ def write_release(graph: Lines, settings: Settings, col: Collection, directory: 
     files.put(Format.NTRIPLES.dump_name(DUMP_STEM), graph.data)
     with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
         serialize.write_gzipped(graph.data, sink)
-    with files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as sink:
-        serialize.write_turtle(graph, sink)
-    with files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as sink:
-        serialize.write_jsonld(graph, sink)
+    index, tally = tables.Index(), metadata.Tally()
+    with (
+        files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle,
+        files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld,
+    ):
+        writer = serialize.JsonLdWriter(jsonld)
+        with tables.no_cycle_collection():  # one pass over the triples, for all that reads them
+            serialize.write_turtle(_fed(graph, (writer.add, index.add, tally.add)), turtle)
+        writer.close()
+    index.finish()
     files.put(CONTEXT_FILE, serialize.context_bytes())
     files.put(ONTOLOGY_FILE, settings.ontology.read_bytes())
     files.put(SHAPES_FILE, b"".join(p.read_bytes() for p in shape_files(settings, col)))
-    for name, data in tables.render(graph, col).items():
+    for name, data in tables.render_index(index, col).items():
         files.put(name, data)
     digest = files.written[Format.NTRIPLES.dump_name(DUMP_STEM)].sha256
     rel = settings.release or versions.stamp(versions.read(settings.seeds), digest)
-    stats = metadata.statistics(graph)
+    stats = tally.statistics()
     offered = metadata.dumps(files.written, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
     for name, data in metadata.release_files(stats, offered, rel, col).items():
         files.put(name, data)
@@ -145,6 +151,14 @@ def write_release(graph: Lines, settings: Settings, col: Collection, directory: 
         files.put(name, data)
     files.put(metadata.CHECKSUMS_FILE, metadata.checksums(files.written))
     return set(files.written)
+
+
+def _fed(triples: Iterable[Triple], consumers: tuple[Callable[[Triple], None], ...]) -> Iterator[Triple]:
+    """The triples, each given to every consumer as it passes."""
+    for triple in triples:
+        for consume in consumers:
+            consume(triple)
+        yield triple
 
 
 def dump_sha256(ntriples: bytes) -> str:

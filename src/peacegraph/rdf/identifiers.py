@@ -53,8 +53,10 @@ def check_kept(previous: set[str], triples: Iterable[Triple], where: Path | str)
 
 def check_deprecations(corpus: Corpus, triples: Iterable[Triple]) -> None:
     """A deprecated identifier is described by nothing but its deprecation (records describe it no more)."""
-    own = {t for record in corpus.deprecations.values() for t in map_deprecation(record)}
     deprecated = set(corpus.deprecations)
+    if not deprecated:
+        return
+    own = {t for record in corpus.deprecations.values() for t in map_deprecation(record)}
     described = {
         t.subject.value
         for t in triples

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 import gzip
+import io
 import itertools
 import json
 import operator
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
@@ -104,13 +105,6 @@ def write_turtle(triples: Iterable[Triple], sink: IO[bytes]) -> None:
     serialize(triples, sink, Format.TURTLE.oxigraph, prefixes=PREFIXES)
 
 
-def write_jsonld(triples: Iterable[Triple], sink: IO[bytes]) -> None:
-    """:func:`to_jsonld`, written to ``sink`` a few hundred node objects at a time."""
-    parts = jsonld_parts(triples)
-    while batch := list(itertools.islice(parts, 512)):
-        sink.write("".join(batch).encode())
-
-
 def to_turtle(triples: list[Triple]) -> bytes:
     data = serialize(triples, format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
     assert data is not None
@@ -176,13 +170,7 @@ _NO_TERM: Final = jsonld_context.Term("", "")
 
 
 def to_jsonld(triples: Iterable[Triple]) -> bytes:
-    """Compacted JSON-LD (:func:`jsonld_parts`), as bytes."""
-    return "".join(jsonld_parts(triples)).encode()
-
-
-def jsonld_parts(triples: Iterable[Triple]) -> Iterator[str]:
-    """Compacted JSON-LD: one node object per subject, properties as the context's terms, sorted;
-    written in parts (a node object each) as the triples are read.
+    """Compacted JSON-LD: one node object per subject, properties as the context's terms, sorted.
 
     The bytes are those of ``json.dumps(document, ensure_ascii=False, indent=1)`` with each node's
     keys in the order ``id``, ``type``, then sorted, written node by node (the triples are sorted
@@ -190,56 +178,100 @@ def jsonld_parts(triples: Iterable[Triple]) -> Iterator[str]:
     take (alone, or in a list), and the values that recur (classes, the records that are referred
     to) only once. A property without a term keeps its prefixed name, so nothing is ever lost.
     """
-    yield _dumps(context())[:-2] + ',\n "@graph": '  # the context without the closing "\n}"
-    separator = "[\n"
-    for node in _node_objects(triples):
-        yield separator + node
-        separator = ",\n"
-    yield "[]\n}\n" if separator == "[\n" else "\n ]\n}\n"
+    buffer = io.BytesIO()
+    writer = JsonLdWriter(buffer)
+    for triple in triples:
+        writer.add(triple)
+    writer.close()
+    return buffer.getvalue()
 
 
-def _node_objects(triples: Iterable[Triple]) -> Iterator[str]:
-    """The node object of each subject, written (the triples sorted by subject)."""
-    current: object = None
-    node: dict[str, list[_Item]] = {}
-    keys: dict[NamedNode, tuple[str, jsonld_context.Term]] = {}  # predicate -> its key and term
-    types: dict[NamedNode, _Item] = {}  # class -> written
-    iris: dict[tuple[NamedNode, bool], _Item] = {}  # (object, as a plain string) -> written
-    many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
-    compaction = _current()
-    for subject, predicate, obj in triples:  # sorted by subject, predicate, object
-        if subject != current:
-            if node:
-                yield _node(node, many)
+class NodeObjects:
+    """JSON-LD node objects written as the triples come, sorted by subject: :meth:`add` gives a
+    subject's node object when the triples of the next subject begin, :meth:`finish` the last one."""
+
+    def __init__(self) -> None:
+        self.current: object = None
+        self.node: dict[str, list[_Item]] = {}
+        self.keys: dict[NamedNode, tuple[str, jsonld_context.Term]] = {}  # predicate -> its key and term
+        self.types: dict[NamedNode, _Item] = {}  # class -> written
+        self.iris: dict[tuple[NamedNode, bool], _Item] = {}  # (object, as a plain string) -> written
+        self.many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
+        self.compaction = _current()
+
+    def add(self, triple: Triple) -> str | None:
+        subject, predicate, obj = triple
+        done = None
+        if subject != self.current:
+            done = self.finish()
             assert isinstance(subject, NamedNode)
-            current = subject
-            node = {_ID: [_scalar(_string(_compact_node(subject.value, compaction)))]}
+            self.current = subject
+            self.node = {_ID: [_scalar(_string(_compact_node(subject.value, self.compaction)))]}
+        node = self.node
         if predicate == RDF_TYPE and isinstance(obj, NamedNode):
-            cls = types.get(obj)
+            cls = self.types.get(obj)
             if cls is None:
-                cls = types[obj] = _scalar(_string(compact_iri(obj.value)))
+                cls = self.types[obj] = _scalar(_string(compact_iri(obj.value)))
             node.setdefault(_TYPE, []).append(cls)
-            continue
-        known = keys.get(predicate)
+            return done
+        known = self.keys.get(predicate)
         if known is None:
             found = jsonld_context.BY_IRI.get(predicate.value)
-            known = keys[predicate] = (found.name, found) if found else (compact_iri(predicate.value), _NO_TERM)
+            known = self.keys[predicate] = (found.name, found) if found else (compact_iri(predicate.value), _NO_TERM)
         key, definition = known
         values = node.get(key)
         if values is None:
             values = node[key] = []
         if isinstance(obj, NamedNode):
-            plain = definition.type == jsonld_context.IRI
-            item = iris.get((obj, plain))
-            if item is None:
-                compacted = _string(_compact_node(obj.value, compaction))
-                item = iris[obj, plain] = _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
-            values.append(item)
+            values.append(self._iri(obj, definition.type == jsonld_context.IRI))
         else:
             assert isinstance(obj, Literal)
             values.append(_literal(obj, definition))
-    if node:
-        yield _node(node, many)
+        return done
+
+    def _iri(self, obj: NamedNode, plain: bool) -> _Item:
+        item = self.iris.get((obj, plain))
+        if item is None:
+            compacted = _string(_compact_node(obj.value, self.compaction))
+            item = self.iris[obj, plain] = _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
+        return item
+
+    def finish(self) -> str | None:
+        """The node object of the subject whose triples came last (None if none came since)."""
+        if not self.node:
+            return None
+        done, self.node = _node(self.node, self.many), {}
+        return done
+
+
+class JsonLdWriter:
+    """:func:`to_jsonld` written to ``sink`` as the triples are given to :meth:`add` (in canonical order)."""
+
+    def __init__(self, sink: IO[bytes]):
+        self.sink = sink
+        self.nodes = NodeObjects()
+        self.pending: list[str] = [_dumps(context())[:-2] + ',\n "@graph": ']  # the context without "\n}"
+        self.separator = "[\n"
+
+    def add(self, triple: Triple) -> None:
+        done = self.nodes.add(triple)
+        if done is not None:
+            self._put(done)
+
+    def _put(self, node: str) -> None:
+        self.pending.append(self.separator + node)
+        self.separator = ",\n"
+        if len(self.pending) >= 512:
+            self.sink.write("".join(self.pending).encode())
+            self.pending = []
+
+    def close(self) -> None:
+        last = self.nodes.finish()
+        if last is not None:
+            self._put(last)
+        self.pending.append("[]\n}\n" if self.separator == "[\n" else "\n ]\n}\n")
+        self.sink.write("".join(self.pending).encode())
+        self.pending = []
 
 
 _string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str

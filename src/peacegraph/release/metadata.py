@@ -125,31 +125,45 @@ def _name(node: object) -> str:
 
 def statistics(triples: Iterable[Triple]) -> Statistics:
     """The figures ``void.ttl`` gives, in one pass over the triples."""
-    subjects: Counter[str] = Counter()
-    objects = set()
-    properties: Counter[str] = Counter()
-    instances: dict[str, set[str]] = {}
-    dates = []  # the triples coverage() reads
-    date_properties = {schema(name) for name in DATE_PROPERTIES}
-    for t in triples:
-        subject, predicate, obj = _name(t.subject), t.predicate, t.object
-        subjects[subject] += 1
-        objects.add(obj)
-        properties[predicate.value] += 1
+    tally = Tally()
+    for triple in triples:
+        tally.add(triple)
+    return tally.statistics()
+
+
+class Tally:
+    """:func:`statistics` of the triples given to :meth:`add`."""
+
+    def __init__(self) -> None:
+        self.subjects: Counter[str] = Counter()
+        self.objects: set[object] = set()
+        self.properties: Counter[str] = Counter()
+        self.instances: dict[str, set[str]] = {}
+        self.dates: list[Triple] = []  # the triples coverage() reads
+        self.date_properties = {schema(name) for name in DATE_PROPERTIES}
+
+    def add(self, triple: Triple) -> None:
+        subject, predicate, obj = _name(triple.subject), triple.predicate, triple.object
+        self.subjects[subject] += 1
+        self.objects.add(obj)
+        self.properties[predicate.value] += 1
         if predicate == RDF_TYPE:
-            instances.setdefault(_name(obj), set()).add(subject)
-        elif predicate in date_properties:
-            dates.append(t)
-    return Statistics(
-        triples=sum(properties.values()),
-        entities=sum(1 for s in subjects if s.startswith(active().id)),
-        distinct_subjects=len(subjects),
-        distinct_objects=len(objects),
-        classes={cls: len(members) for cls, members in sorted(instances.items())},
-        properties=dict(sorted(properties.items())),
-        examples=_examples(instances, subjects),
-        period=coverage(dates, {s for cls in DATED_CLASSES for s in instances.get(pg(cls).value, ())}),
-    )
+            self.instances.setdefault(_name(obj), set()).add(subject)
+        elif predicate in self.date_properties:
+            self.dates.append(triple)
+
+    def statistics(self) -> Statistics:
+        instances = self.instances
+        return Statistics(
+            triples=sum(self.properties.values()),
+            entities=sum(1 for s in self.subjects if s.startswith(active().id)),
+            distinct_subjects=len(self.subjects),
+            distinct_objects=len(self.objects),
+            classes={cls: len(members) for cls, members in sorted(instances.items())},
+            properties=dict(sorted(self.properties.items())),
+            examples=_examples(instances, self.subjects),
+            period=coverage(self.dates, {s for cls in DATED_CLASSES for s in instances.get(pg(cls).value, ())}),
+        )
 
 
 def _examples(instances: dict[str, set[str]], sizes: Counter[str]) -> tuple[str, ...]:

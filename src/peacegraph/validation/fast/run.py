@@ -19,7 +19,7 @@ from ...records.model import Origin
 from ..report import Report, Violation
 from .compiler import compile_shapes
 from .findings import Result, failures_of, results_of
-from .literals import mark_ill_typed, wrap, wrap_datatypes
+from .literals import mark_ill_typed, wrap, wrap_datatypes, wrapped_reader
 from .program import Check, Program, Update
 from .terms import SUBCLASS
 
@@ -35,16 +35,16 @@ def data_store(triples: Iterable[Triple]) -> Store:
     nodes) are loaded as they are, without being read as triples first.
     """
     store = Store()
-    data = triples.data if isinstance(triples, Lines) else serialize(triples, format=RdfFormat.N_TRIPLES) or b""
-    if b"_:" in data and not isinstance(
-        triples, Lines
-    ):  # maybe a blank node (or text that looks like one): keep the labels
+    if isinstance(triples, Lines):  # wrapped a block at a time, never copied whole
+        store.load(wrapped_reader(triples.data), format=RdfFormat.N_TRIPLES, lenient=True)
+        return store
+    data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    if b"_:" in data:  # maybe a blank node (or text that looks like one): keep the labels
         store.extend(
             Quad(t.subject, t.predicate, wrap(t.object) if isinstance(t.object, Literal) else t.object) for t in triples
         )
         return store
-    data = wrap_datatypes(data)
-    store.load(data, format=RdfFormat.N_TRIPLES, lenient=True)  # terms were checked when made
+    store.load(wrap_datatypes(data), format=RdfFormat.N_TRIPLES, lenient=True)  # terms were checked when made
     return store
 
 
