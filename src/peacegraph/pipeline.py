@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from .rdf.formats import Format
 from .rdf.lines import Lines
 from .rdf.namespaces import PG, RDF_TYPE, using
 from .records import loader
-from .records.model import Corpus
+from .records.model import Corpus, Origin
 from .release import citation, metadata, outdir, previous, tables, versions, writing
 from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, SHAPES_FILE
 from .validation import fast as fastshacl
@@ -49,7 +49,6 @@ class Settings:
 
 @dataclass
 class BuildResult:
-    corpus: Corpus
     #: Every triple of the dataset (the N-Triples dump's content).
     triples: Lines
     report: Report
@@ -115,9 +114,10 @@ def shape_files(settings: Settings, col: Collection) -> list[Path]:
     return [*sorted(settings.shapes.glob("*.ttl")), *col.shapes]
 
 
-def check_conformance(corpus: Corpus, triples: Lines, shapes: Path | list[Path]) -> Report:
-    """Validate with the fast engine (pySHACL's verdicts, in Rust), or pySHACL if it refuses the shapes."""
-    return fastshacl.validate(triples, shapes, origins(corpus))
+def check_conformance(by_iri: Mapping[str, Origin], triples: Lines, shapes: Path | list[Path]) -> Report:
+    """Validate with the fast engine (pySHACL's verdicts, in Rust), or pySHACL if it refuses the shapes;
+    ``by_iri`` is where each record is (:func:`.report.origins`)."""
+    return fastshacl.validate(triples, shapes, by_iri)
 
 
 def write_release(graph: Lines, settings: Settings, col: Collection, directory: Path) -> set[str]:
@@ -204,7 +204,7 @@ def check(settings: Settings) -> tuple[Corpus, Report]:
         identifiers.check_deprecations(corpus, triples)
         if settings.previous is not None:
             check_identifiers(corpus, triples, settings)
-        return corpus, check_conformance(corpus, triples, shape_files(settings, col))
+        return corpus, check_conformance(origins(corpus), triples, shape_files(settings, col))
 
 
 def build(settings: Settings, progress: Progress = _quiet, notify: Notify = _quiet) -> BuildResult:
@@ -232,7 +232,9 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     timer.begin("identifiers")
     check_identifiers(corpus, triples, settings, notify)
     timer.begin("validate")
-    report = check_conformance(corpus, triples, shape_files(settings, col))
+    by_iri = origins(corpus)
+    del corpus  # all that is left to do reads the triples, and where each record is
+    report = check_conformance(by_iri, triples, shape_files(settings, col))
     timer.end()
     if report.blocking():  # warnings and notes are reported, but do not stop a build
         raise NonConformingError(report, report.summary())
@@ -247,4 +249,4 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     timer.end()
     assert settings.out is not None  # resolved()
     written = {name: settings.out / name for name in target_files}
-    return BuildResult(corpus, triples, report, written, timer.timings)
+    return BuildResult(triples, report, written, timer.timings)

@@ -17,9 +17,12 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from peacegraph import pipeline
 from peacegraph.cli import main
+from peacegraph.records import loader
 from peacegraph.resources import shapes_dir
 from peacegraph.validation import fast as fastshacl
 from peacegraph.validation.report import Report
+
+from ..conftest import MINI
 
 ID = "https://w3id.org/peacegraph/id/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -283,7 +286,8 @@ def test_every_kind_of_constraint_in_the_shapes_is_injected(injected: list[Tripl
 
 def test_violations_name_the_record_and_an_inverse_path(mini_built: pipeline.BuildResult) -> None:
     orphan = _triples(next(turtle for _what, turtle, _expected in INJECTED if "document/orphan/text" in turtle))
-    origins = {ID + "document/mini-statement": mini_built.corpus.documents["mini-statement"].origin}
+    corpus = loader.load(MINI / "seeds")
+    origins = {ID + "document/mini-statement": corpus.documents["mini-statement"].origin}
     for engine in ("fast", "pyshacl"):
         report = fastshacl.validate([*mini_built.triples, *orphan], shapes_dir(), origins, engine=engine)
         paths = {v.path for v in report.violations}
