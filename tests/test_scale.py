@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ predicates = st.one_of(
 triples = st.lists(st.builds(Triple, iris, predicates, st.one_of(iris, literals)), max_size=40)
 
 
-def _json_dumps_jsonld(triples: list[Triple]) -> bytes:
+def _json_dumps_jsonld(triples: Iterable[Triple]) -> bytes:
     """JSON-LD as the context's terms define it: a document of dicts, then ``json.dumps``."""
     nodes: dict[str, dict[str, Any]] = {}
     for t in triples:
@@ -104,7 +105,7 @@ def _value(obj: object, term: jsonld_context.Term | None) -> Any:
     return {"@type": dumps.compact_iri(datatype), "@value": obj.value}
 
 
-def _sorted_lines(triples: list[Triple]) -> bytes:
+def _sorted_lines(triples: Iterable[Triple]) -> bytes:
     data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
     return b"".join(sorted(data.splitlines(keepends=True)))
 

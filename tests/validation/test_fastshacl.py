@@ -7,6 +7,7 @@ engines must report exactly the same set. Shapes the fast engine cannot compile 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -234,7 +235,7 @@ def _keys(report: Report) -> set[Key]:
     return {(v.focus, v.path, v.constraint) for v in report.violations}
 
 
-def _both(triples: list[Triple]) -> tuple[Report, Report]:
+def _both(triples: Iterable[Triple]) -> tuple[Report, Report]:
     fast = fastshacl.validate(triples, shapes_dir(), engine="fast")
     reference = fastshacl.validate(triples, shapes_dir(), engine="pyshacl")
     return fast, reference
