@@ -123,19 +123,7 @@ def check_conformance(by_iri: Mapping[str, Origin], triples: Lines, shapes: Path
 def write_release(graph: Lines, settings: Settings, col: Collection, directory: Path) -> set[str]:
     """Write every file of a release into the fresh ``directory``, each as it is made; their names."""
     files = writing.Directory(directory)
-    files.put(Format.NTRIPLES.dump_name(DUMP_STEM), graph.data)
-    with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
-        serialize.write_gzipped(graph.data, sink)
-    index, tally = tables.Index(), metadata.Tally()
-    with (
-        files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle,
-        files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld,
-    ):
-        writer = serialize.JsonLdWriter(jsonld)
-        with tables.no_cycle_collection():  # one pass over the triples, for all that reads them
-            serialize.write_turtle(_fed(graph, (writer.add, index.add, tally.add)), turtle)
-        writer.close()
-    index.finish()
+    index, tally = write_dumps(graph, files)
     files.put(CONTEXT_FILE, serialize.context_bytes())
     files.put(ONTOLOGY_FILE, settings.ontology.read_bytes())
     files.put(SHAPES_FILE, b"".join(p.read_bytes() for p in shape_files(settings, col)))
@@ -151,6 +139,24 @@ def write_release(graph: Lines, settings: Settings, col: Collection, directory: 
         files.put(name, data)
     files.put(metadata.CHECKSUMS_FILE, metadata.checksums(files.written))
     return set(files.written)
+
+
+def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, metadata.Tally]:
+    """Write the dumps; the tables' index and the statistics, made in the same pass over the triples."""
+    files.put(Format.NTRIPLES.dump_name(DUMP_STEM), graph.data)
+    with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
+        serialize.write_gzipped(graph.data, sink)
+    index, tally = tables.Index(), metadata.Tally()
+    with (
+        files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle,
+        files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld,
+    ):
+        writer = serialize.JsonLdWriter(jsonld)
+        with tables.no_cycle_collection():
+            serialize.write_turtle(_fed(graph, (writer.add, index.add, tally.add)), turtle)
+        writer.close()
+    index.finish()
+    return index, tally
 
 
 def _fed(triples: Iterable[Triple], consumers: tuple[Callable[[Triple], None], ...]) -> Iterator[Triple]:

@@ -487,8 +487,9 @@ def render_index(index: Index, col: Collection) -> dict[str, bytes]:
 
 @contextlib.contextmanager
 def no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while the tables are made: they make millions of lists and tuples
-    and no cycles, and the collector's passes over them took half the time at a million triples."""
+    """Pause Python's cycle collector while the tables are made (and their index, as the dumps are
+    written): they make millions of lists and tuples and no cycles, and the collector's passes over
+    them took half the time at a million triples."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
