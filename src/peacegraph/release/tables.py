@@ -61,8 +61,9 @@ class Index:
     def __init__(self, triples: Iterable[Triple] = ()):
         self.out: dict[tuple[str, str], list[Value]] = {}
         self.back: dict[tuple[str, str], list[NamedNode]] = {}
-        self._read = frozenset(NamedNode(p) for p in READ)
+        self._read = {NamedNode(p): p for p in READ}  # and the predicate's IRI, one string for every key
         self._backwards = frozenset(READ_BACKWARDS)
+        self._terms: dict[Value, Value] = {}  # one object for each value however often it recurs
         self._unsorted: set[tuple[str, str]] = set()
         self._current: object = None
         self._subject = ""
@@ -72,14 +73,16 @@ class Index:
 
     def add(self, triple: Triple) -> None:
         """Index one more triple (in canonical order: a subject's triples come together)."""
-        if triple.predicate not in self._read:
+        predicate = self._read.get(triple.predicate)
+        if predicate is None:
             return
         s, o = triple.subject, triple.object
         if s != self._current:
             self._current, self._subject = s, s.value if isinstance(s, NamedNode) else ""
         if not self._subject or not isinstance(o, (NamedNode, Literal)):
             return
-        key = (self._subject, triple.predicate.value)
+        o = self._terms.setdefault(o, o)
+        key = (self._subject, predicate)
         found = self.out.get(key)
         if found is None:
             self.out[key] = [o]
@@ -97,7 +100,7 @@ class Index:
         """Sort the values that did not come in order (call after the last :meth:`add`)."""
         for key in self._unsorted:
             self.out[key] = sorted(set(self.out[key]), key=str)
-        self._unsorted = set()
+        self._unsorted, self._terms = set(), {}
 
     def values(self, subject: NamedNode, predicate: NamedNode) -> list[Value]:
         """The objects, in the order of their N-Triples form."""
