@@ -76,8 +76,9 @@ def of(triples: Iterable[Triple], spill_above: int | None = None) -> Lines:
     return Lines(data, count, canonical.ntriples_order_is_sort_key({p.value for p in predicates}))
 
 
-#: Distinct lines held in memory before they are sorted into a run on disk (about 120 MB of them).
-SPILL_ABOVE = 500_000
+#: Distinct lines held in memory before they are sorted into a run on disk (about 500 MB of them):
+#: below, sorting in memory is cheaper, and the build's peak is in validation anyway.
+SPILL_ABOVE = 2_000_000
 
 
 def _spill(held: set[bytes], folder: Path, number: int) -> Path:
