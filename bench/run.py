@@ -6,13 +6,15 @@
 Prints, for each build, the CPU time, wall time and peak memory of each stage (the peak is the
 high-water mark of the build's resident memory during that stage: ``VmHWM`` of ``/proc/self/status``,
 reset at each stage's start through ``/proc/self/clear_refs``), and as its last line JSON:
-``{"triples": …, "seconds": …, "cpu_seconds": …, "baseline_seconds": …, "speedup": …, "peak_rss_mb": …}``.
+``{"triples": …, "seconds": …, "cpu_seconds": …, "rebuild_cpu_seconds": …, "baseline_seconds": …,
+"baseline_cpu_seconds": …, "speedup": …, "peak_rss_mb": …, "stages": …}``.
 ``seconds`` is the wall time of the real build in a fresh process (start-up included),
-``cpu_seconds`` its CPU time (user and system: the steadier figure on a shared machine) and
-``peak_rss_mb`` its peak memory (the largest of its stages'). Then (unless
-``--no-rebuild``) one record is changed and the build runs again into the same ``out/``, as a
-curator's rebuild does. The baseline runs last, in its own process; ``--skip-baseline-above N``
-skips it for larger corpora (its fields are then null).
+``cpu_seconds`` its CPU time (user and system: the steadier figure on a shared machine),
+``peak_rss_mb`` its peak memory (the largest of its stages') and ``stages`` each stage's ``cpu``,
+``wall`` and ``peak_mb``. Then (unless ``--no-rebuild``) one record is changed and the build runs
+again into the same ``out/``, as a curator's rebuild does. The baseline runs last, in its own
+process; ``--skip-baseline-above N`` skips it for larger corpora (its fields are then null). A
+large corpus gets the caps that grow with a collection raised in the builds' environment.
 """
 
 from __future__ import annotations
