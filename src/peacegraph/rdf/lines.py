@@ -48,26 +48,16 @@ class Lines:
 def of(triples: Iterable[Triple], spill_above: int | None = None) -> Lines:
     """The canonical N-Triples of ``triples`` (no blank nodes: a :class:`ValueError` names one).
 
-    Sorted in memory as :func:`.serialize.canonical` sorts them (the fastest way) up to
-    ``spill_above`` triples (default :data:`SPILL_ABOVE`); past that, their lines are sorted in runs
-    in temporary files and merged into the result, so that no more than that many are held at once.
+    Sorted in memory, or, past ``spill_above`` distinct lines held at once (default
+    :data:`SPILL_ABOVE`), as sorted runs in temporary files merged into the result.
     """
     limit = SPILL_ABOVE if spill_above is None else spill_above
-    iterator = iter(triples)
-    first = list(itertools.islice(iterator, limit + 1))
-    if len(first) <= limit:
-        ordered = canonical.canonical(first)
-        del first
-        return Lines(canonical.to_ntriples(ordered), len(ordered), ordered.as_lines)
-    return _spilled(itertools.chain(first, iterator), limit)
-
-
-def _spilled(triples: Iterator[Triple], limit: int) -> Lines:
     predicates: set[NamedNode] = set()
     held: set[bytes] = set()
     with tempfile.TemporaryDirectory(prefix="peacegraph-lines-") as tmp:
         runs: list[Path] = []
-        while chunk := list(itertools.islice(triples, CHUNK)):
+        iterator = iter(triples)
+        while chunk := list(itertools.islice(iterator, CHUNK)):
             predicates.update(triple.predicate for triple in chunk)
             written = serialize(chunk, format=RdfFormat.N_TRIPLES) or b""
             if b"_:" in written:  # maybe a blank node, or text that looks like one
@@ -75,14 +65,19 @@ def _spilled(triples: Iterator[Triple], limit: int) -> Lines:
             held.update(written.split(b"\n"))
             if len(held) > limit:
                 runs.append(_spill(held, Path(tmp), len(runs)))
-        runs.append(_spill(held, Path(tmp), len(runs)))
-        data, count = _merged(runs, Path(tmp) / "merged")
+        held.discard(b"")
+        if runs:
+            runs.append(_spill(held, Path(tmp), len(runs)))
+            data, count = _merged(runs, Path(tmp) / "merged")
+        else:
+            ordered = sorted(held)  # bytewise: the order of the triples' N-Triples forms (see canonical.Canonical)
+            held.clear()
+            data, count = (b"\n".join(ordered) + b"\n" if ordered else b""), len(ordered)
     return Lines(data, count, canonical.ntriples_order_is_sort_key({p.value for p in predicates}))
 
 
-#: Triples sorted in memory; past this many, lines go to sorted runs on disk, this many at most held
-#: at once (about 500 MB of them). Below, sorting in memory is cheaper, and the build's peak is in
-#: validation anyway.
+#: Distinct lines held in memory before they are sorted into a run on disk (about 500 MB of them):
+#: below, sorting in memory is cheaper, and the build's peak is in validation anyway.
 SPILL_ABOVE = 2_000_000
 
 
