@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ predicates = st.one_of(
 triples = st.lists(st.builds(Triple, iris, predicates, st.one_of(iris, literals)), max_size=40)
 
 
-def _json_dumps_jsonld(triples: list[Triple]) -> bytes:
+def _json_dumps_jsonld(triples: Iterable[Triple]) -> bytes:
     """JSON-LD as the context's terms define it: a document of dicts, then ``json.dumps``."""
     nodes: dict[str, dict[str, Any]] = {}
     for t in triples:
@@ -104,7 +105,7 @@ def _value(obj: object, term: jsonld_context.Term | None) -> Any:
     return {"@type": dumps.compact_iri(datatype), "@value": obj.value}
 
 
-def _sorted_lines(triples: list[Triple]) -> bytes:
+def _sorted_lines(triples: Iterable[Triple]) -> bytes:
     data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
     return b"".join(sorted(data.splitlines(keepends=True)))
 
@@ -214,7 +215,23 @@ def test_benchmark_builds_a_synthetic_corpus_and_the_baseline(tmp_path: Path) ->
         timeout=600,
     )
     summary = json.loads(done.stdout.splitlines()[-1])
-    assert set(summary) == {"triples", "seconds", "cpu_seconds", "baseline_seconds", "speedup", "peak_rss_mb"}
+    assert set(summary) == {
+        "triples",
+        "seconds",
+        "cpu_seconds",
+        "rebuild_cpu_seconds",
+        "baseline_seconds",
+        "baseline_cpu_seconds",
+        "speedup",
+        "peak_rss_mb",
+        "stages",
+    }
+    assert list(summary["stages"]) == ["load", "map", "identifiers", "validate", "serialize", "publish"]
+    for figures in summary["stages"].values():
+        assert figures["cpu"] >= 0
+        assert figures["wall"] > 0
+        assert figures["peak_mb"] > 0
+    assert summary["peak_rss_mb"] == round(max(figures["peak_mb"] for figures in summary["stages"].values()))
     assert 3000 <= summary["triples"] <= 5000
     assert summary["seconds"] > 0
     assert summary["baseline_seconds"] > 0

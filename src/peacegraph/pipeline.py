@@ -5,8 +5,9 @@ load records → mint identifiers and map to RDF → validate → serialize → 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,12 +17,13 @@ from . import collection as collections
 from . import resources
 from .collection import Collection
 from .errors import InputError
-from .rdf import identifiers, mapping, rdfio, serialize
+from .rdf import identifiers, lines, mapping, rdfio, serialize
 from .rdf.formats import Format
+from .rdf.lines import Lines
 from .rdf.namespaces import PG, RDF_TYPE, using
 from .records import loader
-from .records.model import Corpus
-from .release import citation, metadata, outdir, previous, tables, versions
+from .records.model import Corpus, Origin
+from .release import citation, metadata, outdir, previous, tables, versions, writing
 from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, SHAPES_FILE
 from .validation import fast as fastshacl
 from .validation.report import NonConformingError, Report, origins
@@ -47,8 +49,8 @@ class Settings:
 
 @dataclass
 class BuildResult:
-    corpus: Corpus
-    triples: list[Triple]
+    #: Every triple of the dataset (the N-Triples dump's content).
+    triples: Lines
     report: Report
     files: dict[str, Path]
     timings: dict[str, float]
@@ -67,24 +69,23 @@ def _quiet(_stage: str) -> None:
 
 
 class _Timer:
+    """The wall time of each stage; a stage ends when the next begins, or at :meth:`end`."""
+
     def __init__(self, progress: Progress):
         self.timings: dict[str, float] = {}
         self.progress = progress
+        self.current: str | None = None
+        self.start = 0.0
 
-    def stage(self, name: str) -> _Stage:
+    def begin(self, name: str) -> None:
+        self.end()
         self.progress(name)
-        return _Stage(self.timings, name)
+        self.current, self.start = name, time.perf_counter()
 
-
-class _Stage:
-    def __init__(self, timings: dict[str, float], name: str):
-        self.timings, self.name = timings, name
-
-    def __enter__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        self.timings[self.name] = time.perf_counter() - self.start
+    def end(self) -> None:
+        if self.current is not None:
+            self.timings[self.current] = time.perf_counter() - self.start
+            self.current = None
 
 
 def stance_triples(ontology: Path) -> list[Triple]:
@@ -96,10 +97,10 @@ def stance_triples(ontology: Path) -> list[Triple]:
     return [t for t in triples if t.subject in stances or t.subject == scheme]
 
 
-def assemble(corpus: Corpus, ontology: Path, col: Collection) -> list[Triple]:
-    """Every triple of the dataset, in canonical order."""
+def assemble(corpus: Corpus, ontology: Path, col: Collection) -> Lines:
+    """Every triple of the dataset, as canonical N-Triples."""
     stances = stance_triples(ontology)
-    triples = serialize.canonical([*mapping.map_corpus(corpus, col.topic_scheme_title), *stances])
+    triples = lines.of(itertools.chain(mapping.map_corpus(corpus, col.topic_scheme_title), stances))
     used = {NamedNode(PG + position.stance) for position in corpus.positions.values()}  # map_position's pg:stance
     defined = {t.subject for t in stances}
     missing = used - defined
@@ -113,27 +114,57 @@ def shape_files(settings: Settings, col: Collection) -> list[Path]:
     return [*sorted(settings.shapes.glob("*.ttl")), *col.shapes]
 
 
-def check_conformance(corpus: Corpus, triples: list[Triple], shapes: Path | list[Path]) -> Report:
-    """Validate with the fast engine (pySHACL's verdicts, in Rust), or pySHACL if it refuses the shapes."""
-    return fastshacl.validate(triples, shapes, origins(corpus))
+def check_conformance(by_iri: Mapping[str, Origin], triples: Lines, shapes: Path | list[Path]) -> Report:
+    """Validate with the fast engine (pySHACL's verdicts, in Rust), or pySHACL if it refuses the shapes;
+    ``by_iri`` is where each record is (:func:`.report.origins`)."""
+    return fastshacl.validate(triples, shapes, by_iri)
 
 
-def render(triples: list[Triple], settings: Settings, col: Collection) -> dict[str, bytes]:
-    """The bytes of every file of a release, by file name (below ``out/``)."""
-    files = {fmt.dump_name(DUMP_STEM): serialize.WRITERS[fmt](triples) for fmt in Format}
-    digest = dump_sha256(files[Format.NTRIPLES.dump_name(DUMP_STEM)])
-    files[metadata.gzip_name(DUMP_STEM)] = serialize.gzipped(files[Format.NTRIPLES.dump_name(DUMP_STEM)])
-    files[CONTEXT_FILE] = serialize.context_bytes()
-    files[ONTOLOGY_FILE] = settings.ontology.read_bytes()
-    files[SHAPES_FILE] = b"".join(p.read_bytes() for p in shape_files(settings, col))
-    files.update(tables.render(triples, col))
+def write_release(graph: Lines, settings: Settings, col: Collection, directory: Path) -> set[str]:
+    """Write every file of a release into the fresh ``directory``, each as it is made; their names."""
+    files = writing.Directory(directory)
+    index, tally = write_dumps(graph, files)
+    files.put(CONTEXT_FILE, serialize.context_bytes())
+    files.put(ONTOLOGY_FILE, settings.ontology.read_bytes())
+    files.put(SHAPES_FILE, b"".join(p.read_bytes() for p in shape_files(settings, col)))
+    for name, data in tables.render_index(index, col).items():
+        files.put(name, data)
+    digest = files.written[Format.NTRIPLES.dump_name(DUMP_STEM)].sha256
     rel = settings.release or versions.stamp(versions.read(settings.seeds), digest)
-    stats = metadata.statistics(triples)
-    offered = metadata.dumps(files, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
-    files.update(metadata.release_files(stats, offered, rel, col))
-    files.update(citation.release_files(rel, stats, offered, files, metadata.CHECKSUMS_FILE, col))
-    files[metadata.CHECKSUMS_FILE] = metadata.checksums(files)
-    return files
+    stats = tally.statistics()
+    offered = metadata.dumps(files.written, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
+    for name, data in metadata.release_files(stats, offered, rel, col).items():
+        files.put(name, data)
+    for name, data in citation.release_files(rel, stats, offered, files.written, metadata.CHECKSUMS_FILE, col).items():
+        files.put(name, data)
+    files.put(metadata.CHECKSUMS_FILE, metadata.checksums(files.written))
+    return set(files.written)
+
+
+def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, metadata.Tally]:
+    """Write the dumps; the tables' index and the statistics, made in the same pass over the triples."""
+    files.put(Format.NTRIPLES.dump_name(DUMP_STEM), graph.data)
+    with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
+        serialize.write_gzipped(graph.data, sink)
+    index, tally = tables.Index(), metadata.Tally()
+    with (
+        files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle,
+        files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld,
+    ):
+        writer = serialize.JsonLdWriter(jsonld)
+        with tables.no_cycle_collection():
+            serialize.write_turtle(_fed(graph, (writer.add, index.add, tally.add)), turtle)
+        writer.close()
+    index.finish()
+    return index, tally
+
+
+def _fed(triples: Iterable[Triple], consumers: tuple[Callable[[Triple], None], ...]) -> Iterator[Triple]:
+    """The triples, each given to every consumer as it passes."""
+    for triple in triples:
+        for consume in consumers:
+            consume(triple)
+        yield triple
 
 
 def dump_sha256(ntriples: bytes) -> str:
@@ -147,7 +178,7 @@ def resolved(settings: Settings) -> Settings:
     return replace(settings, collection=col, out=settings.out or col.out)
 
 
-def check_identifiers(corpus: Corpus, triples: list[Triple], settings: Settings, notify: Notify = _quiet) -> None:
+def check_identifiers(corpus: Corpus, triples: Lines, settings: Settings, notify: Notify = _quiet) -> None:
     """Deprecated identifiers are not live, and every identifier of the previous release is kept.
 
     The previous release (``--previous``, or what ``out/`` holds) is checked against its
@@ -179,7 +210,7 @@ def check(settings: Settings) -> tuple[Corpus, Report]:
         identifiers.check_deprecations(corpus, triples)
         if settings.previous is not None:
             check_identifiers(corpus, triples, settings)
-        return corpus, check_conformance(corpus, triples, shape_files(settings, col))
+        return corpus, check_conformance(origins(corpus), triples, shape_files(settings, col))
 
 
 def build(settings: Settings, progress: Progress = _quiet, notify: Notify = _quiet) -> BuildResult:
@@ -199,21 +230,29 @@ def load(settings: Settings) -> Corpus:
 
 def _build(settings: Settings, col: Collection, target: Path, progress: Progress, notify: Notify) -> BuildResult:
     timer = _Timer(progress)
-    with timer.stage("load"):
-        corpus = load(settings)
-        versions.read(settings.seeds)  # a bad release file fails here, before the work
-    with timer.stage("map"):
-        triples = assemble(corpus, settings.ontology, col)
-    with timer.stage("identifiers"):
-        check_identifiers(corpus, triples, settings, notify)
-    with timer.stage("validate"):
-        report = check_conformance(corpus, triples, shape_files(settings, col))
+    timer.begin("load")
+    corpus = load(settings)
+    versions.read(settings.seeds)  # a bad release file fails here, before the work
+    timer.begin("map")
+    triples = assemble(corpus, settings.ontology, col)
+    timer.begin("identifiers")
+    check_identifiers(corpus, triples, settings, notify)
+    timer.begin("validate")
+    by_iri = origins(corpus)
+    del corpus  # all that is left to do reads the triples, and where each record is
+    report = check_conformance(by_iri, triples, shape_files(settings, col))
+    timer.end()
     if report.blocking():  # warnings and notes are reported, but do not stop a build
         raise NonConformingError(report, report.summary())
-    with timer.stage("serialize"):
-        files = render(triples, settings, col)
-    with timer.stage("publish"):
-        target_files = outdir.publish(files, target, notify)
+
+    def write(staging: Path) -> set[str]:
+        names = write_release(triples, settings, col, staging)
+        timer.begin("publish")  # what is left: putting the staged release in place
+        return names
+
+    timer.begin("serialize")
+    target_files = outdir.publish(write, target, notify)
+    timer.end()
     assert settings.out is not None  # resolved()
     written = {name: settings.out / name for name in target_files}
-    return BuildResult(corpus, triples, report, written, timer.timings)
+    return BuildResult(triples, report, written, timer.timings)

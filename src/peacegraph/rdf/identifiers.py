@@ -37,7 +37,7 @@ def published(triples: Iterable[Triple]) -> set[str]:
     return found
 
 
-def check_kept(previous: set[str], triples: list[Triple], where: Path | str) -> None:
+def check_kept(previous: set[str], triples: Iterable[Triple], where: Path | str) -> None:
     """Fail, naming the identifiers, if any identifier of ``previous`` (read from ``where``) is gone."""
     missing = sorted(previous - published(triples))
     if not missing:
@@ -51,10 +51,12 @@ def check_kept(previous: set[str], triples: list[Triple], where: Path | str) -> 
     )
 
 
-def check_deprecations(corpus: Corpus, triples: list[Triple]) -> None:
+def check_deprecations(corpus: Corpus, triples: Iterable[Triple]) -> None:
     """A deprecated identifier is described by nothing but its deprecation (records describe it no more)."""
-    own = {t for record in corpus.deprecations.values() for t in map_deprecation(record)}
     deprecated = set(corpus.deprecations)
+    if not deprecated:
+        return
+    own = {t for record in corpus.deprecations.values() for t in map_deprecation(record)}
     described = {
         t.subject.value
         for t in triples

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import functools
 import gzip
+import io
 import itertools
 import json
 import operator
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import IO, Any, Final
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 
@@ -43,14 +45,14 @@ def canonical(triples: Iterable[Triple]) -> Canonical:
     if any(BlankNode in (subject, obj) for subject, _predicate, obj in kinds):
         blank = next(t for t in unique if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode))
         raise ValueError(f"blank node in {blank}")
-    if _ntriples_order_is_sort_key({predicate.value for _s, predicate, _o in kinds}):
+    if ntriples_order_is_sort_key({predicate.value for _s, predicate, _o in kinds}):
         ordered = Canonical(sorted(unique, key=str))  # one string per triple, made in Rust: the same order, faster
         ordered.as_lines = True
         return ordered
     return Canonical(sorted(unique, key=sort_key))
 
 
-def _ntriples_order_is_sort_key(predicates: set[str]) -> bool:
+def ntriples_order_is_sort_key(predicates: set[str]) -> bool:
     """Whether ordering triples by their N-Triples form ``<s> <p> o`` is ordering them by :func:`sort_key`.
 
     Subjects compare the same (both include the ``<…>``), and so do objects (each is last). A
@@ -83,6 +85,24 @@ def gzipped(data: bytes) -> bytes:
     Level 6, gzip's own default: level 9 takes twice as long for a file 2% smaller.
     """
     return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def write_gzipped(data: bytes, sink: IO[bytes]) -> None:
+    """:func:`gzipped` ``data`` (the same bytes: zlib's own gzip header, as ``gzip.compress`` with
+    ``mtime=0`` writes it), written to ``sink`` as it is compressed."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, _GZIP_WBITS)
+    for start in range(0, len(data), _BLOCK):
+        sink.write(compressor.compress(data[start : start + _BLOCK]))
+    sink.write(compressor.flush())
+
+
+_GZIP_WBITS: Final = 16 + zlib.MAX_WBITS  # a gzip header and trailer around the deflate stream
+_BLOCK: Final = 1 << 22
+
+
+def write_turtle(triples: Iterable[Triple], sink: IO[bytes]) -> None:
+    """:func:`to_turtle`, written to ``sink`` as the triples are read."""
+    serialize(triples, sink, Format.TURTLE.oxigraph, prefixes=PREFIXES)
 
 
 def to_turtle(triples: list[Triple]) -> bytes:
@@ -149,7 +169,7 @@ _Item = tuple[str, str]  # a JSON value as written alone, and as a list item
 _NO_TERM: Final = jsonld_context.Term("", "")
 
 
-def to_jsonld(triples: list[Triple]) -> bytes:
+def to_jsonld(triples: Iterable[Triple]) -> bytes:
     """Compacted JSON-LD: one node object per subject, properties as the context's terms, sorted.
 
     The bytes are those of ``json.dumps(document, ensure_ascii=False, indent=1)`` with each node's
@@ -158,50 +178,100 @@ def to_jsonld(triples: list[Triple]) -> bytes:
     take (alone, or in a list), and the values that recur (classes, the records that are referred
     to) only once. A property without a term keeps its prefixed name, so nothing is ever lost.
     """
-    head = _dumps(context())[:-2]  # without the closing "\n}"
-    nodes: list[str] = []
-    current: object = None
-    node: dict[str, list[_Item]] = {}
-    keys: dict[NamedNode, tuple[str, jsonld_context.Term]] = {}  # predicate -> its key and term
-    types: dict[NamedNode, _Item] = {}  # class -> written
-    iris: dict[tuple[NamedNode, bool], _Item] = {}  # (object, as a plain string) -> written
-    many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
-    compaction = _current()
-    for subject, predicate, obj in triples:  # sorted by subject, predicate, object
-        if subject != current:
-            if node:
-                nodes.append(_node(node, many))
+    buffer = io.BytesIO()
+    writer = JsonLdWriter(buffer)
+    for triple in triples:
+        writer.add(triple)
+    writer.close()
+    return buffer.getvalue()
+
+
+class NodeObjects:
+    """JSON-LD node objects written as the triples come, sorted by subject: :meth:`add` gives a
+    subject's node object when the triples of the next subject begin, :meth:`finish` the last one."""
+
+    def __init__(self) -> None:
+        self.current: object = None
+        self.node: dict[str, list[_Item]] = {}
+        self.keys: dict[NamedNode, tuple[str, jsonld_context.Term]] = {}  # predicate -> its key and term
+        self.types: dict[NamedNode, _Item] = {}  # class -> written
+        self.iris: dict[tuple[NamedNode, bool], _Item] = {}  # (object, as a plain string) -> written
+        self.many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
+        self.compaction = _current()
+
+    def add(self, triple: Triple) -> str | None:
+        subject, predicate, obj = triple
+        done = None
+        if subject != self.current:
+            done = self.finish()
             assert isinstance(subject, NamedNode)
-            current = subject
-            node = {_ID: [_scalar(_string(_compact_node(subject.value, compaction)))]}
+            self.current = subject
+            self.node = {_ID: [_scalar(_string(_compact_node(subject.value, self.compaction)))]}
+        node = self.node
         if predicate == RDF_TYPE and isinstance(obj, NamedNode):
-            cls = types.get(obj)
+            cls = self.types.get(obj)
             if cls is None:
-                cls = types[obj] = _scalar(_string(compact_iri(obj.value)))
+                cls = self.types[obj] = _scalar(_string(compact_iri(obj.value)))
             node.setdefault(_TYPE, []).append(cls)
-            continue
-        known = keys.get(predicate)
+            return done
+        known = self.keys.get(predicate)
         if known is None:
             found = jsonld_context.BY_IRI.get(predicate.value)
-            known = keys[predicate] = (found.name, found) if found else (compact_iri(predicate.value), _NO_TERM)
+            known = self.keys[predicate] = (found.name, found) if found else (compact_iri(predicate.value), _NO_TERM)
         key, definition = known
         values = node.get(key)
         if values is None:
             values = node[key] = []
         if isinstance(obj, NamedNode):
-            plain = definition.type == jsonld_context.IRI
-            item = iris.get((obj, plain))
-            if item is None:
-                compacted = _string(_compact_node(obj.value, compaction))
-                item = iris[obj, plain] = _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
-            values.append(item)
+            values.append(self._iri(obj, definition.type == jsonld_context.IRI))
         else:
             assert isinstance(obj, Literal)
             values.append(_literal(obj, definition))
-    if node:
-        nodes.append(_node(node, many))
-    graph = "[\n" + ",\n".join(nodes) + "\n ]" if nodes else "[]"
-    return f'{head},\n "@graph": {graph}\n}}\n'.encode()
+        return done
+
+    def _iri(self, obj: NamedNode, plain: bool) -> _Item:
+        item = self.iris.get((obj, plain))
+        if item is None:
+            compacted = _string(_compact_node(obj.value, self.compaction))
+            item = self.iris[obj, plain] = _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
+        return item
+
+    def finish(self) -> str | None:
+        """The node object of the subject whose triples came last (None if none came since)."""
+        if not self.node:
+            return None
+        done, self.node = _node(self.node, self.many), {}
+        return done
+
+
+class JsonLdWriter:
+    """:func:`to_jsonld` written to ``sink`` as the triples are given to :meth:`add` (in canonical order)."""
+
+    def __init__(self, sink: IO[bytes]):
+        self.sink = sink
+        self.nodes = NodeObjects()
+        self.pending: list[str] = [_dumps(context())[:-2] + ',\n "@graph": ']  # the context without "\n}"
+        self.separator = "[\n"
+
+    def add(self, triple: Triple) -> None:
+        done = self.nodes.add(triple)
+        if done is not None:
+            self._put(done)
+
+    def _put(self, node: str) -> None:
+        self.pending.append(self.separator + node)
+        self.separator = ",\n"
+        if len(self.pending) >= 512:
+            self.sink.write("".join(self.pending).encode())
+            self.pending = []
+
+    def close(self) -> None:
+        last = self.nodes.finish()
+        if last is not None:
+            self._put(last)
+        self.pending.append("[]\n}\n" if self.separator == "[\n" else "\n ]\n}\n")
+        self.sink.write("".join(self.pending).encode())
+        self.pending = []
 
 
 _string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str

@@ -21,10 +21,9 @@ there is no second copy of the title, the licence or the version to keep in step
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import yaml
@@ -36,6 +35,7 @@ from .outdir import CFF_FILE as CFF_FILE
 from .outdir import DATACITE_FILE as DATACITE_FILE
 from .outdir import RO_CRATE_FILE as RO_CRATE_FILE
 from .versions import Release
+from .writing import Written
 
 CFF_VERSION: Final = "1.2.0"
 DATACITE_SCHEMA: Final = DATACITE_KERNEL
@@ -141,7 +141,7 @@ def datacite(rel: Release, stats: Statistics, offered: list[Dump], col: Collecti
             {"alternateIdentifier": col.space.release(rel.version).value, "alternateIdentifierType": "URL"}
         ],
         "relatedIdentifiers": _related(rel, col),
-        "sizes": [f"{stats.triples} triples", *(f"{d.name}: {len(d.data)} bytes" for d in offered)],
+        "sizes": [f"{stats.triples} triples", *(f"{d.name}: {d.file.size} bytes" for d in offered)],
         "formats": sorted({d.compression or d.media for d in offered}),
         "version": rel.version,
         "rightsList": [_rights(col)],
@@ -181,7 +181,9 @@ def _rights(col: Collection) -> dict[str, str]:
 # --- RO-Crate ---------------------------------------------------------------------------------
 
 
-def ro_crate(rel: Release, files: dict[str, bytes], col: Collection, unlisted: Iterable[str] = ()) -> dict[str, Any]:
+def ro_crate(
+    rel: Release, files: Mapping[str, Written], col: Collection, unlisted: Iterable[str] = ()
+) -> dict[str, Any]:
     """``ro-crate-metadata.json``: ``out/`` as an RO-Crate, every file with its size and SHA-256.
 
     ``unlisted`` files (``SHA256SUMS``, written after this) are listed without size or checksum.
@@ -246,15 +248,15 @@ def _crate_agents(col: Collection) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-def _file(name: str, data: bytes | None) -> dict[str, Any]:
+def _file(name: str, written: Written | None) -> dict[str, Any]:
     entry: dict[str, Any] = {"@id": name, "@type": "File", "name": name.rsplit("/", 1)[-1]}
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
     media = MEDIA_TYPES_BY_NAME.get(name) or MEDIA_TYPES.get(suffix)
     if media:
         entry["encodingFormat"] = media
-    if data is not None:
-        entry["contentSize"] = str(len(data))
-        entry["sha256"] = hashlib.sha256(data).hexdigest()
+    if written is not None:
+        entry["contentSize"] = str(written.size)
+        entry["sha256"] = written.sha256
     return entry
 
 
@@ -263,7 +265,7 @@ def json_bytes(document: dict[str, Any]) -> bytes:
 
 
 def release_files(
-    rel: Release, stats: Statistics, offered: list[Dump], files: dict[str, bytes], checksums: str, col: Collection
+    rel: Release, stats: Statistics, offered: list[Dump], files: Mapping[str, Written], checksums: str, col: Collection
 ) -> dict[str, bytes]:
     """``CITATION.cff``, ``datacite.json`` (issued releases only) and, describing them and all of
     ``files``, ``ro-crate-metadata.json``; ``checksums`` names the file written after them."""
@@ -271,5 +273,6 @@ def release_files(
     record = datacite(rel, stats, offered, col)
     if record is not None:
         made[DATACITE_FILE] = json_bytes(record)
-    made[RO_CRATE_FILE] = json_bytes(ro_crate(rel, {**files, **made}, col, unlisted=[checksums]))
+    described = {**files, **{name: Written.of(data) for name, data in made.items()}}
+    made[RO_CRATE_FILE] = json_bytes(ro_crate(rel, described, col, unlisted=[checksums]))
     return made

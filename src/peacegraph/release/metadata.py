@@ -10,11 +10,10 @@ other file, and the two descriptions give the checksums of the dumps.
 from __future__ import annotations
 
 import calendar
-import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -56,6 +55,7 @@ from .outdir import SCHEMA_ORG_FILE as SCHEMA_ORG_FILE
 from .outdir import VOID_FILE as VOID_FILE
 from .outdir import gzip_name as gzip_name
 from .versions import Release
+from .writing import Written
 
 VOCABULARIES: Final = (SCHEMA, PG, SKOS, OA, OWL)
 METADATA_PREFIXES: Final = {
@@ -76,10 +76,10 @@ DATE_PROPERTIES: Final = ("datePublished", "startDate", "endDate")
 
 @dataclass(frozen=True)
 class Dump:
-    """One file offered for download (a distribution): its name, bytes and what it is."""
+    """One file offered for download (a distribution): its name, size and checksum, and what it is."""
 
     name: str
-    data: bytes
+    file: Written
     #: The media type of the content (of what is inside, for a compressed file).
     media: str
     #: What it is, after the file name in its title: "Turtle", "CSV table of documents".
@@ -100,7 +100,7 @@ class Dump:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return self.file.sha256
 
 
 @dataclass(frozen=True)
@@ -123,22 +123,47 @@ def _name(node: object) -> str:
     return node.value if isinstance(node, NamedNode) else str(node)
 
 
-def statistics(triples: list[Triple]) -> Statistics:
-    subjects = Counter(_name(t.subject) for t in triples)
-    instances: dict[str, set[str]] = {}
-    for t in triples:
-        if t.predicate == RDF_TYPE:
-            instances.setdefault(_name(t.object), set()).add(_name(t.subject))
-    return Statistics(
-        triples=len(triples),
-        entities=sum(1 for s in subjects if s.startswith(active().id)),
-        distinct_subjects=len(subjects),
-        distinct_objects=len({t.object for t in triples}),
-        classes={cls: len(members) for cls, members in sorted(instances.items())},
-        properties=dict(sorted(Counter(t.predicate.value for t in triples).items())),
-        examples=_examples(instances, subjects),
-        period=coverage(triples, {s for cls in DATED_CLASSES for s in instances.get(pg(cls).value, ())}),
-    )
+def statistics(triples: Iterable[Triple]) -> Statistics:
+    """The figures ``void.ttl`` gives, in one pass over the triples."""
+    tally = Tally()
+    for triple in triples:
+        tally.add(triple)
+    return tally.statistics()
+
+
+class Tally:
+    """:func:`statistics` of the triples given to :meth:`add`."""
+
+    def __init__(self) -> None:
+        self.subjects: Counter[str] = Counter()
+        self.objects: set[object] = set()
+        self.properties: Counter[str] = Counter()
+        self.instances: dict[str, set[str]] = {}
+        self.dates: list[Triple] = []  # the triples coverage() reads
+        self.date_properties = {schema(name) for name in DATE_PROPERTIES}
+
+    def add(self, triple: Triple) -> None:
+        subject, predicate, obj = _name(triple.subject), triple.predicate, triple.object
+        self.subjects[subject] += 1
+        self.objects.add(obj)
+        self.properties[predicate.value] += 1
+        if predicate == RDF_TYPE:
+            self.instances.setdefault(_name(obj), set()).add(subject)
+        elif predicate in self.date_properties:
+            self.dates.append(triple)
+
+    def statistics(self) -> Statistics:
+        instances = self.instances
+        return Statistics(
+            triples=sum(self.properties.values()),
+            entities=sum(1 for s in self.subjects if s.startswith(active().id)),
+            distinct_subjects=len(self.subjects),
+            distinct_objects=len(self.objects),
+            classes={cls: len(members) for cls, members in sorted(instances.items())},
+            properties=dict(sorted(self.properties.items())),
+            examples=_examples(instances, self.subjects),
+            period=coverage(self.dates, {s for cls in DATED_CLASSES for s in instances.get(pg(cls).value, ())}),
+        )
 
 
 def _examples(instances: dict[str, set[str]], sizes: Counter[str]) -> tuple[str, ...]:
@@ -368,7 +393,7 @@ def _distribution(version: NamedNode, rel: Release, dump: Dump, col: Collection)
     yield Triple(s, term(DCTERMS, "format"), authority(EU_FILE_TYPE, FILE_TYPES[dump.media]))
     if dump.compression:
         yield Triple(s, term(DCAT, "compressFormat"), media_type(dump.compression))
-    yield Triple(s, term(DCAT, "byteSize"), _int(len(dump.data), "nonNegativeInteger"))
+    yield Triple(s, term(DCAT, "byteSize"), _int(dump.file.size, "nonNegativeInteger"))
     yield Triple(s, term(DCTERMS, "license"), NamedNode(col.licence_iri))
     yield Triple(s, term(SPDX, "checksum"), checksum)
     yield Triple(checksum, RDF_TYPE, term(SPDX, "Checksum"))
@@ -475,7 +500,7 @@ def _data_download(rel: Release, dump: Dump, col: Collection) -> dict[str, Any]:
         "description": dump.syntax,
         "encodingFormat": dump.compression or dump.media,
         "contentUrl": download_url(rel, dump.name).value,
-        "contentSize": f"{len(dump.data)} bytes",
+        "contentSize": f"{dump.file.size} bytes",
         "sha256": dump.sha256,
     }
 
@@ -487,16 +512,16 @@ def json_bytes(document: dict[str, Any]) -> bytes:
 # --- checksums --------------------------------------------------------------------------------
 
 
-def checksums(files: dict[str, bytes]) -> bytes:
+def checksums(files: Mapping[str, Written]) -> bytes:
     """``SHA256SUMS`` in the format ``sha256sum -c`` reads: one ``<hex>  <name>`` line per file."""
-    lines = (f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
+    lines = (f"{written.sha256}  {name}\n" for name, written in sorted(files.items()))
     return "".join(lines).encode("utf-8")
 
 
 # --- the files --------------------------------------------------------------------------------
 
 
-def dumps(files: dict[str, bytes], stem: str, tables: Iterable[tuple[str, str]] = ()) -> list[Dump]:
+def dumps(files: Mapping[str, Written], stem: str, tables: Iterable[tuple[str, str]] = ()) -> list[Dump]:
     """The distributions among ``files``: the RDF dumps (also gzipped N-Triples), and the tables
     (``tables``: file name and title) with their CSVW metadata."""
     found = [

@@ -34,7 +34,7 @@ import fcntl
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -257,23 +257,42 @@ def _holder(path: Path) -> Callable[[], str]:
 # --- publishing -------------------------------------------------------------------------------
 
 
-def publish(files: dict[str, bytes], target: Path, notify: Notify = _silent) -> dict[str, Path]:
-    """Put the release ``files`` in ``target`` (see the module's description); call under :func:`locked`.
+#: Writes the files of a release into a fresh, empty directory; returns their names (below it).
+Write = Callable[[Path], Collection[str]]
+
+
+def publish(write: Write, target: Path, notify: Notify = _silent) -> dict[str, Path]:
+    """Put the release that ``write`` writes in ``target`` (see the module's description); call
+    under :func:`locked`. ``write`` is given a staging directory beside ``target`` or inside it.
 
     Until the files are all written and synced nothing in ``target`` changes. A failure to tidy up
     after the release is in place is reported through ``notify``, not raised: the release is whole.
     """
-    unknown = set(files) - current_names()
-    if unknown:
-        raise ValueError(f"not release files: {sorted(unknown)}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not (_swappable(target) and _swap_in(files, target, notify)):
-            _replace_in_place(files, target, notify)
+        names = _swap_in(write, target, notify) if _swappable(target) else None
+        if names is None:
+            names = _replace_in_place(write, target, notify)
     except OSError as exc:
         raise InputError(f"cannot publish the release: {exc.strerror or exc}", exc.filename or target) from None
     _warn_foreign(target, notify)
-    return {name: target / name for name in files}
+    return {name: target / name for name in sorted(names)}
+
+
+def of_bytes(files: Mapping[str, bytes]) -> Write:
+    """A release given as the bytes of its files, by name."""
+
+    def write(directory: Path) -> Collection[str]:
+        for name, data in sorted(files.items()):
+            path = directory / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        return set(files)
+
+    return write
 
 
 def _swappable(target: Path) -> bool:
@@ -328,28 +347,29 @@ def _warn_foreign(target: Path, notify: Notify) -> None:
                     )
 
 
-def _swap_in(files: dict[str, bytes], target: Path, notify: Notify) -> bool:
-    """Stage beside ``target`` and swap; False (nothing changed) when ``target`` cannot be renamed."""
+def _swap_in(write: Write, target: Path, notify: Notify) -> Collection[str] | None:
+    """Stage beside ``target`` and swap; the names written, or None (nothing changed) when ``target``
+    cannot be renamed."""
     try:
         staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(target)}{os.getpid()}-", dir=target.parent))
     except OSError as exc:
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and target.is_dir():
-            return False  # nothing can be created beside it
+            return None  # nothing can be created beside it
         raise
     try:
-        _write_all(files, staging)
+        names = _write_all(write, staging)
         _take_mode_and_owner(staging, target)
         if not target.exists():
             os.rename(staging, target)
-            return True
+            return names
         retired = _retired(target)
         if os.path.lexists(retired):
-            return False  # a release an earlier build could not remove is still there
+            return None  # a release an earlier build could not remove is still there
         try:
             os.rename(target, retired)
         except OSError as exc:
             if exc.errno in (errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES):
-                return False  # a mount point, or a directory we may not move
+                return None  # a mount point, or a directory we may not move
             raise
         try:
             os.rename(staging, target)
@@ -361,7 +381,7 @@ def _swap_in(files: dict[str, bytes], target: Path, notify: Notify) -> bool:
     with _after_the_release(notify):
         _fsync_directory(target.parent)
     _retire(retired, target, notify)
-    return True
+    return names
 
 
 @contextlib.contextmanager
@@ -373,11 +393,11 @@ def _after_the_release(notify: Notify) -> Iterator[None]:
         notify(f"warning: the new release is in place, but tidying up failed: {exc.strerror or exc}")
 
 
-def _replace_in_place(files: dict[str, bytes], target: Path, notify: Notify) -> None:
+def _replace_in_place(write: Write, target: Path, notify: Notify) -> Collection[str]:
     target.mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{IN_PLACE_STAGING}{os.getpid()}-", dir=target))
     try:
-        _write_all(files, staging)
+        names = _write_all(write, staging)
         ready = staging.with_name(IN_PLACE_READY + staging.name.removeprefix(IN_PLACE_STAGING))
         os.rename(staging, ready)  # from here on, a killed build's release is finished by recover()
     finally:
@@ -385,7 +405,8 @@ def _replace_in_place(files: dict[str, bytes], target: Path, notify: Notify) -> 
     _fsync_directory(target)
     _roll_forward(ready, target, notify)
     with _after_the_release(notify):
-        _remove_dropped(files, target)
+        _remove_dropped(names, target)
+    return names
 
 
 def _roll_forward(ready: Path, target: Path, notify: Notify) -> None:
@@ -430,7 +451,7 @@ def _release_folder(target: Path, folder: str) -> None:
         _check_folder(target, part, target / part)
 
 
-def _remove_dropped(files: dict[str, bytes], target: Path) -> None:
+def _remove_dropped(files: Collection[str], target: Path) -> None:
     """Remove the release files the new release does not have (``datacite.json`` of an issued
     release when a development build follows, a retired table); in place only, after ``SHA256SUMS``."""
     for name in sorted(release_names() - set(files)):
@@ -443,20 +464,17 @@ def _through_a_link(target: Path, name: str) -> bool:
     return any(os.path.islink(target / parent) for parent in Path(name).parents if str(parent) != ".")
 
 
-def _write_all(files: dict[str, bytes], directory: Path) -> None:
-    """Write ``files`` into a fresh ``directory``; a name with folders gets them, 0777 less the umask."""
-    folders: set[Path] = {directory}
-    for name, data in sorted(files.items()):
-        path = directory / name
-        if path.parent != directory:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
-        with open(path, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+def _write_all(write: Write, directory: Path) -> Collection[str]:
+    """Have ``write`` write a release into the fresh ``directory`` (its files synced), then sync the
+    directory and its folders; the names written, all of them release files, or a ValueError."""
+    names = write(directory)
+    unknown = set(names) - current_names()
+    if unknown:
+        raise ValueError(f"not release files: {sorted(unknown)}")
+    folders = {directory, *(directory / name for name in release_folders() if (directory / name).is_dir())}
     for folder in sorted(folders, key=lambda f: -len(f.parts)):
         _fsync_directory(folder)
+    return names
 
 
 def _take_mode_and_owner(staging: Path, target: Path) -> None:

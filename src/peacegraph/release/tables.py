@@ -58,38 +58,49 @@ class Index:
     only if some did not.
     """
 
-    def __init__(self, triples: Iterable[Triple]):
+    def __init__(self, triples: Iterable[Triple] = ()):
         self.out: dict[tuple[str, str], list[Value]] = {}
         self.back: dict[tuple[str, str], list[NamedNode]] = {}
-        read = frozenset(NamedNode(p) for p in READ)
-        backwards = frozenset(READ_BACKWARDS)
-        out, back = self.out, self.back
-        unsorted: set[tuple[str, str]] = set()
-        current: object = None
-        subject = ""
-        for triple in triples:  # canonical order: a subject's triples come together
-            if triple.predicate not in read:
-                continue
-            s, o = triple.subject, triple.object
-            if s != current:
-                current, subject = s, s.value if isinstance(s, NamedNode) else ""
-            if not subject or not isinstance(o, (NamedNode, Literal)):
-                continue
-            key = (subject, triple.predicate.value)
-            found = out.get(key)
-            if found is None:
-                out[key] = [o]
-            else:
-                last, text = str(found[-1]), str(o)
-                if text == last:  # the same triple again (canonical triples are each once)
-                    continue
-                if text < last:
-                    unsorted.add(key)
-                found.append(o)
-            if key[1] in backwards and isinstance(o, NamedNode) and isinstance(s, NamedNode):
-                back.setdefault((o.value, key[1]), []).append(s)
-        for key in unsorted:
-            out[key] = sorted(set(out[key]), key=str)
+        self._read = {NamedNode(p): p for p in READ}  # and the predicate's IRI, one string for every key
+        self._backwards = frozenset(READ_BACKWARDS)
+        self._terms: dict[Value, Value] = {}  # one object for each value however often it recurs
+        self._unsorted: set[tuple[str, str]] = set()
+        self._current: object = None
+        self._subject = ""
+        for triple in triples:
+            self.add(triple)
+        self.finish()
+
+    def add(self, triple: Triple) -> None:
+        """Index one more triple (in canonical order: a subject's triples come together)."""
+        predicate = self._read.get(triple.predicate)
+        if predicate is None:
+            return
+        s, o = triple.subject, triple.object
+        if s != self._current:
+            self._current, self._subject = s, s.value if isinstance(s, NamedNode) else ""
+        if not self._subject or not isinstance(o, (NamedNode, Literal)):
+            return
+        o = self._terms.setdefault(o, o)
+        key = (self._subject, predicate)
+        found = self.out.get(key)
+        if found is None:
+            self.out[key] = [o]
+        else:
+            last, text = str(found[-1]), str(o)
+            if text == last:  # the same triple again (canonical triples are each once)
+                return
+            if text < last:
+                self._unsorted.add(key)
+            found.append(o)
+        if key[1] in self._backwards and isinstance(o, NamedNode) and isinstance(s, NamedNode):
+            self.back.setdefault((o.value, key[1]), []).append(s)
+
+    def finish(self) -> None:
+        """Sort the values that did not come in order (call after the last :meth:`add`)."""
+        for key in self._unsorted:
+            self.out[key] = sorted(set(self.out[key]), key=str)
+        self._unsorted, self._terms = set(), {}
 
     def values(self, subject: NamedNode, predicate: NamedNode) -> list[Value]:
         """The objects, in the order of their N-Triples form."""
@@ -461,9 +472,14 @@ def metadata(table: Table, made: list[Row], licence: str) -> dict[str, Any]:
 
 def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
     """Every table and its metadata (under ``col``'s licence), by file name below ``out/``."""
+    with no_cycle_collection():
+        return render_index(Index(triples), col)
+
+
+def render_index(index: Index, col: Collection) -> dict[str, bytes]:
+    """:func:`render` from the triples already indexed."""
     files = {}
-    with _no_cycle_collection():
-        index = Index(triples)
+    with no_cycle_collection():
         for table in TABLES:
             made = rows(table, index)
             files[table.file_name] = csv_bytes(table, made)
@@ -473,9 +489,10 @@ def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while the tables are made: they make millions of lists and tuples
-    and no cycles, and the collector's passes over them took half the time at a million triples."""
+def no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while the tables are made (and their index, as the dumps are
+    written): they make millions of lists and tuples and no cycles, and the collector's passes over
+    them took half the time at a million triples."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

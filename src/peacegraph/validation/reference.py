@@ -11,6 +11,7 @@ from pyoxigraph import RdfFormat, Triple
 from rdflib.collection import Collection
 
 from ..rdf.formats import Format
+from ..rdf.lines import Lines
 from ..rdf.namespaces import SH
 from ..rdf.rdfio import read_triples
 from ..rdf.serialize import to_ntriples
@@ -27,9 +28,10 @@ def shapes_graph(shapes_dir: Path) -> rdflib.Graph:
     return to_rdflib([t for path in sorted(shapes_dir.glob("*.ttl")) for t in read_triples(path, RdfFormat.TURTLE)])
 
 
-def to_rdflib(triples: list[Triple]) -> rdflib.Graph:
+def to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
     graph = rdflib.Graph()
-    graph.parse(data=to_ntriples(triples), format=Format.NTRIPLES.rdflib_name)
+    data = triples.data if isinstance(triples, Lines) else to_ntriples(list(triples))
+    graph.parse(data=data, format=Format.NTRIPLES.rdflib_name)
     return graph
 
 

@@ -44,7 +44,7 @@ The package, in the order a validation uses it:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pyoxigraph import Triple
@@ -90,7 +90,7 @@ class FallbackWarning(UserWarning):
 
 
 def validate(
-    triples: list[Triple],
+    triples: Iterable[Triple],
     shapes_dir: Path | list[Path],
     by_iri: Mapping[str, Origin] | None = None,
     engine: str = "auto",

@@ -5,16 +5,20 @@ pySHACL judges them, by what rdflib makes of them.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import re
 from collections.abc import Iterator
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
 
 from ...rdf.namespaces import XSD
 from .program import Program
 from .terms import ILL_TYPED, WRAPPED, Term
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 #: Datatypes whose values rdflib makes Python ints (and compares as such).
 INTEGER_TYPES: Final = (
@@ -44,6 +48,39 @@ def wrap_datatypes(data: bytes) -> bytes:
     if b'\\"^^<' not in data:  # no escaped quote that looks like a datatype: a plain replace is exact
         return data.replace(b'"^^<', wrapped)
     return _DATATYPE_START.sub(lambda m: m.group(1) + wrapped, data)
+
+
+def wrapped_reader(data: bytes) -> io.BufferedReader:
+    """:func:`wrap_datatypes` of N-Triples ``data``, read a block of lines at a time: the store
+    loads from it without a wrapped copy of the whole of ``data`` in memory."""
+    return io.BufferedReader(_Wrapped(data), buffer_size=_BLOCK)
+
+
+_BLOCK: Final = 1 << 20
+
+
+class _Wrapped(io.RawIOBase):
+    def __init__(self, data: bytes):
+        self._data = data
+        self._start = 0
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        while not self._pending:
+            if self._start >= len(self._data):
+                return 0
+            end = self._data.find(b"\n", self._start + _BLOCK)
+            stop = len(self._data) if end < 0 else end + 1  # whole lines only
+            self._pending = memoryview(wrap_datatypes(self._data[self._start : stop]))
+            self._start = stop
+        target = memoryview(buffer).cast("B")
+        size = min(len(target), len(self._pending))
+        target[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def mark_ill_typed(store: Store, program: Program) -> None:

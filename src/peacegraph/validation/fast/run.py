@@ -9,16 +9,17 @@ import concurrent.futures
 import contextlib
 import ctypes
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from pyoxigraph import Literal, Quad, RdfFormat, Store, Triple, serialize
 
+from ...rdf.lines import Lines
 from ...records.model import Origin
 from ..report import Report, Violation
 from .compiler import compile_shapes
 from .findings import Result, failures_of, results_of
-from .literals import mark_ill_typed, wrap, wrap_datatypes
+from .literals import mark_ill_typed, wrap, wrap_datatypes, wrapped_reader
 from .program import Check, Program, Update
 from .terms import SUBCLASS
 
@@ -26,21 +27,24 @@ from .terms import SUBCLASS
 THREADS: Final = 2
 
 
-def data_store(triples: list[Triple]) -> Store:
+def data_store(triples: Iterable[Triple]) -> Store:
     """An in-memory store of the triples (in the default graph), typed literals wrapped (see above).
 
     Blank nodes keep their labels (loading N-Triples would rename them), so that results name the
-    data's own nodes.
+    data's own nodes. Canonical N-Triples (:class:`~peacegraph.rdf.lines.Lines`, which has no blank
+    nodes) are loaded as they are, without being read as triples first.
     """
     store = Store()
+    if isinstance(triples, Lines):  # wrapped a block at a time, never copied whole
+        store.load(wrapped_reader(triples.data), format=RdfFormat.N_TRIPLES, lenient=True)
+        return store
     data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
     if b"_:" in data:  # maybe a blank node (or text that looks like one): keep the labels
         store.extend(
             Quad(t.subject, t.predicate, wrap(t.object) if isinstance(t.object, Literal) else t.object) for t in triples
         )
         return store
-    data = wrap_datatypes(data)
-    store.load(data, format=RdfFormat.N_TRIPLES, lenient=True)  # terms were checked when made
+    store.load(wrap_datatypes(data), format=RdfFormat.N_TRIPLES, lenient=True)  # terms were checked when made
     return store
 
 
@@ -66,9 +70,12 @@ def run(program: Program, store: Store, by_iri: Mapping[str, Origin] | None = No
     return Report(conforms=not violations, violations=violations)
 
 
-def validate_triples(triples: list[Triple], shapes: list[Triple], by_iri: Mapping[str, Origin] | None = None) -> Report:
+def validate_triples(
+    triples: Iterable[Triple], shapes: list[Triple], by_iri: Mapping[str, Origin] | None = None
+) -> Report:
     """Validate ``triples`` against ``shapes`` with this engine (:class:`UnsupportedShapeError` if it cannot)."""
     program = compile_shapes(shapes)  # refuses unsupported shapes before any work is done
+    _give_back_memory()  # what the records and the mapping left, before the store takes its share
     store = data_store(triples)
     try:
         if not store.query(f"ASK {{ ?a {SUBCLASS} ?b }}"):
@@ -79,14 +86,15 @@ def validate_triples(triples: list[Triple], shapes: list[Triple], by_iri: Mappin
         _give_back_memory()
 
 
-def evaluate(triples: list[Triple], shapes: list[Triple]) -> list[Result]:
+def evaluate(triples: Iterable[Triple], shapes: list[Triple]) -> list[Result]:
     """The validation results of ``triples`` against ``shapes``, terms as in the data (for comparisons with reports)."""
     program = compile_shapes(shapes)
     return results(program, data_store(triples))
 
 
 def _give_back_memory() -> None:
-    """Return the freed store's memory to the system, before the dumps are written (glibc keeps it otherwise).
+    """Return freed memory to the system (glibc keeps it otherwise): before the store is made, and
+    the freed store's before the dumps are written.
 
     A million triples take ~300 MB in the store; without this the peak of a build is that much higher.
     """

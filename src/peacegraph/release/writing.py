@@ -1,0 +1,61 @@
+"""Writing a release's files into a fresh directory as they are made, so that no dump has to be
+held whole in memory; what describes them (``void.ttl``, ``ro-crate-metadata.json``,
+``SHA256SUMS``) is given each file's size and SHA-256 instead of its bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a release says of one of its files."""
+
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes) -> Written:
+        return cls(len(data), hashlib.sha256(data).hexdigest())
+
+
+class Directory:
+    """The files of a release being written into ``root`` (fresh and empty), by name below it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.written: dict[str, Written] = {}
+
+    def put(self, name: str, data: bytes) -> None:
+        with self._open(name) as handle:
+            handle.write(data)
+        self.written[name] = Written.of(data)
+
+    @contextlib.contextmanager
+    def stream(self, name: str) -> Iterator[IO[bytes]]:
+        """The file ``name``, open for writing; synced to disk and recorded when the block ends (its
+        checksum read back from the page cache: a few tenths of a second for a million triples' dumps)."""
+        with self._open(name) as handle:
+            yield handle
+        with open(self.root / name, "rb") as written:
+            digest = hashlib.file_digest(written, "sha256")
+            self.written[name] = Written(written.tell(), digest.hexdigest())
+
+    @contextlib.contextmanager
+    def _open(self, name: str) -> Iterator[IO[bytes]]:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb", buffering=_BUFFER) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+_BUFFER = 1 << 20
