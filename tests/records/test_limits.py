@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,8 @@ from peacegraph.errors import InputError
 from peacegraph.rdf import rdfio
 from peacegraph.records import limits, loader, yamlsource
 from peacegraph.records.limits import read_bounded
+
+from ..conftest import SEEDS
 
 
 def test_the_node_budget_is_shared_by_all_record_files(mini_seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,3 +83,23 @@ def test_the_documentation_states_the_limits_in_force() -> None:
         f"read back at most {limits.MAX_RDF_BYTES // limits.MIB} MiB",
     ):
         assert stated in section, stated
+
+
+def test_a_rebuild_reads_back_a_previous_release_larger_than_the_cap(out_dir: Path, tmp_path: Path) -> None:
+    """The previous release's N-Triples is read a line at a time: the cap on files read whole does not
+    stop an honest collection from being built again, however large its last release."""
+    previous = tmp_path / "previous"
+    shutil.copytree(out_dir, previous)
+    dump = previous / "peacegraph.nt"
+    cap = max((out_dir / name).stat().st_size for name in ("ontology.ttl", "shapes.ttl")) + 1
+    assert cap < dump.stat().st_size
+    environment = {**os.environ, "PEACEGRAPH_MAX_RDF_BYTES": str(cap)}
+    command = [sys.executable, "-m", "peacegraph", "build", "--collection", str(SEEDS), "--out", str(tmp_path / "o")]
+    done = subprocess.run([*command, "--previous", str(previous)], capture_output=True, text=True, env=environment)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "o" / "peacegraph.nt").read_bytes() == (out_dir / "peacegraph.nt").read_bytes()
+    broken = tmp_path / "broken.nt"
+    broken.write_bytes(dump.read_bytes()[:200] + b"<oops> .\n")
+    with pytest.raises(InputError, match="invalid N-Triples") as caught:
+        list(rdfio.iter_triples(broken))
+    assert caught.value.line is not None

@@ -25,7 +25,7 @@ from typing import Any, Final
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, parse
 
 from ..errors import InputError
-from ..records.limits import MAX_JSON_DEPTH, RDF_BYTES, read_bounded, utf8_line
+from ..records.limits import MAX_JSON_DEPTH, RDF_BYTES, open_regular, read_bounded, utf8_line
 
 #: The syntax of an RDF file, by file extension.
 SYNTAXES: Final[dict[str, RdfFormat]] = {
@@ -59,10 +59,22 @@ def read_triples(path: Path, syntax: RdfFormat | None = None, *, display: Path |
 
 
 def iter_triples(path: Path, syntax: RdfFormat | None = None, *, display: Path | str | None = None) -> Iterator[Triple]:
-    """:func:`read_triples` one triple at a time, for a file too big to hold as a list (a previous release)."""
+    """:func:`read_triples` one triple at a time, for a file too big to hold as a list (a previous release).
+
+    N-Triples is read as it is parsed, a line at a time, so its size is not capped: a release of any
+    size is read back in the same memory. Other syntaxes are read whole, and capped, first.
+    """
     shown = display or path
-    data = read_bounded(Path(path), RDF_BYTES.value(), file=shown, advice=RDF_BYTES.advice())
-    yield from iter_parsed(data, syntax or syntax_of(Path(path)), source=shown)
+    syntax = syntax or syntax_of(Path(path))
+    if syntax != RdfFormat.N_TRIPLES:
+        data = read_bounded(Path(path), RDF_BYTES.value(), file=shown, advice=RDF_BYTES.advice())
+        yield from iter_parsed(data, syntax, source=shown)
+        return
+    with open_regular(Path(path), file=shown) as handle:
+        try:
+            yield from _default_graph(parse(handle, format=syntax), shown)
+        except SyntaxError as exc:
+            raise InputError(f"invalid {syntax.name}: {exc.msg}", shown, exc.lineno) from None
 
 
 def parse_triples(data: bytes, syntax: RdfFormat, *, source: Path | str) -> list[Triple]:

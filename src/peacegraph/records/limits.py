@@ -18,7 +18,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from ..errors import InputError
 
@@ -35,8 +35,8 @@ MAX_TOTAL_YAML_NODES: Final = 2_000_000
 MAX_SOURCE_BYTES: Final = 16 * MIB
 #: ``seeds/wikidata.csv``.
 MAX_TABLE_BYTES: Final = 8 * MIB
-#: An RDF file read back (a dump, the ontology, the shapes). A million-triple release has a
-#: ~155 MB N-Triples dump, which a rebuild reads back to check that identifiers are kept.
+#: An RDF file read whole (the ontology, the shapes, a dump compared by ``diff``). A rebuild reads the
+#: previous release's N-Triples a line at a time to check that identifiers are kept, uncapped.
 MAX_RDF_BYTES: Final = 512 * MIB
 
 
@@ -75,6 +75,20 @@ MAX_JSON_DEPTH: Final = 64
 _NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
 
 
+def open_regular(path: Path, *, file: Path | str, line: int | None = None) -> BinaryIO:
+    """``path`` open for reading, refused without being read if it is not a regular file (a FIFO, a
+    device or a directory could block or never end); errors name ``file`` and ``line``."""
+    name = Path(path).name
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror}", file, line) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(f"{name} is not a regular file", file, line)
+    return os.fdopen(fd, "rb")
+
+
 def read_bounded(path: Path, limit: int, *, file: Path | str, line: int | None = None, advice: str = "") -> bytes:
     """The bytes of the regular file ``path``, refused if it holds more than ``limit`` bytes.
 
@@ -84,15 +98,8 @@ def read_bounded(path: Path, limit: int, *, file: Path | str, line: int | None =
     read forever; a file over the limit is refused from its size, before any of it is read.
     """
     name = Path(path).name
-    try:
-        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
-    except OSError as exc:
-        raise InputError(f"cannot read {name}: {exc.strerror}", file, line) from None
-    status = os.fstat(fd)
-    if not stat.S_ISREG(status.st_mode):
-        os.close(fd)
-        raise InputError(f"{name} is not a regular file", file, line)
-    with os.fdopen(fd, "rb") as handle:
+    with open_regular(path, file=file, line=line) as handle:
+        status = os.fstat(handle.fileno())
         if status.st_size > limit:
             why = f" ({advice})" if advice else ""
             raise InputError(f"{name} is larger than the limit of {_size(limit)}{why}", file, line)
