@@ -121,7 +121,9 @@ class Admission:
             self._grants[address][-1].take_back()
 
     def _leave(self, address: str, turn: asyncio.Future[Grant]) -> None:
-        waiting = self._waiting[address]
+        waiting = self._waiting.get(address)
+        if waiting is None or turn not in waiting:  # already dropped by _next
+            return
         waiting.remove(turn)
         self._queued -= 1
         if not waiting:
@@ -153,9 +155,23 @@ class Admission:
                     return
                 if within_share and self._running[address] >= self.running_share:
                     continue
-                waiting = self._waiting.pop(address)
-                turn = waiting.popleft()
-                self._queued -= 1
-                if waiting:
-                    self._waiting[address] = waiting  # to the end of the round
-                turn.set_result(self._grant(address, None))  # its task is told when it wakes
+                turn = self._pop(address)
+                if turn is not None:
+                    turn.set_result(self._grant(address, None))  # its task is told when it wakes
+
+    def _pop(self, address: str) -> asyncio.Future[Grant] | None:
+        """The next turn of ``address`` that is still awaited; the address goes to the end of the round.
+
+        A turn cancelled with its task (the client has gone) stays queued until that task runs
+        again, which may be after a worker is freed in the same instant (clients that leave
+        together): it is dropped here, never given the worker, which would be lost with it.
+        """
+        waiting = self._waiting.pop(address)
+        turn = None
+        while waiting and turn is None:
+            candidate = waiting.popleft()
+            self._queued -= 1
+            turn = None if candidate.done() else candidate
+        if waiting:
+            self._waiting[address] = waiting
+        return turn
