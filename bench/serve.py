@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -103,12 +104,14 @@ def _one_request(port: int, request: bytes) -> tuple[int, bytes]:
         return _read_response(sock, b"")
 
 
-#: For a new query every request: a numbered comment after the query (one wrk thread, so one counter).
+#: For a new query every request: a numbered comment after the query (one wrk thread, so one counter),
+#: and a mark of the wrk run: the numbers start again in every run, and a query of an earlier round
+#: would be answered from the answers kept.
 FRESH_SCRIPT = """
 counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format("GET", "{path}?query={query}%0A%23%20" .. counter, {{["Accept"] = "{accept}"}})
+  return wrk.format("GET", "{path}?query={query}%0A%23%20{run}-" .. counter, {{["Accept"] = "{accept}"}})
 end
 """
 _RATE = re.compile(r"^Requests/sec:\s+([0-9.]+)", re.MULTILINE)
@@ -119,7 +122,8 @@ def requests_per_second(port: int, path: str, query: str, fresh: bool, concurren
     """What ``wrk`` measures: requests per second over ``concurrency`` kept-alive connections."""
     url = f"http://127.0.0.1:{port}{path}?query={quote(query)}"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8") as script:
-        script.write(FRESH_SCRIPT.format(path=path, query=quote(query), accept=ACCEPT) if fresh else "")
+        run = uuid.uuid4().hex[:12]
+        script.write(FRESH_SCRIPT.format(path=path, query=quote(query), run=run, accept=ACCEPT) if fresh else "")
         script.flush()
         command = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "60s", "-H", f"Accept: {ACCEPT}"]
         report = subprocess.run([*command, "-s", script.name, url], check=True, capture_output=True, text=True).stdout
