@@ -51,7 +51,8 @@ class Proxies:
 class Connection(Protocol):
     """What :class:`Connections` asks of a connection: whether it is idle, and to close it."""
 
-    idle: bool
+    @property
+    def idle(self) -> bool: ...
 
     def close(self) -> None: ...
 
@@ -60,7 +61,7 @@ class Connections:
     """The open connections, by client address, oldest first.
 
     A connection is idle when no request is on its way in or being answered: just opened, or
-    kept alive after an answer (the connection keeps that flag itself: nothing is done here per
+    kept alive after an answer (the connection tells, when asked: nothing is done here per
     request). When the server or one address has as many connections as it may, the oldest idle
     one is closed (its client reconnects when it needs to); only when none is idle is the new
     connection turned away.
