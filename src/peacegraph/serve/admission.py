@@ -149,6 +149,8 @@ class Admission:
     def _next(self) -> None:
         """Give free workers to the addresses that waited longest for their turn: those under their
         share first, then (no one else wants them) the others."""
+        if not self._waiting:  # the usual case, after every query
+            return
         for within_share in (True, False):
             for address in list(self._waiting):
                 if self._free <= 0:
