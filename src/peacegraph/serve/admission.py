@@ -93,26 +93,31 @@ class Admission:
         self._release(grant)
 
     async def _wait(self, address: str, deadline: float) -> Grant:
-        turn: asyncio.Future[Grant] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        turn: asyncio.Future[Grant] = loop.create_future()
         self._waiting.setdefault(address, deque()).append(turn)
         self._queued += 1
         if self._free > 0:
             self._next()
         elif self._running[address] < self.running_share:
             self._take_back()
+        # The deadline ends the turn itself (a timer, no asyncio.timeout: most queries wait when
+        # clients are many, and that costs a Python object and several calls on each).
+        timer = loop.call_at(deadline, _too_late, turn)
         try:
-            async with asyncio.timeout_at(deadline):
-                grant = await turn
+            grant = await turn
             grant.task = asyncio.current_task()
             return grant
         except BaseException as error:
-            if turn.done() and not turn.cancelled():  # granted, but its query leaves: the next one goes
-                self._release(turn.result())
+            if turn.done() and not turn.cancelled() and turn.exception() is None:  # granted, but its query leaves
+                self._release(turn.result())  # the next one goes
             else:
                 self._leave(address, turn)
             if isinstance(error, TimeoutError):
                 raise QueryTimeoutError(WAITED_TOO_LONG) from None
             raise
+        finally:
+            timer.cancel()
 
     def _take_back(self) -> None:
         """Stop the newest query of the address furthest past its share, if one is."""
@@ -177,3 +182,9 @@ class Admission:
         if waiting:
             self._waiting[address] = waiting
         return turn
+
+
+def _too_late(turn: asyncio.Future[Grant]) -> None:
+    """A query's deadline came while it waited for a worker (a turn given or dropped is left alone)."""
+    if not turn.done():
+        turn.set_exception(TimeoutError())
