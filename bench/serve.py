@@ -12,7 +12,10 @@ and the ratio is ours over Oxigraph's (≥ 1 means we are as fast). Beside it, t
 processes) spent per request, read from ``/proc`` (Linux). The CLI comparison times whole processes, median of
 ``--repeat`` runs; the ratio is our time over Oxigraph's (≤ 1 means we are as fast).
 
-    .venv/bin/python bench/serve.py [--out out] [--seconds 2] [--rounds 3] [--repeat 5]
+    .venv/bin/python bench/serve.py [--out out] [--seconds 2] [--rounds 3] [--repeat 5] [--peacegraph PATH]
+
+``--peacegraph`` measures another checkout's ``peacegraph`` (an older commit, to see whether a change
+made serving slower) on this checkout's release; one from before collections is given it by ``--out``.
 
 Needs the ``oxigraph`` binary (the ``oxigraph`` PyPI package, in the dev extra) and ``wrk`` (Debian:
 ``apt-get install wrk``).
@@ -30,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -100,12 +104,14 @@ def _one_request(port: int, request: bytes) -> tuple[int, bytes]:
         return _read_response(sock, b"")
 
 
-#: For a new query every request: a numbered comment after the query (one wrk thread, so one counter).
+#: For a new query every request: a numbered comment after the query (one wrk thread, so one counter),
+#: and a mark of the wrk run: the numbers start again in every run, and a query of an earlier round
+#: would be answered from the answers kept.
 FRESH_SCRIPT = """
 counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format("GET", "{path}?query={query}%0A%23%20" .. counter, {{["Accept"] = "{accept}"}})
+  return wrk.format("GET", "{path}?query={query}%0A%23%20{run}-" .. counter, {{["Accept"] = "{accept}"}})
 end
 """
 _RATE = re.compile(r"^Requests/sec:\s+([0-9.]+)", re.MULTILINE)
@@ -116,13 +122,14 @@ def requests_per_second(port: int, path: str, query: str, fresh: bool, concurren
     """What ``wrk`` measures: requests per second over ``concurrency`` kept-alive connections."""
     url = f"http://127.0.0.1:{port}{path}?query={quote(query)}"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8") as script:
-        script.write(FRESH_SCRIPT.format(path=path, query=quote(query), accept=ACCEPT) if fresh else "")
+        run = uuid.uuid4().hex[:12]
+        script.write(FRESH_SCRIPT.format(path=path, query=quote(query), run=run, accept=ACCEPT) if fresh else "")
         script.flush()
         command = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "60s", "-H", f"Accept: {ACCEPT}"]
         report = subprocess.run([*command, "-s", script.name, url], check=True, capture_output=True, text=True).stdout
     failed = _FAILED.search(report)
-    if failed:
-        raise RuntimeError(f"wrk: {failed.group(0)}")
+    if failed:  # said, not fatal: the rows measured so far are not lost
+        print(f"wrk, {path} ({'new' if fresh else 'kept'}, {concurrency} clients): {failed.group(0)}", file=sys.stderr)
     rate = _RATE.search(report)
     if rate is None:
         raise RuntimeError(f"no rate in wrk's report:\n{report}")
@@ -200,6 +207,12 @@ def timed(command: list[str], repeat: int) -> float:
     return statistics.median(times)
 
 
+def release_option(peacegraph: str, command: str) -> str:
+    """How ``peacegraph <command>`` is given the release: ``--release``, or ``--out`` before collections."""
+    usage = subprocess.run([peacegraph, command, "--help"], check=True, capture_output=True, text=True).stdout
+    return "--release" if "--release" in usage else "--out"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out"))
@@ -207,18 +220,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="measurements of each server, alternating; medians")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
+    parser.add_argument(
+        "--peacegraph", type=Path, help="peacegraph to measure (default: this venv's; e.g. an old checkout's)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/serve.py needs wrk, the HTTP benchmarking tool: install it (Debian: apt-get install wrk)")
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    peacegraph = str(Path(sys.executable).parent / "peacegraph")
+    peacegraph = str(args.peacegraph or Path(sys.executable).parent / "peacegraph")
     dump = args.out / "peacegraph.nt"
 
     with tempfile.TemporaryDirectory() as location:
         subprocess.run([oxigraph, "load", "--location", location, "--file", str(dump)], check=True, capture_output=True)
         ox_port, pg_port = _free_port(), _free_port()
         ox_server = [oxigraph, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{ox_port}"]
-        pg_server = [peacegraph, "serve", "--release", str(args.out), "--port", str(pg_port)]
+        pg_server = [peacegraph, "serve", release_option(peacegraph, "serve"), str(args.out), "--port", str(pg_port)]
         print(f"{'':<26} {'requests per second':^30} {'CPU µs per request':^22}")
         columns = (("oxigraph", 10), ("peacegraph", 11), ("ratio", 7), ("oxigraph", 10), ("peacegraph", 11))
         print(f"{'query':<18} {'clients':>7} " + " ".join(f"{name:>{width}}" for name, width in columns))
@@ -233,7 +249,8 @@ def main() -> None:
 
         query_file = "seeds/queries/signatories.rq"
         ox_query = [oxigraph, "query", "--location", location, "--query-file", query_file, "--results-format", "csv"]
-        pg_query = [peacegraph, "query", "--release", str(args.out), "-f", query_file, "--format", "csv"]
+        pg_query = [peacegraph, "query", release_option(peacegraph, "query"), str(args.out), "-f", query_file]
+        pg_query += ["--format", "csv"]
         subprocess.run(pg_query, check=True, stdout=subprocess.DEVNULL)  # builds the cached store once
         ox_cli, pg_cli = timed(ox_query, args.repeat), timed(pg_query, args.repeat)
         print(f"\n{'CLI query':<16} {'oxigraph s':>15} {'peacegraph s':>17} {'ratio':>6}")

@@ -67,6 +67,35 @@ def test_queries_whose_clients_left_free_their_workers_and_the_queue(served: liv
     assert time.monotonic() - start < TIMEOUT - 0.5
 
 
+def test_clients_that_leave_all_at_once_leave_every_worker_to_the_next(served: live.Served, tmp_path: Path) -> None:
+    """Two queries running and two waiting, their clients gone in the same instant (a benchmark that
+    stops, a proxy that drops its connections): the workers the running ones free must not be
+    handed to the waiting ones, which are leaving too. Before the fix each such moment lost a
+    worker for good, and after two every query waited its whole limit for a 503."""
+    for attempt in range(3):
+        clients = [connect(served, f"127.0.0.{2 + i}") for i in range(4)]  # 2 run, 2 wait
+        for i, sock in enumerate(clients):
+            sock.sendall(get_request(f"{ENDLESS} #all-at-once {attempt} {i}"))
+            time.sleep(0.05)  # in this order: the running ones first
+        time.sleep(0.3)
+        for sock in clients:
+            sock.close()
+        time.sleep(1.0)  # the stopped workers are replaced
+    statuses: list[int] = []
+    both = [
+        threading.Thread(target=lambda i=i: statuses.append(ask(served.url, f"ASK {{}} #after {i}").status_code))
+        for i in range(2)
+    ]
+    start = time.monotonic()
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join()
+    assert statuses == [200, 200]
+    assert time.monotonic() - start < TIMEOUT - 0.5
+    assert "Traceback" not in (tmp_path / "serve.log").read_text()
+
+
 def test_waiting_for_a_worker_counts_against_the_time_limit(served: live.Served) -> None:
     holders = [
         threading.Thread(target=ask, args=(served.url, f"{ENDLESS} #holder {i}", f"127.0.0.{2 + i}")) for i in range(2)

@@ -93,26 +93,31 @@ class Admission:
         self._release(grant)
 
     async def _wait(self, address: str, deadline: float) -> Grant:
-        turn: asyncio.Future[Grant] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        turn: asyncio.Future[Grant] = loop.create_future()
         self._waiting.setdefault(address, deque()).append(turn)
         self._queued += 1
         if self._free > 0:
             self._next()
         elif self._running[address] < self.running_share:
             self._take_back()
+        # The deadline ends the turn itself (a timer, no asyncio.timeout: most queries wait when
+        # clients are many, and that costs a Python object and several calls on each).
+        timer = loop.call_at(deadline, _too_late, turn)
         try:
-            async with asyncio.timeout_at(deadline):
-                grant = await turn
+            grant = await turn
             grant.task = asyncio.current_task()
             return grant
         except BaseException as error:
-            if turn.done() and not turn.cancelled():  # granted, but its query leaves: the next one goes
-                self._release(turn.result())
+            if turn.done() and not turn.cancelled() and turn.exception() is None:  # granted, but its query leaves
+                self._release(turn.result())  # the next one goes
             else:
                 self._leave(address, turn)
             if isinstance(error, TimeoutError):
                 raise QueryTimeoutError(WAITED_TOO_LONG) from None
             raise
+        finally:
+            timer.cancel()
 
     def _take_back(self) -> None:
         """Stop the newest query of the address furthest past its share, if one is."""
@@ -121,7 +126,9 @@ class Admission:
             self._grants[address][-1].take_back()
 
     def _leave(self, address: str, turn: asyncio.Future[Grant]) -> None:
-        waiting = self._waiting[address]
+        waiting = self._waiting.get(address)
+        if waiting is None or turn not in waiting:  # already dropped by _next
+            return
         waiting.remove(turn)
         self._queued -= 1
         if not waiting:
@@ -147,15 +154,37 @@ class Admission:
     def _next(self) -> None:
         """Give free workers to the addresses that waited longest for their turn: those under their
         share first, then (no one else wants them) the others."""
+        if not self._waiting:  # the usual case, after every query
+            return
         for within_share in (True, False):
             for address in list(self._waiting):
                 if self._free <= 0:
                     return
                 if within_share and self._running[address] >= self.running_share:
                     continue
-                waiting = self._waiting.pop(address)
-                turn = waiting.popleft()
-                self._queued -= 1
-                if waiting:
-                    self._waiting[address] = waiting  # to the end of the round
-                turn.set_result(self._grant(address, None))  # its task is told when it wakes
+                turn = self._pop(address)
+                if turn is not None:
+                    turn.set_result(self._grant(address, None))  # its task is told when it wakes
+
+    def _pop(self, address: str) -> asyncio.Future[Grant] | None:
+        """The next turn of ``address`` that is still awaited; the address goes to the end of the round.
+
+        A turn cancelled with its task (the client has gone) stays queued until that task runs
+        again, which may be after a worker is freed in the same instant (clients that leave
+        together): it is dropped here, never given the worker, which would be lost with it.
+        """
+        waiting = self._waiting.pop(address)
+        turn = None
+        while waiting and turn is None:
+            candidate = waiting.popleft()
+            self._queued -= 1
+            turn = None if candidate.done() else candidate
+        if waiting:
+            self._waiting[address] = waiting
+        return turn
+
+
+def _too_late(turn: asyncio.Future[Grant]) -> None:
+    """A query's deadline came while it waited for a worker (a turn given or dropped is left alone)."""
+    if not turn.done():
+        turn.set_exception(TimeoutError())

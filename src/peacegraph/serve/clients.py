@@ -52,7 +52,8 @@ class Connection(Protocol):
     """What :class:`Connections` asks of a connection: whether it is idle, whether it waits on its
     client (idle, a request still arriving, or an answer the client does not read), and to close it."""
 
-    idle: bool
+    @property
+    def idle(self) -> bool: ...
 
     @property
     def waiting_on_client(self) -> bool: ...
@@ -64,7 +65,7 @@ class Connections:
     """The open connections, by client address, oldest first.
 
     A connection is idle when no request is on its way in or being answered: just opened, or
-    kept alive after an answer (the connection keeps that flag itself: nothing is done here per
+    kept alive after an answer (the connection tells, when asked: nothing is done here per
     request). When the server or one address has as many connections as it may, the oldest idle
     one is closed (its client reconnects when it needs to). When the server is full and none is
     idle, the oldest connection that waits on its client, of the address that holds the most, is

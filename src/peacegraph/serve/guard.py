@@ -53,6 +53,8 @@ _PREFIX_OPERATORS = frozenset("!^-+")
 #: overflows the stack (SIGSEGV) at about 2,600 links (docs/upstream/oxigraph-deep-nesting.md). Long
 #: lists of values (VALUES, IN) are flat: VALUES data is not counted.
 MAX_LINKS = 2000
+#: Every level of nesting is one of these characters: a query with fewer cannot be too deep.
+_NESTING_CHARACTERS = "({[!^-+"
 UPDATE_KEYWORDS = frozenset(
     ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
 )
@@ -178,6 +180,7 @@ def _may_hide_service(token: Token) -> bool:
 #: The built-in functions whose value differs from one evaluation to the next (SPARQL 1.1 §17.4): an
 #: answer that uses one must not be kept for the next client. ``STRUUID`` contains ``UUID``.
 VOLATILE_FUNCTIONS = ("NOW", "RAND", "UUID", "BNODE")
+_VOLATILE_NAMES = re.compile("|".join(VOLATILE_FUNCTIONS))
 
 
 def _may_be_volatile(token: Token) -> bool:
@@ -289,13 +292,16 @@ def check(text: str) -> CheckedQuery:
             raise InputError(f"{syntax_position(unescaped, token.start)}: this string is not closed")
         all_tokens.append(token)
     significant = [t for t in all_tokens if t.kind not in ("ws", "comment")]
-    if any(_may_hide_service(t) for t in significant):
+    # Each check below looks at every token in Python; first, in C, whether the text could hold what
+    # it looks for at all (case is mapped character by character: a token's letters are the text's).
+    if "service" in unescaped.lower() and any(_may_hide_service(t) for t in significant):
         raise RefusedError("SERVICE is refused: this endpoint queries only its own data")
-    past = too_deep(significant)
+    deep = len(unescaped) > MAX_NESTING and sum(map(unescaped.count, _NESTING_CHARACTERS)) > MAX_NESTING
+    past = too_deep(significant) if deep else None
     if past is not None:
         where = syntax_position(unescaped, past.start)
         raise InputError(f"{where}: the query nests deeper than {MAX_NESTING} levels (brackets and operators)")
-    past = too_long(significant)
+    past = too_long(significant) if len(significant) > MAX_LINKS else None  # fewer tokens: none too many
     if past is not None:
         where = syntax_position(unescaped, past.start)
         raise InputError(
@@ -318,5 +324,5 @@ def check(text: str) -> CheckedQuery:
             f"{where}: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, not {first.text[:40]!r}{meant}"
         )
     run = "".join(_blank(t) for t in all_tokens)
-    volatile = any(_may_be_volatile(t) for t in significant)
+    volatile = bool(_VOLATILE_NAMES.search(unescaped.upper())) and any(_may_be_volatile(t) for t in significant)
     return CheckedQuery(text=run, form=keyword, ordered=_ordered(significant), volatile=volatile)

@@ -41,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Callable, Coroutine
+from itertools import chain
 from typing import Any, NoReturn
 
 import httptools
@@ -118,7 +119,8 @@ class BoundedProtocol(HttpToolsProtocol):
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any], **kwargs: Any):
         super().__init__(config, server_state, app_state, **kwargs)
         self.parser.set_dangerous_leniencies(lenient_data_after_close=True, lenient_chunked_length=True)
-        self._deadline: asyncio.TimerHandle | None = None
+        self._deadline: asyncio.TimerHandle | None = None  # fires at _expires, or before it (see _arm)
+        self._expires = 0.0  # loop time by which the request on its way must have arrived whole
         self._head = 0  # bytes of the current request head received so far
         self._heads = 0  # request heads parsed whole on this connection
         self._answered = False  # the request being parsed is answered directly, not by the app
@@ -130,7 +132,6 @@ class BoundedProtocol(HttpToolsProtocol):
         self._refusal: str | None = None  # why the request being parsed is refused
         self._receiving = False  # a request is on its way in
         self._trailing = False  # the last chunk's header came, and no body since: trailer fields follow
-        self.idle = True  # no request on its way in or being answered (clients.Connections)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -217,7 +218,6 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._receiving = True
-        self.idle = False
 
     def _in_head(self) -> bool:
         """Whether the bytes that come next belong to a request head (no request, or the last one is whole)."""
@@ -226,12 +226,14 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._heads += 1
         self._head = 0
-        # The head may have come whole in one read, which data_received does not count: count what was parsed.
-        if len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers) > MAX_HEAD_BYTES:
+        headers = self.headers
+        # The head may have come whole in one read, which data_received does not count: count what was
+        # parsed ("name: value\r\n" per header). Every request pays for both checks: in C, not in a loop.
+        if len(self.url) + sum(map(len, chain.from_iterable(headers))) + 4 * len(headers) > MAX_HEAD_BYTES:
             self._refuse(HEAD_TOO_LARGE)
         if len(self.pipeline) >= MAX_PIPELINED:
             self._refuse(TOO_MANY_PIPELINED)
-        if not _framed(self.headers):
+        if b"transfer-encoding" in dict(headers) and not _framed(headers):
             self._refuse("A request may be sent with Transfer-Encoding: chunked only (RFC 9112 section 6.1).")
         # A response that went out while this request was parsed (a kept answer, in the same packet)
         # armed the keep-alive timeout: the connection is no longer idle, and uvicorn cancels it only
@@ -334,17 +336,17 @@ class BoundedProtocol(HttpToolsProtocol):
             self._answered = False
         else:
             super().on_message_complete()
-        self._maybe_idle()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._arm()
-        self._maybe_idle()
 
-    def _maybe_idle(self) -> None:
-        """Whether this connection waits for a next request (then it is closed first when connections are full)."""
+    @property
+    def idle(self) -> bool:
+        """Whether this connection waits for a next request (then it is closed first when connections are
+        full): asked then only, so that no request pays for it."""
         cycle = self.cycle
-        self.idle = not self._receiving and (cycle is None or cycle.response_complete)
+        return not self._receiving and (cycle is None or cycle.response_complete)
 
     @property
     def waiting_on_client(self) -> bool:
@@ -361,8 +363,12 @@ class BoundedProtocol(HttpToolsProtocol):
             self._deadline = None
 
     def _arm(self) -> None:
-        self._disarm()
-        self._deadline = self.loop.call_later(self.request_seconds, self._expire)
+        """The next request must arrive whole within ``request_seconds`` from now. The timer is not made
+        again for every request (that cost a timer and a cancel per kept answer): it fires when it was
+        set to, and waits again for what is left if the deadline has moved since."""
+        self._expires = self.loop.time() + self.request_seconds
+        if self._deadline is None:
+            self._deadline = self.loop.call_at(self._expires, self._expire)
 
     def _waiting_for_the_app(self) -> bool:
         """Whether a request has arrived whole and its answer is not yet sent (or one waits behind it)."""
@@ -376,7 +382,9 @@ class BoundedProtocol(HttpToolsProtocol):
         self._deadline = None
         if self.transport.is_closing():
             return
-        if self._waiting_for_the_app():
+        if self.loop.time() < self._expires:  # a response since: the deadline moved on
+            self._deadline = self.loop.call_at(self._expires, self._expire)
+        elif self._waiting_for_the_app():
             self._arm()
         else:
             self.transport.close()

@@ -223,6 +223,7 @@ class _Worker:
         self._reply: asyncio.Future[object] | None = None
         self._buffer = bytearray()  # what the worker has written that is not yet a whole message
         self.sent = False  # the whole of the last request reached the socket
+        self.answered = True  # the whole answer to the last request has come back (read or dropped)
 
     def await_ready(self) -> bool:
         """Wait for the worker to load the dumps (never counted against a query); log its walls."""
@@ -251,7 +252,7 @@ class _Worker:
             loop.add_reader(self.sock.fileno(), self._readable)
         reply = self._reply = loop.create_future()
         timer = loop.call_later(timeout, _time_out, reply, limit)
-        self.sent = False
+        self.sent = self.answered = False
         try:
             await loop.sock_sendall(self.sock, _frame(request))
             self.sent = True
@@ -264,7 +265,11 @@ class _Worker:
 
     async def finish(self, grace: float) -> bool:
         """Whether the worker, whose query was abandoned after it was sent, answers within ``grace`` s
-        (its answer is dropped); False if it must be stopped (or it answered just before this)."""
+        (its answer is dropped); False if it must be stopped."""
+        if self.answered:  # its answer came in between the query's end and this
+            return True
+        if self._loop is None:  # detached: it died
+            return False
         reply = self._reply = asyncio.get_running_loop().create_future()
         try:
             async with asyncio.timeout(grace):
@@ -294,6 +299,7 @@ class _Worker:
                 return
             message = bytes(self._buffer[_LENGTH.size : end])
             del self._buffer[:end]
+            self.answered = True
             try:
                 self._settle(result=pickle.loads(message))
             except Exception as error:  # a worker wrote what it never writes
