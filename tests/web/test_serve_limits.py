@@ -77,7 +77,7 @@ def test_a_full_queue_is_503_with_retry_after_and_pages_stay_quick(base: str) ->
     for thread in threads:
         thread.join()
     assert page.status_code == 200
-    assert page_seconds < 1.0
+    assert page_seconds < 2.0  # behind the queries, it would wait for their 3 s limit
     assert full.status_code == 503
     assert full.headers["retry-after"] == "1"
     assert statuses.count(503) == 8  # 2 run and time out, 2 wait (and time out), 4 find the queue full
