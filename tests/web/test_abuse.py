@@ -292,6 +292,22 @@ def test_trailer_fields_past_16_kib_are_a_400(shared: live.Served, trailer: byte
     assert received.endswith(b"The request's trailer fields are larger than 16384 bytes.")
 
 
+@pytest.mark.parametrize(
+    "head",
+    [b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n", ASK_HEAD + b"Host: y\r\n", b"GET /id/ HTTP/1.1\r\n"],
+    ids=["sparql-without-host", "two-hosts", "page-without-host"],
+)
+def test_an_http_1_1_request_without_exactly_one_host_is_a_400(shared: live.Served, head: bytes) -> None:
+    """RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request lacking Host or with more than one."""
+    received = raw(shared, head + b"\r\n")
+    assert received.startswith(b"HTTP/1.1 400"), received[:200]
+    assert received.endswith(b"An HTTP/1.1 request carries exactly one Host header (RFC 9112 section 3.2).")
+
+
+def test_an_http_1_0_request_needs_no_host(shared: live.Served) -> None:
+    assert raw(shared, b"GET /sparql?query=ASK%7B%7D HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.1 200")
+
+
 @pytest.mark.parametrize("coding", [b"gzip", b"chunked, gzip", b"x-unknown", b"gzip, chunked"])
 def test_a_transfer_coding_other_than_chunked_is_a_400_and_closes(shared: live.Served, coding: bytes) -> None:
     """RFC 9112 §6.1; the pipelined request after it is never read as its body, nor answered."""

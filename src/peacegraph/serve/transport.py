@@ -42,6 +42,7 @@ import asyncio
 import socket
 from collections.abc import Callable, Coroutine
 from itertools import chain
+from operator import itemgetter
 from typing import Any, NoReturn
 
 import httptools
@@ -233,7 +234,10 @@ class BoundedProtocol(HttpToolsProtocol):
             self._refuse(HEAD_TOO_LARGE)
         if len(self.pipeline) >= MAX_PIPELINED:
             self._refuse(TOO_MANY_PIPELINED)
-        if b"transfer-encoding" in dict(headers) and not _framed(headers):
+        names = list(map(itemgetter(0), headers))  # lower case, as uvicorn gives them
+        if names.count(b"host") != 1 and self.parser.get_http_version() == "1.1":
+            self._refuse("An HTTP/1.1 request carries exactly one Host header (RFC 9112 section 3.2).")
+        if b"transfer-encoding" in names and not _framed(headers):
             self._refuse("A request may be sent with Transfer-Encoding: chunked only (RFC 9112 section 6.1).")
         # A response that went out while this request was parsed (a kept answer, in the same packet)
         # armed the keep-alive timeout: the connection is no longer idle, and uvicorn cancels it only
