@@ -10,6 +10,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
+#: The widths every page is tested at: a desktop's and a phone's.
+WIDTHS = {"desktop": 1280, "phone": 390}
 ARGS = [
     "--headless",
     "--no-sandbox",

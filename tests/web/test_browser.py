@@ -14,7 +14,7 @@ from peacegraph import pipeline
 
 from ..conftest import MINI
 from ..live import serving
-from .browsing import Watched, chromium
+from .browsing import Watched
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +23,6 @@ def base(mini_built: pipeline.BuildResult, tmp_path_factory: pytest.TempPathFact
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with serving(out, log, "--collection", str(MINI / "seeds")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

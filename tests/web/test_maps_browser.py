@@ -16,14 +16,8 @@ from playwright.sync_api import Browser, expect
 
 from peacegraph.pages import maps
 
-from .browsing import Watched, chromium
-from .test_pages_browser import AXE, AXE_PATH, WIDTHS, axe_violations, data_link
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
+from .browsing import WIDTHS, Watched
+from .test_pages_browser import AXE, AXE_PATH, axe_violations, data_link
 
 
 @pytest.fixture(params=[(w, scheme) for w in WIDTHS for scheme in ("light", "dark")], ids=lambda p: f"{p[0]}-{p[1]}")

@@ -21,11 +21,10 @@ from playwright.sync_api import Browser, Page, expect
 from peacegraph.cli import main
 
 from ..conftest import SEEDS
-from .browsing import Watched, chromium
+from .browsing import Watched
 
 AXE = Path(__file__).resolve().parent / "axe" / "axe.min.js"
 AXE_PATH = "__tests__/axe.min.js"
-WIDTHS = {"desktop": 1280, "phone": 390}
 SOCHI = "id/document/civil-society-statement-on-sochi-2018"
 #: One page of each kind, and the pages for finding things.
 PAGES = {
@@ -56,17 +55,6 @@ PAGES = {
 @pytest.fixture(scope="module")
 def base(release_server: str) -> str:
     return release_server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(params=list(WIDTHS))
-def width(request: pytest.FixtureRequest) -> int:
-    return WIDTHS[request.param]
 
 
 @pytest.fixture
