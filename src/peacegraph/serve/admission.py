@@ -25,10 +25,64 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, OrderedDict, deque
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..errors import QueryLimitError, QueryTimeoutError
 from .workers import WAITED_TOO_LONG
+
+T = TypeVar("T")
+
+
+class Turns(Generic[T]):
+    """Requests waiting for their turn, by client address, in rounds: the address that waited longest
+    for its turn goes first, then to the end of the round (the queries here, the pages in ``fair.py``)."""
+
+    def __init__(self) -> None:
+        self._by_address: OrderedDict[str, deque[asyncio.Future[T]]] = OrderedDict()
+        self.count = 0  # turns waiting, of every address
+
+    def __bool__(self) -> bool:
+        return bool(self._by_address)
+
+    def of(self, address: str) -> int:
+        """How many turns ``address`` has waiting."""
+        waiting = self._by_address.get(address)
+        return len(waiting) if waiting is not None else 0
+
+    def addresses(self) -> list[str]:
+        """The addresses waiting, in the order of their turns."""
+        return list(self._by_address)
+
+    def add(self, address: str, turn: asyncio.Future[T]) -> None:
+        self._by_address.setdefault(address, deque()).append(turn)
+        self.count += 1
+
+    def drop(self, address: str, turn: asyncio.Future[T]) -> None:
+        """``turn`` leaves the queue (its request has gone), if :meth:`pop` has not dropped it already."""
+        waiting = self._by_address.get(address)
+        if waiting is None or turn not in waiting:
+            return
+        waiting.remove(turn)
+        self.count -= 1
+        if not waiting:
+            del self._by_address[address]
+
+    def pop(self, address: str) -> asyncio.Future[T] | None:
+        """The next turn of ``address`` that is still awaited; the address goes to the end of the round.
+
+        A turn cancelled with its task (the client has gone) stays queued until that task runs
+        again, which may be after a slot is freed in the same instant (clients that leave
+        together): it is dropped here, never given the slot, which would be lost with it.
+        """
+        waiting = self._by_address.pop(address)
+        turn = None
+        while waiting and turn is None:
+            candidate = waiting.popleft()
+            self.count -= 1
+            turn = None if candidate.done() else candidate
+        if waiting:
+            self._by_address[address] = waiting
+        return turn
 
 
 class QueueFullError(QueryLimitError):
@@ -65,16 +119,15 @@ class Admission:
         self._free = workers
         self._running: Counter[str] = Counter()
         self._grants: dict[str, list[Grant]] = {}
-        self._waiting: OrderedDict[str, deque[asyncio.Future[Grant]]] = OrderedDict()
-        self._queued = 0
+        self._waiting: Turns[Grant] = Turns()
 
     def _refusal(self, address: str) -> QueueFullError | None:
-        waiting = self._waiting.get(address)
-        if self._queued >= self.max_queued:
+        waiting = self._waiting.of(address)
+        if self._waiting.count >= self.max_queued:
             return QueueFullError("every query worker is busy and the queue is full; try again")
-        if waiting is not None and len(waiting) >= self.waiting_share:
+        if waiting >= self.waiting_share:
             return QueueFullError(
-                f"this client already has {self._running[address] + len(waiting)} queries running or waiting; "
+                f"this client already has {self._running[address] + waiting} queries running or waiting; "
                 "wait for their answers"
             )
         return None
@@ -95,8 +148,7 @@ class Admission:
     async def _wait(self, address: str, deadline: float) -> Grant:
         loop = asyncio.get_running_loop()
         turn: asyncio.Future[Grant] = loop.create_future()
-        self._waiting.setdefault(address, deque()).append(turn)
-        self._queued += 1
+        self._waiting.add(address, turn)
         if self._free > 0:
             self._next()
         elif self._running[address] < self.running_share:
@@ -112,7 +164,7 @@ class Admission:
             if turn.done() and not turn.cancelled() and turn.exception() is None:  # granted, but its query leaves
                 self._release(turn.result())  # the next one goes
             else:
-                self._leave(address, turn)
+                self._waiting.drop(address, turn)
             if isinstance(error, TimeoutError):
                 raise QueryTimeoutError(WAITED_TOO_LONG) from None
             raise
@@ -124,15 +176,6 @@ class Admission:
         address, running = max(self._running.items(), key=lambda item: item[1], default=("", 0))
         if running > self.running_share:
             self._grants[address][-1].take_back()
-
-    def _leave(self, address: str, turn: asyncio.Future[Grant]) -> None:
-        waiting = self._waiting.get(address)
-        if waiting is None or turn not in waiting:  # already dropped by _next
-            return
-        waiting.remove(turn)
-        self._queued -= 1
-        if not waiting:
-            del self._waiting[address]
 
     def _grant(self, address: str, task: asyncio.Task[Any] | None) -> Grant:
         self._free -= 1
@@ -157,31 +200,14 @@ class Admission:
         if not self._waiting:  # the usual case, after every query
             return
         for within_share in (True, False):
-            for address in list(self._waiting):
+            for address in self._waiting.addresses():
                 if self._free <= 0:
                     return
                 if within_share and self._running[address] >= self.running_share:
                     continue
-                turn = self._pop(address)
+                turn = self._waiting.pop(address)
                 if turn is not None:
                     turn.set_result(self._grant(address, None))  # its task is told when it wakes
-
-    def _pop(self, address: str) -> asyncio.Future[Grant] | None:
-        """The next turn of ``address`` that is still awaited; the address goes to the end of the round.
-
-        A turn cancelled with its task (the client has gone) stays queued until that task runs
-        again, which may be after a worker is freed in the same instant (clients that leave
-        together): it is dropped here, never given the worker, which would be lost with it.
-        """
-        waiting = self._waiting.pop(address)
-        turn = None
-        while waiting and turn is None:
-            candidate = waiting.popleft()
-            self._queued -= 1
-            turn = None if candidate.done() else candidate
-        if waiting:
-            self._waiting[address] = waiting
-        return turn
 
 
 def _too_late(turn: asyncio.Future[Grant]) -> None:

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import Counter, OrderedDict, deque
+from collections import Counter
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .admission import QueueFullError
+from .admission import QueueFullError, Turns
 from .caching import SKIP
 from .protocol import error_response
 
@@ -40,19 +40,19 @@ class FairGate:
         self.share = max(1, slots // 2)
         self.most_waiting = most_waiting or slots  # requests of one address that may wait
         self._running: Counter[str] = Counter()
-        self._waiting: OrderedDict[str, deque[asyncio.Future[None]]] = OrderedDict()
+        self._waiting: Turns[None] = Turns()
 
     async def enter(self, address: str) -> None:
         """A slot for ``address``, at once or in its turn; give it back with :meth:`leave`."""
         if self.try_enter(address):
             return
-        if self.most_queued is not None and sum(map(len, self._waiting.values())) >= self.most_queued:
+        if self.most_queued is not None and self._waiting.count >= self.most_queued:
             raise QueueFullError("every slot is busy and the queue is full; try again")
-        waiting = self._waiting.setdefault(address, deque())
-        if len(waiting) >= self.most_waiting:
-            raise QueueFullError(f"this client already has {len(waiting)} requests waiting; wait for their answers")
+        waiting = self._waiting.of(address)
+        if waiting >= self.most_waiting:
+            raise QueueFullError(f"this client already has {waiting} requests waiting; wait for their answers")
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        waiting.append(turn)
+        self._waiting.add(address, turn)
         self._next()
         try:
             await turn
@@ -60,7 +60,7 @@ class FairGate:
             if turn.done() and not turn.cancelled():
                 self.leave(address)  # its turn came, but it leaves: the next one goes
             else:
-                self._forget(address, turn)
+                self._waiting.drop(address, turn)
             raise
 
     def try_enter(self, address: str) -> bool:
@@ -81,27 +81,18 @@ class FairGate:
         self.free -= 1
         self._running[address] += 1
 
-    def _forget(self, address: str, turn: asyncio.Future[None]) -> None:
-        waiting = self._waiting.get(address)
-        if waiting is not None and turn in waiting:
-            waiting.remove(turn)
-            if not waiting:
-                del self._waiting[address]
-
     def _next(self) -> None:
         """Free slots to the addresses that waited longest: those under their share first."""
         for within_share in (True, False):
-            for address in list(self._waiting):
+            for address in self._waiting.addresses():
                 if self.free <= 0:
                     return
                 if within_share and self._running[address] >= self.share:
                     continue
-                waiting = self._waiting.pop(address)
-                turn = waiting.popleft()
-                if waiting:
-                    self._waiting[address] = waiting  # to the end of the round
-                self._take(address)
-                turn.set_result(None)
+                turn = self._waiting.pop(address)
+                if turn is not None:
+                    self._take(address)
+                    turn.set_result(None)
 
 
 class FairPages:
