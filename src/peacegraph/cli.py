@@ -18,10 +18,8 @@ import click
 
 from . import __version__, inputs, options, querying
 from .errors import PeacegraphError
-from .inputs import ReleaseInput as ReleaseInput
-from .messages import MAX_MESSAGE as MAX_MESSAGE
-from .messages import failure
-from .messages import one_line as one_line
+from .inputs import ReleaseInput
+from .messages import failure, one_line
 from .reconcile.limits import ReconcileLimits
 from .serve.settings import Limits, ServerSettings
 

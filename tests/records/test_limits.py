@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from peacegraph.cli import MAX_MESSAGE, one_line
 from peacegraph.errors import InputError
+from peacegraph.messages import MAX_MESSAGE, one_line
 from peacegraph.rdf import rdfio
 from peacegraph.records import limits, loader, yamlsource
 from peacegraph.records.limits import read_bounded
