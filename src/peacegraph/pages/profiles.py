@@ -321,9 +321,6 @@ class Builder:
         ]
         return facts, panels
 
-    def links_in_order(self, iris: list[str]) -> list[Value]:
-        return [self.link(i) for i in iris]
-
     def _signed(self, agent: str) -> list[str]:
         """The documents an agent signed (is in the signature list of)."""
         c = self.catalog

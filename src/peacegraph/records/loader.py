@@ -769,11 +769,6 @@ def _missing_quote(text: str, quote: str) -> str:
 ANY_KIND = ("doc", "org", "person", "place", "event", "position", "topic")
 
 
-def cross_check(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> None:
-    """Raise every error :func:`problems` finds."""
-    raise_all(list(problems(corpus, wikidata)))
-
-
 def problems(corpus: r.Corpus, wikidata: dict[str, WikidataRow]) -> Problems:
     """Every reference resolves to the right kind, dates are real, QIDs are reviewed, quotes match."""
     for doc in corpus.documents.values():

@@ -34,7 +34,7 @@ import fcntl
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -277,22 +277,6 @@ def publish(write: Write, target: Path, notify: Notify = _silent) -> dict[str, P
         raise InputError(f"cannot publish the release: {exc.strerror or exc}", exc.filename or target) from None
     _warn_foreign(target, notify)
     return {name: target / name for name in sorted(names)}
-
-
-def of_bytes(files: Mapping[str, bytes]) -> Write:
-    """A release given as the bytes of its files, by name."""
-
-    def write(directory: Path) -> Collection[str]:
-        for name, data in sorted(files.items()):
-            path = directory / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "xb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        return set(files)
-
-    return write
 
 
 def _swappable(target: Path) -> bool:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import rdflib
-from pyoxigraph import RdfFormat, Triple
+from pyoxigraph import Triple
 from rdflib.collection import Collection
 
 from ..rdf.formats import Format
 from ..rdf.lines import Lines
 from ..rdf.namespaces import SH
-from ..rdf.rdfio import read_triples
 from ..rdf.serialize import to_ntriples
 from ..records.model import Origin
 from .report import Report, Violation, origin_of
@@ -22,10 +20,6 @@ if TYPE_CHECKING:
     from .fast.paths import PropertyPath
 
 SH_NS = rdflib.Namespace(SH)
-
-
-def shapes_graph(shapes_dir: Path) -> rdflib.Graph:
-    return to_rdflib([t for path in sorted(shapes_dir.glob("*.ttl")) for t in read_triples(path, RdfFormat.TURTLE)])
 
 
 def to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:

@@ -27,10 +27,6 @@ class PropertyPath:
     op: str = ""
     parts: tuple[PropertyPath, ...] = ()
 
-    @classmethod
-    def inverse_of(cls, predicate: str) -> PropertyPath:
-        return cls(op="^", parts=(cls(predicate),))
-
     @property
     def inverse(self) -> bool:
         """An inverse predicate path (``^schema:encoding``), whose values are never literals."""
