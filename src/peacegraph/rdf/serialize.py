@@ -7,7 +7,6 @@ nothing depends on the clock, the order of records or hash seeds.
 from __future__ import annotations
 
 import functools
-import gzip
 import io
 import itertools
 import json
@@ -79,17 +78,12 @@ def to_ntriples(triples: list[Triple]) -> bytes:
     return b"".join(sorted(data.splitlines(keepends=True)))
 
 
-def gzipped(data: bytes) -> bytes:
-    """gzip with nothing that varies: modification time 0 and no file name in the header.
+def write_gzipped(data: bytes, sink: IO[bytes]) -> None:
+    """``data`` gzipped with nothing that varies (the bytes ``gzip.compress(data, 6, mtime=0)`` gives:
+    zlib's own header, modification time 0, no file name), written to ``sink`` as it is compressed.
 
     Level 6, gzip's own default: level 9 takes twice as long for a file 2% smaller.
     """
-    return gzip.compress(data, compresslevel=6, mtime=0)
-
-
-def write_gzipped(data: bytes, sink: IO[bytes]) -> None:
-    """:func:`gzipped` ``data`` (the same bytes: zlib's own gzip header, as ``gzip.compress`` with
-    ``mtime=0`` writes it), written to ``sink`` as it is compressed."""
     compressor = zlib.compressobj(6, zlib.DEFLATED, _GZIP_WBITS)
     for start in range(0, len(data), _BLOCK):
         sink.write(compressor.compress(data[start : start + _BLOCK]))
