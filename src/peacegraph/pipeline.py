@@ -120,8 +120,11 @@ def check_conformance(by_iri: Mapping[str, Origin], triples: Lines, shapes: Path
     return fastshacl.validate(triples, shapes, by_iri)
 
 
-def write_release(graph: Lines, settings: Settings, col: Collection, directory: Path) -> set[str]:
-    """Write every file of a release into the fresh ``directory``, each as it is made; their names."""
+def write_release(
+    graph: Lines, settings: Settings, col: Collection, current: versions.Release, directory: Path
+) -> set[str]:
+    """Write every file of a release into the fresh ``directory``, each as it is made; their names.
+    ``current`` is the collection's release file, stamped with the dump unless ``settings.release``."""
     files = writing.Directory(directory)
     index, tally = write_dumps(graph, files)
     files.put(CONTEXT_FILE, serialize.context_bytes())
@@ -130,7 +133,7 @@ def write_release(graph: Lines, settings: Settings, col: Collection, directory: 
     for name, data in tables.render_index(index, col).items():
         files.put(name, data)
     digest = files.written[Format.NTRIPLES.dump_name(DUMP_STEM)].sha256
-    rel = settings.release or versions.stamp(versions.read(settings.seeds), digest)
+    rel = settings.release or versions.stamp(current, digest)
     stats = tally.statistics()
     offered = metadata.dumps(files.written, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
     for name, data in metadata.release_files(stats, offered, rel, col).items():
@@ -232,7 +235,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     timer = _Timer(progress)
     timer.begin("load")
     corpus = load(settings)
-    versions.read(settings.seeds)  # a bad release file fails here, before the work
+    current = versions.read(settings.seeds)  # a bad release file fails here, before the work
     timer.begin("map")
     triples = assemble(corpus, settings.ontology, col)
     timer.begin("identifiers")
@@ -246,7 +249,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
         raise NonConformingError(report, report.summary())
 
     def write(staging: Path) -> set[str]:
-        names = write_release(triples, settings, col, staging)
+        names = write_release(triples, settings, col, current, staging)
         timer.begin("publish")  # what is left: putting the staged release in place
         return names
 
