@@ -6,14 +6,15 @@ A record that is removed or merged keeps its identifier as a deprecated resource
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from pyoxigraph import NamedNode, Triple
 
 from ..errors import InputError
 from ..records.model import Corpus
+from .lines import Lines
 from .mapping import map_deprecation
 from .namespaces import OWL, active, term
 
@@ -37,9 +38,75 @@ def published(triples: Iterable[Triple]) -> set[str]:
     return found
 
 
+def published_lines(lines: Iterable[bytes], ids: str) -> set[str]:
+    """:func:`published` of canonical N-Triples lines (:func:`canonical_block`), read as text.
+
+    Ten times fewer Python operations than reading each line as a triple: a subject is read when it
+    changes (a subject's lines come together), an object when the line ends with an IRI.
+    """
+    prefix = f"<{ids}".encode()
+    found: set[bytes] = set()
+    subject = b"\n"  # no line starts with it
+    for line in lines:
+        if not line.startswith(subject):
+            subject = line[: line.index(b">") + 1]
+            if subject.startswith(prefix):
+                found.add(subject[1:-1])
+        if line.endswith(b"> ."):
+            start = line.rindex(b"<")  # an IRI holds no "<"; a datatype's is after "^^", an object's after a space
+            if line[start - 1] == 32 and line.startswith(prefix, start):
+                found.add(line[start + 1 : -3])
+    return {iri.decode() for iri in found}
+
+
+#: What canonical N-Triples (one triple a line, as Oxigraph writes it) never hold: tabs, carriage
+#: returns, ``\u`` escapes, more than one space before the final dot. (Comments, blank nodes, empty
+#: or indented lines are lines that do not start with "<".)
+_NOT_CANONICAL: Final = (b"\t", b"\r", b"\\u", b"\\U", b"  .\n")
+
+
+def canonical_block(block: bytes) -> bool:
+    """Whether ``block`` (whole lines, each ending in a newline) can be read by :func:`published_lines`:
+    every line starts with an IRI and ends with " .", and nothing in it needs a parser."""
+    lines = block.count(b"\n")
+    return (
+        block.startswith(b"<")
+        and block.endswith(b"\n")
+        and not any(mark in block for mark in _NOT_CANONICAL)
+        and block.count(b" .\n") == lines
+        and block.count(b"\n<") == lines - 1
+    )
+
+
+def published_in_dump(handle: BinaryIO, block_size: int = 1 << 23) -> set[str] | None:
+    """:func:`published` of the N-Triples read from ``handle`` a block at a time, or None (read no
+    further) as soon as a block is not canonical: then only a parser reads it right."""
+    ids = active().id
+    found: set[str] = set()
+    for block in _whole_lines(handle, block_size):
+        if not canonical_block(block):
+            return None
+        found |= published_lines(block.splitlines(), ids)
+    return found
+
+
+def _whole_lines(handle: BinaryIO, size: int) -> Iterator[bytes]:
+    """The bytes of ``handle`` in blocks of whole lines (about ``size`` bytes each)."""
+    rest = b""
+    while chunk := handle.read(size):
+        data = rest + chunk
+        end = data.rfind(b"\n") + 1
+        rest = data[end:]
+        if end:
+            yield data[:end]
+    if rest:
+        yield rest
+
+
 def check_kept(previous: set[str], triples: Iterable[Triple], where: Path | str) -> None:
     """Fail, naming the identifiers, if any identifier of ``previous`` (read from ``where``) is gone."""
-    missing = sorted(previous - published(triples))
+    now = published_lines(triples.data.splitlines(), active().id) if isinstance(triples, Lines) else published(triples)
+    missing = sorted(previous - now)
     if not missing:
         return
     named = ", ".join(f"<{iri}>" for iri in missing[:SHOWN])
