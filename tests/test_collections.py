@@ -321,6 +321,10 @@ def test_a_collection_brings_its_own_regions_and_its_release_carries_them(tmp_pa
     assert "Delta Survey 2021, river basins (boundary, Q4115189)" in page
     assert re.search(r'<path d="M[0-9.,L]+Z" fill="#[0-9a-f]{6}" fill-opacity="0\.5"', page)  # the focus's shape
     assert (tmp_path / "site" / "regions.json").read_text(encoding="utf-8") == REGIONS
+    with serving(release, tmp_path / "serve.log") as url:
+        served = httpx.get(url + "id/place/ostria", headers={"Accept": "text/html"}, timeout=30).text
+        assert "Delta Survey 2021, river basins (boundary, Q4115189)" in served
+        assert httpx.get(url + "regions.json", timeout=30).text == REGIONS
 
 
 def test_a_collection_without_regions_has_a_map_of_countries_and_points(tmp_path: Path) -> None:
@@ -371,3 +375,54 @@ def test_a_bad_regions_file_is_refused_at_its_line(tmp_path: Path, regions: str,
     done = peacegraph("build", cwd=folder)
     assert done.returncode == 2
     assert "geo/regions.json: no such file, which collection.yaml names under map: regions:" in done.stderr
+
+
+def test_outside_a_collection_a_release_by_version_or_revision_is_refused_plainly(tmp_path: Path) -> None:
+    """Nothing falls back on a folder named seeds/ or out/ in the current folder: a release named by its
+    version or a git revision is a collection's, and without one the command says so."""
+    (tmp_path / "seeds").mkdir()  # a folder that looks like this repository's is no collection either
+    for spec in ("release:1.0.0", "git:HEAD"):
+        done = peacegraph("diff", spec, spec, cwd=tmp_path)
+        assert done.returncode == 2
+        assert done.stderr == (
+            f"Error: {spec}: names a release in a collection's history; run inside the collection or give "
+            "--collection DIR\n"
+        )
+    done = peacegraph("build", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no collection.yaml in" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seeds"]
+
+
+def test_a_library_setting_defaults_to_the_collection_the_current_folder_is_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peacegraph import pipeline
+    from peacegraph.draft import run
+    from peacegraph.errors import InputError
+    from peacegraph.remote import wikidata
+
+    folder = start(tmp_path / "letters")
+    monkeypatch.chdir(folder / "records")
+    assert pipeline.Settings().seeds == folder
+    assert run.Settings(source=Path("x.txt")).seeds == folder
+    assert wikidata.Settings().seeds == folder
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match=r"no collection\.yaml in"):
+        pipeline.Settings()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_git_revision_is_the_collections_release_folder_wherever_it_is(tmp_path: Path) -> None:
+    """In a repository holding a collection in a subfolder, git:REV reads that collection's out/, not
+    an out/ at the top of the repository."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    folder = curated(start(repo / "letters"))
+    ok("build", "--quiet", cwd=folder)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "release"], check=True)
+    said = ok("diff", "git:HEAD", "letters/out", "--collection", "letters", cwd=repo)
+    assert said.splitlines() == ["git:HEAD → letters/out", "no changes"]

@@ -256,6 +256,11 @@ def find(start: Path) -> Path:
     )
 
 
+def nearest() -> Path:
+    """The collection the current folder is in (the default of a library's settings): a plain error if none."""
+    return find(Path.cwd())
+
+
 def space_of_release(release: Path) -> Space:
     """The IRIs a built release was made under, from its own ``void.ttl`` (``void:uriSpace``,
     ``void:sparqlEndpoint``, ``dcat:landingPage``): a release can be queried and served without the

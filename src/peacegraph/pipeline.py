@@ -31,14 +31,15 @@ from .validation.report import NonConformingError, Report, origins
 
 @dataclass(frozen=True)
 class Settings:
-    #: The collection's folder (with ``collection.yaml``, ``records/`` and ``release.yaml``).
-    seeds: Path = Path("seeds")
+    #: The collection's folder (with ``collection.yaml``, ``records/`` and ``release.yaml``); default: the
+    #: one the current folder is in, as commands find it (an error when there is none).
+    seeds: Path = field(default_factory=collections.nearest)
     #: Where the release is written; default: where the collection's configuration says.
     out: Path | None = None
     ontology: Path = field(default_factory=resources.ontology_file)
     #: The tool's shapes; a collection's own shapes are checked in addition (``collection.yaml``).
     shapes: Path = field(default_factory=resources.shapes_dir)
-    #: The collection's configuration; default: read from ``seeds/collection.yaml``.
+    #: The collection's configuration; default: read from the ``collection.yaml`` in ``seeds``.
     collection: Collection | None = None
     #: The previous release whose identifiers must all survive (a directory or a dump); default ``out``.
     previous: Path | None = None

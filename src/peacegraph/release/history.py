@@ -89,11 +89,12 @@ def find(version: str, seeds: Path, out: Path) -> Found:
     )
 
 
-def at_revision(revision: str, spec: str) -> bytes:
-    """``out/peacegraph.nt`` at ``revision``, checked against ``out/SHA256SUMS`` there if it has one."""
-    repo = Repository(Path.cwd(), spec)
+def at_revision(revision: str, spec: str, out: Path) -> bytes:
+    """The dump of the release folder ``out`` at ``revision``, checked against its ``SHA256SUMS`` there
+    if it has one."""
+    repo = Repository(out.parent, spec)
     commit = repo.lines("rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")[0]
-    return checked(repo, commit, "out", required=False)
+    return checked(repo, commit, repo.relative(out), required=False)
 
 
 def checked(repo: Repository, commit: str, out_dir: str, required: bool) -> bytes:

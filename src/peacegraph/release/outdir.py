@@ -61,7 +61,7 @@ from .files import gzip_name as gzip_name
 from .tables import TABLES
 
 #: Entries that mark a source tree, which a release never contains: ``--out`` holding one is refused.
-SOURCE_MARKERS: Final = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "seeds", "src"})
+SOURCE_MARKERS: Final = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "collection.yaml", "src"})
 SOURCE_SUFFIX: Final = ".py"
 
 #: Hidden directories inside ``out/`` while its files are replaced in place (``<prefix><pid>-<random>``).
@@ -116,8 +116,9 @@ def target_of(out: Path) -> Path:
 def check_target(out: Path, seeds: Path | None = None) -> Path:
     """Refuse an ``--out`` that is not a place for a release; return the directory to write into.
 
-    Refused: the file system root; the current directory or one above it; a directory holding
-    ``seeds``; a file; a directory holding source files (:data:`SOURCE_MARKERS`, ``*.py``).
+    Refused: the file system root; the current directory or one above it; a directory holding the
+    collection ``seeds``; a file; a directory holding a collection's or a program's source files
+    (:data:`SOURCE_MARKERS`, ``*.py``).
     """
     target = target_of(out)
     if target == Path(target.anchor):

@@ -37,6 +37,7 @@ from typing import Any, Final
 
 from pyoxigraph import Literal, NamedNode
 
+from .. import collection
 from ..errors import InputError
 from ..rdf.namespaces import RDFS, SKOS, WD, term, wikidata, wikidata_property
 from ..records import loader
@@ -106,7 +107,8 @@ class Verdict(enum.Enum):
 
 @dataclass(frozen=True)
 class Settings:
-    seeds: Path = Path("seeds")
+    #: The collection's folder; default: the one the current folder is in (an error when there is none).
+    seeds: Path = field(default_factory=collection.nearest)
     endpoint: str = WIKIDATA_SPARQL
     review: Path = REVIEW_FILE
     cache: Path = CACHE_DIR
