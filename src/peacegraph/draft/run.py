@@ -1,5 +1,5 @@
-"""``peacegraph draft SOURCE``: the text into ``seeds/``, the draft records into ``seeds/records/``,
-both written whole or not at all, and the draft loaded back to prove that it builds as it is."""
+"""``peacegraph draft SOURCE``: the text into the collection's texts folder, the draft records into its
+``records/``, both written whole or not at all, and the draft loaded back to prove that it builds as it is."""
 
 from __future__ import annotations
 

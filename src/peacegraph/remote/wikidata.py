@@ -8,7 +8,7 @@ label or alias (compared as :func:`peacegraph.records.names.normalize` reduces t
 matches. Records without a link, or whose link is wrong, get candidates: entities whose English
 label or alias is one of the record's names exactly and whose kind matches.
 
-Records that a curator could not link offline are listed in ``seeds/wikidata-review.csv`` (the
+Records that a curator could not link offline are listed in the collection's ``wikidata-review.csv`` (the
 *review list*: record, name, kind, and any candidate QID seen with its single source). They are
 checked first, before every other record, and a listed candidate is checked as a link would be
 (``candidate_verdict``), so one run with network access settles what offline curation could not.
