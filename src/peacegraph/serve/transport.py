@@ -113,9 +113,7 @@ def _framed(headers: list[tuple[bytes, bytes]]) -> bool:
 def _unmet_expectation(headers: list[tuple[bytes, bytes]]) -> bool:
     """Whether a request expects what the server does not meet: any member of ``Expect`` but
     ``100-continue`` (RFC 9110 §10.1.1, the only expectation it defines; empty members do not count)."""
-    members = (
-        member.strip().lower() for name, value in headers if name == b"expect" for member in value.split(b",")
-    )
+    members = (member.strip().lower() for name, value in headers if name == b"expect" for member in value.split(b","))
     return any(member not in (b"", b"100-continue") for member in members)
 
 
