@@ -350,7 +350,7 @@ SECOND = REGIONS.splitlines()[1]
     [
         (
             REGIONS.replace("[12.5, 42.0]", "[12.5, 95.0]"),
-            ["geo/regions.json:2: regions/0/rings/0/2/1: 95.0 is not a latitude in degrees (-90 to 90)"],
+            ["geo/regions.json:2: regions/0/rings/0/2: 95.0 is not a latitude in degrees (-90 to 90)"],
         ),
         (
             REGIONS.replace(SECOND, SECOND.replace("Q4115189", "Q4115189x") + ",\n" + SECOND + ",\n" + SECOND),
@@ -358,6 +358,10 @@ SECOND = REGIONS.splitlines()[1]
                 "geo/regions.json:2: regions/0/wikidata: 'Q4115189x' is not a Wikidata item id such as Q858",
                 "geo/regions.json:4: regions/2: Q4115189 is given twice",
             ],
+        ),
+        (
+            REGIONS.replace("[[[10.0, 40.0], [12.5", "[[[10.0], [12.5"),
+            ["geo/regions.json:2: regions/0/rings/0/0: [10.0] is not a point [longitude, latitude]"],
         ),
         (REGIONS.replace('"name": "Ostria", ', ""), ["geo/regions.json:2: regions/0: 'name' is a required property"]),
         (REGIONS.replace("]]]}\n", "]]]\n"), ["geo/regions.json:3: not valid JSON: Expecting ',' delimiter"]),

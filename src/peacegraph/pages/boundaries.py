@@ -33,22 +33,15 @@ MAX_REGIONS_BYTES: Final = 16 * 2**20
 #: Mistakes reported at once (a broken file can have millions).
 MAX_ERRORS: Final = 100
 
+JsonPath = tuple[str | int, ...]
 Point = tuple[float, float]  # longitude, latitude
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 _TEXT: Final = {"type": "string", "minLength": 1}
-_RING: Final = {"type": "array", "minItems": 3, "items": {"$ref": "#/$defs/point"}}
-_POINT: Final = {
-    "type": "array",
-    "prefixItems": [
-        {"type": "number", "minimum": -180, "maximum": 180},
-        {"type": "number", "minimum": -90, "maximum": 90},
-    ],
-    "minItems": 2,
-    "maxItems": 2,
-}
+#: A ring's points are checked by :func:`_point_errors`: JSON Schema takes 50 µs a point, and a country's
+#: regions have hundreds of thousands.
+_RING: Final = {"type": "array", "minItems": 3}
 SCHEMA: Final[dict[str, Any]] = {
-    "$defs": {"point": _POINT},
     "type": "object",
     "additionalProperties": False,
     "required": ["source", "regions"],
@@ -157,7 +150,7 @@ def checked(path: Path, shown: Path | None = None) -> tuple[bytes, dict[str, Any
         raise InputError(f"not valid JSON: {exc.msg}", display, exc.lineno) from None
     except (ValueError, RecursionError) as exc:
         raise InputError(f"not valid JSON: {str(exc)[:80] or 'nested too deeply'}", display, 1) from None
-    raise_all(list(_errors(data, text, display)))
+    raise_all(_errors(data, text, display))
     return raw, dict(data)
 
 
@@ -165,64 +158,120 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _errors(data: Any, text: str, file: Path) -> Iterator[InputError]:
+def _errors(data: Any, text: str, file: Path) -> list[InputError]:
     """The schema's complaints, then regions given twice, each at the line of the value it is about."""
     from ..records.schemacheck import Validator
 
-    lines = _Lines(text)
+    found: list[tuple[JsonPath, str]] = []
     for error in itertools.islice(Validator(SCHEMA).iter_errors(data), MAX_ERRORS):
         path = tuple(error.absolute_path)
-        where = "/".join(str(p) for p in path) or "top level"
-        yield InputError(f"{where}: {_message(error, path)}", file, lines.of(path))
+        found.append((path, _message(error)))
     if isinstance(data, dict) and isinstance(data.get("regions"), list):
-        seen: set[str] = set()
-        for index, item in enumerate(data["regions"]):
-            qid = item.get("wikidata") if isinstance(item, dict) else None
-            if isinstance(qid, str) and qid in seen:
-                yield InputError(f"regions/{index}: {qid} is given twice", file, lines.of(("regions", index)))
-            seen.add(str(qid))
+        found += itertools.islice(_region_errors(data["regions"]), MAX_ERRORS)
+    lines = _lines(text, [path for path, _ in found]) if found else {}
+    return [
+        InputError(f"{'/'.join(map(str, path)) or 'top level'}: {message}", file, _line(lines, path))
+        for path, message in found
+    ]
 
 
-def _message(error: Any, path: tuple[str | int, ...]) -> str:
+def _region_errors(regions: list[Any]) -> Iterator[tuple[JsonPath, str]]:
+    """Regions given twice, and points that are not a longitude and a latitude in degrees."""
+    seen: set[str] = set()
+    for index, item in enumerate(regions):
+        if not isinstance(item, dict):
+            continue
+        qid = item.get("wikidata")
+        if isinstance(qid, str) and qid in seen:
+            yield ("regions", index), f"{qid} is given twice"
+        seen.add(str(qid))
+        rings = item.get("rings")
+        for number, ring in enumerate(rings if isinstance(rings, list) else ()):
+            for at, point in enumerate(ring if isinstance(ring, list) else ()):
+                problem = _point_problem(point)
+                if problem:
+                    yield ("regions", index, "rings", number, at), problem
+
+
+def _point_problem(point: Any) -> str:
+    """What is wrong with a point of a ring, or "" when it is a longitude and a latitude in degrees."""
+    if not isinstance(point, list) or len(point) != 2:
+        return f"{str(point)[:40]} is not a point [longitude, latitude]"
+    if not all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in point):
+        return f"{str(point)[:40]} is not a point of two numbers [longitude, latitude]"
+    lon, lat = point
+    if not -180 <= lon <= 180:
+        return f"{lon!r} is not a longitude in degrees (-180 to 180)"
+    if not -90 <= lat <= 90:
+        return f"{lat!r} is not a latitude in degrees (-90 to 90)"
+    return ""
+
+
+def _message(error: Any) -> str:
     if error.validator == "pattern":
         return f"{error.instance!r} is not a Wikidata item id such as Q858"
-    if error.validator in ("minimum", "maximum"):
-        what = "a longitude in degrees (-180 to 180)" if path[-1] == 0 else "a latitude in degrees (-90 to 90)"
-        return f"{error.instance!r} is not {what}"
     if error.validator == "additionalProperties":
         return f"{error.message}; the keys are {', '.join(error.schema.get('properties', {}))}"
     return str(error.message)
 
 
-class _Lines:
-    """The line of a value of a JSON text, by its path: the text is valid JSON, which YAML reads too,
-    with the line of every node (no anchors or aliases are possible in it)."""
+@dataclass
+class _Open:
+    """A mapping or sequence of the JSON text being read, and where in it the reading is."""
 
-    def __init__(self, text: str):
-        self.text = text
-        self._root: Any = None
+    path: JsonPath
+    mapping: bool
+    index: int = 0
+    key: Any = None
+    awaiting_key: bool = True
 
-    def of(self, path: tuple[str | int, ...]) -> int:
-        import yaml
+    def child(self) -> JsonPath:
+        return (*self.path, self.key if self.mapping else self.index)
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        try:
-            node = self._root = self._root or yaml.compose(self.text, Loader=loader)
-        except yaml.YAMLError:
-            return 1
-        for step in path:
-            found = _child(node, step)
-            if found is None:
-                break
-            node = found
-        return int(node.start_mark.line) + 1 if node is not None else 1
+    def advance(self) -> None:
+        if self.mapping:
+            self.awaiting_key = True
+        else:
+            self.index += 1
 
 
-def _child(node: Any, step: str | int) -> Any:
+def _lines(text: str, paths: list[JsonPath]) -> dict[JsonPath, int]:
+    """The line of each value of a JSON text named by ``paths`` (or of the nearest value above it that
+    is there), in one pass over the text as YAML events, which carry lines (the text is valid JSON,
+    which YAML reads too, so it holds no anchors or aliases; and nothing but the open containers is kept)."""
     import yaml
 
-    if isinstance(node, yaml.MappingNode):
-        return next((value for key, value in node.value if key.value == step), None)
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-        return node.value[step]
-    return None
+    wanted = {path[:end] for path in paths for end in range(len(path) + 1)}
+    found: dict[JsonPath, int] = {}
+    open_: list[_Open] = []
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                open_.pop()
+                if open_:
+                    open_[-1].advance()
+            elif isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if open_ and open_[-1].mapping and open_[-1].awaiting_key:
+                    open_[-1].key, open_[-1].awaiting_key = getattr(event, "value", None), False
+                    continue
+                here = open_[-1].child() if open_ else ()
+                if here in wanted:
+                    found.setdefault(here, event.start_mark.line + 1)
+                if isinstance(event, yaml.ScalarEvent):
+                    if open_:
+                        open_[-1].advance()
+                else:
+                    open_.append(_Open(here, isinstance(event, yaml.MappingStartEvent)))
+            if len(found) == len(wanted):
+                break
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _line(lines: dict[JsonPath, int], path: JsonPath) -> int:
+    """The line of ``path``, or of the nearest value above it that was found; 1 if none."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1
