@@ -402,14 +402,12 @@ def test_a_library_setting_defaults_to_the_collection_the_current_folder_is_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from peacegraph import pipeline
-    from peacegraph.draft import run
     from peacegraph.errors import InputError
     from peacegraph.remote import wikidata
 
     folder = start(tmp_path / "letters")
     monkeypatch.chdir(folder / "records")
     assert pipeline.Settings().seeds == folder
-    assert run.Settings(source=Path("x.txt")).seeds == folder
     assert wikidata.Settings().seeds == folder
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError, match=r"no collection\.yaml in"):

@@ -7,10 +7,9 @@ import hashlib
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from .. import collection
 from ..errors import InputError
 from ..records import loader
 from ..records import model as r
@@ -24,8 +23,8 @@ _SEED_NAME = re.compile(r"^(\d{3})_[0-9a-f]{16}\.txt$")
 @dataclass(frozen=True)
 class Settings:
     source: Path
-    #: The collection's folder; default: the one the current folder is in (an error when there is none).
-    seeds: Path = field(default_factory=collection.nearest)
+    #: The collection's folder (no default: the command finds it, as every command does).
+    seeds: Path
     key: str | None = None
     out: Path | None = None
     force: bool = False
