@@ -38,7 +38,7 @@ Point = tuple[float, float]  # longitude, latitude
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 _TEXT: Final = {"type": "string", "minLength": 1}
-#: A ring's points are checked by :func:`_point_errors`: JSON Schema takes 50 µs a point, and a country's
+#: A ring's points are checked by :func:`_point_problem`: JSON Schema takes 50 µs a point, and a country's
 #: regions have hundreds of thousands.
 _RING: Final = {"type": "array", "minItems": 3}
 SCHEMA: Final[dict[str, Any]] = {
