@@ -302,7 +302,7 @@ def picture(
     inside = [p for p in shown if drawn_as(p, view) in ("shape", "point")]
     sources = sorted({shape.source for shape in boundaries.countries()} | {p.shape.source for p in inside if p.shape})
     description = (
-        f"{len(inside)} places on a map of boundaries from {'; '.join(sources)}: "
+        f"{len(inside)} places on a map (boundaries from {'; '.join(sources)}): "
         + "; ".join(p.name for p in inside)
         + ". Each is a link to its page; the same places are listed in the table below."
     )
