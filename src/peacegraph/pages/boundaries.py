@@ -255,7 +255,7 @@ def _lines(text: str, paths: list[JsonPath]) -> dict[JsonPath, int]:
                     open_[-1].key, open_[-1].awaiting_key = getattr(event, "value", None), False
                     continue
                 here = open_[-1].child() if open_ else ()
-                if here in wanted:
+                if here in wanted and event.start_mark is not None:
                     found.setdefault(here, event.start_mark.line + 1)
                 if isinstance(event, yaml.ScalarEvent):
                     if open_:
