@@ -3,20 +3,26 @@
 Run by a maintainer, not by a build. It reads Natural Earth files downloaded beforehand (any copy:
 the layer and version are printed in each record's ``source``) and
 
-- writes the package's boundary file (``--boundaries``): every 1:110m country, and the 1:10m
-  first-order regions (admin-1) of the countries named with ``--regions-of`` (ISO 3166-1 alpha-3),
-  simplified and rounded, each with its ``wikidataid``;
+- writes the package's boundary file (``--boundaries``): every 1:110m country, simplified and
+  rounded, each with its ``wikidataid``; nothing of any one collection;
+- writes a collection's regions file (``--regions-file``, named by ``map: regions:`` in its
+  ``collection.yaml``): the 1:10m first-order regions (admin-1) of the countries named with
+  ``--regions-of`` (ISO 3166-1 alpha-3), simplified and rounded, each with its ``wikidataid``;
 - with ``--records``, adds a ``coordinates:`` mapping (latitude, longitude, source) under each place
   of a collection's YAML whose ``wikidata:`` is a Natural Earth feature's ``wikidataid``: a populated
   place's point, or a country's or region's label point. A place that already has coordinates, or
   whose QID Natural Earth does not carry, is left as it is and listed.
 
 Reading shapefiles needs ``pyshp`` (``pip install pyshp``); it is not a dependency of peacegraph.
+The package's boundary file, and the regions and points of the collection in ``seeds/``:
 
     python scripts/natural-earth.py --countries ne_110m_admin_0_countries.shp \\
-        --regions ne_10m_admin_1.geojson --regions-of SYR \\
-        --places ne_10m_populated_places.geojson \\
-        --boundaries src/peacegraph/pages/geo/natural-earth.json --records seeds/records/places.yaml
+        --boundaries src/peacegraph/pages/geo/natural-earth.json
+    python scripts/natural-earth.py --regions ne_10m_admin_1.geojson --regions-of SYR \\
+        --regions-file seeds/geo/regions.json
+    python scripts/natural-earth.py --countries ne_110m_admin_0_countries.shp \\
+        --regions ne_10m_admin_1.geojson --places ne_10m_populated_places.geojson \\
+        --records seeds/records/places.yaml
 """
 
 from __future__ import annotations
@@ -79,12 +85,11 @@ def prop(feature: dict[str, Any], *names: str) -> Any:
     return next((properties[n] for n in names if properties.get(n) not in (None, "")), None)
 
 
-def boundaries(
-    countries: list[dict[str, Any]], regions: list[dict[str, Any]], args: argparse.Namespace
-) -> dict[str, Any]:
-    wanted = set(args.regions_of)
+def countries_file(countries: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
+    """The package's boundary file: every country with a QID, outer rings rounded to 0.01°."""
     return {
-        "source": {"countries": args.countries_source, "regions": args.regions_source, "licence": "public domain"},
+        "source": args.countries_source,
+        "licence": "public domain",
         "countries": sorted(
             (
                 {
@@ -98,6 +103,15 @@ def boundaries(
             ),
             key=lambda c: c["wikidata"],
         ),
+    }
+
+
+def regions_file(regions: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
+    """A collection's regions file: the regions of ``--regions-of`` with a QID, simplified to 0.01°."""
+    wanted = set(args.regions_of)
+    return {
+        "source": args.regions_source,
+        "licence": "public domain",
         "regions": sorted(
             (
                 {
@@ -112,6 +126,16 @@ def boundaries(
             key=lambda c: c["wikidata"],
         ),
     }
+
+
+def write_shapes(path: Path, data: dict[str, Any], layer: str) -> None:
+    """``data`` as JSON with one shape a line, so that an error, and a diff, points at the shape."""
+    head = {key: value for key, value in data.items() if key != layer}
+    lines = [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in data[layer]]
+    body = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'{body},"{layer}":[\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
+    print(f"{path}: {len(data[layer])} {layer}")
 
 
 def points(args: argparse.Namespace) -> dict[str, tuple[float, float, str]]:
@@ -163,20 +187,25 @@ def add_coordinates(records: Path, found: dict[str, tuple[float, float, str]]) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--countries", type=Path, required=True, help="Natural Earth 1:110m admin 0 countries")
+    parser.add_argument("--countries", type=Path, help="Natural Earth 1:110m admin 0 countries")
     parser.add_argument("--countries-source", default="Natural Earth 5.1.1, 1:110m admin 0 countries")
-    parser.add_argument("--regions", type=Path, required=True, help="Natural Earth 1:10m admin 1 states, provinces")
+    parser.add_argument("--regions", type=Path, help="Natural Earth 1:10m admin 1 states, provinces")
     parser.add_argument("--regions-source", default="Natural Earth 5.1, 1:10m admin 1 states and provinces")
     parser.add_argument("--regions-of", nargs="*", default=[], help="countries (ISO alpha-3) whose regions to keep")
     parser.add_argument("--places", type=Path, help="Natural Earth 1:10m populated places")
     parser.add_argument("--places-source", default="Natural Earth 4 (2017), 1:10m populated places")
-    parser.add_argument("--boundaries", type=Path, help="the boundary file to write")
+    parser.add_argument("--boundaries", type=Path, help="the package's boundary file to write (countries)")
+    parser.add_argument("--regions-file", type=Path, help="a collection's regions file to write")
     parser.add_argument("--records", type=Path, nargs="*", default=[], help="YAML records to add coordinates to")
     args = parser.parse_args()
+    if args.boundaries and not args.countries:
+        parser.error("--boundaries needs --countries")
+    if args.regions_file and not (args.regions and args.regions_of):
+        parser.error("--regions-file needs --regions and --regions-of")
     if args.boundaries:
-        data = boundaries(read_features(args.countries), read_features(args.regions), args)
-        args.boundaries.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-        print(f"{args.boundaries}: {len(data['countries'])} countries, {len(data['regions'])} regions")
+        write_shapes(args.boundaries, countries_file(read_features(args.countries), args), "countries")
+    if args.regions_file:
+        write_shapes(args.regions_file, regions_file(read_features(args.regions), args), "regions")
     found = points(args) if args.records else {}
     for records in args.records:
         added, left = add_coordinates(records, found)

@@ -277,3 +277,154 @@ def test_a_citation_reads_back_the_collections_title_and_licence(tmp_path: Path)
     assert r"title = {{Rivers \& Deltas: 100\% of \#water\_talks}}" in bibtex
     assert "licensed under CC0 1.0}" in bibtex
     assert "CC BY" not in bibtex
+
+
+#: An invented collection's regions file: one shape, for its country, from its own survey (Q4115189 is
+#: Wikidata's sandbox item, which no real place has).
+REGIONS = """{"source": "Delta Survey 2021, river basins", "licence": "CC0-1.0", "regions": [
+{"wikidata": "Q4115189", "name": "Ostria", "rings": [[[10.0, 40.0], [12.5, 40.0], [12.5, 42.0], [10.0, 42.0]]]}
+]}
+"""
+
+
+def mapped(folder: Path, regions: str) -> Path:
+    """The collection with Ostria linked to its QID and a regions file named in its collection.yaml."""
+    with (folder / "wikidata.csv").open("a", encoding="utf-8") as table:
+        table.write("ostria,Ostria,Q4115189,verified,invented for the tests\n")
+    records = folder / "records" / "delta.yaml"
+    text = records.read_text(encoding="utf-8")
+    records.write_text(
+        text.replace("    type: country\n", "    type: country\n    wikidata: Q4115189\n"), encoding="utf-8"
+    )
+    (folder / "geo").mkdir()
+    (folder / "geo" / "regions.json").write_text(regions, encoding="utf-8")
+    with (folder / "collection.yaml").open("a", encoding="utf-8") as config:
+        config.write("map:\n  regions: geo/regions.json\n")
+    return folder
+
+
+def test_a_collection_brings_its_own_regions_and_its_release_carries_them(tmp_path: Path) -> None:
+    """The map draws the collection's own shape, from its folder at build time and from the release
+    alone afterwards: the release holds the file, listed in SHA256SUMS, and a site made from a copy
+    of the release, with no collection around, still draws it."""
+    folder = mapped(curated(start(tmp_path / "delta")), REGIONS)
+    ok("build", "--quiet", cwd=folder)
+    out = folder / "out"
+    assert (out / "regions.json").read_text(encoding="utf-8") == REGIONS
+    sums = (out / "SHA256SUMS").read_text(encoding="utf-8")
+    assert re.search(r"^[0-9a-f]{64}  regions\.json$", sums, re.MULTILINE), sums
+    release = tmp_path / "elsewhere" / "release"
+    shutil.copytree(out, release)
+    shutil.rmtree(folder)
+    ok("site", "--release", str(release), "--out", str(tmp_path / "site"), cwd=release.parent)
+    page = (tmp_path / "site" / "id" / "place" / "ostria.html").read_text(encoding="utf-8")
+    assert "Delta Survey 2021, river basins (boundary, Q4115189)" in page
+    assert re.search(r'<path d="M[0-9.,L]+Z" fill="#[0-9a-f]{6}" fill-opacity="0\.5"', page)  # the focus's shape
+    assert (tmp_path / "site" / "regions.json").read_text(encoding="utf-8") == REGIONS
+    with serving(release, tmp_path / "serve.log") as url:
+        served = httpx.get(url + "id/place/ostria", headers={"Accept": "text/html"}, timeout=30).text
+        assert "Delta Survey 2021, river basins (boundary, Q4115189)" in served
+        assert httpx.get(url + "regions.json", timeout=30).text == REGIONS
+
+
+def test_a_collection_without_regions_has_a_map_of_countries_and_points(tmp_path: Path) -> None:
+    folder = curated(start(tmp_path / "delta"))
+    records = folder / "records" / "delta.yaml"
+    point = '    coordinates: {latitude: "45.2", longitude: "12.3", source: "Delta Survey 2021, towns"}\n'
+    text = records.read_text(encoding="utf-8")
+    records.write_text(text.replace("    type: city\n", "    type: city\n" + point), encoding="utf-8")
+    ok("build", "--quiet", cwd=folder)
+    assert not (folder / "out" / "regions.json").exists()
+    ok("site", "--out", str(tmp_path / "site"), cwd=folder)
+    page = (tmp_path / "site" / "id" / "place" / "index.html").read_text(encoding="utf-8")
+    assert page.count("<circle") == 1  # Port Laval
+    assert page.count('fill-opacity="0.06"') > 3  # the countries around it, from the package
+    assert "Delta Survey 2021, towns" in page
+
+
+SECOND = REGIONS.splitlines()[1]
+
+
+@pytest.mark.parametrize(
+    ("regions", "expected"),
+    [
+        (
+            REGIONS.replace("[12.5, 42.0]", "[12.5, 95.0]"),
+            ["geo/regions.json:2: regions/0/rings/0/2: 95.0 is not a latitude in degrees (-90 to 90)"],
+        ),
+        (
+            REGIONS.replace(SECOND, SECOND.replace("Q4115189", "Q4115189x") + ",\n" + SECOND + ",\n" + SECOND),
+            [
+                "geo/regions.json:2: regions/0/wikidata: 'Q4115189x' is not a Wikidata item id such as Q858",
+                "geo/regions.json:4: regions/2: Q4115189 is given twice",
+            ],
+        ),
+        (
+            REGIONS.replace("[[[10.0, 40.0], [12.5", "[[[10.0], [12.5"),
+            ["geo/regions.json:2: regions/0/rings/0/0: [10.0] is not a point [longitude, latitude]"],
+        ),
+        (REGIONS.replace('"name": "Ostria", ', ""), ["geo/regions.json:2: regions/0: 'name' is a required property"]),
+        (REGIONS.replace("]]]}\n", "]]]\n"), ["geo/regions.json:3: not valid JSON: Expecting ',' delimiter"]),
+    ],
+)
+def test_a_bad_regions_file_is_refused_at_its_line(tmp_path: Path, regions: str, expected: list[str]) -> None:
+    folder = mapped(curated(start(tmp_path / "delta")), regions)
+    for command in ("check", "build"):
+        done = peacegraph(command, cwd=folder)
+        assert done.returncode == 2, done.stdout + done.stderr
+        said = [line.removeprefix("Error: ") for line in done.stderr.splitlines() if "regions.json" in line]
+        assert said == expected, done.stderr
+    assert not (folder / "out").exists()
+    (folder / "geo" / "regions.json").unlink()
+    done = peacegraph("build", cwd=folder)
+    assert done.returncode == 2
+    assert "geo/regions.json: no such file, which collection.yaml names under map: regions:" in done.stderr
+
+
+def test_outside_a_collection_a_release_by_version_or_revision_is_refused_plainly(tmp_path: Path) -> None:
+    """Nothing falls back on a folder named seeds/ or out/ in the current folder: a release named by its
+    version or a git revision is a collection's, and without one the command says so."""
+    (tmp_path / "seeds").mkdir()  # a folder that looks like this repository's is no collection either
+    for spec in ("release:1.0.0", "git:HEAD"):
+        done = peacegraph("diff", spec, spec, cwd=tmp_path)
+        assert done.returncode == 2
+        assert done.stderr == (
+            f"Error: {spec}: names a release in a collection's history; run inside the collection or give "
+            "--collection DIR\n"
+        )
+    done = peacegraph("build", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no collection.yaml in" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seeds"]
+
+
+def test_a_library_setting_defaults_to_the_collection_the_current_folder_is_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peacegraph import pipeline
+    from peacegraph.errors import InputError
+    from peacegraph.remote import wikidata
+
+    folder = start(tmp_path / "letters")
+    monkeypatch.chdir(folder / "records")
+    assert pipeline.Settings().seeds == folder
+    assert wikidata.Settings().seeds == folder
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match=r"no collection\.yaml in"):
+        pipeline.Settings()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_git_revision_is_the_collections_release_folder_wherever_it_is(tmp_path: Path) -> None:
+    """In a repository holding a collection in a subfolder, git:REV reads that collection's out/, not
+    an out/ at the top of the repository."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    folder = curated(start(repo / "letters"))
+    ok("build", "--quiet", cwd=folder)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "release"], check=True)
+    said = ok("diff", "git:HEAD", "letters/out", "--collection", "letters", cwd=repo)
+    assert said.splitlines() == ["git:HEAD → letters/out", "no changes"]

@@ -87,3 +87,25 @@ def test_points_go_under_the_matching_places_with_their_source_once(ne: ModuleTy
     )
     assert ne.add_coordinates(records, found) == (0, ["nowhere"])  # run again: nothing twice
     assert records.read_text(encoding="utf-8") == text
+
+
+def _shape(qid: str, country: str, x: float) -> dict[str, object]:
+    ring = [[x, 0.0], [x + 1, 0.0], [x + 1, 1.0], [x, 1.0], [x, 0.0]]
+    return {
+        "properties": {"wikidataid": qid, "name": qid, "adm0_a3": country},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+def test_the_package_gets_countries_and_a_collection_its_regions_one_shape_a_line(
+    ne: ModuleType, tmp_path: Path
+) -> None:
+    args = argparse.Namespace(countries_source="Countries layer", regions_source="Regions layer", regions_of=["AAA"])
+    countries = ne.countries_file([_shape("Q2", "AAA", 0.0), _shape("Q1", "BBB", 5.0)], args)
+    assert sorted(countries) == ["countries", "licence", "source"]
+    regions = ne.regions_file([_shape("Q20", "AAA", 0.0), _shape("Q10", "BBB", 5.0), _shape("Q11", "AAA", 2.0)], args)
+    assert [r["wikidata"] for r in regions["regions"]] == ["Q11", "Q20"]  # only AAA's, by QID
+    ne.write_shapes(tmp_path / "geo" / "regions.json", regions, "regions")
+    lines = (tmp_path / "geo" / "regions.json").read_text(encoding="utf-8").splitlines()
+    assert json.loads("\n".join(lines)) == regions
+    assert [json.loads(line.rstrip(","))["wikidata"] for line in lines[1:-1]] == ["Q11", "Q20"]

@@ -177,11 +177,11 @@ def _examples(*lines: str) -> str:
 EXAMPLES = {
     "build": _examples(
         "peacegraph build",
-        "peacegraph build --collection seeds --out out --quiet",
+        "peacegraph build --collection letters --out letters/out --quiet",
     ),
     "check": _examples(
         "peacegraph check",
-        "peacegraph check --collection seeds --previous out",
+        "peacegraph check --collection letters --previous letters/out",
     ),
     "stats": _examples(
         "peacegraph stats --no-warnings",
@@ -192,10 +192,10 @@ EXAMPLES = {
     ),
     "query": _examples(
         "peacegraph query 'SELECT ?name WHERE { ?org a schema:Organization ; schema:name ?name } LIMIT 5'",
-        "peacegraph query -f seeds/queries/signatories.rq --format csv > signatories.csv",
+        "peacegraph query -f queries/signatories.rq --format csv > signatories.csv",
     ),
     "locate": _examples(
-        "peacegraph locate seeds/statement.txt 'the words to find'",
+        "peacegraph locate texts/statement.txt 'the words to find'",
     ),
     "publish": _examples(
         "peacegraph publish --release out --query-endpoint http://localhost:8890/sparql \\",
@@ -221,7 +221,7 @@ EXAMPLES = {
     ),
     "site": _examples(
         "peacegraph site --out site",
-        "peacegraph site --out site --release out --collection seeds",
+        "peacegraph site --out site --release letters/out --collection letters",
     ),
     "w3id": _examples(
         "peacegraph w3id --site-url https://example.github.io/letters/ --out w3id.org",
@@ -545,8 +545,9 @@ def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None
     """Entities added, removed and changed per class, and the triples that changed, from OLD to NEW.
 
     OLD and NEW are dump files, release directories (checked against their SHA256SUMS), git:REV
-    (out/peacegraph.nt at a git revision, e.g. git:HEAD) or release:VERSION (the out/ of that release,
-    found in the history of the collection's release.yaml, e.g. release:0.1.0).
+    (the collection's release folder at a git revision, e.g. git:HEAD) or release:VERSION (its release
+    folder in that release, found in the history of the collection's release.yaml, e.g. release:0.1.0);
+    the last two need a collection (--collection, or the folder the command runs in).
     """
     from . import collection
     from .release import diff as differ
@@ -559,7 +560,7 @@ def diff_releases(old: str, new: str, as_json: bool, collection_dir: Path | None
         if folder is not None:
             col = use_collection(folder)
             changes = differ.compare(differ.read(old, col.root, col.out), differ.read(new, col.root, col.out))
-        else:
+        else:  # dumps and release folders need no collection; git:REV and release:VERSION are refused
             changes = differ.compare(differ.read(old), differ.read(new))
     except PeacegraphError as error:
         raise _fail(error) from None

@@ -136,6 +136,11 @@ SCHEMA: Final[dict[str, Any]] = {
         "texts": {"type": "string", "pattern": _RELATIVE},
         "out": {"type": "string", "pattern": _RELATIVE},
         "shapes": {"type": "array", "items": {"type": "string", "pattern": _RELATIVE}},
+        "map": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"regions": {"type": "string", "pattern": _RELATIVE}},
+        },
     },
 }
 
@@ -209,6 +214,8 @@ class Collection:
     texts: Path = field(default_factory=Path)
     out: Path = field(default_factory=Path)
     shapes: tuple[Path, ...] = ()
+    #: The shapes of its regions that the map draws over the tool's countries (``pages/boundaries.py``).
+    regions: Path | None = None
 
     @property
     def base(self) -> str:
@@ -249,6 +256,11 @@ def find(start: Path) -> Path:
     )
 
 
+def nearest() -> Path:
+    """The collection the current folder is in (the default of a library's settings): a plain error if none."""
+    return find(Path.cwd())
+
+
 def space_of_release(release: Path) -> Space:
     """The IRIs a built release was made under, from its own ``void.ttl`` (``void:uriSpace``,
     ``void:sparqlEndpoint``, ``dcat:landingPage``): a release can be queried and served without the
@@ -287,7 +299,7 @@ def load(folder: Path) -> Collection:
     from .records.yamlsource import read_yaml
 
     stamp = known.stamp_of([path])
-    located = read_yaml(path, display=_shown(path))
+    located = read_yaml(path, display=shown(path))
     if not isinstance(located.data, dict):
         raise InputError(f"{CONFIG_FILE} must be a mapping of keys to values", path, 1)
     remembered = known.recall(_CHECK, stamp)
@@ -344,10 +356,11 @@ def _collection(folder: Path, data: dict[str, Any], licence: tuple[str, str | No
         texts=_below(folder, data.get("texts", "texts")),
         out=_below(folder, data.get("out", "out")),
         shapes=tuple(_below(folder, name) for name in data.get("shapes", ())),
+        regions=_below(folder, data["map"]["regions"]) if "regions" in data.get("map", {}) else None,
     )
 
 
-def _shown(path: Path) -> Path:
+def shown(path: Path) -> Path:
     """``path`` as a person names it: relative to the working folder when it is inside it."""
     try:
         return path.absolute().relative_to(Path.cwd())
@@ -392,7 +405,7 @@ def _message(path: tuple[str | int, ...], error: Any) -> str:
         return f"{where}: {error.instance!r} is not {_EXPECTED[key]}"
     if error.validator == "pattern" and key in {"iri", "url", "landing_page", "sparql_endpoint", "context", "same_as"}:
         return f"{where}: {error.instance!r} is not an absolute http(s) IRI"
-    if error.validator == "pattern" and key in {"texts", "out"}:
+    if error.validator == "pattern" and key in {"texts", "out", "regions"}:
         return f"{where}: {error.instance!r} must be a path relative to the collection folder"
     return f"{where}: {error.message}"
 

@@ -25,21 +25,22 @@ from .records import loader
 from .records.limits import open_regular
 from .records.model import Corpus, Origin
 from .release import citation, metadata, outdir, previous, tables, versions, writing
-from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, SHAPES_FILE
+from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, REGIONS_FILE, SHAPES_FILE
 from .validation import fast as fastshacl
 from .validation.report import NonConformingError, Report, origins
 
 
 @dataclass(frozen=True)
 class Settings:
-    #: The collection's folder (with ``collection.yaml``, ``records/`` and ``release.yaml``).
-    seeds: Path = Path("seeds")
+    #: The collection's folder (with ``collection.yaml``, ``records/`` and ``release.yaml``); default: the
+    #: one the current folder is in, as commands find it (an error when there is none).
+    seeds: Path = field(default_factory=collections.nearest)
     #: Where the release is written; default: where the collection's configuration says.
     out: Path | None = None
     ontology: Path = field(default_factory=resources.ontology_file)
     #: The tool's shapes; a collection's own shapes are checked in addition (``collection.yaml``).
     shapes: Path = field(default_factory=resources.shapes_dir)
-    #: The collection's configuration; default: read from ``seeds/collection.yaml``.
+    #: The collection's configuration; default: read from the ``collection.yaml`` in ``seeds``.
     collection: Collection | None = None
     #: The previous release whose identifiers must all survive (a directory or a dump); default ``out``.
     previous: Path | None = None
@@ -122,13 +123,21 @@ def check_conformance(by_iri: Mapping[str, Origin], triples: Lines, shapes: Path
 
 
 def write_release(
-    graph: Lines, settings: Settings, col: Collection, current: versions.Release, directory: Path
+    graph: Lines,
+    settings: Settings,
+    col: Collection,
+    current: versions.Release,
+    directory: Path,
+    regions: bytes | None = None,
 ) -> set[str]:
     """Write every file of a release into the fresh ``directory``, each as it is made; their names.
-    ``current`` is the collection's release file, stamped with the dump unless ``settings.release``."""
+    ``current`` is the collection's release file, stamped with the dump unless ``settings.release``;
+    ``regions``, the collection's checked regions file (:func:`regions_of`), goes with it."""
     files = writing.Directory(directory)
     index, tally = write_dumps(graph, files)
     files.put(CONTEXT_FILE, serialize.context_bytes())
+    if regions is not None:
+        files.put(REGIONS_FILE, regions)
     files.put(ONTOLOGY_FILE, settings.ontology.read_bytes())
     files.put(SHAPES_FILE, b"".join(p.read_bytes() for p in shape_files(settings, col)))
     for name, data in tables.render_index(index, col).items():
@@ -169,6 +178,18 @@ def _fed(triples: Iterable[Triple], consumers: tuple[Callable[[Triple], None], .
         for consume in consumers:
             consume(triple)
         yield triple
+
+
+def regions_of(col: Collection) -> bytes | None:
+    """The collection's regions file (``map: regions:``), checked, as the release carries it; or None."""
+    if col.regions is None:
+        return None
+    from .pages import boundaries
+
+    shown = collections.shown(col.regions)
+    if not col.regions.exists():
+        raise InputError(f"no such file, which {collections.CONFIG_FILE} names under map: regions:", shown)
+    return boundaries.checked(col.regions, shown)[0]
 
 
 def dump_sha256(ntriples: bytes) -> str:
@@ -219,6 +240,7 @@ def check(settings: Settings) -> tuple[Corpus, Report]:
         corpus = load(settings)
         triples = assemble(corpus, settings.ontology, col)
         identifiers.check_deprecations(corpus, triples)
+        regions_of(col)
         if settings.previous is not None:
             check_identifiers(corpus, triples, settings)
         return corpus, check_conformance(origins(corpus), triples, shape_files(settings, col))
@@ -244,6 +266,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     timer.begin("load")
     corpus = load(settings)
     current = versions.read(settings.seeds)  # a bad release file fails here, before the work
+    regions = regions_of(col)  # and so does a bad regions file
     timer.begin("map")
     triples = assemble(corpus, settings.ontology, col)
     timer.begin("identifiers")
@@ -257,7 +280,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
         raise NonConformingError(report, report.summary())
 
     def write(staging: Path) -> set[str]:
-        names = write_release(triples, settings, col, current, staging)
+        names = write_release(triples, settings, col, current, staging, regions)
         timer.begin("publish")  # what is left: putting the staged release in place
         return names
 

@@ -93,12 +93,13 @@ def refuse_open_reviews(corpus: Corpus) -> None:
 def _previous(
     since: str | None, current: versions.Release, settings: pipeline.Settings, notify: pipeline.Notify
 ) -> diff.Release:
+    assert settings.out is not None  # resolved()
+    out = Path(settings.out)
     if since is not None:
-        return diff.read(since, settings.seeds, Path(settings.out or "out"))
+        return diff.read(since, settings.seeds, out)
     if current.issued is None:
         notify(f"first release: {settings.seeds} has never been released, so there is no previous release to keep")
         return diff.Release("(no previous release)", frozenset())
-    out = Path(settings.out or "out")
     try:
         return diff.read(default_since(current), settings.seeds, out)
     except InputError as error:

@@ -94,6 +94,11 @@ licence: {_scalar(answers.licence)}
 texts: texts
 out: out
 # shapes: [shapes/extra.ttl]
+
+# The map draws countries (Natural Earth, shipped with peacegraph); finer shapes, such as a country's
+# regions, are the collection's: a JSON file that `scripts/natural-earth.py --regions-file` writes.
+# map:
+#   regions: geo/regions.json
 """
 
 

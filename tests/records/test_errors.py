@@ -76,7 +76,13 @@ CASES = [
         "`858` is not a Wikidata identifier",
         'wikidata: "858"',
     ),
-    ("unverified Wikidata id", "wikidata: Q41183", "wikidata: Q99999", "not in seeds/wikidata.csv", "wikidata: Q99999"),
+    (
+        "unverified Wikidata id",
+        "wikidata: Q41183",
+        "wikidata: Q99999",
+        "not in the collection's wikidata.csv",
+        "wikidata: Q99999",
+    ),
     (
         "one Wikidata id on two records",
         "wikidata: Q41183",

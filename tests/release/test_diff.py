@@ -76,7 +76,9 @@ def test_a_release_against_itself_has_no_changes(two_releases: tuple[Path, Path]
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_git_revisions(two_releases: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_revisions(
+    two_releases: tuple[Path, Path], mini_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old, new = two_releases
     repo = tmp_path / "repo"
     (repo / "out").mkdir(parents=True)
@@ -87,6 +89,10 @@ def test_git_revisions(two_releases: tuple[Path, Path], tmp_path: Path, monkeypa
         subprocess.run([*git, "add", "out/peacegraph.nt"], check=True)
         subprocess.run([*git, "commit", "-q", "-m", f"release {release.name}"], check=True)
     monkeypatch.chdir(repo)
+    code, output = _invoke("diff", "git:HEAD~1", "git:HEAD")
+    assert code == 2  # no collection here: whose release folder?
+    assert "git:HEAD~1: names a release in a collection's history; run inside the collection" in output
+    shutil.copy(mini_seeds / "collection.yaml", repo / "collection.yaml")  # its release folder is out/
     code, output = _invoke("diff", "git:HEAD~1", "git:HEAD", "--json")
     assert code == 0, output
     assert json.loads(output)["summary"]["entities"]["added"] == 1

@@ -167,7 +167,7 @@ def test_out_is_never_the_working_tree_or_above_it(mini_seeds: Path, tmp_path: P
     assert hostile.snapshot(tmp_path) == before
 
 
-@pytest.mark.parametrize("marker", ["pyproject.toml", "setup.py", "build.py", "seeds", "src"])
+@pytest.mark.parametrize("marker", ["pyproject.toml", "setup.py", "build.py", "collection.yaml", "src"])
 def test_a_source_tree_is_refused_as_out(mini_seeds: Path, tmp_path: Path, marker: str) -> None:
     tree = tmp_path / "project"
     tree.mkdir()

@@ -200,6 +200,8 @@ def repository(mini_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     repo = tmp_path / "repo"
     repo.mkdir()
     shutil.move(mini_seeds, repo / "seeds")
+    config = repo / "seeds" / "collection.yaml"  # its release at the repository's root, as this repository has it
+    config.write_text(config.read_text(encoding="utf-8").replace("\nout: out\n", "\nout: ../out\n"), encoding="utf-8")
     monkeypatch.chdir(repo)
     _git(repo, "init", "-q")
     _git(repo, "add", "seeds")
@@ -223,7 +225,7 @@ def repository(mini_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 @NEEDS_GIT
 def test_diff_names_a_release_by_version_without_tags(repository: Path) -> None:
-    code, output = _cli("diff", "release:1.2.0", "out")
+    code, output = _cli("diff", "release:1.2.0", "out", "--collection", "seeds")
     assert code == 0, output
     first = _git(repository, "rev-list", "--max-parents=0", "HEAD")
     release_commit = _git(repository, "rev-parse", "HEAD~1")
@@ -234,7 +236,7 @@ def test_diff_names_a_release_by_version_without_tags(repository: Path) -> None:
 
 @NEEDS_GIT
 def test_a_missing_tag_points_to_the_release_form(repository: Path) -> None:
-    code, output = _cli("diff", "git:v1.2.0", "out")
+    code, output = _cli("diff", "git:v1.2.0", "out", "--collection", "seeds")
     assert code == 2
     _one_line_error(output, "git:v1.2.0: fatal: ")
     assert output.strip().endswith("without a tag, name the release release:1.2.0")
@@ -242,7 +244,7 @@ def test_a_missing_tag_points_to_the_release_form(repository: Path) -> None:
 
 @NEEDS_GIT
 def test_an_unknown_release_version_is_refused(repository: Path) -> None:
-    code, output = _cli("diff", "release:9.9.9", "out")
+    code, output = _cli("diff", "release:9.9.9", "out", "--collection", "seeds")
     assert code == 2
     _one_line_error(output, "release:9.9.9: no commit sets version 9.9.9 in seeds/release.yaml")
 
@@ -277,7 +279,7 @@ def test_a_damaged_release_in_history_is_refused(repository: Path) -> None:
     dump = repository / "out" / "peacegraph.nt"
     dump.write_bytes(dump.read_bytes().replace(b"Alpha", b"Alpah", 1))
     _git(repository, "commit", "-q", "-a", "--amend", "-m", "the release commit, damaged")
-    code, output = _cli("diff", "release:1.2.0", "out")
+    code, output = _cli("diff", "release:1.2.0", "out", "--collection", "seeds")
     assert code == 2
     _one_line_error(output, "release:1.2.0: out/peacegraph.nt at ")
     assert "SHA-256 differs from SHA256SUMS" in output

@@ -320,6 +320,41 @@ def test_a_transfer_coding_other_than_chunked_is_a_400_and_closes(shared: live.S
     assert not received.endswith(b"<still open>")
 
 
+POST_HEAD = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 6\r\n"
+
+
+@pytest.mark.parametrize(
+    ("head", "expect"),
+    [
+        (POST_HEAD, b"200-ok"),
+        (POST_HEAD, b"100-continue, 200-ok"),
+        (POST_HEAD, b"100-CONTINUE;x=1"),
+        (ASK_HEAD, b"200-ok"),  # a GET /sparql answered without the app is refused as well
+    ],
+)
+def test_an_expectation_other_than_100_continue_is_a_417_and_closes(
+    shared: live.Served, head: bytes, expect: bytes
+) -> None:
+    """RFC 9110 §10.1.1: 100-continue is the only expectation; the body that follows is never read as a request."""
+    body = b"ASK {}" if head is POST_HEAD else b""
+    received = raw(shared, head + b"Expect: " + expect + b"\r\n\r\n" + body + ASK_HEAD + b"\r\n")
+    assert received.startswith(b"HTTP/1.1 417 Expectation Failed\r\n"), received[:300]
+    assert received.count(b"HTTP/1.1") == 1
+    assert b"connection: close\r\n" in received
+    assert received.endswith(b"The only expectation this server meets is 100-continue (RFC 9110 section 10.1.1).")
+
+
+def test_100_continue_is_met(shared: live.Served) -> None:
+    """The client waits for 100 Continue before it sends the body; then the query is answered."""
+    with socket.create_connection((LOOPBACK, shared.port), timeout=5) as sock:
+        sock.sendall(POST_HEAD + b"Expect: 100-Continue\r\nConnection: close\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n")
+        sock.sendall(b"ASK {}")
+        received = live.read_until_closed(sock)
+    assert received.startswith(b"HTTP/1.1 200 OK\r\n"), received[:300]
+    assert b'"boolean":true' in received.replace(b" ", b"")
+
+
 def connect(served: live.Served, source: str) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.settimeout(5)

@@ -1,5 +1,6 @@
 """The map's parts on their own: the boundary file, projection and fit, labels that do not overlap,
-and places matched to Natural Earth's shapes by their Wikidata QID over a real build."""
+and places matched to Natural Earth's shapes by their Wikidata QID over a real build, the regions
+coming from the collection's own file by way of its release."""
 
 from __future__ import annotations
 
@@ -10,23 +11,25 @@ from pathlib import Path
 import pytest
 
 from peacegraph import pipeline
-from peacegraph.pages import maps
+from peacegraph.pages import boundaries, maps
 from peacegraph.pages.catalog import Catalog
 from peacegraph.pages.links import Linker
 from peacegraph.query import store
 
-from ..syria import ID
+from ..syria import ID, SEEDS
 
 
-def test_the_boundary_file_says_where_it_comes_from_and_carries_qids() -> None:
-    data = json.loads(maps.BOUNDARIES.read_text(encoding="utf-8"))
-    assert data["source"]["countries"].startswith("Natural Earth")
-    assert data["source"]["regions"].startswith("Natural Earth")
-    readme = (maps.BOUNDARIES.parent / "README.md").read_text(encoding="utf-8")
+def test_the_boundary_file_says_where_it_comes_from_and_carries_only_countries() -> None:
+    """What the package ships is the same for every collection: countries, never one collection's regions."""
+    data = json.loads(boundaries.COUNTRIES.read_text(encoding="utf-8"))
+    assert data["source"].startswith("Natural Earth")
+    readme = (boundaries.COUNTRIES.parent / "README.md").read_text(encoding="utf-8")
     assert "public domain" in readme
-    assert all(item["wikidata"].startswith("Q") for item in data["countries"] + data["regions"])
+    assert sorted(data) == ["countries", "licence", "source"]
+    assert all(item["wikidata"].startswith("Q") for item in data["countries"])
     assert len(data["countries"]) > 150
-    assert maps.BOUNDARIES.stat().st_size < 400_000  # simplified: small enough to ship in the package
+    assert boundaries.COUNTRIES.stat().st_size < 400_000  # simplified: small enough to ship in the package
+    assert {shape.layer for shape in boundaries.countries().shapes.values()} == {"country"}
 
 
 def test_projection_puts_the_corners_at_the_corners_and_keeps_proportions() -> None:
@@ -71,7 +74,7 @@ def test_labels_never_overlap_and_give_up_rather_than_cover_another() -> None:
 
 @pytest.fixture(scope="module")
 def catalog(out_dir: Path) -> Catalog:
-    return Catalog(store.open_store(out_dir))
+    return Catalog(store.open_store(out_dir), boundaries.of_release(out_dir))
 
 
 def test_places_are_matched_to_shapes_by_qid_and_points_keep_their_source(catalog: Catalog) -> None:
@@ -81,6 +84,7 @@ def test_places_are_matched_to_shapes_by_qid_and_points_keep_their_source(catalo
     idlib = found["idlib-governorate"].shape
     assert idlib is not None
     assert idlib.layer == "region"
+    assert idlib.source.startswith("Natural Earth")
     assert found["geneva"].point == pytest.approx((6.14, 46.21), abs=0.01)
     assert found["geneva"].source.startswith("Natural Earth")
     assert found["geneva"].shape is None  # a city: no boundary in the file
@@ -88,7 +92,7 @@ def test_places_are_matched_to_shapes_by_qid_and_points_keep_their_source(catalo
 
 
 def test_a_shape_without_a_point_is_labelled_in_its_middle() -> None:
-    box = maps.Shape("Q1", "Box", "region", (((0.0, 0.0), (2.0, 0.0), (2.0, 4.0), (0.0, 4.0)),))
+    box = boundaries.Shape("Q1", "Box", "region", (((0.0, 0.0), (2.0, 0.0), (2.0, 4.0), (0.0, 4.0)),))
     place = maps.Place("https://example.org/id/place/box", "Box", "Region", None, "", box)
     assert box.bounds == (0.0, 0.0, 2.0, 4.0)
     assert place.anchor == (1.0, 2.0)
@@ -98,7 +102,7 @@ def test_a_shape_without_a_point_is_labelled_in_its_middle() -> None:
 def test_a_country_across_the_antimeridian_is_framed_by_its_mainland() -> None:
     mainland = ((30.0, 50.0), (180.0, 50.0), (180.0, 70.0), (30.0, 70.0))
     across = ((-180.0, 65.0), (-170.0, 65.0), (-170.0, 68.0))
-    shape = maps.Shape("Q2", "Wide", "country", (mainland, across))
+    shape = boundaries.Shape("Q2", "Wide", "country", (mainland, across))
     assert shape.bounds[0] == -180.0
     assert shape.main == (30.0, 50.0, 180.0, 70.0)
 
@@ -126,3 +130,12 @@ def test_a_collection_is_drawn_from_its_own_records_and_nothing_else(mini_seeds:
     small = maps.place_map(after, linker, ID + "place/aleppo")
     assert small is not None
     assert 'font-weight="bold">Aleppo<' in small.svg
+
+
+def test_the_regions_come_from_the_collection_by_way_of_its_release(out_dir: Path) -> None:
+    """The package draws no region: Syria's governorates are the Syria collection's file, copied into
+    its release, and a catalog without them has none."""
+    assert (out_dir / "regions.json").read_bytes() == (SEEDS / "geo" / "regions.json").read_bytes()
+    found = {p.iri.rsplit("/", 1)[-1]: p for p in maps.places(Catalog(store.open_store(out_dir)))}
+    assert found["idlib-governorate"].shape is None
+    assert found["syria"].shape is not None

@@ -1,5 +1,5 @@
-"""``peacegraph draft SOURCE``: the text into ``seeds/``, the draft records into ``seeds/records/``,
-both written whole or not at all, and the draft loaded back to prove that it builds as it is."""
+"""``peacegraph draft SOURCE``: the text into the collection's texts folder, the draft records into its
+``records/``, both written whole or not at all, and the draft loaded back to prove that it builds as it is."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ _SEED_NAME = re.compile(r"^(\d{3})_[0-9a-f]{16}\.txt$")
 @dataclass(frozen=True)
 class Settings:
     source: Path
-    seeds: Path = Path("seeds")
+    #: The collection's folder (no default: the command finds it, as every command does).
+    seeds: Path
     key: str | None = None
     out: Path | None = None
     force: bool = False

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Store
 
 from ..rdf.namespaces import DCTERMS, OWL, PG, PROV, RDF, RDFS, SCHEMA, SKOS, WD, active
+from .boundaries import Boundaries, countries
 from .describe import Identifier
 
 Term = NamedNode | Literal
@@ -85,7 +86,9 @@ def texts(literals: Iterable[Term]) -> list[str]:
 class Catalog:
     """The triples of the store about named nodes, indexed both ways, and a summary per identifier."""
 
-    def __init__(self, st: Store):
+    def __init__(self, st: Store, boundaries: Boundaries | None = None):
+        #: The shapes the map draws: the release's regions over the package's countries (``boundaries.py``).
+        self.boundaries = boundaries or countries()
         self.outgoing: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         self.incoming: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for quad in st.quads_for_pattern(None, None, None):

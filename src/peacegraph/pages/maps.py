@@ -1,9 +1,10 @@
 """A map of a collection's places, drawn on the server as SVG: no tiles, no script, no request elsewhere.
 
-The boundaries are Natural Earth's (public domain), shipped in ``geo/natural-earth.json`` (see the
-README beside it): countries and first-order regions, each with its Wikidata QID. A place is drawn
-as a shape when its ``owl:sameAs`` is one of them, and as a point when it has ``schema:geo``
-coordinates (whose source the records name); anything else is listed as not on the map.
+The boundaries are the catalog's (``boundaries.py``): Natural Earth's countries (public domain),
+shipped in ``geo/natural-earth.json``, and the regions the collection's release carries, each with
+its Wikidata QID. A place is drawn as a shape when its ``owl:sameAs`` is one of them, and as a point
+when it has ``schema:geo`` coordinates (whose source the records name); anything else is listed as
+not on the map.
 
 The view fits the places themselves: those far from the rest (more than :data:`FAR` times the
 median distance from their median point) are left out of the overview and listed under it, and
@@ -16,74 +17,26 @@ the table) where every side would overlap another.
 
 from __future__ import annotations
 
-import functools
-import json
 import math
 import statistics
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
 from ..rdf.namespaces import OWL, SCHEMA, WD
+from .boundaries import Boundaries, Box, Point, Shape
 from .catalog import Catalog, Entity
 from .links import Linker
 from .pictures import PALETTE, Picture
 
-BOUNDARIES = Path(__file__).parent / "geo" / "natural-earth.json"
 WIDTH = 720
 FAR = 2.0  # a place further than FAR times the median distance from the middle is left out of the overview
 CLOSE = 0.25  # a close-up holds the places within CLOSE times the median distance
 MIN_SPAN = 3.0  # degrees: the smallest view
 PLACE_SPAN = 8.0  # degrees: the smallest view around one place (the boundaries are drawn at 1:110m)
 CHAR_WIDTH, LABEL_HEIGHT, FONT = 6.2, 12.0, 11  # an estimate of a label's size, in the SVG's units
-
-Point = tuple[float, float]  # longitude, latitude
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1
-
-
-@dataclass(frozen=True)
-class Shape:
-    """A country or region of the boundary file: its QID, name, and outer rings of (lon, lat)."""
-
-    qid: str
-    name: str
-    layer: str  # "country" or "region"
-    rings: tuple[tuple[Point, ...], ...]
-
-    @functools.cached_property
-    def bounds(self) -> Box:
-        return _bounds([p for ring in self.rings for p in ring])
-
-    @functools.cached_property
-    def main(self) -> Box:
-        """The bounds of its largest ring: the mainland, without islands across the antimeridian."""
-        return max((_bounds(ring) for ring in self.rings), key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
-
-
-def _bounds(points: Iterable[Point]) -> Box:
-    listed = list(points)
-    xs, ys = [x for x, _ in listed], [y for _, y in listed]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-@dataclass(frozen=True)
-class Boundaries:
-    shapes: dict[str, Shape]  # by QID
-    source: dict[str, str]
-
-
-@functools.cache
-def boundaries(path: Path = BOUNDARIES) -> Boundaries:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    shapes: dict[str, Shape] = {}
-    for layer, key in (("country", "countries"), ("region", "regions")):
-        for item in data[key]:
-            rings = tuple(tuple((float(x), float(y)) for x, y in ring) for ring in item["rings"])
-            shapes[item["wikidata"]] = Shape(item["wikidata"], item["name"], layer, rings)
-    return Boundaries(shapes, data["source"])
 
 
 @dataclass(frozen=True)
@@ -108,9 +61,9 @@ class Place:
         return None
 
 
-def places(catalog: Catalog, shapes: Boundaries | None = None) -> list[Place]:
+def places(catalog: Catalog) -> list[Place]:
     """Every place of the catalog, with its point and shape where it has them, by name."""
-    known = (shapes or boundaries()).shapes
+    known = catalog.boundaries.shapes
     found = []
     for entity in catalog.of_kind("place"):
         qids = [q.removeprefix(WD) for q in catalog.links(entity.iri, OWL + "sameAs") if q.startswith(WD)]
@@ -233,11 +186,11 @@ def _link(href: str, title: str, body: str) -> str:
     return f"<a href={quoteattr(href)}><title>{escape(title)}</title>{body}</a>"
 
 
-def _shapes(view: View, shown: list[Place], focus: str, linker: Linker) -> Iterator[str]:
-    """The countries of the boundary file in view, then the collection's shapes (regions over countries)."""
+def _shapes(view: View, shown: list[Place], focus: str, linker: Linker, countries: Iterable[Shape]) -> Iterator[str]:
+    """The countries in view, then the collection's shapes (regions over countries)."""
     own = {p.shape.qid for p in shown if p.shape}
-    for shape in boundaries().shapes.values():
-        if shape.layer == "country" and shape.qid not in own and view.meets(shape.bounds):
+    for shape in countries:
+        if shape.qid not in own and view.meets(shape.bounds):
             yield (
                 f'<path d="{_path(view, shape)}" fill="currentColor" fill-opacity="0.06" '
                 f'stroke="currentColor" stroke-opacity="0.35" stroke-width="0.6"/>'
@@ -286,12 +239,19 @@ def _points(view: View, shown: list[Place], focus: str, linker: Linker, labels: 
 
 
 def draw(
-    view: View, shown: list[Place], title: str, description: str, anchor: str, linker: Linker, focus: str = ""
+    view: View,
+    shown: list[Place],
+    title: str,
+    description: str,
+    anchor: str,
+    linker: Linker,
+    focus: str = "",
+    countries: Iterable[Shape] = (),
 ) -> Markup:
-    """The SVG: a clipped frame of boundaries, the places' shapes, their points and labels."""
+    """The SVG: a clipped frame of ``countries``, the places' shapes, their points and labels."""
     ident = f"{anchor}-svg"
     body = [
-        *_shapes(view, shown, focus, linker),
+        *_shapes(view, shown, focus, linker, countries),
         *_points(view, shown, focus, linker, Labels(view)),
     ]
     head = (
@@ -307,7 +267,6 @@ def draw(
 
 
 COLUMNS = ["place", "place_iri", "kind", "latitude", "longitude", "drawn_as", "source"]
-LAYERS = {"country": "countries", "region": "regions"}
 
 
 def drawn_as(place: Place, view: View) -> str:
@@ -324,21 +283,30 @@ def _row(place: Place, view: View) -> list[str]:
     drawn = drawn_as(place, view)
     sources = [place.source] if place.source else []
     if place.shape:
-        sources.append(f"{boundaries().source[LAYERS[place.shape.layer]]} (boundary, {place.shape.qid})")
+        sources.append(f"{place.shape.source} (boundary, {place.shape.qid})")
     latitude, longitude = ("", "") if lat is None or lon is None else (f"{lat:g}", f"{lon:g}")
     return [place.name, place.iri, place.kind, latitude, longitude, drawn, "; ".join(sources)]
 
 
 def picture(
-    shown: list[Place], view: View, *, anchor: str, title: str, linker: Linker, focus: str = "", note: str = ""
+    shown: list[Place],
+    view: View,
+    *,
+    anchor: str,
+    title: str,
+    linker: Linker,
+    boundaries: Boundaries,
+    focus: str = "",
+    note: str = "",
 ) -> Picture:
     inside = [p for p in shown if drawn_as(p, view) in ("shape", "point")]
+    sources = sorted({shape.source for shape in boundaries.countries()} | {p.shape.source for p in inside if p.shape})
     description = (
-        f"{len(inside)} places on a map of boundaries from Natural Earth: "
+        f"{len(inside)} places on a map (boundaries from {'; '.join(sources)}): "
         + "; ".join(p.name for p in inside)
         + ". Each is a link to its page; the same places are listed in the table below."
     )
-    svg = draw(view, shown, title, description, anchor, linker, focus)
+    svg = draw(view, shown, title, description, anchor, linker, focus, boundaries.countries())
     legend = [
         ("a place with coordinates", PALETTE[0]),
         ("a country of the collection", PALETTE[2]),
@@ -350,7 +318,7 @@ def picture(
 
 def places_maps(catalog: Catalog, linker: Linker) -> list[Picture]:
     """The map of every place with a point or shape, and a close-up where most of them crowd together."""
-    everything = places(catalog)
+    everything, known = places(catalog), catalog.boundaries
     located = [p for p in everything if p.anchor]
     if not located:
         return []
@@ -367,18 +335,18 @@ def places_maps(catalog: Catalog, linker: Linker) -> list[Picture]:
         if part
     )
     title = f"Places: {len(located) - len(away)} of {len(everything)} on the map"
-    shown = [picture(everything, view, anchor="map", title=title, linker=linker, note=note)]
+    shown = [picture(everything, view, anchor="map", title=title, linker=linker, boundaries=known, note=note)]
     close = fit(core(anchors, CLOSE))
     if len(core(anchors, CLOSE)) >= 3 and (close.east - close.west) < (view.east - view.west) / 3:
         crowded = [p for p in everything if p.anchor and close.holds(p.anchor)]
         title = f"Close up: {len(crowded)} places"
-        shown.append(picture(crowded, close, anchor="map-close", title=title, linker=linker))
+        shown.append(picture(crowded, close, anchor="map-close", title=title, linker=linker, boundaries=known))
     return shown
 
 
 def place_map(catalog: Catalog, linker: Linker, iri: str) -> Picture | None:
     """A small map around one place: itself, the places in it, and the collection's places nearby."""
-    everything = places(catalog)
+    everything, known = places(catalog), catalog.boundaries
     here = next((p for p in everything if p.iri == iri), None)
     if here is None or here.anchor is None:
         return None
@@ -392,4 +360,4 @@ def place_map(catalog: Catalog, linker: Linker, iri: str) -> Picture | None:
     view = fit(corners, min_height=220, max_height=420, span=PLACE_SPAN)
     nearby = [p for p in everything if (p.anchor and view.holds(p.anchor)) or p.iri == iri]
     title = f"{here.name} on the map"
-    return picture(nearby, view, anchor="place-map", title=title, linker=linker, focus=iri)
+    return picture(nearby, view, anchor="place-map", title=title, linker=linker, boundaries=known, focus=iri)

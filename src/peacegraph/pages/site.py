@@ -21,7 +21,7 @@ from ..query import store
 from ..query.saved import SavedQuery, saved_queries
 from ..rdf.formats import Format
 from ..release.outdir import ONTOLOGY_FILE
-from . import describe, finding
+from . import boundaries, describe, finding
 from . import render as pages
 from .catalog import Catalog
 from .dataset import changelog_of, citation_of_release, published
@@ -34,7 +34,7 @@ _IDENTIFIER = r"id/[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*"
 def files(release: Path, seeds: Path | None, queries: Path | None = None) -> Iterator[tuple[str, bytes]]:
     """Every file of the site: its path below the site's root, and its bytes."""
     st = store.open_store(release)
-    catalog = Catalog(st)
+    catalog = Catalog(st, boundaries.of_release(release))
     names = describe.release_files(release)
     about = published(release)
     citation = citation_of_release(release)

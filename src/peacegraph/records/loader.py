@@ -729,7 +729,8 @@ def _check_wikidata(
     if qid is not None:
         row = wikidata.get(qid)
         if row is None or row.status != "verified":
-            state = "not in seeds/wikidata.csv" if row is None else "not verified in seeds/wikidata.csv"
+            where = f"the collection's {WIKIDATA_FILE}"
+            state = f"not in {where}" if row is None else f"not verified in {where}"
             yield _fail(record, "wikidata", f"{qid} is {state}; keep it under wikidata_candidates")
     for index, candidate in enumerate(candidates):
         if candidate == qid:

@@ -84,30 +84,42 @@ class Diff:
 # --- reading a release ------------------------------------------------------------------------
 
 
-def read(spec: str, seeds: Path = Path("seeds"), out: Path = Path("out")) -> Release:
+def read(spec: str, seeds: Path | None = None, out: Path | None = None) -> Release:
     """A release named by a dump file, a release directory, ``git:REV`` or ``release:VERSION``.
 
     Directories (and dumps beside a ``SHA256SUMS`` that lists them) are checked against their
-    ``SHA256SUMS``; ``release:VERSION`` is found in the history of ``seeds/release.yaml`` and ``out/``.
+    ``SHA256SUMS``. The last two name a release of the collection in ``seeds`` (its release folder
+    ``out``): ``git:REV`` is ``out`` at a git revision, ``release:VERSION`` is found in the history of
+    the collection's ``release.yaml`` and ``out``; without a collection they are refused.
     """
     if spec.startswith(history.RELEASE_PREFIX):
         version = spec[len(history.RELEASE_PREFIX) :]
         semver(version)
-        found = history.find(version, seeds, out)
+        found = history.find(version, *_in_collection(spec, seeds, out))
         return Release(found.label, frozenset(rdfio.parse_triples(found.dump, RdfFormat.N_TRIPLES, source=spec)))
     if spec.startswith(GIT_PREFIX):
-        return Release(spec, frozenset(_from_git(spec[len(GIT_PREFIX) :], spec)))
+        return Release(spec, frozenset(_from_git(spec[len(GIT_PREFIX) :], spec, seeds, out)))
     path = Path(spec)
     if not path.exists():
         raise InputError("no such dump (give a dump file, a release directory, git:REV or release:VERSION)", path)
     return Release(spec, frozenset(rdfio.read_triples(previous.given(path))))
 
 
-def _from_git(revision: str, spec: str) -> list[Triple]:
+def _in_collection(spec: str, seeds: Path | None, out: Path | None) -> tuple[Path, Path]:
+    """The collection's folder and release folder, which ``spec`` is found in the history of."""
+    if seeds is None or out is None:
+        raise InputError(
+            f"{spec}: names a release in a collection's history; run inside the collection or give --collection DIR"
+        )
+    return seeds, out
+
+
+def _from_git(revision: str, spec: str, seeds: Path | None, out: Path | None) -> list[Triple]:
     if not revision or revision.startswith("-"):
         raise InputError(f"{spec}: name a git revision after {GIT_PREFIX}")
+    _, folder = _in_collection(spec, seeds, out)
     try:
-        dump = history.at_revision(revision, spec)
+        dump = history.at_revision(revision, spec, folder)
     except InputError as error:
         tagged = _TAG.fullmatch(revision)
         if tagged is None:

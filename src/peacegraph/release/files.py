@@ -24,6 +24,8 @@ CHECKSUMS_FILE: Final = "SHA256SUMS"
 CFF_FILE: Final = "CITATION.cff"
 DATACITE_FILE: Final = "datacite.json"
 RO_CRATE_FILE: Final = "ro-crate-metadata.json"
+#: The shapes of the collection's regions that its map draws, when it has any (``pages/boundaries.py``).
+REGIONS_FILE: Final = "regions.json"
 
 
 def gzip_name(stem: str) -> str:

@@ -1,7 +1,7 @@
 """Releases in the repository's own history, found without tags.
 
-Release ``X.Y.Z`` is the committed ``out/`` of the first commit, from the one where
-``seeds/release.yaml`` changed ``version`` to ``X.Y.Z`` onwards, whose ``out/`` is stamped
+Release ``X.Y.Z`` of a collection is its committed release folder (``out/``) in the first commit,
+from the one where its ``release.yaml`` changed ``version`` to ``X.Y.Z`` onwards, whose ``out/`` is stamped
 ``X.Y.Z`` (``dataset.jsonld``) and matches its own ``SHA256SUMS``. ``peacegraph release`` writes
 both, so normally that is the very commit that changed the version.
 """
@@ -71,7 +71,7 @@ class Repository:
 
 
 def find(version: str, seeds: Path, out: Path) -> Found:
-    """Release ``version``'s ``out/`` from the history of ``seeds/release.yaml`` and ``out/``."""
+    """Release ``version``'s ``out`` from the history of ``release.yaml`` in the collection ``seeds`` and ``out``."""
     spec = f"{RELEASE_PREFIX}{version}"
     repo = Repository(seeds, spec)
     release_file, out_dir = repo.relative(seeds / RELEASE_FILE), repo.relative(out)
@@ -89,11 +89,12 @@ def find(version: str, seeds: Path, out: Path) -> Found:
     )
 
 
-def at_revision(revision: str, spec: str) -> bytes:
-    """``out/peacegraph.nt`` at ``revision``, checked against ``out/SHA256SUMS`` there if it has one."""
-    repo = Repository(Path.cwd(), spec)
+def at_revision(revision: str, spec: str, out: Path) -> bytes:
+    """The dump of the release folder ``out`` at ``revision``, checked against its ``SHA256SUMS`` there
+    if it has one."""
+    repo = Repository(out.parent, spec)
     commit = repo.lines("rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")[0]
-    return checked(repo, commit, "out", required=False)
+    return checked(repo, commit, repo.relative(out), required=False)
 
 
 def checked(repo: Repository, commit: str, out_dir: str, required: bool) -> bytes:

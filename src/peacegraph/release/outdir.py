@@ -51,6 +51,7 @@ from .files import CONTEXT_FILE as CONTEXT_FILE
 from .files import DATACITE_FILE as DATACITE_FILE
 from .files import DUMP_STEM as DUMP_STEM
 from .files import ONTOLOGY_FILE as ONTOLOGY_FILE
+from .files import REGIONS_FILE as REGIONS_FILE
 from .files import RO_CRATE_FILE as RO_CRATE_FILE
 from .files import SCHEMA_ORG_FILE as SCHEMA_ORG_FILE
 from .files import SHAPES_FILE as SHAPES_FILE
@@ -60,7 +61,7 @@ from .files import gzip_name as gzip_name
 from .tables import TABLES
 
 #: Entries that mark a source tree, which a release never contains: ``--out`` holding one is refused.
-SOURCE_MARKERS: Final = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "seeds", "src"})
+SOURCE_MARKERS: Final = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "collection.yaml", "src"})
 SOURCE_SUFFIX: Final = ".py"
 
 #: Hidden directories inside ``out/`` while its files are replaced in place (``<prefix><pid>-<random>``).
@@ -84,7 +85,7 @@ RETIRED_NAMES: frozenset[str] = frozenset()
 def current_names() -> frozenset[str]:
     """The name of every file this version's release may hold, relative to ``out/`` (``tables/x.csv``)."""
     dumps = {fmt.dump_name(DUMP_STEM) for fmt in Format}
-    made = {CONTEXT_FILE, ONTOLOGY_FILE, SHAPES_FILE, VOID_FILE, SCHEMA_ORG_FILE, CHECKSUMS_FILE}
+    made = {CONTEXT_FILE, ONTOLOGY_FILE, SHAPES_FILE, VOID_FILE, SCHEMA_ORG_FILE, CHECKSUMS_FILE, REGIONS_FILE}
     cited = {CFF_FILE, DATACITE_FILE, RO_CRATE_FILE}
     tables = {name for table in TABLES for name in (table.file_name, table.metadata_name)}
     return frozenset({*dumps, gzip_name(DUMP_STEM), *made, *cited, *tables})
@@ -115,8 +116,9 @@ def target_of(out: Path) -> Path:
 def check_target(out: Path, seeds: Path | None = None) -> Path:
     """Refuse an ``--out`` that is not a place for a release; return the directory to write into.
 
-    Refused: the file system root; the current directory or one above it; a directory holding
-    ``seeds``; a file; a directory holding source files (:data:`SOURCE_MARKERS`, ``*.py``).
+    Refused: the file system root; the current directory or one above it; a directory holding the
+    collection ``seeds``; a file; a directory holding a collection's or a program's source files
+    (:data:`SOURCE_MARKERS`, ``*.py``).
     """
     target = target_of(out)
     if target == Path(target.anchor):

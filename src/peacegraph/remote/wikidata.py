@@ -8,7 +8,7 @@ label or alias (compared as :func:`peacegraph.records.names.normalize` reduces t
 matches. Records without a link, or whose link is wrong, get candidates: entities whose English
 label or alias is one of the record's names exactly and whose kind matches.
 
-Records that a curator could not link offline are listed in ``seeds/wikidata-review.csv`` (the
+Records that a curator could not link offline are listed in the collection's ``wikidata-review.csv`` (the
 *review list*: record, name, kind, and any candidate QID seen with its single source). They are
 checked first, before every other record, and a listed candidate is checked as a link would be
 (``candidate_verdict``), so one run with network access settles what offline curation could not.
@@ -37,6 +37,7 @@ from typing import Any, Final
 
 from pyoxigraph import Literal, NamedNode
 
+from .. import collection
 from ..errors import InputError
 from ..rdf.namespaces import RDFS, SKOS, WD, term, wikidata, wikidata_property
 from ..records import loader
@@ -106,7 +107,8 @@ class Verdict(enum.Enum):
 
 @dataclass(frozen=True)
 class Settings:
-    seeds: Path = Path("seeds")
+    #: The collection's folder; default: the one the current folder is in (an error when there is none).
+    seeds: Path = field(default_factory=collection.nearest)
     endpoint: str = WIKIDATA_SPARQL
     review: Path = REVIEW_FILE
     cache: Path = CACHE_DIR

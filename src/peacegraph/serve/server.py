@@ -52,7 +52,7 @@ from ..errors import (
     NotAcceptableError,
 )
 from ..lazy import Once
-from ..pages import describe, finding
+from ..pages import boundaries, describe, finding
 from ..pages import render as pages
 from ..pages.catalog import Catalog
 from ..pages.dataset import changelog_of, citation_of_release, published
@@ -103,7 +103,8 @@ class Handlers:
         self.release = describe.release_files(self.out)
         self.published = published(self.out)
         self.citation = citation_of_release(self.out)
-        self._catalog = Once(lambda: Catalog(self.store))
+        self.boundaries = boundaries.of_release(self.out)  # small: a bad regions file stops the start
+        self._catalog = Once(lambda: Catalog(self.store, self.boundaries))
         self._search_index = Once(lambda: finding.search_index(self.catalog))
         self.endpoint = SparqlEndpoint(settings)  # the SPARQL Protocol (``protocol.py``)
 

@@ -30,6 +30,9 @@ HTTP/1.1 is parsed by httptools (llhttp, Node.js's parser, in C) on uvloop, thro
 - A request whose transfer coding is anything but ``chunked`` alone is answered 400 and its
   connection closed (RFC 9112 §6.1): its body cannot be framed, and what follows must not be read
   as the next request.
+- A request that expects anything but ``100-continue`` (``Expect: 200-ok``) is answered 417
+  Expectation Failed and its connection closed (RFC 9110 §10.1.1): the only expectation HTTP
+  defines is met by uvicorn, and the body of a request whose expectation failed is never read.
 - A request that carries both ``Content-Length`` and ``Transfer-Encoding`` is answered (the
   transfer coding wins, RFC 9112 §6.3; llhttp is told to accept it rather than answer 400) and
   then its connection is closed, as RFC 9112 §6.1 asks: a proxy in front may have framed it the
@@ -41,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Callable, Coroutine
+from http import HTTPStatus
 from itertools import chain
 from operator import itemgetter
 from typing import Any, NoReturn
@@ -84,11 +88,13 @@ HEAD_TOO_LARGE = f"The request head is larger than {MAX_HEAD_BYTES} bytes."
 MAX_PIPELINED = 64
 TOO_MANY_PIPELINED = f"More than {MAX_PIPELINED} requests were sent ahead of their answers on one connection."
 TRAILERS_TOO_LARGE = f"The request's trailer fields are larger than {MAX_HEAD_BYTES} bytes."
+EXPECTATION_FAILED = "The only expectation this server meets is 100-continue (RFC 9110 section 10.1.1)."
 
 
 class _RefusedRequestError(Exception):
-    """A request answered 400 and its connection closed; raised in a parser callback to stop parsing
-    (httptools then raises ``HttpParserCallbackError``, which uvicorn answers with a 400 and a close)."""
+    """A request answered 400 (or the status :meth:`BoundedProtocol._refuse` is given) and its connection
+    closed; raised in a parser callback to stop parsing (httptools then raises ``HttpParserCallbackError``,
+    which uvicorn answers through ``send_400_response`` and a close)."""
 
 
 def _framed(headers: list[tuple[bytes, bytes]]) -> bool:
@@ -102,6 +108,13 @@ def _framed(headers: list[tuple[bytes, bytes]]) -> bool:
         for coding in value.split(b",")
     ]
     return not codings or codings == [b"chunked"]
+
+
+def _unmet_expectation(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request expects what the server does not meet: any member of ``Expect`` but
+    ``100-continue`` (RFC 9110 §10.1.1, the only expectation it defines; empty members do not count)."""
+    members = (member.strip().lower() for name, value in headers if name == b"expect" for member in value.split(b","))
+    return any(member not in (b"", b"100-continue") for member in members)
 
 
 def no_delay(sock: socket.socket | None) -> None:
@@ -131,6 +144,7 @@ class BoundedProtocol(HttpToolsProtocol):
         self._later: asyncio.Task[None] | None = None  # the direct answer being computed
         self._peer = ""  # the client's address
         self._refusal: str | None = None  # why the request being parsed is refused
+        self._refusal_status = HTTPStatus.BAD_REQUEST  # and with which status
         self._receiving = False  # a request is on its way in
         self._trailing = False  # the last chunk's header came, and no body since: trailer fields follow
 
@@ -208,12 +222,24 @@ class BoundedProtocol(HttpToolsProtocol):
             super().on_header(name, value)
 
     def send_400_response(self, msg: str) -> None:
-        """The 400 with the reason a callback gave, if one did, rather than uvicorn's 'Invalid HTTP request'."""
+        """The 400 with the reason a callback gave, if one did, rather than uvicorn's 'Invalid HTTP request';
+        or the other status the callback refused the request with."""
         refusal, self._refusal = self._refusal, None
-        super().send_400_response(refusal or msg)
+        status, self._refusal_status = self._refusal_status, HTTPStatus.BAD_REQUEST
+        if status == HTTPStatus.BAD_REQUEST:
+            super().send_400_response(refusal or msg)
+            return
+        body = (refusal or msg).encode("ascii")
+        self._respond(
+            f"HTTP/1.1 {status.value} {status.phrase}\r\ncontent-type: text/plain; charset=utf-8\r\n".encode("ascii")
+            + b"content-length: %d\r\n\r\n" % len(body)
+            + body,
+            close=True,
+        )
+        self.transport.close()
 
-    def _refuse(self, reason: str) -> NoReturn:
-        self._refusal = reason
+    def _refuse(self, reason: str, status: HTTPStatus = HTTPStatus.BAD_REQUEST) -> NoReturn:
+        self._refusal, self._refusal_status = reason, status
         raise _RefusedRequestError(reason)
 
     def on_message_begin(self) -> None:
@@ -239,6 +265,8 @@ class BoundedProtocol(HttpToolsProtocol):
             self._refuse("An HTTP/1.1 request carries exactly one Host header (RFC 9112 section 3.2).")
         if b"transfer-encoding" in names and not _framed(headers):
             self._refuse("A request may be sent with Transfer-Encoding: chunked only (RFC 9112 section 6.1).")
+        if b"expect" in names and _unmet_expectation(headers):
+            self._refuse(EXPECTATION_FAILED, HTTPStatus.EXPECTATION_FAILED)
         # A response that went out while this request was parsed (a kept answer, in the same packet)
         # armed the keep-alive timeout: the connection is no longer idle, and uvicorn cancels it only
         # when more data arrives.
