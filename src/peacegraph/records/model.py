@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,10 +169,16 @@ class Document(Record):
         language = self.title_language or self.language
         return _labelled(self.title, language, self.alternate_names, self.alternate_languages)
 
-    @property
+    @functools.cached_property
     def authors(self) -> tuple[Ref, ...]:
-        """Issuers then signatories, each once, in order."""
+        """Issuers then signatories, each once, in order (made once: a document with a long list of
+        signatories has each of its positions ask)."""
         return tuple(dict.fromkeys(self.issuers + self.signatories))
+
+    @functools.cached_property
+    def author_set(self) -> frozenset[Ref]:
+        """:attr:`authors` as a set, made once."""
+        return frozenset(self.authors)
 
 
 @dataclass(frozen=True)
@@ -300,8 +307,8 @@ class Corpus:
 
     def first_hand(self, position: Position) -> bool:
         """Whether the document is the holders' own (they issued or signed it), not a page quoting them."""
-        authors = set(self.documents[position.document.key].authors)
-        return bool(authors) and set(self.holders(position)) <= authors
+        authors = self.documents[position.document.key].author_set
+        return bool(authors) and authors.issuperset(self.holders(position))
 
     def position_date(self, position: Position) -> str | None:
         """A position's own date: stated, else its original's, else (first-hand only) its document's.
