@@ -100,7 +100,9 @@ def stance_triples(ontology: Path) -> list[Triple]:
 def assemble(corpus: Corpus, ontology: Path, col: Collection) -> Lines:
     """Every triple of the dataset, as canonical N-Triples."""
     stances = stance_triples(ontology)
-    triples = lines.of(itertools.chain(mapping.map_corpus(corpus, col.topic_scheme_title), stances))
+    triples = lines.of_text(
+        itertools.chain(mapping.map_corpus(corpus, col.topic_scheme_title), map(lines.as_text, stances))
+    )
     used = {NamedNode(PG + position.stance) for position in corpus.positions.values()}  # map_position's pg:stance
     defined = {t.subject for t in stances}
     missing = used - defined

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import io
 import itertools
+import operator
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, RdfFormat, Triple, parse
 
 from . import serialize as canonical
+from .ntriples import TextTriple
 
 
 @dataclass(frozen=True, eq=True)
@@ -46,34 +49,62 @@ class Lines:
 
 
 def of(triples: Iterable[Triple], spill_above: int | None = None) -> Lines:
-    """The canonical N-Triples of ``triples`` (no blank nodes: a :class:`ValueError` names one).
+    """The canonical N-Triples of ``triples`` (no blank nodes: a :class:`ValueError` names one)."""
+    return of_text(map(as_text, triples), spill_above)
+
+
+def of_text(triples: Iterable[TextTriple], spill_above: int | None = None) -> Lines:
+    """The canonical N-Triples of triples given as their terms' N-Triples text (:mod:`.ntriples`).
 
     Sorted in memory, or, past ``spill_above`` distinct lines held at once (default
-    :data:`SPILL_ABOVE`), as sorted runs in temporary files merged into the result.
+    :data:`SPILL_ABOVE`), as sorted runs in temporary files merged into the result. Lines are sorted
+    as text: code point order is the bytewise order of their UTF-8 (and Python compares text that is
+    all Latin-1 faster than bytes).
     """
     limit = SPILL_ABOVE if spill_above is None else spill_above
-    predicates: set[NamedNode] = set()
-    held: set[bytes] = set()
+    predicates: set[str] = set()
+    held: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="peacegraph-lines-") as tmp:
         runs: list[Path] = []
         iterator = iter(triples)
         while chunk := list(itertools.islice(iterator, CHUNK)):
-            predicates.update(triple.predicate for triple in chunk)
-            written = serialize(chunk, format=RdfFormat.N_TRIPLES) or b""
-            if b"_:" in written:  # maybe a blank node, or text that looks like one
-                _refuse_blank_nodes(chunk)
-            held.update(written.split(b"\n"))
+            predicates.update(map(operator.itemgetter(1), chunk))
+            held.update(f"{s} {p} {o} ." for s, p, o in chunk)
             if len(held) > limit:
                 runs.append(_spill(held, Path(tmp), len(runs)))
-        held.discard(b"")
         if runs:
             runs.append(_spill(held, Path(tmp), len(runs)))
             data, count = _merged(runs, Path(tmp) / "merged")
         else:
-            ordered = sorted(held)  # bytewise: the order of the triples' N-Triples forms (see canonical.Canonical)
-            held.clear()
-            data, count = (b"\n".join(ordered) + b"\n" if ordered else b""), len(ordered)
-    return Lines(data, count, canonical.ntriples_order_is_sort_key({p.value for p in predicates}))
+            data, count = _sorted(held)
+    return Lines(data, count, canonical.ntriples_order_is_sort_key({p[1:-1] for p in predicates}))
+
+
+def triples(text: Iterable[TextTriple]) -> Iterator[Triple]:
+    """Triples given as their terms' N-Triples text, as Oxigraph's objects."""
+    document = "".join(f"{s} {p} {o} .\n" for s, p, o in text)
+    return (quad.triple for quad in parse(document, RdfFormat.N_TRIPLES))
+
+
+def as_text(triple: Triple) -> TextTriple:
+    """The N-Triples text of the terms of ``triple`` (no blank nodes: a :class:`ValueError` names one)."""
+    if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
+        raise ValueError(f"blank node in {triple}")
+    return str(triple.subject), str(triple.predicate), str(triple.object)
+
+
+def _sorted(held: set[str]) -> tuple[bytes, int]:
+    """The lines ``held``, sorted, as UTF-8, one a line; and their number. ``held`` is emptied, and each
+    line let go of once written, so that the lines and the result are not held whole at once."""
+    ordered = sorted(held)
+    held.clear()
+    count = len(ordered)
+    out = io.BytesIO()
+    while ordered:
+        out.write("\n".join(ordered[:CHUNK]).encode("utf-8"))
+        out.write(b"\n")
+        del ordered[:CHUNK]
+    return out.getvalue(), count
 
 
 #: Distinct lines held in memory before they are sorted into a run on disk (about 500 MB of them):
@@ -81,12 +112,11 @@ def of(triples: Iterable[Triple], spill_above: int | None = None) -> Lines:
 SPILL_ABOVE = 2_000_000
 
 
-def _spill(held: set[bytes], folder: Path, number: int) -> Path:
-    """Write the lines ``held`` to a new run, sorted, one a line; empty ``held``."""
-    held.discard(b"")
+def _spill(held: set[str], folder: Path, number: int) -> Path:
+    """Write the lines ``held`` to a new run, sorted, one a line, in UTF-8; empty ``held``."""
     run = folder / f"run-{number}"
-    with open(run, "wb") as handle:
-        handle.writelines(line + b"\n" for line in sorted(held))
+    with open(run, "w", encoding="utf-8", newline="") as handle:
+        handle.writelines(f"{line}\n" for line in sorted(held))
     held.clear()
     return run
 
@@ -108,11 +138,5 @@ def _merged(runs: list[Path], into: Path) -> tuple[bytes, int]:
     return into.read_bytes(), count
 
 
-#: Triples written to N-Triples at once (in Rust) before their lines are sorted (in Python).
+#: Triples made into lines at once, and lines written at once.
 CHUNK = 65536
-
-
-def _refuse_blank_nodes(triples: list[Triple]) -> None:
-    for triple in triples:
-        if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
-            raise ValueError(f"blank node in {triple}")
