@@ -166,10 +166,10 @@ _active: list[Space] = []
 
 def active() -> Space:
     """The IRIs of the collection being worked on (set by :func:`using` around a command's work)."""
-    space = current()
-    if space is None:
-        raise LookupError("no collection is active: run inside a collection folder or give --collection DIR")
-    return space
+    try:
+        return _active[-1]  # asked for every reference the mapper writes: no more than this
+    except IndexError:
+        raise LookupError("no collection is active: run inside a collection folder or give --collection DIR") from None
 
 
 def current() -> Space | None:

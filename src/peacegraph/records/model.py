@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, order=True)
@@ -19,9 +19,9 @@ class Origin:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A reference to another record, ``prefix:key`` in the YAML."""
+class Ref(NamedTuple):
+    """A reference to another record, ``prefix:key`` in the YAML (a named tuple: hashed in C, and
+    a build hashes references millions of times)."""
 
     prefix: str
     key: str
