@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-import io
 import itertools
 import operator
 import tempfile
@@ -56,8 +55,8 @@ def of(triples: Iterable[Triple], spill_above: int | None = None) -> Lines:
 def of_text(triples: Iterable[TextTriple], spill_above: int | None = None) -> Lines:
     """The canonical N-Triples of triples given as their terms' N-Triples text (:mod:`.ntriples`).
 
-    Sorted in memory, or, past ``spill_above`` distinct lines held at once (default
-    :data:`SPILL_ABOVE`), as sorted runs in temporary files merged into the result. Lines are sorted
+    Sorted in memory into a temporary file, or, past ``spill_above`` distinct lines held at once
+    (default :data:`SPILL_ABOVE`), into several such runs merged into the result. Lines are sorted
     as text: code point order is the bytewise order of their UTF-8 (and Python compares text that is
     all Latin-1 faster than bytes).
     """
@@ -72,11 +71,12 @@ def of_text(triples: Iterable[TextTriple], spill_above: int | None = None) -> Li
             held.update(f"{s} {p} {o} ." for s, p, o in chunk)
             if len(held) > limit:
                 runs.append(_spill(held, Path(tmp), len(runs)))
-        if runs:
-            runs.append(_spill(held, Path(tmp), len(runs)))
-            data, count = _merged(runs, Path(tmp) / "merged")
+        last = len(held)
+        runs.append(_spill(held, Path(tmp), len(runs)))
+        if len(runs) == 1:  # all in one run, read back once its lines are let go of (a lower peak)
+            data, count = runs[0].read_bytes(), last
         else:
-            data, count = _sorted(held)
+            data, count = _merged(runs, Path(tmp) / "merged")
     return Lines(data, count, canonical.ntriples_order_is_sort_key({p[1:-1] for p in predicates}))
 
 
@@ -93,20 +93,6 @@ def as_text(triple: Triple) -> TextTriple:
     return str(triple.subject), str(triple.predicate), str(triple.object)
 
 
-def _sorted(held: set[str]) -> tuple[bytes, int]:
-    """The lines ``held``, sorted, as UTF-8, one a line; and their number. ``held`` is emptied, and each
-    line let go of once written, so that the lines and the result are not held whole at once."""
-    ordered = sorted(held)
-    held.clear()
-    count = len(ordered)
-    out = io.BytesIO()
-    while ordered:
-        out.write("\n".join(ordered[:CHUNK]).encode("utf-8"))
-        out.write(b"\n")
-        del ordered[:CHUNK]
-    return out.getvalue(), count
-
-
 #: Distinct lines held in memory before they are sorted into a run on disk (about 500 MB of them):
 #: below, sorting in memory is cheaper, and the build's peak is in validation anyway.
 SPILL_ABOVE = 2_000_000
@@ -115,9 +101,12 @@ SPILL_ABOVE = 2_000_000
 def _spill(held: set[str], folder: Path, number: int) -> Path:
     """Write the lines ``held`` to a new run, sorted, one a line, in UTF-8; empty ``held``."""
     run = folder / f"run-{number}"
-    with open(run, "w", encoding="utf-8", newline="") as handle:
-        handle.writelines(f"{line}\n" for line in sorted(held))
+    ordered = sorted(held)
     held.clear()
+    with open(run, "wb") as handle:
+        for start in range(0, len(ordered), CHUNK):
+            handle.write("\n".join(ordered[start : start + CHUNK]).encode("utf-8"))
+            handle.write(b"\n")
     return run
 
 
