@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ RECORD_FILES = sorted(
 )
 
 
-def _readable(file: Path) -> object:
+def _readable(file: Path) -> Any:
     try:
         return read_yaml(file).data
     except InputError:
