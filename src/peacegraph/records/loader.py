@@ -251,7 +251,7 @@ def _record_lines(located: Located) -> dict[tuple[str | int, ...], dict[str, int
     grouped: dict[tuple[str | int, ...], dict[str, int]] = {}
     for path, line in located.lines.items():
         if len(path) > 2:
-            grouped.setdefault(path[:2], {})[".".join(str(p) for p in path[2:])] = line
+            grouped.setdefault(path[:2], {})[".".join(map(str, path[2:]))] = line
     return grouped
 
 
