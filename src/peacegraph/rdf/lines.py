@@ -55,28 +55,27 @@ def of(triples: Iterable[Triple], spill_above: int | None = None) -> Lines:
 def of_text(triples: Iterable[TextTriple], spill_above: int | None = None) -> Lines:
     """The canonical N-Triples of triples given as their terms' N-Triples text (:mod:`.ntriples`).
 
-    Sorted in memory into a temporary file, or, past ``spill_above`` distinct lines held at once
+    Sorted in memory into a temporary file, or, past ``spill_above`` lines held at once
     (default :data:`SPILL_ABOVE`), into several such runs merged into the result. Lines are sorted
     as text: code point order is the bytewise order of their UTF-8 (and Python compares text that is
     all Latin-1 faster than bytes).
     """
     limit = SPILL_ABOVE if spill_above is None else spill_above
     predicates: set[str] = set()
-    held: set[str] = set()
+    held: list[str] = []  # not a set: duplicates are few, and dropped once sorted, at no cost of hashing
     with tempfile.TemporaryDirectory(prefix="peacegraph-lines-") as tmp:
         runs: list[Path] = []
         iterator = iter(triples)
         while chunk := list(itertools.islice(iterator, CHUNK)):
             predicates.update(map(operator.itemgetter(1), chunk))
-            held.update(f"{s} {p} {o} ." for s, p, o in chunk)
+            held.extend(f"{s} {p} {o} ." for s, p, o in chunk)
             if len(held) > limit:
-                runs.append(_spill(held, Path(tmp), len(runs)))
-        last = len(held)
-        runs.append(_spill(held, Path(tmp), len(runs)))
-        if len(runs) == 1:  # all in one run, read back once its lines are let go of (a lower peak)
-            data, count = runs[0].read_bytes(), last
-        else:
-            data, count = _merged(runs, Path(tmp) / "merged")
+                runs.append(_spill(held, Path(tmp), len(runs))[0])
+        run, count = _spill(held, Path(tmp), len(runs))
+        if runs:
+            data, count = _merged([*runs, run], Path(tmp) / "merged")
+        else:  # all in one run, read back once its lines are let go of (a lower peak)
+            data = run.read_bytes()
     return Lines(data, count, canonical.ntriples_order_is_sort_key({p[1:-1] for p in predicates}))
 
 
@@ -93,21 +92,26 @@ def as_text(triple: Triple) -> TextTriple:
     return str(triple.subject), str(triple.predicate), str(triple.object)
 
 
-#: Distinct lines held in memory before they are sorted into a run on disk (about 500 MB of them):
+#: Lines held in memory before they are sorted into a run on disk (about 500 MB of them):
 #: below, sorting in memory is cheaper, and the build's peak is in validation anyway.
 SPILL_ABOVE = 2_000_000
 
 
-def _spill(held: set[str], folder: Path, number: int) -> Path:
-    """Write the lines ``held`` to a new run, sorted, one a line, in UTF-8; empty ``held``."""
+def _spill(held: list[str], folder: Path, number: int) -> tuple[Path, int]:
+    """Write the lines ``held`` to a new run, sorted, each once, one a line, in UTF-8, and empty ``held``;
+    the run and its number of lines."""
     run = folder / f"run-{number}"
-    ordered = sorted(held)
-    held.clear()
+    held.sort()
+    firsts = itertools.chain([True], map(operator.ne, itertools.islice(held, 1, None), held))
+    distinct = itertools.compress(held, firsts)  # each line but those equal to the one before
+    count = 0
     with open(run, "wb") as handle:
-        for start in range(0, len(ordered), CHUNK):
-            handle.write("\n".join(ordered[start : start + CHUNK]).encode("utf-8"))
+        while batch := list(itertools.islice(distinct, CHUNK)):
+            handle.write("\n".join(batch).encode("utf-8"))
             handle.write(b"\n")
-    return run
+            count += len(batch)
+    held.clear()
+    return run, count
 
 
 def _merged(runs: list[Path], into: Path) -> tuple[bytes, int]:
