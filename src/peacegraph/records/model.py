@@ -263,6 +263,18 @@ class ReviewNote:
     note: str
 
 
+#: The field of :class:`Corpus` that holds each kind of record, by reference prefix.
+TABLES = {
+    "doc": "documents",
+    "org": "organizations",
+    "person": "people",
+    "place": "places",
+    "event": "events",
+    "position": "positions",
+    "topic": "topics",
+}
+
+
 @dataclass
 class Corpus:
     """Everything the records say, keyed by reference prefix and key."""
@@ -285,16 +297,8 @@ class Corpus:
 
     def table(self, prefix: str) -> dict[str, Any]:
         """The records of one kind, by key (values are of that kind's record class)."""
-        tables: dict[str, dict[str, Any]] = {
-            "doc": self.documents,
-            "org": self.organizations,
-            "person": self.people,
-            "place": self.places,
-            "event": self.events,
-            "position": self.positions,
-            "topic": self.topics,
-        }
-        return tables[prefix]
+        table: dict[str, Any] = getattr(self, TABLES[prefix])
+        return table
 
     def resolve(self, ref: Ref) -> Record | None:
         return self.table(ref.prefix).get(ref.key)
