@@ -26,6 +26,7 @@ CONTEXT_CHARS = 32  # characters of prefix and suffix kept by each TextQuoteSele
 
 _DATE_TYPES = {10: "date", 7: "gYearMonth", 4: "gYear"}
 
+#: ``rdf:type``, as Turtle abbreviates it.
 A: Final = named(RDF_TYPE)
 
 
