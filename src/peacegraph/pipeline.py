@@ -14,7 +14,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Triple
 
 from . import collection as collections
-from . import resources
+from . import collector, resources
 from .collection import Collection
 from .errors import InputError
 from .rdf import identifiers, lines, mapping, rdfio, serialize
@@ -100,9 +100,11 @@ def stance_triples(ontology: Path) -> list[Triple]:
 
 
 def assemble(corpus: Corpus, ontology: Path, col: Collection) -> Lines:
-    """Every triple of the dataset, as canonical N-Triples."""
+    """Every triple of the dataset, as canonical N-Triples (a line each, made with no cycles to collect)."""
     stances = stance_triples(ontology)
-    triples = lines.of(itertools.chain(mapping.map_corpus(corpus, col.topic_scheme_title), stances))
+    mapped = itertools.chain(mapping.map_corpus(corpus, col.topic_scheme_title), map(lines.as_text, stances))
+    with collector.paused():
+        triples = lines.of_text(mapped)
     used = {NamedNode(PG + position.stance) for position in corpus.positions.values()}  # map_position's pg:stance
     defined = {t.subject for t in stances}
     missing = used - defined
@@ -256,9 +258,10 @@ def build(settings: Settings, progress: Progress = _quiet, notify: Notify = _qui
 
 
 def load(settings: Settings) -> Corpus:
-    """The collection's records, checked (what ``build`` loads)."""
+    """The collection's records, checked (what ``build`` loads; their values make no cycles to collect)."""
     assert settings.collection is not None
-    return loader.load(settings.seeds, settings.collection.texts)
+    with collector.paused():
+        return loader.load(settings.seeds, settings.collection.texts)
 
 
 def _build(settings: Settings, col: Collection, target: Path, progress: Progress, notify: Notify) -> BuildResult:

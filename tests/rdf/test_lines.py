@@ -53,3 +53,13 @@ def test_a_blank_node_is_refused() -> None:
 def test_text_that_looks_like_a_blank_node_is_kept() -> None:
     graph = lines.of([Triple(NamedNode(f"{EX}a"), NamedNode(f"{EX}p"), Literal("see _:b0"))])
     assert graph.count == 1
+
+
+def test_lines_are_in_the_bytewise_order_of_their_utf8_whatever_the_script() -> None:
+    texts = ["z", "é", "ÿ", "Ā", "حلب", "\uffef", "\U0001f600", "a\U00010000", "a\uffff", 'q"uote', "back\\slash"]
+    triples = [Triple(NamedNode(f"{EX}s"), NamedNode(f"{EX}p"), Literal(text)) for text in texts]
+    triples += [Triple(NamedNode(f"{EX}s\u00e9"), NamedNode(f"{EX}p"), Literal("x"))]
+    data = lines.of(triples, spill_above=None).data
+    assert data.splitlines() == sorted(data.splitlines())
+    assert data == serialize(canonical(triples), format=RdfFormat.N_TRIPLES)
+    assert lines.of(list(reversed(triples)), spill_above=3).data == data

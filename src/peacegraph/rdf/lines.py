@@ -12,14 +12,16 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import operator
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, RdfFormat, Triple, parse
 
 from . import serialize as canonical
+from .ntriples import TextTriple
 
 
 @dataclass(frozen=True, eq=True)
@@ -46,49 +48,70 @@ class Lines:
 
 
 def of(triples: Iterable[Triple], spill_above: int | None = None) -> Lines:
-    """The canonical N-Triples of ``triples`` (no blank nodes: a :class:`ValueError` names one).
+    """The canonical N-Triples of ``triples`` (no blank nodes: a :class:`ValueError` names one)."""
+    return of_text(map(as_text, triples), spill_above)
 
-    Sorted in memory, or, past ``spill_above`` distinct lines held at once (default
-    :data:`SPILL_ABOVE`), as sorted runs in temporary files merged into the result.
+
+def of_text(triples: Iterable[TextTriple], spill_above: int | None = None) -> Lines:
+    """The canonical N-Triples of triples given as their terms' N-Triples text (:mod:`.ntriples`).
+
+    Sorted in memory into a temporary file, or, past ``spill_above`` lines held at once
+    (default :data:`SPILL_ABOVE`), into several such runs merged into the result. Lines are sorted
+    as text: code point order is the bytewise order of their UTF-8 (and Python compares text that is
+    all Latin-1 faster than bytes).
     """
     limit = SPILL_ABOVE if spill_above is None else spill_above
-    predicates: set[NamedNode] = set()
-    held: set[bytes] = set()
+    predicates: set[str] = set()
+    held: list[str] = []  # not a set: duplicates are few, and dropped once sorted, at no cost of hashing
     with tempfile.TemporaryDirectory(prefix="peacegraph-lines-") as tmp:
         runs: list[Path] = []
         iterator = iter(triples)
         while chunk := list(itertools.islice(iterator, CHUNK)):
-            predicates.update(triple.predicate for triple in chunk)
-            written = serialize(chunk, format=RdfFormat.N_TRIPLES) or b""
-            if b"_:" in written:  # maybe a blank node, or text that looks like one
-                _refuse_blank_nodes(chunk)
-            held.update(written.split(b"\n"))
+            predicates.update(map(operator.itemgetter(1), chunk))
+            held.extend(f"{s} {p} {o} ." for s, p, o in chunk)
             if len(held) > limit:
-                runs.append(_spill(held, Path(tmp), len(runs)))
-        held.discard(b"")
+                runs.append(_spill(held, Path(tmp), len(runs))[0])
+        run, count = _spill(held, Path(tmp), len(runs))
         if runs:
-            runs.append(_spill(held, Path(tmp), len(runs)))
-            data, count = _merged(runs, Path(tmp) / "merged")
-        else:
-            ordered = sorted(held)  # bytewise: the order of the triples' N-Triples forms (see canonical.Canonical)
-            held.clear()
-            data, count = (b"\n".join(ordered) + b"\n" if ordered else b""), len(ordered)
-    return Lines(data, count, canonical.ntriples_order_is_sort_key({p.value for p in predicates}))
+            data, count = _merged([*runs, run], Path(tmp) / "merged")
+        else:  # all in one run, read back once its lines are let go of (a lower peak)
+            data = run.read_bytes()
+    return Lines(data, count, canonical.ntriples_order_is_sort_key({p[1:-1] for p in predicates}))
 
 
-#: Distinct lines held in memory before they are sorted into a run on disk (about 500 MB of them):
+def triples(text: Iterable[TextTriple]) -> Iterator[Triple]:
+    """Triples given as their terms' N-Triples text, as Oxigraph's objects."""
+    document = "".join(f"{s} {p} {o} .\n" for s, p, o in text)
+    return (quad.triple for quad in parse(document, RdfFormat.N_TRIPLES))
+
+
+def as_text(triple: Triple) -> TextTriple:
+    """The N-Triples text of the terms of ``triple`` (no blank nodes: a :class:`ValueError` names one)."""
+    if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
+        raise ValueError(f"blank node in {triple}")
+    return str(triple.subject), str(triple.predicate), str(triple.object)
+
+
+#: Lines held in memory before they are sorted into a run on disk (about 500 MB of them):
 #: below, sorting in memory is cheaper, and the build's peak is in validation anyway.
 SPILL_ABOVE = 2_000_000
 
 
-def _spill(held: set[bytes], folder: Path, number: int) -> Path:
-    """Write the lines ``held`` to a new run, sorted, one a line; empty ``held``."""
-    held.discard(b"")
+def _spill(held: list[str], folder: Path, number: int) -> tuple[Path, int]:
+    """Write the lines ``held`` to a new run, sorted, each once, one a line, in UTF-8, and empty ``held``;
+    the run and its number of lines."""
     run = folder / f"run-{number}"
+    held.sort()
+    firsts = itertools.chain([True], map(operator.ne, itertools.islice(held, 1, None), held))
+    distinct = itertools.compress(held, firsts)  # each line but those equal to the one before
+    count = 0
     with open(run, "wb") as handle:
-        handle.writelines(line + b"\n" for line in sorted(held))
+        while batch := list(itertools.islice(distinct, CHUNK)):
+            handle.write("\n".join(batch).encode("utf-8"))
+            handle.write(b"\n")
+            count += len(batch)
     held.clear()
-    return run
+    return run, count
 
 
 def _merged(runs: list[Path], into: Path) -> tuple[bytes, int]:
@@ -108,11 +131,5 @@ def _merged(runs: list[Path], into: Path) -> tuple[bytes, int]:
     return into.read_bytes(), count
 
 
-#: Triples written to N-Triples at once (in Rust) before their lines are sorted (in Python).
+#: Triples made into lines at once, and lines written at once.
 CHUNK = 65536
-
-
-def _refuse_blank_nodes(triples: list[Triple]) -> None:
-    for triple in triples:
-        if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
-            raise ValueError(f"blank node in {triple}")

@@ -74,6 +74,8 @@ PREFIXES: Final[dict[str, str]] = {
 SLUG_PATTERN: Final = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 QID_PATTERN: Final = r"^Q[1-9][0-9]*$"
 _SLUG = re.compile(SLUG_PATTERN)
+#: Slugs joined by ``/`` (SLUG_PATTERN without its anchors, repeated).
+_SLUG_PATH = re.compile(f"{SLUG_PATTERN[1:-1]}(/{SLUG_PATTERN[1:-1]})*")
 
 #: Reference prefixes used in records, and the IRI kind each one names.
 KINDS: Final[dict[str, str]] = {
@@ -85,6 +87,9 @@ KINDS: Final[dict[str, str]] = {
     "position": "position",
     "topic": "topic",
 }
+
+
+_KIND_NAMES: Final = frozenset(KINDS.values())
 
 
 @functools.lru_cache(maxsize=4096)  # the vocabulary: a few hundred terms, made once
@@ -141,13 +146,15 @@ class Space:
         return {"pgid": self.id, **PREFIXES}
 
     def mint(self, kind: str, slug: str, *parts: str) -> NamedNode:
-        """The IRI of a curated thing, or of an auxiliary node under it (``parts``)."""
-        if kind not in KINDS.values():
+        """The IRI of a curated thing, or of an auxiliary node under it (``parts``); every segment a slug,
+        checked at once (the mapper mints a hundred thousand IRIs per million triples)."""
+        if kind not in _KIND_NAMES:
             raise ValueError(f"unknown identifier kind {kind!r}")
-        for segment in (slug, *parts):
-            if not _SLUG.fullmatch(segment):
-                raise ValueError(f"not a slug: {segment!r}")
-        return NamedNode(self.id + "/".join((kind, slug, *parts)))
+        path = "/".join((slug, *parts))
+        if not _SLUG_PATH.fullmatch(path) or path.count("/") != len(parts):
+            wrong = next(segment for segment in (slug, *parts) if not _SLUG.fullmatch(segment))
+            raise ValueError(f"not a slug: {wrong!r}")
+        return NamedNode(f"{self.id}{kind}/{path}")
 
     def scheme(self, name: str) -> NamedNode:
         """A concept scheme published in the dataset (``topics``)."""
@@ -166,10 +173,10 @@ _active: list[Space] = []
 
 def active() -> Space:
     """The IRIs of the collection being worked on (set by :func:`using` around a command's work)."""
-    space = current()
-    if space is None:
-        raise LookupError("no collection is active: run inside a collection folder or give --collection DIR")
-    return space
+    try:
+        return _active[-1]  # asked for every reference the mapper writes: no more than this
+    except IndexError:
+        raise LookupError("no collection is active: run inside a collection folder or give --collection DIR") from None
 
 
 def current() -> Space | None:

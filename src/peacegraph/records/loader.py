@@ -19,6 +19,7 @@ from typing import Any
 
 import fastjsonschema
 import jsonschema
+import jsonschema_rs
 from pyoxigraph import NamedNode
 
 from ..errors import InputError, raise_all
@@ -53,7 +54,7 @@ def _validator(schema_path: Path) -> jsonschema.protocols.Validator:
 
 @functools.cache
 def _fast_validator(schema_path: Path) -> Callable[[Any], Any]:
-    """The schema compiled to Python by fastjsonschema: the verdict on a file, ~10x faster than jsonschema."""
+    """The schema compiled to Python by fastjsonschema: its verdict, should jsonschema-rs and jsonschema disagree."""
     return fastjsonschema.compile(json.loads(schema_path.read_text(encoding="utf-8")))
 
 
@@ -64,13 +65,33 @@ def schema_error(located: Located) -> InputError | None:
 
 
 def schema_errors(located: Located) -> list[SchemaProblem]:
-    """Every schema error in a record file, in file order; only a file that fails is explained by jsonschema."""
+    """Every schema error in a record file, in file order; only a file that fails (in Rust, by jsonschema-rs)
+    is explained by jsonschema, or, should jsonschema find nothing, by fastjsonschema's verdict."""
+    if _passes(located.data):
+        return []
+    explained = explain_errors(located, _validator(schema_path()).iter_errors(located.data))
+    if explained:
+        return explained
     try:
         _fast_validator(schema_path())(located.data)
     except fastjsonschema.JsonSchemaException as fast:
-        explained = explain_errors(located, _validator(schema_path()).iter_errors(located.data))
-        return explained or [SchemaProblem((), _fast_error(located, fast))]
+        return [SchemaProblem((), _fast_error(located, fast))]
     return []
+
+
+@functools.cache
+def _rust_validator(schema_path: Path) -> jsonschema_rs.Validator:
+    """The schema compiled by jsonschema-rs, whose patterns are ECMA-262's as the schema's are (``$`` ends
+    the text): the verdict on a record file, ~50x faster than fastjsonschema's."""
+    return jsonschema_rs.validator_for(json.loads(schema_path.read_text(encoding="utf-8")))
+
+
+def _passes(data: Any) -> bool:
+    """Whether ``data`` is valid by the schema; a value jsonschema-rs cannot read is left to jsonschema."""
+    try:
+        return _rust_validator(schema_path()).is_valid(data)
+    except ValueError:
+        return False
 
 
 def _fast_error(located: Located, error: fastjsonschema.JsonSchemaException) -> InputError:
@@ -230,7 +251,7 @@ def _record_lines(located: Located) -> dict[tuple[str | int, ...], dict[str, int
     grouped: dict[tuple[str | int, ...], dict[str, int]] = {}
     for path, line in located.lines.items():
         if len(path) > 2:
-            grouped.setdefault(path[:2], {})[".".join(str(p) for p in path[2:])] = line
+            grouped.setdefault(path[:2], {})[".".join(map(str, path[2:]))] = line
     return grouped
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, order=True)
@@ -18,9 +19,9 @@ class Origin:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A reference to another record, ``prefix:key`` in the YAML."""
+class Ref(NamedTuple):
+    """A reference to another record, ``prefix:key`` in the YAML (a named tuple: hashed in C, and
+    a build hashes references millions of times)."""
 
     prefix: str
     key: str
@@ -168,10 +169,16 @@ class Document(Record):
         language = self.title_language or self.language
         return _labelled(self.title, language, self.alternate_names, self.alternate_languages)
 
-    @property
+    @functools.cached_property
     def authors(self) -> tuple[Ref, ...]:
-        """Issuers then signatories, each once, in order."""
+        """Issuers then signatories, each once, in order (made once: a document with a long list of
+        signatories has each of its positions ask)."""
         return tuple(dict.fromkeys(self.issuers + self.signatories))
+
+    @functools.cached_property
+    def author_set(self) -> frozenset[Ref]:
+        """:attr:`authors` as a set, made once."""
+        return frozenset(self.authors)
 
 
 @dataclass(frozen=True)
@@ -256,6 +263,18 @@ class ReviewNote:
     note: str
 
 
+#: The field of :class:`Corpus` that holds each kind of record, by reference prefix.
+TABLES = {
+    "doc": "documents",
+    "org": "organizations",
+    "person": "people",
+    "place": "places",
+    "event": "events",
+    "position": "positions",
+    "topic": "topics",
+}
+
+
 @dataclass
 class Corpus:
     """Everything the records say, keyed by reference prefix and key."""
@@ -278,16 +297,8 @@ class Corpus:
 
     def table(self, prefix: str) -> dict[str, Any]:
         """The records of one kind, by key (values are of that kind's record class)."""
-        tables: dict[str, dict[str, Any]] = {
-            "doc": self.documents,
-            "org": self.organizations,
-            "person": self.people,
-            "place": self.places,
-            "event": self.events,
-            "position": self.positions,
-            "topic": self.topics,
-        }
-        return tables[prefix]
+        table: dict[str, Any] = getattr(self, TABLES[prefix])
+        return table
 
     def resolve(self, ref: Ref) -> Record | None:
         return self.table(ref.prefix).get(ref.key)
@@ -300,8 +311,8 @@ class Corpus:
 
     def first_hand(self, position: Position) -> bool:
         """Whether the document is the holders' own (they issued or signed it), not a page quoting them."""
-        authors = set(self.documents[position.document.key].authors)
-        return bool(authors) and set(self.holders(position)) <= authors
+        authors = self.documents[position.document.key].author_set
+        return bool(authors) and authors.issuperset(self.holders(position))
 
     def position_date(self, position: Position) -> str | None:
         """A position's own date: stated, else its original's, else (first-hand only) its document's.

@@ -9,6 +9,7 @@ line as soon as they are seen, before any of it is expanded or held in memory.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -77,7 +78,7 @@ def read_yaml(file: Path, display: Path | None = None, max_nodes: int = MAX_YAML
     except UnicodeDecodeError as exc:
         raise InputError("not valid UTF-8", shown, utf8_line(raw, exc)) from None
     lines = LineNumbers(text)
-    builder = _Builder(shown, max_nodes, lines)
+    builder = _Builder(shown, max_nodes, lines, escapes=bool(_MAYBE_CONTROL.search(text)))
     try:
         for event in _events(text):
             builder.feed(event)
@@ -131,7 +132,7 @@ class LineNumbers:
         if mark is None:
             return 1
         if self._ours is None:
-            return min(int(mark.line) + 1, self.last)
+            return min(mark.line + 1, self.last)
         return self._ours[min(mark.line, len(self._ours) - 1)]
 
 
@@ -166,28 +167,29 @@ _STRUCTURE = (
 def _events(text: str) -> Iterator[yaml.Event]:
     loader = _Loader(text)
     try:
-        while loader.check_event():
-            event = loader.get_event()
-            assert event is not None
-            yield event
+        yield from iter(loader.get_event, None)  # None once the stream has ended
     finally:
         loader.dispose()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Open:
     """A mapping or sequence being built, and (for a mapping) the key waiting for its value."""
 
     value: dict[str, Any] | list[Any]
     path: Path_
     key: str | None = None
+    #: Whether ``value`` is a mapping (asked of every scalar in it).
+    mapping: bool = False
 
 
 class _Builder:
     """Plain values and their lines from a stream of YAML events, refusing what records never need."""
 
-    def __init__(self, file: Path, max_nodes: int, lines: LineNumbers):
+    def __init__(self, file: Path, max_nodes: int, lines: LineNumbers, escapes: bool = True):
         self.max_nodes = max_nodes
+        #: Whether a value may hold a control character: not if the text has none, nor a ``\\`` to escape one.
+        self.escapes = escapes
         self.file = file
         self.line_numbers = lines
         self.lines: dict[Path_, int] = {}
@@ -198,25 +200,48 @@ class _Builder:
         self.joined: dict[Path_, int] = {}
 
     def feed(self, event: yaml.Event) -> None:
-        line = self.line_numbers.of(event.start_mark)
-        if isinstance(event, yaml.DocumentStartEvent) and self.done:
-            raise InputError("more than one YAML document in a record file", self.file, line)
-        if isinstance(event, yaml.AliasEvent):
-            raise InputError("YAML aliases are not allowed in records", self.file, line)
-        if isinstance(event, yaml.ScalarEvent):
-            self._count(line)
-            _refuse_controls(event.value, self.file, line)
-            if self._expects_key():
-                self._key(event, line)
-            else:
-                path = self._place(_scalar(event, self.file, line), line)
-                start, end = event.start_mark, event.end_mark
-                if not event.style and start and end and end.line > start.line:  # plain: "" (libyaml) or None
-                    self.joined[path] = line + 1
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            self._open(event, line)
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+        kind = type(event)  # the parser's own classes; compared by identity, the commonest first
+        if kind is yaml.ScalarEvent:
+            self._scalar(event, self.line_numbers.of(event.start_mark))  # type: ignore[arg-type]
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             self.stack.pop()
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self._open(event, self.line_numbers.of(event.start_mark))  # type: ignore[arg-type]
+        elif kind is yaml.AliasEvent:
+            raise InputError(
+                "YAML aliases are not allowed in records", self.file, self.line_numbers.of(event.start_mark)
+            )
+        elif kind is yaml.DocumentStartEvent and self.done:
+            line = self.line_numbers.of(event.start_mark)
+            raise InputError("more than one YAML document in a record file", self.file, line)
+
+    def _scalar(self, event: yaml.ScalarEvent, line: int) -> None:
+        """A key, or a value put in its place: the path of nine events in ten, its steps written out here."""
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise InputError(self._too_many(), self.file, line)
+        if self.escapes:
+            _refuse_controls(event.value, self.file, line)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.mapping and top.key is None:
+            self._key(event, line)
+            return
+        value = _scalar(event, self.file, line)
+        if top is None:
+            path = self._place(value, line)
+        elif top.mapping:
+            assert top.key is not None
+            path = (*top.path, top.key)
+            top.value[top.key] = value  # type: ignore[call-overload]
+            top.key = None
+            self.lines[path] = line
+        else:
+            path = (*top.path, len(top.value))
+            top.value.append(value)  # type: ignore[union-attr]
+            self.lines[path] = line
+        start, end = event.start_mark, event.end_mark
+        if not event.style and start and end and end.line > start.line:  # plain: "" (libyaml) or None
+            self.joined[path] = line + 1
 
     def _count(self, line: int) -> None:
         self.nodes += 1
@@ -230,7 +255,7 @@ class _Builder:
         return f"the record files hold more than {cap:,} YAML nodes together ({RECORD_NODES.advice()})"
 
     def _expects_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1].value, dict) and self.stack[-1].key is None
+        return bool(self.stack) and self.stack[-1].mapping and self.stack[-1].key is None
 
     def _open(self, event: yaml.CollectionStartEvent, line: int) -> None:
         self._count(line)
@@ -240,9 +265,10 @@ class _Builder:
             raise InputError(f"unsupported YAML tag {event.tag}", self.file, line)
         if len(self.stack) >= MAX_DEPTH:
             raise InputError(f"nested deeper than {MAX_DEPTH} levels", self.file, line)
-        value: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        value: dict[str, Any] | list[Any] = {} if mapping else []
         path = self._place(value, line)
-        self.stack.append(_Open(value, path))
+        self.stack.append(_Open(value, path, mapping=mapping))
 
     def _key(self, event: yaml.ScalarEvent, line: int) -> None:
         top = self.stack[-1]
@@ -286,6 +312,11 @@ def _code(character: object) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+#: What a text must hold for one of its values to hold a control character: the character, or a ``\\``
+#: (escapes are written with one). Line breaks in a value are line feeds, whatever the text's were.
+_MAYBE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\\\\]")
+
+
 def _refuse_controls(value: str, file: Path, line: int) -> None:
     found = _CONTROL.search(value)
     if found:
@@ -293,10 +324,27 @@ def _refuse_controls(value: str, file: Path, line: int) -> None:
         raise InputError(f"control characters are not allowed (character {code}, written as an escape)", file, line)
 
 
+#: Whether PyYAML's resolver reads a scalar by its text alone, and a plain one by its first character
+#: first (no path resolvers, none for every first character); it does, and what follows relies on it.
+_BY_FIRST_CHARACTER = not _RESOLVER.yaml_path_resolvers and None not in _RESOLVER.yaml_implicit_resolvers
+#: The first characters of the plain scalars the resolver may read as other than text (``""``: the empty one).
+_RESOLVED_FIRST = frozenset(first for first in _RESOLVER.yaml_implicit_resolvers if first is not None)
+
+
 def _tag(event: yaml.ScalarEvent) -> str:
-    if event.tag is None or event.tag == "!":
+    if event.tag is not None and event.tag != "!":
+        return str(event.tag)
+    if not _BY_FIRST_CHARACTER:
         return str(_RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit))  # type: ignore[no-untyped-call]
-    return str(event.tag)
+    if not event.implicit[0] or event.value[:1] not in _RESOLVED_FIRST:
+        return _STR  # quoted, or plain with no resolver for its first character: text, as the resolver says
+    return _plain_tag(event.value)
+
+
+@functools.lru_cache(maxsize=4096)  # keys and kinds of value repeat on every record
+def _plain_tag(value: str) -> str:
+    """The tag the resolver gives a plain scalar, which depends on its text alone (:data:`_BY_FIRST_CHARACTER`)."""
+    return str(_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)))  # type: ignore[no-untyped-call]
 
 
 def _scalar(event: yaml.ScalarEvent, file: Path, line: int) -> Any:
