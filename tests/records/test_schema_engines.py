@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,21 +14,29 @@ from peacegraph.records.yamlsource import read_yaml
 from ..conftest import MINI
 
 ROOT = Path(__file__).resolve().parents[2]
-RECORD_FILES = sorted(
-    {*(ROOT / "tests" / "fixtures").rglob("records/*.yaml"), *(ROOT / "seeds" / "records").glob("*.yaml")}
-)
 
 
-def _readable(file: Path) -> Any:
+def _readable(file: Path) -> bool:
+    """Whether ``file`` is YAML that records are read from (fixtures of bad YAML are not)."""
     try:
-        return read_yaml(file).data
+        read_yaml(file)
     except InputError:
-        pytest.skip("not YAML that records are read from")
+        return False
+    return True
+
+
+RECORD_FILES = [
+    file
+    for file in sorted(
+        {*(ROOT / "tests" / "fixtures").rglob("records/*.yaml"), *(ROOT / "seeds" / "records").glob("*.yaml")}
+    )
+    if _readable(file)
+]
 
 
 @pytest.mark.parametrize("file", RECORD_FILES, ids=[str(f.relative_to(ROOT)) for f in RECORD_FILES])
 def test_both_engines_give_one_verdict(file: Path) -> None:
-    data = _readable(file)
+    data = read_yaml(file).data
     valid = not list(loader._validator(loader.schema_path()).iter_errors(data))
     assert loader._passes(data) is valid
 
