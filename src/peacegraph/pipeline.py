@@ -17,7 +17,7 @@ from . import collection as collections
 from . import resources
 from .collection import Collection
 from .errors import InputError
-from .rdf import identifiers, lines, mapping, rdfio, serialize
+from .rdf import identifiers, lines, mapping, ntriples, rdfio, serialize
 from .rdf.formats import Format
 from .rdf.lines import Lines
 from .rdf.namespaces import PG, RDF_TYPE, using
@@ -126,7 +126,7 @@ def write_release(
     """Write every file of a release into the fresh ``directory``, each as it is made; their names.
     ``current`` is the collection's release file, stamped with the dump unless ``settings.release``."""
     files = writing.Directory(directory)
-    index, tally = write_dumps(graph, files)
+    index = write_dumps(graph, files)
     files.put(CONTEXT_FILE, serialize.context_bytes())
     files.put(ONTOLOGY_FILE, settings.ontology.read_bytes())
     files.put(SHAPES_FILE, b"".join(p.read_bytes() for p in shape_files(settings, col)))
@@ -134,7 +134,7 @@ def write_release(
         files.put(name, data)
     digest = files.written[Format.NTRIPLES.dump_name(DUMP_STEM)].sha256
     rel = settings.release or versions.stamp(current, digest)
-    stats = tally.statistics()
+    stats = metadata.statistics(graph.data)
     offered = metadata.dumps(files.written, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
     for name, data in metadata.release_files(stats, offered, rel, col).items():
         files.put(name, data)
@@ -144,22 +144,22 @@ def write_release(
     return set(files.written)
 
 
-def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, metadata.Tally]:
-    """Write the dumps; the tables' index and the statistics, made in the same pass over the triples."""
+def write_dumps(graph: Lines, files: writing.Directory) -> tables.Index:
+    """Write the dumps; the tables' index, made in the same pass over the triples."""
     files.put(Format.NTRIPLES.dump_name(DUMP_STEM), graph.data)
     with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
         serialize.write_gzipped(graph.data, sink)
-    index, tally = tables.Index(), metadata.Tally()
+    index = tables.Index()
     with (
         files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle,
         files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld,
     ):
         writer = serialize.JsonLdWriter(jsonld)
-        with tables.no_cycle_collection():
-            serialize.write_turtle(_fed(graph, (writer.add, index.add, tally.add)), turtle)
+        with ntriples.no_cycle_collection():
+            serialize.write_turtle(_fed(graph, (writer.add, index.add)), turtle)
         writer.close()
     index.finish()
-    return index, tally
+    return index
 
 
 def _fed(triples: Iterable[Triple], consumers: tuple[Callable[[Triple], None], ...]) -> Iterator[Triple]:

@@ -17,18 +17,17 @@ its description compatible; the column's label for people is its ``dc:descriptio
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ..collection import Collection
+from ..rdf import ntriples
 from ..rdf.namespaces import CSVW, OA, OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD
 
 TABLES_DIR: Final = "tables"
@@ -472,31 +471,17 @@ def metadata(table: Table, made: list[Row], licence: str) -> dict[str, Any]:
 
 def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
     """Every table and its metadata (under ``col``'s licence), by file name below ``out/``."""
-    with no_cycle_collection():
+    with ntriples.no_cycle_collection():
         return render_index(Index(triples), col)
 
 
 def render_index(index: Index, col: Collection) -> dict[str, bytes]:
     """:func:`render` from the triples already indexed."""
     files = {}
-    with no_cycle_collection():
+    with ntriples.no_cycle_collection():
         for table in TABLES:
             made = rows(table, index)
             files[table.file_name] = csv_bytes(table, made)
             document = json.dumps(metadata(table, made, col.licence_iri), ensure_ascii=False, indent=1) + "\n"
             files[table.metadata_name] = document.encode("utf-8")
     return files
-
-
-@contextlib.contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while the tables are made (and their index, as the dumps are
-    written): they make millions of lists and tuples and no cycles, and the collector's passes over
-    them took half the time at a million triples."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
