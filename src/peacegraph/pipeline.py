@@ -126,7 +126,7 @@ def write_release(
     """Write every file of a release into the fresh ``directory``, each as it is made; their names.
     ``current`` is the collection's release file, stamped with the dump unless ``settings.release``."""
     files = writing.Directory(directory)
-    index = write_dumps(graph, files)
+    index, tally = write_dumps(graph, files)
     files.put(CONTEXT_FILE, serialize.context_bytes())
     files.put(ONTOLOGY_FILE, settings.ontology.read_bytes())
     files.put(SHAPES_FILE, b"".join(p.read_bytes() for p in shape_files(settings, col)))
@@ -134,7 +134,7 @@ def write_release(
         files.put(name, data)
     digest = files.written[Format.NTRIPLES.dump_name(DUMP_STEM)].sha256
     rel = settings.release or versions.stamp(current, digest)
-    stats = metadata.statistics(graph.data)
+    stats = tally.statistics()
     offered = metadata.dumps(files.written, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
     for name, data in metadata.release_files(stats, offered, rel, col).items():
         files.put(name, data)
@@ -144,22 +144,23 @@ def write_release(
     return set(files.written)
 
 
-def write_dumps(graph: Lines, files: writing.Directory) -> tables.Index:
-    """Write the dumps; the tables' index, made in the same pass over the triples."""
+def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, metadata.Tally]:
+    """Write the dumps; the tables' index, and the statistics counted as the JSON-LD is written."""
     files.put(Format.NTRIPLES.dump_name(DUMP_STEM), graph.data)
     with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
         serialize.write_gzipped(graph.data, sink)
     index = tables.Index()
-    with (
-        files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle,
-        files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld,
-    ):
-        writer = serialize.JsonLdWriter(jsonld)
-        with ntriples.no_cycle_collection():
-            serialize.write_turtle(_fed(graph, (writer.add, index.add)), turtle)
-        writer.close()
+    with files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle, ntriples.no_cycle_collection():
+        serialize.write_turtle(_fed(graph, (index.add,)), turtle)
     index.finish()
-    return index
+    tally = metadata.Tally()
+    with files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld, ntriples.no_cycle_collection():
+        writer = serialize.JsonLdWriter(jsonld)
+        for chunk in ntriples.chunks(graph.data):  # the lines as bytes, in bulk (see ntriples.py)
+            writer.add(chunk)
+            tally.add(chunk)
+        writer.close()
+    return index, tally
 
 
 def _fed(triples: Iterable[Triple], consumers: tuple[Callable[[Triple], None], ...]) -> Iterator[Triple]:

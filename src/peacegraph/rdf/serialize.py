@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from . import context as jsonld_context
+from . import ntriples
 from .formats import Format
 from .namespaces import PREFIXES, RDF_TYPE, XSD, Space, current
 
@@ -168,89 +169,92 @@ def to_jsonld(triples: Iterable[Triple]) -> bytes:
 
     The bytes are those of ``json.dumps(document, ensure_ascii=False, indent=1)`` with each node's
     keys in the order ``id``, ``type``, then sorted, written node by node (the triples are sorted
-    by subject) without building the document. Each value is written once in both the forms it can
-    take (alone, or in a list), and the values that recur (classes, the records that are referred
-    to) only once. A property without a term keeps its prefixed name, so nothing is ever lost.
+    by subject) without building the document (:class:`JsonLdWriter`). A property without a term
+    keeps its prefixed name, so nothing is ever lost.
     """
     buffer = io.BytesIO()
     writer = JsonLdWriter(buffer)
-    for triple in triples:
-        writer.add(triple)
+    for chunk in ntriples.chunks(serialize(list(triples), format=Format.NTRIPLES.oxigraph) or b""):
+        writer.add(chunk)
     writer.close()
     return buffer.getvalue()
 
 
-class NodeObjects:
-    """JSON-LD node objects written as the triples come, sorted by subject: :meth:`add` gives a
-    subject's node object when the triples of the next subject begin, :meth:`finish` the last one."""
-
-    def __init__(self) -> None:
-        self.current: object = None
-        self.node: dict[str, list[_Item]] = {}
-        self.keys: dict[NamedNode, tuple[str, jsonld_context.Term]] = {}  # predicate -> its key and term
-        self.types: dict[NamedNode, _Item] = {}  # class -> written
-        self.iris: dict[tuple[NamedNode, bool], _Item] = {}  # (object, as a plain string) -> written
-        self.many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
-        self.compaction = _current()
-
-    def add(self, triple: Triple) -> str | None:
-        subject, predicate, obj = triple
-        done = None
-        if subject != self.current:
-            done = self.finish()
-            assert isinstance(subject, NamedNode)
-            self.current = subject
-            self.node = {_ID: [_scalar(_string(_compact_node(subject.value, self.compaction)))]}
-        node = self.node
-        if predicate == RDF_TYPE and isinstance(obj, NamedNode):
-            cls = self.types.get(obj)
-            if cls is None:
-                cls = self.types[obj] = _scalar(_string(compact_iri(obj.value)))
-            node.setdefault(_TYPE, []).append(cls)
-            return done
-        known = self.keys.get(predicate)
-        if known is None:
-            found = jsonld_context.BY_IRI.get(predicate.value)
-            known = self.keys[predicate] = (found.name, found) if found else (compact_iri(predicate.value), _NO_TERM)
-        key, definition = known
-        values = node.get(key)
-        if values is None:
-            values = node[key] = []
-        if isinstance(obj, NamedNode):
-            values.append(self._iri(obj, definition.type == jsonld_context.IRI))
-        else:
-            assert isinstance(obj, Literal)
-            values.append(_literal(obj, definition))
-        return done
-
-    def _iri(self, obj: NamedNode, plain: bool) -> _Item:
-        item = self.iris.get((obj, plain))
-        if item is None:
-            compacted = _string(_compact_node(obj.value, self.compaction))
-            item = self.iris[obj, plain] = _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
-        return item
-
-    def finish(self) -> str | None:
-        """The node object of the subject whose triples came last (None if none came since)."""
-        if not self.node:
-            return None
-        done, self.node = _node(self.node, self.many), {}
-        return done
-
-
 class JsonLdWriter:
-    """:func:`to_jsonld` written to ``sink`` as the triples are given to :meth:`add` (in canonical order)."""
+    """:func:`to_jsonld` written to ``sink`` from the N-Triples lines given to :meth:`add`, a subject's
+    lines together and each subject's in canonical order (as a :class:`.lines.Lines` holds them).
+
+    Read from the lines' bytes (:mod:`.ntriples`), not from triples: a line less its subject (its
+    predicate and object) is the same JSON item every time it recurs (classes, the records referred
+    to), made once; and a literal's quoted N-Triples form is already its JSON string, but where it
+    holds a ``\\u`` escape (Oxigraph and JSON spell those differently, so such a literal is read by
+    Oxigraph instead).
+    """
 
     def __init__(self, sink: IO[bytes]):
         self.sink = sink
-        self.nodes = NodeObjects()
+        self.compaction = _current()
+        self.many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
+        self.keys: dict[bytes, tuple[str, jsonld_context.Term]] = {}  # predicate -> its key and term
+        self.tails: dict[bytes, tuple[str, _Item]] = {}  # "<p> <o> ." -> its key and item
+        self.type = ntriples.bracketed(RDF_TYPE.value)
+        self.subject = b""
+        self.node: dict[str, list[_Item]] = {}
         self.pending: list[str] = [_dumps(context())[:-2] + ',\n "@graph": ']  # the context without "\n}"
         self.separator = "[\n"
 
-    def add(self, triple: Triple) -> None:
-        done = self.nodes.add(triple)
-        if done is not None:
-            self._put(done)
+    def add(self, chunk: ntriples.Chunk) -> None:
+        tails, node = self.tails, self.node
+        for subject, line in zip(chunk.subjects, chunk.lines, strict=True):
+            if subject != self.subject:
+                self._finish()
+                self.subject, node = subject, self._start(subject)
+            tail = line[len(subject) + 1 :]
+            found = tails.get(tail)
+            if found is None:
+                found = self._item(tail)
+            key, item = found
+            values = node.get(key)
+            if values is None:
+                node[key] = [item]
+            else:
+                values.append(item)
+
+    def _start(self, subject: bytes) -> dict[str, list[_Item]]:
+        self.node = {_ID: [_scalar(_string(_compact_node(ntriples.iri(subject), self.compaction)))]}
+        return self.node
+
+    def _item(self, tail: bytes) -> tuple[str, _Item]:
+        """The key and the item of a line's predicate and object (kept for an identifier, which recurs)."""
+        predicate, _, obj = tail.partition(b" ")
+        obj = ntriples.term(obj)
+        if obj.startswith(b"<"):
+            value = ntriples.iri(obj)
+            if predicate == self.type:
+                found = _TYPE, _scalar(_string(compact_iri(value)))
+            else:
+                key, definition = self._key(predicate)
+                compacted = _string(_compact_node(value, self.compaction))
+                plain = definition.type == jsonld_context.IRI
+                found = key, _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
+            self.tails[tail] = found
+            return found
+        key, definition = self._key(predicate)
+        return key, _literal(obj, definition)
+
+    def _key(self, predicate: bytes) -> tuple[str, jsonld_context.Term]:
+        known = self.keys.get(predicate)
+        if known is None:
+            value = ntriples.iri(predicate)
+            found = jsonld_context.BY_IRI.get(value)
+            known = self.keys[predicate] = (found.name, found) if found else (compact_iri(value), _NO_TERM)
+        return known
+
+    def _finish(self) -> None:
+        """Write the node object of the subject whose lines came last, if any."""
+        if self.node:
+            self._put(_node(self.node, self.many))
+            self.node = {}
 
     def _put(self, node: str) -> None:
         self.pending.append(self.separator + node)
@@ -260,9 +264,7 @@ class JsonLdWriter:
             self.pending = []
 
     def close(self) -> None:
-        last = self.nodes.finish()
-        if last is not None:
-            self._put(last)
+        self._finish()
         self.pending.append("[]\n}\n" if self.separator == "[\n" else "\n ]\n}\n")
         self.sink.write("".join(self.pending).encode())
         self.pending = []
@@ -292,23 +294,36 @@ def _object(members: tuple[tuple[str, str], ...]) -> _Item:
     return forms[0], _LISTED + forms[1]
 
 
-def _literal(obj: Literal, definition: jsonld_context.Term) -> _Item:
-    """A literal as its term lets it be written: a plain string or number when that reads back the same."""
-    language, datatype = obj.language, obj.datatype.value
+def _literal(obj: bytes, definition: jsonld_context.Term) -> _Item:
+    """A literal (its N-Triples form) as its term lets it be written: a plain string or number when
+    that reads back the same."""
+    end = obj.rindex(b'"')  # the last: neither a language tag nor a datatype IRI holds one
+    quoted, suffix = obj[: end + 1], obj[end + 1 :]
+    escaped = b"\\u" in quoted or b"\\U" in quoted  # otherwise than JSON escapes (or a backslash and a u)
+    text = _string(_read_literal(obj).value) if escaped else quoted.decode("utf-8")
+    language = suffix[1:].decode("ascii") if suffix.startswith(b"@") else None
+    datatype = suffix[3:-1].decode("utf-8") if suffix.startswith(b"^^") else _XSD_STRING
     coerced = definition.type is not None or definition.language is not None
     if language:
         if language == definition.language and definition.type is None:
-            return _scalar(_string(obj.value))
-        return _object(((_LANGUAGE_KEY, _string(language)), (_VALUE_KEY, _string(obj.value))))
+            return _scalar(text)
+        return _object(((_LANGUAGE_KEY, _string(language)), (_VALUE_KEY, text)))
     if datatype == definition.type or (datatype == _XSD_STRING and not coerced):
-        return _scalar(_string(obj.value))
-    if not coerced and datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(obj.value):
-        return _scalar(obj.value)
-    if not coerced and datatype == _XSD_BOOLEAN and obj.value in ("true", "false"):
-        return _scalar(obj.value)
+        return _scalar(text)
+    if not coerced and datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(text[1:-1]):
+        return _scalar(text[1:-1])
+    if not coerced and datatype == _XSD_BOOLEAN and text[1:-1] in ("true", "false"):
+        return _scalar(text[1:-1])
     if datatype == _XSD_STRING:
-        return _object(((_VALUE_KEY, _string(obj.value)),))
-    return _object(((_TYPE_KEY, _datatype(datatype)), (_VALUE_KEY, _string(obj.value))))
+        return _object(((_VALUE_KEY, text),))
+    return _object(((_TYPE_KEY, _datatype(datatype)), (_VALUE_KEY, text)))
+
+
+def _read_literal(obj: bytes) -> Literal:
+    """The literal whose N-Triples form is ``obj``, as Oxigraph reads it."""
+    (quad,) = parse(b"<x:s> <x:p> " + obj + b" .", RdfFormat.N_TRIPLES)
+    assert isinstance(quad.object, Literal)
+    return quad.object
 
 
 @functools.lru_cache(maxsize=256)

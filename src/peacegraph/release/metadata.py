@@ -125,19 +125,10 @@ def _name(node: object) -> str:
     return node.value if isinstance(node, NamedNode) else str(node)
 
 
-def statistics(data: bytes) -> Statistics:
-    """The figures ``void.ttl`` gives, of the canonical N-Triples ``data`` (:class:`Tally`)."""
-    tally = Tally()
-    with ntriples.no_cycle_collection():
-        for chunk in ntriples.chunks(data):
-            tally.add(chunk)
-    return tally.statistics()
-
-
 class Tally:
-    """:func:`statistics` of the lines given to :meth:`add`, counted in bulk as the lines hold their
-    terms (:mod:`.ntriples`: in C, where a loop over triples made a term object per attribute read);
-    only the few figures ``void.ttl`` names are made text, at the end."""
+    """The figures ``void.ttl`` gives (:meth:`statistics`) of the N-Triples lines given to :meth:`add`,
+    counted in bulk as the lines hold their terms (:mod:`.ntriples`: in C, where a loop over triples
+    made a term object per attribute read); only what ``void.ttl`` names is made text, at the end."""
 
     def __init__(self) -> None:
         self.subjects: Counter[bytes] = Counter()
