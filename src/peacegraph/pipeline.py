@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -145,30 +145,22 @@ def write_release(
 
 
 def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, metadata.Tally]:
-    """Write the dumps; the tables' index, and the statistics counted as the JSON-LD is written."""
+    """Write the dumps; the tables' index and the statistics, made as the JSON-LD is written, from the
+    same chunks of lines (:mod:`.rdf.ntriples`)."""
     files.put(Format.NTRIPLES.dump_name(DUMP_STEM), graph.data)
     with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
         serialize.write_gzipped(graph.data, sink)
-    index = tables.Index()
-    with files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle, ntriples.no_cycle_collection():
-        serialize.write_turtle(_fed(graph, (index.add,)), turtle)
-    index.finish()
-    tally = metadata.Tally()
+    with files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle:
+        serialize.write_turtle(graph, turtle)
+    index, tally = tables.Index(), metadata.Tally()
     with files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld, ntriples.no_cycle_collection():
         writer = serialize.JsonLdWriter(jsonld)
-        for chunk in ntriples.chunks(graph.data):  # the lines as bytes, in bulk (see ntriples.py)
+        for chunk in ntriples.chunks(graph.data):
             writer.add(chunk)
+            index.add(chunk)
             tally.add(chunk)
         writer.close()
     return index, tally
-
-
-def _fed(triples: Iterable[Triple], consumers: tuple[Callable[[Triple], None], ...]) -> Iterator[Triple]:
-    """The triples, each given to every consumer as it passes."""
-    for triple in triples:
-        for consume in consumers:
-            consume(triple)
-        yield triple
 
 
 def dump_sha256(ntriples: bytes) -> str:

@@ -22,12 +22,14 @@ import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from itertools import compress
+from operator import itemgetter
+from typing import Any, Final, NamedTuple
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import RdfFormat, Triple, parse
 
 from ..collection import Collection
-from ..rdf import ntriples
+from ..rdf import lines, ntriples
 from ..rdf.namespaces import CSVW, OA, OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD
 
 TABLES_DIR: Final = "tables"
@@ -37,7 +39,19 @@ CSVW_CONTEXT: Final = CSVW
 IRI_SEPARATOR: Final = " "
 LITERAL_SEPARATOR: Final = " | "
 
-Value = NamedNode | Literal
+
+class Value(NamedTuple):
+    """A value in a cell, read from a line of the N-Triples (plain Python, so that the tables read it
+    without converting a pyoxigraph term at every access)."""
+
+    #: How the line writes it (``<iri>``, ``"text"@en``): values are ordered by it, as the lines are.
+    form: bytes
+    #: The IRI, or the literal's lexical form.
+    value: str
+    iri: bool = True
+    #: The literal's datatype IRI (``rdf:langString`` with a language); ``""`` for an IRI.
+    datatype: str = ""
+    language: str = ""
 
 
 #: Every predicate a column reads (filled in as the tables below are defined): the index keeps only those.
@@ -48,85 +62,96 @@ READ_BACKWARDS: Final[set[str]] = {RDF_TYPE.value}
 
 class Index:
     """The triples the tables read, by subject and predicate, and (for the predicates read backwards)
-    the subjects by object and predicate.
+    the subjects by object and predicate; made from the lines of canonical N-Triples, a chunk at a
+    time (:meth:`add`).
 
-    Keyed by the IRIs' text, in flat dictionaries: the build indexes every triple the tables read,
-    so the loop below is kept to what a million triples can afford. The values of a subject and
-    predicate are kept in the order of their N-Triples form; triples in canonical order
-    (``serialize.canonical``, as the build has them) come in that order, so they are sorted again
-    only if some did not.
+    Keyed by the IRIs' text, in flat dictionaries, and read from the lines' bytes (:mod:`.ntriples`):
+    only the lines of the predicates some column reads are looked at, and a value that recurs is
+    made once. The values of a subject and predicate are in the order of their lines.
     """
 
-    def __init__(self, triples: Iterable[Triple] = ()):
+    def __init__(self) -> None:
         self.out: dict[tuple[str, str], list[Value]] = {}
-        self.back: dict[tuple[str, str], list[NamedNode]] = {}
-        self._read = {NamedNode(p): p for p in READ}  # and the predicate's IRI, one string for every key
+        self.back: dict[tuple[str, str], list[Value]] = {}
+        self._read = {ntriples.bracketed(p): p for p in READ}
         self._backwards = frozenset(READ_BACKWARDS)
-        self._terms: dict[Value, Value] = {}  # one object for each value however often it recurs
-        self._unsorted: set[tuple[str, str]] = set()
-        self._current: object = None
-        self._subject = ""
-        for triple in triples:
-            self.add(triple)
-        self.finish()
+        self._values: dict[bytes, Value] = {}  # an object as the lines hold it (with " .") -> its value
+        self._subject = Value(b"", "")  # the subject of the last line read
 
-    def add(self, triple: Triple) -> None:
-        """Index one more triple (in canonical order: a subject's triples come together)."""
-        predicate = self._read.get(triple.predicate)
-        if predicate is None:
-            return
-        s, o = triple.subject, triple.object
-        if s != self._current:
-            self._current, self._subject = s, s.value if isinstance(s, NamedNode) else ""
-        if not self._subject or not isinstance(o, (NamedNode, Literal)):
-            return
-        o = self._terms.setdefault(o, o)
-        key = (self._subject, predicate)
-        found = self.out.get(key)
-        if found is None:
-            self.out[key] = [o]
-        else:
-            last, text = str(found[-1]), str(o)
-            if text == last:  # the same triple again (canonical triples are each once)
-                return
-            if text < last:
-                self._unsorted.add(key)
-            found.append(o)
-        if key[1] in self._backwards and isinstance(o, NamedNode) and isinstance(s, NamedNode):
-            self.back.setdefault((o.value, key[1]), []).append(s)
+    @classmethod
+    def of(cls, data: bytes) -> Index:
+        """The index of the canonical N-Triples ``data``."""
+        index = cls()
+        for chunk in ntriples.chunks(data):
+            index.add(chunk)
+        return index
 
-    def finish(self) -> None:
-        """Sort the values that did not come in order (call after the last :meth:`add`)."""
-        for key in self._unsorted:
-            self.out[key] = sorted(set(self.out[key]), key=str)
-        self._unsorted, self._terms = set(), {}
+    def add(self, chunk: ntriples.Chunk) -> None:
+        """Index the lines of one more chunk (the chunks in order: a subject's lines come together)."""
+        read, values, out, back, backwards = self._read, self._values, self.out, self.back, self._backwards
+        wanted = compress(
+            zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True), map(read.__contains__, chunk.predicates)
+        )
+        subject = self._subject
+        for node, predicate, obj in wanted:
+            if node != subject.form:
+                subject = Value(node, ntriples.iri(node))
+            value = values.get(obj)
+            if value is None:
+                value = values[obj] = _value(ntriples.term(obj))
+            key = (subject.value, read[predicate])
+            found = out.get(key)
+            if found is None:
+                out[key] = [value]
+            else:
+                found.append(value)
+            if key[1] in backwards and value.iri:
+                back.setdefault((value.value, key[1]), []).append(subject)
+        self._subject = subject
 
-    def values(self, subject: NamedNode, predicate: NamedNode) -> list[Value]:
+    def values(self, subject: Value, predicate: str) -> list[Value]:
         """The objects, in the order of their N-Triples form."""
-        return self.out.get((subject.value, predicate.value)) or []
+        return self.out.get((subject.value, predicate)) or []
 
-    def subjects(self, obj: NamedNode, predicate: NamedNode) -> list[NamedNode]:
-        return sorted(set(self.back.get((obj.value, predicate.value), ())), key=str)
+    def subjects(self, obj: Value, predicate: str) -> list[Value]:
+        return sorted(set(self.back.get((obj.value, predicate), ())))
 
-    def instances(self, cls: NamedNode) -> list[NamedNode]:
+    def instances(self, cls: str) -> list[Value]:
         """The instances of ``cls``, less the deprecated identifiers (they resolve, but are not listed)."""
         deprecated = OWL + "deprecated"
-        return [s for s in self.subjects(cls, RDF_TYPE) if (s.value, deprecated) not in self.out]
+        return [s for s in self.subjects(_iri(cls), RDF_TYPE.value) if (s.value, deprecated) not in self.out]
 
-    def pairs(self, predicate: str) -> list[tuple[NamedNode, NamedNode]]:
+    def pairs(self, predicate: str) -> list[tuple[Value, Value]]:
         """The subject and object of every ``predicate`` triple between identifiers."""
-        found = {
-            (NamedNode(s), o)
-            for (s, p), values in self.out.items()
-            if p == predicate
-            for o in values
-            if isinstance(o, NamedNode)
-        }
+        found = {(_iri(s), o) for (s, p), values in self.out.items() if p == predicate for o in values if o.iri}
         return sorted(found, key=lambda pair: (pair[0].value, pair[1].value))
 
 
-def _schema(name: str) -> NamedNode:
-    return NamedNode(SCHEMA + name)
+_TYPE: Final = RDF_TYPE.value
+_LANG_STRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_form = itemgetter(0)
+
+
+def _iri(iri: str) -> Value:
+    return Value(ntriples.bracketed(iri), iri)
+
+
+def _value(form: bytes) -> Value:
+    """The value of a term as a line writes it (the lexical form of a literal with an escape in it read
+    by Oxigraph)."""
+    if form.startswith(b"<"):
+        return Value(form, ntriples.iri(form))
+    end = form.rindex(b'"')
+    quoted, suffix = form[1:end], form[end + 1 :]
+    text = _read_literal(form) if b"\\" in quoted else quoted.decode("utf-8")
+    if suffix.startswith(b"@"):
+        return Value(form, text, False, _LANG_STRING, suffix[1:].decode("ascii"))
+    return Value(form, text, False, suffix[3:-1].decode("utf-8") if suffix else XSD + "string")
+
+
+def _read_literal(form: bytes) -> str:
+    (quad,) = parse(b"<x:s> <x:p> " + form + b" .", RdfFormat.N_TRIPLES)
+    return quad.object.value
 
 
 # --- columns ----------------------------------------------------------------------------------
@@ -158,37 +183,36 @@ class Column:
 
 def path(*predicates: str, cls: str | None = None) -> Cells:
     """The values at the end of ``predicates`` from the row's thing, of class ``cls`` if given."""
-    steps = [NamedNode(p) for p in predicates]
-    wanted = NamedNode(cls) if cls else None
+    steps = list(predicates)
+    wanted = _iri(cls) if cls else None
     READ.update(predicates)
 
-    def cells(index: Index, subject: NamedNode) -> list[Value]:
+    def cells(index: Index, subject: Value) -> list[Value]:
         nodes: list[Value] = [subject]
         for step in steps:
-            nodes = [o for n in nodes if isinstance(n, NamedNode) for o in index.values(n, step)]
+            nodes = [o for n in nodes if n.iri for o in index.values(n, step)]
         if wanted is not None:
-            nodes = [n for n in nodes if isinstance(n, NamedNode) and wanted in index.values(n, RDF_TYPE)]
-        return sorted(set(nodes), key=str) if len(nodes) > 1 else nodes
+            nodes = [n for n in nodes if n.iri and wanted in index.values(n, _TYPE)]
+        return sorted(set(nodes), key=_form) if len(nodes) > 1 else nodes
 
-    def one_step(index: Index, subject: NamedNode) -> list[Value]:
+    def one_step(index: Index, subject: Value) -> list[Value]:
         return list(index.values(subject, steps[0]))  # one subject's values: each once, in order already
 
     return one_step if len(steps) == 1 and wanted is None else cells
 
 
 def inverse(predicate: str) -> Cells:
-    node = NamedNode(predicate)
     READ.add(predicate)
     READ_BACKWARDS.add(predicate)
-    return lambda index, subject: list[Value](index.subjects(subject, node))
+    return lambda index, subject: index.subjects(subject, predicate)
 
 
 def most_specific(base: str) -> Cells:
     """The classes of the thing in our ontology other than ``base`` (else ``base`` itself)."""
 
-    def cells(index: Index, subject: NamedNode) -> list[Value]:
-        classes = [c for c in index.values(subject, RDF_TYPE) if c.value.startswith(PG) and c.value != PG + base]
-        return list(classes) or [NamedNode(PG + base)]
+    def cells(index: Index, subject: Value) -> list[Value]:
+        classes = [c for c in index.values(subject, _TYPE) if c.value.startswith(PG) and c.value != PG + base]
+        return classes or [_iri(PG + base)]
 
     return cells
 
@@ -231,7 +255,7 @@ class Table:
         return self.file_name + METADATA_SUFFIX
 
 
-_NAME, _TYPE = SCHEMA + "name", str(RDF_TYPE.value)
+_NAME = SCHEMA + "name"
 _SAME_AS, _DESCRIPTION = OWL + "sameAs", SCHEMA + "description"
 _OFFSETS = OA + "TextPositionSelector"
 _WIKIDATA = Column("wikidata", "Wikidata", path(_SAME_AS), property=_SAME_AS)
@@ -251,7 +275,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "documents",
         "Documents",
         "One row per document: its kind, title, date, symbol, language, link and authors.",
-        lambda index: index.instances(NamedNode(PG + "Document")),
+        lambda index: index.instances(PG + "Document"),
         (
             *_entity("Document", "document"),
             value("date", "date published", SCHEMA + "datePublished"),
@@ -266,7 +290,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "signatures",
         "Signatures",
         "One row per signature: the document, the place in its printed list of signatories, and who signed.",
-        lambda index: index.instances(NamedNode(PG + "Signature")),
+        lambda index: index.instances(PG + "Signature"),
         (
             identifier("signature"),
             Column("document", "document", inverse(PG + "signature")),
@@ -280,7 +304,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "positions",
         "Positions",
         "One row per position: who holds which stance on which topics, in which document, with the quote.",
-        lambda index: index.instances(NamedNode(PG + "Position")),
+        lambda index: index.instances(PG + "Position"),
         (
             identifier("position"),
             value("name", "summary", _NAME),
@@ -299,7 +323,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "events",
         "Events",
         "One row per meeting or other event: its kind, dates, place, series and organizers.",
-        lambda index: index.instances(NamedNode(PG + "Event")),
+        lambda index: index.instances(PG + "Event"),
         (
             *_entity("Event", "event"),
             value("start_date", "start date", SCHEMA + "startDate"),
@@ -315,7 +339,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "organizations",
         "Organizations",
         "One row per organization: its kind, names, place and Wikidata item.",
-        lambda index: index.instances(NamedNode(PG + "Organization")),
+        lambda index: index.instances(PG + "Organization"),
         (
             *_entity("Organization", "organization"),
             *link("location", "place", SCHEMA + "location"),
@@ -327,7 +351,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "people",
         "People",
         "One row per person: names, job titles, affiliations and Wikidata item.",
-        lambda index: index.instances(NamedNode(PG + "Person")),
+        lambda index: index.instances(PG + "Person"),
         (
             identifier("person"),
             value("name", "name", _NAME),
@@ -369,9 +393,8 @@ def rows(table: Table, index: Index) -> list[Row]:
             else:
                 assert column.about is not None
                 assert column.property is not None
-                predicate = NamedNode(column.property)
-                about = [n for n in row[column.about] if isinstance(n, NamedNode)]
-                row[column.name] = [v for n in about for v in index.values(n, predicate)]  # in the order of ``about``
+                about = [n for n in row[column.about] if n.iri]
+                row[column.name] = [v for n in about for v in index.values(n, column.property)]  # in ``about``'s order
         made.append(row)
     if table.order:
         made.sort(key=lambda row: tuple(_sortable(row[name]) for name in table.order))
@@ -387,7 +410,7 @@ def _sortable(values: list[Value]) -> tuple[int, str]:
 def _text(values: list[Value]) -> str:
     if len(values) < 2:
         return values[0].value if values else ""
-    separator = IRI_SEPARATOR if all(isinstance(v, NamedNode) for v in values) else LITERAL_SEPARATOR
+    separator = IRI_SEPARATOR if all(v.iri for v in values) else LITERAL_SEPARATOR
     return separator.join(v.value for v in values)
 
 
@@ -404,7 +427,7 @@ def csv_bytes(table: Table, made: list[Row]) -> bytes:
 def _column_metadata(table: Table, column: Column, made: list[Row]) -> dict[str, Any]:
     values = [v for row in made for v in row[column.name]]
     several = any(len(row[column.name]) > 1 for row in made)
-    iris = bool(values) and all(isinstance(v, NamedNode) for v in values)
+    iris = bool(values) and all(v.iri for v in values)
     # The title is the header cell, as a strict CSVW processor checks (tabular-metadata §5.5.1);
     # what the column holds, in words, is its description.
     entry: dict[str, Any] = {"name": column.name, "titles": column.name, "dc:description": column.title}
@@ -419,15 +442,15 @@ def _column_metadata(table: Table, column: Column, made: list[Row]) -> dict[str,
         if column.property is not None:
             entry["valueUrl"] = "{+" + column.name + "}"
     else:
-        entry.update(_literal_type([v for v in values if isinstance(v, Literal)]))
+        entry.update(_literal_type([v for v in values if not v.iri]))
     if not _convertible(column, made, several, iris):
         entry["suppressOutput"] = True
     return entry
 
 
-def _literal_type(literals: list[Literal]) -> dict[str, Any]:
+def _literal_type(literals: list[Value]) -> dict[str, Any]:
     """The CSVW datatype (and language) of a column of literals, if they share one."""
-    kinds = {(lit.datatype.value, lit.language) for lit in literals}
+    kinds = {(lit.datatype, lit.language) for lit in literals}
     if len(kinds) != 1:
         return {"datatype": "string"}
     ((datatype, language),) = kinds
@@ -445,8 +468,8 @@ def _convertible(column: Column, made: list[Row], several: bool, iris: bool) -> 
     values = [v for row in made for v in row[column.name]]
     if iris:
         return not several
-    literals = [v for v in values if isinstance(v, Literal)]
-    if len(literals) != len(values) or len({(v.datatype.value, v.language) for v in literals}) > 1:
+    literals = [v for v in values if not v.iri]
+    if len(literals) != len(values) or len({(v.datatype, v.language) for v in literals}) > 1:
         return False
     return not (several and any(LITERAL_SEPARATOR in v.value for v in literals))
 
@@ -472,7 +495,7 @@ def metadata(table: Table, made: list[Row], licence: str) -> dict[str, Any]:
 def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
     """Every table and its metadata (under ``col``'s licence), by file name below ``out/``."""
     with ntriples.no_cycle_collection():
-        return render_index(Index(triples), col)
+        return render_index(Index.of(lines.of(triples).data), col)
 
 
 def render_index(index: Index, col: Collection) -> dict[str, bytes]:
