@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress, filterfalse
 from operator import itemgetter
 from typing import Any, Final, NamedTuple
 
@@ -65,16 +67,15 @@ class Index:
     the subjects by object and predicate; made from the lines of canonical N-Triples, a chunk at a
     time (:meth:`add`).
 
-    Keyed by the IRIs' text, in flat dictionaries, and read from the lines' bytes (:mod:`.ntriples`):
-    only the lines of the predicates some column reads are looked at, and a value that recurs is
-    made once. The values of a subject and predicate are in the order of their lines.
+    Keyed by the predicate's IRI, then the subject's (or the object's), and read from the lines'
+    bytes (:mod:`.ntriples`): only the lines of the predicates some column reads are looked at, and a
+    value that recurs is made once. The values of a subject and predicate are in their lines' order.
     """
 
     def __init__(self) -> None:
-        self.out: dict[tuple[str, str], list[Value]] = {}
-        self.back: dict[tuple[str, str], list[Value]] = {}
-        self._read = {ntriples.bracketed(p): p for p in READ}
-        self._backwards = frozenset(READ_BACKWARDS)
+        self.out: dict[str, dict[str, list[Value]]] = {p: {} for p in READ}
+        self.back: dict[str, dict[str, list[Value]]] = {p: {} for p in READ_BACKWARDS}
+        self._read = {ntriples.bracketed(p): (self.out[p], self.back.get(p)) for p in READ}
         self._values: dict[bytes, Value] = {}  # an object as the lines hold it (with " .") -> its value
         self._subject = Value(b"", "")  # the subject of the last line read
 
@@ -88,48 +89,48 @@ class Index:
 
     def add(self, chunk: ntriples.Chunk) -> None:
         """Index the lines of one more chunk (the chunks in order: a subject's lines come together)."""
-        read, values, out, back, backwards = self._read, self._values, self.out, self.back, self._backwards
-        wanted = compress(
-            zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True), map(read.__contains__, chunk.predicates)
-        )
+        read, values = self._read, self._values
+        lines = zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True)
         subject = self._subject
-        for node, predicate, obj in wanted:
+        for node, predicate, obj in compress(lines, map(read.__contains__, chunk.predicates)):
             if node != subject.form:
                 subject = Value(node, ntriples.iri(node))
             value = values.get(obj)
             if value is None:
                 value = values[obj] = _value(ntriples.term(obj))
-            key = (subject.value, read[predicate])
-            found = out.get(key)
+            out, back = read[predicate]
+            found = out.get(subject.value)
             if found is None:
-                out[key] = [value]
+                out[subject.value] = [value]
             else:
                 found.append(value)
-            if key[1] in backwards and value.iri:
-                back.setdefault((value.value, key[1]), []).append(subject)
+            if back is not None and value.iri:
+                back.setdefault(value.value, []).append(subject)
         self._subject = subject
 
     def values(self, subject: Value, predicate: str) -> list[Value]:
         """The objects, in the order of their N-Triples form."""
-        return self.out.get((subject.value, predicate)) or []
+        return self.out[predicate].get(subject.value) or []
 
     def subjects(self, obj: Value, predicate: str) -> list[Value]:
-        return sorted(set(self.back.get((obj.value, predicate), ())))
+        return sorted(set(self.back[predicate].get(obj.value, ())))
 
     def instances(self, cls: str) -> list[Value]:
         """The instances of ``cls``, less the deprecated identifiers (they resolve, but are not listed)."""
-        deprecated = OWL + "deprecated"
-        return [s for s in self.subjects(_iri(cls), RDF_TYPE.value) if (s.value, deprecated) not in self.out]
+        deprecated = self.out[OWL + "deprecated"]
+        return [s for s in self.subjects(_iri(cls), _TYPE) if s.value not in deprecated]
 
     def pairs(self, predicate: str) -> list[tuple[Value, Value]]:
         """The subject and object of every ``predicate`` triple between identifiers."""
-        found = {(_iri(s), o) for (s, p), values in self.out.items() if p == predicate for o in values if o.iri}
+        found = {(_iri(s), o) for s, values in self.out[predicate].items() for o in values if o.iri}
         return sorted(found, key=lambda pair: (pair[0].value, pair[1].value))
 
 
 _TYPE: Final = RDF_TYPE.value
 _LANG_STRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _form = itemgetter(0)
+_VALUE, _IS_IRI, _KIND = itemgetter(1), itemgetter(2), itemgetter(3, 4)  # of a Value
+_NONE: Final = itertools.repeat(())
 
 
 def _iri(iri: str) -> Value:
@@ -393,8 +394,8 @@ def rows(table: Table, index: Index) -> list[Row]:
             else:
                 assert column.about is not None
                 assert column.property is not None
-                about = [n for n in row[column.about] if n.iri]
-                row[column.name] = [v for n in about for v in index.values(n, column.property)]  # in ``about``'s order
+                about = map(_VALUE, filter(_IS_IRI, row[column.about]))
+                row[column.name] = list(chain.from_iterable(map(index.out[column.property].get, about, _NONE)))
         made.append(row)
     if table.order:
         made.sort(key=lambda row: tuple(_sortable(row[name]) for name in table.order))
@@ -410,24 +411,40 @@ def _sortable(values: list[Value]) -> tuple[int, str]:
 def _text(values: list[Value]) -> str:
     if len(values) < 2:
         return values[0].value if values else ""
-    separator = IRI_SEPARATOR if all(v.iri for v in values) else LITERAL_SEPARATOR
-    return separator.join(v.value for v in values)
+    separator = IRI_SEPARATOR if all(map(_IS_IRI, values)) else LITERAL_SEPARATOR
+    return separator.join(map(_VALUE, values))
 
 
 def csv_bytes(table: Table, made: list[Row]) -> bytes:
-    """RFC 4180: a header row, CRLF line ends, fields quoted where they must be; UTF-8."""
+    """RFC 4180: a header row, CRLF line ends, fields quoted where they must be; UTF-8.
+
+    A row none of whose fields the csv writer would quote (no comma in a field, no quote or line
+    break in the row: checked on the joined row, in C) is joined directly: the writer's scan of every
+    character took more time than the rest of the tables together."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([column.name for column in table.columns])
+    names = [column.name for column in table.columns]
     for row in made:
-        writer.writerow([_text(row[column.name]) for column in table.columns])
+        fields = [_text(row[name]) for name in names]
+        line = ",".join(fields)
+        if len(fields) > 1 and line.count(",") == len(fields) - 1 and not _QUOTED.search(line):
+            buffer.write(line + "\r\n")  # what the writer writes of fields none of which it quotes
+        else:
+            writer.writerow(fields)
     return buffer.getvalue().encode("utf-8")
 
 
+#: What makes the csv writer quote a field (QUOTE_MINIMAL, the default dialect), but the delimiter.
+_QUOTED: Final = re.compile('["\r\n]')
+
+
 def _column_metadata(table: Table, column: Column, made: list[Row]) -> dict[str, Any]:
-    values = [v for row in made for v in row[column.name]]
-    several = any(len(row[column.name]) > 1 for row in made)
-    iris = bool(values) and all(v.iri for v in values)
+    cells = [row[column.name] for row in made]
+    values = list(chain.from_iterable(cells))
+    several = max(map(len, cells), default=0) > 1
+    iris = bool(values) and all(map(_IS_IRI, values))
+    literals = list(filterfalse(_IS_IRI, values))
     # The title is the header cell, as a strict CSVW processor checks (tabular-metadata §5.5.1);
     # what the column holds, in words, is its description.
     entry: dict[str, Any] = {"name": column.name, "titles": column.name, "dc:description": column.title}
@@ -442,15 +459,15 @@ def _column_metadata(table: Table, column: Column, made: list[Row]) -> dict[str,
         if column.property is not None:
             entry["valueUrl"] = "{+" + column.name + "}"
     else:
-        entry.update(_literal_type([v for v in values if not v.iri]))
-    if not _convertible(column, made, several, iris):
+        entry.update(_literal_type(literals))
+    if not _convertible(column, made, several, iris, len(values) - len(literals), literals):
         entry["suppressOutput"] = True
     return entry
 
 
 def _literal_type(literals: list[Value]) -> dict[str, Any]:
     """The CSVW datatype (and language) of a column of literals, if they share one."""
-    kinds = {(lit.datatype, lit.language) for lit in literals}
+    kinds = set(map(_KIND, literals))
     if len(kinds) != 1:
         return {"datatype": "string"}
     ((datatype, language),) = kinds
@@ -459,17 +476,17 @@ def _literal_type(literals: list[Value]) -> dict[str, Any]:
     return {"datatype": datatype.removeprefix(XSD) if datatype.startswith(XSD) else {"base": "string"}}
 
 
-def _convertible(column: Column, made: list[Row], several: bool, iris: bool) -> bool:
+def _convertible(
+    column: Column, made: list[Row], several: bool, iris: bool, identifiers: int, literals: list[Value]
+) -> bool:
     """Whether CSVW-to-RDF conversion of the column gives exactly the dataset's triples."""
     if column.property is None:
         return False
     if column.about is not None and any(len(row[column.about]) > 1 for row in made):
         return False
-    values = [v for row in made for v in row[column.name]]
     if iris:
         return not several
-    literals = [v for v in values if not v.iri]
-    if len(literals) != len(values) or len({(v.datatype, v.language) for v in literals}) > 1:
+    if identifiers or len(set(map(_KIND, literals))) > 1:
         return False
     return not (several and any(LITERAL_SEPARATOR in v.value for v in literals))
 
