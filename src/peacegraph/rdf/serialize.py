@@ -13,9 +13,9 @@ import json
 import operator
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO, Any, Final
+from typing import IO, Any, Final, NamedTuple
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
@@ -180,39 +180,61 @@ def to_jsonld(triples: Iterable[Triple]) -> bytes:
     return buffer.getvalue()
 
 
+class _Key(NamedTuple):
+    """A key of node objects: ordered by ``order`` (``id``, ``type``, then the others by name), and
+    written as ``alone`` and its one value, or ``listed``, its values and :data:`_CLOSE`."""
+
+    order: str
+    alone: str
+    listed: str
+    many: bool
+
+    @classmethod
+    def of(cls, name: str, many: bool) -> _Key:
+        order = {_ID: "0", _TYPE: "1"}.get(name, "2" + name)
+        alone = f"{_ALONE}{_string(name)}: "
+        return cls(order, alone, alone + "[\n", many)
+
+
+#: A literal's item from its JSON string (:func:`_literal_writer`).
+_Writer = Callable[[str], _Item]
+
+
 class JsonLdWriter:
     """:func:`to_jsonld` written to ``sink`` from the N-Triples lines given to :meth:`add`, a subject's
     lines together and each subject's in canonical order (as a :class:`.lines.Lines` holds them).
 
-    Read from the lines' bytes (:mod:`.ntriples`), not from triples: a line less its subject (its
-    predicate and object) is the same JSON item every time it recurs (classes, the records referred
-    to), made once; and a literal's quoted N-Triples form is already its JSON string, but where it
-    holds a ``\\u`` escape (Oxigraph and JSON spell those differently, so such a literal is read by
-    Oxigraph instead).
+    Read from the lines' bytes (:mod:`.ntriples`), not from triples: a predicate and an identifier
+    make the same key and item each time they recur (classes, the records referred to), made once;
+    a literal's quoted N-Triples form is already its JSON string, but where it holds a ``\\u`` escape
+    (Oxigraph and JSON spell those differently, so such a literal is read by Oxigraph instead), and
+    how it is written depends only on its predicate and on what follows its quotes.
     """
 
     def __init__(self, sink: IO[bytes]):
         self.sink = sink
         self.compaction = _current()
         self.many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
-        self.keys: dict[bytes, tuple[str, jsonld_context.Term]] = {}  # predicate -> its key and term
-        self.tails: dict[bytes, tuple[str, _Item]] = {}  # "<p> <o> ." -> its key and item
+        self.keys: dict[bytes, tuple[_Key, jsonld_context.Term]] = {}  # predicate -> its key and term
+        self.iris: dict[tuple[bytes, bytes], tuple[_Key, _Item]] = {}  # (predicate, <object>) -> key and item
+        self.literals: dict[tuple[bytes, bytes], tuple[_Key, _Writer]] = {}  # (predicate, suffix) -> key, writer
         self.type = ntriples.bracketed(RDF_TYPE.value)
+        self.id_key = _Key.of(_ID, False)
         self.subject = b""
-        self.node: dict[str, list[_Item]] = {}
+        self.node: dict[_Key, list[_Item]] = {}
         self.pending: list[str] = [_dumps(context())[:-2] + ',\n "@graph": ']  # the context without "\n}"
         self.separator = "[\n"
 
     def add(self, chunk: ntriples.Chunk) -> None:
-        tails, node = self.tails, self.node
-        for subject, line in zip(chunk.subjects, chunk.lines, strict=True):
-            if subject != self.subject:
+        iris, node, subject = self.iris, self.node, self.subject
+        for line_subject, predicate, obj in zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True):
+            if line_subject != subject:
                 self._finish()
-                self.subject, node = subject, self._start(subject)
-            tail = line[len(subject) + 1 :]
-            found = tails.get(tail)
+                subject = self.subject = line_subject
+                node = self._start(subject)
+            found = iris.get((predicate, obj))
             if found is None:
-                found = self._item(tail)
+                found = self._item(predicate, ntriples.term(obj))
             key, item = found
             values = node.get(key)
             if values is None:
@@ -220,40 +242,54 @@ class JsonLdWriter:
             else:
                 values.append(item)
 
-    def _start(self, subject: bytes) -> dict[str, list[_Item]]:
-        self.node = {_ID: [_scalar(_string(_compact_node(ntriples.iri(subject), self.compaction)))]}
+    def _start(self, subject: bytes) -> dict[_Key, list[_Item]]:
+        self.node = {self.id_key: [_scalar(_string(_compact_node(ntriples.iri(subject), self.compaction)))]}
         return self.node
 
-    def _item(self, tail: bytes) -> tuple[str, _Item]:
+    def _item(self, predicate: bytes, obj: bytes) -> tuple[_Key, _Item]:
         """The key and the item of a line's predicate and object (kept for an identifier, which recurs)."""
-        predicate, _, obj = tail.partition(b" ")
-        obj = ntriples.term(obj)
-        if obj.startswith(b"<"):
-            value = ntriples.iri(obj)
-            if predicate == self.type:
-                found = _TYPE, _scalar(_string(compact_iri(value)))
-            else:
-                key, definition = self._key(predicate)
-                compacted = _string(_compact_node(value, self.compaction))
-                plain = definition.type == jsonld_context.IRI
-                found = key, _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
-            self.tails[tail] = found
-            return found
-        key, definition = self._key(predicate)
-        return key, _literal(obj, definition)
+        if not obj.startswith(b"<"):
+            end = obj.rindex(b'"')  # the last: neither a language tag nor a datatype IRI holds one
+            literal = self.literals.get((predicate, obj[end + 1 :]))
+            if literal is None:
+                literal = self._literal(predicate, obj[end + 1 :])
+            quoted = obj[: end + 1]
+            escaped = b"\\u" in quoted or b"\\U" in quoted  # otherwise than JSON escapes (or a backslash, a u)
+            return literal[0], literal[1](_string(_read_literal(obj).value) if escaped else quoted.decode("utf-8"))
+        value = ntriples.iri(obj)
+        if predicate == self.type:
+            found = self._key(_TYPE), _scalar(_string(compact_iri(value)))
+        else:
+            key, definition = self._term(predicate)
+            compacted = _string(_compact_node(value, self.compaction))
+            plain = definition.type == jsonld_context.IRI
+            found = key, _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
+        self.iris[predicate, obj + b" ."] = found
+        return found
 
-    def _key(self, predicate: bytes) -> tuple[str, jsonld_context.Term]:
+    def _literal(self, predicate: bytes, suffix: bytes) -> tuple[_Key, _Writer]:
+        language = suffix[1:].decode("ascii") if suffix.startswith(b"@") else None
+        datatype = ntriples.iri(suffix[2:]) if suffix.startswith(b"^^") else _XSD_STRING
+        key, definition = self._term(predicate)
+        found = self.literals[predicate, suffix] = key, _literal_writer(language, datatype, definition)
+        return found
+
+    def _term(self, predicate: bytes) -> tuple[_Key, jsonld_context.Term]:
         known = self.keys.get(predicate)
         if known is None:
             value = ntriples.iri(predicate)
-            found = jsonld_context.BY_IRI.get(value)
-            known = self.keys[predicate] = (found.name, found) if found else (compact_iri(value), _NO_TERM)
+            term = jsonld_context.BY_IRI.get(value)
+            name, definition = (term.name, term) if term else (compact_iri(value), _NO_TERM)
+            known = self.keys[predicate] = self._key(name), definition
         return known
+
+    def _key(self, name: str) -> _Key:
+        return _Key.of(name, name in self.many)
 
     def _finish(self) -> None:
         """Write the node object of the subject whose lines came last, if any."""
         if self.node:
-            self._put(_node(self.node, self.many))
+            self._put(_node(self.node))
             self.node = {}
 
     def _put(self, node: str) -> None:
@@ -278,6 +314,8 @@ _XSD_INTEGER: Final = XSD + "integer"
 _XSD_BOOLEAN: Final = XSD + "boolean"
 _ALONE: Final = "   "  # a property of a node object two levels deep
 _LISTED: Final = "    "  # a value in its list
+_CLOSE: Final = "\n" + _ALONE + "]"
+_AS_LISTED: Final = operator.itemgetter(1)
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})")  # exact as a JSON number in every reader
 
 
@@ -294,29 +332,30 @@ def _object(members: tuple[tuple[str, str], ...]) -> _Item:
     return forms[0], _LISTED + forms[1]
 
 
-def _literal(obj: bytes, definition: jsonld_context.Term) -> _Item:
-    """A literal (its N-Triples form) as its term lets it be written: a plain string or number when
-    that reads back the same."""
-    end = obj.rindex(b'"')  # the last: neither a language tag nor a datatype IRI holds one
-    quoted, suffix = obj[: end + 1], obj[end + 1 :]
-    escaped = b"\\u" in quoted or b"\\U" in quoted  # otherwise than JSON escapes (or a backslash and a u)
-    text = _string(_read_literal(obj).value) if escaped else quoted.decode("utf-8")
-    language = suffix[1:].decode("ascii") if suffix.startswith(b"@") else None
-    datatype = suffix[3:-1].decode("utf-8") if suffix.startswith(b"^^") else _XSD_STRING
+def _literal_writer(language: str | None, datatype: str, definition: jsonld_context.Term) -> _Writer:
+    """How a literal in ``language`` or of ``datatype`` is written, given its JSON string, as its term
+    lets it: a plain string or number when that reads back the same."""
     coerced = definition.type is not None or definition.language is not None
     if language:
         if language == definition.language and definition.type is None:
-            return _scalar(text)
-        return _object(((_LANGUAGE_KEY, _string(language)), (_VALUE_KEY, text)))
+            return _scalar
+        tag = _string(language)
+        return lambda text: _object(((_LANGUAGE_KEY, tag), (_VALUE_KEY, text)))
     if datatype == definition.type or (datatype == _XSD_STRING and not coerced):
-        return _scalar(text)
-    if not coerced and datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(text[1:-1]):
-        return _scalar(text[1:-1])
-    if not coerced and datatype == _XSD_BOOLEAN and text[1:-1] in ("true", "false"):
-        return _scalar(text[1:-1])
+        return _scalar
     if datatype == _XSD_STRING:
-        return _object(((_VALUE_KEY, text),))
-    return _object(((_TYPE_KEY, _datatype(datatype)), (_VALUE_KEY, text)))
+        return lambda text: _object(((_VALUE_KEY, text),))
+    typed = _datatype(datatype)
+
+    def written(text: str) -> _Item:
+        lexical = text[1:-1]
+        if not coerced and datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(lexical):
+            return _scalar(lexical)
+        if not coerced and datatype == _XSD_BOOLEAN and lexical in ("true", "false"):
+            return _scalar(lexical)
+        return _object(((_TYPE_KEY, typed), (_VALUE_KEY, text)))
+
+    return written
 
 
 def _read_literal(obj: bytes) -> Literal:
@@ -331,16 +370,15 @@ def _datatype(iri: str) -> str:
     return _string(compact_iri(iri))
 
 
-def _node(node: dict[str, list[_Item]], many: set[str]) -> str:
+def _node(node: dict[_Key, list[_Item]]) -> str:
     """One node object as ``json.dumps(indent=1)`` writes it two levels deep: ``id``, ``type``, then sorted."""
     members = []
-    for key in sorted(node, key=lambda k: (k != _ID, k != _TYPE, k)):
+    for key in sorted(node):
         items = node[key]
-        if len(items) == 1 and key not in many:
-            members.append(f"{_ALONE}{_string(key)}: {items[0][0]}")
+        if len(items) == 1 and not key.many:
+            members.append(key.alone + items[0][0])
         else:
-            listed = ",\n".join(item[1] for item in items)
-            members.append(f"{_ALONE}{_string(key)}: [\n{listed}\n{_ALONE}]")
+            members.append(key.listed + ",\n".join(map(_AS_LISTED, items)) + _CLOSE)
     return "  {\n" + ",\n".join(members) + "\n  }"
 
 
