@@ -7,11 +7,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Triple
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse
 
 from . import collection as collections
 from . import resources
@@ -151,7 +151,7 @@ def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, m
     with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
         serialize.write_gzipped(graph.data, sink)
     with files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle:
-        serialize.write_turtle(graph, turtle)
+        serialize.write_turtle(_in_canonical_order(graph), turtle)
     index, tally = tables.Index(), metadata.Tally()
     with files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld, ntriples.no_cycle_collection():
         writer = serialize.JsonLdWriter(jsonld)
@@ -161,6 +161,12 @@ def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, m
             tally.add(chunk)
         writer.close()
     return index, tally
+
+
+def _in_canonical_order(graph: Lines) -> Iterable[Triple] | Iterable[Quad]:
+    """The triples of ``graph`` in canonical order; when that is the order of its lines, as Oxigraph reads
+    them (quads in the default graph), handed to a writer with no Python code between them."""
+    return parse(graph.data, RdfFormat.N_TRIPLES, lenient=True) if graph.as_lines else graph
 
 
 def dump_sha256(ntriples: bytes) -> str:

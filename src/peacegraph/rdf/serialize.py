@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Any, Final, NamedTuple
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from . import context as jsonld_context
 from . import ntriples
@@ -95,8 +95,8 @@ _GZIP_WBITS: Final = 16 + zlib.MAX_WBITS  # a gzip header and trailer around the
 _BLOCK: Final = 1 << 22
 
 
-def write_turtle(triples: Iterable[Triple], sink: IO[bytes]) -> None:
-    """:func:`to_turtle`, written to ``sink`` as the triples are read."""
+def write_turtle(triples: Iterable[Triple] | Iterable[Quad], sink: IO[bytes]) -> None:
+    """:func:`to_turtle`, written to ``sink`` as the triples (or quads in the default graph) are read."""
     serialize(triples, sink, Format.TURTLE.oxigraph, prefixes=PREFIXES)
 
 
