@@ -28,7 +28,7 @@ from itertools import chain, compress, filterfalse
 from operator import itemgetter
 from typing import Any, Final, NamedTuple
 
-from pyoxigraph import RdfFormat, Triple, parse
+from pyoxigraph import Literal, RdfFormat, Triple, parse
 
 from ..collection import Collection
 from ..rdf import lines, ntriples
@@ -152,6 +152,7 @@ def _value(form: bytes) -> Value:
 
 def _read_literal(form: bytes) -> str:
     (quad,) = parse(b"<x:s> <x:p> " + form + b" .", RdfFormat.N_TRIPLES)
+    assert isinstance(quad.object, Literal)
     return quad.object.value
 
 
