@@ -126,15 +126,15 @@ def write_release(
     """Write every file of a release into the fresh ``directory``, each as it is made; their names.
     ``current`` is the collection's release file, stamped with the dump unless ``settings.release``."""
     files = writing.Directory(directory)
-    index, tally = write_dumps(graph, files)
+    index, stats = write_dumps(graph, files)
     files.put(CONTEXT_FILE, serialize.context_bytes())
     files.put(ONTOLOGY_FILE, settings.ontology.read_bytes())
     files.put(SHAPES_FILE, b"".join(p.read_bytes() for p in shape_files(settings, col)))
-    for name, data in tables.render_index(index, col).items():
+    for name, data in tables.rendered(index, col):
         files.put(name, data)
+    del index  # what is left is small
     digest = files.written[Format.NTRIPLES.dump_name(DUMP_STEM)].sha256
     rel = settings.release or versions.stamp(current, digest)
-    stats = tally.statistics()
     offered = metadata.dumps(files.written, DUMP_STEM, [(t.file_name, t.title) for t in tables.TABLES])
     for name, data in metadata.release_files(stats, offered, rel, col).items():
         files.put(name, data)
@@ -144,7 +144,7 @@ def write_release(
     return set(files.written)
 
 
-def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, metadata.Tally]:
+def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, metadata.Statistics]:
     """Write the dumps; the tables' index and the statistics, made as the JSON-LD is written, from the
     same chunks of lines (:mod:`.rdf.ntriples`)."""
     files.put(Format.NTRIPLES.dump_name(DUMP_STEM), graph.data)
@@ -160,7 +160,7 @@ def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, m
             index.add(chunk)
             tally.add(chunk)
         writer.close()
-    return index, tally
+    return index, tally.statistics()
 
 
 def _in_canonical_order(graph: Lines) -> Iterable[Triple] | Iterable[Quad]:

@@ -264,6 +264,8 @@ class JsonLdWriter:
             compacted = _string(_compact_node(value, self.compaction))
             plain = definition.type == jsonld_context.IRI
             found = key, _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
+        if len(self.iris) >= _KEPT:  # what recurs is soon made again; the rest need not be held
+            self.iris.clear()
         self.iris[predicate, obj + b" ."] = found
         return found
 
@@ -315,6 +317,8 @@ _XSD_BOOLEAN: Final = XSD + "boolean"
 _ALONE: Final = "   "  # a property of a node object two levels deep
 _LISTED: Final = "    "  # a value in its list
 _CLOSE: Final = "\n" + _ALONE + "]"
+#: How many items of identifiers the JSON-LD writer keeps to make each once (its memory stays flat).
+_KEPT: Final = 1 << 14
 _AS_LISTED: Final = operator.itemgetter(1)
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})")  # exact as a JSON number in every reader
 

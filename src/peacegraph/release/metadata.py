@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import compress
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 from typing import Any, Final
 
 import pyoxigraph
@@ -134,7 +134,9 @@ class Tally:
         self.subjects: Counter[bytes] = Counter()
         self.objects: set[bytes] = set()  # each with the line's " .", the same for all
         self.properties: Counter[bytes] = Counter()
-        self.instances: dict[bytes, list[bytes]] = {}  # class -> its instances (each line is there once)
+        self.classes: Counter[bytes] = Counter()  # class -> its instances (each line is there once)
+        #: The instances of the classes :func:`_examples` and :func:`coverage` read.
+        self.instances = {ntriples.bracketed(pg(cls).value) + b" .": [] for cls in {*EXAMPLE_CLASSES, *DATED_CLASSES}}
         self.dates: list[tuple[bytes, bytes]] = []  # (subject, line) of the dates coverage() reads
         self.type = ntriples.bracketed(RDF_TYPE.value)
         self.date_properties = {ntriples.bracketed(schema(name).value) for name in DATE_PROPERTIES}
@@ -144,18 +146,15 @@ class Tally:
         self.subjects.update(subjects)
         self.objects.update(objects)
         self.properties.update(predicates)
-        instances = self.instances
-        for cls, subject in compress(zip(objects, subjects, strict=True), map(self.type.__eq__, predicates)):
-            found = instances.get(cls)
-            if found is None:
-                instances[cls] = [subject]
-            else:
-                found.append(subject)
+        typed = list(compress(zip(objects, subjects, strict=True), map(self.type.__eq__, predicates)))
+        self.classes.update(map(itemgetter(0), typed))
+        for cls, members in self.instances.items():
+            members.extend(map(itemgetter(1), compress(typed, map(cls.__eq__, map(itemgetter(0), typed)))))
         dated = map(self.date_properties.__contains__, predicates)
         self.dates.extend(compress(zip(subjects, chunk.lines, strict=True), dated))
 
     def statistics(self) -> Statistics:
-        instances = {ntriples.name(ntriples.term(cls)): members for cls, members in self.instances.items()}
+        instances = {ntriples.iri(ntriples.term(cls)): members for cls, members in self.instances.items()}
         dated = set().union(*(instances.get(pg(cls).value, ()) for cls in DATED_CLASSES))
         ids = ntriples.bracketed(active().id)[:-1]  # without the ">"
         return Statistics(
@@ -163,7 +162,7 @@ class Tally:
             entities=sum(map(methodcaller("startswith", ids), self.subjects)),
             distinct_subjects=len(self.subjects),
             distinct_objects=len(self.objects),
-            classes={cls: len(members) for cls, members in sorted(instances.items())},
+            classes=dict(sorted((ntriples.name(ntriples.term(cls)), n) for cls, n in self.classes.items())),
             properties=dict(sorted((ntriples.iri(p), n) for p, n in self.properties.items())),
             examples=_examples(instances, self.subjects),
             period=coverage(_literals(line for subject, line in self.dates if subject in dated)),
@@ -182,7 +181,8 @@ def _examples(instances: dict[str, list[bytes]], sizes: Counter[bytes]) -> tuple
     for cls in EXAMPLE_CLASSES:
         members = instances.get(pg(cls).value)
         if members:
-            found.append(min((-sizes[node], ntriples.iri(node)) for node in members)[1])
+            most = max(map(sizes.__getitem__, members))
+            found.append(min(ntriples.iri(node) for node in members if sizes[node] == most))
     return tuple(found)
 
 

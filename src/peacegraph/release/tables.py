@@ -22,7 +22,7 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, filterfalse
 from operator import itemgetter
@@ -92,16 +92,20 @@ class Index:
         read, values = self._read, self._values
         lines = zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True)
         subject = self._subject
+        form, name = subject.form, subject.value
         for node, predicate, obj in compress(lines, map(read.__contains__, chunk.predicates)):
-            if node != subject.form:
+            if node != form:
                 subject = Value(node, ntriples.iri(node))
+                form, name = node, subject.value
             value = values.get(obj)
             if value is None:
+                if len(values) >= _KEPT:  # what recurs is soon made again; the rest need not be held
+                    values.clear()
                 value = values[obj] = _value(ntriples.term(obj))
             out, back = read[predicate]
-            found = out.get(subject.value)
+            found = out.get(name)
             if found is None:
-                out[subject.value] = [value]
+                out[name] = [value]
             else:
                 found.append(value)
             if back is not None and value.iri:
@@ -126,6 +130,8 @@ class Index:
         return sorted(found, key=lambda pair: (pair[0].value, pair[1].value))
 
 
+#: How many values the index keeps to make each value once (the index holds them all anyway).
+_KEPT: Final = 1 << 16
 _TYPE: Final = RDF_TYPE.value
 _LANG_STRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _form = itemgetter(0)
@@ -513,16 +519,14 @@ def metadata(table: Table, made: list[Row], licence: str) -> dict[str, Any]:
 def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
     """Every table and its metadata (under ``col``'s licence), by file name below ``out/``."""
     with ntriples.no_cycle_collection():
-        return render_index(Index.of(lines.of(triples).data), col)
+        return dict(rendered(Index.of(lines.of(triples).data), col))
 
 
-def render_index(index: Index, col: Collection) -> dict[str, bytes]:
-    """:func:`render` from the triples already indexed."""
-    files = {}
+def rendered(index: Index, col: Collection) -> Iterator[tuple[str, bytes]]:
+    """:func:`render` from the triples already indexed, a file at a time (one table's rows held at once)."""
     with ntriples.no_cycle_collection():
         for table in TABLES:
             made = rows(table, index)
-            files[table.file_name] = csv_bytes(table, made)
+            yield table.file_name, csv_bytes(table, made)
             document = json.dumps(metadata(table, made, col.licence_iri), ensure_ascii=False, indent=1) + "\n"
-            files[table.metadata_name] = document.encode("utf-8")
-    return files
+            yield table.metadata_name, document.encode("utf-8")
