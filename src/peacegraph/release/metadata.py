@@ -134,9 +134,10 @@ class Tally:
         self.subjects: Counter[bytes] = Counter()
         self.objects: set[bytes] = set()  # each with the line's " .", the same for all
         self.properties: Counter[bytes] = Counter()
-        self.classes: Counter[bytes] = Counter()  # class -> its instances (each line is there once)
-        #: The instances of the classes :func:`_examples` and :func:`coverage` read.
-        self.instances = {ntriples.bracketed(pg(cls).value) + b" .": [] for cls in {*EXAMPLE_CLASSES, *DATED_CLASSES}}
+        self.classes: Counter[bytes] = Counter()  # class -> how many instances (each line is there once)
+        #: The instances of the classes :func:`_examples` and :func:`coverage` read (as objects: with " .").
+        read = {*EXAMPLE_CLASSES, *DATED_CLASSES}
+        self.instances: dict[bytes, list[bytes]] = {ntriples.bracketed(pg(c).value) + b" .": [] for c in read}
         self.dates: list[tuple[bytes, bytes]] = []  # (subject, line) of the dates coverage() reads
         self.type = ntriples.bracketed(RDF_TYPE.value)
         self.date_properties = {ntriples.bracketed(schema(name).value) for name in DATE_PROPERTIES}
