@@ -20,7 +20,7 @@ from typing import Final
 
 #: About how many bytes of lines are handled at once: enough for the C-level operations to
 #: dominate, few enough that what is made of them stays small (a few megabytes).
-CHUNK_BYTES: Final = 1 << 22
+CHUNK_BYTES: Final = 1 << 20
 
 _SPLIT: Final = methodcaller("split", b" ", 2)
 
