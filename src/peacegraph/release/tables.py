@@ -50,6 +50,7 @@ class Value(NamedTuple):
     form: bytes
     #: The IRI, or the literal's lexical form.
     value: str
+    #: Whether it is an IRI (else a literal).
     iri: bool = True
     #: The literal's datatype IRI (``rdf:langString`` with a language); ``""`` for an IRI.
     datatype: str = ""
@@ -90,10 +91,10 @@ class Index:
     def add(self, chunk: ntriples.Chunk) -> None:
         """Index the lines of one more chunk (the chunks in order: a subject's lines come together)."""
         read, values = self._read, self._values
-        lines = zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True)
+        terms = zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True)
         subject = self._subject
         form, name = subject.form, subject.value
-        for node, predicate, obj in compress(lines, map(read.__contains__, chunk.predicates)):
+        for node, predicate, obj in compress(terms, map(read.__contains__, chunk.predicates)):
             if node != form:
                 subject = Value(node, ntriples.iri(node))
                 form, name = node, subject.value
