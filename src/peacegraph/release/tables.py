@@ -432,9 +432,8 @@ def csv_bytes(table: Table, made: list[Row]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([column.name for column in table.columns])
-    names = [column.name for column in table.columns]
-    for row in made:
-        fields = [_text(row[name]) for name in names]
+    texts = [list(map(_text, map(itemgetter(column.name), made))) for column in table.columns]
+    for fields in zip(*texts, strict=True):
         line = ",".join(fields)
         if len(fields) > 1 and line.count(",") == len(fields) - 1 and not _QUOTED.search(line):
             buffer.write(line + "\r\n")  # what the writer writes of fields none of which it quotes
@@ -448,7 +447,7 @@ _QUOTED: Final = re.compile('["\r\n]')
 
 
 def _column_metadata(table: Table, column: Column, made: list[Row]) -> dict[str, Any]:
-    cells = [row[column.name] for row in made]
+    cells = list(map(itemgetter(column.name), made))
     values = list(chain.from_iterable(cells))
     several = max(map(len, cells), default=0) > 1
     iris = bool(values) and all(map(_IS_IRI, values))
@@ -490,7 +489,7 @@ def _convertible(
     """Whether CSVW-to-RDF conversion of the column gives exactly the dataset's triples."""
     if column.property is None:
         return False
-    if column.about is not None and any(len(row[column.about]) > 1 for row in made):
+    if column.about is not None and max(map(len, map(itemgetter(column.about), made)), default=0) > 1:
         return False
     if iris:
         return not several
