@@ -204,8 +204,9 @@ class JsonLdWriter:
     """:func:`to_jsonld` written to ``sink`` from the N-Triples lines given to :meth:`add`, a subject's
     lines together and each subject's in canonical order (as a :class:`.lines.Lines` holds them).
 
-    Read from the lines' bytes (:mod:`.ntriples`), not from triples: a predicate and an identifier
-    make the same key and item each time they recur (classes, the records referred to), made once;
+    Read from the lines' bytes (:mod:`.ntriples`), not from triples: a predicate and an identifier or
+    a short literal make the same key and item each time they recur (classes, the records referred
+    to, dates, numbers), made once;
     a literal's quoted N-Triples form is already its JSON string, but where it holds a ``\\u`` escape
     (Oxigraph and JSON spell those differently, so such a literal is read by Oxigraph instead), and
     how it is written depends only on its predicate and on what follows its quotes.
@@ -216,7 +217,8 @@ class JsonLdWriter:
         self.compaction = _current()
         self.many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
         self.keys: dict[bytes, tuple[_Key, jsonld_context.Term]] = {}  # predicate -> its key and term
-        self.iris: dict[tuple[bytes, bytes], tuple[_Key, _Item]] = {}  # (predicate, <object>) -> key and item
+        #: (predicate, object as the line has it) -> its key and item, for identifiers and short literals
+        self.items: dict[tuple[bytes, bytes], tuple[_Key, _Item]] = {}
         self.literals: dict[tuple[bytes, bytes], tuple[_Key, _Writer]] = {}  # (predicate, suffix) -> key, writer
         self.type = ntriples.bracketed(RDF_TYPE.value)
         self.id_key = _Key.of(_ID, False)
@@ -226,13 +228,13 @@ class JsonLdWriter:
         self.separator = "[\n"
 
     def add(self, chunk: ntriples.Chunk) -> None:
-        iris, node, subject = self.iris, self.node, self.subject
+        items, node, subject = self.items, self.node, self.subject
         for line_subject, predicate, obj in zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True):
             if line_subject != subject:
                 self._finish()
                 subject = self.subject = line_subject
                 node = self._start(subject)
-            found = iris.get((predicate, obj))
+            found = items.get((predicate, obj))
             if found is None:
                 found = self._item(predicate, ntriples.term(obj))
             key, item = found
@@ -247,7 +249,7 @@ class JsonLdWriter:
         return self.node
 
     def _item(self, predicate: bytes, obj: bytes) -> tuple[_Key, _Item]:
-        """The key and the item of a line's predicate and object (kept for an identifier, which recurs)."""
+        """The key and the item of a line's predicate and object (kept if likely to recur)."""
         if not obj.startswith(b"<"):
             end = obj.rindex(b'"')  # the last: neither a language tag nor a datatype IRI holds one
             literal = self.literals.get((predicate, obj[end + 1 :]))
@@ -255,7 +257,10 @@ class JsonLdWriter:
                 literal = self._literal(predicate, obj[end + 1 :])
             quoted = obj[: end + 1]
             escaped = b"\\u" in quoted or b"\\U" in quoted  # otherwise than JSON escapes (or a backslash, a u)
-            return literal[0], literal[1](_string(_read_literal(obj).value) if escaped else quoted.decode("utf-8"))
+            found = literal[0], literal[1](_string(_read_literal(obj).value) if escaped else quoted.decode("utf-8"))
+            if end <= _SHORT:  # a number, a date, a code: likely to recur
+                self._keep(predicate, obj, found)
+            return found
         value = ntriples.iri(obj)
         if predicate == self.type:
             found = self._key(_TYPE), _scalar(_string(compact_iri(value)))
@@ -264,10 +269,13 @@ class JsonLdWriter:
             compacted = _string(_compact_node(value, self.compaction))
             plain = definition.type == jsonld_context.IRI
             found = key, _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
-        if len(self.iris) >= _KEPT:  # what recurs is soon made again; the rest need not be held
-            self.iris.clear()
-        self.iris[predicate, obj + b" ."] = found
+        self._keep(predicate, obj, found)
         return found
+
+    def _keep(self, predicate: bytes, obj: bytes, found: tuple[_Key, _Item]) -> None:
+        if len(self.items) >= _KEPT:  # what recurs is soon made again; the rest need not be held
+            self.items.clear()
+        self.items[predicate, obj + b" ."] = found
 
     def _literal(self, predicate: bytes, suffix: bytes) -> tuple[_Key, _Writer]:
         language = suffix[1:].decode("ascii") if suffix.startswith(b"@") else None
@@ -317,8 +325,10 @@ _XSD_BOOLEAN: Final = XSD + "boolean"
 _ALONE: Final = "   "  # a property of a node object two levels deep
 _LISTED: Final = "    "  # a value in its list
 _CLOSE: Final = "\n" + _ALONE + "]"
-#: How many items of identifiers the JSON-LD writer keeps to make each once (its memory stays flat).
+#: How many items the JSON-LD writer keeps to make each once (so that its memory stays flat).
 _KEPT: Final = 1 << 14
+#: The length of a literal's lexical form up to which its item is kept too.
+_SHORT: Final = 24
 _AS_LISTED: Final = operator.itemgetter(1)
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})")  # exact as a JSON number in every reader
 
