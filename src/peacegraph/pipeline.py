@@ -139,8 +139,7 @@ def _write_release(
     files.put(CONTEXT_FILE, serialize.context_bytes())
     files.put(ONTOLOGY_FILE, settings.ontology.read_bytes())
     files.put(SHAPES_FILE, b"".join(p.read_bytes() for p in shape_files(settings, col)))
-    for name, data in tables.rendered(index, col):
-        files.put(name, data)
+    tables.write(index, col, files)
     del index  # what is left is small
     digest = files.written[Format.NTRIPLES.dump_name(DUMP_STEM)].sha256
     rel = settings.release or versions.stamp(current, digest)

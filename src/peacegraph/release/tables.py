@@ -22,17 +22,18 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, filterfalse
 from operator import itemgetter
-from typing import Any, Final, NamedTuple
+from typing import IO, Any, Final, NamedTuple
 
 from pyoxigraph import Literal, RdfFormat, Triple, parse
 
 from ..collection import Collection
 from ..rdf import lines, ntriples
 from ..rdf.namespaces import CSVW, OA, OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD
+from .writing import Directory
 
 TABLES_DIR: Final = "tables"
 METADATA_SUFFIX: Final = "-metadata.json"
@@ -424,22 +425,31 @@ def _text(values: list[Value]) -> str:
 
 
 def csv_bytes(table: Table, made: list[Row]) -> bytes:
-    """RFC 4180: a header row, CRLF line ends, fields quoted where they must be; UTF-8.
+    """The CSV of ``table`` (:func:`write_csv`)."""
+    buffer = io.BytesIO()
+    write_csv(table, made, buffer)
+    return buffer.getvalue()
+
+
+def write_csv(table: Table, made: list[Row], sink: IO[bytes]) -> None:
+    """RFC 4180: a header row, CRLF line ends, fields quoted where they must be; UTF-8, encoded into
+    ``sink`` as the rows are written (a large table is never held whole as text).
 
     A row none of whose fields the csv writer would quote (no comma in a field, no quote or line
     break in the row: checked on the joined row, in C) is joined directly: the writer's scan of every
     character took more time than the rest of the tables together."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    text = io.TextIOWrapper(sink, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([column.name for column in table.columns])
     texts = [list(map(_text, map(itemgetter(column.name), made))) for column in table.columns]
     for fields in zip(*texts, strict=True):
         line = ",".join(fields)
         if len(fields) > 1 and line.count(",") == len(fields) - 1 and not _QUOTED.search(line):
-            buffer.write(line + "\r\n")  # what the writer writes of fields none of which it quotes
+            text.write(line + "\r\n")  # what the writer writes of fields none of which it quotes
         else:
             writer.writerow(fields)
-    return buffer.getvalue().encode("utf-8")
+    text.flush()
+    text.detach()  # the sink stays open
 
 
 #: What makes the csv writer quote a field (QUOTE_MINIMAL, the default dialect), but the delimiter.
@@ -518,15 +528,25 @@ def metadata(table: Table, made: list[Row], licence: str) -> dict[str, Any]:
 
 def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
     """Every table and its metadata (under ``col``'s licence), by file name below ``out/``."""
+    files = {}
     with ntriples.no_cycle_collection():
-        return dict(rendered(Index.of(lines.of(triples).data), col))
-
-
-def rendered(index: Index, col: Collection) -> Iterator[tuple[str, bytes]]:
-    """:func:`render` from the triples already indexed, a file at a time (one table's rows held at once)."""
-    with ntriples.no_cycle_collection():
+        index = Index.of(lines.of(triples).data)
         for table in TABLES:
             made = rows(table, index)
-            yield table.file_name, csv_bytes(table, made)
-            document = json.dumps(metadata(table, made, col.licence_iri), ensure_ascii=False, indent=1) + "\n"
-            yield table.metadata_name, document.encode("utf-8")
+            files[table.file_name] = csv_bytes(table, made)
+            files[table.metadata_name] = metadata_bytes(table, made, col.licence_iri)
+    return files
+
+
+def write(index: Index, col: Collection, files: Directory) -> None:
+    """:func:`render` from the triples already indexed, into ``files``: a table at a time, its CSV
+    written as it is made."""
+    for table in TABLES:
+        made = rows(table, index)
+        with files.stream(table.file_name) as sink:
+            write_csv(table, made, sink)
+        files.put(table.metadata_name, metadata_bytes(table, made, col.licence_iri))
+
+
+def metadata_bytes(table: Table, made: list[Row], licence: str) -> bytes:
+    return (json.dumps(metadata(table, made, licence), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
