@@ -17,7 +17,7 @@ from . import collection as collections
 from . import resources
 from .collection import Collection
 from .errors import InputError
-from .rdf import identifiers, lines, mapping, ntriples, rdfio, serialize
+from .rdf import bulk, identifiers, lines, mapping, rdfio, serialize
 from .rdf.formats import Format
 from .rdf.lines import Lines
 from .rdf.namespaces import PG, RDF_TYPE, using
@@ -125,9 +125,9 @@ def write_release(
 ) -> set[str]:
     """Write every file of a release into the fresh ``directory``, each as it is made; their names.
     ``current`` is the collection's release file, stamped with the dump unless ``settings.release``.
-    Python's cycle collector is paused throughout (:func:`.ntriples.no_cycle_collection`): what is made
+    Python's cycle collector is paused throughout (:func:`.bulk.no_cycle_collection`): what is made
     here has no cycles, and a pass over the tables' index alone took a quarter of a second."""
-    with ntriples.no_cycle_collection():
+    with bulk.no_cycle_collection():
         return _write_release(graph, settings, col, current, directory)
 
 
@@ -154,7 +154,7 @@ def _write_release(
 
 def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, metadata.Statistics]:
     """Write the dumps; the tables' index and the statistics, made as the JSON-LD is written, from the
-    same chunks of lines (:mod:`.rdf.ntriples`)."""
+    same chunks of lines (:mod:`.rdf.bulk`)."""
     files.put(Format.NTRIPLES.dump_name(DUMP_STEM), graph.data)
     with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
         serialize.write_gzipped(graph.data, sink)
@@ -163,7 +163,7 @@ def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, m
     index, tally = tables.Index(), metadata.Tally()
     with files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld:
         writer = serialize.JsonLdWriter(jsonld)
-        for chunk in ntriples.chunks(graph.data):
+        for chunk in bulk.chunks(graph.data):
             writer.add(chunk)
             index.add(chunk)
             tally.add(chunk)

@@ -19,8 +19,8 @@ from typing import IO, Any, Final, NamedTuple
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
+from . import bulk
 from . import context as jsonld_context
-from . import ntriples
 from .formats import Format
 from .namespaces import PREFIXES, RDF_TYPE, XSD, Space, current
 
@@ -174,7 +174,7 @@ def to_jsonld(triples: Iterable[Triple]) -> bytes:
     """
     buffer = io.BytesIO()
     writer = JsonLdWriter(buffer)
-    for chunk in ntriples.chunks(serialize(list(triples), format=Format.NTRIPLES.oxigraph) or b""):
+    for chunk in bulk.chunks(serialize(list(triples), format=Format.NTRIPLES.oxigraph) or b""):
         writer.add(chunk)
     writer.close()
     return buffer.getvalue()
@@ -204,7 +204,7 @@ class JsonLdWriter:
     """:func:`to_jsonld` written to ``sink`` from the N-Triples lines given to :meth:`add`, a subject's
     lines together and each subject's in canonical order (as a :class:`.lines.Lines` holds them).
 
-    Read from the lines' bytes (:mod:`.ntriples`), not from triples: a predicate and an identifier or
+    Read from the lines' bytes (:mod:`.bulk`), not from triples: a predicate and an identifier or
     a short literal make the same key and item each time they recur (classes, the records referred
     to, dates, numbers), made once;
     a literal's quoted N-Triples form is already its JSON string, but where it holds a ``\\u`` escape
@@ -220,14 +220,14 @@ class JsonLdWriter:
         #: (predicate, object as the line has it) -> its key and item, for identifiers and short literals
         self.items: dict[tuple[bytes, bytes], tuple[_Key, _Item]] = {}
         self.literals: dict[tuple[bytes, bytes], tuple[_Key, _Writer]] = {}  # (predicate, suffix) -> key, writer
-        self.type = ntriples.bracketed(RDF_TYPE.value)
+        self.type = bulk.bracketed(RDF_TYPE.value)
         self.id_key = _Key.of(_ID, False)
         self.subject = b""
         self.node: dict[_Key, list[_Item]] = {}
         self.pending: list[str] = [_dumps(context())[:-2] + ',\n "@graph": ']  # the context without "\n}"
         self.separator = "[\n"
 
-    def add(self, chunk: ntriples.Chunk) -> None:
+    def add(self, chunk: bulk.Chunk) -> None:
         items, node, subject = self.items, self.node, self.subject
         for line_subject, predicate, obj in zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True):
             if line_subject != subject:
@@ -236,7 +236,7 @@ class JsonLdWriter:
                 node = self._start(subject)
             found = items.get((predicate, obj))
             if found is None:
-                found = self._item(predicate, ntriples.term(obj))
+                found = self._item(predicate, bulk.term(obj))
             key, item = found
             values = node.get(key)
             if values is None:
@@ -245,7 +245,7 @@ class JsonLdWriter:
                 values.append(item)
 
     def _start(self, subject: bytes) -> dict[_Key, list[_Item]]:
-        self.node = {self.id_key: [_scalar(_string(_compact_node(ntriples.iri(subject), self.compaction)))]}
+        self.node = {self.id_key: [_scalar(_string(_compact_node(bulk.iri(subject), self.compaction)))]}
         return self.node
 
     def _item(self, predicate: bytes, obj: bytes) -> tuple[_Key, _Item]:
@@ -261,7 +261,7 @@ class JsonLdWriter:
             if end <= _SHORT:  # a number, a date, a code: likely to recur
                 self._keep(predicate, obj, found)
             return found
-        value = ntriples.iri(obj)
+        value = bulk.iri(obj)
         if predicate == self.type:
             found = self._key(_TYPE), _scalar(_string(compact_iri(value)))
         else:
@@ -279,7 +279,7 @@ class JsonLdWriter:
 
     def _literal(self, predicate: bytes, suffix: bytes) -> tuple[_Key, _Writer]:
         language = suffix[1:].decode("ascii") if suffix.startswith(b"@") else None
-        datatype = ntriples.iri(suffix[2:]) if suffix.startswith(b"^^") else _XSD_STRING
+        datatype = bulk.iri(suffix[2:]) if suffix.startswith(b"^^") else _XSD_STRING
         key, definition = self._term(predicate)
         found = self.literals[predicate, suffix] = key, _literal_writer(language, datatype, definition)
         return found
@@ -287,7 +287,7 @@ class JsonLdWriter:
     def _term(self, predicate: bytes) -> tuple[_Key, jsonld_context.Term]:
         known = self.keys.get(predicate)
         if known is None:
-            value = ntriples.iri(predicate)
+            value = bulk.iri(predicate)
             term = jsonld_context.BY_IRI.get(value)
             name, definition = (term.name, term) if term else (compact_iri(value), _NO_TERM)
             known = self.keys[predicate] = self._key(name), definition

@@ -23,7 +23,7 @@ import pyoxigraph
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 
 from ..collection import DATA_THEMES, Agent, Collection
-from ..rdf import ntriples, serialize
+from ..rdf import bulk, serialize
 from ..rdf.formats import Format
 from ..rdf.namespaces import (
     DCAT,
@@ -127,7 +127,7 @@ def _name(node: object) -> str:
 
 class Tally:
     """The figures ``void.ttl`` gives (:meth:`statistics`) of the N-Triples lines given to :meth:`add`,
-    counted in bulk as the lines hold their terms (:mod:`.ntriples`: in C, where a loop over triples
+    counted in bulk as the lines hold their terms (:mod:`.bulk`: in C, where a loop over triples
     made a term object per attribute read); only what ``void.ttl`` names is made text, at the end."""
 
     def __init__(self) -> None:
@@ -137,12 +137,12 @@ class Tally:
         self.classes: Counter[bytes] = Counter()  # class -> how many instances (each line is there once)
         #: The instances of the classes :func:`_examples` and :func:`coverage` read (as objects: with " .").
         read = {*EXAMPLE_CLASSES, *DATED_CLASSES}
-        self.instances: dict[bytes, list[bytes]] = {ntriples.bracketed(pg(c).value) + b" .": [] for c in read}
+        self.instances: dict[bytes, list[bytes]] = {bulk.bracketed(pg(c).value) + b" .": [] for c in read}
         self.dates: list[tuple[bytes, bytes]] = []  # (subject, line) of the dates coverage() reads
-        self.type = ntriples.bracketed(RDF_TYPE.value)
-        self.date_properties = {ntriples.bracketed(schema(name).value) for name in DATE_PROPERTIES}
+        self.type = bulk.bracketed(RDF_TYPE.value)
+        self.date_properties = {bulk.bracketed(schema(name).value) for name in DATE_PROPERTIES}
 
-    def add(self, chunk: ntriples.Chunk) -> None:
+    def add(self, chunk: bulk.Chunk) -> None:
         subjects, predicates, objects = chunk.subjects, chunk.predicates, chunk.objects
         self.subjects.update(subjects)
         self.objects.update(objects)
@@ -155,16 +155,16 @@ class Tally:
         self.dates.extend(compress(zip(subjects, chunk.lines, strict=True), dated))
 
     def statistics(self) -> Statistics:
-        instances = {ntriples.iri(ntriples.term(cls)): members for cls, members in self.instances.items()}
+        instances = {bulk.iri(bulk.term(cls)): members for cls, members in self.instances.items()}
         dated = set().union(*(instances.get(pg(cls).value, ()) for cls in DATED_CLASSES))
-        ids = ntriples.bracketed(active().id)[:-1]  # without the ">"
+        ids = bulk.bracketed(active().id)[:-1]  # without the ">"
         return Statistics(
             triples=sum(self.properties.values()),
             entities=sum(map(methodcaller("startswith", ids), self.subjects)),
             distinct_subjects=len(self.subjects),
             distinct_objects=len(self.objects),
-            classes=dict(sorted((ntriples.name(ntriples.term(cls)), n) for cls, n in self.classes.items())),
-            properties=dict(sorted((ntriples.iri(p), n) for p, n in self.properties.items())),
+            classes=dict(sorted((bulk.name(bulk.term(cls)), n) for cls, n in self.classes.items())),
+            properties=dict(sorted((bulk.iri(p), n) for p, n in self.properties.items())),
             examples=_examples(instances, self.subjects),
             period=coverage(_literals(line for subject, line in self.dates if subject in dated)),
         )
@@ -183,7 +183,7 @@ def _examples(instances: dict[str, list[bytes]], sizes: Counter[bytes]) -> tuple
         members = instances.get(pg(cls).value)
         if members:
             most = max(map(sizes.__getitem__, members))
-            found.append(min(ntriples.iri(node) for node in members if sizes[node] == most))
+            found.append(min(bulk.iri(node) for node in members if sizes[node] == most))
     return tuple(found)
 
 

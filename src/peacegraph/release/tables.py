@@ -31,7 +31,7 @@ from typing import IO, Any, Final, NamedTuple
 from pyoxigraph import Literal, RdfFormat, Triple, parse
 
 from ..collection import Collection
-from ..rdf import lines, ntriples
+from ..rdf import bulk, lines
 from ..rdf.namespaces import CSVW, OA, OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD
 from .writing import Directory
 
@@ -70,14 +70,14 @@ class Index:
     time (:meth:`add`).
 
     Keyed by the predicate's IRI, then the subject's (or the object's), and read from the lines'
-    bytes (:mod:`.ntriples`): only the lines of the predicates some column reads are looked at, and a
+    bytes (:mod:`.bulk`): only the lines of the predicates some column reads are looked at, and a
     value that recurs is made once. The values of a subject and predicate are in their lines' order.
     """
 
     def __init__(self) -> None:
         self.out: dict[str, dict[str, list[Value]]] = {p: {} for p in READ}
         self.back: dict[str, dict[str, list[Value]]] = {p: {} for p in READ_BACKWARDS}
-        self._read = {ntriples.bracketed(p): (self.out[p], self.back.get(p)) for p in READ}
+        self._read = {bulk.bracketed(p): (self.out[p], self.back.get(p)) for p in READ}
         self._values: dict[bytes, Value] = {}  # an object as the lines hold it (with " .") -> its value
         self._subject = Value(b"", "")  # the subject of the last line read
 
@@ -85,11 +85,11 @@ class Index:
     def of(cls, data: bytes) -> Index:
         """The index of the canonical N-Triples ``data``."""
         index = cls()
-        for chunk in ntriples.chunks(data):
+        for chunk in bulk.chunks(data):
             index.add(chunk)
         return index
 
-    def add(self, chunk: ntriples.Chunk) -> None:
+    def add(self, chunk: bulk.Chunk) -> None:
         """Index the lines of one more chunk (the chunks in order: a subject's lines come together)."""
         read, values = self._read, self._values
         terms = zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True)
@@ -97,13 +97,13 @@ class Index:
         form, name = subject.form, subject.value
         for node, predicate, obj in compress(terms, map(read.__contains__, chunk.predicates)):
             if node != form:
-                subject = Value(node, ntriples.iri(node))
+                subject = Value(node, bulk.iri(node))
                 form, name = node, subject.value
             value = values.get(obj)
             if value is None:
                 if len(values) >= _KEPT:  # what recurs is soon made again; the rest need not be held
                     values.clear()
-                value = values[obj] = _value(ntriples.term(obj))
+                value = values[obj] = _value(bulk.term(obj))
             out, back = read[predicate]
             found = out.get(name)
             if found is None:
@@ -142,14 +142,14 @@ _NONE: Final = itertools.repeat(())
 
 
 def _iri(iri: str) -> Value:
-    return Value(ntriples.bracketed(iri), iri)
+    return Value(bulk.bracketed(iri), iri)
 
 
 def _value(form: bytes) -> Value:
     """The value of a term as a line writes it (the lexical form of a literal with an escape in it read
     by Oxigraph)."""
     if form.startswith(b"<"):
-        return Value(form, ntriples.iri(form))
+        return Value(form, bulk.iri(form))
     end = form.rindex(b'"')
     quoted, suffix = form[1:end], form[end + 1 :]
     text = _read_literal(form) if b"\\" in quoted else quoted.decode("utf-8")
@@ -529,7 +529,7 @@ def metadata(table: Table, made: list[Row], licence: str) -> dict[str, Any]:
 def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
     """Every table and its metadata (under ``col``'s licence), by file name below ``out/``."""
     files = {}
-    with ntriples.no_cycle_collection():
+    with bulk.no_cycle_collection():
         index = Index.of(lines.of(triples).data)
         for table in TABLES:
             made = rows(table, index)
