@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -14,10 +15,10 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from peacegraph import collection, pipeline
 from peacegraph.pages import describe
-from peacegraph.rdf.namespaces import XSD
+from peacegraph.rdf.namespaces import PG, SCHEMA, XSD
 from peacegraph.release import tables
 
-from ..syria import SEEDS
+from ..syria import ID, SEEDS
 
 NAMES = [table.name for table in tables.TABLES]
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -152,3 +153,35 @@ def test_links_in_the_tables_folder_are_not_release_files(mini_built: pipeline.B
     names = describe.release_files(out)
     assert "tables/positions.csv" in names
     assert "tables/passwd.csv" not in names
+
+
+#: Names a line of N-Triples escapes, or the csv writer quotes: each cell must be the name itself.
+AWKWARD = [
+    "plain",
+    "a, b",
+    'say "yes"',
+    "two\nlines",
+    "cr\rend",
+    "back\\slash \\u0041",
+    "bell\x07 del\x7f",
+    "é ✓ 𝄞",
+    "",
+]
+
+
+@pytest.mark.parametrize("name", AWKWARD)
+def test_a_cell_is_its_value_as_the_csv_writer_writes_it(name: str) -> None:
+    document = NamedNode(ID + "document/awkward")
+    triples = [
+        Triple(document, NamedNode(RDF + "type"), NamedNode(PG + "Document")),
+        Triple(document, NamedNode(SCHEMA + "name"), Literal(name, language="en")),
+        Triple(document, NamedNode(SCHEMA + "alternateName"), Literal(name)),
+        Triple(document, NamedNode(SCHEMA + "alternateName"), Literal("other, name")),
+    ]
+    data = tables.render(triples, collection.load(SEEDS))["tables/documents.csv"]
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows[1][:2] == [str(document.value), name]
+    assert set(rows[1][3].split(tables.LITERAL_SEPARATOR)) == {name, "other, name"}
+    written = io.StringIO(newline="")
+    csv.writer(written, lineterminator="\r\n").writerows(rows)
+    assert data == written.getvalue().encode("utf-8")

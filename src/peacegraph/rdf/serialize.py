@@ -13,12 +13,13 @@ import json
 import operator
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO, Any, Final
+from typing import IO, Any, Final, NamedTuple
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
+from . import bulk
 from . import context as jsonld_context
 from .formats import Format
 from .namespaces import PREFIXES, RDF_TYPE, XSD, Space, current
@@ -94,8 +95,8 @@ _GZIP_WBITS: Final = 16 + zlib.MAX_WBITS  # a gzip header and trailer around the
 _BLOCK: Final = 1 << 22
 
 
-def write_turtle(triples: Iterable[Triple], sink: IO[bytes]) -> None:
-    """:func:`to_turtle`, written to ``sink`` as the triples are read."""
+def write_turtle(triples: Iterable[Triple] | Iterable[Quad], sink: IO[bytes]) -> None:
+    """:func:`to_turtle`, written to ``sink`` as the triples (or quads in the default graph) are read."""
     serialize(triples, sink, Format.TURTLE.oxigraph, prefixes=PREFIXES)
 
 
@@ -168,89 +169,138 @@ def to_jsonld(triples: Iterable[Triple]) -> bytes:
 
     The bytes are those of ``json.dumps(document, ensure_ascii=False, indent=1)`` with each node's
     keys in the order ``id``, ``type``, then sorted, written node by node (the triples are sorted
-    by subject) without building the document. Each value is written once in both the forms it can
-    take (alone, or in a list), and the values that recur (classes, the records that are referred
-    to) only once. A property without a term keeps its prefixed name, so nothing is ever lost.
+    by subject) without building the document (:class:`JsonLdWriter`). A property without a term
+    keeps its prefixed name, so nothing is ever lost.
     """
     buffer = io.BytesIO()
     writer = JsonLdWriter(buffer)
-    for triple in triples:
-        writer.add(triple)
+    for chunk in bulk.chunks(serialize(list(triples), format=Format.NTRIPLES.oxigraph) or b""):
+        writer.add(chunk)
     writer.close()
     return buffer.getvalue()
 
 
-class NodeObjects:
-    """JSON-LD node objects written as the triples come, sorted by subject: :meth:`add` gives a
-    subject's node object when the triples of the next subject begin, :meth:`finish` the last one."""
+class _Key(NamedTuple):
+    """A key of node objects: ordered by ``order`` (``id``, ``type``, then the others by name), and
+    written as ``alone`` and its one value, or ``listed``, its values and :data:`_CLOSE`."""
 
-    def __init__(self) -> None:
-        self.current: object = None
-        self.node: dict[str, list[_Item]] = {}
-        self.keys: dict[NamedNode, tuple[str, jsonld_context.Term]] = {}  # predicate -> its key and term
-        self.types: dict[NamedNode, _Item] = {}  # class -> written
-        self.iris: dict[tuple[NamedNode, bool], _Item] = {}  # (object, as a plain string) -> written
-        self.many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
-        self.compaction = _current()
+    order: str
+    alone: str
+    listed: str
+    many: bool
 
-    def add(self, triple: Triple) -> str | None:
-        subject, predicate, obj = triple
-        done = None
-        if subject != self.current:
-            done = self.finish()
-            assert isinstance(subject, NamedNode)
-            self.current = subject
-            self.node = {_ID: [_scalar(_string(_compact_node(subject.value, self.compaction)))]}
-        node = self.node
-        if predicate == RDF_TYPE and isinstance(obj, NamedNode):
-            cls = self.types.get(obj)
-            if cls is None:
-                cls = self.types[obj] = _scalar(_string(compact_iri(obj.value)))
-            node.setdefault(_TYPE, []).append(cls)
-            return done
-        known = self.keys.get(predicate)
-        if known is None:
-            found = jsonld_context.BY_IRI.get(predicate.value)
-            known = self.keys[predicate] = (found.name, found) if found else (compact_iri(predicate.value), _NO_TERM)
-        key, definition = known
-        values = node.get(key)
-        if values is None:
-            values = node[key] = []
-        if isinstance(obj, NamedNode):
-            values.append(self._iri(obj, definition.type == jsonld_context.IRI))
-        else:
-            assert isinstance(obj, Literal)
-            values.append(_literal(obj, definition))
-        return done
+    @classmethod
+    def of(cls, name: str, many: bool) -> _Key:
+        order = {_ID: "0", _TYPE: "1"}.get(name, "2" + name)
+        alone = f"{_ALONE}{_string(name)}: "
+        return cls(order, alone, alone + "[\n", many)
 
-    def _iri(self, obj: NamedNode, plain: bool) -> _Item:
-        item = self.iris.get((obj, plain))
-        if item is None:
-            compacted = _string(_compact_node(obj.value, self.compaction))
-            item = self.iris[obj, plain] = _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
-        return item
 
-    def finish(self) -> str | None:
-        """The node object of the subject whose triples came last (None if none came since)."""
-        if not self.node:
-            return None
-        done, self.node = _node(self.node, self.many), {}
-        return done
+#: A literal's item from its JSON string (:func:`_literal_writer`).
+_Writer = Callable[[str], _Item]
 
 
 class JsonLdWriter:
-    """:func:`to_jsonld` written to ``sink`` as the triples are given to :meth:`add` (in canonical order)."""
+    """:func:`to_jsonld` written to ``sink`` from the N-Triples lines given to :meth:`add`, a subject's
+    lines together and each subject's in canonical order (as a :class:`.lines.Lines` holds them).
+
+    Read from the lines' bytes (:mod:`.bulk`), not from triples: a predicate and an identifier or
+    a short literal make the same key and item each time they recur (classes, the records referred
+    to, dates, numbers), made once;
+    a literal's quoted N-Triples form is already its JSON string, but where it holds a ``\\u`` escape
+    (Oxigraph and JSON spell those differently, so such a literal is read by Oxigraph instead), and
+    how it is written depends only on its predicate and on what follows its quotes.
+    """
 
     def __init__(self, sink: IO[bytes]):
         self.sink = sink
-        self.nodes = NodeObjects()
+        self.compaction = _current()
+        self.many: set[str] = {t.name for t in jsonld_context.TERMS if t.many} | {_TYPE}
+        self.keys: dict[bytes, tuple[_Key, jsonld_context.Term]] = {}  # predicate -> its key and term
+        #: (predicate, object as the line has it) -> its key and item, for identifiers and short literals
+        self.items: dict[tuple[bytes, bytes], tuple[_Key, _Item]] = {}
+        self.literals: dict[tuple[bytes, bytes], tuple[_Key, _Writer]] = {}  # (predicate, suffix) -> key, writer
+        self.type = bulk.bracketed(RDF_TYPE.value)
+        self.id_key = _Key.of(_ID, False)
+        self.subject = b""
+        self.node: dict[_Key, list[_Item]] = {}
         self.pending: list[str] = [_dumps(context())[:-2] + ',\n "@graph": ']  # the context without "\n}"
         self.separator = "[\n"
 
-    def add(self, triple: Triple) -> None:
-        done = self.nodes.add(triple)
-        if done is not None:
-            self._put(done)
+    def add(self, chunk: bulk.Chunk) -> None:
+        items, node, subject = self.items, self.node, self.subject
+        for line_subject, predicate, obj in zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True):
+            if line_subject != subject:
+                self._finish()
+                subject = self.subject = line_subject
+                node = self._start(subject)
+            found = items.get((predicate, obj))
+            if found is None:
+                found = self._item(predicate, bulk.term(obj))
+            key, item = found
+            values = node.get(key)
+            if values is None:
+                node[key] = [item]
+            else:
+                values.append(item)
+
+    def _start(self, subject: bytes) -> dict[_Key, list[_Item]]:
+        self.node = {self.id_key: [_scalar(_string(_compact_node(bulk.iri(subject), self.compaction)))]}
+        return self.node
+
+    def _item(self, predicate: bytes, obj: bytes) -> tuple[_Key, _Item]:
+        """The key and the item of a line's predicate and object (kept if likely to recur)."""
+        if not obj.startswith(b"<"):
+            end = obj.rindex(b'"')  # the last: neither a language tag nor a datatype IRI holds one
+            literal = self.literals.get((predicate, obj[end + 1 :]))
+            if literal is None:
+                literal = self._literal(predicate, obj[end + 1 :])
+            quoted = obj[: end + 1]
+            escaped = b"\\u" in quoted or b"\\U" in quoted  # otherwise than JSON escapes (or a backslash, a u)
+            found = literal[0], literal[1](_string(_read_literal(obj).value) if escaped else quoted.decode("utf-8"))
+            if end <= _SHORT:  # a number, a date, a code: likely to recur
+                self._keep(predicate, obj, found)
+            return found
+        value = bulk.iri(obj)
+        if predicate == self.type:
+            found = self._key(_TYPE), _scalar(_string(compact_iri(value)))
+        else:
+            key, definition = self._term(predicate)
+            compacted = _string(_compact_node(value, self.compaction))
+            plain = definition.type == jsonld_context.IRI
+            found = key, _scalar(compacted) if plain else _object(((_ID_OBJECT_KEY, compacted),))
+        self._keep(predicate, obj, found)
+        return found
+
+    def _keep(self, predicate: bytes, obj: bytes, found: tuple[_Key, _Item]) -> None:
+        if len(self.items) >= _KEPT:  # what recurs is soon made again; the rest need not be held
+            self.items.clear()
+        self.items[predicate, obj + b" ."] = found
+
+    def _literal(self, predicate: bytes, suffix: bytes) -> tuple[_Key, _Writer]:
+        language = suffix[1:].decode("ascii") if suffix.startswith(b"@") else None
+        datatype = bulk.iri(suffix[2:]) if suffix.startswith(b"^^") else _XSD_STRING
+        key, definition = self._term(predicate)
+        found = self.literals[predicate, suffix] = key, _literal_writer(language, datatype, definition)
+        return found
+
+    def _term(self, predicate: bytes) -> tuple[_Key, jsonld_context.Term]:
+        known = self.keys.get(predicate)
+        if known is None:
+            value = bulk.iri(predicate)
+            term = jsonld_context.BY_IRI.get(value)
+            name, definition = (term.name, term) if term else (compact_iri(value), _NO_TERM)
+            known = self.keys[predicate] = self._key(name), definition
+        return known
+
+    def _key(self, name: str) -> _Key:
+        return _Key.of(name, name in self.many)
+
+    def _finish(self) -> None:
+        """Write the node object of the subject whose lines came last, if any."""
+        if self.node:
+            self._put(_node(self.node))
+            self.node = {}
 
     def _put(self, node: str) -> None:
         self.pending.append(self.separator + node)
@@ -260,9 +310,7 @@ class JsonLdWriter:
             self.pending = []
 
     def close(self) -> None:
-        last = self.nodes.finish()
-        if last is not None:
-            self._put(last)
+        self._finish()
         self.pending.append("[]\n}\n" if self.separator == "[\n" else "\n ]\n}\n")
         self.sink.write("".join(self.pending).encode())
         self.pending = []
@@ -276,6 +324,12 @@ _XSD_INTEGER: Final = XSD + "integer"
 _XSD_BOOLEAN: Final = XSD + "boolean"
 _ALONE: Final = "   "  # a property of a node object two levels deep
 _LISTED: Final = "    "  # a value in its list
+_CLOSE: Final = "\n" + _ALONE + "]"
+#: How many items the JSON-LD writer keeps to make each once (so that its memory stays flat).
+_KEPT: Final = 1 << 14
+#: The length of a literal's lexical form up to which its item is kept too.
+_SHORT: Final = 24
+_AS_LISTED: Final = operator.itemgetter(1)
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})")  # exact as a JSON number in every reader
 
 
@@ -292,23 +346,37 @@ def _object(members: tuple[tuple[str, str], ...]) -> _Item:
     return forms[0], _LISTED + forms[1]
 
 
-def _literal(obj: Literal, definition: jsonld_context.Term) -> _Item:
-    """A literal as its term lets it be written: a plain string or number when that reads back the same."""
-    language, datatype = obj.language, obj.datatype.value
+def _literal_writer(language: str | None, datatype: str, definition: jsonld_context.Term) -> _Writer:
+    """How a literal in ``language`` or of ``datatype`` is written, given its JSON string, as its term
+    lets it: a plain string or number when that reads back the same."""
     coerced = definition.type is not None or definition.language is not None
     if language:
         if language == definition.language and definition.type is None:
-            return _scalar(_string(obj.value))
-        return _object(((_LANGUAGE_KEY, _string(language)), (_VALUE_KEY, _string(obj.value))))
+            return _scalar
+        tag = _string(language)
+        return lambda text: _object(((_LANGUAGE_KEY, tag), (_VALUE_KEY, text)))
     if datatype == definition.type or (datatype == _XSD_STRING and not coerced):
-        return _scalar(_string(obj.value))
-    if not coerced and datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(obj.value):
-        return _scalar(obj.value)
-    if not coerced and datatype == _XSD_BOOLEAN and obj.value in ("true", "false"):
-        return _scalar(obj.value)
+        return _scalar
     if datatype == _XSD_STRING:
-        return _object(((_VALUE_KEY, _string(obj.value)),))
-    return _object(((_TYPE_KEY, _datatype(datatype)), (_VALUE_KEY, _string(obj.value))))
+        return lambda text: _object(((_VALUE_KEY, text),))
+    typed = _datatype(datatype)
+
+    def written(text: str) -> _Item:
+        lexical = text[1:-1]
+        if not coerced and datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(lexical):
+            return _scalar(lexical)
+        if not coerced and datatype == _XSD_BOOLEAN and lexical in ("true", "false"):
+            return _scalar(lexical)
+        return _object(((_TYPE_KEY, typed), (_VALUE_KEY, text)))
+
+    return written
+
+
+def _read_literal(obj: bytes) -> Literal:
+    """The literal whose N-Triples form is ``obj``, as Oxigraph reads it."""
+    (quad,) = parse(b"<x:s> <x:p> " + obj + b" .", RdfFormat.N_TRIPLES)
+    assert isinstance(quad.object, Literal)
+    return quad.object
 
 
 @functools.lru_cache(maxsize=256)
@@ -316,16 +384,15 @@ def _datatype(iri: str) -> str:
     return _string(compact_iri(iri))
 
 
-def _node(node: dict[str, list[_Item]], many: set[str]) -> str:
+def _node(node: dict[_Key, list[_Item]]) -> str:
     """One node object as ``json.dumps(indent=1)`` writes it two levels deep: ``id``, ``type``, then sorted."""
     members = []
-    for key in sorted(node, key=lambda k: (k != _ID, k != _TYPE, k)):
+    for key in sorted(node):
         items = node[key]
-        if len(items) == 1 and key not in many:
-            members.append(f"{_ALONE}{_string(key)}: {items[0][0]}")
+        if len(items) == 1 and not key.many:
+            members.append(key.alone + items[0][0])
         else:
-            listed = ",\n".join(item[1] for item in items)
-            members.append(f"{_ALONE}{_string(key)}: [\n{listed}\n{_ALONE}]")
+            members.append(key.listed + ",\n".join(map(_AS_LISTED, items)) + _CLOSE)
     return "  {\n" + ",\n".join(members) + "\n  }"
 
 

@@ -15,13 +15,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter, methodcaller
 from typing import Any, Final
 
 import pyoxigraph
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 
 from ..collection import DATA_THEMES, Agent, Collection
-from ..rdf import serialize
+from ..rdf import bulk, serialize
 from ..rdf.formats import Format
 from ..rdf.namespaces import (
     DCAT,
@@ -123,55 +125,65 @@ def _name(node: object) -> str:
     return node.value if isinstance(node, NamedNode) else str(node)
 
 
-def statistics(triples: Iterable[Triple]) -> Statistics:
-    """The figures ``void.ttl`` gives, in one pass over the triples."""
-    tally = Tally()
-    for triple in triples:
-        tally.add(triple)
-    return tally.statistics()
-
-
 class Tally:
-    """:func:`statistics` of the triples given to :meth:`add`."""
+    """The figures ``void.ttl`` gives (:meth:`statistics`) of the N-Triples lines given to :meth:`add`,
+    counted in bulk as the lines hold their terms (:mod:`.bulk`: in C, where a loop over triples
+    made a term object per attribute read); only what ``void.ttl`` names is made text, at the end."""
 
     def __init__(self) -> None:
-        self.subjects: Counter[str] = Counter()
-        self.objects: set[object] = set()
-        self.properties: Counter[str] = Counter()
-        self.instances: dict[str, set[str]] = {}
-        self.dates: list[Triple] = []  # the triples coverage() reads
-        self.date_properties = {schema(name) for name in DATE_PROPERTIES}
+        self.subjects: Counter[bytes] = Counter()
+        self.objects: set[bytes] = set()  # each with the line's " .", the same for all
+        self.properties: Counter[bytes] = Counter()
+        self.classes: Counter[bytes] = Counter()  # class -> how many instances (each line is there once)
+        #: The instances of the classes :func:`_examples` and :func:`coverage` read (as objects: with " .").
+        read = {*EXAMPLE_CLASSES, *DATED_CLASSES}
+        self.instances: dict[bytes, list[bytes]] = {bulk.bracketed(pg(c).value) + b" .": [] for c in read}
+        self.dates: list[tuple[bytes, bytes]] = []  # (subject, line) of the dates coverage() reads
+        self.type = bulk.bracketed(RDF_TYPE.value)
+        self.date_properties = {bulk.bracketed(schema(name).value) for name in DATE_PROPERTIES}
 
-    def add(self, triple: Triple) -> None:
-        subject, predicate, obj = _name(triple.subject), triple.predicate, triple.object
-        self.subjects[subject] += 1
-        self.objects.add(obj)
-        self.properties[predicate.value] += 1
-        if predicate == RDF_TYPE:
-            self.instances.setdefault(_name(obj), set()).add(subject)
-        elif predicate in self.date_properties:
-            self.dates.append(triple)
+    def add(self, chunk: bulk.Chunk) -> None:
+        subjects, predicates, objects = chunk.subjects, chunk.predicates, chunk.objects
+        self.subjects.update(subjects)
+        self.objects.update(objects)
+        self.properties.update(predicates)
+        typed = list(compress(zip(objects, subjects, strict=True), map(self.type.__eq__, predicates)))
+        self.classes.update(map(itemgetter(0), typed))
+        for cls, members in self.instances.items():
+            members.extend(map(itemgetter(1), compress(typed, map(cls.__eq__, map(itemgetter(0), typed)))))
+        dated = map(self.date_properties.__contains__, predicates)
+        self.dates.extend(compress(zip(subjects, chunk.lines, strict=True), dated))
 
     def statistics(self) -> Statistics:
-        instances = self.instances
+        instances = {bulk.iri(bulk.term(cls)): members for cls, members in self.instances.items()}
+        dated = set().union(*(instances.get(pg(cls).value, ()) for cls in DATED_CLASSES))
+        ids = bulk.bracketed(active().id)[:-1]  # without the ">"
         return Statistics(
             triples=sum(self.properties.values()),
-            entities=sum(1 for s in self.subjects if s.startswith(active().id)),
+            entities=sum(map(methodcaller("startswith", ids), self.subjects)),
             distinct_subjects=len(self.subjects),
             distinct_objects=len(self.objects),
-            classes={cls: len(members) for cls, members in sorted(instances.items())},
-            properties=dict(sorted(self.properties.items())),
+            classes=dict(sorted((bulk.name(bulk.term(cls)), n) for cls, n in self.classes.items())),
+            properties=dict(sorted((bulk.iri(p), n) for p, n in self.properties.items())),
             examples=_examples(instances, self.subjects),
-            period=coverage(self.dates, {s for cls in DATED_CLASSES for s in instances.get(pg(cls).value, ())}),
+            period=coverage(_literals(line for subject, line in self.dates if subject in dated)),
         )
 
 
-def _examples(instances: dict[str, set[str]], sizes: Counter[str]) -> tuple[str, ...]:
+def _literals(lines: Iterable[bytes]) -> list[Literal]:
+    """The objects of ``lines`` that are literals."""
+    parsed = pyoxigraph.parse(b"\n".join(lines), RdfFormat.N_TRIPLES)
+    return [quad.object for quad in parsed if isinstance(quad.object, Literal)]
+
+
+def _examples(instances: dict[str, list[bytes]], sizes: Counter[bytes]) -> tuple[str, ...]:
+    """The instance with the most triples of each of :data:`EXAMPLE_CLASSES` (the first IRI if tied)."""
     found = []
     for cls in EXAMPLE_CLASSES:
         members = instances.get(pg(cls).value)
         if members:
-            found.append(min(members, key=lambda iri: (-sizes[iri], iri)))
+            most = max(map(sizes.__getitem__, members))
+            found.append(min(bulk.iri(node) for node in members if sizes[node] == most))
     return tuple(found)
 
 
@@ -188,14 +200,8 @@ def _bounds(value: str) -> tuple[str, str]:
     return value, value
 
 
-def coverage(triples: Iterable[Triple], dated: set[str]) -> tuple[Literal, Literal] | None:
-    """The earliest and the latest date of the dated subjects, as the literals in the data."""
-    properties = {schema(name) for name in DATE_PROPERTIES}
-    dates = [
-        t.object
-        for t in triples
-        if t.predicate in properties and _name(t.subject) in dated and isinstance(t.object, Literal)
-    ]
+def coverage(dates: list[Literal]) -> tuple[Literal, Literal] | None:
+    """The earliest and the latest of ``dates``, as the literals in the data."""
     if not dates:
         return None
     first = min(dates, key=lambda d: (_bounds(d.value)[0], -len(d.value)))

@@ -17,19 +17,24 @@ its description compatible; the column's label for people is its ``dc:descriptio
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import io
+import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from itertools import chain, compress, filterfalse
+from operator import itemgetter
+from typing import IO, Any, Final, NamedTuple
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, RdfFormat, Triple, parse
 
+from .. import collector
 from ..collection import Collection
+from ..rdf import bulk, lines
 from ..rdf.namespaces import CSVW, OA, OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD
+from .writing import Directory
 
 TABLES_DIR: Final = "tables"
 METADATA_SUFFIX: Final = "-metadata.json"
@@ -38,7 +43,20 @@ CSVW_CONTEXT: Final = CSVW
 IRI_SEPARATOR: Final = " "
 LITERAL_SEPARATOR: Final = " | "
 
-Value = NamedNode | Literal
+
+class Value(NamedTuple):
+    """A value in a cell, read from a line of the N-Triples (plain Python, so that the tables read it
+    without converting a pyoxigraph term at every access)."""
+
+    #: How the line writes it (``<iri>``, ``"text"@en``): values are ordered by it, as the lines are.
+    form: bytes
+    #: The IRI, or the literal's lexical form.
+    value: str
+    #: Whether it is an IRI (else a literal).
+    iri: bool = True
+    #: The literal's datatype IRI (``rdf:langString`` with a language); ``""`` for an IRI.
+    datatype: str = ""
+    language: str = ""
 
 
 #: Every predicate a column reads (filled in as the tables below are defined): the index keeps only those.
@@ -49,85 +67,102 @@ READ_BACKWARDS: Final[set[str]] = {RDF_TYPE.value}
 
 class Index:
     """The triples the tables read, by subject and predicate, and (for the predicates read backwards)
-    the subjects by object and predicate.
+    the subjects by object and predicate; made from the lines of canonical N-Triples, a chunk at a
+    time (:meth:`add`).
 
-    Keyed by the IRIs' text, in flat dictionaries: the build indexes every triple the tables read,
-    so the loop below is kept to what a million triples can afford. The values of a subject and
-    predicate are kept in the order of their N-Triples form; triples in canonical order
-    (``serialize.canonical``, as the build has them) come in that order, so they are sorted again
-    only if some did not.
+    Keyed by the predicate's IRI, then the subject's (or the object's), and read from the lines'
+    bytes (:mod:`.bulk`): only the lines of the predicates some column reads are looked at, and a
+    value that recurs is made once. The values of a subject and predicate are in their lines' order.
     """
 
-    def __init__(self, triples: Iterable[Triple] = ()):
-        self.out: dict[tuple[str, str], list[Value]] = {}
-        self.back: dict[tuple[str, str], list[NamedNode]] = {}
-        self._read = {NamedNode(p): p for p in READ}  # and the predicate's IRI, one string for every key
-        self._backwards = frozenset(READ_BACKWARDS)
-        self._terms: dict[Value, Value] = {}  # one object for each value however often it recurs
-        self._unsorted: set[tuple[str, str]] = set()
-        self._current: object = None
-        self._subject = ""
-        for triple in triples:
-            self.add(triple)
-        self.finish()
+    def __init__(self) -> None:
+        self.out: dict[str, dict[str, list[Value]]] = {p: {} for p in READ}
+        self.back: dict[str, dict[str, list[Value]]] = {p: {} for p in READ_BACKWARDS}
+        self._read = {bulk.bracketed(p): (self.out[p], self.back.get(p)) for p in READ}
+        self._values: dict[bytes, Value] = {}  # an object as the lines hold it (with " .") -> its value
+        self._subject = Value(b"", "")  # the subject of the last line read
 
-    def add(self, triple: Triple) -> None:
-        """Index one more triple (in canonical order: a subject's triples come together)."""
-        predicate = self._read.get(triple.predicate)
-        if predicate is None:
-            return
-        s, o = triple.subject, triple.object
-        if s != self._current:
-            self._current, self._subject = s, s.value if isinstance(s, NamedNode) else ""
-        if not self._subject or not isinstance(o, (NamedNode, Literal)):
-            return
-        o = self._terms.setdefault(o, o)
-        key = (self._subject, predicate)
-        found = self.out.get(key)
-        if found is None:
-            self.out[key] = [o]
-        else:
-            last, text = str(found[-1]), str(o)
-            if text == last:  # the same triple again (canonical triples are each once)
-                return
-            if text < last:
-                self._unsorted.add(key)
-            found.append(o)
-        if key[1] in self._backwards and isinstance(o, NamedNode) and isinstance(s, NamedNode):
-            self.back.setdefault((o.value, key[1]), []).append(s)
+    @classmethod
+    def of(cls, data: bytes) -> Index:
+        """The index of the canonical N-Triples ``data``."""
+        index = cls()
+        for chunk in bulk.chunks(data):
+            index.add(chunk)
+        return index
 
-    def finish(self) -> None:
-        """Sort the values that did not come in order (call after the last :meth:`add`)."""
-        for key in self._unsorted:
-            self.out[key] = sorted(set(self.out[key]), key=str)
-        self._unsorted, self._terms = set(), {}
+    def add(self, chunk: bulk.Chunk) -> None:
+        """Index the lines of one more chunk (the chunks in order: a subject's lines come together)."""
+        read, values = self._read, self._values
+        terms = zip(chunk.subjects, chunk.predicates, chunk.objects, strict=True)
+        subject = self._subject
+        form, name = subject.form, subject.value
+        for node, predicate, obj in compress(terms, map(read.__contains__, chunk.predicates)):
+            if node != form:
+                subject = Value(node, bulk.iri(node))
+                form, name = node, subject.value
+            value = values.get(obj)
+            if value is None:
+                if len(values) >= _KEPT:  # what recurs is soon made again; the rest need not be held
+                    values.clear()
+                value = values[obj] = _value(bulk.term(obj))
+            out, back = read[predicate]
+            found = out.get(name)
+            if found is None:
+                out[name] = [value]
+            else:
+                found.append(value)
+            if back is not None and value.iri:
+                back.setdefault(value.value, []).append(subject)
+        self._subject = subject
 
-    def values(self, subject: NamedNode, predicate: NamedNode) -> list[Value]:
+    def values(self, subject: Value, predicate: str) -> list[Value]:
         """The objects, in the order of their N-Triples form."""
-        return self.out.get((subject.value, predicate.value)) or []
+        return self.out[predicate].get(subject.value) or []
 
-    def subjects(self, obj: NamedNode, predicate: NamedNode) -> list[NamedNode]:
-        return sorted(set(self.back.get((obj.value, predicate.value), ())), key=str)
+    def subjects(self, obj: Value, predicate: str) -> list[Value]:
+        return sorted(set(self.back[predicate].get(obj.value, ())))
 
-    def instances(self, cls: NamedNode) -> list[NamedNode]:
+    def instances(self, cls: str) -> list[Value]:
         """The instances of ``cls``, less the deprecated identifiers (they resolve, but are not listed)."""
-        deprecated = OWL + "deprecated"
-        return [s for s in self.subjects(cls, RDF_TYPE) if (s.value, deprecated) not in self.out]
+        deprecated = self.out[OWL + "deprecated"]
+        return [s for s in self.subjects(_iri(cls), _TYPE) if s.value not in deprecated]
 
-    def pairs(self, predicate: str) -> list[tuple[NamedNode, NamedNode]]:
+    def pairs(self, predicate: str) -> list[tuple[Value, Value]]:
         """The subject and object of every ``predicate`` triple between identifiers."""
-        found = {
-            (NamedNode(s), o)
-            for (s, p), values in self.out.items()
-            if p == predicate
-            for o in values
-            if isinstance(o, NamedNode)
-        }
+        found = {(_iri(s), o) for s, values in self.out[predicate].items() for o in values if o.iri}
         return sorted(found, key=lambda pair: (pair[0].value, pair[1].value))
 
 
-def _schema(name: str) -> NamedNode:
-    return NamedNode(SCHEMA + name)
+#: How many values the index keeps to make each value once (the index holds them all anyway).
+_KEPT: Final = 1 << 16
+_TYPE: Final = RDF_TYPE.value
+_LANG_STRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_form = itemgetter(0)
+_VALUE, _IS_IRI, _KIND = itemgetter(1), itemgetter(2), itemgetter(3, 4)  # of a Value
+_NONE: Final = itertools.repeat(())
+
+
+def _iri(iri: str) -> Value:
+    return Value(bulk.bracketed(iri), iri)
+
+
+def _value(form: bytes) -> Value:
+    """The value of a term as a line writes it (the lexical form of a literal with an escape in it read
+    by Oxigraph)."""
+    if form.startswith(b"<"):
+        return Value(form, bulk.iri(form))
+    end = form.rindex(b'"')
+    quoted, suffix = form[1:end], form[end + 1 :]
+    text = _read_literal(form) if b"\\" in quoted else quoted.decode("utf-8")
+    if suffix.startswith(b"@"):
+        return Value(form, text, False, _LANG_STRING, suffix[1:].decode("ascii"))
+    return Value(form, text, False, suffix[3:-1].decode("utf-8") if suffix else XSD + "string")
+
+
+def _read_literal(form: bytes) -> str:
+    (quad,) = parse(b"<x:s> <x:p> " + form + b" .", RdfFormat.N_TRIPLES)
+    assert isinstance(quad.object, Literal)
+    return quad.object.value
 
 
 # --- columns ----------------------------------------------------------------------------------
@@ -159,37 +194,36 @@ class Column:
 
 def path(*predicates: str, cls: str | None = None) -> Cells:
     """The values at the end of ``predicates`` from the row's thing, of class ``cls`` if given."""
-    steps = [NamedNode(p) for p in predicates]
-    wanted = NamedNode(cls) if cls else None
+    steps = list(predicates)
+    wanted = _iri(cls) if cls else None
     READ.update(predicates)
 
-    def cells(index: Index, subject: NamedNode) -> list[Value]:
+    def cells(index: Index, subject: Value) -> list[Value]:
         nodes: list[Value] = [subject]
         for step in steps:
-            nodes = [o for n in nodes if isinstance(n, NamedNode) for o in index.values(n, step)]
+            nodes = [o for n in nodes if n.iri for o in index.values(n, step)]
         if wanted is not None:
-            nodes = [n for n in nodes if isinstance(n, NamedNode) and wanted in index.values(n, RDF_TYPE)]
-        return sorted(set(nodes), key=str) if len(nodes) > 1 else nodes
+            nodes = [n for n in nodes if n.iri and wanted in index.values(n, _TYPE)]
+        return sorted(set(nodes), key=_form) if len(nodes) > 1 else nodes
 
-    def one_step(index: Index, subject: NamedNode) -> list[Value]:
+    def one_step(index: Index, subject: Value) -> list[Value]:
         return list(index.values(subject, steps[0]))  # one subject's values: each once, in order already
 
     return one_step if len(steps) == 1 and wanted is None else cells
 
 
 def inverse(predicate: str) -> Cells:
-    node = NamedNode(predicate)
     READ.add(predicate)
     READ_BACKWARDS.add(predicate)
-    return lambda index, subject: list[Value](index.subjects(subject, node))
+    return lambda index, subject: index.subjects(subject, predicate)
 
 
 def most_specific(base: str) -> Cells:
     """The classes of the thing in our ontology other than ``base`` (else ``base`` itself)."""
 
-    def cells(index: Index, subject: NamedNode) -> list[Value]:
-        classes = [c for c in index.values(subject, RDF_TYPE) if c.value.startswith(PG) and c.value != PG + base]
-        return list(classes) or [NamedNode(PG + base)]
+    def cells(index: Index, subject: Value) -> list[Value]:
+        classes = [c for c in index.values(subject, _TYPE) if c.value.startswith(PG) and c.value != PG + base]
+        return classes or [_iri(PG + base)]
 
     return cells
 
@@ -232,7 +266,7 @@ class Table:
         return self.file_name + METADATA_SUFFIX
 
 
-_NAME, _TYPE = SCHEMA + "name", str(RDF_TYPE.value)
+_NAME = SCHEMA + "name"
 _SAME_AS, _DESCRIPTION = OWL + "sameAs", SCHEMA + "description"
 _OFFSETS = OA + "TextPositionSelector"
 _WIKIDATA = Column("wikidata", "Wikidata", path(_SAME_AS), property=_SAME_AS)
@@ -252,7 +286,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "documents",
         "Documents",
         "One row per document: its kind, title, date, symbol, language, link and authors.",
-        lambda index: index.instances(NamedNode(PG + "Document")),
+        lambda index: index.instances(PG + "Document"),
         (
             *_entity("Document", "document"),
             value("date", "date published", SCHEMA + "datePublished"),
@@ -267,7 +301,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "signatures",
         "Signatures",
         "One row per signature: the document, the place in its printed list of signatories, and who signed.",
-        lambda index: index.instances(NamedNode(PG + "Signature")),
+        lambda index: index.instances(PG + "Signature"),
         (
             identifier("signature"),
             Column("document", "document", inverse(PG + "signature")),
@@ -281,7 +315,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "positions",
         "Positions",
         "One row per position: who holds which stance on which topics, in which document, with the quote.",
-        lambda index: index.instances(NamedNode(PG + "Position")),
+        lambda index: index.instances(PG + "Position"),
         (
             identifier("position"),
             value("name", "summary", _NAME),
@@ -300,7 +334,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "events",
         "Events",
         "One row per meeting or other event: its kind, dates, place, series and organizers.",
-        lambda index: index.instances(NamedNode(PG + "Event")),
+        lambda index: index.instances(PG + "Event"),
         (
             *_entity("Event", "event"),
             value("start_date", "start date", SCHEMA + "startDate"),
@@ -316,7 +350,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "organizations",
         "Organizations",
         "One row per organization: its kind, names, place and Wikidata item.",
-        lambda index: index.instances(NamedNode(PG + "Organization")),
+        lambda index: index.instances(PG + "Organization"),
         (
             *_entity("Organization", "organization"),
             *link("location", "place", SCHEMA + "location"),
@@ -328,7 +362,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "people",
         "People",
         "One row per person: names, job titles, affiliations and Wikidata item.",
-        lambda index: index.instances(NamedNode(PG + "Person")),
+        lambda index: index.instances(PG + "Person"),
         (
             identifier("person"),
             value("name", "name", _NAME),
@@ -370,9 +404,8 @@ def rows(table: Table, index: Index) -> list[Row]:
             else:
                 assert column.about is not None
                 assert column.property is not None
-                predicate = NamedNode(column.property)
-                about = [n for n in row[column.about] if isinstance(n, NamedNode)]
-                row[column.name] = [v for n in about for v in index.values(n, predicate)]  # in the order of ``about``
+                about = map(_VALUE, filter(_IS_IRI, row[column.about]))
+                row[column.name] = list(chain.from_iterable(map(index.out[column.property].get, about, _NONE)))
         made.append(row)
     if table.order:
         made.sort(key=lambda row: tuple(_sortable(row[name]) for name in table.order))
@@ -388,24 +421,48 @@ def _sortable(values: list[Value]) -> tuple[int, str]:
 def _text(values: list[Value]) -> str:
     if len(values) < 2:
         return values[0].value if values else ""
-    separator = IRI_SEPARATOR if all(isinstance(v, NamedNode) for v in values) else LITERAL_SEPARATOR
-    return separator.join(v.value for v in values)
+    separator = IRI_SEPARATOR if all(map(_IS_IRI, values)) else LITERAL_SEPARATOR
+    return separator.join(map(_VALUE, values))
 
 
 def csv_bytes(table: Table, made: list[Row]) -> bytes:
-    """RFC 4180: a header row, CRLF line ends, fields quoted where they must be; UTF-8."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    """The CSV of ``table`` (:func:`write_csv`)."""
+    buffer = io.BytesIO()
+    write_csv(table, made, buffer)
+    return buffer.getvalue()
+
+
+def write_csv(table: Table, made: list[Row], sink: IO[bytes]) -> None:
+    """RFC 4180: a header row, CRLF line ends, fields quoted where they must be; UTF-8, encoded into
+    ``sink`` as the rows are written (a large table is never held whole as text).
+
+    A row none of whose fields the csv writer would quote (no comma in a field, no quote or line
+    break in the row: checked on the joined row, in C) is joined directly: the writer's scan of every
+    character took more time than the rest of the tables together."""
+    text = io.TextIOWrapper(sink, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([column.name for column in table.columns])
-    for row in made:
-        writer.writerow([_text(row[column.name]) for column in table.columns])
-    return buffer.getvalue().encode("utf-8")
+    texts = [list(map(_text, map(itemgetter(column.name), made))) for column in table.columns]
+    for fields in zip(*texts, strict=True):
+        line = ",".join(fields)
+        if len(fields) > 1 and line.count(",") == len(fields) - 1 and not _QUOTED.search(line):
+            text.write(line + "\r\n")  # what the writer writes of fields none of which it quotes
+        else:
+            writer.writerow(fields)
+    text.flush()
+    text.detach()  # the sink stays open
+
+
+#: What makes the csv writer quote a field (QUOTE_MINIMAL, the default dialect), but the delimiter.
+_QUOTED: Final = re.compile('["\r\n]')
 
 
 def _column_metadata(table: Table, column: Column, made: list[Row]) -> dict[str, Any]:
-    values = [v for row in made for v in row[column.name]]
-    several = any(len(row[column.name]) > 1 for row in made)
-    iris = bool(values) and all(isinstance(v, NamedNode) for v in values)
+    cells = list(map(itemgetter(column.name), made))
+    values = list(chain.from_iterable(cells))
+    several = max(map(len, cells), default=0) > 1
+    iris = bool(values) and all(map(_IS_IRI, values))
+    literals = list(filterfalse(_IS_IRI, values))
     # The title is the header cell, as a strict CSVW processor checks (tabular-metadata §5.5.1);
     # what the column holds, in words, is its description.
     entry: dict[str, Any] = {"name": column.name, "titles": column.name, "dc:description": column.title}
@@ -420,15 +477,15 @@ def _column_metadata(table: Table, column: Column, made: list[Row]) -> dict[str,
         if column.property is not None:
             entry["valueUrl"] = "{+" + column.name + "}"
     else:
-        entry.update(_literal_type([v for v in values if isinstance(v, Literal)]))
-    if not _convertible(column, made, several, iris):
+        entry.update(_literal_type(literals))
+    if not _convertible(column, made, several, iris, len(values) - len(literals), literals):
         entry["suppressOutput"] = True
     return entry
 
 
-def _literal_type(literals: list[Literal]) -> dict[str, Any]:
+def _literal_type(literals: list[Value]) -> dict[str, Any]:
     """The CSVW datatype (and language) of a column of literals, if they share one."""
-    kinds = {(lit.datatype.value, lit.language) for lit in literals}
+    kinds = set(map(_KIND, literals))
     if len(kinds) != 1:
         return {"datatype": "string"}
     ((datatype, language),) = kinds
@@ -437,17 +494,17 @@ def _literal_type(literals: list[Literal]) -> dict[str, Any]:
     return {"datatype": datatype.removeprefix(XSD) if datatype.startswith(XSD) else {"base": "string"}}
 
 
-def _convertible(column: Column, made: list[Row], several: bool, iris: bool) -> bool:
+def _convertible(
+    column: Column, made: list[Row], several: bool, iris: bool, identifiers: int, literals: list[Value]
+) -> bool:
     """Whether CSVW-to-RDF conversion of the column gives exactly the dataset's triples."""
     if column.property is None:
         return False
-    if column.about is not None and any(len(row[column.about]) > 1 for row in made):
+    if column.about is not None and max(map(len, map(itemgetter(column.about), made)), default=0) > 1:
         return False
-    values = [v for row in made for v in row[column.name]]
     if iris:
         return not several
-    literals = [v for v in values if isinstance(v, Literal)]
-    if len(literals) != len(values) or len({(v.datatype.value, v.language) for v in literals}) > 1:
+    if identifiers or len(set(map(_KIND, literals))) > 1:
         return False
     return not (several and any(LITERAL_SEPARATOR in v.value for v in literals))
 
@@ -472,31 +529,25 @@ def metadata(table: Table, made: list[Row], licence: str) -> dict[str, Any]:
 
 def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
     """Every table and its metadata (under ``col``'s licence), by file name below ``out/``."""
-    with no_cycle_collection():
-        return render_index(Index(triples), col)
-
-
-def render_index(index: Index, col: Collection) -> dict[str, bytes]:
-    """:func:`render` from the triples already indexed."""
     files = {}
-    with no_cycle_collection():
+    with collector.paused():
+        index = Index.of(lines.of(triples).data)
         for table in TABLES:
             made = rows(table, index)
             files[table.file_name] = csv_bytes(table, made)
-            document = json.dumps(metadata(table, made, col.licence_iri), ensure_ascii=False, indent=1) + "\n"
-            files[table.metadata_name] = document.encode("utf-8")
+            files[table.metadata_name] = metadata_bytes(table, made, col.licence_iri)
     return files
 
 
-@contextlib.contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while the tables are made (and their index, as the dumps are
-    written): they make millions of lists and tuples and no cycles, and the collector's passes over
-    them took half the time at a million triples."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def write(index: Index, col: Collection, files: Directory) -> None:
+    """:func:`render` from the triples already indexed, into ``files``: a table at a time, its CSV
+    written as it is made."""
+    for table in TABLES:
+        made = rows(table, index)
+        with files.stream(table.file_name) as sink:
+            write_csv(table, made, sink)
+        files.put(table.metadata_name, metadata_bytes(table, made, col.licence_iri))
+
+
+def metadata_bytes(table: Table, made: list[Row], licence: str) -> bytes:
+    return (json.dumps(metadata(table, made, licence), ensure_ascii=False, indent=1) + "\n").encode("utf-8")

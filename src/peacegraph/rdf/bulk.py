@@ -1,0 +1,69 @@
+"""Reading canonical N-Triples as bytes, in bulk, without making a term object per triple.
+
+The release's N-Triples (:class:`.lines.Lines`) are as Oxigraph writes them: one triple a line,
+``<s> <p> o .``, the subject and predicate each an IRI between ``<`` and ``>`` with no space in it
+(and none escaped: Oxigraph writes an IRI as it is), the object an IRI or a literal. So a line's
+subject is its text up to the first space, its predicate the second token, its object the rest
+less the final `` .``. Counting them with ``bytes.split``, :class:`collections.Counter` and
+:func:`itertools.compress` runs in C, where a loop over :class:`pyoxigraph.Triple` objects made
+a term object for every attribute read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from operator import methodcaller
+from typing import Final
+
+#: About how many bytes of lines are handled at once: enough for the C-level operations to
+#: dominate, few enough that what is made of them stays small (a few megabytes).
+CHUNK_BYTES: Final = 1 << 20
+
+_SPLIT: Final = methodcaller("split", b" ", 2)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Some consecutive lines, and their subjects, predicates and objects, each as the line holds it
+    (with its brackets or quotes; an object still ends with the line's `` .``: see :func:`term`)."""
+
+    lines: list[bytes]
+    subjects: tuple[bytes, ...]
+    predicates: tuple[bytes, ...]
+    objects: tuple[bytes, ...]
+
+
+def chunks(data: bytes, size: int = CHUNK_BYTES) -> Iterator[Chunk]:
+    """The lines of ``data`` (without their ``\\n``), about ``size`` bytes of them at a time."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", min(start + size, len(data)) - 1)
+        end = len(data) if end < 0 else end + 1
+        lines = data[start:end].split(b"\n")
+        if not lines[-1]:
+            lines.pop()
+        if lines:
+            subjects, predicates, objects = zip(*map(_SPLIT, lines), strict=True)
+            yield Chunk(lines, subjects, predicates, objects)
+        start = end
+
+
+def term(obj: bytes) -> bytes:
+    """An object from :func:`columns` as its N-Triples form (without the line's `` .``)."""
+    return obj[:-2]
+
+
+def iri(node: bytes) -> str:
+    """The IRI of ``<…>``."""
+    return node[1:-1].decode("utf-8")
+
+
+def name(node: bytes) -> str:
+    """The IRI of ``<…>``, the N-Triples form of a literal (what ``str`` gives of it in pyoxigraph)."""
+    return iri(node) if node.startswith(b"<") else node.decode("utf-8")
+
+
+def bracketed(iri_text: str) -> bytes:
+    """``<iri>``, as a line holds it."""
+    return b"<" + iri_text.encode("utf-8") + b">"

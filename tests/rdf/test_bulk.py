@@ -1,0 +1,53 @@
+"""What is read from the N-Triples lines in chunks does not depend on where the chunks are cut.
+
+The build reads a million lines a few megabytes at a time; the Syria collection fits in one chunk,
+so these tests cut it into chunks of a line, of a few lines, and into one, and compare.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from peacegraph import pipeline
+from peacegraph.rdf import bulk, serialize
+from peacegraph.release import metadata, tables
+
+SIZES = [1, 300, bulk.CHUNK_BYTES]
+
+
+def test_chunks_are_the_lines_and_their_terms(built: pipeline.BuildResult) -> None:
+    data = built.triples.data
+    for size in SIZES:
+        chunks = list(bulk.chunks(data, size))
+        assert [line for chunk in chunks for line in chunk.lines] == data.splitlines()
+        first = chunks[0]
+        assert b" ".join((first.subjects[0], first.predicates[0], first.objects[0])) == first.lines[0]
+        assert bulk.term(first.objects[0]) + b" ." == first.objects[0]
+    assert len(list(bulk.chunks(data, 1))) == built.triples.count
+
+
+@pytest.mark.parametrize("size", SIZES[:2])
+def test_jsonld_is_the_same_whatever_the_chunks(built: pipeline.BuildResult, size: int) -> None:
+    buffer = io.BytesIO()
+    writer = serialize.JsonLdWriter(buffer)
+    for chunk in bulk.chunks(built.triples.data, size):
+        writer.add(chunk)
+    writer.close()
+    assert buffer.getvalue() == built.files["peacegraph.jsonld"].read_bytes()
+
+
+@pytest.mark.parametrize("size", SIZES[:2])
+def test_statistics_and_tables_are_the_same_whatever_the_chunks(built: pipeline.BuildResult, size: int) -> None:
+    data = built.triples.data
+    tally, whole = metadata.Tally(), metadata.Tally()
+    index = tables.Index()
+    for chunk in bulk.chunks(data, size):
+        tally.add(chunk)
+        index.add(chunk)
+    for chunk in bulk.chunks(data):
+        whole.add(chunk)
+    assert tally.statistics() == whole.statistics()
+    assert index.out == tables.Index.of(data).out
+    assert index.back == tables.Index.of(data).back
