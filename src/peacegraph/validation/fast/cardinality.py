@@ -50,11 +50,10 @@ def qualified(cc: Compilation, c: Context) -> None:
     if high is not None:
         message = f"QualifiedMaxCount constraint ({high}) not met on {{f}}->{c.path.named()}"
         bounds.append(("QualifiedMaxCount", f"COALESCE(?n, 0) <= {high}", message))
-    conforms = " && ".join(_qualifying(cc, c, qualifier))
-    counted = (
-        f"{{ SELECT {c.keys} ({c.count()} AS ?n) WHERE {{ {c.focus} {c.path.pattern('?f', '?v')} FILTER({conforms}) }} "
-        f"GROUP BY {c.keys} }}"
-    )
+    with cc.joining() as joins:
+        conforms = " && ".join(_qualifying(cc, c, qualifier))
+    where = " ".join([c.focus, c.path.pattern("?f", "?v"), *joins])
+    counted = f"{{ SELECT {c.keys} ({c.count()} AS ?n) WHERE {{ {where} FILTER({conforms}) }} GROUP BY {c.keys} }}"
     _grouped(cc, c, f"{{ {c.focus} OPTIONAL {counted} }}", bounds, grouped=False)
 
 

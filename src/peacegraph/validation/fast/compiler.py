@@ -95,7 +95,7 @@ def _context(shapes: ShapesGraph, shape: Term, focus_set: str, mark: bool = Fals
 
 def compile_shape(cc: Compilation, shape: Term, c: Context) -> None:
     """The checks of ``shape`` (node or property shape) for the focus nodes of ``c``."""
-    with cc.entering(shape):
+    with cc.entering(shape), cc.apart():
         _constraints(cc, shape, c)
 
 

@@ -27,6 +27,9 @@ class Compilation:
     path: PropertyPath | None = None
     #: The shapes being compiled, outermost first: a shape met again in here is recursive.
     within: list[Term] = field(default_factory=list)
+    #: The patterns the conditions of each query being built need joined (see :meth:`joining`), innermost last.
+    #: ``None`` where a shape's compilation starts: a query made there joins nothing unless it collects.
+    joins: list[dict[tuple[str, str], str] | None] = field(default_factory=list)
 
     @contextlib.contextmanager
     def entering(self, shape: Term) -> Iterator[None]:
@@ -40,6 +43,16 @@ class Compilation:
         finally:
             self.within.pop()
 
+    @contextlib.contextmanager
+    def apart(self) -> Iterator[None]:
+        """While a shape's own queries are made (in the middle of another's, for a condition): they join
+        only what they collect themselves (:meth:`joining`)."""
+        self.joins.append(None)
+        try:
+            yield
+        finally:
+            self.joins.pop()
+
     def new_id(self) -> str:
         """A fresh name for a set of focus nodes (and for the nodes among them that fail a condition)."""
         self.ids += 1
@@ -49,6 +62,37 @@ class Compilation:
         """A pattern true when ``var`` is an instance of ``cls``."""
         through = f"{TYPE}/{SUBCLASS}*" if self.subclasses else TYPE
         return f"{var} {through} <{cls.value}> ."
+
+    @contextlib.contextmanager
+    def joining(self) -> Iterator[list[str]]:
+        """While the conditions of one query are made: the patterns to put in its WHERE clause, after
+        the pattern that binds the variables they test (filled when the block ends)."""
+        self.joins.append({})
+        patterns: list[str] = []
+        try:
+            yield patterns
+        finally:
+            joined = self.joins.pop()
+            assert joined is not None
+            for (var, cls), flag in joined.items():
+                instances = self.instance(var, NamedNode(cls))
+                patterns.append(f"OPTIONAL {{ SELECT DISTINCT {var} (true AS {flag}) WHERE {{ {instances} }} }}")
+
+    def is_instance(self, var: str, cls: NamedNode) -> str:
+        """A condition true when ``var`` is an instance of ``cls``.
+
+        In a query that collects joins (:meth:`joining`), a flag that an OPTIONAL subquery of all the
+        instances of ``cls`` binds: Oxigraph joins it by hashing, once per query. ``EXISTS`` is looked
+        up row by row, and Oxigraph's in-memory store walks the shortest of the lists of the lookup's
+        terms: for a class of a few nodes with many triples each, ten times slower at a million triples.
+        """
+        joined = self.joins[-1] if self.joins else None
+        if joined is None:
+            return f"EXISTS {{ {self.instance(var, cls)} }}"
+        key = (var, cls.value)
+        if key not in joined:
+            joined[key] = f"?k{len(self.joins)}_{len(joined)}"
+        return f"BOUND({joined[key]})"
 
     def add(
         self,
