@@ -29,7 +29,7 @@ class Compilation:
     within: list[Term] = field(default_factory=list)
     #: The patterns the conditions of each query being built need joined (see :meth:`joining`), innermost last.
     #: ``None`` where a shape's compilation starts: a query made there joins nothing unless it collects.
-    joins: list[dict[tuple[str, str], str] | None] = field(default_factory=list)
+    joins: list[dict[tuple[str, tuple[str, ...]], str] | None] = field(default_factory=list)
 
     @contextlib.contextmanager
     def entering(self, shape: Term) -> Iterator[None]:
@@ -63,6 +63,13 @@ class Compilation:
         through = f"{TYPE}/{SUBCLASS}*" if self.subclasses else TYPE
         return f"{var} {through} <{cls.value}> ."
 
+    def _instance_of_any(self, var: str, classes: tuple[str, ...]) -> str:
+        """A pattern true when ``var`` is an instance of one of ``classes`` (at least one)."""
+        if len(classes) == 1:
+            return self.instance(var, NamedNode(classes[0]))
+        through = f"{TYPE}/{SUBCLASS}*" if self.subclasses else TYPE
+        return f"VALUES ?class {{ {' '.join(f'<{c}>' for c in classes)} }} {var} {through} ?class ."
+
     @contextlib.contextmanager
     def joining(self) -> Iterator[list[str]]:
         """While the conditions of one query are made: the patterns to put in its WHERE clause, after
@@ -74,22 +81,22 @@ class Compilation:
         finally:
             joined = self.joins.pop()
             assert joined is not None
-            for (var, cls), flag in joined.items():
-                instances = self.instance(var, NamedNode(cls))
+            for (var, classes), flag in joined.items():
+                instances = self._instance_of_any(var, classes)
                 patterns.append(f"OPTIONAL {{ SELECT DISTINCT {var} (true AS {flag}) WHERE {{ {instances} }} }}")
 
-    def is_instance(self, var: str, cls: NamedNode) -> str:
-        """A condition true when ``var`` is an instance of ``cls``.
+    def is_instance(self, var: str, *classes: NamedNode) -> str:
+        """A condition true when ``var`` is an instance of one of ``classes``.
 
         In a query that collects joins (:meth:`joining`), a flag that an OPTIONAL subquery of all the
-        instances of ``cls`` binds: Oxigraph joins it by hashing, once per query. ``EXISTS`` is looked
-        up row by row, and Oxigraph's in-memory store walks the shortest of the lists of the lookup's
-        terms: for a class of a few nodes with many triples each, ten times slower at a million triples.
+        instances binds: Oxigraph joins it by hashing, once per query. ``EXISTS`` is looked up row by
+        row, and Oxigraph's in-memory store walks the shortest of the lists of the lookup's terms: for
+        a class of a few nodes with many triples each, ten times slower at a million triples.
         """
+        key = (var, tuple(cls.value for cls in classes))
         joined = self.joins[-1] if self.joins else None
         if joined is None:
-            return f"EXISTS {{ {self.instance(var, cls)} }}"
-        key = (var, cls.value)
+            return f"EXISTS {{ {self._instance_of_any(*key)} }}"
         if key not in joined:
             joined[key] = f"?k{len(self.joins)}_{len(joined)}"
         return f"BOUND({joined[key]})"
