@@ -13,6 +13,8 @@ A shape that refers to itself, directly or not, is refused: SHACL leaves recursi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ...rdf.namespaces import OWL, RDF, RDFS, SH
@@ -43,9 +45,24 @@ def compile_shapes(shapes: list[Triple], subclasses: bool = True) -> Program:
             continue
         sid = cc.new_id()
         where = _targets(cc, shape, shape in implicit)
-        cc.program.steps.append(Update(f"INSERT {{ GRAPH <{FOCUS}> {{ <{sid}> <{FOCUS}> ?f }} }} WHERE {{ {where} }}"))
-        compile_shape(cc, shape, _context(cc.shapes, shape, sid))
+        single = _single_class(cc, shape, shape in implicit)
+        if single is None:
+            cc.program.steps.append(
+                Update(f"INSERT {{ GRAPH <{FOCUS}> {{ <{sid}> <{FOCUS}> ?f }} }} WHERE {{ {where} }}")
+            )
+        compile_shape(cc, shape, replace(_context(cc.shapes, shape, sid), target_class=single))
     return cc.program
+
+
+def _single_class(cc: Compilation, shape: Term, implicit: bool) -> str | None:
+    """The one class whose ``rdf:type`` instances are the focus nodes of ``shape``, if that is all it
+    targets and class membership is ``rdf:type`` alone: the queries match them as they match the set
+    materialized for other targets (each node once), without its copy in the store."""
+    classes = [*cc.shapes.values(shape, "targetClass"), *([shape] if implicit else [])]
+    others = any(cc.shapes.values(shape, local) for local in ("targetNode", "targetSubjectsOf", "targetObjectsOf"))
+    if cc.subclasses or others or len(classes) != 1 or not isinstance(classes[0], NamedNode):
+        return None
+    return classes[0].value
 
 
 def _refuse_other_targets(shapes: ShapesGraph) -> None:

@@ -71,17 +71,16 @@ class Compilation:
         return f"VALUES ?class {{ {' '.join(f'<{c}>' for c in classes)} }} {var} {through} ?class ."
 
     @contextlib.contextmanager
-    def joining(self) -> Iterator[list[str]]:
+    def joining(self, join: bool = True) -> Iterator[list[str]]:
         """While the conditions of one query are made: the patterns to put in its WHERE clause, after
-        the pattern that binds the variables they test (filled when the block ends)."""
-        self.joins.append({})
+        the pattern that binds the variables they test (filled when the block ends; none unless ``join``)."""
+        self.joins.append({} if join else None)
         patterns: list[str] = []
         try:
             yield patterns
         finally:
             joined = self.joins.pop()
-            assert joined is not None
-            for (var, classes), flag in joined.items():
+            for (var, classes), flag in (joined or {}).items():
                 instances = self._instance_of_any(var, classes)
                 patterns.append(f"OPTIONAL {{ SELECT DISTINCT {var} (true AS {flag}) WHERE {{ {instances} }} }}")
 
@@ -140,12 +139,16 @@ class Context:
     mark: str | None = None
     #: The ``sh:message`` of the shape, or of the shape it is part of: the rule in a curator's words.
     explanation: str | None = None
+    #: The class whose instances (by ``rdf:type`` alone) are the focus set, instead of a set materialized.
+    target_class: str | None = None
 
     @property
     def focus(self) -> str:
         """A pattern binding ``?f`` to each focus node (and ``?x0``… to the outer ones)."""
         names = [f"?x{i}" for i in range(len(self.chain))] + ["?f"]
         steps = [path.pattern(names[i], names[i + 1]) for i, path in enumerate(self.chain)]
+        if self.target_class is not None:
+            return " ".join([f"{names[0]} {TYPE} <{self.target_class}> .", *steps])
         return " ".join([f"GRAPH <{FOCUS}> {{ <{self.focus_set}> <{FOCUS}> {names[0]} }}", *steps])
 
     @property
