@@ -23,12 +23,16 @@ def counts(cc: Compilation, c: Context) -> None:
 def counts_of(cc: Compilation, contexts: list[Context]) -> None:
     """minCount and maxCount of property shapes with the same focus nodes (those of one shape), in one
     query: their values are read in one pass over the focus nodes, not one pass each. Their qualified
-    counts are left to each (:func:`qualified`)."""
+    counts are left to each (:func:`qualified`). Only predicate and inverse predicate paths are merged:
+    a branch of the UNION is matched apart from the focus nodes, and a path of zero length would then
+    not reach a focus node that is in no triple."""
     bounded = [(c, bounds) for c in contexts if (bounds := _bounds(cc, c))]
-    if len(bounded) == 1:
-        _alone(cc, *bounded[0])
-    elif bounded:
-        _together(cc, bounded)
+    merged = [(c, bounds) for c, bounds in bounded if c.path is not None and c.path.simple]
+    for c, bounds in bounded:
+        if len(merged) < 2 or (c, bounds) not in merged:
+            _alone(cc, c, bounds)
+    if len(merged) > 1:
+        _together(cc, merged)
 
 
 Bound = tuple[str, str, str, int]
