@@ -548,3 +548,21 @@ def test_date_pairs_are_compared_as_pyshacl_compares_them(tmp_path: Path) -> Non
         (ID + "event/e1", "sh:LessThanOrEqualsConstraintComponent"),
         (ID + "event/e2", "sh:LessThanConstraintComponent"),
     }
+
+
+def test_counts_of_sibling_property_shapes_keep_each_its_shape_path_and_severity() -> None:
+    """The counts of a shape's property shapes are one query: each result still names its own."""
+    shapes = _shapes(
+        "ex:S sh:targetNode ex:a ; sh:property ex:P, ex:Q, ex:R ."
+        " ex:P sh:path ex:p ; sh:minCount 1 ; sh:severity sh:Warning ."
+        " ex:Q sh:path [ sh:inversePath ex:q ] ; sh:maxCount 1 ."
+        " ex:R sh:path ex:r ; sh:minCount 1 ; sh:maxCount 2 ."
+    )
+    data = _triples("@prefix ex: <http://example.org/> . ex:b ex:q ex:a . ex:c ex:q ex:a . ex:a ex:r 1, 2, 3 .")
+    found = {(str(r.shape), str(r.path), r.severity.value, r.component) for r in fastshacl.evaluate(data, shapes)}
+    sh, ex = "http://www.w3.org/ns/shacl#", "http://example.org/"
+    assert found == {
+        (f"<{ex}P>", f"{ex}p", sh + "Warning", "sh:MinCountConstraintComponent"),
+        (f"<{ex}Q>", f"^<{ex}q>", sh + "Violation", "sh:MaxCountConstraintComponent"),
+        (f"<{ex}R>", f"{ex}r", sh + "Violation", "sh:MaxCountConstraintComponent"),
+    }
