@@ -28,6 +28,7 @@ from .release import citation, metadata, outdir, previous, tables, versions, wri
 from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, REGIONS_FILE, SHAPES_FILE
 from .validation import fast as fastshacl
 from .validation.report import NonConformingError, Report, origins
+from .validation.spill import SpilledLines
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def shape_files(settings: Settings, col: Collection) -> list[Path]:
     return [*sorted(settings.shapes.glob("*.ttl")), *col.shapes]
 
 
-def check_conformance(by_iri: Mapping[str, Origin], triples: Lines, shapes: Path | list[Path]) -> Report:
+def check_conformance(by_iri: Mapping[str, Origin], triples: Lines | SpilledLines, shapes: Path | list[Path]) -> Report:
     """Validate with the fast engine (pySHACL's verdicts, in Rust), or pySHACL if it refuses the shapes;
     ``by_iri`` is where each record is (:func:`.report.origins`)."""
     return fastshacl.validate(triples, shapes, by_iri)
@@ -289,7 +290,10 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     timer.begin("validate")
     by_iri = origins(corpus)
     del corpus  # all that is left to do reads the triples, and where each record is
-    report = check_conformance(by_iri, triples, shape_files(settings, col))
+    with SpilledLines(triples) as spilled:
+        del triples  # not held while the validation store holds the triples
+        report = check_conformance(by_iri, spilled, shape_files(settings, col))
+        triples = spilled.read()
     timer.end()
     if report.blocking():  # warnings and notes are reported, but do not stop a build
         raise NonConformingError(report, report.summary())

@@ -7,6 +7,7 @@ engines must report exactly the same set. Shapes the fast engine cannot compile 
 from __future__ import annotations
 
 import shutil
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -509,4 +510,59 @@ def test_an_ill_typed_literal_target_fails_its_datatype_though_the_data_lacks_it
             "(<http://example.org/p>/<http://example.org/q>*)",
             "sh:MinCountConstraintComponent",
         ),
+    }
+
+
+def test_date_pairs_are_compared_as_pyshacl_compares_them(tmp_path: Path) -> None:
+    """Plain dates are compared in SPARQL, by their text; any other (ill-typed, zoned, a long year, a
+    date against a year) in Python: both ways as pySHACL decides (an ill-typed date against a plain
+    one is left out: pySHACL fails on it)."""
+    (tmp_path / "dates.ttl").write_text(
+        PREFIXES + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        """<bounds> a sh:NodeShape ; sh:targetSubjectsOf pg:earliestDate ;
+             sh:property [ sh:path pg:earliestDate ; sh:lessThanOrEquals pg:latestDate ] ,
+                 [ sh:path pg:earliestDate ; sh:lessThan pg:latestDate ] ."""
+    )
+    pairs = [
+        ("2017-03-21", "2017-03-25"),
+        ("2017-03-25", "2017-03-21"),
+        ("2017-03-21", "2017-03-21"),
+        ("2017-02-30", "2017-03-01"),
+        ("2017-03-21Z", "2017-03-25"),
+        ("2017-03-21+02:00", "2017-03-21Z"),
+        ("12017-03-21", "2017-03-25"),
+        ("0000-01-01", "2017-03-25"),
+    ]
+    turtle = "".join(
+        f'<event/e{i}> pg:earliestDate "{low}"^^xsd:date ; pg:latestDate "{high}"^^xsd:date .\n'
+        for i, (low, high) in enumerate(pairs)
+    )
+    turtle += '<event/y> pg:earliestDate "2017-03-21"^^xsd:date ; pg:latestDate "2017"^^xsd:gYear .\n'
+    triples = _triples(turtle)
+    with warnings.catch_warnings():  # rdflib's comparison of ill-typed literals warns, in both engines
+        warnings.simplefilter("ignore", DeprecationWarning)
+        fast = fastshacl.validate(triples, tmp_path, engine="fast")
+        reference = fastshacl.validate(triples, tmp_path, engine="pyshacl")
+    assert _keys(fast) == _keys(reference)
+    assert {(v.focus, v.constraint) for v in fast.violations} >= {
+        (ID + "event/e1", "sh:LessThanOrEqualsConstraintComponent"),
+        (ID + "event/e2", "sh:LessThanConstraintComponent"),
+    }
+
+
+def test_counts_of_sibling_property_shapes_keep_each_its_shape_path_and_severity() -> None:
+    """The counts of a shape's property shapes are one query: each result still names its own."""
+    shapes = _shapes(
+        "ex:S sh:targetNode ex:a ; sh:property ex:P, ex:Q, ex:R ."
+        " ex:P sh:path ex:p ; sh:minCount 1 ; sh:severity sh:Warning ."
+        " ex:Q sh:path [ sh:inversePath ex:q ] ; sh:maxCount 1 ."
+        " ex:R sh:path ex:r ; sh:minCount 1 ; sh:maxCount 2 ."
+    )
+    data = _triples("@prefix ex: <http://example.org/> . ex:b ex:q ex:a . ex:c ex:q ex:a . ex:a ex:r 1, 2, 3 .")
+    found = {(str(r.shape), str(r.path), r.severity.value, r.component) for r in fastshacl.evaluate(data, shapes)}
+    sh, ex = "http://www.w3.org/ns/shacl#", "http://example.org/"
+    assert found == {
+        (f"<{ex}P>", f"{ex}p", sh + "Warning", "sh:MinCountConstraintComponent"),
+        (f"<{ex}Q>", f"^<{ex}q>", sh + "Violation", "sh:MaxCountConstraintComponent"),
+        (f"<{ex}R>", f"{ex}r", sh + "Violation", "sh:MaxCountConstraintComponent"),
     }

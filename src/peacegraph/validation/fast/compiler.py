@@ -13,11 +13,13 @@ A shape that refers to itself, directly or not, is refused: SHACL leaves recursi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ...rdf.namespaces import OWL, RDF, RDFS, SH
 from ..reference import short_name
-from .cardinality import counts
+from .cardinality import counts, counts_of, qualified
 from .context import Compilation, Context
 from .paths import PropertyPath, read_path
 from .program import Program, Update
@@ -43,9 +45,24 @@ def compile_shapes(shapes: list[Triple], subclasses: bool = True) -> Program:
             continue
         sid = cc.new_id()
         where = _targets(cc, shape, shape in implicit)
-        cc.program.steps.append(Update(f"INSERT {{ GRAPH <{FOCUS}> {{ <{sid}> <{FOCUS}> ?f }} }} WHERE {{ {where} }}"))
-        compile_shape(cc, shape, _context(cc.shapes, shape, sid))
+        single = _single_class(cc, shape, shape in implicit)
+        if single is None:
+            cc.program.steps.append(
+                Update(f"INSERT {{ GRAPH <{FOCUS}> {{ <{sid}> <{FOCUS}> ?f }} }} WHERE {{ {where} }}")
+            )
+        compile_shape(cc, shape, replace(_context(cc.shapes, shape, sid), target_class=single))
     return cc.program
+
+
+def _single_class(cc: Compilation, shape: Term, implicit: bool) -> str | None:
+    """The one class whose ``rdf:type`` instances are the focus nodes of ``shape``, if that is all it
+    targets and class membership is ``rdf:type`` alone: the queries match them as they match the set
+    materialized for other targets (each node once), without its copy in the store."""
+    classes = [*cc.shapes.values(shape, "targetClass"), *([shape] if implicit else [])]
+    others = any(cc.shapes.values(shape, local) for local in ("targetNode", "targetSubjectsOf", "targetObjectsOf"))
+    if cc.subclasses or others or len(classes) != 1 or not isinstance(classes[0], NamedNode):
+        return None
+    return classes[0].value
 
 
 def _refuse_other_targets(shapes: ShapesGraph) -> None:
@@ -93,30 +110,43 @@ def _context(shapes: ShapesGraph, shape: Term, focus_set: str, mark: bool = Fals
     )
 
 
-def compile_shape(cc: Compilation, shape: Term, c: Context) -> None:
-    """The checks of ``shape`` (node or property shape) for the focus nodes of ``c``."""
-    with cc.entering(shape):
-        _constraints(cc, shape, c)
+def compile_shape(cc: Compilation, shape: Term, c: Context, counted: bool = False) -> None:
+    """The checks of ``shape`` (node or property shape) for the focus nodes of ``c`` (``counted``: but its
+    minCount and maxCount, which the shape it is a property of checks with its siblings')."""
+    with cc.entering(shape), cc.apart():
+        _constraints(cc, shape, c, counted)
 
 
-def _constraints(cc: Compilation, shape: Term, c: Context) -> None:
+def _constraints(cc: Compilation, shape: Term, c: Context, counted: bool) -> None:
     cc.shapes.refuse_unknown(shape)
     cc.path = c.path
-    if c.path is not None:
+    if c.path is not None and counted:
+        qualified(cc, c)
+    elif c.path is not None:
         counts(cc, c)
     else:
         for local in PATH_ONLY:
             if cc.shapes.values(shape, local):
                 raise refuse(shape, f"sh:{local} on a node shape")
     compile_values(cc, c)
+    properties = _properties(cc, shape, c)
+    counts_of(cc, [nested for _prop, nested in properties])
+    for prop, nested in properties:
+        compile_shape(cc, prop, nested, counted=True)
+        cc.path = c.path
+
+
+def _properties(cc: Compilation, shape: Term, c: Context) -> list[tuple[Term, Context]]:
+    """The active property shapes of ``shape``, each with its context under ``c``."""
+    found = []
     for prop in cc.shapes.values(shape, "property"):
         if cc.shapes.deactivated(prop):
             continue
         path = shape_path(cc.shapes, prop)
         if path is None:
             raise refuse(prop, "sh:property without sh:path")
-        compile_shape(cc, prop, c.nested(prop, path, _message(cc.shapes, prop), _severity(cc.shapes, prop)))
-        cc.path = c.path
+        found.append((prop, c.nested(prop, path, _message(cc.shapes, prop), _severity(cc.shapes, prop))))
+    return found
 
 
 def materialize(cc: Compilation, shape: Term, c: Context, v: str) -> str:

@@ -57,7 +57,14 @@ def results_of(check: Check, store: Store) -> Iterator[Result]:
                 message = outcome.message.replace("{f}", display(focus))
                 message = message.replace("{v}", display(value) if value is not None else "")
                 yield Result(
-                    focus, path, value, outcome.component, check.severity, check.shape, message, outcome.explanation
+                    focus,
+                    outcome.path if outcome.path is not None else path,
+                    value,
+                    outcome.component,
+                    outcome.severity or check.severity,
+                    outcome.shape if outcome.shape is not None else check.shape,
+                    message,
+                    outcome.explanation,
                 )
 
 

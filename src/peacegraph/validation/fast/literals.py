@@ -9,7 +9,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, BinaryIO, Final
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
 
@@ -50,19 +50,35 @@ def wrap_datatypes(data: bytes) -> bytes:
     return _DATATYPE_START.sub(lambda m: m.group(1) + wrapped, data)
 
 
-def wrapped_reader(data: bytes) -> io.BufferedReader:
-    """:func:`wrap_datatypes` of N-Triples ``data``, read a block of lines at a time: the store
-    loads from it without a wrapped copy of the whole of ``data`` in memory."""
-    return io.BufferedReader(_Wrapped(data), buffer_size=_BLOCK)
+def wrapped_reader(source: bytes | BinaryIO) -> io.BufferedReader:
+    """:func:`wrap_datatypes` of the N-Triples ``source`` (bytes or a binary file), read a block of
+    lines at a time: the store loads from it without a wrapped copy of the whole in memory."""
+    blocks = _blocks_of_bytes(source) if isinstance(source, bytes) else _blocks_of_file(source)
+    return io.BufferedReader(_Wrapped(blocks), buffer_size=_BLOCK)
 
 
 _BLOCK: Final = 1 << 20
 
 
+def _blocks_of_bytes(data: bytes) -> Iterator[bytes]:
+    """``data`` in blocks of whole lines."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + _BLOCK)
+        stop = len(data) if end < 0 else end + 1
+        yield data[start:stop]
+        start = stop
+
+
+def _blocks_of_file(source: BinaryIO) -> Iterator[bytes]:
+    """What ``source`` holds, in blocks of whole lines."""
+    while block := source.read(_BLOCK):
+        yield block + source.readline()
+
+
 class _Wrapped(io.RawIOBase):
-    def __init__(self, data: bytes):
-        self._data = data
-        self._start = 0
+    def __init__(self, blocks: Iterator[bytes]):
+        self._blocks = blocks
         self._pending = memoryview(b"")
 
     def readable(self) -> bool:
@@ -70,12 +86,10 @@ class _Wrapped(io.RawIOBase):
 
     def readinto(self, buffer: WriteableBuffer) -> int:
         while not self._pending:
-            if self._start >= len(self._data):
+            block = next(self._blocks, None)
+            if block is None:
                 return 0
-            end = self._data.find(b"\n", self._start + _BLOCK)
-            stop = len(self._data) if end < 0 else end + 1  # whole lines only
-            self._pending = memoryview(wrap_datatypes(self._data[self._start : stop]))
-            self._start = stop
+            self._pending = memoryview(wrap_datatypes(block))
         target = memoryview(buffer).cast("B")
         size = min(len(target), len(self._pending))
         target[:size] = self._pending[:size]

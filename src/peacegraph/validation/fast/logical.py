@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 from pyoxigraph import BlankNode, NamedNode
 
+from ...rdf.namespaces import SH
 from .context import Compilation, Context
-from .shapes import constant, refuse
+from .shapes import IGNORED, constant, refuse
 from .terms import Term, display
 
 
@@ -25,11 +26,31 @@ def conditions(cc: Compilation, shape: Term, v: str, c: Context) -> Iterator[tup
         members = [f"COALESCE({condition(cc, m, v, c)}, false)" for m in cc.shapes.items(head)]
         yield "And", " && ".join(members) or "true", "Node does not conform to all shapes in sh:and"
     for head in cc.shapes.values(shape, "or"):
+        message = "Node does not conform to one or more shapes in sh:or"
+        classes = _classes(cc, cc.shapes.items(head))
+        if classes:  # the instances of any of them, in one join
+            yield "Or", cc.is_instance(v, *classes), message
+            continue
         members = [f"({condition(cc, m, v, c)})" for m in cc.shapes.items(head)]
-        yield "Or", " || ".join(members) or "false", "Node does not conform to one or more shapes in sh:or"
+        yield "Or", " || ".join(members) or "false", message
     for head in cc.shapes.values(shape, "xone"):
         members = [f"IF(COALESCE({condition(cc, m, v, c)}, false), 1, 0)" for m in cc.shapes.items(head)]
         yield "Xone", f"({' + '.join(members) or '0'}) = 1", "Node does not conform to exactly one shape in sh:xone"
+
+
+def _classes(cc: Compilation, members: list[Term]) -> list[NamedNode]:
+    """The classes of ``members`` if each is a shape with one ``sh:class`` and no other constraint (else none)."""
+    found = []
+    for member in members:
+        props = cc.shapes.by_subject.get(member, {}) if isinstance(member, NamedNode | BlankNode) else {}
+        constraints = {p for p in props if p.startswith(SH) and p not in IGNORED}
+        classes = props.get(SH + "class", [])
+        if constraints != {SH + "class"} or len(classes) != 1 or not isinstance(classes[0], NamedNode):
+            return []
+        if cc.shapes.deactivated(member):
+            return []
+        found.append(classes[0])
+    return found
 
 
 def condition(cc: Compilation, shape: Term, v: str, c: Context) -> str:

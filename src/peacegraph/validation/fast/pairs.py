@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from pyoxigraph import Literal, NamedNode, QuerySolution
 
@@ -16,7 +16,7 @@ from ...rdf.namespaces import XSD
 from .context import Compilation, Context
 from .literals import BOOLEANS, INTEGER_TYPES, quiet_rdflib, unwrap
 from .shapes import iri, refuse
-from .terms import WRAPPED, Term, display
+from .terms import ILL_TYPED, WRAPPED, Term, display
 
 
 def compile_pairs(cc: Compilation, c: Context) -> None:
@@ -54,16 +54,43 @@ def less_than(cc: Compilation, c: Context, other: NamedNode, test: str) -> None:
     name = "LessThan" if test == "<" else "LessThanOrEquals"
     if c.path is None:
         raise refuse(c.shape, f"sh:{name[0].lower()}{name[1:]} on a node shape")
-    # Pairs of plain integers are compared here; anything else as pySHACL does, in Python (less).
-    integers = ", ".join(f"<{WRAPPED}{XSD}{name}>" for name in INTEGER_TYPES)
-    plain = "DATATYPE({x}) IN ({types}) && REGEX(STR({x}), '^[0-9]+$')"
-    both = f"{plain.format(x='?v', types=integers)} && {plain.format(x='?w', types=integers)}"
-    less_sparql = f"{both} && xsd:integer(STR(?v)) {test} xsd:integer(STR(?w))"
-    where = f"{c.focus} {c.values()} ?f <{other.value}> ?w . FILTER(!COALESCE({less_sparql}, false))"
+    # Pairs of plain integers or dates are compared here; anything else as pySHACL does, in Python (less).
+    decided = f"{_integers(test)} || {_dates(cc, c, other, test)}"
+    where = f"{c.focus} {c.values()} ?f <{other.value}> ?w . FILTER(!COALESCE({decided}, false))"
     query = f"PREFIX xsd: <{XSD}> {c.select('?v ?w')} WHERE {{ {where} }}"
     message = f"Value of {{f}}->{display(other)} {'<=' if test == '<' else '<'} {{v}}"
     accept = less if test == "<" else less_or_equal
     cc.add(c, query, [(name, "", message)], value=True, flags=False, accept=accept)
+
+
+def _integers(test: str) -> str:
+    """Whether ``?v`` and ``?w`` are integers written with digits alone, and pass ``test``."""
+    integers = ", ".join(f"<{WRAPPED}{XSD}{name}>" for name in INTEGER_TYPES)
+    plain = "DATATYPE({x}) IN ({types}) && REGEX(STR({x}), '^[0-9]+$')"
+    both = f"{plain.format(x='?v', types=integers)} && {plain.format(x='?w', types=integers)}"
+    return f"({both} && xsd:integer(STR(?v)) {test} xsd:integer(STR(?w)))"
+
+
+def _dates(cc: Compilation, c: Context, other: NamedNode, test: str) -> str:
+    """Whether ``?v`` and ``?w`` are dates rdflib reads (as ``datetime.date``) with a four-digit year and
+    no time zone, and pass ``test``: their text compares as the dates do.
+
+    rdflib's verdict on each date is the ill-typed mark, so the values of both properties are marked.
+    """
+    assert c.path is not None
+    cc.program.datatypes.add(XSD + "date")
+    if not c.path.inverse:  # values of an inverse path are never literals
+        cc.program.typed_values_of.add(c.path.single_predicate)
+    cc.program.typed_values_of.add(other.value)
+
+    def plain(x: str) -> str:
+        ill = f"GRAPH <{ILL_TYPED}> {{ <{ILL_TYPED}> <{ILL_TYPED}> {x} }}"
+        return f"DATATYPE({x}) = <{WRAPPED}{XSD}date> && REGEX(STR({x}), '{_PLAIN_DATE}') && NOT EXISTS {{ {ill} }}"
+
+    return f"({plain('?v')} && {plain('?w')} && STR(?v) {test} STR(?w))"
+
+
+_PLAIN_DATE: Final = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 def less(row: QuerySolution) -> bool:

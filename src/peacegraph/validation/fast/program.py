@@ -22,6 +22,11 @@ class Outcome:
     flag: str | None = None
     #: The ``sh:message`` of the shape or of the node shape it is part of, for people.
     explanation: str | None = None
+    #: The property shape, its path and severity, where a check decides several shapes' constraints
+    #: (the counts of the property shapes of one shape); else the check's.
+    shape: Term | None = None
+    path: PropertyPath | None = None
+    severity: NamedNode | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pyoxigraph import Literal, Quad, RdfFormat, Store, Triple, serialize
 from ...rdf.lines import Lines
 from ...records.model import Origin
 from ..report import Report, Violation
+from ..spill import SpilledLines
 from .compiler import compile_shapes
 from .findings import Result, failures_of, results_of
 from .literals import mark_ill_typed, wrap, wrap_datatypes, wrapped_reader
@@ -32,11 +33,15 @@ def data_store(triples: Iterable[Triple]) -> Store:
 
     Blank nodes keep their labels (loading N-Triples would rename them), so that results name the
     data's own nodes. Canonical N-Triples (:class:`~peacegraph.rdf.lines.Lines`, which has no blank
-    nodes) are loaded as they are, without being read as triples first.
+    nodes, or the file they are spilled to) are loaded as they are, without being read as triples first.
     """
     store = Store()
     if isinstance(triples, Lines):  # wrapped a block at a time, never copied whole
         store.load(wrapped_reader(triples.data), format=RdfFormat.N_TRIPLES, lenient=True)
+        return store
+    if isinstance(triples, SpilledLines):
+        with triples.open() as source:
+            store.load(wrapped_reader(source), format=RdfFormat.N_TRIPLES, lenient=True)
         return store
     data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
     if b"_:" in data:  # maybe a blank node (or text that looks like one): keep the labels

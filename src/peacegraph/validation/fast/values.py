@@ -15,12 +15,16 @@ from .terms import Term
 
 def compile_values(cc: Compilation, c: Context) -> None:
     """The checks of each value node (for a node shape: the focus node itself)."""
-    found = list(conditions(cc, c.shape, "?v", c))
+    # The focus node itself (no path) is looked up: its own few triples are the shortest list to walk,
+    # where hashing the class's instances costs more than the lookups (measured at a million triples).
+    with cc.joining(c.path is not None) as joins:
+        found = list(conditions(cc, c.shape, "?v", c))
     if found:
         binds = " ".join(f"BIND(({expression}) AS ?c{i})" for i, (_n, expression, _m) in enumerate(found))
         broken = " || ".join(f"!COALESCE(?c{i}, true)" for i in range(len(found)))
         flags = " ".join(f"?c{i}" for i in range(len(found)))
-        query = f"{c.select('?v ' + flags)} WHERE {{ {c.focus} {c.values()} {binds} FILTER({broken}) }}"
+        where = " ".join([c.focus, c.values(), *joins, binds])
+        query = f"{c.select('?v ' + flags)} WHERE {{ {where} FILTER({broken}) }}"
         cc.add(c, query, [(name, "", message) for name, _expression, message in found], value=True)
     for pattern in cc.shapes.values(c.shape, "pattern"):
         strings.pattern(cc, c, pattern)

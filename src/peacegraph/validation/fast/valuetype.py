@@ -26,7 +26,7 @@ def conditions(cc: Compilation, shape: Term, v: str) -> Iterator[tuple[str, str,
     """(component, condition the value ``v`` must meet, message) for each value type constraint."""
     for cls in cc.shapes.values(shape, "class"):
         cls = iri(cls, shape, "sh:class")
-        yield "Class", is_instance(cc, v, cls), f"Value does not have class {display(cls)}"
+        yield "Class", cc.is_instance(v, cls), f"Value does not have class {display(cls)}"
     for datatype in cc.shapes.values(shape, "datatype"):
         datatype = iri(datatype, shape, "sh:datatype")
         message = f"Value is not Literal with datatype {display(datatype)}"
@@ -34,10 +34,6 @@ def conditions(cc: Compilation, shape: Term, v: str) -> Iterator[tuple[str, str,
     for kind in cc.shapes.values(shape, "nodeKind"):
         kind = iri(kind, shape, "sh:nodeKind")
         yield "NodeKind", node_kind(v, kind, shape), f"Value is not of Node Kind {display(kind)}"
-
-
-def is_instance(cc: Compilation, v: str, cls: NamedNode) -> str:
-    return f"EXISTS {{ {cc.instance(v, cls)} }}"
 
 
 def has_datatype(cc: Compilation, v: str, datatype: str) -> str:
