@@ -13,6 +13,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -640,3 +641,45 @@ def test_killed_in_tables_then_recovered_by_the_next_build(mini_seeds: Path, rel
     assert code == 0, output
     assert hostile.snapshot(released) == {**hostile.snapshot(reference), "tables/notes.txt": b"the operator's\n"}
     _verifies(released)
+
+
+# --- no room for temporary files --------------------------------------------------------------
+
+
+@ROOT_ONLY
+def test_a_full_temporary_folder_stops_the_build_with_one_line_and_the_release_intact(
+    mini_seeds: Path, released: Path, tmp_path: Path
+) -> None:
+    """The build's sorted lines go to TMPDIR; there a tmpfs of one page fills at once."""
+    before = {p: p.read_bytes() for p in released.rglob("*") if p.is_file()}
+    changed = tmp_path / "changed"
+    shutil.copytree(mini_seeds, changed)
+    _change(changed)
+    small = tmp_path / "small"
+    small.mkdir()
+    script = f"""
+        mount -t tmpfs -o size=4k tmpfs {small}
+        TMPDIR={small} $PY -m peacegraph build --quiet --collection {changed} --out {released} || echo "exit $?"
+        find {small} -mindepth 1
+    """
+    done = _in_namespace(script, tmp_path)
+    assert done.stdout.splitlines() == ["exit 2"], "nothing left in the temporary folder"
+    assert done.stderr.splitlines() == [
+        f"Error: {small}: cannot write the sorted lines in the temporary folder: No space left on device; a build "
+        "needs room there for about twice its N-Triples dump (set TMPDIR to a folder with more room)"
+    ]
+    assert {p: p.read_bytes() for p in released.rglob("*") if p.is_file()} == before
+
+
+def test_lines_set_aside_where_no_file_can_be_made_is_a_plain_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from peacegraph.errors import InputError
+    from peacegraph.rdf.lines import Lines
+    from peacegraph.validation.spill import SpilledLines
+
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))
+    with pytest.raises(InputError, match="cannot write the lines set aside while they are validated"):
+        SpilledLines(Lines(b"<a:b> <a:c> <a:d> .\n", 1))

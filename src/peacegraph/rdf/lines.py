@@ -13,13 +13,13 @@ import contextlib
 import heapq
 import itertools
 import operator
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import BlankNode, RdfFormat, Triple, parse
 
+from .. import tempspace
 from . import serialize as canonical
 from .ntriples import TextTriple
 
@@ -63,17 +63,17 @@ def of_text(triples: Iterable[TextTriple], spill_above: int | None = None) -> Li
     limit = SPILL_ABOVE if spill_above is None else spill_above
     predicates: set[str] = set()
     held: list[str] = []  # not a set: duplicates are few, and dropped once sorted, at no cost of hashing
-    with tempfile.TemporaryDirectory(prefix="peacegraph-lines-") as tmp:
+    with tempspace.folder("peacegraph-lines-") as tmp:
         runs: list[Path] = []
         iterator = iter(triples)
         while chunk := list(itertools.islice(iterator, CHUNK)):
             predicates.update(map(operator.itemgetter(1), chunk))
             held.extend(f"{s} {p} {o} ." for s, p, o in chunk)
             if len(held) > limit:
-                runs.append(_spill(held, Path(tmp), len(runs))[0])
-        run, count = _spill(held, Path(tmp), len(runs))
+                runs.append(_spill(held, tmp, len(runs))[0])
+        run, count = _spill(held, tmp, len(runs))
         if runs:
-            data, count = _merged([*runs, run], Path(tmp) / "merged")
+            data, count = _merged([*runs, run], tmp / "merged")
         else:  # all in one run, read back once its lines are let go of (a lower peak)
             data = run.read_bytes()
     return Lines(data, count, canonical.ntriples_order_is_sort_key({p[1:-1] for p in predicates}))
@@ -97,6 +97,7 @@ def as_text(triple: Triple) -> TextTriple:
 SPILL_ABOVE = 2_000_000
 
 
+@tempspace.writing("the sorted lines")
 def _spill(held: list[str], folder: Path, number: int) -> tuple[Path, int]:
     """Write the lines ``held`` to a new run, sorted, each once, one a line, in UTF-8, and empty ``held``;
     the run and its number of lines."""
@@ -114,6 +115,7 @@ def _spill(held: list[str], folder: Path, number: int) -> tuple[Path, int]:
     return run, count
 
 
+@tempspace.writing("the sorted lines")
 def _merged(runs: list[Path], into: Path) -> tuple[bytes, int]:
     """The sorted runs merged, each line once, and the number of lines (written to ``into`` first,
     so that only the result is ever held whole)."""

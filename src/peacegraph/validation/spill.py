@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from pyoxigraph import Triple
 
+from .. import tempspace
 from ..rdf.lines import Lines
 
 
@@ -27,11 +28,16 @@ class SpilledLines:
     Iterating reads them back and gives their triples (in canonical order, as the lines do).
     """
 
+    @tempspace.writing("the lines set aside while they are validated")
     def __init__(self, lines: Lines):
         handle, name = tempfile.mkstemp(prefix="peacegraph-lines-", suffix=".nt")
         self.path = Path(name)
-        with os.fdopen(handle, "wb") as out:
-            out.write(lines.data)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(lines.data)
+        except OSError:
+            self.path.unlink(missing_ok=True)  # the part written
+            raise
         self.count = lines.count
         self.as_lines = lines.as_lines
 
