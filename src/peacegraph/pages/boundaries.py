@@ -136,14 +136,10 @@ def read_regions(path: Path, shown: Path | None = None) -> dict[str, Any]:
 
 def checked(path: Path, shown: Path | None = None) -> tuple[bytes, dict[str, Any]]:
     """A regions file's bytes and values, checked (errors name ``shown``, by default ``path``)."""
-    from ..records.limits import read_bounded, utf8_line
+    from ..records.limits import read_utf8
 
     display = shown or path
-    raw = read_bounded(path, MAX_REGIONS_BYTES, file=display, line=1)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError("not valid UTF-8", display, utf8_line(raw, exc)) from None
+    text = read_utf8(path, MAX_REGIONS_BYTES, file=display, line=1)
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
@@ -151,7 +147,7 @@ def checked(path: Path, shown: Path | None = None) -> tuple[bytes, dict[str, Any
     except (ValueError, RecursionError) as exc:
         raise InputError(f"not valid JSON: {str(exc)[:80] or 'nested too deeply'}", display, 1) from None
     raise_all(_errors(data, text, display))
-    return raw, dict(data)
+    return text.encode("utf-8"), dict(data)  # the file's bytes: it is valid UTF-8
 
 
 def _no_constant(name: str) -> None:

@@ -109,9 +109,9 @@ def read_bounded(path: Path, limit: int, *, file: Path | str, line: int | None =
     return data
 
 
-def read_utf8(path: Path, limit: int, *, file: Path | str) -> str:
+def read_utf8(path: Path, limit: int, *, file: Path | str, line: int | None = None) -> str:
     """The text of the regular file ``path``: bounded as by :func:`read_bounded`, UTF-8 or refused."""
-    raw = read_bounded(path, limit, file=file)
+    raw = read_bounded(path, limit, file=file, line=line)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

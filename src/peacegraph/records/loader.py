@@ -32,6 +32,7 @@ from .limits import (
     MAX_YAML_NODES,
     RECORD_NODES,
     read_bounded,
+    read_utf8,
     utf8_line,
 )
 from .schemacheck import Validator
@@ -517,11 +518,7 @@ def load_wikidata(path: Path) -> dict[str, WikidataRow]:
     shown = _display(path)
     if not path.exists():
         raise InputError("missing: the reviewed Wikidata identifiers are needed", shown)
-    raw = read_bounded(path, MAX_TABLE_BYTES, file=shown, line=1)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError("not valid UTF-8", shown, utf8_line(raw, exc)) from None
+    text = read_utf8(path, MAX_TABLE_BYTES, file=shown, line=1)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         return _wikidata_rows(reader, shown)

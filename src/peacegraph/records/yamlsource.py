@@ -22,7 +22,7 @@ from yaml.resolver import Resolver
 
 from ..errors import InputError
 from . import plain
-from .limits import MAX_DEPTH, MAX_RECORD_BYTES, MAX_YAML_NODES, RECORD_NODES, read_bounded, utf8_line
+from .limits import MAX_DEPTH, MAX_RECORD_BYTES, MAX_YAML_NODES, RECORD_NODES, read_utf8
 from .plain import OFF_STRUCTURE
 
 try:
@@ -72,11 +72,7 @@ class Located:
 def read_yaml(file: Path, display: Path | None = None, max_nodes: int = MAX_YAML_NODES) -> Located:
     """The values of a YAML file; ``max_nodes`` is what is left of the budget of all record files."""
     shown = display or file
-    raw = read_bounded(file, MAX_RECORD_BYTES, file=shown, line=1)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError("not valid UTF-8", shown, utf8_line(raw, exc)) from None
+    text = read_utf8(file, MAX_RECORD_BYTES, file=shown, line=1)
     lines = LineNumbers(text)
     builder = _Builder(shown, max_nodes, lines, escapes=bool(_MAYBE_CONTROL.search(text)))
     try:
