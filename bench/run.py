@@ -128,7 +128,7 @@ def _child_main(mode: str, seeds: Path, out: Path) -> None:
         stages = _Stages()
         result = pipeline.build(pipeline.Settings(seeds=seeds, out=out), progress=stages)
         stages.close()
-        print(json.dumps({"triples": len(result.triples), "timings": result.timings, "stages": stages.figures}))
+        print(json.dumps({"triples": result.count, "timings": result.timings, "stages": stages.figures}))
     else:
         import baseline
 

@@ -305,7 +305,7 @@ def build(collection_dir: Path | None, out: Path | None, quiet: bool, previous: 
         raise _fail(error) from None
     if not quiet:
         timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
-        click.echo(f"built {len(result.triples)} triples into {out}/ ({timings})")
+        click.echo(f"built {result.count} triples into {out}/ ({timings})")
 
 
 @main.command(epilog=EXAMPLES["check"])

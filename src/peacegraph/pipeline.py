@@ -4,14 +4,16 @@ load records → mint identifiers and map to RDF → validate → serialize → 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 
 from . import collection as collections
 from . import collector, resources
@@ -21,6 +23,7 @@ from .rdf import bulk, identifiers, lines, mapping, rdfio, serialize
 from .rdf.formats import Format
 from .rdf.lines import Lines
 from .rdf.namespaces import PG, RDF_TYPE, using
+from .rdf.spill import SpilledLines
 from .records import loader
 from .records.limits import open_regular
 from .records.model import Corpus, Origin
@@ -28,7 +31,6 @@ from .release import citation, metadata, outdir, previous, tables, versions, wri
 from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, REGIONS_FILE, SHAPES_FILE
 from .validation import fast as fastshacl
 from .validation.report import NonConformingError, Report, origins
-from .validation.spill import SpilledLines
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,18 @@ class Settings:
 
 @dataclass
 class BuildResult:
-    #: Every triple of the dataset (the N-Triples dump's content).
-    triples: Lines
+    #: How many triples the dataset has.
+    count: int
+    #: Whether the dump's lines are in canonical order too (:attr:`.lines.Lines.as_lines`).
+    as_lines: bool
     report: Report
     files: dict[str, Path]
     timings: dict[str, float]
+
+    @functools.cached_property
+    def triples(self) -> Lines:
+        """Every triple of the dataset, read from the N-Triples dump written (when first asked for)."""
+        return Lines(self.files[Format.NTRIPLES.dump_name(DUMP_STEM)].read_bytes(), self.count, self.as_lines)
 
 
 Progress = Callable[[str], None]
@@ -126,7 +135,7 @@ def check_conformance(by_iri: Mapping[str, Origin], triples: Lines | SpilledLine
 
 
 def write_release(
-    graph: Lines,
+    graph: Lines | SpilledLines,
     settings: Settings,
     col: Collection,
     current: versions.Release,
@@ -143,7 +152,7 @@ def write_release(
 
 
 def _write_release(
-    graph: Lines,
+    graph: Lines | SpilledLines,
     settings: Settings,
     col: Collection,
     current: versions.Release,
@@ -170,29 +179,39 @@ def _write_release(
     return set(files.written)
 
 
-def write_dumps(graph: Lines, files: writing.Directory) -> tuple[tables.Index, metadata.Statistics]:
-    """Write the dumps; the tables' index and the statistics, made as the JSON-LD is written, from the
-    same chunks of lines (:mod:`.rdf.bulk`)."""
-    files.put(Format.NTRIPLES.dump_name(DUMP_STEM), graph.data)
+def write_dumps(graph: Lines | SpilledLines, files: writing.Directory) -> tuple[tables.Index, metadata.Statistics]:
+    """Write the dumps from the lines, a block at a time (never all of them held, when they are in a
+    file); the tables' index and the statistics, made as the JSON-LD is written, from the same chunks
+    of lines (:mod:`.rdf.bulk`)."""
+    with files.stream(Format.NTRIPLES.dump_name(DUMP_STEM)) as sink:
+        for block in graph.blocks():
+            sink.write(block)
     with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
-        serialize.write_gzipped(graph.data, sink)
+        serialize.write_gzipped(graph.blocks(), sink)
     with files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle:
-        serialize.write_turtle(_in_canonical_order(graph), turtle)
+        _write_turtle(graph, turtle)
     index, tally = tables.Index(), metadata.Tally()
     with files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld:
         writer = serialize.JsonLdWriter(jsonld)
-        for chunk in bulk.chunks(graph.data):
-            writer.add(chunk)
-            index.add(chunk)
-            tally.add(chunk)
+        for block in graph.blocks():
+            for chunk in bulk.chunks(block):
+                writer.add(chunk)
+                index.add(chunk)
+                tally.add(chunk)
         writer.close()
     return index, tally.statistics()
 
 
-def _in_canonical_order(graph: Lines) -> Iterable[Triple] | Iterable[Quad]:
-    """The triples of ``graph`` in canonical order; when that is the order of its lines, as Oxigraph reads
-    them (quads in the default graph), handed to a writer with no Python code between them."""
-    return parse(graph.data, RdfFormat.N_TRIPLES, lenient=True) if graph.as_lines else graph
+def _write_turtle(graph: Lines | SpilledLines, sink: IO[bytes]) -> None:
+    """The Turtle dump of the triples of ``graph`` in canonical order; when that is the order of its lines,
+    as Oxigraph reads them (quads in the default graph), handed to its writer with no Python code between."""
+    if not graph.as_lines:
+        serialize.write_turtle(iter(graph), sink)
+    elif isinstance(graph, Lines):
+        serialize.write_turtle(parse(graph.data, RdfFormat.N_TRIPLES, lenient=True), sink)
+    else:
+        with graph.open() as lines:
+            serialize.write_turtle(parse(lines, RdfFormat.N_TRIPLES, lenient=True), sink)
 
 
 def regions_of(col: Collection) -> bytes | None:
@@ -290,22 +309,22 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     timer.begin("validate")
     by_iri = origins(corpus)
     del corpus  # all that is left to do reads the triples, and where each record is
-    with SpilledLines(triples) as spilled:
+    with SpilledLines(triples) as spilled:  # the lines are read from the file from now on, never held whole
+        count, as_lines = len(triples), triples.as_lines
         del triples  # not held while the validation store holds the triples
         report = check_conformance(by_iri, spilled, shape_files(settings, col))
-        triples = spilled.read()
-    timer.end()
-    if report.blocking():  # warnings and notes are reported, but do not stop a build
-        raise NonConformingError(report, report.summary())
+        timer.end()
+        if report.blocking():  # warnings and notes are reported, but do not stop a build
+            raise NonConformingError(report, report.summary())
 
-    def write(staging: Path) -> set[str]:
-        names = write_release(triples, settings, col, current, staging, regions)
-        timer.begin("publish")  # what is left: putting the staged release in place
-        return names
+        def write(staging: Path) -> set[str]:
+            names = write_release(spilled, settings, col, current, staging, regions)
+            timer.begin("publish")  # what is left: putting the staged release in place
+            return names
 
-    timer.begin("serialize")
-    target_files = outdir.publish(write, target, notify)
-    timer.end()
+        timer.begin("serialize")
+        target_files = outdir.publish(write, target, notify)
+        timer.end()
     assert settings.out is not None  # resolved()
     written = {name: settings.out / name for name in target_files}
-    return BuildResult(triples, report, written, timer.timings)
+    return BuildResult(count, as_lines, report, written, timer.timings)

@@ -676,7 +676,7 @@ def test_lines_set_aside_where_no_file_can_be_made_is_a_plain_error(
 ) -> None:
     from peacegraph.errors import InputError
     from peacegraph.rdf.lines import Lines
-    from peacegraph.validation.spill import SpilledLines
+    from peacegraph.rdf.spill import SpilledLines
 
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("", encoding="utf-8")

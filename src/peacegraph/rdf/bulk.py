@@ -14,11 +14,37 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import methodcaller
-from typing import Final
+from typing import BinaryIO, Final
 
 #: About how many bytes of lines are handled at once: enough for the C-level operations to
 #: dominate, few enough that what is made of them stays small (a few megabytes).
 CHUNK_BYTES: Final = 1 << 20
+
+#: What :meth:`.lines.Lines.blocks` gives at a time: enough for the work on each to be done in C, little to hold.
+BLOCK_BYTES = 1 << 22
+
+
+def blocks_of(data: bytes, size: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """``data`` in blocks of whole lines of about ``size`` bytes (the last as it ends)."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", min(start + size, len(data)) - 1) + 1 or len(data)
+        yield data[start:end]
+        start = end
+
+
+def blocks_from(handle: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """What ``handle`` reads, in blocks of whole lines of about ``size`` bytes (the last as it ends)."""
+    rest = b""
+    while chunk := handle.read(size):
+        data = rest + chunk
+        end = data.rfind(b"\n") + 1
+        rest = data[end:]
+        if end:
+            yield data[:end]
+    if rest:
+        yield rest
+
 
 _SPLIT: Final = methodcaller("split", b" ", 2)
 
@@ -36,17 +62,13 @@ class Chunk:
 
 def chunks(data: bytes, size: int = CHUNK_BYTES) -> Iterator[Chunk]:
     """The lines of ``data`` (without their ``\\n``), about ``size`` bytes of them at a time."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", min(start + size, len(data)) - 1)
-        end = len(data) if end < 0 else end + 1
-        lines = data[start:end].split(b"\n")
+    for block in blocks_of(data, size):
+        lines = block.split(b"\n")
         if not lines[-1]:
             lines.pop()
         if lines:
             subjects, predicates, objects = zip(*map(_SPLIT, lines), strict=True)
             yield Chunk(lines, subjects, predicates, objects)
-        start = end
 
 
 def term(obj: bytes) -> bytes:

@@ -6,7 +6,7 @@ A record that is removed or merged keeps its identifier as a deprecated resource
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Final
 
@@ -14,6 +14,7 @@ from pyoxigraph import NamedNode, Triple
 
 from ..errors import InputError
 from ..records.model import Corpus
+from .bulk import blocks_from
 from .lines import Lines
 from .mapping import map_deprecation
 from .namespaces import OWL, active, term
@@ -83,24 +84,11 @@ def published_in_dump(handle: BinaryIO, block_size: int = 1 << 23) -> set[str] |
     further) as soon as a block is not canonical: then only a parser reads it right."""
     ids = active().id
     found: set[str] = set()
-    for block in _whole_lines(handle, block_size):
+    for block in blocks_from(handle, block_size):
         if not canonical_block(block):
             return None
         found |= published_lines(block.splitlines(), ids)
     return found
-
-
-def _whole_lines(handle: BinaryIO, size: int) -> Iterator[bytes]:
-    """The bytes of ``handle`` in blocks of whole lines (about ``size`` bytes each)."""
-    rest = b""
-    while chunk := handle.read(size):
-        data = rest + chunk
-        end = data.rfind(b"\n") + 1
-        rest = data[end:]
-        if end:
-            yield data[:end]
-    if rest:
-        yield rest
 
 
 def check_kept(previous: set[str], triples: Iterable[Triple], where: Path | str) -> None:

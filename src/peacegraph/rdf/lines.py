@@ -21,6 +21,7 @@ from pyoxigraph import BlankNode, RdfFormat, Triple, parse
 
 from .. import tempspace
 from . import serialize as canonical
+from .bulk import BLOCK_BYTES, blocks_of
 from .ntriples import TextTriple
 
 
@@ -41,6 +42,10 @@ class Lines:
         if self.as_lines:
             return self.in_line_order()
         return iter(sorted(self.in_line_order(), key=canonical.sort_key))
+
+    def blocks(self, size: int = BLOCK_BYTES) -> Iterator[bytes]:
+        """The lines, about ``size`` bytes of whole lines at a time."""
+        return blocks_of(self.data, size)
 
     def in_line_order(self) -> Iterator[Triple]:
         """The triples in the order of the lines (bytewise, as the N-Triples dump has them)."""

@@ -79,20 +79,20 @@ def to_ntriples(triples: list[Triple]) -> bytes:
     return b"".join(sorted(data.splitlines(keepends=True)))
 
 
-def write_gzipped(data: bytes, sink: IO[bytes]) -> None:
-    """``data`` gzipped with nothing that varies (the bytes ``gzip.compress(data, 6, mtime=0)`` gives:
-    zlib's own header, modification time 0, no file name), written to ``sink`` as it is compressed.
+def write_gzipped(blocks: Iterable[bytes], sink: IO[bytes]) -> None:
+    """The bytes of ``blocks`` gzipped with nothing that varies (the bytes ``gzip.compress(data, 6,
+    mtime=0)`` gives of them joined: zlib's own header, modification time 0, no file name), written
+    to ``sink`` as they are compressed (however the blocks are cut, the bytes are the same).
 
     Level 6, gzip's own default: level 9 takes twice as long for a file 2% smaller.
     """
     compressor = zlib.compressobj(6, zlib.DEFLATED, _GZIP_WBITS)
-    for start in range(0, len(data), _BLOCK):
-        sink.write(compressor.compress(data[start : start + _BLOCK]))
+    for block in blocks:
+        sink.write(compressor.compress(block))
     sink.write(compressor.flush())
 
 
 _GZIP_WBITS: Final = 16 + zlib.MAX_WBITS  # a gzip header and trailer around the deflate stream
-_BLOCK: Final = 1 << 22
 
 
 def write_turtle(triples: Iterable[Triple] | Iterable[Quad], sink: IO[bytes]) -> None:

@@ -15,9 +15,9 @@ from typing import Final
 from pyoxigraph import Literal, Quad, RdfFormat, Store, Triple, serialize
 
 from ...rdf.lines import Lines
+from ...rdf.spill import SpilledLines
 from ...records.model import Origin
 from ..report import Report, Violation
-from ..spill import SpilledLines
 from .compiler import compile_shapes
 from .findings import Result, failures_of, results_of
 from .literals import mark_ill_typed, wrap, wrap_datatypes, wrapped_reader

@@ -18,7 +18,8 @@ from typing import BinaryIO
 from pyoxigraph import Triple
 
 from .. import tempspace
-from ..rdf.lines import Lines
+from .bulk import BLOCK_BYTES, blocks_from
+from .lines import Lines
 
 
 class SpilledLines:
@@ -57,6 +58,11 @@ class SpilledLines:
 
     def open(self) -> BinaryIO:
         return open(self.path, "rb")
+
+    def blocks(self, size: int = BLOCK_BYTES) -> Iterator[bytes]:
+        """The lines read back, about ``size`` bytes of whole lines at a time (never all at once)."""
+        with self.open() as handle:
+            yield from blocks_from(handle, size)
 
     def read(self) -> Lines:
         """The lines again, as they were written."""
