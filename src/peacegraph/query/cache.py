@@ -80,6 +80,12 @@ def store_folder(out: Path, ontology: bool = False) -> Path | None:
     return home / name
 
 
+def recorded(out: Path, ontology: bool = False) -> str | None:
+    """The store the present stamp of the release's files is recorded for (found without reading them), if any."""
+    suffix = "-ontology" if ontology else ""
+    return _recorded(cache_home() / STAMPS / (_stamp(sources(Path(out), ontology)) + suffix))
+
+
 def _keep(home: Path, key: str, name: str) -> None:
     """Record ``name`` as the store of a release; if it had another, remove the stores no release needs now."""
     if keeping.recorded(home, key) == name:

@@ -21,8 +21,13 @@ import fcntl
 import os
 import re
 import stat
-from pathlib import Path
-from typing import Final
+
+# The quick start of ``peacegraph query`` holds its store with :func:`hold`: paths are plain strings
+# there, and ``pathlib`` and ``typing`` are not imported for annotations.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Final
 
 LOCKS: Final = "locks"
 RELEASES: Final = "releases"
@@ -30,18 +35,19 @@ PRUNING: Final = ".pruning-"
 STORE_NAME: Final = re.compile(r"[0-9a-f]{64}(-ontology)?")
 
 #: The lock files this process holds shared, open for as long as it runs.
-_held: dict[Path, int] = {}
+_held: dict[str, int] = {}
 
 
-def hold(home: Path, name: str) -> bool:
+def hold(home: Path | str, name: str) -> bool:
     """Hold the store ``home/name`` shared (it is not removed while this process runs); whether it is there."""
-    lock = home / LOCKS / name
+    lock = os.path.join(home, LOCKS, name)
     if lock not in _held:
-        lock.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(lock), exist_ok=True)
         handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         fcntl.flock(handle, fcntl.LOCK_SH)  # waits while a sweep removes it (then it is gone: built again)
         _held[lock] = handle
-    return (home / name).is_dir() and not (home / name).is_symlink()
+    store = os.path.join(home, name)
+    return os.path.isdir(store) and not os.path.islink(store)
 
 
 def release_key(out: Path, suffix: str) -> str:
@@ -88,6 +94,7 @@ def _remove(home: Path, name: str) -> bool:
     """Remove one store if no process holds it: renamed away first, then deleted, then its lock."""
     import shutil
     import tempfile
+    from pathlib import Path
 
     lock = home / LOCKS / name
     try:
