@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from peacegraph import collection
+from peacegraph import collection, querying
 from peacegraph.query import remembered
 from peacegraph.records import known
 
@@ -222,3 +222,12 @@ def test_a_record_holds_no_value_it_cannot_say_plainly(tmp_path: Path) -> None:
     assert remembered.record(way, [str(file)], [], odd) is None
     assert remembered.record(way.replace(str(tmp_path), str(tmp_path) + "\nx"), [str(file)], [], found) is None
     assert remembered.record(way, [str(tmp_path / "gone")], [], found) is None
+
+
+@pytest.mark.parametrize("columns", [None, "", "x", "0", "-3", "57"])
+def test_the_width_of_a_table_is_what_shutil_says(columns: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert querying.terminal_columns() == shutil.get_terminal_size((0, 0)).columns
