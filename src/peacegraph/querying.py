@@ -157,13 +157,26 @@ def _write(asked: Asked, found: Found) -> None:
     from pyoxigraph import Store
 
     from .query import remembered, store
-    from .serve import guard
 
     text = _quick_text(asked)
     st = Store.read_only(os.path.join(remembered.cache_home(), found.store))
-    results = store.run(st, guard.check(text).text, store.Iris(found.prefixes, found.base))
+    results = store.run(st, _checked(text), store.Iris(found.prefixes, found.base))
     store.write_results(results, asked.fmt, sys.stdout.buffer, text, _width(asked.fmt), found.prefixes)
     sys.stdout.buffer.flush()
+
+
+def _checked(text: str) -> str:
+    """The text to run, as the guard says it (``serve/guard.py``): kept from an earlier run of the same text by
+    the same guard (``verdicts.py``), or checked now (and kept, if let through)."""
+    from . import verdicts
+
+    run = verdicts.recall(text)
+    if run is None:
+        from .serve import guard
+
+        run = guard.check(text).text
+        verdicts.keep(text, run)
+    return run
 
 
 #: A query file at most this long is read here; a longer one (and standard input) is read by

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import stat
 
 # The quick start of ``peacegraph query`` holds its store with :func:`hold`: paths are plain strings
-# there, and ``pathlib`` and ``typing`` are not imported for annotations.
+# there, and ``pathlib``, ``typing`` and ``re`` are not imported.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,10 +31,19 @@ if TYPE_CHECKING:
 LOCKS: Final = "locks"
 RELEASES: Final = "releases"
 PRUNING: Final = ".pruning-"
-STORE_NAME: Final = re.compile(r"[0-9a-f]{64}(-ontology)?")
+#: What a store's name ends with when the ontology is in it too.
+ONTOLOGY_SUFFIX: Final = "-ontology"
+_HEX: Final = frozenset("0123456789abcdef")
 
 #: The lock files this process holds shared, open for as long as it runs.
 _held: dict[str, int] = {}
+
+
+def is_store_name(name: str) -> bool:
+    """Whether ``name`` is a store's: a SHA-256 in hexadecimal, then ``-ontology`` or nothing (no ``re``: the
+    quick start of a query imports this module)."""
+    digest = name.removesuffix(ONTOLOGY_SUFFIX)
+    return len(digest) == 64 and _HEX.issuperset(digest)
 
 
 def hold(home: Path | str, name: str) -> bool:
@@ -63,13 +71,13 @@ def recorded(home: Path, key: str) -> str | None:
         name = (home / RELEASES / key).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return name if STORE_NAME.fullmatch(name) else None
+    return name if is_store_name(name) else None
 
 
 def sweep(home: Path) -> list[str]:
     """Remove every store of ours that no release's record names and no process holds; the names removed."""
     named = {recorded(home, entry.name) for entry in entries(home / RELEASES)}
-    stale = [entry.name for entry in entries(home) if STORE_NAME.fullmatch(entry.name) and entry.name not in named]
+    stale = [entry.name for entry in entries(home) if is_store_name(entry.name) and entry.name not in named]
     return [name for name in stale if _ours(home, name) and _remove(home, name)]
 
 

@@ -151,7 +151,7 @@ def keep(way: str, before: str | None, out: Path, ontology: bool, store: Path, i
     from ..records import known
     from ..release.files import ONTOLOGY_FILE
     from . import cache
-    from .keeping import STORE_NAME
+    from .keeping import is_store_name
 
     if before is None or not iris.base or str(known.cache_home()) != cache_home():
         return
@@ -162,7 +162,7 @@ def keep(way: str, before: str | None, out: Path, ontology: bool, store: Path, i
     text = record(way, files, absent, found)
     try:
         settled = known.settled([Path(path) for path in files])
-        if text is None or not settled or not STORE_NAME.fullmatch(found.store) or stamp(files[0]) != before:
+        if text is None or not settled or not is_store_name(found.store) or stamp(files[0]) != before:
             return
         if cache.recorded(out, ontology) != found.store or record(way, files, absent, found) != text:
             return

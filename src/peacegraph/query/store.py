@@ -8,7 +8,6 @@ reading of a file) is imported where it is used, and ``typing``, ``dataclasses``
 from __future__ import annotations
 
 import io
-import re
 import sys
 
 from pyoxigraph import (
@@ -59,7 +58,7 @@ def read_query(path: Path | str) -> str:
     return read_utf8(Path(path), MAX_QUERY_BYTES, file=path)
 
 
-# The regular expressions are compiled where first used (``re`` keeps them): most runs need none of them.
+# ``re`` is imported, and each expression compiled, where first used: CSV, TSV, JSON and XML need none of them.
 _OXIGRAPH_POSITION = r"^error at (\d+):(\d+): "
 _NEAR = r"[\w?$:<>\"'.-]+|\S"
 
@@ -76,6 +75,8 @@ def explain_syntax_error(text: str, message: str) -> str:
     The parser's own words are kept where they are the clearer ones: an undeclared prefix ("Prefix
     not found"), a short list of what it expected. The CLI and the endpoint both say this.
     """
+    import re
+
     match = re.match(_OXIGRAPH_POSITION, message, re.DOTALL)
     if match is None:
         return f"SPARQL syntax error: {message}"
@@ -167,6 +168,8 @@ def _prefixed(iri: str, prefixes: dict[str, str]) -> str:
 
     For people to read: a ``/`` in the local name is shown as it is (a query writes it ``\\/``).
     """
+    import re
+
     best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
     if best is not None:
         local = iri[len(best) :]
@@ -195,6 +198,8 @@ def _cell(term: object, prefixes: dict[str, str]) -> str | None:
 
 def column_order(query: str, variables: list[str]) -> list[str]:
     """For ``SELECT *``, the variables in the order the query first names them; else as given."""
+    import re
+
     if not re.search(_SELECT_STAR, query, re.IGNORECASE):
         return variables
     first_seen = list(dict.fromkeys(re.findall(_VARIABLE, query)))
