@@ -147,9 +147,14 @@ def _run(asked: Asked, collection_dir: str | None, release: str | None) -> int:
 
 
 def _held(found: Found) -> bool:
+    """Whether the store a record names is there, held as the full way holds it (not where the cache cannot be
+    written any more: the full way answers from memory there)."""
     from .query import keeping, remembered
 
-    return keeping.hold(remembered.cache_home(), found.store)
+    try:
+        return keeping.hold(remembered.cache_home(), found.store)
+    except OSError:
+        return False
 
 
 def _write(asked: Asked, found: Found) -> None:
@@ -187,12 +192,15 @@ QUICK_READ_BYTES = 64 * 1024
 def _quick_text(asked: Asked) -> str:
     """The query: given, or read from its file, which must be a small regular file in UTF-8 to be read
     here; anything else is read (and refused, if need be) the full way."""
+    import stat
+
     path = asked.query_file
     if path is None or str(path) == "-":
         return _text(asked)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(QUICK_READ_BYTES + 1) if os.path.isfile(path) else None
+    try:  # never blocks: opened without waiting (a FIFO), and read only if it is a regular file
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+            raw = handle.read(QUICK_READ_BYTES + 1) if regular else None
         text = raw.decode("utf-8") if raw is not None and len(raw) <= QUICK_READ_BYTES else None
     except (OSError, UnicodeDecodeError):
         text = None

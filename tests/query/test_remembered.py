@@ -121,6 +121,12 @@ def test_a_query_file_and_standard_input(settled: Path, cache: Path, tmp_path: P
     assert asked(*from_file, cwd=tmp_path)[:3] == clicked(*from_file, cwd=tmp_path)
     saved.write_bytes(b"SELECT ?x WHERE { BIND('caf\xe9' AS ?x) }")  # not UTF-8: the full reading explains
     assert asked(*from_file, cwd=tmp_path)[:3] == clicked(*from_file, cwd=tmp_path)
+    fifo = tmp_path / "fifo.rq"
+    os.mkfifo(fifo)  # never opened to wait for a writer: refused as the full reading refuses it
+    from_fifo = ["query", "-f", str(fifo), "--release", str(settled), "--format", "csv"]
+    refused = asked(*from_fifo, cwd=tmp_path)
+    assert refused[0] == 2
+    assert refused[:3] == clicked(*from_fifo, cwd=tmp_path)
     from_stdin = ["query", "-f", "-", "--release", str(settled), "--format", "csv"]
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, *from_stdin], input=COUNT, capture_output=True, text=True, timeout=120
