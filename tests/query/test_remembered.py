@@ -15,6 +15,7 @@ import pytest
 
 from peacegraph import collection, querying
 from peacegraph.query import remembered
+from peacegraph.rdf import namespaces
 from peacegraph.records import known
 
 from ..conftest import SEEDS
@@ -70,7 +71,10 @@ def test_the_second_run_answers_from_the_record(settled: Path, cache: Path, tmp_
     first = asked(*args, cwd=tmp_path)
     assert first[0] == 0
     assert first[3] == FULL
-    assert len(list((cache / remembered.RECORDS).iterdir())) == 1
+    (record,) = (cache / remembered.RECORDS).iterdir()
+    stamped = {line.split("\t")[1] for line in record.read_text(encoding="utf-8").splitlines() if line[:5] == "file\t"}
+    readers = {collection.__file__, namespaces.__file__}  # a tool changed in place reads the release again
+    assert stamped == {str(settled / "void.ttl"), str(settled / "peacegraph.nt"), *readers}
     second = asked(*args, cwd=tmp_path)
     assert second[:3] == first[:3]
     assert second[3] == "[re]"  # nor pathlib, dataclasses or typing: each costs more than the rest of the start
@@ -259,3 +263,12 @@ def test_the_program_starts_without_re(settled: Path, cache: Path, tmp_path: Pat
         assert "peacegraph.entry" in imported
     assert not imported & {"re", "enum", "typing", "dataclasses", "pathlib", "click"}
     assert done.stdout == "true\n"
+
+
+def test_no_working_folder_is_the_full_way(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def gone() -> str:
+        raise FileNotFoundError("the working folder was removed")
+
+    monkeypatch.setattr(os, "getcwd", gone)
+    assert remembered.asking(None, str(tmp_path), False) is None
+    assert remembered.asking(str(tmp_path), None, False) is not None  # a folder given is found without it

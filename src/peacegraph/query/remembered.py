@@ -9,7 +9,8 @@ the nearest one holding a collection.yaml), the release given, and the ontology 
 
 - the stamp (device, inode, size, modification and change times, as ``records.known`` has it) of every
   file the answer depended on: the collection.yaml or void.ttl the IRIs came from, and the files the
-  store was built from; and the files that were absent (an ontology that would be added to the store);
+  store was built from, and the tool's own modules that read them (``collection.py``,
+  ``rdf/namespaces.py``); and the files that were absent (an ontology that would be added to the store);
 - the name of the store those files were found to need;
 - the prefixes and base IRI a query runs with (from the collection's IRIs).
 
@@ -77,7 +78,10 @@ def stamp(path: str) -> str | None:
 def asking(collection_dir: str | None, release: str | None, ontology: bool) -> str | None:
     """The way of asking of a command line: where the IRIs are read from, and the release and variant
     asked for (None when the full way is needed to say what is wrong: neither a collection nor a release)."""
-    folder = os.path.abspath(collection_dir) if collection_dir is not None else nearest(os.getcwd())
+    try:
+        folder = os.path.abspath(collection_dir) if collection_dir is not None else nearest(os.getcwd())
+    except OSError:  # the working folder is gone: the full way says so
+        return None
     if folder is None and release is None:
         return None
     iris = os.path.join(folder, CONFIG_FILE) if folder is not None else os.path.join(release or "", "void.ttl")
@@ -142,6 +146,16 @@ def record(way: str, files: list[str], absent: list[str], found: Found) -> str |
     return "\n".join(lines) + "\n"
 
 
+def _readers() -> list[str]:
+    """The modules that made what a record says of the IRIs (reading collection.yaml or void.ttl, the prefixes):
+    a record is stamped with them too, so that a tool changed in place (a checkout, an upgrade of the same
+    version) reads the release again."""
+    from .. import collection
+    from ..rdf import namespaces
+
+    return [os.path.abspath(module.__file__ or "") for module in (collection, namespaces)]
+
+
 def keep(way: str, before: str | None, out: Path, ontology: bool, store: Path, iris: Iris) -> None:
     """Write the record of ``way`` after a full run over the release in ``out`` that used ``store``, with the
     collection's IRIs read from a file whose stamp was ``before`` the run; if the store was found by the
@@ -157,7 +171,7 @@ def keep(way: str, before: str | None, out: Path, ontology: bool, store: Path, i
         return
     sources = [os.path.abspath(path) for path in cache.sources(out, ontology)]
     absent = [os.path.abspath(os.path.join(out, ONTOLOGY_FILE))] if ontology and len(sources) == 1 else []
-    files = [iris_file(way), *sources]
+    files = [iris_file(way), *sources, *_readers()]
     found = Found(os.path.basename(store), iris.prefixes, iris.base)
     text = record(way, files, absent, found)
     try:
