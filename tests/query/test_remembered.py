@@ -272,3 +272,20 @@ def test_no_working_folder_is_the_full_way(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setattr(os, "getcwd", gone)
     assert remembered.asking(None, str(tmp_path), False) is None
     assert remembered.asking(str(tmp_path), None, False) is not None  # a folder given is found without it
+
+
+def test_a_path_that_is_not_utf8_is_the_full_way(tmp_path: Path) -> None:
+    assert remembered.asking(None, str(tmp_path / "caf\udce9"), False) is None
+
+
+def test_a_record_names_only_a_store(tmp_path: Path, cache: Path) -> None:
+    way = remembered.asking(None, str(tmp_path), False)
+    assert way is not None
+    for name in ("0" * 64, "../../elsewhere"):
+        text = remembered.record(way, [], [], remembered.Found(name, {}, "https://example.org/sparql"))
+        assert text is not None
+        kept = Path(remembered.record_path(way))
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(text, encoding="utf-8")
+        found = remembered.recall(way)
+        assert (found.store if found else None) == (name if name == "0" * 64 else None)

@@ -33,6 +33,7 @@ import zlib
 
 from .. import __version__
 from ..collection_file import CONFIG_FILE, nearest
+from .keeping import is_store_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,7 +87,12 @@ def asking(collection_dir: str | None, release: str | None, ontology: bool) -> s
         return None
     iris = os.path.join(folder, CONFIG_FILE) if folder is not None else os.path.join(release or "", "void.ttl")
     given = os.path.abspath(release) if release is not None else ""
-    return "\t".join((os.path.abspath(iris), given, "ontology" if ontology else "dumps"))
+    way = "\t".join((os.path.abspath(iris), given, "ontology" if ontology else "dumps"))
+    try:
+        way.encode()
+    except UnicodeEncodeError:  # a path that is not UTF-8 (bytes a command line could not decode)
+        return None
+    return way
 
 
 def iris_file(way: str) -> str:
@@ -94,14 +100,15 @@ def iris_file(way: str) -> str:
     return way.split("\t", 1)[0]
 
 
-def _path(way: str) -> str:
+def record_path(way: str) -> str:
+    """Where the record of ``way`` is kept."""
     return os.path.join(cache_home(), RECORDS, f"{zlib.crc32(way.encode()):08x}")
 
 
 def recall(way: str) -> Found | None:
     """What the record of ``way`` says, if it has one and every file it names is as it was."""
     try:
-        with open(_path(way), encoding="utf-8") as handle:
+        with open(record_path(way), encoding="utf-8") as handle:
             lines = handle.read().split("\n")
     except (OSError, UnicodeDecodeError):
         return None
@@ -128,7 +135,7 @@ def _found(facts: dict[str, list[str]]) -> Found | None:
         prefixes = dict(line.split("\t") for line in facts.get("prefix", ()))
     except (KeyError, ValueError):
         return None
-    return Found(store, prefixes, base)
+    return Found(store, prefixes, base) if is_store_name(store) else None
 
 
 def record(way: str, files: list[str], absent: list[str], found: Found) -> str | None:
@@ -165,7 +172,6 @@ def keep(way: str, before: str | None, out: Path, ontology: bool, store: Path, i
     from ..records import known
     from ..release.files import ONTOLOGY_FILE
     from . import cache
-    from .keeping import is_store_name
 
     if before is None or not iris.base or str(known.cache_home()) != cache_home():
         return
@@ -180,6 +186,6 @@ def keep(way: str, before: str | None, out: Path, ontology: bool, store: Path, i
             return
         if cache.recorded(out, ontology) != found.store or record(way, files, absent, found) != text:
             return
-        known.write_whole(Path(_path(way)), text)
+        known.write_whole(Path(record_path(way)), text)
     except OSError:
         return
