@@ -9,7 +9,9 @@
    ``oxigraph query --location STORE --query-file Q --results-format csv`` over a store that
    ``oxigraph load`` made from ``OUT/peacegraph.nt``. The figures are CPU time (user + system, all
    threads) and wall time, each the median of ``--repeat`` runs; the ratios are ours over Oxigraph's
-   (target: at most 2). ``--version`` likewise, and the floor any Python command starts from: the
+   (target: at most 2). A plain query keeps what it found of the release and the query guard's verdict on
+   its text for the next run (``query/remembered.py``, ``verdicts.py``): one row shows the first run of a
+   text. ``--version`` likewise, and the floor any Python command starts from: the
    interpreter alone, with and without ``site``, and Python opening the same store with pyoxigraph and
    answering the query (nothing of peacegraph).
 2. ``peacegraph serve`` is started ``--starts`` times; the figure is the wall time from starting the
@@ -142,7 +144,20 @@ def command_lines(out: Path, repeat: int, work: Path, saved: bool) -> None:
             time.sleep(2.5)
             cost(ours)
         print(_row(name, median_cost(ours, repeat), median_cost(theirs, repeat)), flush=True)
+        if name == "one document":
+            print(_row("  the same, a new text each", new_texts(out, work, path, repeat), None), flush=True)
     floor(repeat, location, files["one document"])
+
+
+def new_texts(out: Path, work: Path, query: Path, repeat: int) -> tuple[float, float]:
+    """``peacegraph query`` on a text it has not seen (a new comment each run): the guard's verdict on a text is
+    kept between runs (``verdicts.py``), so the other rows, medians of runs of one text, time a query run again."""
+    runs = []
+    for index in range(repeat):
+        text = work / f"new-{index}.rq"
+        text.write_text(f"# run {index} {time.time_ns()}\n" + query.read_text(encoding="utf-8"), encoding="utf-8")
+        runs.append(cost([str(BIN / "peacegraph"), "query", "--release", str(out), "-f", str(text), "--format", "csv"]))
+    return statistics.median(cpu for cpu, _ in runs), statistics.median(wall for _, wall in runs)
 
 
 def _free_port() -> int:

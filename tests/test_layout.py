@@ -12,7 +12,8 @@ from .conftest import ROOT
 PACKAGE = ROOT / "src" / "peacegraph"
 
 #: What each part may import from the rest of the package (besides itself and the shared base modules).
-BASE = {"errors", "progress", "resources", "lazy", "__version__"}
+#: (``collection_file``: the name of a collection's config file and where the nearest one is, importing nothing.)
+BASE = {"errors", "progress", "resources", "lazy", "collection_file", "__version__"}
 ALLOWED: dict[str, set[str]] = {
     "records": {"rdf.namespaces"},  # minting keys
     "rdf": {"records"},

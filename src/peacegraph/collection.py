@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from . import __version__
+from .collection_file import CONFIG_FILE as CONFIG_FILE
+from .collection_file import nearest
 from .errors import InputError, MultiInputError
 from .rdf.namespaces import WD, Space
 
@@ -33,7 +35,6 @@ if TYPE_CHECKING:
 # Reading collection.yaml needs PyYAML and jsonschema, imported where it is read: a release that says its
 # own IRIs (``space_of_release``) is queried without them.
 
-CONFIG_FILE: Final = "collection.yaml"
 
 #: IRIs of the Creative Commons and Open Data Commons licences a dataset most often carries, by SPDX
 #: id: ``dct:license`` names the licence's own deed, as portals expect. Other ids link to SPDX.
@@ -247,9 +248,9 @@ def licence_names(col: Collection) -> tuple[str, str]:
 def find(start: Path) -> Path:
     """The collection folder holding ``start``: ``start`` itself or its nearest parent with a config."""
     here = Path(start).absolute()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
+    folder = nearest(str(here))
+    if folder is not None:
+        return Path(folder)
     raise InputError(
         f"no {CONFIG_FILE} in {here} or any folder above it: run inside a collection, give --collection DIR, "
         "or start one with `peacegraph init DIR`"

@@ -6,10 +6,11 @@ prints them itself, in the very words and layout click uses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final
-
 from .errors import MultiInputError, PeacegraphError
+
+TYPE_CHECKING = False  # the quick start of a query says its errors with this module: typing is not imported
+if TYPE_CHECKING:
+    from typing import Final
 
 #: Longer messages are cut: a message is one line a person reads, not a dump of the input.
 MAX_MESSAGE: Final = 1000
@@ -25,12 +26,14 @@ def one_line(text: str) -> str:
     return flat if len(flat) <= MAX_MESSAGE else flat[: MAX_MESSAGE - 1] + "…"
 
 
-@dataclass(frozen=True)
 class Failure:
     """An input error as a user reads it: the errors listed first (one per line), then the message."""
 
-    listed: tuple[str, ...]
-    message: str
+    __slots__ = ("listed", "message")
+
+    def __init__(self, listed: tuple[str, ...], message: str) -> None:
+        self.listed = listed
+        self.message = message
 
 
 def failure(error: PeacegraphError) -> Failure:

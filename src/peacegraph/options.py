@@ -10,29 +10,49 @@ is then handed to click to read, and to explain, as it always has.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Final, Literal
 
-#: What a path option accepts: an existing file (or ``-`` for standard input), something that is not a
-#: file (a directory, or nothing yet), or any path.
-PathKind = Literal["file", "folder", "any"]
+TYPE_CHECKING = False  # typing itself is not imported: the quick start of a query pays for every module
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Final, Literal
+
+    #: What a path option accepts: an existing file (or ``-`` for standard input), something that is not a
+    #: file (a directory, or nothing yet), or any path.
+    PathKind = Literal["file", "folder", "any"]
 
 
-@dataclass(frozen=True)
 class Option:
-    """One option: its names, the parameter it sets, and what it takes (nothing, for a flag)."""
+    """One option: its names, the parameter it sets, and what it takes (nothing, for a flag).
 
-    names: tuple[str, ...]
-    dest: str
-    help: str
-    flag: bool = False
-    choices: tuple[str, ...] = ()
-    default: str | None = None
-    path: PathKind | None = None
-    metavar: str | None = None
-    #: The option's previous name, still read for one release with a deprecation line (by click only).
-    old: str | None = None
+    A plain class rather than a dataclass: importing ``dataclasses`` (and ``inspect`` with it) costs a
+    plain query's quick start more than its own work.
+    """
+
+    __slots__ = ("choices", "default", "dest", "flag", "help", "metavar", "names", "old", "path")
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        dest: str,
+        help: str,
+        *,
+        flag: bool = False,
+        choices: tuple[str, ...] = (),
+        default: str | None = None,
+        path: PathKind | None = None,
+        metavar: str | None = None,
+        old: str | None = None,
+    ) -> None:
+        self.names = names
+        self.dest = dest
+        self.help = help
+        self.flag = flag
+        self.choices = choices
+        self.default = default
+        self.path = path
+        self.metavar = metavar
+        #: The option's previous name, still read for one release with a deprecation line (by click only).
+        self.old = old
 
     def accepts(self, value: str) -> bool:
         """Whether click would surely take ``value``: one of the choices, or a readable path of the right kind."""

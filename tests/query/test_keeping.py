@@ -39,7 +39,7 @@ def change(release: Path, number: int) -> None:
 
 
 def stores(home: Path) -> set[str]:
-    return {entry.name for entry in home.iterdir() if keeping.STORE_NAME.fullmatch(entry.name)}
+    return {entry.name for entry in home.iterdir() if keeping.is_store_name(entry.name)}
 
 
 def test_a_changed_dump_replaces_the_releases_store(release: Path, tmp_path: Path) -> None:
@@ -109,3 +109,11 @@ def test_what_we_did_not_make_is_left_alone(release: Path, tmp_path: Path) -> No
     assert (home / foreign).is_dir()
     assert stores(home) - {linked, foreign} != set()
     assert len(stores(home) - {linked, foreign}) == 1
+
+
+def test_a_store_is_named_by_its_digest() -> None:
+    digest = "0123456789abcdef" * 4
+    assert keeping.is_store_name(digest)
+    assert keeping.is_store_name(digest + keeping.ONTOLOGY_SUFFIX)
+    for name in (digest[:-1], digest + "0", digest.upper(), digest + "-other", "locks", "", digest[:-1] + "g"):
+        assert not keeping.is_store_name(name), name

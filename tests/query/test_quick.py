@@ -148,3 +148,18 @@ def test_a_settled_release_is_queried_without_reading_its_dump(out_dir: Path, tm
     time.sleep(cache.SETTLED_SECONDS + 0.2)
     assert "read the dump" in _audited(release, tmp_path / "cache")[2]  # settled now: its stamp is kept
     assert _audited(release, tmp_path / "cache") == (0, first[1], "")
+
+
+def test_the_program_is_bin_peacegraph_and_runs_only_as_a_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The installed program is bin/peacegraph as written (only its first line set by the installer); imported
+    as a worker process's main module (multiprocessing's spawn does that, ``peacegraph serve``'s workers), it
+    runs nothing."""
+    import runpy
+
+    from ..conftest import ROOT
+
+    written = (ROOT / "bin" / "peacegraph").read_text(encoding="utf-8")
+    installed = Path(PROGRAM[0]).read_text(encoding="utf-8")
+    assert installed.split("\n", 1)[1] == written.split("\n", 1)[1]
+    monkeypatch.setattr(sys, "argv", ["peacegraph", "--version"])
+    runpy.run_path(PROGRAM[0], run_name="__mp_main__")  # would exit, having said the version

@@ -61,7 +61,7 @@ def store_folder(out: Path, ontology: bool = False) -> Path | None:
     """The folder of the on-disk store of the release in ``out``, built if need be and held (not removed)
     while this process runs; ``None`` where no cache can be kept (a read-only home, a full disk)."""
     files = sources(Path(out), ontology)
-    suffix = "-ontology" if ontology else ""
+    suffix = keeping.ONTOLOGY_SUFFIX if ontology else ""
     home = cache_home()
     stamp = _stamp(files)
     stamp_file = home / STAMPS / (stamp + suffix)
@@ -78,6 +78,12 @@ def store_folder(out: Path, ontology: bool = False) -> Path | None:
     except OSError:
         return None
     return home / name
+
+
+def recorded(out: Path, ontology: bool = False) -> str | None:
+    """The store the present stamp of the release's files is recorded for (found without reading them), if any."""
+    suffix = keeping.ONTOLOGY_SUFFIX if ontology else ""
+    return _recorded(cache_home() / STAMPS / (_stamp(sources(Path(out), ontology)) + suffix))
 
 
 def _keep(home: Path, key: str, name: str) -> None:
@@ -146,7 +152,7 @@ def _recorded(stamp_file: Path) -> str | None:
         name = stamp_file.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return name if keeping.STORE_NAME.fullmatch(name) else None
+    return name if keeping.is_store_name(name) else None
 
 
 def _record(stamp_file: Path, name: str) -> None:

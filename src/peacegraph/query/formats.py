@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Final
+TYPE_CHECKING = False  # typing is not imported for annotations: a query's quick start imports this module
+if TYPE_CHECKING:
+    from typing import Final
 
 #: ``--format``: what a table (SELECT, ASK) and a graph (CONSTRUCT, DESCRIBE) may be written as.
 TABLE_FORMATS: Final = ("table", "csv", "tsv", "json", "xml")

@@ -19,29 +19,43 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import stat
-from pathlib import Path
-from typing import Final
+
+# The quick start of ``peacegraph query`` holds its store with :func:`hold`: paths are plain strings
+# there, and ``pathlib``, ``typing`` and ``re`` are not imported.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Final
 
 LOCKS: Final = "locks"
 RELEASES: Final = "releases"
 PRUNING: Final = ".pruning-"
-STORE_NAME: Final = re.compile(r"[0-9a-f]{64}(-ontology)?")
+#: What a store's name ends with when the ontology is in it too.
+ONTOLOGY_SUFFIX: Final = "-ontology"
+_HEX: Final = frozenset("0123456789abcdef")
 
 #: The lock files this process holds shared, open for as long as it runs.
-_held: dict[Path, int] = {}
+_held: dict[str, int] = {}
 
 
-def hold(home: Path, name: str) -> bool:
+def is_store_name(name: str) -> bool:
+    """Whether ``name`` is a store's: a SHA-256 in hexadecimal, then ``-ontology`` or nothing (no ``re``: the
+    quick start of a query imports this module)."""
+    digest = name.removesuffix(ONTOLOGY_SUFFIX)
+    return len(digest) == 64 and _HEX.issuperset(digest)
+
+
+def hold(home: Path | str, name: str) -> bool:
     """Hold the store ``home/name`` shared (it is not removed while this process runs); whether it is there."""
-    lock = home / LOCKS / name
+    lock = os.path.join(home, LOCKS, name)
     if lock not in _held:
-        lock.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(lock), exist_ok=True)
         handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         fcntl.flock(handle, fcntl.LOCK_SH)  # waits while a sweep removes it (then it is gone: built again)
         _held[lock] = handle
-    return (home / name).is_dir() and not (home / name).is_symlink()
+    store = os.path.join(home, name)
+    return os.path.isdir(store) and not os.path.islink(store)
 
 
 def release_key(out: Path, suffix: str) -> str:
@@ -57,13 +71,13 @@ def recorded(home: Path, key: str) -> str | None:
         name = (home / RELEASES / key).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return name if STORE_NAME.fullmatch(name) else None
+    return name if is_store_name(name) else None
 
 
 def sweep(home: Path) -> list[str]:
     """Remove every store of ours that no release's record names and no process holds; the names removed."""
     named = {recorded(home, entry.name) for entry in entries(home / RELEASES)}
-    stale = [entry.name for entry in entries(home) if STORE_NAME.fullmatch(entry.name) and entry.name not in named]
+    stale = [entry.name for entry in entries(home) if is_store_name(entry.name) and entry.name not in named]
     return [name for name in stale if _ours(home, name) and _remove(home, name)]
 
 
@@ -88,6 +102,7 @@ def _remove(home: Path, name: str) -> bool:
     """Remove one store if no process holds it: renamed away first, then deleted, then its lock."""
     import shutil
     import tempfile
+    from pathlib import Path
 
     lock = home / LOCKS / name
     try:

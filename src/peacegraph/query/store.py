@@ -1,11 +1,14 @@
-"""SPARQL over the dumps in an embedded Oxigraph store (measured: see bench/)."""
+"""SPARQL over the dumps in an embedded Oxigraph store (measured: see bench/).
+
+The quick start of ``peacegraph query`` runs and writes its answer with this module: what only some
+answers need (the collection's IRIs, the tool's prefixes for a graph, the store's cache, the capped
+reading of a file) is imported where it is used, and ``typing``, ``dataclasses`` and ``pathlib`` not at all.
+"""
 
 from __future__ import annotations
 
-import re
+import io
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 
 from pyoxigraph import (
     BlankNode,
@@ -21,20 +24,29 @@ from pyoxigraph import (
 )
 
 from ..errors import InputError
-from ..rdf.namespaces import PREFIXES, current
-from ..records.limits import MAX_QUERY_BYTES, read_utf8, utf8_line
-from . import cache, formats
+from . import formats
 from .formats import TABLE_FORMATS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import BinaryIO
 
 
 def open_store(out: Path, ontology: bool = True) -> Store:
     """An in-memory store holding the dataset (and the ontology, for labels of our terms, unless not asked)."""
-    return cache.in_memory(cache.sources(Path(out), ontology))
+    from . import cache
+
+    return cache.in_memory(cache.sources(out, ontology))
 
 
-def read_query(path: Path) -> str:
+def read_query(path: Path | str) -> str:
     """A query from a file, or from standard input for ``-``: bounded, and UTF-8 or refused naming the
     line of the first bad byte."""
+    from pathlib import Path
+
+    from ..records.limits import MAX_QUERY_BYTES, read_utf8, utf8_line
+
     if str(path) == "-":
         raw = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
         if len(raw) > MAX_QUERY_BYTES:
@@ -43,21 +55,16 @@ def read_query(path: Path) -> str:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError("not valid UTF-8", "<stdin>", utf8_line(raw, exc)) from None
-    return read_utf8(path, MAX_QUERY_BYTES, file=path)
+    return read_utf8(Path(path), MAX_QUERY_BYTES, file=path)
 
 
-def syntax_position(text: str, offset: int) -> str:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return f"SPARQL syntax error at line {line}, column {column}"
-
-
-_OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+): ", re.DOTALL)
-_NEAR = re.compile(r"[\w?$:<>\"'.-]+|\S")
+# ``re`` is imported, and each expression compiled, where first used: CSV, TSV, JSON and XML need none of them.
+_OXIGRAPH_POSITION = r"^error at (\d+):(\d+): "
+_NEAR = r"[\w?$:<>\"'.-]+|\S"
 
 
 _PREFIX_NOT_FOUND = "Prefix not found"
-_PREFIXED_BEFORE = re.compile(r"(?P<prefix>[A-Za-z][\w.-]*)?:[\w.%\\-]*\s*$")
+_PREFIXED_BEFORE = r"(?P<prefix>[A-Za-z][\w.-]*)?:[\w.%\\-]*\s*$"
 #: The parser's list of what it expected is kept when it is short enough to read.
 _SHORT_EXPECTED = 60
 
@@ -68,14 +75,16 @@ def explain_syntax_error(text: str, message: str) -> str:
     The parser's own words are kept where they are the clearer ones: an undeclared prefix ("Prefix
     not found"), a short list of what it expected. The CLI and the endpoint both say this.
     """
-    match = _OXIGRAPH_POSITION.match(message)
+    import re
+
+    match = re.match(_OXIGRAPH_POSITION, message, re.DOTALL)
     if match is None:
         return f"SPARQL syntax error: {message}"
     line, column = int(match.group(1)), int(match.group(2))
     lines = text.split("\n")
     before = lines[line - 1][: column - 1] if line <= len(lines) else ""
     said = message[match.end() :]
-    prefixed = _PREFIXED_BEFORE.search(before)
+    prefixed = re.search(_PREFIXED_BEFORE, before)
     if _PREFIX_NOT_FOUND in said and prefixed:
         name = prefixed.group("prefix") or ""
         where = f"SPARQL syntax error at line {line}, column {prefixed.start() + 1}"
@@ -84,7 +93,7 @@ def explain_syntax_error(text: str, message: str) -> str:
         )
     where = f"SPARQL syntax error at line {line}, column {column}"
     after = "\n".join([lines[line - 1][column - 1 :], *lines[line:]]) if line <= len(lines) else ""
-    near = _NEAR.search(after)
+    near = re.search(_NEAR, after)
     if near is None:
         return f"{where}: the query ends too early (a closing bracket, brace or quote may be missing)"
     expected = f" ({said})" if said.startswith("expected") and len(said) <= _SHORT_EXPECTED else ""
@@ -94,27 +103,50 @@ def explain_syntax_error(text: str, message: str) -> str:
 def query_prefixes() -> dict[str, str]:
     """Predeclared in every query, and what a table shortens IRIs with: the collection's identifiers are
     ``pgid:`` (no ``pgid:`` when no collection is active)."""
+    from ..rdf.namespaces import PREFIXES, current
+
     space = current()
     return space.jsonld_prefixes if space else PREFIXES
 
 
 def _endpoint() -> str | None:
     """The IRI relative IRIs in a query resolve against: the collection's endpoint, as the Protocol has it."""
+    from ..rdf.namespaces import current
+
     space = current()
     return space.sparql_endpoint if space else None
 
 
-@dataclass
+class Iris:
+    """What a query runs with: the prefixes it may use undeclared, and the IRI relative IRIs resolve against."""
+
+    __slots__ = ("base", "prefixes")
+
+    def __init__(self, prefixes: dict[str, str], base: str | None) -> None:
+        self.prefixes = prefixes
+        self.base = base
+
+
+def active_iris() -> Iris:
+    """The active collection's (:func:`query_prefixes`, the endpoint's IRI)."""
+    return Iris(query_prefixes(), _endpoint())
+
+
 class Table:
-    variables: list[str]
-    rows: list[list[str | None]]
+    __slots__ = ("rows", "variables")
+
+    def __init__(self, variables: list[str], rows: list[list[str | None]]) -> None:
+        self.variables = variables
+        self.rows = rows
 
 
-def run(store: Store, query: str) -> QuerySolutions | QueryBoolean | QueryTriples:
+def run(store: Store, query: str, iris: Iris | None = None) -> QuerySolutions | QueryBoolean | QueryTriples:
     """Run ``query`` with our usual prefixes predeclared (a query's own ``PREFIX`` wins); relative
-    IRIs are resolved against the endpoint's IRI, as the SPARQL Protocol has it."""
+    IRIs are resolved against the endpoint's IRI, as the SPARQL Protocol has it (``iris``: the active
+    collection's unless given)."""
+    iris = iris or active_iris()
     try:
-        return store.query(query, prefixes=query_prefixes(), base_iri=_endpoint())
+        return store.query(query, prefixes=iris.prefixes, base_iri=iris.base)
     except SyntaxError as exc:
         raise InputError(explain_syntax_error(query, str(exc))) from None
 
@@ -127,16 +159,17 @@ RESULTS_SYNTAX = {
     "json": QueryResultsFormat.JSON,
     "xml": QueryResultsFormat.XML,
 }
-_SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
-_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\ufffd]+)")
+_SELECT_STAR = r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*"
+_VARIABLE = r"[?$]([A-Za-z0-9_\u00b7\u00c0-\ufffd]+)"
 
 
-def _prefixed(iri: str) -> str:
+def _prefixed(iri: str, prefixes: dict[str, str]) -> str:
     """``schema:name`` or ``pgid:organization/ldsps`` for an IRI in a predeclared namespace, else ``<iri>``.
 
     For people to read: a ``/`` in the local name is shown as it is (a query writes it ``\\/``).
     """
-    prefixes = query_prefixes()
+    import re
+
     best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
     if best is not None:
         local = iri[len(best) :]
@@ -146,7 +179,7 @@ def _prefixed(iri: str) -> str:
     return f"<{iri}>"
 
 
-def _cell(term: object) -> str | None:
+def _cell(term: object, prefixes: dict[str, str]) -> str | None:
     """A term as a person reads it: a prefixed name, a literal's text, a blank node.
 
     English is the dataset's default language, so only other languages are shown (``Conseil…@fr``).
@@ -154,7 +187,7 @@ def _cell(term: object) -> str | None:
     if term is None:
         return None
     if isinstance(term, NamedNode):
-        return _prefixed(term.value)
+        return _prefixed(term.value, prefixes)
     if isinstance(term, BlankNode):
         return f"_:{term.value}"
     if isinstance(term, Literal):
@@ -165,9 +198,11 @@ def _cell(term: object) -> str | None:
 
 def column_order(query: str, variables: list[str]) -> list[str]:
     """For ``SELECT *``, the variables in the order the query first names them; else as given."""
-    if not _SELECT_STAR.search(query):
+    import re
+
+    if not re.search(_SELECT_STAR, query, re.IGNORECASE):
         return variables
-    first_seen = list(dict.fromkeys(_VARIABLE.findall(query)))
+    first_seen = list(dict.fromkeys(re.findall(_VARIABLE, query)))
     known = [v for v in first_seen if v in variables]
     return known + [v for v in variables if v not in known]
 
@@ -179,32 +214,56 @@ def to_table(results: QuerySolutions) -> Table:
     return Table(variables, rows)
 
 
-def readable_table(results: QuerySolutions, query: str = "") -> Table:
-    """The solutions as a person reads them, in the query's column order."""
+def readable_table(results: QuerySolutions, query: str = "", prefixes: dict[str, str] | None = None) -> Table:
+    """The solutions as a person reads them, in the query's column order, IRIs shortened with ``prefixes``
+    (the active collection's :func:`query_prefixes` unless given)."""
+    prefixes = query_prefixes() if prefixes is None else prefixes
     variables = column_order(query, [v.value for v in results.variables])
-    rows = [[_cell(solution[v]) for v in variables] for solution in results]
+    rows = [[_cell(solution[v], prefixes) for v in variables] for solution in results]
     return Table(variables, rows)
 
 
 def format_results(
-    results: QuerySolutions | QueryBoolean | QueryTriples, fmt: str, query: str = "", width: int | None = None
+    results: QuerySolutions | QueryBoolean | QueryTriples,
+    fmt: str,
+    query: str = "",
+    width: int | None = None,
+    prefixes: dict[str, str] | None = None,
 ) -> bytes:
     """Results as ``fmt``: a table (fitted to ``width`` characters), a SPARQL results syntax, or an RDF syntax."""
+    written = io.BytesIO()
+    write_results(results, fmt, written, query, width, prefixes)
+    return written.getvalue()
+
+
+def write_results(
+    results: QuerySolutions | QueryBoolean | QueryTriples,
+    fmt: str,
+    output: BinaryIO,
+    query: str = "",
+    width: int | None = None,
+    prefixes: dict[str, str] | None = None,
+) -> None:
+    """Write the results to ``output`` as :func:`format_results` formats them; a SPARQL results syntax or an
+    RDF syntax is written by Oxigraph itself, as it goes. ``prefixes`` shorten a table's IRIs (the active
+    collection's unless given)."""
     if isinstance(results, QueryTriples):
         if fmt == "table":
             fmt = "turtle"
         if fmt not in GRAPH_FORMATS:
             raise InputError(f"the result is a graph: use --format {', '.join(GRAPH_FORMATS)}, not {fmt}")
-        return bytes(serialize(results, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES) or b"")
-    if fmt in GRAPH_FORMATS:
+        from ..rdf.namespaces import PREFIXES
+
+        serialize(results, output, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES)
+    elif fmt in GRAPH_FORMATS:
         raise InputError(f"the result is a table, not a graph: use --format {', '.join(TABLE_FORMATS)}, not {fmt}")
-    if isinstance(results, QueryBoolean):
-        if fmt in ("table", "csv", "tsv"):
-            return f"{str(bool(results)).lower()}\n".encode()
-        return bytes(results.serialize(format=RESULTS_SYNTAX[fmt]) or b"")
-    if fmt != "table":
-        return bytes(results.serialize(format=RESULTS_SYNTAX[fmt]) or b"")
-    return render_table(readable_table(results, query), width).encode()
+    elif isinstance(results, QueryBoolean) and fmt in ("table", "csv", "tsv"):
+        output.write(f"{str(bool(results)).lower()}\n".encode())
+    elif fmt != "table":
+        results.serialize(output, format=RESULTS_SYNTAX[fmt])
+    else:
+        assert isinstance(results, QuerySolutions)
+        output.write(render_table(readable_table(results, query, prefixes), width).encode())
 
 
 #: A column is never cut narrower than this, however narrow the terminal.

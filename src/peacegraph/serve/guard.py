@@ -25,18 +25,18 @@ connection either (``sandbox.py``): a wall behind this one.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import NamedTuple
-
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
 
 from ..errors import InputError, RefusedError
-from ..query import store
-from ..query.store import syntax_position
+
+# ``peacegraph query`` checks every query here on its quick start: nothing is imported that an ordinary
+# query does not use (``typing``, ``dataclasses``, the query module, ``difflib`` for a misspelt keyword).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 #: Deepest nesting let through to the parser (brackets, and prefix operators inside them). Oxigraph's
@@ -121,18 +121,34 @@ def wide_token() -> re.Pattern[str]:
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-class Token(NamedTuple):  # a tuple: made once per token of every query, it must be cheap
-    kind: str
-    text: str
-    start: int
+class Token:
+    """One token of a query (made once per token of every query: slots, nothing more)."""
+
+    __slots__ = ("kind", "start", "text")
+
+    def __init__(self, kind: str, text: str, start: int) -> None:
+        self.kind = kind
+        self.text = text
+        self.start = start
 
 
-@dataclass(frozen=True)
 class CheckedQuery:
-    text: str  # the text to run: the user's, with codepoint escapes replaced and comments blanked
-    form: str  # one of QUERY_FORMS
-    ordered: bool  # the solutions have an ORDER BY at the top level
-    volatile: bool = False  # calls a function whose value changes from run to run (NOW, RAND, …)
+    """What :func:`check` found of a query that may run."""
+
+    __slots__ = ("form", "ordered", "text", "volatile")
+
+    def __init__(self, text: str, form: str, ordered: bool, volatile: bool = False) -> None:
+        self.text = text  # the text to run: the user's, with codepoint escapes replaced and comments blanked
+        self.form = form  # one of QUERY_FORMS
+        self.ordered = ordered  # the solutions have an ORDER BY at the top level
+        self.volatile = volatile  # calls a function whose value changes from run to run (NOW, RAND, …)
+
+
+def syntax_position(text: str, offset: int) -> str:
+    """Where ``offset`` is in ``text``, as an error names it (lines and columns from 1)."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"SPARQL syntax error at line {line}, column {column}"
 
 
 def unescape_codepoints(text: str) -> str:
@@ -227,6 +243,8 @@ def _ordered(significant: list[Token]) -> bool:
 
 def run(st: Store, text: str) -> QuerySolutions | QueryBoolean | QueryTriples:
     """Check ``text`` as the endpoint does, then run it: the CLI and the endpoint say the same of the same query."""
+    from ..query import store
+
     return store.run(st, check(text).text)
 
 
@@ -317,6 +335,8 @@ def check(text: str) -> CheckedQuery:
     if keyword in UPDATE_KEYWORDS:
         raise RefusedError("updates are refused: this endpoint is read-only")
     if keyword not in QUERY_FORMS:
+        import difflib
+
         where = syntax_position(unescaped, first.start)
         close = difflib.get_close_matches(keyword, QUERY_FORMS, n=1, cutoff=0.7)
         meant = f"; did you mean {close[0]}?" if close else ""
