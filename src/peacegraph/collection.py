@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from . import __version__
+from . import __version__, collection_file
 from .collection_file import CONFIG_FILE as CONFIG_FILE
-from .collection_file import nearest
 from .errors import InputError, MultiInputError
 from .rdf.namespaces import WD, Space
 
@@ -248,7 +247,7 @@ def licence_names(col: Collection) -> tuple[str, str]:
 def find(start: Path) -> Path:
     """The collection folder holding ``start``: ``start`` itself or its nearest parent with a config."""
     here = Path(start).absolute()
-    folder = nearest(str(here))
+    folder = collection_file.nearest(str(here))
     if folder is not None:
         return Path(folder)
     raise InputError(

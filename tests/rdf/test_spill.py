@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from peacegraph import pipeline
+from peacegraph.rdf.spill import SpilledLines
 from peacegraph.resources import shapes_dir
 from peacegraph.validation import fast as fastshacl
-from peacegraph.rdf.spill import SpilledLines
 
 
 def test_spilled_lines_validate_and_come_back_as_they_were(mini_built: pipeline.BuildResult) -> None:
