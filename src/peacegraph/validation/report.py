@@ -5,8 +5,10 @@ Validation returns a report; it never prints or exits. The CLI formats it and pi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final
 
 from ..errors import PeacegraphError
@@ -70,14 +72,55 @@ class NonConformingError(PeacegraphError):
         super().__init__(summary)
 
 
-def origins(corpus: Corpus) -> dict[str, Origin]:
+def origins(corpus: Corpus) -> Origins:
     """The seed file and line of every record, by the IRI of the record."""
-    found: dict[str, Origin] = {}
     ids = active().id
-    for prefix, kind in KINDS.items():
-        for key, record in corpus.table(prefix).items():
-            found[f"{ids}{kind}/{key}"] = record.origin
-    return found
+    return Origins(
+        (f"{ids}{kind}/{key}", record.origin)
+        for prefix, kind in KINDS.items()
+        for key, record in corpus.table(prefix).items()
+    )
+
+
+class Origins(Mapping[str, Origin]):
+    """Where each record is, by its IRI, kept in two blocks of memory (the IRIs as one text, the
+    places as an array) until it is first looked up, which only a validation result does.
+
+    A build lets go of its records before the validation store is made. Whatever it still holds that
+    was made while the records were alive, a dictionary of a string and an :class:`Origin` per record
+    above all, is scattered among them and keeps Python from giving their memory back: at ten million
+    triples this took 0.6 GB from the validation stage, which then holds the store.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[str, Origin]]):
+        files: dict[Path, int] = {}
+        iris: list[str] = []
+        places = array("Q")  # the file's number, shifted, and the line
+        for iri, origin in pairs:
+            iris.append(iri)
+            places.append(files.setdefault(origin.file, len(files)) << 32 | origin.line)
+        self._iris = "\n".join(iris)  # an IRI holds no line break
+        self._places = places
+        self._files = list(files)
+        self._by_iri: dict[str, Origin] | None = None
+
+    def _table(self) -> dict[str, Origin]:
+        if self._by_iri is None:
+            iris = self._iris.split("\n") if self._places else []
+            files = self._files
+            self._by_iri = {
+                iri: Origin(files[p >> 32], p & 0xFFFFFFFF) for iri, p in zip(iris, self._places, strict=True)
+            }
+        return self._by_iri
+
+    def __getitem__(self, iri: str) -> Origin:
+        return self._table()[iri]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._places)
 
 
 def origin_of(iri: str, by_iri: Mapping[str, Origin]) -> Origin | None:
