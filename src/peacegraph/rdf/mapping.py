@@ -42,6 +42,12 @@ def _minted(base: str, ref: r.Ref) -> str:
     return mint(KINDS[ref.prefix], ref.key)
 
 
+def forget() -> None:
+    """Let go of the IRIs kept for the records mapped (call once the mapping is done): they hold
+    strings of the records, and with them the memory Python would give back once they are gone."""
+    _minted.cache_clear()
+
+
 def mint(kind: str, slug: str, *parts: str) -> str:
     """The IRI of a curated thing of the active collection, or of a node under it (:func:`.namespaces.mint`)."""
     return named(namespaces.mint(kind, slug, *parts))
