@@ -93,7 +93,10 @@ def published_in_dump(handle: BinaryIO, block_size: int = 1 << 23) -> set[str] |
 
 def check_kept(previous: set[str], triples: Iterable[Triple], where: Path | str) -> None:
     """Fail, naming the identifiers, if any identifier of ``previous`` (read from ``where``) is gone."""
-    now = published_lines(triples.data.splitlines(), active().id) if isinstance(triples, Lines) else published(triples)
+    if isinstance(triples, Lines):  # read a block of lines at a time, never all of them as line objects at once
+        now = published_lines((line for block in triples.blocks() for line in block.splitlines()), active().id)
+    else:
+        now = published(triples)
     missing = sorted(previous - now)
     if not missing:
         return
