@@ -19,7 +19,7 @@ from typing import Final
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from peacegraph.validation import fast as fastshacl
-from peacegraph.validation.reference import short_name
+from peacegraph.validation.report import short_name
 
 SUITE: Final = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "shacl-core-tests"
 

@@ -14,7 +14,7 @@ from ..rdf.lines import Lines
 from ..rdf.namespaces import SH
 from ..rdf.serialize import to_ntriples
 from ..records.model import Origin
-from .report import Report, Violation, origin_of
+from .report import Report, Violation, origin_of, short_name
 
 if TYPE_CHECKING:
     from .fast.paths import PropertyPath
@@ -81,12 +81,3 @@ def _property_path(results: rdflib.Graph, node: rdflib.term.Node) -> PropertyPat
     if members is None:
         return PropertyPath(str(node))
     return PropertyPath(op="|", parts=tuple(_property_path(results, n) for n in Collection(results, members)))
-
-
-def short_name(node: object) -> str:
-    """``sh:`` and ``schema:`` names abbreviated, anything else in full."""
-    text = str(node)
-    for prefix, namespace in (("sh:", SH), ("schema:", "https://schema.org/")):
-        if text.startswith(namespace):
-            return prefix + text[len(namespace) :]
-    return text

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Final
 
 from ..errors import PeacegraphError
-from ..rdf.namespaces import KINDS, active
+from ..rdf.namespaces import KINDS, SH, active
 from ..records.model import Corpus, Origin
 
 
@@ -130,3 +130,12 @@ def origin_of(iri: str, by_iri: Mapping[str, Origin]) -> Origin | None:
         return None
     parts = iri[len(ids) :].split("/")
     return by_iri.get(ids + "/".join(parts[:2]))
+
+
+def short_name(node: object) -> str:
+    """``sh:`` and ``schema:`` names abbreviated, anything else in full."""
+    text = str(node)
+    for prefix, namespace in (("sh:", SH), ("schema:", "https://schema.org/")):
+        if text.startswith(namespace):
+            return prefix + text[len(namespace) :]
+    return text

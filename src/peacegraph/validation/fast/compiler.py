@@ -18,7 +18,7 @@ from dataclasses import replace
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ...rdf.namespaces import OWL, RDF, RDFS, SH
-from ..reference import short_name
+from ..report import short_name
 from .cardinality import counts, counts_of, qualified
 from .context import Compilation, Context
 from .paths import PropertyPath, read_path

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolution, QuerySolutions, Store
 
 from ...records.model import Origin
-from ..reference import short_name
-from ..report import Violation, origin_of
+from ..report import Violation, origin_of, short_name
 from .literals import unwrap
 from .paths import PropertyPath
 from .program import Check

@@ -11,7 +11,7 @@ from typing import Final
 from pyoxigraph import BlankNode, NamedNode
 
 from ...rdf.namespaces import RDF, SH
-from ..reference import short_name
+from ..report import short_name
 from .shapes import ShapesGraph, refuse
 from .terms import Term, display
 

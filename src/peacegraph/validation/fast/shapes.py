@@ -13,7 +13,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 from ...errors import InputError
 from ...rdf.namespaces import RDF, RDFS, SH, XSD
 from ...rdf.rdfio import read_triples
-from ..reference import short_name
+from ..report import short_name
 from .terms import Term, sparql_term
 
 #: Properties of a shape that are not constraints: metadata, and the ones read with their constraint.
