@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, OrderedDict, deque
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from ..errors import QueryLimitError, QueryTimeoutError
@@ -83,6 +84,22 @@ class Turns(Generic[T]):
         if waiting:
             self._by_address[address] = waiting
         return turn
+
+    def due(
+        self, free: Callable[[], int], running: Mapping[str, int], share: int
+    ) -> Iterator[tuple[str, asyncio.Future[T]]]:
+        """The turns to give a free slot, while ``free()`` says one is left (the caller takes it before
+        asking for the next): the addresses that waited longest first, those under their ``share`` of
+        ``running`` slots before the others (whom no one else then competes with)."""
+        for within_share in (True, False):
+            for address in self.addresses():
+                if free() <= 0:
+                    return
+                if within_share and running.get(address, 0) >= share:
+                    continue
+                turn = self.pop(address)
+                if turn is not None:
+                    yield address, turn
 
 
 class QueueFullError(QueryLimitError):
@@ -199,15 +216,8 @@ class Admission:
         share first, then (no one else wants them) the others."""
         if not self._waiting:  # the usual case, after every query
             return
-        for within_share in (True, False):
-            for address in self._waiting.addresses():
-                if self._free <= 0:
-                    return
-                if within_share and self._running[address] >= self.running_share:
-                    continue
-                turn = self._waiting.pop(address)
-                if turn is not None:
-                    turn.set_result(self._grant(address, None))  # its task is told when it wakes
+        for address, turn in self._waiting.due(lambda: self._free, self._running, self.running_share):
+            turn.set_result(self._grant(address, None))  # its task is told when it wakes
 
 
 def _too_late(turn: asyncio.Future[Grant]) -> None:

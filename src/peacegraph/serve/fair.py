@@ -83,16 +83,9 @@ class FairGate:
 
     def _next(self) -> None:
         """Free slots to the addresses that waited longest: those under their share first."""
-        for within_share in (True, False):
-            for address in self._waiting.addresses():
-                if self.free <= 0:
-                    return
-                if within_share and self._running[address] >= self.share:
-                    continue
-                turn = self._waiting.pop(address)
-                if turn is not None:
-                    self._take(address)
-                    turn.set_result(None)
+        for address, turn in self._waiting.due(lambda: self.free, self._running, self.share):
+            self._take(address)
+            turn.set_result(None)
 
 
 class FairPages:
