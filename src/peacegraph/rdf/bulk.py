@@ -35,15 +35,8 @@ def blocks_of(data: bytes, size: int = BLOCK_BYTES) -> Iterator[bytes]:
 
 def blocks_from(handle: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[bytes]:
     """What ``handle`` reads, in blocks of whole lines of about ``size`` bytes (the last as it ends)."""
-    rest = b""
-    while chunk := handle.read(size):
-        data = rest + chunk
-        end = data.rfind(b"\n") + 1
-        rest = data[end:]
-        if end:
-            yield data[:end]
-    if rest:
-        yield rest
+    while block := handle.read(size):
+        yield block + handle.readline()
 
 
 _SPLIT: Final = methodcaller("split", b" ", 2)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO, Final
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
 
+from ...rdf.bulk import blocks_from, blocks_of
 from ...rdf.namespaces import XSD
 from .program import Program
 from .terms import ILL_TYPED, WRAPPED, Term
@@ -53,27 +54,11 @@ def wrap_datatypes(data: bytes) -> bytes:
 def wrapped_reader(source: bytes | BinaryIO) -> io.BufferedReader:
     """:func:`wrap_datatypes` of the N-Triples ``source`` (bytes or a binary file), read a block of
     lines at a time: the store loads from it without a wrapped copy of the whole in memory."""
-    blocks = _blocks_of_bytes(source) if isinstance(source, bytes) else _blocks_of_file(source)
+    blocks = blocks_of(source, _BLOCK) if isinstance(source, bytes) else blocks_from(source, _BLOCK)
     return io.BufferedReader(_Wrapped(blocks), buffer_size=_BLOCK)
 
 
 _BLOCK: Final = 1 << 20
-
-
-def _blocks_of_bytes(data: bytes) -> Iterator[bytes]:
-    """``data`` in blocks of whole lines."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start + _BLOCK)
-        stop = len(data) if end < 0 else end + 1
-        yield data[start:stop]
-        start = stop
-
-
-def _blocks_of_file(source: BinaryIO) -> Iterator[bytes]:
-    """What ``source`` holds, in blocks of whole lines."""
-    while block := source.read(_BLOCK):
-        yield block + source.readline()
 
 
 class _Wrapped(io.RawIOBase):
