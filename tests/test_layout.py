@@ -13,7 +13,7 @@ PACKAGE = ROOT / "src" / "peacegraph"
 
 #: What each part may import from the rest of the package (besides itself and the shared base modules).
 #: (``collection_file``: the name of a collection's config file and where the nearest one is, importing nothing.)
-BASE = {"errors", "progress", "resources", "lazy", "collection_file", "collector", "tempspace", "__version__"}
+BASE = {"errors", "progress", "resources", "lazy", "collection_file", "collector", "tempspace", "stamps", "__version__"}
 ALLOWED: dict[str, set[str]] = {
     "records": {"rdf.namespaces"},  # minting keys
     "rdf": {"records"},

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import options
+from . import options, stamps
 from .errors import PeacegraphError
 from .query.formats import GRAPH_FORMATS, TABLE_FORMATS
 
@@ -149,10 +149,10 @@ def _run(asked: Asked, collection_dir: str | None, release: str | None) -> int:
 def _held(found: Found) -> bool:
     """Whether the store a record names is there, held as the full way holds it (not where the cache cannot be
     written any more: the full way answers from memory there)."""
-    from .query import keeping, remembered
+    from .query import keeping
 
     try:
-        return keeping.hold(remembered.cache_home(), found.store)
+        return keeping.hold(stamps.cache_home(), found.store)
     except OSError:
         return False
 
@@ -161,10 +161,10 @@ def _write(asked: Asked, found: Found) -> None:
     """Answer from the store and the IRIs a record names, writing the answer as it is made."""
     from pyoxigraph import Store
 
-    from .query import remembered, store
+    from .query import store
 
     text = _quick_text(asked)
-    st = Store.read_only(os.path.join(remembered.cache_home(), found.store))
+    st = Store.read_only(os.path.join(stamps.cache_home(), found.store))
     results = store.run(st, _checked(text), store.Iris(found.prefixes, found.base))
     store.write_results(results, asked.fmt, sys.stdout.buffer, text, _width(asked.fmt), found.prefixes)
     sys.stdout.buffer.flush()
@@ -215,7 +215,7 @@ def _full(asked: Asked, collection_dir: str | None, release: str | None, way: st
     from .query import cache, remembered, store
     from .rdf.namespaces import using
 
-    before = remembered.stamp(remembered.iris_file(way)) if way is not None else None
+    before = stamps.stamp(remembered.iris_file(way)) if way is not None else None
     given = inputs.find_release(_path(collection_dir), _path(release))
     assert given.space is not None  # a query needs the release's IRIs: find_release refuses a release without
     with using(given.space):

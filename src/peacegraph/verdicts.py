@@ -18,7 +18,7 @@ import os
 import zlib
 
 from . import __version__
-from .query.remembered import cache_home, stamp
+from .stamps import cache_home, stamp
 
 #: How many verdicts are kept, and the longest text kept (characters).
 SLOTS = 256

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from peacegraph import collection, querying
+from peacegraph import collection, querying, stamps
 from peacegraph.query import remembered
 from peacegraph.rdf import namespaces
 from peacegraph.records import known
@@ -217,17 +217,17 @@ def test_what_the_full_way_needs_is_what_the_quick_way_computes(
     """The quick way's cache home and stamps, made without pathlib, are those of ``records.known``."""
     file = tmp_path / "a"
     file.write_text("a", encoding="utf-8")
-    assert remembered.stamp(str(file)) == known.stamp_of([file])
-    assert remembered.stamp(str(tmp_path)) is None  # not a regular file
+    assert stamps.stamp(str(file)) == known.stamp_of([file])
+    assert stamps.stamp(str(tmp_path)) is None  # not a regular file
     monkeypatch.delenv("PEACEGRAPH_CACHE", raising=False)
     for xdg in (None, "", str(tmp_path / "xdg")):
         if xdg is None:
             monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
         else:
             monkeypatch.setenv("XDG_CACHE_HOME", xdg)
-        assert remembered.cache_home() == str(known.cache_home())
+        assert stamps.cache_home() == str(known.cache_home())
     monkeypatch.setenv("PEACEGRAPH_CACHE", str(tmp_path / "c"))
-    assert remembered.cache_home() == str(known.cache_home())
+    assert stamps.cache_home() == str(known.cache_home())
 
 
 def test_a_record_holds_no_value_it_cannot_say_plainly(tmp_path: Path) -> None:

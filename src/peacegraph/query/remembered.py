@@ -28,11 +28,11 @@ query does not need: it is most of what the quick start runs before the query it
 from __future__ import annotations
 
 import os
-import stat
 import zlib
 
 from .. import __version__
 from ..collection_file import CONFIG_FILE, nearest
+from ..stamps import cache_home, stamp
 from .keeping import is_store_name
 
 TYPE_CHECKING = False
@@ -55,25 +55,6 @@ class Found:
         self.store = store  # the store's folder under the cache home
         self.prefixes = prefixes  # predeclared in a query, and what a table shortens IRIs with
         self.base = base  # what relative IRIs in a query resolve against
-
-
-def cache_home() -> str:
-    """The cache home, as ``records.known.cache_home`` names it (without ``pathlib``)."""
-    if "PEACEGRAPH_CACHE" in os.environ:
-        return os.environ["PEACEGRAPH_CACHE"]
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(cache, "peacegraph", "stores")
-
-
-def stamp(path: str) -> str | None:
-    """The file's stamp, as ``records.known.stamp_of`` makes it; None for what is not a regular file."""
-    try:
-        status = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    if not stat.S_ISREG(status.st_mode):
-        return None
-    return f"{status.st_dev}-{status.st_ino}-{status.st_size}-{status.st_mtime_ns}-{status.st_ctime_ns}"
 
 
 def asking(collection_dir: str | None, release: str | None, ontology: bool) -> str | None:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Final
 
+from .. import stamps
 from ..errors import InputError
 
 #: A stamp is kept only for files older than this (seconds since their last change).
@@ -27,9 +28,7 @@ CHECKED: Final = "checked"
 
 def cache_home() -> Path:
     """Where stores built from releases are kept: ``$PEACEGRAPH_CACHE``, else the user's cache directory."""
-    if "PEACEGRAPH_CACHE" in os.environ:
-        return Path(os.environ["PEACEGRAPH_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peacegraph" / "stores"
+    return Path(stamps.cache_home())
 
 
 def stamp_of(files: list[Path]) -> str:
@@ -39,7 +38,7 @@ def stamp_of(files: list[Path]) -> str:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):
             raise InputError(f"{path.name} is not a regular file", path)
-        parts.append(f"{status.st_dev}-{status.st_ino}-{status.st_size}-{status.st_mtime_ns}-{status.st_ctime_ns}")
+        parts.append(stamps.of_status(status))
     return "_".join(parts)  # digits, dashes and underscores: the name of the file that records it
 
 
