@@ -26,7 +26,6 @@ from .rdf.lines import Lines
 from .rdf.namespaces import PG, RDF_TYPE, using
 from .rdf.spill import SpilledLines
 from .records import loader
-from .records.limits import open_regular
 from .records.model import Corpus, Origin
 from .release import citation, metadata, outdir, previous, tables, versions, writing
 from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, REGIONS_FILE, SHAPES_FILE
@@ -255,15 +254,7 @@ def check_identifiers(corpus: Corpus, triples: Lines, settings: Settings, notify
             notify(f"first release: {settings.out} holds no previous release whose identifiers must be kept")
             return
         dump = found
-    identifiers.check_kept(published(dump), triples, dump)
-
-
-def published(dump: Path) -> set[str]:
-    """The identifiers of a previous release's N-Triples dump, read a block at a time: as text when it is
-    canonical (as a build writes it), else by the parser."""
-    with open_regular(dump, file=dump) as handle:
-        found = identifiers.published_in_dump(handle)
-    return found if found is not None else identifiers.published(rdfio.iter_triples(dump, RdfFormat.N_TRIPLES))
+    identifiers.check_kept(identifiers.published_in_file(dump), triples, dump)
 
 
 def check(settings: Settings) -> tuple[Corpus, Report]:

@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Final
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import NamedNode, RdfFormat, Triple
 
 from ..errors import InputError
+from ..records.limits import open_regular
 from ..records.model import Corpus
+from . import rdfio
 from .bulk import blocks_from
 from .lines import Lines
 from .mapping import map_deprecation
@@ -77,6 +79,14 @@ def canonical_block(block: bytes) -> bool:
         and block.count(b" .\n") == lines
         and block.count(b"\n<") == lines - 1
     )
+
+
+def published_in_file(dump: Path) -> set[str]:
+    """The identifiers of a previous release's N-Triples dump, read a block at a time: as text when it is
+    canonical (as a build writes it), else by the parser."""
+    with open_regular(dump, file=dump) as handle:
+        found = published_in_dump(handle)
+    return found if found is not None else published(rdfio.iter_triples(dump, RdfFormat.N_TRIPLES))
 
 
 def published_in_dump(handle: BinaryIO, block_size: int = 1 << 23) -> set[str] | None:
