@@ -73,3 +73,15 @@ def test_a_refused_query_is_refused_each_time(out_dir: Path, cache: Path) -> Non
     assert {(done.returncode, done.stderr) for done in said} == {(2, said[0].stderr)}
     assert "SERVICE is refused" in said[0].stderr
     assert not (cache / verdicts.FOLDER).exists()
+
+
+def test_a_damaged_entry_is_no_verdict() -> None:
+    """A slot holding anything but an entry for the very same text (junk, another tool's bytes, a run text
+    that is not UTF-8) recalls nothing: the guard decides again."""
+    found = verdicts.place(TEXT)
+    assert found is not None
+    path, start = found
+    Path(path).parent.mkdir(parents=True)
+    for damaged in (b"", b"junk", start[:-1], start + b"\xff\xfe"):
+        Path(path).write_bytes(damaged)
+        assert verdicts.recall(TEXT) is None
