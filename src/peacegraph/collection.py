@@ -222,6 +222,11 @@ class Collection:
         return self.space.base
 
     @property
+    def config_file(self) -> Path:
+        """The collection's configuration, ``collection.yaml``."""
+        return self.root / CONFIG_FILE
+
+    @property
     def queries(self) -> Path:
         """The collection's saved SPARQL queries (``NAME.rq``, each with ``NAME.expected.csv``)."""
         return self.root / "queries"

@@ -28,6 +28,8 @@ from .rdf.spill import SpilledLines
 from .records import loader
 from .records.model import Corpus, Origin
 from .release import citation, metadata, outdir, previous, tables, versions, writing
+from .release import keep as keeping
+from .release.keep import Keep
 from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, REGIONS_FILE, SHAPES_FILE
 from .validation import fast as fastshacl
 from .validation.report import NonConformingError, Report, origins
@@ -238,23 +240,27 @@ def resolved(settings: Settings) -> Settings:
     return replace(settings, collection=col, out=settings.out or col.out)
 
 
-def check_identifiers(corpus: Corpus, triples: Lines, settings: Settings, notify: Notify = _quiet) -> None:
-    """Deprecated identifiers are not live, and every identifier of the previous release is kept.
+def check_identifiers(corpus: Corpus, triples: Lines, settings: Settings, notify: Notify = _quiet) -> Path | None:
+    """Deprecated identifiers are not live, and every identifier of the previous release is kept;
+    the N-Triples dump of the release in ``out/``, if it was the previous release.
 
     The previous release (``--previous``, or what ``out/`` holds) is checked against its
     ``SHA256SUMS`` first; only an ``out/`` with no release in it at all makes a first release.
+    The release in ``out/`` is the last build's, mostly: only the lines that differ are read
+    (:func:`.identifiers.check_kept_since`).
     """
     identifiers.check_deprecations(corpus, triples)
     if settings.previous is not None:
         dump = previous.given(Path(settings.previous))
-    else:
-        assert settings.out is not None  # resolved()
-        found = previous.in_out(Path(settings.out))
-        if found is None:
-            notify(f"first release: {settings.out} holds no previous release whose identifiers must be kept")
-            return
-        dump = found
-    identifiers.check_kept(identifiers.published_in_file(dump), triples, dump)
+        identifiers.check_kept(identifiers.published_in_file(dump), triples, dump)
+        return None
+    assert settings.out is not None  # resolved()
+    found = previous.in_out(Path(settings.out))
+    if found is None:
+        notify(f"first release: {settings.out} holds no previous release whose identifiers must be kept")
+        return None
+    identifiers.check_kept_since(found, triples)
+    return found
 
 
 def check(settings: Settings) -> tuple[Corpus, Report]:
@@ -298,27 +304,39 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     timer.begin("map")
     triples = assemble(corpus, settings.ontology, col)
     timer.begin("identifiers")
-    check_identifiers(corpus, triples, settings, notify)
-    timer.begin("validate")
-    by_iri = origins(corpus)
-    del corpus  # all that is left to do reads the triples, and where each record is
-    gc.collect()  # the records' cycles, made while the collector was paused: 0.6 GB at 10M, before the store
-    with SpilledLines(triples) as spilled:  # the lines are read from the file from now on, never held whole
-        count, as_lines = len(triples), triples.as_lines
-        del triples  # not held while the validation store holds the triples
-        report = check_conformance(by_iri, spilled, shape_files(settings, col))
-        timer.end()
-        if report.blocking():  # warnings and notes are reported, but do not stop a build
-            raise NonConformingError(report, report.summary())
+    keep = _keep(settings, col, check_identifiers(corpus, triples, settings, notify))
+    with keeping.kept(keep):
+        timer.begin("validate")
+        by_iri = origins(corpus)
+        del corpus  # all that is left to do reads the triples, and where each record is
+        gc.collect()  # the records' cycles, made while the collector was paused: 0.6 GB at 10M, before the store
+        with SpilledLines(triples) as spilled:  # the lines are read from the file from now on, never held whole
+            count, as_lines = len(triples), triples.as_lines
+            del triples  # not held while the validation store holds the triples
+            report = check_conformance(by_iri, spilled, shape_files(settings, col))
+            timer.end()
+            if report.blocking():  # warnings and notes are reported, but do not stop a build
+                raise NonConformingError(report, report.summary())
 
-        def write(staging: Path) -> set[str]:
-            names = write_release(spilled, settings, col, current, staging, regions)
-            timer.begin("publish")  # what is left: putting the staged release in place
-            return names
+            def write(staging: Path) -> set[str]:
+                names = write_release(spilled, settings, col, current, staging, regions)
+                timer.begin("publish")  # what is left: putting the staged release in place
+                return names
 
-        timer.begin("serialize")
-        target_files = outdir.publish(write, target, notify)
-        timer.end()
+            timer.begin("serialize")
+            target_files = outdir.publish(write, target, notify)
+            timer.end()
     assert settings.out is not None  # resolved()
     written = {name: settings.out / name for name in target_files}
+    keep.finish(previous.listed_digest(written[Format.NTRIPLES.dump_name(DUMP_STEM)]))
     return BuildResult(count, as_lines, report, written, timer.timings)
+
+
+def _keep(settings: Settings, col: Collection, released: Path | None) -> Keep:
+    """What this build keeps for the next (:mod:`.release.keep`), and the last build's keep if it was made
+    with the release now in ``out/`` (``released``, its dump: checked, and the previous release)."""
+    assert settings.out is not None  # resolved()
+    made_with = keeping.fingerprint(settings.ontology, *shape_files(settings, col), col.config_file)
+    keep = Keep(settings.out, made_with)
+    keep.start(released, previous.listed_digest(released) if released is not None else None)
+    return keep

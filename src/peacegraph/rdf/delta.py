@@ -40,6 +40,16 @@ class Delta:
 def between(old: Text, new: Text, block: int = BLOCK, steps: int = STEPS) -> Delta:
     """The difference of two canonical N-Triples texts, skipping equal stretches ``block`` bytes at a time,
     and comparing the rest as sets after ``steps`` lines compared one by one."""
+    return _walk(old, new, block, steps, give_up=False) or Delta([], [])
+
+
+def near(old: Text, new: Text, block: int = BLOCK, steps: int = STEPS) -> Delta | None:
+    """:func:`between`, or None where the texts differ in more than about ``steps`` lines (held as sets,
+    the lines of a large graph would take gigabytes)."""
+    return _walk(old, new, block, steps, give_up=True)
+
+
+def _walk(old: Text, new: Text, block: int, steps: int, give_up: bool) -> Delta | None:
     removed: list[bytes] = []
     added: list[bytes] = []
     i = j = compared = 0
@@ -51,7 +61,7 @@ def between(old: Text, new: Text, block: int = BLOCK, steps: int = STEPS) -> Del
                 continue
         compared += 1
         if compared > steps:
-            return _as_sets(old[i:], new[j:], removed, added)
+            return None if give_up else _as_sets(old[i:], new[j:], removed, added)
         line_a, line_b = _line(old, i), _line(new, j)
         if line_a == line_b:
             i, j = i + len(line_a), j + len(line_b)
@@ -61,6 +71,8 @@ def between(old: Text, new: Text, block: int = BLOCK, steps: int = STEPS) -> Del
         else:
             added.append(line_b)
             j += len(line_b)
+    if give_up and (len(old) - i) + (len(new) - j) > steps * 128:  # a long tail on one side: lines in bulk
+        return None
     removed.extend(old[i:].splitlines(keepends=True))
     added.extend(new[j:].splitlines(keepends=True))
     return Delta(removed, added)

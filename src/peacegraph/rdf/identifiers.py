@@ -6,6 +6,10 @@ A record that is removed or merged keeps its identifier as a deprecated resource
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import mmap
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Final
@@ -15,7 +19,7 @@ from pyoxigraph import NamedNode, RdfFormat, Triple
 from ..errors import InputError
 from ..records.limits import open_regular
 from ..records.model import Corpus
-from . import rdfio
+from . import delta, rdfio
 from .bulk import blocks_from
 from .lines import Lines
 from .mapping import map_deprecation
@@ -107,7 +111,58 @@ def check_kept(previous: set[str], triples: Iterable[Triple], where: Path | str)
         now = published_lines((line for block in triples.blocks() for line in block.splitlines()), active().id)
     else:
         now = published(triples)
-    missing = sorted(previous - now)
+    _fail_if_gone(sorted(previous - now), where)
+
+
+def check_kept_since(dump: Path, triples: Lines) -> None:
+    """:func:`check_kept` for the previous release's N-Triples ``dump``, reading only the lines it does not
+    share with ``triples`` (:mod:`.delta`): an identifier can be gone only if a line that mentioned it is.
+
+    Each line of the dump is either found among the new lines or is one of those removed, whatever its
+    order, so the identifiers of the removed lines are all that need looking for. A removed line that is
+    not canonical, or a dump that differs in many lines (:func:`.delta.near`), is read the full way."""
+    with open_regular(dump, file=dump) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else contextlib.nullcontext(b"") as text:
+            changed = delta.near(text, triples.data)
+    gone = b"".join(changed.removed) if changed is not None else b""
+    if changed is None or (gone and not canonical_block(gone)):
+        check_kept(published_in_file(dump), triples, dump)
+        return
+    ids = active().id
+    _fail_if_gone(
+        sorted(iri for iri in published_lines(gone.splitlines(), ids) if not mentioned(triples.data, iri)), dump
+    )
+
+
+def mentioned(data: bytes, iri: str) -> bool:
+    """Whether the canonical N-Triples ``data`` (sorted lines) mention ``iri`` as subject or object."""
+    node = f"<{iri}>".encode()
+    at = bisect.bisect_left(_Subjects(data), node)  # the first line whose subject is not before it
+    return data.startswith(node + b" ", _Subjects.start(data, at)) or b" " + node + b" .\n" in data
+
+
+class _Subjects:
+    """The lines of sorted ``data`` as a sequence for :mod:`bisect`, indexed by byte offset: item ``i``
+    is the line that holds byte ``i`` (a line's bytes all compare as the line does)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, i: int) -> bytes:
+        start = self.start(self.data, i)
+        end = self.data.find(b"\n", start)
+        return self.data[start : len(self.data) if end < 0 else end]
+
+    @staticmethod
+    def start(data: bytes, i: int) -> int:
+        return data.rfind(b"\n", 0, i) + 1 if i < len(data) else len(data)
+
+
+def _fail_if_gone(missing: list[str], where: Path | str) -> None:
     if not missing:
         return
     named = ", ".join(f"<{iri}>" for iri in missing[:SHOWN])

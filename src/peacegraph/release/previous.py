@@ -104,6 +104,15 @@ def given(path: Path) -> Path:
     return check_dump(path)
 
 
+def listed_digest(dump: Path) -> str | None:
+    """The SHA-256 that the ``SHA256SUMS`` beside ``dump`` lists for it (None: none listed, or no such file)."""
+    sums_file = dump.parent / CHECKSUMS_FILE
+    try:
+        return parse_sums(sums_file.read_bytes(), sums_file).get(dump.name)
+    except (OSError, InputError):
+        return None
+
+
 def in_out(out: Path) -> Path | None:
     """The dump of the release in ``out``, or None when ``out`` holds no release at all (a first build)."""
     if not out.is_dir():

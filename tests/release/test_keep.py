@@ -1,0 +1,131 @@
+"""What a build keeps for the next build into the same release folder: found only for the release it
+was made with, by the same tool and inputs; never in the way of a build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from peacegraph import pipeline, stamps
+from peacegraph.errors import InputError
+from peacegraph.release import keep, previous
+from peacegraph.release.keep import BUILDS, Keep
+
+RECORD = Path("records") / "mini.yaml"
+
+
+def _build(seeds: Path, out: Path) -> pipeline.BuildResult:
+    return pipeline.build(pipeline.Settings(seeds=seeds, out=out))
+
+
+def _keeps(out: Path) -> list[str]:
+    """The names of the keeps of the release folder ``out`` (the SHA-256 of their releases' dumps)."""
+    [folder] = (Path(stamps.cache_home()) / BUILDS).glob(Keep(out, "").home.name)
+    return sorted(entry.name for entry in folder.iterdir())
+
+
+def _found(seeds: Path, out: Path) -> Keep:
+    """The keep a next build of ``seeds`` into ``out`` starts with."""
+    settings = pipeline.resolved(pipeline.Settings(seeds=seeds, out=out))
+    assert settings.collection is not None
+    dump = previous.in_out(out)
+    return pipeline._keep(settings, settings.collection, dump)
+
+
+def _rename(seeds: Path) -> None:
+    path = seeds / RECORD
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('name: "Beta Network"', 'name: "Beta Network (renamed)"', 1), encoding="utf-8")
+
+
+def test_a_build_keeps_what_the_next_uses_named_by_its_release(mini_seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build(mini_seeds, out)
+    digest = previous.listed_digest(out / "peacegraph.nt")
+    assert _keeps(out) == [digest]
+    found = _found(mini_seeds, out)
+    assert found.previous is not None
+    assert found.previous.name == digest
+    assert found.previous_lines == out / "peacegraph.nt"
+    stage = found.stage("serialize")
+    assert stage.fresh is not None
+    assert stage.fresh.is_dir()
+    found.drop()
+
+
+def test_only_the_keep_of_the_last_release_stays(mini_seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build(mini_seeds, out)
+    first = _keeps(out)
+    _rename(mini_seeds)
+    _build(mini_seeds, out)
+    assert _keeps(out) == [previous.listed_digest(out / "peacegraph.nt")]
+    assert _keeps(out) != first
+
+
+def test_a_release_put_in_out_by_hand_has_no_keep(mini_seeds: Path, tmp_path: Path) -> None:
+    out, other = tmp_path / "out", tmp_path / "other"
+    _build(mini_seeds, out)
+    _rename(mini_seeds)
+    _build(mini_seeds, other)
+    shutil.rmtree(out)
+    shutil.copytree(other, out)  # another release than the one the keep was made with
+    assert _found(mini_seeds, out).previous is None
+
+
+@pytest.mark.parametrize("changed", ["ontology", "collection", "manifest"])
+def test_a_keep_made_with_other_inputs_is_not_used(mini_seeds: Path, tmp_path: Path, changed: str) -> None:
+    out = tmp_path / "out"
+    _build(mini_seeds, out)
+    if changed == "collection":
+        config = mini_seeds / "collection.yaml"
+        config.write_text(config.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+        assert _found(mini_seeds, out).previous is None
+    elif changed == "manifest":
+        [name] = _keeps(out)
+        manifest = Keep(out, "").home / name / keep.MANIFEST
+        manifest.write_text("{not json", encoding="utf-8")
+        assert _found(mini_seeds, out).previous is None
+    else:
+        settings = pipeline.resolved(pipeline.Settings(seeds=mini_seeds, out=out))
+        assert settings.collection is not None
+        ontology = tmp_path / "ontology.ttl"
+        ontology.write_bytes(settings.ontology.read_bytes() + b"\n# a comment\n")
+        inputs = pipeline.shape_files(settings, settings.collection)
+        made = keep.fingerprint(settings.ontology, *inputs, settings.collection.config_file)
+        assert made != keep.fingerprint(ontology, *inputs, settings.collection.config_file)
+
+
+def test_a_failed_build_leaves_the_last_keep(mini_seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build(mini_seeds, out)
+    kept = _keeps(out)
+    path = mini_seeds / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace("org:beta-network", "org:nobody", 1), encoding="utf-8")
+    with pytest.raises(InputError):
+        _build(mini_seeds, out)
+    assert _keeps(out) == kept
+
+
+def test_what_a_killed_build_began_to_keep_is_removed(mini_seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build(mini_seeds, out)
+    left = Keep(out, "").home / (keep.WRITING + "killed")
+    (left / "serialize").mkdir(parents=True)
+    _build(mini_seeds, out)
+    assert not left.exists()
+    assert len(_keeps(out)) == 1
+
+
+def test_a_cache_that_cannot_be_written_keeps_nothing_and_builds(
+    mini_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("PEACEGRAPH_CACHE", str(blocked / "cache"))  # not even root can make it
+    out = tmp_path / "out"
+    assert _build(mini_seeds, out).count > 0
+    assert _build(mini_seeds, out).count > 0  # and again, with nothing kept
+    assert blocked.read_text(encoding="utf-8") == "not a folder"
