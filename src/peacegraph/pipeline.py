@@ -27,6 +27,7 @@ from .rdf.namespaces import PG, RDF_TYPE, using
 from .rdf.spill import SpilledLines
 from .records import loader
 from .records.model import Corpus, Origin
+from .records.parsed import Parses
 from .release import citation, metadata, outdir, previous, tables, versions, writing
 from .release import keep as keeping
 from .release.keep import Keep
@@ -240,27 +241,29 @@ def resolved(settings: Settings) -> Settings:
     return replace(settings, collection=col, out=settings.out or col.out)
 
 
-def check_identifiers(corpus: Corpus, triples: Lines, settings: Settings, notify: Notify = _quiet) -> Path | None:
-    """Deprecated identifiers are not live, and every identifier of the previous release is kept;
-    the N-Triples dump of the release in ``out/``, if it was the previous release.
+def released(settings: Settings, notify: Notify = _quiet) -> Path | None:
+    """The N-Triples dump of the release in ``out/``, checked against its ``SHA256SUMS``; None when ``out/``
+    holds no release at all (a first release: ``notify`` says so, unless ``--previous`` names one)."""
+    assert settings.out is not None  # resolved()
+    found = previous.in_out(Path(settings.out))
+    if found is None and settings.previous is None:
+        notify(f"first release: {settings.out} holds no previous release whose identifiers must be kept")
+    return found
 
-    The previous release (``--previous``, or what ``out/`` holds) is checked against its
-    ``SHA256SUMS`` first; only an ``out/`` with no release in it at all makes a first release.
-    The release in ``out/`` is the last build's, mostly: only the lines that differ are read
-    (:func:`.identifiers.check_kept_since`).
+
+def check_identifiers(corpus: Corpus, triples: Lines, settings: Settings, released: Path | None) -> None:
+    """Deprecated identifiers are not live, and every identifier of the previous release is kept.
+
+    The previous release is ``--previous`` (checked against its ``SHA256SUMS`` first), or else the
+    one ``out/`` holds (``released``, already checked: :func:`released`). That is the last build's,
+    mostly: only the lines that differ are read (:func:`.identifiers.check_kept_since`).
     """
     identifiers.check_deprecations(corpus, triples)
     if settings.previous is not None:
         dump = previous.given(Path(settings.previous))
         identifiers.check_kept(identifiers.published_in_file(dump), triples, dump)
-        return None
-    assert settings.out is not None  # resolved()
-    found = previous.in_out(Path(settings.out))
-    if found is None:
-        notify(f"first release: {settings.out} holds no previous release whose identifiers must be kept")
-        return None
-    identifiers.check_kept_since(found, triples)
-    return found
+    elif released is not None:
+        identifiers.check_kept_since(released, triples)
 
 
 def check(settings: Settings) -> tuple[Corpus, Report]:
@@ -275,7 +278,7 @@ def check(settings: Settings) -> tuple[Corpus, Report]:
         identifiers.check_deprecations(corpus, triples)
         regions_of(col)
         if settings.previous is not None:
-            check_identifiers(corpus, triples, settings)
+            check_identifiers(corpus, triples, settings, None)
         return corpus, check_conformance(origins(corpus), triples, shape_files(settings, col))
 
 
@@ -288,24 +291,27 @@ def build(settings: Settings, progress: Progress = _quiet, notify: Notify = _qui
         return _build(settings, settings.collection, target, progress, notify)
 
 
-def load(settings: Settings) -> Corpus:
-    """The collection's records, checked (what ``build`` loads; their values make no cycles to collect)."""
+def load(settings: Settings, kept: keeping.Stage = keeping.NOTHING) -> Corpus:
+    """The collection's records, checked (what ``build`` loads; their values make no cycles to collect);
+    the record files whose text was read by the last build are not parsed again (``kept``)."""
     assert settings.collection is not None
     with collector.paused():
-        return loader.load(settings.seeds, settings.collection.texts)
+        return loader.load(settings.seeds, settings.collection.texts, Parses(kept.previous, kept.fresh))
 
 
 def _build(settings: Settings, col: Collection, target: Path, progress: Progress, notify: Notify) -> BuildResult:
     timer = _Timer(progress)
     timer.begin("load")
-    corpus = load(settings)
-    current = versions.read(settings.seeds)  # a bad release file fails here, before the work
-    regions = regions_of(col)  # and so does a bad regions file
-    timer.begin("map")
-    triples = assemble(corpus, settings.ontology, col)
-    timer.begin("identifiers")
-    keep = _keep(settings, col, check_identifiers(corpus, triples, settings, notify))
+    dump = released(settings, notify)  # a damaged previous release fails here, before the work
+    keep = _keep(settings, col, dump)
     with keeping.kept(keep):
+        corpus = load(settings, keep.stage("load"))
+        current = versions.read(settings.seeds)  # a bad release file fails here, before the work
+        regions = regions_of(col)  # and so does a bad regions file
+        timer.begin("map")
+        triples = assemble(corpus, settings.ontology, col)
+        timer.begin("identifiers")
+        check_identifiers(corpus, triples, settings, dump)
         timer.begin("validate")
         by_iri = origins(corpus)
         del corpus  # all that is left to do reads the triples, and where each record is

@@ -35,6 +35,7 @@ from .limits import (
     read_utf8,
     utf8_line,
 )
+from .parsed import Parses
 from .schemacheck import Validator
 from .yamlsource import Located, SchemaProblem, explain_errors, read_yaml
 
@@ -118,9 +119,10 @@ class WikidataRow:
     evidence: str
 
 
-def load(seeds: Path, texts: Path | None = None) -> r.Corpus:
+def load(seeds: Path, texts: Path | None = None, parses: Parses | None = None) -> r.Corpus:
     """Read, check and cross-check every record file under ``seeds/records`` (a collection's folder),
-    whose documents' source texts are in ``texts`` (default: the collection's folder itself).
+    whose documents' source texts are in ``texts`` (default: the collection's folder itself); the files
+    whose text ``parses`` kept are not parsed again (:mod:`.parsed`).
 
     Every error of every file is reported at once (as :class:`MultiInputError`, sorted by file and line).
     Records that fail the schema are left out of the cross-checks; if a file cannot be read at all, the
@@ -142,7 +144,7 @@ def load(seeds: Path, texts: Path | None = None) -> r.Corpus:
     budget = RECORD_NODES.value()
     for file in files:
         try:
-            located = _read_record_file(file, record_dir, budget)
+            located = _read_record_file(file, record_dir, budget, parses)
         except InputError as error:
             found.append(error)
             complete = False
@@ -164,10 +166,10 @@ def load(seeds: Path, texts: Path | None = None) -> r.Corpus:
     return corpus
 
 
-def _read_record_file(file: Path, record_dir: Path, budget: int) -> Located:
+def _read_record_file(file: Path, record_dir: Path, budget: int, parses: Parses | None) -> Located:
     if _resolve(file, _display(file), 1).parent != _resolve(record_dir, record_dir, None):
         raise InputError(f"{file.name} links to a file outside {record_dir}", _display(file), 1)
-    return read_yaml(file, display=_display(file), max_nodes=min(MAX_YAML_NODES, budget))
+    return read_yaml(file, display=_display(file), max_nodes=min(MAX_YAML_NODES, budget), parses=parses)
 
 
 def _refs_of(located: Located, items: Iterable[tuple[str | int, ...]]) -> Iterator[r.Ref]:

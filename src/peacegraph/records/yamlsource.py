@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 from yaml.resolver import Resolver
@@ -24,6 +24,9 @@ from ..errors import InputError
 from . import plain
 from .limits import MAX_DEPTH, MAX_RECORD_BYTES, MAX_YAML_NODES, RECORD_NODES, read_utf8
 from .plain import OFF_STRUCTURE
+
+if TYPE_CHECKING:
+    from .parsed import Parses
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -69,10 +72,24 @@ class Located:
         return self.lines.get(path, 1)
 
 
-def read_yaml(file: Path, display: Path | None = None, max_nodes: int = MAX_YAML_NODES) -> Located:
-    """The values of a YAML file; ``max_nodes`` is what is left of the budget of all record files."""
+def read_yaml(
+    file: Path, display: Path | None = None, max_nodes: int = MAX_YAML_NODES, parses: Parses | None = None
+) -> Located:
+    """The values of a YAML file; ``max_nodes`` is what is left of the budget of all record files;
+    ``parses``, the files read before (:mod:`.parsed`: a file whose text was read before is not parsed)."""
     shown = display or file
     text = read_utf8(file, MAX_RECORD_BYTES, file=shown, line=1)
+    if parses is None:
+        return parse_yaml(text, shown, max_nodes)
+    located = parses.recall(text, shown, max_nodes)
+    if located is None:
+        located = parse_yaml(text, shown, max_nodes)
+        parses.keep(text, located)
+    return located
+
+
+def parse_yaml(text: str, shown: Path, max_nodes: int = MAX_YAML_NODES) -> Located:
+    """The values of the YAML ``text`` of the file ``shown``."""
     lines = LineNumbers(text)
     builder = _Builder(shown, max_nodes, lines, escapes=bool(_MAYBE_CONTROL.search(text)))
     try:
