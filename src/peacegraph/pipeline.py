@@ -241,22 +241,22 @@ def resolved(settings: Settings) -> Settings:
     return replace(settings, collection=col, out=settings.out or col.out)
 
 
-def released(settings: Settings, notify: Notify = _quiet) -> Path | None:
+def released(settings: Settings) -> Path | None:
     """The N-Triples dump of the release in ``out/``, checked against its ``SHA256SUMS``; None when ``out/``
-    holds no release at all (a first release: ``notify`` says so, unless ``--previous`` names one)."""
+    holds no release at all."""
     assert settings.out is not None  # resolved()
-    found = previous.in_out(Path(settings.out))
-    if found is None and settings.previous is None:
-        notify(f"first release: {settings.out} holds no previous release whose identifiers must be kept")
-    return found
+    return previous.in_out(Path(settings.out))
 
 
-def check_identifiers(corpus: Corpus, triples: Lines, settings: Settings, released: Path | None) -> None:
+def check_identifiers(
+    corpus: Corpus, triples: Lines, settings: Settings, released: Path | None, notify: Notify = _quiet
+) -> None:
     """Deprecated identifiers are not live, and every identifier of the previous release is kept.
 
     The previous release is ``--previous`` (checked against its ``SHA256SUMS`` first), or else the
     one ``out/`` holds (``released``, already checked: :func:`released`). That is the last build's,
-    mostly: only the lines that differ are read (:func:`.identifiers.check_kept_since`).
+    mostly: only the lines that differ are read (:func:`.identifiers.check_kept_since`). With neither,
+    this is a first release, and ``notify`` says so.
     """
     identifiers.check_deprecations(corpus, triples)
     if settings.previous is not None:
@@ -264,6 +264,8 @@ def check_identifiers(corpus: Corpus, triples: Lines, settings: Settings, releas
         identifiers.check_kept(identifiers.published_in_file(dump), triples, dump)
     elif released is not None:
         identifiers.check_kept_since(released, triples)
+    else:
+        notify(f"first release: {settings.out} holds no previous release whose identifiers must be kept")
 
 
 def check(settings: Settings) -> tuple[Corpus, Report]:
@@ -302,7 +304,7 @@ def load(settings: Settings, kept: keeping.Stage = keeping.NOTHING) -> Corpus:
 def _build(settings: Settings, col: Collection, target: Path, progress: Progress, notify: Notify) -> BuildResult:
     timer = _Timer(progress)
     timer.begin("load")
-    dump = released(settings, notify)  # a damaged previous release fails here, before the work
+    dump = released(settings)  # a damaged previous release fails here, before the work
     keep = _keep(settings, col, dump)
     with keeping.kept(keep):
         corpus = load(settings, keep.stage("load"))
@@ -311,7 +313,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
         timer.begin("map")
         triples = assemble(corpus, settings.ontology, col)
         timer.begin("identifiers")
-        check_identifiers(corpus, triples, settings, dump)
+        check_identifiers(corpus, triples, settings, dump, notify)
         timer.begin("validate")
         by_iri = origins(corpus)
         del corpus  # all that is left to do reads the triples, and where each record is
