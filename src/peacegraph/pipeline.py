@@ -20,7 +20,7 @@ from . import collection as collections
 from . import collector, resources
 from .collection import Collection
 from .errors import InputError
-from .rdf import bulk, identifiers, lines, mapping, rdfio, serialize
+from .rdf import bulk, identifiers, lines, mapping, rdfio, remap, serialize
 from .rdf.formats import Format
 from .rdf.lines import Lines
 from .rdf.namespaces import PG, RDF_TYPE, using
@@ -64,6 +64,8 @@ class BuildResult:
     report: Report
     files: dict[str, Path]
     timings: dict[str, float]
+    #: What each stage took from the last build instead of doing it again (:mod:`.release.keep`), in words.
+    reused: dict[str, str] = field(default_factory=dict)
 
     @functools.cached_property
     def triples(self) -> Lines:
@@ -112,19 +114,41 @@ def stance_triples(ontology: Path) -> list[Triple]:
     return [t for t in triples if t.subject in stances or t.subject == scheme]
 
 
-def assemble(corpus: Corpus, ontology: Path, col: Collection) -> Lines:
-    """Every triple of the dataset, as canonical N-Triples (a line each, made with no cycles to collect)."""
-    stances = stance_triples(ontology)
-    mapped = itertools.chain(mapping.map_corpus(corpus, col.topic_scheme_title), map(lines.as_text, stances))
-    with collector.paused():
-        triples = lines.of_text(mapped)
-    mapping.forget()
-    used = {NamedNode(PG + position.stance) for position in corpus.positions.values()}  # map_position's pg:stance
-    defined = {t.subject for t in stances}
-    missing = used - defined
+def assemble(
+    corpus: Corpus,
+    ontology: Path,
+    col: Collection,
+    parses: Parses | None = None,
+    kept: keeping.Stage = keeping.NOTHING,
+    made: lines.Made | None = None,
+) -> Lines:
+    """Every triple of the dataset, as canonical N-Triples (a line each, made with no cycles to collect).
+
+    With what the last build kept (``kept``, and the record files' texts ``parses`` read), only the
+    records a change touches are mapped again, and the last build's lines edited (:mod:`.rdf.remap`)."""
+    _check_stances(corpus, ontology)
+    made = made if made is not None else lines.Made()
+    triples = None
+    if parses is not None and kept.previous is not None and kept.previous_lines is not None:
+        triples = remap.again(corpus, parses, kept.previous, kept.previous_lines, made)
+    if triples is None:
+        mapped = itertools.chain(
+            mapping.map_corpus(corpus, col.topic_scheme_title), map(lines.as_text, stance_triples(ontology))
+        )
+        with collector.paused():
+            triples = lines.of_text(mapped, made=made)
+        mapping.forget()
+    if parses is not None:
+        remap.keep(kept.fresh, corpus, parses, made)
+    return triples
+
+
+def _check_stances(corpus: Corpus, ontology: Path) -> None:
+    """Every stance a position takes (``map_position``'s ``pg:stance``) is defined in the ontology."""
+    used = {NamedNode(PG + position.stance) for position in corpus.positions.values()}
+    missing = used - {t.subject for t in stance_triples(ontology)}
     if missing:
         raise InputError(f"stances used but not defined in the ontology: {sorted(str(m) for m in missing)}", ontology)
-    return triples
 
 
 def shape_files(settings: Settings, col: Collection) -> list[Path]:
@@ -293,12 +317,16 @@ def build(settings: Settings, progress: Progress = _quiet, notify: Notify = _qui
         return _build(settings, settings.collection, target, progress, notify)
 
 
-def load(settings: Settings, kept: keeping.Stage = keeping.NOTHING) -> Corpus:
+def load(settings: Settings, parses: Parses | None = None) -> Corpus:
     """The collection's records, checked (what ``build`` loads; their values make no cycles to collect);
-    the record files whose text was read by the last build are not parsed again (``kept``)."""
+    the record files whose text was read by the last build are not parsed again (``parses``)."""
     assert settings.collection is not None
     with collector.paused():
-        return loader.load(settings.seeds, settings.collection.texts, Parses(kept.previous, kept.fresh))
+        return loader.load(settings.seeds, settings.collection.texts, parses)
+
+
+def _kept(stage: keeping.Stage) -> tuple[Path | None, Path | None]:
+    return stage.previous, stage.fresh
 
 
 def _build(settings: Settings, col: Collection, target: Path, progress: Progress, notify: Notify) -> BuildResult:
@@ -307,11 +335,15 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     dump = released(settings)  # a damaged previous release fails here, before the work
     keep = _keep(settings, col, dump)
     with keeping.kept(keep):
-        corpus = load(settings, keep.stage("load"))
+        parses = Parses(*_kept(keep.stage("load")))
+        corpus = load(settings, parses)
         current = versions.read(settings.seeds)  # a bad release file fails here, before the work
         regions = regions_of(col)  # and so does a bad regions file
         timer.begin("map")
-        triples = assemble(corpus, settings.ontology, col)
+        made = lines.Made()
+        triples = assemble(corpus, settings.ontology, col, parses, keep.stage("map"), made)
+        reused = _reused(parses, made)
+        del parses
         timer.begin("identifiers")
         check_identifiers(corpus, triples, settings, dump, notify)
         timer.begin("validate")
@@ -337,7 +369,16 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     assert settings.out is not None  # resolved()
     written = {name: settings.out / name for name in target_files}
     keep.finish(previous.listed_digest(written[Format.NTRIPLES.dump_name(DUMP_STEM)]))
-    return BuildResult(count, as_lines, report, written, timer.timings)
+    return BuildResult(count, as_lines, report, written, timer.timings, reused)
+
+
+def _reused(parses: Parses, made: lines.Made) -> dict[str, str]:
+    reused = {}
+    if parses.recalled:
+        reused["load"] = f"{parses.recalled} of {len(parses.seen)} record files read back, not parsed"
+    if made.remapped is not None:
+        reused["map"] = f"{made.remapped} records mapped again, the last build's lines edited"
+    return reused
 
 
 def _keep(settings: Settings, col: Collection, released: Path | None) -> Keep:

@@ -14,7 +14,7 @@ import heapq
 import itertools
 import operator
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import BlankNode, RdfFormat, Triple, parse
@@ -57,16 +57,29 @@ def of(triples: Iterable[Triple], spill_above: int | None = None) -> Lines:
     return of_text(map(as_text, triples), spill_above)
 
 
-def of_text(triples: Iterable[TextTriple], spill_above: int | None = None) -> Lines:
+@dataclass
+class Made:
+    """What making a graph's lines (:func:`of_text`) found besides them: each predicate, the lines made
+    more than once, and how many lines there are."""
+
+    predicates: set[str] = field(default_factory=set)
+    repeated: set[str] = field(default_factory=set)
+    count: int = 0
+    #: How many records were mapped again to edit the last build's lines (:mod:`.remap`); None: all were mapped.
+    remapped: int | None = None
+
+
+def of_text(triples: Iterable[TextTriple], spill_above: int | None = None, made: Made | None = None) -> Lines:
     """The canonical N-Triples of triples given as their terms' N-Triples text (:mod:`.ntriples`).
 
     Sorted in memory into a temporary file, or, past ``spill_above`` lines held at once
     (default :data:`SPILL_ABOVE`), into several such runs merged into the result. Lines are sorted
     as text: code point order is the bytewise order of their UTF-8 (and Python compares text that is
-    all Latin-1 faster than bytes).
+    all Latin-1 faster than bytes). ``made`` gets the predicates and the lines made more than once.
     """
     limit = SPILL_ABOVE if spill_above is None else spill_above
-    predicates: set[str] = set()
+    found = made if made is not None else Made()
+    predicates = found.predicates
     held: list[str] = []  # not a set: duplicates are few, and dropped once sorted, at no cost of hashing
     with tempspace.folder("peacegraph-lines-") as tmp:
         runs: list[Path] = []
@@ -75,12 +88,13 @@ def of_text(triples: Iterable[TextTriple], spill_above: int | None = None) -> Li
             predicates.update(map(operator.itemgetter(1), chunk))
             held.extend(f"{s} {p} {o} ." for s, p, o in chunk)
             if len(held) > limit:
-                runs.append(_spill(held, tmp, len(runs))[0])
-        run, count = _spill(held, tmp, len(runs))
+                runs.append(_spill(held, tmp, len(runs), found.repeated)[0])
+        run, count = _spill(held, tmp, len(runs), found.repeated)
         if runs:
-            data, count = _merged([*runs, run], tmp / "merged")
+            data, count = _merged([*runs, run], tmp / "merged", found.repeated)
         else:  # all in one run, read back once its lines are let go of (a lower peak)
             data = run.read_bytes()
+    found.count = count
     return Lines(data, count, canonical.ntriples_order_is_sort_key({p[1:-1] for p in predicates}))
 
 
@@ -103,11 +117,14 @@ SPILL_ABOVE = 2_000_000
 
 
 @tempspace.writing("the sorted lines")
-def _spill(held: list[str], folder: Path, number: int) -> tuple[Path, int]:
+def _spill(held: list[str], folder: Path, number: int, repeated: set[str]) -> tuple[Path, int]:
     """Write the lines ``held`` to a new run, sorted, each once, one a line, in UTF-8, and empty ``held``;
-    the run and its number of lines."""
+    the run and its number of lines (those held more than once are added to ``repeated``)."""
     run = folder / f"run-{number}"
     held.sort()
+    repeated.update(
+        itertools.compress(itertools.islice(held, 1, None), map(operator.eq, itertools.islice(held, 1, None), held))
+    )
     firsts = itertools.chain([True], map(operator.ne, itertools.islice(held, 1, None), held))
     distinct = itertools.compress(held, firsts)  # each line but those equal to the one before
     count = 0
@@ -121,9 +138,9 @@ def _spill(held: list[str], folder: Path, number: int) -> tuple[Path, int]:
 
 
 @tempspace.writing("the sorted lines")
-def _merged(runs: list[Path], into: Path) -> tuple[bytes, int]:
+def _merged(runs: list[Path], into: Path, repeated: set[str]) -> tuple[bytes, int]:
     """The sorted runs merged, each line once, and the number of lines (written to ``into`` first,
-    so that only the result is ever held whole)."""
+    so that only the result is ever held whole); a line in more than one run is added to ``repeated``."""
     count = 0
     with contextlib.ExitStack() as stack, open(into, "wb") as out:
         sources = [stack.enter_context(open(run, "rb")) for run in runs]
@@ -133,6 +150,8 @@ def _merged(runs: list[Path], into: Path) -> tuple[bytes, int]:
                 out.write(line)
                 count += 1
                 last = line
+            else:
+                repeated.add(line.decode("utf-8").rstrip("\n"))
     for run in runs:
         run.unlink()
     return into.read_bytes(), count

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable, Iterator
-from typing import Final
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Final
 
 from pyoxigraph import NamedNode, Triple
 
@@ -404,6 +404,19 @@ def deprecation_triples(deprecation: r.Deprecation) -> Iterator[TextTriple]:
         yield (iri(deprecation.replaced_by), term(DCTERMS, "replaces"), s)
 
 
+def map_record(record: r.Record, corpus: r.Corpus) -> Iterable[TextTriple]:
+    """The triples of one record of ``corpus`` (what :func:`map_corpus` maps it to)."""
+    if isinstance(record, r.Document):
+        return map_document(record, corpus)
+    if isinstance(record, r.Position):
+        return map_position(record, corpus)
+    if isinstance(record, r.Membership):
+        return map_membership(record, corpus)
+    if isinstance(record, r.Deprecation):
+        return deprecation_triples(record)
+    return _MAPPERS[type(record)](record)
+
+
 def map_corpus(corpus: r.Corpus, topic_scheme: str) -> Iterator[TextTriple]:
     """Every triple the records say, in no particular order (the serializers sort); the topics are
     in a scheme titled ``topic_scheme``, written when there are topics. The records' triples are
@@ -421,3 +434,13 @@ def map_corpus(corpus: r.Corpus, topic_scheme: str) -> Iterator[TextTriple]:
         map(deprecation_triples, corpus.deprecations.values()),
     )
     return itertools.chain.from_iterable(itertools.chain.from_iterable(records))
+
+
+#: The mappers of the records that read no other record.
+_MAPPERS: Final[dict[type, Callable[[Any], Iterator[TextTriple]]]] = {
+    r.Organization: map_organization,
+    r.Person: map_person,
+    r.Place: map_place,
+    r.Event: map_event,
+    r.Topic: map_topic,
+}

@@ -1,0 +1,256 @@
+"""A rebuild maps again only the records a change touches, and edits the last build's lines.
+
+The lines of a graph are the union of what each record maps to (:mod:`.mapping`), and a record's
+lines depend on the record and on what its mapper reads of other records: a document reads the names
+of its signatories and its source text; a position reads its document (authors, date), the document
+it is quoted from (date) and its document's source text; a membership reads the names of its group
+and members (:func:`reads`, which a test holds the mappers to). Nothing else is read but the
+collection's base and the ontology's stances, which are part of the keep's fingerprint.
+
+So after a change, what differs is: the records of the record files whose text changed (compared
+with the last build's versions of those files, which :mod:`.records.parsed` kept), and the records
+that read one of them. Each of those is mapped twice, the old version over the old records and the
+new version over the new ones: the lines only the old mapping makes are removed from the last build's
+lines, those only the new one makes are added. A line that some record left unchanged also makes
+stays: a line that was made more than once in the last build (kept, :attr:`Made.repeated`) and is to
+be removed sends the build the full way, as does anything this cannot prove: a changed source text
+(its old text is not kept), topics appearing or all going (the topic scheme), a removed line that
+is not in the last build's lines, lines whose order is not canonical.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import copy
+import hashlib
+import itertools
+import marshal
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..records import loader
+from ..records import model as r
+from ..records.parsed import Parses
+from . import mapping
+from . import serialize as canonical
+from .lines import Lines, Made
+
+KEPT = "map.values"
+
+
+def reads(record: r.Record, corpus: r.Corpus) -> Iterator[r.Ref]:
+    """The records whose content the mapper of ``record`` reads (a document's source text is read as
+    the document's: :func:`_sources`)."""
+    if isinstance(record, r.Document):
+        yield from (signature.signatory for signature in record.signatures)
+    elif isinstance(record, r.Position):
+        yield record.document
+        if record.quoted_from:
+            yield record.quoted_from
+    elif isinstance(record, r.Membership):
+        yield record.group
+        yield from record.members
+
+
+def keep(fresh: Path | None, corpus: r.Corpus, parses: Parses, made: Made) -> None:
+    """Keep what the next build needs to map again only what changes (nothing where it cannot be written)."""
+    if fresh is None:
+        return
+    kept = {
+        "files": parses.seen,
+        "sources": _sources(corpus),
+        "topics": bool(corpus.topics),
+        "predicates": sorted(made.predicates),
+        "repeated": sorted(made.repeated),
+        "count": made.count,
+    }
+    blob = marshal.dumps(kept)
+    with contextlib.suppress(OSError):
+        (fresh / KEPT).write_bytes(hashlib.sha256(blob).digest() + blob)
+
+
+def _sources(corpus: r.Corpus) -> dict[str, str]:
+    return {key: f"{source.name}\n{source.sha256}" for key, source in corpus.sources.items()}
+
+
+def _recall(previous: Path) -> dict[str, Any] | None:
+    try:
+        entry = (previous / KEPT).read_bytes()
+    except OSError:
+        return None
+    blob = entry[32:]
+    if hashlib.sha256(blob).digest() != entry[:32]:
+        return None
+    with contextlib.suppress(EOFError, ValueError, TypeError):
+        kept = marshal.loads(blob)
+        if isinstance(kept, dict):
+            return kept
+    return None
+
+
+def again(corpus: r.Corpus, parses: Parses, previous: Path, lines_file: Path, made: Made) -> Lines | None:
+    """The lines of ``corpus``, made by editing the last build's (``lines_file``), or None: the full way.
+    ``made`` gets what :func:`keep` keeps for the next build."""
+    kept = _recall(previous)
+    if kept is None or kept["sources"] != _sources(corpus) or kept["topics"] != bool(corpus.topics):
+        return None
+    before = _before(corpus, parses, kept["files"])
+    if before is None:
+        return None
+    old, changed = before
+    affected = _affected(corpus, changed)
+    removed, added, doubled = _lines_of(affected, old, corpus)
+    repeated = set(kept["repeated"]) | doubled
+    if not removed.isdisjoint(repeated):
+        return None
+    data = lines_file.read_bytes()
+    edited = _edit(data, kept["count"], removed, added, repeated)
+    if edited is None:
+        return None
+    predicates = set(kept["predicates"]) | {line.split(" ", 2)[1] for line in added}
+    if not canonical.ntriples_order_is_sort_key({p[1:-1] for p in predicates}):
+        return None
+    new_data, made.count = edited
+    made.predicates, made.repeated, made.remapped = predicates, repeated, len(affected.records)
+    return Lines(new_data, made.count, True)
+
+
+@dataclass
+class _Changed:
+    """The records of the changed files: by reference (old and new version, None where there is none)."""
+
+    records: dict[r.Ref, tuple[r.Record | None, r.Record | None]] = field(default_factory=dict)
+    memberships: tuple[list[r.Membership], list[r.Membership]] = field(default_factory=lambda: ([], []))
+    deprecations: tuple[list[r.Deprecation], list[r.Deprecation]] = field(default_factory=lambda: ([], []))
+
+
+def _before(corpus: r.Corpus, parses: Parses, files: dict[str, str]) -> tuple[r.Corpus, _Changed] | None:
+    """The last build's records (the current ones, with the changed files' old versions in place), and
+    what changed; None if a changed file's old version was not kept."""
+    changed = _Changed()
+    olds, news = r.Corpus(), r.Corpus()
+    for name in sorted(set(files) | set(parses.seen)):
+        if files.get(name) == parses.seen.get(name):
+            continue
+        for side, digest in ((olds, files.get(name)), (news, parses.seen.get(name))):
+            if digest is None:
+                continue
+            located = parses.kept(digest, Path(name))
+            if located is None:
+                return None
+            loader.add_records(side, located)
+    old = copy.copy(corpus)  # the tables copied, to put the old versions in
+    for table in r.TABLES.values():
+        setattr(old, table, dict(getattr(corpus, table)))
+    for prefix, table in r.TABLES.items():
+        before, after = getattr(olds, table), getattr(news, table)
+        for key in set(before) | set(after):
+            if before.get(key) != after.get(key):
+                changed.records[r.Ref(prefix, key)] = (before.get(key), after.get(key))
+                if key in before:
+                    getattr(old, table)[key] = before[key]
+                else:
+                    del getattr(old, table)[key]
+    changed.memberships = (olds.memberships, news.memberships)
+    changed.deprecations = (list(olds.deprecations.values()), list(news.deprecations.values()))
+    return old, changed
+
+
+@dataclass
+class _Affected:
+    """What is mapped twice: (old version, new version) of each record a change touches."""
+
+    records: list[tuple[r.Record | None, r.Record | None]]
+
+
+def _affected(corpus: r.Corpus, changed: _Changed) -> _Affected:
+    pairs: list[tuple[r.Record | None, r.Record | None]] = list(changed.records.values())
+    touched = set(changed.records)
+    for table in ("documents", "positions"):
+        for key, record in getattr(corpus, table).items():
+            if r.Ref(table_prefix(table), key) not in touched and not touched.isdisjoint(reads(record, corpus)):
+                pairs.append((record, record))
+    for membership in corpus.memberships:
+        if membership not in changed.memberships[1] and not touched.isdisjoint(reads(membership, corpus)):
+            pairs.append((membership, membership))
+    pairs.extend((membership, None) for membership in changed.memberships[0])
+    pairs.extend((None, membership) for membership in changed.memberships[1])
+    pairs.extend((deprecation, None) for deprecation in changed.deprecations[0])
+    pairs.extend((None, deprecation) for deprecation in changed.deprecations[1])
+    return _Affected(pairs)
+
+
+def table_prefix(table: str) -> str:
+    return next(prefix for prefix, name in r.TABLES.items() if name == table)
+
+
+def _lines_of(affected: _Affected, old: r.Corpus, new: r.Corpus) -> tuple[set[str], set[str], set[str]]:
+    """The lines only the old versions make (over ``old``), those only the new ones make, and those the new
+    ones make more than once."""
+    before = set(_text(mapping.map_record(record, old) for record, _ in affected.records if record is not None))
+    made = sorted(_text(mapping.map_record(record, new) for _, record in affected.records if record is not None))
+    after = set(made)
+    return before - after, after - before, {line for line, following in itertools.pairwise(made) if line == following}
+
+
+def _text(made: Iterable[Iterable[tuple[str, str, str]]]) -> Iterator[str]:
+    for triples in made:
+        for s, p, o in triples:
+            yield f"{s} {p} {o} ."
+
+
+def _edit(data: bytes, count: int, removed: set[str], added: set[str], repeated: set[str]) -> tuple[bytes, int] | None:
+    """``data`` (sorted lines) without the lines ``removed`` and with those ``added`` (an added line
+    already there is noted in ``repeated``), and how many lines it has; None if a line to remove is not there."""
+    index = _LineIndex(data)
+    cuts: list[tuple[int, int, bytes]] = []  # (start, end, what to put there) in the order of the text
+    for line in removed:
+        raw = line.encode() + b"\n"
+        at = index.find(raw)
+        if at is None:
+            return None
+        cuts.append((at, at + len(raw), b""))
+    for line in added:
+        raw = line.encode() + b"\n"
+        if index.find(raw) is not None:
+            repeated.add(line)
+            continue
+        cuts.append((index.insertion(raw), index.insertion(raw), raw))
+    cuts.sort(key=lambda cut: (cut[0], cut[1], cut[2]))
+    view = memoryview(data)  # the pieces are joined without being copied first
+    pieces: list[bytes | memoryview] = []
+    last = 0
+    for start, end, text in cuts:
+        pieces.append(view[last:start])
+        pieces.append(text)
+        last = end
+    pieces.append(view[last:])
+    inserted = sum(1 for cut in cuts if cut[2])
+    return b"".join(pieces), count - len(removed) + inserted
+
+
+class _LineIndex:
+    """The sorted lines of ``data`` found by bisection over byte offsets (nothing is indexed ahead)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, i: int) -> bytes:
+        start = self.data.rfind(b"\n", 0, i) + 1
+        end = self.data.find(b"\n", start)
+        return self.data[start : end + 1]
+
+    def insertion(self, line: bytes) -> int:
+        """Where ``line`` goes (the start of the first line after it)."""
+        at = bisect.bisect_left(self, line)
+        return self.data.rfind(b"\n", 0, at) + 1 if at < len(self.data) else len(self.data)
+
+    def find(self, line: bytes) -> int | None:
+        at = self.insertion(line)
+        return at if self.data.startswith(line, at) else None
