@@ -305,9 +305,8 @@ def build(collection_dir: Path | None, out: Path | None, quiet: bool, previous: 
         raise _fail(error) from None
     if not quiet:
         timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
-        click.echo(f"built {result.count} triples into {out}/ ({timings})")
-        for stage, what in result.reused.items():
-            click.echo(f"  {stage}: {what}")
+        reused = "".join(f"; {what}" for what in result.reused.values())
+        click.echo(f"built {result.count} triples into {out}/ ({timings}{reused})")
 
 
 @main.command(epilog=EXAMPLES["check"])

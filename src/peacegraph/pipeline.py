@@ -375,9 +375,9 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
 def _reused(parses: Parses, made: lines.Made) -> dict[str, str]:
     reused = {}
     if parses.recalled:
-        reused["load"] = f"{parses.recalled} of {len(parses.seen)} record files read back, not parsed"
+        reused["load"] = f"{parses.recalled} of {len(parses.seen)} record files as last time"
     if made.remapped is not None:
-        reused["map"] = f"{made.remapped} records mapped again, the last build's lines edited"
+        reused["map"] = f"{made.remapped} records mapped again"
     return reused
 
 
