@@ -128,7 +128,8 @@ def _child_main(mode: str, seeds: Path, out: Path) -> None:
         stages = _Stages()
         result = pipeline.build(pipeline.Settings(seeds=seeds, out=out), progress=stages)
         stages.close()
-        print(json.dumps({"triples": result.count, "timings": result.timings, "stages": stages.figures}))
+        answer = {"triples": result.count, "timings": result.timings, "stages": stages.figures, "reused": result.reused}
+        print(json.dumps(answer))
     else:
         import baseline
 
@@ -143,7 +144,12 @@ def _show(title: str, answer: dict[str, Any]) -> None:
         return
     print(f"  {'stage':<12} {'CPU s':>8} {'wall s':>8} {'peak MB':>8}")
     for stage, figures in answer["stages"].items():
-        print(f"  {stage:<12} {figures['cpu']:>8.2f} {figures['wall']:>8.2f} {figures['peak_mb']:>8.0f}", flush=True)
+        reused = answer["reused"].get(stage)
+        print(
+            f"  {stage:<12} {figures['cpu']:>8.2f} {figures['wall']:>8.2f} {figures['peak_mb']:>8.0f}"
+            + (f"  ({reused})" if reused else ""),
+            flush=True,
+        )
 
 
 def _change_one_record(seeds: Path) -> None:
