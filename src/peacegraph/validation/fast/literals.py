@@ -51,11 +51,17 @@ def wrap_datatypes(data: bytes) -> bytes:
     return _DATATYPE_START.sub(lambda m: m.group(1) + wrapped, data)
 
 
-def wrapped_reader(source: bytes | BinaryIO) -> io.BufferedReader:
-    """:func:`wrap_datatypes` of the N-Triples ``source`` (bytes or a binary file), read a block of
-    lines at a time: the store loads from it without a wrapped copy of the whole in memory."""
-    blocks = blocks_of(source, _BLOCK) if isinstance(source, bytes) else blocks_from(source, _BLOCK)
-    return io.BufferedReader(_Wrapped(blocks), buffer_size=_BLOCK)
+def wrapped_reader(source: bytes | BinaryIO | Iterator[bytes]) -> io.BufferedReader:
+    """:func:`wrap_datatypes` of the N-Triples ``source`` (bytes, a binary file, or blocks of whole
+    lines as :func:`blocks` gives them), read a block of lines at a time: the store loads from it
+    without a wrapped copy of the whole in memory."""
+    chunks = blocks(source) if isinstance(source, bytes | io.IOBase) else source
+    return io.BufferedReader(_Wrapped(chunks), buffer_size=_BLOCK)
+
+
+def blocks(source: bytes | BinaryIO) -> Iterator[bytes]:
+    """The lines of ``source`` (bytes or a binary file) in blocks of whole lines, as the store loads them."""
+    return blocks_of(source, _BLOCK) if isinstance(source, bytes) else blocks_from(source, _BLOCK)
 
 
 _BLOCK: Final = 1 << 20
