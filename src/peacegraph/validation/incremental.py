@@ -37,7 +37,7 @@ import dataclasses
 import hashlib
 import json
 import mmap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -53,7 +53,8 @@ from . import fast
 from .fast.compiler import compile_shapes
 from .fast.run import checked, data_store, give_back_memory, report_of
 from .fast.shapes import ShapesGraph, UnsupportedShapeError, read_shapes
-from .footprint import Footprint, Prefix, UnboundedError, footprint
+from .footprint import UnboundedError, footprint
+from .reach import affected, extract
 from .report import Report, Violation, origin_of
 from .segments import Digests, Segment, changes, decode, encode
 from .sorted_lines import SortedLines, TooCostly, split
@@ -230,76 +231,3 @@ def _texts(nodes: set[bytes]) -> set[str]:
     subject = b"<urn:peacegraph:incremental:node> "
     document = b"".join(subject + subject + node + b" .\n" for node in sorted(nodes))
     return {str(quad.object) for quad in parse(document, RdfFormat.N_TRIPLES)}
-
-
-def affected(fp: Footprint, data: SortedLines, changed: set[bytes]) -> set[bytes]:
-    """The roots whose footprint (old or new) may hold one of the ``changed`` lines."""
-    by_predicate: dict[bytes | None, list[tuple[Prefix, bool]]] = {}
-    for prefix, reads in fp.reads.items():
-        for predicate, inverse in reads:
-            by_predicate.setdefault(predicate, []).append((prefix, inverse))
-    read_at: dict[Prefix, set[bytes]] = {}
-    for line in changed:
-        s, p, o = split(line)
-        for prefix, inverse in [*by_predicate.get(p, ()), *by_predicate.get(None, ())]:
-            read_at.setdefault(prefix, set()).add(o if inverse else s)
-    roots: set[bytes] = set()
-    for prefix, nodes in read_at.items():
-        for predicate, inverse in reversed(prefix):
-            nodes = _back(data, nodes, predicate, inverse)
-        roots |= nodes
-    return roots
-
-
-def _back(data: SortedLines, nodes: set[bytes], predicate: bytes, inverse: bool) -> set[bytes]:
-    """The nodes a step (forward: ``m predicate n``; inverse: ``n predicate m``) goes from to reach ``nodes``."""
-    if inverse:
-        return {o for n in nodes for _s, p, o in map(split, data.of_subject(n)) if p == predicate}
-    return {split(line)[0] for line in data.with_objects(predicate, nodes)}
-
-
-def extract(fp: Footprint, data: SortedLines, roots: set[bytes]) -> set[bytes]:
-    """The lines of the footprints of ``roots``: every line of each node a shape's path reaches from a
-    root it may target, and the lines an inverse step goes through."""
-    own: dict[bytes, list[bytes]] = {}
-
-    def lines_of(node: bytes) -> list[bytes]:
-        if node not in own:
-            own[node] = data.of_subject(node)
-        return own[node]
-
-    groups: dict[frozenset[int], set[bytes]] = {}
-    for root in roots:
-        split_lines = [split(line) for line in lines_of(root)]
-        shapes = frozenset(i for i, (targets, _) in enumerate(fp.shapes) if targets.chooses(split_lines))
-        groups.setdefault(shapes, set()).add(root)
-    through: set[bytes] = set()
-    for shapes, members in groups.items():
-        prefixes = set().union(*(fp.shapes[i][1] for i in shapes)) if shapes else set()
-        _walk(data, sorted(prefixes, key=len), members, lines_of, through)
-    return through.union(*own.values())
-
-
-def _walk(
-    data: SortedLines,
-    prefixes: list[Prefix],
-    roots: set[bytes],
-    lines_of: Callable[[bytes], list[bytes]],
-    through: set[bytes],
-) -> None:
-    """Follow ``prefixes`` (shortest first) from ``roots``: every node reached has its lines read."""
-    at: dict[Prefix, set[bytes]] = {(): roots}
-    for prefix in prefixes:
-        nodes = at.get(prefix[:-1]) if prefix else None
-        if not nodes:
-            continue
-        predicate, inverse = prefix[-1]
-        if inverse:
-            found = data.with_objects(predicate, nodes)
-            through.update(found)
-            reached = {split(line)[0] for line in found}
-        else:
-            reached = {o for n in nodes for _s, p, o in map(split, lines_of(n)) if p == predicate}
-        for node in reached:
-            lines_of(node)
-        at[prefix] = reached

@@ -72,6 +72,12 @@ class SortedLines:
             found = self._search(b" " + predicate + b" ")
         return [line for line in found if split(line)[1] == predicate and split(line)[2] in wanted]
 
+    def with_any_predicate(self, objects: Iterable[bytes]) -> list[bytes]:
+        """The lines whose object is one of ``objects`` (a search each)."""
+        wanted = set(objects)
+        found = [line for o in sorted(wanted) for line in self._search(b" " + o + b" .\n")]
+        return [line for line in found if split(line)[2] in wanted]
+
     def _search(self, needle: bytes) -> list[bytes]:
         """Every line in which ``needle`` occurs (once each, whatever part of the line it matched)."""
         self.searches += 1

@@ -56,15 +56,17 @@ def wrapped_reader(source: bytes | BinaryIO | Iterator[bytes]) -> io.BufferedRea
     lines as :func:`blocks` gives them), read a block of lines at a time: the store loads from it
     without a wrapped copy of the whole in memory."""
     chunks = blocks(source) if isinstance(source, bytes | io.IOBase) else source
-    return io.BufferedReader(_Wrapped(chunks), buffer_size=_BLOCK)
+    return io.BufferedReader(_Wrapped(chunks), buffer_size=LOAD_BLOCK)
 
 
 def blocks(source: bytes | BinaryIO) -> Iterator[bytes]:
     """The lines of ``source`` (bytes or a binary file) in blocks of whole lines, as the store loads them."""
-    return blocks_of(source, _BLOCK) if isinstance(source, bytes) else blocks_from(source, _BLOCK)
+    return blocks_of(source, LOAD_BLOCK) if isinstance(source, bytes) else blocks_from(source, LOAD_BLOCK)
 
 
-_BLOCK: Final = 1 << 20
+#: About how many bytes of lines the store loads at a time (each block a segment of the incremental
+#: validation's keep, :mod:`peacegraph.validation.segments`).
+LOAD_BLOCK: Final = 1 << 20
 
 
 class _Wrapped(io.RawIOBase):
