@@ -11,9 +11,9 @@ the shape-based constraints. Damaged keeps must give the full report too.
 
 from __future__ import annotations
 
+import importlib.util
 import random
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,18 @@ from peacegraph.validation.report import Report, origins
 from .shacl_suite import SUITE, SuiteTest, read_suite
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bench"))
-import synthetic  # noqa: E402
+
+
+def _bench_module(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+synthetic = _bench_module("synthetic")
 
 EXTRA_SHAPES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -258,7 +268,7 @@ def _damages(keep: Path, previous: Path, other: tuple[Path, Path]) -> Iterator[s
     """Damage the keep or the previous lines in each way in turn (restoring them in between)."""
     saved = {path: path.read_bytes() for path in (keep / incremental.KEEP, keep / incremental.KEEP_DIGEST, previous)}
     json_file = keep / incremental.KEEP
-    for name, damage in [
+    damages: list[tuple[str, Callable[[], object]]] = [
         ("truncated", lambda: json_file.write_bytes(saved[json_file][: len(saved[json_file]) // 2])),
         ("garbage", lambda: json_file.write_bytes(b"\x00garbage" * 100)),
         ("missing", lambda: json_file.unlink()),
@@ -267,7 +277,8 @@ def _damages(keep: Path, previous: Path, other: tuple[Path, Path]) -> Iterator[s
         ("lines truncated", lambda: previous.write_bytes(saved[previous][:1000])),
         ("another build's keep", lambda: _copy(other[0], keep)),
         ("another build's lines", lambda: previous.write_bytes(other[1].read_bytes())),
-    ]:
+    ]
+    for name, damage in damages:
         damage()
         yield name
         for path, content in saved.items():

@@ -51,11 +51,9 @@ def wrap_datatypes(data: bytes) -> bytes:
     return _DATATYPE_START.sub(lambda m: m.group(1) + wrapped, data)
 
 
-def wrapped_reader(source: bytes | BinaryIO | Iterator[bytes]) -> io.BufferedReader:
-    """:func:`wrap_datatypes` of the N-Triples ``source`` (bytes, a binary file, or blocks of whole
-    lines as :func:`blocks` gives them), read a block of lines at a time: the store loads from it
-    without a wrapped copy of the whole in memory."""
-    chunks = blocks(source) if isinstance(source, bytes | io.IOBase) else source
+def wrapped_blocks(chunks: Iterator[bytes]) -> io.BufferedReader:
+    """:func:`wrap_datatypes` of N-Triples given in blocks of whole lines (as :func:`blocks` gives them),
+    read a block at a time: the store loads from it without a wrapped copy of the whole in memory."""
     return io.BufferedReader(_Wrapped(chunks), buffer_size=LOAD_BLOCK)
 
 

@@ -21,7 +21,7 @@ from ..report import Report, Violation
 from ..segments import Digests
 from .compiler import compile_shapes
 from .findings import Result, failures_of, results_of
-from .literals import blocks, mark_ill_typed, wrap, wrap_datatypes, wrapped_reader
+from .literals import blocks, mark_ill_typed, wrap, wrap_datatypes, wrapped_blocks
 from .program import Check, Program, Update
 from .terms import SUBCLASS, Term
 
@@ -42,7 +42,7 @@ def data_store(triples: Iterable[Triple], digests: Digests | None = None) -> Sto
         with contextlib.ExitStack() as stack:
             source = triples.data if isinstance(triples, Lines) else stack.enter_context(triples.open())
             chunks = blocks(source) if digests is None else digests.through(blocks(source))
-            store.load(wrapped_reader(chunks), format=RdfFormat.N_TRIPLES, lenient=True)
+            store.load(wrapped_blocks(chunks), format=RdfFormat.N_TRIPLES, lenient=True)
         return store
     data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
     if b"_:" in data:  # maybe a blank node (or text that looks like one): keep the labels
