@@ -51,7 +51,8 @@ from ..rdf.spill import SpilledLines
 from ..records.model import Origin
 from . import fast
 from .fast.compiler import compile_shapes
-from .fast.run import checked, data_store, give_back_memory, report_of
+from .fast.program import Program
+from .fast.run import checked, data_store, give_back_memory, report_of, rooted_results
 from .fast.shapes import ShapesGraph, UnsupportedShapeError, read_shapes
 from .footprint import UnboundedError, footprint
 from .reach import affected, extract
@@ -84,7 +85,7 @@ def validate(
     a keep for the next build written into ``fresh`` (if given)."""
     shapes = read_shapes(shape_files)
     try:
-        compile_shapes(shapes)
+        program = compile_shapes(shapes)
     except UnsupportedShapeError:
         return fast.validate(triples, shape_files, by_iri)  # pySHACL, with its warning; nothing kept
     shapes_digest = _shapes_digest(shape_files)
@@ -96,7 +97,7 @@ def validate(
                 if fresh is not None:
                     kept.write(fresh)
                 return report
-    return _full(triples, shapes, by_iri, fresh, shapes_digest)
+    return _full(triples, (shapes, program), by_iri, fresh, shapes_digest)
 
 
 @dataclass(frozen=True)
@@ -164,14 +165,19 @@ def _buffer(triples: Lines | SpilledLines) -> Iterator[bytes | mmap.mmap]:
 
 
 def _full(
-    triples: Lines | SpilledLines, shapes: list[Triple], by_iri: Mapping[str, Origin], fresh: Path | None, digest: str
+    triples: Lines | SpilledLines,
+    compiled: tuple[list[Triple], Program],
+    by_iri: Mapping[str, Origin],
+    fresh: Path | None,
+    digest: str,
 ) -> Report:
-    """The full validation (as :func:`.fast.validate_triples`), noting what the next build needs."""
+    """The full validation (as :func:`.fast.validate_triples`) of the ``shapes`` and their program,
+    noting what the next build needs."""
     digests = Digests() if fresh is not None else None
     give_back_memory()
     store = data_store(triples, digests)
     try:
-        subclasses, rooted = checked(compile_shapes(shapes), shapes, store)
+        subclasses, rooted = checked(compiled[1], compiled[0], store)
     finally:
         del store
         give_back_memory()
@@ -221,8 +227,7 @@ def _revalidated(shapes: list[Triple], lines: set[bytes], roots: set[str]) -> li
     """The results of ``roots`` (written as :func:`_texts` writes them) in a store of ``lines``, which
     hold their footprints."""
     store = data_store(Lines(b"".join(line + b"\n" for line in sorted(lines)), len(lines)))
-    subclasses, rooted = checked(compile_shapes(shapes, subclasses=False), shapes, store)
-    assert not subclasses  # no line of the data has rdfs:subClassOf
+    rooted = rooted_results(compile_shapes(shapes, subclasses=False), store)  # no rdfs:subClassOf in the data
     return [(key, result.violation({})) for root, result in rooted if (key := str(root)) in roots]
 
 
