@@ -197,25 +197,28 @@ def _same(got: Report, expected: Report) -> None:
     assert [(str(v), v.explanation) for v in got.violations] == [(str(v), v.explanation) for v in expected.violations]
 
 
-def _chain(case: Case, tmp: Path, rng: random.Random, steps: int, spill: bool) -> None:
-    """Validate ``case`` in full, then ``steps`` random edits of it from the keep of the last; each as a full one."""
+def _chain(case: Case, tmp: Path, rng: random.Random, steps: int, spill: bool, edits: int = 1) -> None:
+    """Validate ``case`` in full, then ``steps`` random edits of it (``edits`` rounds each) from the keep
+    of the last, through the build's stage function: each as a full validation."""
     keep, lines = tmp / "keep-0", case.lines
     keep.mkdir()
     graph = _lines(lines)
     (tmp / "previous.nt").write_bytes(graph.data)
     incremental.validate(graph, case.shapes, case.by_iri, fresh=keep)
     for step in range(1, steps + 1):
-        lines = _edit(lines, rng)
+        for _round in range(edits):
+            lines = _edit(lines, rng)
         by_iri = _moved(case.by_iri, rng)
         graph = _lines(lines)
         expected = incremental.validate(graph, case.shapes, by_iri)
         fresh = tmp / f"keep-{step}"
         fresh.mkdir()
+        keeps = {"previous": keep, "previous_lines": tmp / "previous.nt", "fresh": fresh}
         if spill:
             with SpilledLines(graph) as spilled:
-                got = incremental.validate(spilled, case.shapes, by_iri, keep, tmp / "previous.nt", fresh)
+                got = pipeline.check_conformance(by_iri, spilled, case.shapes, **keeps)
         else:
-            got = incremental.validate(graph, case.shapes, by_iri, keep, tmp / "previous.nt", fresh)
+            got = pipeline.check_conformance(by_iri, graph, case.shapes, **keeps)
         _same(got, expected)
         keep = fresh
         (tmp / "previous.nt").write_bytes(graph.data)
@@ -230,6 +233,17 @@ def test_random_edits_of_a_synthetic_corpus(
     shapes = [*_tool_shapes(), _extra(tmp_path, data)] if seed % 2 else _tool_shapes()
     _chain(Case(data, by_iri, shapes), tmp_path, random.Random(seed), steps=6, spill=bool(seed % 3))
     assert runs.count("again") >= 3, runs  # the keep was used, not just a full validation each time
+
+
+@pytest.mark.usefixtures("small_segments")
+@pytest.mark.parametrize("seed", range(2))
+def test_many_edits_at_once(
+    synthetic_graph: tuple[list[bytes], dict[str, Origin]], tmp_path: Path, seed: int, runs: list[str]
+) -> None:
+    """Changes in many segments, many records: the same report (from the keep or, past its limits, in full)."""
+    data, by_iri = synthetic_graph
+    shapes = [*_tool_shapes(), _extra(tmp_path, data)]
+    _chain(Case(data, by_iri, shapes), tmp_path, random.Random(50 + seed), steps=2, spill=True, edits=25)
 
 
 @pytest.mark.usefixtures("small_segments")
