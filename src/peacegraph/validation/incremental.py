@@ -50,6 +50,7 @@ from ..rdf.namespaces import RDFS
 from ..rdf.spill import SpilledLines
 from ..records.model import Origin
 from . import fast
+from .fast import literals
 from .fast.compiler import compile_shapes
 from .fast.program import Program
 from .fast.run import checked, data_store, give_back_memory, report_of, rooted_results
@@ -205,7 +206,7 @@ def _again(
     if kept is None or kept.shapes != digest or kept.subclasses:
         return None
     try:
-        found = changes(kept.segments, data, previous_lines)
+        found = changes(kept.segments, data, previous_lines, literals.LOAD_BLOCK)
         changed = (found.removed | found.added) if found is not None else set()
         if found is None or len(changed) > MAX_CHANGED_LINES or any(split(x)[1] == SUBCLASS for x in changed):
             return None

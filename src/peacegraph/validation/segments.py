@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..rdf.bulk import blocks_of
 from .sorted_lines import SortedLines
 
 
@@ -55,21 +56,25 @@ class Changes:
     segments: list[Segment]
 
 
-def changes(segments: list[Segment], new: SortedLines, previous: Path) -> Changes | None:
+def changes(segments: list[Segment], new: SortedLines, previous: Path, size: int) -> Changes | None:
     """The lines of ``previous`` (whose segments are ``segments``) and ``new`` that differ; None if
-    ``previous`` is not what the segments describe, or they are not in order."""
+    ``previous`` is not what the segments describe, or they are not in order. The new lines keep the
+    segments' keys, but lines before the first and segments grown past four times ``size`` are cut
+    anew, in blocks of about ``size``."""
     data = new.data
     starts = [new.lower_bound(s.key) for s in segments]
     if not segments or any(a > b for a, b in itertools.pairwise(starts)):
         return None
     removed: set[bytes] = set()
     added = set(data[: starts[0]].split(b"\n")[:-1])  # lines before the first segment's
-    fresh = [Segment(data[: data.find(b"\n")], 0, starts[0], _sha(data[: starts[0]]))] if starts[0] else []
+    fresh = list(_pieces(data[: starts[0]], 0, size))
     with previous.open("rb") as old:
         for segment, start, end in zip(segments, starts, [*starts[1:], len(data)], strict=True):
             lines = data[start:end]
             digest = _sha(lines)
-            if end > start:
+            if end - start > 4 * size:  # grown: the next build compares it in pieces
+                fresh += _pieces(lines, start, size)
+            elif end > start:
                 fresh.append(Segment(segment.key, start, end - start, digest))
             if digest == segment.sha256:
                 continue
@@ -81,6 +86,13 @@ def changes(segments: list[Segment], new: SortedLines, previous: Path) -> Change
             removed |= was - now
             added |= now - was
     return Changes(removed, added, fresh)
+
+
+def _pieces(lines: bytes, offset: int, size: int) -> Iterator[Segment]:
+    """Segments of ``lines`` (at ``offset`` in the whole), a block of about ``size`` bytes each."""
+    for block in blocks_of(lines, size):
+        yield Segment(block[: block.find(b"\n")], offset, len(block), _sha(block))
+        offset += len(block)
 
 
 def _sha(data: bytes) -> str:
