@@ -259,6 +259,56 @@ def test_random_edits_of_the_syria_release(
     assert runs.count("again") >= 3, runs
 
 
+DEEP = """
+ex:Deep a sh:NodeShape ; sh:targetClass pg:Document ;
+    sh:property [ sh:path ( pg:signature pg:signatory ) ; sh:class pg:Organization ; sh:severity sh:Info ] .
+ex:Titles a sh:NodeShape ; sh:targetClass pg:Organization ;
+    sh:property [ sh:path ( [ sh:inversePath schema:author ] rdfs:label ) ; sh:pattern "^[^0-9]" ;
+        sh:severity sh:Info ] .
+"""
+
+
+def test_changes_far_from_their_focus_nodes_are_followed_back_to_them(
+    synthetic_graph: tuple[list[bytes], dict[str, Origin]], tmp_path: Path, runs: list[str]
+) -> None:
+    """A type two steps down a document's path, and a label one inverse step and one step from an
+    organization: each changes the report of the node at the other end, validated from the keep."""
+    data, by_iri = synthetic_graph
+    shapes = [*_tool_shapes(), _extra(tmp_path, data)]
+    shapes[-1].write_text(shapes[-1].read_text(encoding="utf-8") + DEEP, encoding="utf-8")
+    signed = next(o for _s, p, o in map(_split, data) if p.endswith(b"ontology#signatory>"))
+    typed = b" ".join(
+        (
+            signed,
+            b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
+            b"<https://w3id.org/peacegraph/ontology#Organization>",
+            b".",
+        )
+    )
+    document = next(s for s, p, _o in map(_split, data) if p.endswith(b"schema.org/author>"))
+    labels = [document + b' <http://www.w3.org/2000/01/rdf-schema#label> "%d" .' % i for i in range(3)]
+    edited = [x for x in data if x != typed] + labels
+    assert typed in data
+    keep, fresh = tmp_path / "keep", tmp_path / "fresh"
+    keep.mkdir()
+    fresh.mkdir()
+    (tmp_path / "previous.nt").write_bytes(_lines(data).data)
+    before = incremental.validate(_lines(data), shapes, by_iri, fresh=keep)
+    got = incremental.validate(_lines(edited), shapes, by_iri, keep, tmp_path / "previous.nt", fresh)
+    expected = incremental.validate(_lines(edited), shapes, by_iri)
+    _same(got, expected)
+    assert "again" in runs
+    new = {(v.focus, v.constraint, v.value) for v in expected.violations} - {
+        (v.focus, v.constraint, v.value) for v in before.violations
+    }
+    authors = {o for s, p, o in map(_split, data) if s == document and p.endswith(b"schema.org/author>")}
+    authors = {o[1:-1].decode() for o in authors - {signed}}  # no organization any more: not a focus node
+    assert {(focus, value) for focus, c, value in new if c == "sh:PatternConstraintComponent"} == {
+        (author, str(i)) for author in authors for i in range(3)
+    }
+    assert any(c == "sh:ClassConstraintComponent" and value == signed[1:-1].decode() for _f, c, value in new)
+
+
 def test_a_moved_record_gets_its_new_line_in_reused_violations(
     synthetic_graph: tuple[list[bytes], dict[str, Origin]], tmp_path: Path
 ) -> None:
