@@ -302,9 +302,9 @@ def test_changes_far_from_their_focus_nodes_are_followed_back_to_them(
         (v.focus, v.constraint, v.value) for v in before.violations
     }
     authors = {o for s, p, o in map(_split, data) if s == document and p.endswith(b"schema.org/author>")}
-    authors = {o[1:-1].decode() for o in authors - {signed}}  # no organization any more: not a focus node
+    focus_nodes = {o[1:-1].decode() for o in authors - {signed}}  # no organization any more: not a focus node
     assert {(focus, value) for focus, c, value in new if c == "sh:PatternConstraintComponent"} == {
-        (author, str(i)) for author in authors for i in range(3)
+        (author, str(i)) for author in focus_nodes for i in range(3)
     }
     assert any(c == "sh:ClassConstraintComponent" and value == signed[1:-1].decode() for _f, c, value in new)
 
