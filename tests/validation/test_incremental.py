@@ -328,6 +328,30 @@ def test_a_moved_record_gets_its_new_line_in_reused_violations(
     assert all(v.origin is None or v.origin.line > 1000 for v in got.violations)
 
 
+@pytest.mark.parametrize("limit", ["MAX_SEARCHES", "MAX_ROOTS", "MAX_EXTRACTED", "MAX_CHANGED_LINES"])
+def test_past_a_limit_the_validation_is_done_in_full(
+    synthetic_graph: tuple[list[bytes], dict[str, Origin]],
+    tmp_path: Path,
+    runs: list[str],
+    limit: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data, by_iri = synthetic_graph
+    shapes = _tool_shapes()
+    keep, fresh = tmp_path / "keep", tmp_path / "fresh"
+    keep.mkdir()
+    fresh.mkdir()
+    (tmp_path / "previous.nt").write_bytes(_lines(data).data)
+    incremental.validate(_lines(data), shapes, by_iri, fresh=keep)
+    organization = next(s for s, _p, o in map(_split, data) if o.endswith(b"ontology#Organization>"))
+    edited = _lines([x for x in data if not x.startswith(organization + b" ")])  # reaches many focus nodes
+    monkeypatch.setattr(incremental, limit, 0)
+    got = incremental.validate(edited, shapes, by_iri, keep, tmp_path / "previous.nt", fresh)
+    _same(got, incremental.validate(edited, shapes, by_iri))
+    assert runs == ["full", "full", "full"]
+    assert (fresh / incremental.KEEP).exists()  # a keep for the next build all the same
+
+
 def _damages(keep: Path, previous: Path, other: tuple[Path, Path]) -> Iterator[str]:
     """Damage the keep or the previous lines in each way in turn (restoring them in between)."""
     saved = {path: path.read_bytes() for path in (keep / incremental.KEEP, keep / incremental.KEEP_DIGEST, previous)}
