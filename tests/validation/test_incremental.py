@@ -27,7 +27,7 @@ from peacegraph.rdf.lines import Lines
 from peacegraph.rdf.namespaces import using
 from peacegraph.rdf.spill import SpilledLines
 from peacegraph.records.model import Origin
-from peacegraph.validation import incremental
+from peacegraph.validation import fast, incremental
 from peacegraph.validation.fast import ShapesGraph, literals
 from peacegraph.validation.footprint import UnboundedError, footprint
 from peacegraph.validation.report import Report, origins
@@ -350,6 +350,25 @@ def test_past_a_limit_the_validation_is_done_in_full(
     _same(got, incremental.validate(edited, shapes, by_iri))
     assert runs == ["full", "full", "full"]
     assert (fresh / incremental.KEEP).exists()  # a keep for the next build all the same
+
+
+def test_shapes_the_fast_engine_refuses_are_validated_by_pyshacl_and_nothing_is_kept(
+    syria_graph: tuple[list[bytes], dict[str, Origin]], tmp_path: Path
+) -> None:
+    data, by_iri = syria_graph
+    sparql = tmp_path / "sparql.ttl"
+    sparql.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix pg: <https://w3id.org/peacegraph/ontology#> .\n"
+        "<http://example.org/shape> a sh:NodeShape ; sh:targetClass pg:Topic ;"
+        ' sh:sparql [ a sh:SPARQLConstraint ; sh:select "SELECT $this WHERE { $this a ?type }" ] .',
+        encoding="utf-8",
+    )
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    with pytest.warns(fast.FallbackWarning, match="validating with pySHACL"):
+        report = incremental.validate(_lines(data), [sparql], by_iri, fresh=keep)
+    assert {v.constraint for v in report.violations} == {"sh:SPARQLConstraintComponent"}
+    assert not list(keep.iterdir())
 
 
 def _damages(keep: Path, previous: Path, other: tuple[Path, Path]) -> Iterator[str]:
