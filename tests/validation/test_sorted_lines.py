@@ -27,6 +27,7 @@ def test_lookups_agree_with_reading_every_line(seed: int) -> None:
         assert data.of_subject(node) == [x for x in lines if split(x)[0] == node]
         assert sorted(data.with_any_predicate([node])) == [x for x in lines if split(x)[2] == node]
     for predicate in PREDICATES:
+        assert data.with_predicate(predicate) == [x for x in lines if split(x)[1] == predicate]
         for wanted in (OBJECTS[:2], OBJECTS):  # a search for each, or one for the predicate
             expected = [x for x in lines if split(x)[1] == predicate and split(x)[2] in wanted]
             assert sorted(data.with_objects(predicate, wanted)) == expected

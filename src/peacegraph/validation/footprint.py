@@ -7,9 +7,9 @@ nodes themselves (datatype, pattern, …, which need no triple). Written as the 
 (predicate, forward or inverse) the shapes follow from a root (*prefixes*), and what each reads at
 the node a prefix reaches, this is the root's *footprint*: a triple outside it cannot change the
 root's results. Every sequence is bounded: a path with ``sh:zeroOrMorePath`` or ``sh:oneOrMorePath``
-has none, and :class:`UnboundedError` says so (the validation is then done in full). Class membership
-through ``rdfs:subClassOf`` is not followed here: the incremental validation works only on data with
-no ``rdfs:subClassOf`` triple, before and after.
+has none, and :class:`UnboundedError` says so (the validation is then done in full). Class
+membership through ``rdfs:subClassOf`` is not followed here: the incremental validation keeps every
+``rdfs:subClassOf`` triple of the data in its store, and validates in full when one of them changes.
 
 Shapes used as conditions (``sh:node``, ``sh:and``, ``sh:or``, ``sh:not``, ``sh:xone``,
 ``sh:qualifiedValueShape`` and its siblings when disjoint) are followed from the value nodes they
@@ -19,7 +19,7 @@ apply to; deactivated shapes too (a footprint may only be too large, never too s
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -58,11 +58,15 @@ class Targets:
     subjects_of: set[bytes] = field(default_factory=set)
     anywhere: bool = False
 
-    def chooses(self, lines: list[tuple[bytes, bytes, bytes]]) -> bool:
-        """Whether a node with these lines (its own, split) may be a focus node of the shape."""
+    def chooses(self, lines: list[tuple[bytes, bytes, bytes]], supers: Mapping[bytes, set[bytes]]) -> bool:
+        """Whether a node with these lines (its own, split) may be a focus node of the shape, its classes
+        having the superclasses ``supers`` (through the data's ``rdfs:subClassOf`` triples)."""
         if self.anywhere:
             return True
-        return any(p in self.subjects_of or (p == TYPE and o in self.classes) for _s, p, o in lines)
+        for _s, p, o in lines:
+            if p in self.subjects_of or (p == TYPE and (o in self.classes or supers.get(o, set()) & self.classes)):
+                return True
+        return False
 
 
 @dataclass
@@ -75,6 +79,23 @@ class Footprint:
 
     def read(self, prefix: Prefix, what: Read) -> None:
         self.reads.setdefault(prefix, set()).add(what)
+
+
+def superclasses(lines: Iterable[tuple[bytes, bytes, bytes]]) -> dict[bytes, set[bytes]]:
+    """For each class, every class it is a subclass of, given ``rdfs:subClassOf`` triples (split lines)."""
+    direct: dict[bytes, set[bytes]] = {}
+    for s, _p, o in lines:
+        direct.setdefault(s, set()).add(o)
+    found: dict[bytes, set[bytes]] = {}
+    for cls in direct:
+        reached, todo = set(), [cls]
+        while todo:
+            for parent in direct.get(todo.pop(), ()):
+                if parent not in reached:
+                    reached.add(parent)
+                    todo.append(parent)
+        found[cls] = reached
+    return found
 
 
 def footprint(shapes: ShapesGraph) -> Footprint:

@@ -7,18 +7,20 @@ its results keyed by their *root* (the target focus node each was found for, see
 The next build, given that keep (``previous``) and the lines validated then (``previous_lines``):
 
 1. finds the lines removed and added (:func:`.segments.changes`), the previous lines checked first;
-2. finds the roots whose results a changed triple can change (:func:`affected`): from the shapes,
+2. finds the roots whose results a changed triple can change (:func:`.reach.affected`): from the shapes,
    the paths they follow from a root and what they read at each node reached (:mod:`.footprint`);
    a changed triple read at a node is followed back along the path to the roots it is reached from;
-3. copies the part of the new graph those roots' footprints cover (:func:`extract`) into a small
-   store, and runs the same compiled shapes on it: the results of the affected roots are those a
+3. copies the part of the new graph those roots' footprints cover (:func:`.reach.extract`), and
+   every ``rdfs:subClassOf`` triple if the data has any, into a small store, and runs the same
+   compiled shapes on it: the results of the affected roots are those a
    full validation finds (their footprints are whole in it), and those of any other root there are
    dropped (its footprint may be cut short);
 4. takes every other root's results from the keep, and attaches today's seed file and line to all.
 
-Why it is sound: a root's results depend only on its footprint's triples (the queries start at the
-root and follow the shapes' paths; class membership is by ``rdf:type`` alone, with no
-``rdfs:subClassOf`` before or after); if a changed triple is in the old or the new footprint of a
+Why it is sound: a root's results depend only on its footprint's triples and the class hierarchy
+(the queries start at the root and follow the shapes' paths; class membership is by ``rdf:type``
+and the ``rdfs:subClassOf`` triples, which the store has all of, and which did not change: a change
+to one is validated in full); if a changed triple is in the old or the new footprint of a
 root, it is read at a node reached by a path whose triples, up to the first changed one, are in
 the new graph, and :func:`affected` walks that path back from the node it is read at. The report
 lists the violations in an order they alone decide (:meth:`.report.Violation.full_key`), so merged
@@ -26,8 +28,9 @@ results come out as a full validation gives them.
 
 It falls back to the full validation (which writes a new keep) whenever a step cannot be proven or
 would cost more than it saves: no keep, a damaged one (every file is checked against a digest),
-other shapes, shapes the fast engine refuses, paths of unbounded length, ``rdfs:subClassOf``
-triples, or a change that reaches too many roots or needs too many searches of the whole text.
+other shapes, shapes the fast engine refuses, paths of unbounded length, a changed
+``rdfs:subClassOf`` triple, or a change that reaches too many roots or needs too many searches of
+the whole text.
 """
 
 from __future__ import annotations
@@ -183,7 +186,7 @@ def _full(
         del store
         give_back_memory()
     results = [(str(root), result.violation({})) for root, result in rooted]
-    if fresh is not None and digests is not None and not subclasses:
+    if fresh is not None and digests is not None:
         Kept(digest, subclasses, digests.segments, results).write(fresh)
     return report_of([_placed(v, by_iri) for _root, v in results])
 
@@ -203,32 +206,35 @@ def _again(
 ) -> tuple[Report, Kept] | None:
     """The report from the keep in ``previous`` and what changed since; None where that cannot be done."""
     kept = read_kept(previous)
-    if kept is None or kept.shapes != digest or kept.subclasses:
+    if kept is None or kept.shapes != digest:
         return None
     try:
         found = changes(kept.segments, data, previous_lines, literals.LOAD_BLOCK)
         changed = (found.removed | found.added) if found is not None else set()
         if found is None or len(changed) > MAX_CHANGED_LINES or any(split(x)[1] == SUBCLASS for x in changed):
             return None
-        graph = ShapesGraph(shapes)
-        shapes_footprint = footprint(graph)
+        shapes_footprint = footprint(ShapesGraph(shapes))
         roots = affected(shapes_footprint, data, changed)
-        lines = extract(shapes_footprint, data, roots) if len(roots) <= MAX_ROOTS else None
+        hierarchy = data.with_predicate(SUBCLASS) if kept.subclasses else []
+        lines = extract(shapes_footprint, data, roots, hierarchy) if len(roots) <= MAX_ROOTS else None
     except (OSError, UnboundedError, TooCostly, ValueError):
         return None
     if lines is None or len(lines) > MAX_EXTRACTED:
         return None
     again = _texts(roots)
-    results = _revalidated(shapes, lines, again) + [(root, v) for root, v in kept.results if root not in again]
+    fresh = _revalidated(shapes, lines.union(hierarchy), again, kept.subclasses)
+    results = fresh + [(root, v) for root, v in kept.results if root not in again]
     report = report_of([_placed(v, by_iri) for _root, v in results])
-    return report, Kept(digest, False, found.segments, results)
+    return report, Kept(digest, kept.subclasses, found.segments, results)
 
 
-def _revalidated(shapes: list[Triple], lines: set[bytes], roots: set[str]) -> list[tuple[str, Violation]]:
+def _revalidated(
+    shapes: list[Triple], lines: set[bytes], roots: set[str], subclasses: bool
+) -> list[tuple[str, Violation]]:
     """The results of ``roots`` (written as :func:`_texts` writes them) in a store of ``lines``, which
-    hold their footprints."""
+    hold their footprints (and every ``rdfs:subClassOf`` triple of the data, if it has any)."""
     store = data_store(Lines(b"".join(line + b"\n" for line in sorted(lines)), len(lines)))
-    rooted = rooted_results(compile_shapes(shapes, subclasses=False), store)  # no rdfs:subClassOf in the data
+    rooted = rooted_results(compile_shapes(shapes, subclasses=subclasses), store)
     return [(key, result.violation({})) for root, result in rooted if (key := str(root)) in roots]
 
 

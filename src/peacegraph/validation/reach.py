@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .footprint import Footprint, Prefix, Step
+from .footprint import Footprint, Prefix, Step, superclasses
 from .sorted_lines import FEW_OBJECTS, SortedLines, split
 
 
@@ -88,15 +88,17 @@ def affected(fp: Footprint, data: SortedLines, changed: Iterable[bytes]) -> set[
     return roots
 
 
-def extract(fp: Footprint, data: SortedLines, roots: set[bytes]) -> set[bytes]:
+def extract(fp: Footprint, data: SortedLines, roots: set[bytes], hierarchy: list[bytes]) -> set[bytes]:
     """The lines of the footprints of ``roots``: every line of each node reached from a root along the
-    prefixes of the shapes that may target it, and the lines of the inverse steps taken."""
+    prefixes of the shapes that may target it (a class target through the ``rdfs:subClassOf`` lines
+    ``hierarchy`` too), and the lines of the inverse steps taken."""
+    supers = superclasses(map(split, hierarchy))
     walk = Walk(data)
     at: dict[tuple[int, Prefix], set[bytes]] = {}  # nodes reached, by shape and prefix
     for root in roots:
         own = [split(line) for line in walk.lines_of(root)]
         for i, (targets, _prefixes) in enumerate(fp.shapes):
-            if targets.chooses(own):
+            if targets.chooses(own, supers):
                 at.setdefault((i, ()), set()).add(root)
     longest = max((len(p) for _t, prefixes in fp.shapes for p in prefixes), default=0)
     for length in range(1, longest + 1):

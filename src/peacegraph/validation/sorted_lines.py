@@ -72,6 +72,10 @@ class SortedLines:
             found = self._search(b" " + predicate + b" ")
         return [line for line in found if split(line)[1] == predicate and split(line)[2] in wanted]
 
+    def with_predicate(self, predicate: bytes) -> list[bytes]:
+        """The lines of ``predicate`` (one search)."""
+        return [line for line in self._search(b" " + predicate + b" ") if split(line)[1] == predicate]
+
     def with_any_predicate(self, objects: Iterable[bytes]) -> list[bytes]:
         """The lines whose object is one of ``objects`` (a search each)."""
         wanted = set(objects)
