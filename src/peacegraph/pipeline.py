@@ -32,7 +32,7 @@ from .release import citation, metadata, outdir, previous, tables, versions, wri
 from .release import keep as keeping
 from .release.keep import Keep
 from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, REGIONS_FILE, SHAPES_FILE
-from .validation import fast as fastshacl
+from .validation import incremental
 from .validation.report import NonConformingError, Report, origins
 
 
@@ -156,10 +156,20 @@ def shape_files(settings: Settings, col: Collection) -> list[Path]:
     return [*sorted(settings.shapes.glob("*.ttl")), *col.shapes]
 
 
-def check_conformance(by_iri: Mapping[str, Origin], triples: Lines | SpilledLines, shapes: Path | list[Path]) -> Report:
+def check_conformance(
+    by_iri: Mapping[str, Origin],
+    triples: Lines | SpilledLines,
+    shapes: Path | list[Path],
+    *,
+    previous: Path | None = None,
+    previous_lines: Path | None = None,
+    fresh: Path | None = None,
+) -> Report:
     """Validate with the fast engine (pySHACL's verdicts, in Rust), or pySHACL if it refuses the shapes;
-    ``by_iri`` is where each record is (:func:`.report.origins`)."""
-    return fastshacl.validate(triples, shapes, by_iri)
+    ``by_iri`` is where each record is (:func:`.report.origins`). With the keep of the last build of
+    this release (``previous``, and ``previous_lines`` it validated), only what the changes can reach is
+    validated again; what the next build needs is kept in ``fresh`` (:mod:`.validation.incremental`)."""
+    return incremental.validate(triples, shapes, by_iri, previous, previous_lines, fresh)
 
 
 def write_release(

@@ -40,6 +40,11 @@ class Violation:
         """Report order: by focus node, path, constraint (a node-level violation has no path)."""
         return (self.focus, self.path or "", self.constraint, self.value or "", self.message)
 
+    def full_key(self) -> tuple[tuple[str, str, str, str, str], str, str]:
+        """:meth:`sort_key`, then what tells apart violations it puts together (the origin follows the
+        focus node): violations in this order are in one order, however they were found."""
+        return (self.sort_key(), self.severity, self.explanation or "")
+
 
 #: The severities a build publishes data with: their results are shown, but do not stop it.
 ACCEPTED_SEVERITIES: Final = frozenset(("sh:Info", "sh:Warning"))

@@ -45,25 +45,32 @@ class Result:
         )
 
 
-def results_of(check: Check, store: Store) -> Iterator[Result]:
+def results_of(check: Check, store: Store) -> Iterator[tuple[Term, Result]]:
+    """The results of a reporting check, each with the target focus node (the *root*) its row is for:
+    the focus node itself, or the outer one a nested property shape's focus node is reached from."""
     for row in _violating(check, store):
         focus, value = unwrap(row["f"]), unwrap(row["v"]) if check.reports_value else None
+        root = unwrap(row[check.root])
         assert focus is not None
+        assert root is not None
         predicate = row["p"] if check.path_from_row else None
         path = PropertyPath(predicate.value) if isinstance(predicate, NamedNode) else check.path
         for outcome in check.outcomes:
             if outcome.flag is None or _false(row[outcome.flag]):
                 message = outcome.message.replace("{f}", display(focus))
                 message = message.replace("{v}", display(value) if value is not None else "")
-                yield Result(
-                    focus,
-                    outcome.path if outcome.path is not None else path,
-                    value,
-                    outcome.component,
-                    outcome.severity or check.severity,
-                    outcome.shape if outcome.shape is not None else check.shape,
-                    message,
-                    outcome.explanation,
+                yield (
+                    root,
+                    Result(
+                        focus,
+                        outcome.path if outcome.path is not None else path,
+                        value,
+                        outcome.component,
+                        outcome.severity or check.severity,
+                        outcome.shape if outcome.shape is not None else check.shape,
+                        message,
+                        outcome.explanation,
+                    ),
                 )
 
 

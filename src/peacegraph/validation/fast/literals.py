@@ -51,14 +51,20 @@ def wrap_datatypes(data: bytes) -> bytes:
     return _DATATYPE_START.sub(lambda m: m.group(1) + wrapped, data)
 
 
-def wrapped_reader(source: bytes | BinaryIO) -> io.BufferedReader:
-    """:func:`wrap_datatypes` of the N-Triples ``source`` (bytes or a binary file), read a block of
-    lines at a time: the store loads from it without a wrapped copy of the whole in memory."""
-    blocks = blocks_of(source, _BLOCK) if isinstance(source, bytes) else blocks_from(source, _BLOCK)
-    return io.BufferedReader(_Wrapped(blocks), buffer_size=_BLOCK)
+def wrapped_blocks(chunks: Iterator[bytes]) -> io.BufferedReader:
+    """:func:`wrap_datatypes` of N-Triples given in blocks of whole lines (as :func:`blocks` gives them),
+    read a block at a time: the store loads from it without a wrapped copy of the whole in memory."""
+    return io.BufferedReader(_Wrapped(chunks), buffer_size=LOAD_BLOCK)
 
 
-_BLOCK: Final = 1 << 20
+def blocks(source: bytes | BinaryIO) -> Iterator[bytes]:
+    """The lines of ``source`` (bytes or a binary file) in blocks of whole lines, as the store loads them."""
+    return blocks_of(source, LOAD_BLOCK) if isinstance(source, bytes) else blocks_from(source, LOAD_BLOCK)
+
+
+#: About how many bytes of lines the store loads at a time (each block a segment of the incremental
+#: validation's keep, :mod:`peacegraph.validation.segments`).
+LOAD_BLOCK: Final = 1 << 20
 
 
 class _Wrapped(io.RawIOBase):

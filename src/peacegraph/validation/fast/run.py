@@ -18,30 +18,31 @@ from ...rdf.lines import Lines
 from ...rdf.spill import SpilledLines
 from ...records.model import Origin
 from ..report import Report, Violation
+from ..segments import Digests
 from .compiler import compile_shapes
 from .findings import Result, failures_of, results_of
-from .literals import mark_ill_typed, wrap, wrap_datatypes, wrapped_reader
+from .literals import blocks, mark_ill_typed, wrap, wrap_datatypes, wrapped_blocks
 from .program import Check, Program, Update
-from .terms import SUBCLASS
+from .terms import SUBCLASS, Term
 
 #: Queries run at once (the checks are independent; a build machine has two cores).
 THREADS: Final = 2
 
 
-def data_store(triples: Iterable[Triple]) -> Store:
+def data_store(triples: Iterable[Triple], digests: Digests | None = None) -> Store:
     """An in-memory store of the triples (in the default graph), typed literals wrapped (see above).
 
     Blank nodes keep their labels (loading N-Triples would rename them), so that results name the
     data's own nodes. Canonical N-Triples (:class:`~peacegraph.rdf.lines.Lines`, which has no blank
-    nodes, or the file they are spilled to) are loaded as they are, without being read as triples first.
+    nodes, or the file they are spilled to) are loaded as they are, without being read as triples
+    first; ``digests`` notes the segments they are loaded in (for an incremental validation).
     """
     store = Store()
-    if isinstance(triples, Lines):  # wrapped a block at a time, never copied whole
-        store.load(wrapped_reader(triples.data), format=RdfFormat.N_TRIPLES, lenient=True)
-        return store
-    if isinstance(triples, SpilledLines):
-        with triples.open() as source:
-            store.load(wrapped_reader(source), format=RdfFormat.N_TRIPLES, lenient=True)
+    if isinstance(triples, Lines | SpilledLines):  # wrapped a block at a time, never copied whole
+        with contextlib.ExitStack() as stack:
+            source = triples.data if isinstance(triples, Lines) else stack.enter_context(triples.open())
+            chunks = blocks(source) if digests is None else digests.through(blocks(source))
+            store.load(wrapped_blocks(chunks), format=RdfFormat.N_TRIPLES, lenient=True)
         return store
     data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
     if b"_:" in data:  # maybe a blank node (or text that looks like one): keep the labels
@@ -55,6 +56,11 @@ def data_store(triples: Iterable[Triple]) -> Store:
 
 def results(program: Program, store: Store) -> list[Result]:
     """The results of compiled checks over ``store`` (which gains the engine's bookkeeping graphs)."""
+    return [result for _root, result in rooted_results(program, store)]
+
+
+def rooted_results(program: Program, store: Store) -> list[tuple[Term, Result]]:
+    """:func:`results`, each with its root (the target focus node it was found for, see ``results_of``)."""
     mark_ill_typed(store, program)
     reporting: list[Check] = []
     for step in program.steps:
@@ -71,8 +77,13 @@ def results(program: Program, store: Store) -> list[Result]:
 
 def run(program: Program, store: Store, by_iri: Mapping[str, Origin] | None = None) -> Report:
     """Run compiled checks over ``store``: a report that conforms when there is no result at all (SHACL §3.1)."""
-    violations = sorted((r.violation(by_iri or {}) for r in results(program, store)), key=Violation.sort_key)
-    return Report(conforms=not violations, violations=violations)
+    return report_of([r.violation(by_iri or {}) for r in results(program, store)])
+
+
+def report_of(violations: list[Violation]) -> Report:
+    """The report of ``violations``, in an order that depends on them alone (not on the order they were found)."""
+    ordered = sorted(violations, key=Violation.full_key)
+    return Report(conforms=not ordered, violations=ordered)
 
 
 def validate_triples(
@@ -80,15 +91,22 @@ def validate_triples(
 ) -> Report:
     """Validate ``triples`` against ``shapes`` with this engine (:class:`UnsupportedShapeError` if it cannot)."""
     program = compile_shapes(shapes)  # refuses unsupported shapes before any work is done
-    _give_back_memory()  # what the records and the mapping left, before the store takes its share
+    give_back_memory()  # what the records and the mapping left, before the store takes its share
     store = data_store(triples)
     try:
-        if not store.query(f"ASK {{ ?a {SUBCLASS} ?b }}"):
-            program = compile_shapes(shapes, subclasses=False)
-        return run(program, store, by_iri)
+        return report_of([r.violation(by_iri or {}) for _root, r in checked(program, shapes, store)[1]])
     finally:
         del store
-        _give_back_memory()
+        give_back_memory()
+
+
+def checked(program: Program, shapes: list[Triple], store: Store) -> tuple[bool, list[tuple[Term, Result]]]:
+    """Whether the data has ``rdfs:subClassOf`` triples, and the results of ``program`` (compiled from
+    ``shapes``) with their roots; compiled again without subclasses when it has none (much faster)."""
+    subclasses = bool(store.query(f"ASK {{ ?a {SUBCLASS} ?b }}"))
+    if not subclasses:
+        program = compile_shapes(shapes, subclasses=False)
+    return subclasses, rooted_results(program, store)
 
 
 def evaluate(triples: Iterable[Triple], shapes: list[Triple]) -> list[Result]:
@@ -97,7 +115,7 @@ def evaluate(triples: Iterable[Triple], shapes: list[Triple]) -> list[Result]:
     return results(program, data_store(triples))
 
 
-def _give_back_memory() -> None:
+def give_back_memory() -> None:
     """Return freed memory to the system (glibc keeps it otherwise): before the store is made, and
     the freed store's before the dumps are written.
 
