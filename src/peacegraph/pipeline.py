@@ -363,7 +363,15 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
         with SpilledLines(triples) as spilled:  # the lines are read from the file from now on, never held whole
             count, as_lines = len(triples), triples.as_lines
             del triples  # not held while the validation store holds the triples
-            report = check_conformance(by_iri, spilled, shape_files(settings, col))
+            kept = keep.stage("validate")
+            report = check_conformance(
+                by_iri,
+                spilled,
+                shape_files(settings, col),
+                previous=kept.previous,
+                previous_lines=kept.previous_lines,
+                fresh=kept.fresh,
+            )
             timer.end()
             if report.blocking():  # warnings and notes are reported, but do not stop a build
                 raise NonConformingError(report, report.summary())
