@@ -164,12 +164,13 @@ def check_conformance(
     previous: Path | None = None,
     previous_lines: Path | None = None,
     fresh: Path | None = None,
+    reused: dict[str, str] | None = None,
 ) -> Report:
     """Validate with the fast engine (pySHACL's verdicts, in Rust), or pySHACL if it refuses the shapes;
     ``by_iri`` is where each record is (:func:`.report.origins`). With the keep of the last build of
     this release (``previous``, and ``previous_lines`` it validated), only what the changes can reach is
     validated again; what the next build needs is kept in ``fresh`` (:mod:`.validation.incremental`)."""
-    return incremental.validate(triples, shapes, by_iri, previous, previous_lines, fresh)
+    return incremental.validate(triples, shapes, by_iri, previous, previous_lines, fresh, reused)
 
 
 def write_release(
@@ -371,6 +372,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
                 previous=kept.previous,
                 previous_lines=kept.previous_lines,
                 fresh=kept.fresh,
+                reused=reused,
             )
             timer.end()
             if report.blocking():  # warnings and notes are reported, but do not stop a build

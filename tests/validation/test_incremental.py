@@ -213,12 +213,16 @@ def _chain(case: Case, tmp: Path, rng: random.Random, steps: int, spill: bool, e
         expected = incremental.validate(graph, case.shapes, by_iri)
         fresh = tmp / f"keep-{step}"
         fresh.mkdir()
-        keeps = {"previous": keep, "previous_lines": tmp / "previous.nt", "fresh": fresh}
+        before = tmp / "previous.nt"
         if spill:
             with SpilledLines(graph) as spilled:
-                got = pipeline.check_conformance(by_iri, spilled, case.shapes, **keeps)
+                got = pipeline.check_conformance(
+                    by_iri, spilled, case.shapes, previous=keep, previous_lines=before, fresh=fresh
+                )
         else:
-            got = pipeline.check_conformance(by_iri, graph, case.shapes, **keeps)
+            got = pipeline.check_conformance(
+                by_iri, graph, case.shapes, previous=keep, previous_lines=before, fresh=fresh
+            )
         _same(got, expected)
         keep = fresh
         (tmp / "previous.nt").write_bytes(graph.data)

@@ -84,9 +84,11 @@ def validate(
     previous: Path | None = None,
     previous_lines: Path | None = None,
     fresh: Path | None = None,
+    reused: dict[str, str] | None = None,
 ) -> Report:
     """The report :func:`.fast.validate` gives, from the keep of the last build where it can (see above);
-    a keep for the next build written into ``fresh`` (if given)."""
+    a keep for the next build written into ``fresh`` (if given); ``reused`` is told how many focus nodes
+    were validated again, when the keep was used."""
     shapes = read_shapes(shape_files)
     try:
         program = compile_shapes(shapes)
@@ -97,9 +99,11 @@ def validate(
         if previous is not None and previous_lines is not None:
             again = _again(shapes, SortedLines(data, MAX_SEARCHES), by_iri, previous, previous_lines, shapes_digest)
             if again is not None:
-                report, kept = again
+                report, kept, roots = again
                 if fresh is not None:
                     kept.write(fresh)
+                if reused is not None:
+                    reused["validate"] = f"{roots} focus nodes validated again"
                 return report
     return _full(triples, (shapes, program), by_iri, fresh, shapes_digest)
 
@@ -203,8 +207,9 @@ def _again(
     previous: Path,
     previous_lines: Path,
     digest: str,
-) -> tuple[Report, Kept] | None:
-    """The report from the keep in ``previous`` and what changed since; None where that cannot be done."""
+) -> tuple[Report, Kept, int] | None:
+    """The report from the keep in ``previous`` and what changed since, and how many focus nodes were
+    validated again; None where that cannot be done."""
     kept = read_kept(previous)
     if kept is None or kept.shapes != digest:
         return None
@@ -225,7 +230,7 @@ def _again(
     fresh = _revalidated(shapes, lines.union(hierarchy), again, kept.subclasses)
     results = fresh + [(root, v) for root, v in kept.results if root not in again]
     report = report_of([_placed(v, by_iri) for _root, v in results])
-    return report, Kept(digest, kept.subclasses, found.segments, results)
+    return report, Kept(digest, kept.subclasses, found.segments, results), len(again)
 
 
 def _revalidated(
