@@ -1,0 +1,401 @@
+"""The release's dumps (N-Triples, gzipped N-Triples, Turtle, JSON-LD), the tables' index and the
+statistics, written from the canonical lines; on a rebuild, with what the last build wrote of the
+segments that did not change.
+
+The lines are cut into content-defined segments (:mod:`..rdf.segments`): whole subjects, cut where
+no edit elsewhere moves the cut. The Turtle and the JSON-LD of the lines are a header, then what each
+segment gives alone, in order (JSON-LD's node objects joined by ``,\\n``), then a tail; and each
+figure of ``void.ttl`` but one is a sum, a maximum or a first of what the segments give
+(:class:`.metadata.Summary`). A build leaves in its keep (``fresh``) what each segment gave:
+
+- ``segments.json``: the SHA-256 of the rest of the file on its first line; then, as JSON, what the
+  outputs depend on besides the lines (:func:`_depends`), the SHA-256 of each file below and of the
+  N-Triples dump, and each segment's first subject, length, place in the Turtle and the JSON-LD,
+  and summary;
+- ``peacegraph.ttl``, ``peacegraph.jsonld``: the release's dumps (hard links where the folders share a
+  file system, else copies);
+- ``objects``: each distinct object of the graph once, a line each, and in ``segments.json`` how many
+  triples have it (the count of distinct objects is the one figure that is not a sum).
+
+A rebuild reuses a segment only when the keep is whole (every file has the SHA-256 ``segments.json``
+gives, and so has ``previous_lines``: the lines the keep describes) and the new lines hold, between
+two cuts, exactly the bytes of one of the old segments: its outputs are then what writing it again
+gives, byte for byte. Every other segment is written again from the new lines, and the objects of
+the old segments not found again are taken from the count. Anything unexpected in the keep (a file
+missing, damaged, from another build) makes the whole work be done; it never changes a byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Final, Protocol
+
+from ..rdf import bulk, segments, serialize
+from ..rdf.formats import Format
+from ..rdf.lines import Lines
+from ..rdf.namespaces import PREFIXES, active
+from ..rdf.spill import SpilledLines
+from . import metadata, tables
+from .files import DUMP_STEM
+from .writing import Directory
+
+#: What a keep's ``segments.json`` says it is; another value is another format, not read.
+FORMAT: Final = "peacegraph dumps keep 1"
+MANIFEST: Final = "segments.json"
+OBJECTS: Final = "objects"
+TURTLE: Final = Format.TURTLE.dump_name(DUMP_STEM)
+JSONLD: Final = Format.JSONLD.dump_name(DUMP_STEM)
+NTRIPLES: Final = Format.NTRIPLES.dump_name(DUMP_STEM)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """What a build wrote of one segment of its lines."""
+
+    #: The subject of its first line (``<iri>``).
+    first: str
+    #: Where its lines are in the N-Triples dump, and how many bytes they are.
+    offset: int
+    length: int
+    #: Where what it gave is in the Turtle and in the JSON-LD dump, and how many bytes.
+    turtle: tuple[int, int]
+    jsonld: tuple[int, int]
+    summary: metadata.Summary
+
+    def as_json(self) -> list[Any]:
+        return [self.first, self.offset, self.length, list(self.turtle), list(self.jsonld), self.summary.as_json()]
+
+    @classmethod
+    def from_json(cls, value: list[Any]) -> Segment:
+        first, offset, length, turtle, jsonld, summary = value
+        return cls(
+            str(first),
+            int(offset),
+            int(length),
+            (int(turtle[0]), int(turtle[1])),
+            (int(jsonld[0]), int(jsonld[1])),
+            metadata.Summary.from_json(summary),
+        )
+
+
+class Source(Protocol):
+    """Bytes read by position: the lines in memory, or a file."""
+
+    size: int
+
+    def read(self, start: int, length: int) -> bytes: ...
+
+
+class _InMemory:
+    def __init__(self, data: bytes):
+        self.data, self.size = data, len(data)
+
+    def read(self, start: int, length: int) -> bytes:
+        return self.data[start : start + length]
+
+
+class _InFile:
+    def __init__(self, handle: IO[bytes]):
+        self.fd = handle.fileno()
+        self.size = os.fstat(self.fd).st_size
+
+    def read(self, start: int, length: int) -> bytes:
+        return os.pread(self.fd, max(0, min(length, self.size - start)), start)
+
+
+@contextlib.contextmanager
+def _source(graph: Lines | SpilledLines) -> Iterator[Source]:
+    if isinstance(graph, Lines):
+        yield _InMemory(graph.data)
+    else:
+        with graph.open() as handle:
+            yield _InFile(handle)
+
+
+@dataclass
+class _Kept:
+    """A keep read and checked (:func:`_read`): its segments, counts and files, open."""
+
+    segments: list[Segment]
+    objects: Counter[bytes]
+    turtle: _InFile
+    jsonld: _InFile
+    lines: _InFile
+    #: The segment that begins with each subject.
+    by_first: dict[bytes, int]
+
+
+@dataclass(frozen=True)
+class Keep:
+    """What a build of a release folder is given of the last (the contract of the build's keep)."""
+
+    #: The folder this stage wrote during the last build of the release folder (read only; None:
+    #: none, or not valid), and the N-Triples dump of that build.
+    previous: Path | None = None
+    previous_lines: Path | None = None
+    #: An empty folder for what the next build needs (None: keep nothing).
+    fresh: Path | None = None
+
+
+NO_KEEP: Final = Keep()
+
+
+def write(
+    graph: Lines | SpilledLines, files: Directory, keep: Keep = NO_KEEP
+) -> tuple[tables.Index, metadata.Statistics]:
+    """Write the dumps of ``graph`` into ``files``, reusing ``keep.previous`` where it is whole, and
+    leave in ``keep.fresh`` what the next build can reuse. The tables' index and the statistics."""
+    previous, previous_lines, fresh = keep.previous, keep.previous_lines, keep.fresh
+    with files.stream(NTRIPLES) as sink:
+        for block in graph.blocks():
+            sink.write(block)
+    with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
+        serialize.write_gzipped(graph.blocks(), sink)
+    index = tables.Index()
+    with contextlib.ExitStack() as stack:
+        kept = None
+        if previous is not None and previous_lines is not None and graph.as_lines:
+            kept = _read(previous, previous_lines, stack)
+        turtle = serialize.TurtleWriter(stack.enter_context(files.stream(TURTLE))) if graph.as_lines else None
+        jsonld = serialize.JsonLdWriter(stack.enter_context(files.stream(JSONLD)))
+        writer = _Writer(turtle, jsonld, index)
+        objects = writer.whole(graph) if kept is None else writer.again(stack.enter_context(_source(graph)), kept)
+        jsonld.close()
+    if not graph.as_lines:  # the Turtle is in canonical order, which is not the lines' (nothing is kept)
+        with files.stream(TURTLE) as sink:
+            serialize.write_turtle(iter(graph), sink)
+    elif fresh is not None:
+        _keep(fresh, files, writer.written, objects)
+    return index, metadata.combined((s.summary for s in writer.written), len(objects))
+
+
+class _Writer:
+    """The Turtle and JSON-LD of segments, written or reused, and what the keep says of them."""
+
+    def __init__(self, turtle: serialize.TurtleWriter | None, jsonld: serialize.JsonLdWriter, index: tables.Index):
+        self.turtle, self.jsonld, self.index = turtle, jsonld, index
+        self.written: list[Segment] = []
+        self.offset = 0  # where the next segment's lines begin in the N-Triples
+
+    def whole(self, graph: Lines | SpilledLines) -> Counter[bytes]:
+        """Write every segment of ``graph``; the count of triples of each object."""
+        objects: Counter[bytes] = Counter()
+        chunks = (chunk for block in graph.blocks() for chunk in bulk.chunks(block))
+        for segment in segments.split(chunks):
+            self.add(segment, objects)
+        return objects
+
+    def add(self, segment: list[bulk.Chunk], objects: Counter[bytes]) -> None:
+        """Write one segment from its lines."""
+        lines = segments.data(segment)
+        turtle = self._turtle(lines)
+        start = self.jsonld.mark() + len(self.jsonld.separator)
+        tally = metadata.Tally(objects)
+        for chunk in segment:
+            self.jsonld.add(chunk)
+            self.index.add(chunk)
+            tally.add(chunk)
+        end = self.jsonld.mark()
+        first = segment[0].subjects[0].decode("utf-8")
+        self._record(Segment(first, self.offset, len(lines), turtle, (start, end - start), tally.summary()))
+
+    def _turtle(self, lines: bytes) -> tuple[int, int]:
+        if self.turtle is None:
+            return 0, 0
+        body = self.turtle.add(lines)
+        return self.turtle.sink.tell() - len(body), len(body)
+
+    def reuse(self, old: Segment, kept: _Kept, lines: bytes) -> None:
+        """Write one segment (whose ``lines`` are the same as ``old``'s) as the keep has it."""
+        assert self.turtle is not None  # a keep is read only for lines in canonical order
+        body = kept.turtle.read(*old.turtle)
+        self.turtle.put(body)
+        turtle = (self.turtle.sink.tell() - len(body), len(body))
+        start = self.jsonld.mark() + len(self.jsonld.separator)
+        self.jsonld.put(kept.jsonld.read(*old.jsonld))
+        for chunk in bulk.chunks(lines):
+            self.index.add(chunk)
+        self._record(Segment(old.first, self.offset, old.length, turtle, (start, old.jsonld[1]), old.summary))
+
+    def _record(self, segment: Segment) -> None:
+        self.written.append(segment)
+        self.offset += segment.length
+
+    def again(self, source: Source, kept: _Kept) -> Counter[bytes]:
+        """Write the segments of the lines in ``source``, reusing the keep's where they are the same
+        lines; the count of triples of each object."""
+        plan = list(_aligned(source, kept))
+        objects = kept.objects
+        reused = {index for index, _start, _end in plan if index is not None}
+        for index, old in enumerate(kept.segments):
+            if index not in reused:
+                _uncount(objects, kept.lines.read(old.offset, old.length))
+        for index, start, end in plan:
+            if index is None:
+                self.add(list(bulk.chunks(source.read(start, end - start))), objects)
+            else:
+                self.reuse(kept.segments[index], kept, source.read(start, end - start))
+        return objects
+
+
+def _uncount(objects: Counter[bytes], lines: bytes) -> None:
+    """Take the objects of ``lines`` out of the count (none is missing from it: the keep is whole)."""
+    for chunk in bulk.chunks(lines):
+        for obj in chunk.objects:
+            left = objects[obj] - 1
+            if left > 0:
+                objects[obj] = left
+            elif left == 0:
+                del objects[obj]
+            else:
+                raise AssertionError(f"the keep's object counts miss {obj!r}")
+
+
+def _aligned(source: Source, kept: _Kept) -> Iterator[tuple[int | None, int, int]]:
+    """The segments of the lines in ``source``, each as the keep's segment with the same bytes (its
+    index) or None, and where it begins and ends."""
+    at = 0
+    while at < source.size:
+        index = kept.by_first.get(_subject_at(source, at))
+        if index is not None:
+            old = kept.segments[index]
+            end = at + old.length
+            if source.read(at, old.length) == kept.lines.read(old.offset, old.length) and _cut_at(source, at, end):
+                yield index, at, end
+                at = end
+                continue
+        end = _next_cut(source, at)
+        yield None, at, end
+        at = end
+
+
+def _subject_at(source: Source, at: int) -> bytes:
+    size = 1 << 12
+    while True:
+        head = source.read(at, size)
+        space = head.find(b" ")
+        if space >= 0:
+            return head[:space]
+        if len(head) < size:
+            raise ValueError(f"no subject at byte {at}: not canonical N-Triples")
+        size *= 2
+
+
+def _cut_at(source: Source, start: int, end: int) -> bool:
+    """Whether the lines are cut at ``end``, the end of a segment that begins at ``start``: the end
+    of the lines, or the first line of a subject that begins a segment."""
+    if end >= source.size:
+        return end == source.size
+    subject = _subject_at(source, end)
+    if not segments.begins(subject):
+        return False
+    size = 1 << 12
+    while True:  # the subject of the line before
+        low = max(start, end - size)
+        tail = source.read(low, end - low)
+        line = tail.rfind(b"\n", 0, len(tail) - 1)
+        if line >= 0 or low == start:
+            before = tail[line + 1 :]
+            return before[: before.find(b" ")] != subject
+        size *= 2
+
+
+def _next_cut(source: Source, start: int) -> int:
+    """Where the segment that begins at ``start`` ends (:mod:`..rdf.segments`), read a line at a time."""
+    size = 1 << 20
+    while True:
+        window = source.read(start, size)
+        final = start + len(window) >= source.size
+        lines = window.split(b"\n")
+        if not final and len(lines) < 3:  # not two whole lines
+            size *= 2
+            continue
+        complete = lines if final else lines[:-1]
+        last = complete[0][: complete[0].find(b" ")]
+        at = len(complete[0]) + 1
+        for line in complete[1:]:
+            subject = line[: line.find(b" ")]
+            if line and subject != last and segments.begins(subject):
+                return start + at
+            last = subject
+            at += len(line) + 1
+        if final:
+            return source.size
+        size *= 2
+
+
+# --- the keep ---------------------------------------------------------------------------------
+
+
+def _depends() -> str:
+    """What the outputs of a segment depend on besides its lines (a keep made otherwise is not used)."""
+    made = [FORMAT, segments.MASK, active().id, sorted(PREFIXES.items()), serialize.context_bytes().decode()]
+    return hashlib.sha256(json.dumps(made).encode()).hexdigest()
+
+
+def _keep(fresh: Path, files: Directory, written: list[Segment], objects: Counter[bytes]) -> None:
+    """Leave in ``fresh`` what the next build needs to reuse the segments ``written``."""
+    for name in (TURTLE, JSONLD):
+        try:
+            os.link(files.root / name, fresh / name)
+        except OSError:
+            shutil.copyfile(files.root / name, fresh / name)
+    listed = b"\n".join(objects)
+    (fresh / OBJECTS).write_bytes(listed)
+    body = json.dumps(
+        {
+            "format": FORMAT,
+            "depends": _depends(),
+            "lines": files.written[NTRIPLES].sha256,
+            TURTLE: files.written[TURTLE].sha256,
+            JSONLD: files.written[JSONLD].sha256,
+            OBJECTS: hashlib.sha256(listed).hexdigest(),
+            "counts": list(objects.values()),
+            "segments": [segment.as_json() for segment in written],
+        }
+    ).encode()
+    (fresh / MANIFEST).write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+
+def _read(previous: Path, previous_lines: Path, stack: contextlib.ExitStack) -> _Kept | None:
+    """The keep in ``previous``, if it is whole and describes ``previous_lines``; else None."""
+    try:
+        return _checked(previous, previous_lines, stack)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+
+
+def _checked(previous: Path, previous_lines: Path, stack: contextlib.ExitStack) -> _Kept | None:
+    digest, _newline, body = (previous / MANIFEST).read_bytes().partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != digest:
+        return None
+    manifest = json.loads(body)
+    if manifest["format"] != FORMAT or manifest["depends"] != _depends():
+        return None
+    opened = {}
+    for key, path in (("lines", previous_lines), (TURTLE, previous / TURTLE), (JSONLD, previous / JSONLD)):
+        handle = stack.enter_context(path.open("rb"))
+        if hashlib.file_digest(handle, "sha256").hexdigest() != manifest[key]:
+            return None
+        opened[key] = _InFile(handle)
+    listed = (previous / OBJECTS).read_bytes()
+    if hashlib.sha256(listed).hexdigest() != manifest[OBJECTS]:
+        return None
+    names = listed.split(b"\n") if listed else []
+    counts = [int(n) for n in manifest["counts"]]
+    if len(names) != len(counts):
+        return None
+    found = [Segment.from_json(value) for value in manifest["segments"]]
+    if sum(s.length for s in found) != opened["lines"].size:
+        return None
+    by_first = {s.first.encode("utf-8"): i for i, s in enumerate(found)}
+    objects = Counter(dict(zip(names, counts, strict=True)))
+    return _Kept(found, objects, opened[TURTLE], opened[JSONLD], opened["lines"], by_first)
