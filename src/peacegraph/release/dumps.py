@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Final, Protocol
+from typing import Any, Final
 
 from ..rdf import bulk, segments, serialize
 from ..rdf.formats import Format
@@ -86,38 +86,13 @@ class Segment:
         )
 
 
-class Source(Protocol):
-    """Bytes read by position: the lines in memory, or a file."""
-
-    size: int
-
-    def read(self, start: int, length: int) -> bytes: ...
-
-
-class _InMemory:
-    def __init__(self, data: bytes):
-        self.data, self.size = data, len(data)
-
-    def read(self, start: int, length: int) -> bytes:
-        return self.data[start : start + length]
-
-
-class _InFile:
-    def __init__(self, handle: IO[bytes]):
-        self.fd = handle.fileno()
-        self.size = os.fstat(self.fd).st_size
-
-    def read(self, start: int, length: int) -> bytes:
-        return os.pread(self.fd, max(0, min(length, self.size - start)), start)
-
-
 @contextlib.contextmanager
-def _source(graph: Lines | SpilledLines) -> Iterator[Source]:
+def _source(graph: Lines | SpilledLines) -> Iterator[segments.Source]:
     if isinstance(graph, Lines):
-        yield _InMemory(graph.data)
+        yield segments.InMemory(graph.data)
     else:
         with graph.open() as handle:
-            yield _InFile(handle)
+            yield segments.InFile(handle)
 
 
 @dataclass
@@ -126,9 +101,9 @@ class _Kept:
 
     segments: list[Segment]
     objects: Counter[bytes]
-    turtle: _InFile
-    jsonld: _InFile
-    lines: _InFile
+    turtle: segments.InFile
+    jsonld: segments.InFile
+    lines: segments.InFile
     #: The segment that begins with each subject.
     by_first: dict[bytes, int]
 
@@ -229,7 +204,7 @@ class _Writer:
         self.written.append(segment)
         self.offset += segment.length
 
-    def again(self, source: Source, kept: _Kept) -> Counter[bytes]:
+    def again(self, source: segments.Source, kept: _Kept) -> Counter[bytes]:
         """Write the segments of the lines in ``source``, reusing the keep's where they are the same
         lines; the count of triples of each object."""
         plan = list(_aligned(source, kept))
@@ -259,77 +234,24 @@ def _uncount(objects: Counter[bytes], lines: bytes) -> None:
                 raise AssertionError(f"the keep's object counts miss {obj!r}")
 
 
-def _aligned(source: Source, kept: _Kept) -> Iterator[tuple[int | None, int, int]]:
+def _aligned(source: segments.Source, kept: _Kept) -> Iterator[tuple[int | None, int, int]]:
     """The segments of the lines in ``source``, each as the keep's segment with the same bytes (its
     index) or None, and where it begins and ends."""
     at = 0
     while at < source.size:
-        index = kept.by_first.get(_subject_at(source, at))
+        index = kept.by_first.get(segments.subject_at(source, at))
         if index is not None:
             old = kept.segments[index]
             end = at + old.length
-            if source.read(at, old.length) == kept.lines.read(old.offset, old.length) and _cut_at(source, at, end):
+            if source.read(at, old.length) == kept.lines.read(old.offset, old.length) and segments.cut_at(
+                source, at, end
+            ):
                 yield index, at, end
                 at = end
                 continue
-        end = _next_cut(source, at)
+        end = segments.next_cut(source, at)
         yield None, at, end
         at = end
-
-
-def _subject_at(source: Source, at: int) -> bytes:
-    size = 1 << 12
-    while True:
-        head = source.read(at, size)
-        space = head.find(b" ")
-        if space >= 0:
-            return head[:space]
-        if len(head) < size:
-            raise ValueError(f"no subject at byte {at}: not canonical N-Triples")
-        size *= 2
-
-
-def _cut_at(source: Source, start: int, end: int) -> bool:
-    """Whether the lines are cut at ``end``, the end of a segment that begins at ``start``: the end
-    of the lines, or the first line of a subject that begins a segment."""
-    if end >= source.size:
-        return end == source.size
-    subject = _subject_at(source, end)
-    if not segments.begins(subject):
-        return False
-    size = 1 << 12
-    while True:  # the subject of the line before
-        low = max(start, end - size)
-        tail = source.read(low, end - low)
-        line = tail.rfind(b"\n", 0, len(tail) - 1)
-        if line >= 0 or low == start:
-            before = tail[line + 1 :]
-            return before[: before.find(b" ")] != subject
-        size *= 2
-
-
-def _next_cut(source: Source, start: int) -> int:
-    """Where the segment that begins at ``start`` ends (:mod:`..rdf.segments`), read a line at a time."""
-    size = 1 << 20
-    while True:
-        window = source.read(start, size)
-        final = start + len(window) >= source.size
-        lines = window.split(b"\n")
-        if not final and len(lines) < 3:  # not two whole lines
-            size *= 2
-            continue
-        complete = lines if final else lines[:-1]
-        last = complete[0][: complete[0].find(b" ")]
-        at = len(complete[0]) + 1
-        for line in complete[1:]:
-            subject = line[: line.find(b" ")]
-            if line and subject != last and segments.begins(subject):
-                return start + at
-            last = subject
-            at += len(line) + 1
-        if final:
-            return source.size
-        size *= 2
 
 
 # --- the keep ---------------------------------------------------------------------------------
@@ -385,7 +307,7 @@ def _checked(previous: Path, previous_lines: Path, stack: contextlib.ExitStack) 
         handle = stack.enter_context(path.open("rb"))
         if hashlib.file_digest(handle, "sha256").hexdigest() != manifest[key]:
             return None
-        opened[key] = _InFile(handle)
+        opened[key] = segments.InFile(handle)
     listed = (previous / OBJECTS).read_bytes()
     if hashlib.sha256(listed).hexdigest() != manifest[OBJECTS]:
         return None
