@@ -140,7 +140,7 @@ class Builds:
         """A build that reuses ``previous`` (a keep and its lines), if any: what it wrote, its keep and its lines."""
         folder = self.folder()
         fresh = folder / "keep"
-        keep = dumps.Keep(*(previous or (None, None)), fresh)
+        keep = dumps.Keep(previous[0], previous[1], fresh) if previous else dumps.Keep(fresh=fresh)
         written = _write(graph, folder / "out", keep, spilled)
         return written, fresh, folder / "out" / dumps.NTRIPLES
 

@@ -13,9 +13,11 @@ subject, never across).
 from __future__ import annotations
 
 import os
-import zlib
 from collections.abc import Iterable, Iterator
+from itertools import compress
+from operator import not_
 from typing import IO, Protocol
+from zlib import crc32
 
 from .bulk import Chunk
 
@@ -26,43 +28,51 @@ MASK = 0xFF
 
 def begins(subject: bytes) -> bool:
     """Whether the first line of ``subject`` (``<iri>``) begins a segment (unless it is the first line)."""
-    return zlib.crc32(subject) & MASK == 0
+    return not crc32(subject) & MASK
 
 
 def split(chunks: Iterable[Chunk]) -> Iterator[list[Chunk]]:
-    """The lines of ``chunks`` (consecutive, in order) cut into segments, each a list of chunks."""
+    """The lines of ``chunks`` (consecutive, in order) cut into segments, each a list of chunks (the
+    subjects that begin one found among each chunk's distinct subjects, then their first lines, in C)."""
     segment: list[Chunk] = []
     last = None  # the subject of the line before, if any
+    cut = MASK.__and__
     for chunk in chunks:
-        subjects = chunk.subjects
-        start = 0
-        for subject in dict.fromkeys(subjects):
-            if subject == last or not begins(subject):
-                continue
-            at = subjects.index(subject, start)
-            if at == 0 and last is None:
-                continue  # the first line of all
-            if at > start:
-                segment.append(_slice(chunk, start, at))
+        subjects, lines = chunk.subjects, chunk.lines
+        start = begin = 0  # the first line (and byte) of the chunk not yet in a segment
+        distinct = list(dict.fromkeys(subjects))
+        for subject in compress(distinct, map(not_, map(cut, map(crc32, distinct)))):
+            line = subjects.index(subject, start)
+            if line == 0 and (last is None or subject == last):
+                continue  # the first line of all, or not the first of its subject
+            at = begin + sum(map(len, lines[start:line])) + line - start
+            if line > start:
+                segment.append(_slice(chunk, start, line, begin, at))
             if segment:
                 yield segment
-            segment, start = [], at
-        if start < len(subjects):
-            segment.append(_slice(chunk, start, len(subjects)) if start else chunk)
+            segment, start, begin = [], line, at
+        if start < len(lines):
+            segment.append(_slice(chunk, start, len(lines), begin, len(chunk.data)) if start else chunk)
         last = subjects[-1]
     if segment:
         yield segment
 
 
-def _slice(chunk: Chunk, start: int, end: int) -> Chunk:
-    return Chunk(
-        chunk.lines[start:end], chunk.subjects[start:end], chunk.predicates[start:end], chunk.objects[start:end]
+def _slice(chunk: Chunk, start: int, end: int, begin: int, stop: int) -> Chunk:
+    """Lines ``start`` to ``end`` of ``chunk``, which are its bytes ``begin`` to ``stop``."""
+    part = slice(start, end)
+    lines, subjects, predicates, objects = (
+        chunk.lines[part],
+        chunk.subjects[part],
+        chunk.predicates[part],
+        chunk.objects[part],
     )
+    return Chunk(lines, subjects, predicates, objects, chunk.data[begin:stop])
 
 
 def data(segment: list[Chunk]) -> bytes:
     """The lines of ``segment`` as the N-Triples hold them."""
-    return b"".join(b"\n".join(chunk.lines) + b"\n" for chunk in segment)
+    return b"".join(chunk.data for chunk in segment)
 
 
 class Source(Protocol):

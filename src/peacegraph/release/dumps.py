@@ -97,9 +97,9 @@ def _source(graph: Lines | SpilledLines) -> Iterator[segments.Source]:
 
 @dataclass
 class _Kept:
-    """A keep read and checked (:func:`_read`): its segments, counts and files, open."""
+    """A keep read and checked (:func:`_checked`): its segments, counts and files, open."""
 
-    segments: list[Segment]
+    old: list[Segment]
     objects: Counter[bytes]
     turtle: segments.InFile
     jsonld: segments.InFile
@@ -136,13 +136,14 @@ def write(
         serialize.write_gzipped(graph.blocks(), sink)
     index = tables.Index()
     with contextlib.ExitStack() as stack:
-        kept = None
+        plan = None
         if previous is not None and previous_lines is not None and graph.as_lines:
-            kept = _read(previous, previous_lines, stack)
+            source = stack.enter_context(_source(graph))
+            plan = _planned(source, previous, previous_lines, stack)
         turtle = serialize.TurtleWriter(stack.enter_context(files.stream(TURTLE))) if graph.as_lines else None
         jsonld = serialize.JsonLdWriter(stack.enter_context(files.stream(JSONLD)))
         writer = _Writer(turtle, jsonld, index)
-        objects = writer.whole(graph) if kept is None else writer.again(stack.enter_context(_source(graph)), kept)
+        objects = writer.whole(graph) if plan is None else writer.again(source, plan)
         jsonld.close()
     if not graph.as_lines:  # the Turtle is in canonical order, which is not the lines' (nothing is kept)
         with files.stream(TURTLE) as sink:
@@ -204,21 +205,43 @@ class _Writer:
         self.written.append(segment)
         self.offset += segment.length
 
-    def again(self, source: segments.Source, kept: _Kept) -> Counter[bytes]:
-        """Write the segments of the lines in ``source``, reusing the keep's where they are the same
-        lines; the count of triples of each object."""
-        plan = list(_aligned(source, kept))
+    def again(self, source: segments.Source, plan: _Plan) -> Counter[bytes]:
+        """Write the segments of the lines in ``source`` as ``plan`` says; the count of triples of each object."""
+        for index, start, end in plan.pieces:
+            if index is None:
+                self.add(list(bulk.chunks(source.read(start, end - start))), plan.objects)
+            else:
+                self.reuse(plan.kept.old[index], plan.kept, source.read(start, end - start))
+        return plan.objects
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How the lines are written again from a keep: their segments, each the keep's segment with the same
+    lines (its index) or None, and where it begins and ends; and the objects' count without those of
+    the keep's segments that are not used."""
+
+    kept: _Kept
+    pieces: list[tuple[int | None, int, int]]
+    objects: Counter[bytes]
+
+
+def _planned(source: segments.Source, previous: Path, lines: Path, stack: contextlib.ExitStack) -> _Plan | None:
+    """How the lines in ``source`` can be written from the keep ``previous`` of the lines ``lines``; None
+    if the keep is not whole (nothing is written before this is known)."""
+    try:
+        kept = _checked(previous, lines, stack)
+        if kept is None:
+            return None
+        pieces = list(_aligned(source, kept))
         objects = kept.objects
-        reused = {index for index, _start, _end in plan if index is not None}
-        for index, old in enumerate(kept.segments):
+        reused = {index for index, _start, _end in pieces if index is not None}
+        for index, old in enumerate(kept.old):
             if index not in reused:
                 _uncount(objects, kept.lines.read(old.offset, old.length))
-        for index, start, end in plan:
-            if index is None:
-                self.add(list(bulk.chunks(source.read(start, end - start))), objects)
-            else:
-                self.reuse(kept.segments[index], kept, source.read(start, end - start))
-        return objects
+        return _Plan(kept, pieces, objects)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
 
 
 def _uncount(objects: Counter[bytes], lines: bytes) -> None:
@@ -231,7 +254,7 @@ def _uncount(objects: Counter[bytes], lines: bytes) -> None:
             elif left == 0:
                 del objects[obj]
             else:
-                raise AssertionError(f"the keep's object counts miss {obj!r}")
+                raise ValueError(f"the keep's object counts miss {obj!r}")
 
 
 def _aligned(source: segments.Source, kept: _Kept) -> Iterator[tuple[int | None, int, int]]:
@@ -241,7 +264,7 @@ def _aligned(source: segments.Source, kept: _Kept) -> Iterator[tuple[int | None,
     while at < source.size:
         index = kept.by_first.get(segments.subject_at(source, at))
         if index is not None:
-            old = kept.segments[index]
+            old = kept.old[index]
             end = at + old.length
             if source.read(at, old.length) == kept.lines.read(old.offset, old.length) and segments.cut_at(
                 source, at, end
@@ -285,14 +308,6 @@ def _keep(fresh: Path, files: Directory, written: list[Segment], objects: Counte
         }
     ).encode()
     (fresh / MANIFEST).write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-
-
-def _read(previous: Path, previous_lines: Path, stack: contextlib.ExitStack) -> _Kept | None:
-    """The keep in ``previous``, if it is whole and describes ``previous_lines``; else None."""
-    try:
-        return _checked(previous, previous_lines, stack)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
-        return None
 
 
 def _checked(previous: Path, previous_lines: Path, stack: contextlib.ExitStack) -> _Kept | None:
