@@ -16,12 +16,15 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
+from peacegraph import collection, pipeline
 from peacegraph.rdf import bulk, lines, segments, serialize
 from peacegraph.rdf.lines import Lines
 from peacegraph.rdf.namespaces import OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD, active
 from peacegraph.rdf.spill import SpilledLines
-from peacegraph.release import dumps, metadata, tables
+from peacegraph.release import dumps, metadata, tables, versions
 from peacegraph.release.writing import Directory
+
+from ..conftest import SEEDS
 
 CLASSES = [PG + name for name in ("Document", "Position", "Organization", "Person", "Event", "Signature")]
 PREDICATES = [
@@ -278,8 +281,8 @@ def test_segments_are_cut_where_the_chunks_do_not_matter() -> None:
     assert found == whole
 
 
-def test_the_statistics_of_segments_are_those_of_the_whole(built: object) -> None:
-    data = built.triples.data  # type: ignore[attr-defined]
+def test_the_statistics_of_segments_are_those_of_the_whole(built: pipeline.BuildResult) -> None:
+    data = built.triples.data
     objects: set[bytes] = set()
     summaries = []
     for part in segments.split(bulk.chunks(data)):
@@ -308,3 +311,30 @@ def test_lines_not_in_canonical_order_are_written_whole_and_keep_nothing(tmp_pat
     assert written == builds.full(data)
     assert written[0][dumps.TURTLE] == serialize.to_turtle(list(data))
     assert not any(keep.iterdir())
+
+
+def test_a_release_rebuilt_from_the_keep_is_the_full_builds(
+    built: pipeline.BuildResult, syria_collection: collection.Collection, tmp_path: Path
+) -> None:
+    """Every file of the release (the tables, ``void.ttl``, the checksums...), after a name is changed."""
+    settings = pipeline.resolved(pipeline.Settings(seeds=SEEDS, out=tmp_path / "unused", collection=syria_collection))
+    current, regions = versions.read(SEEDS), pipeline.regions_of(syria_collection)
+    name = NamedNode(SCHEMA + "name")
+    triples = list(built.triples)
+    changed = next(i for i, t in enumerate(triples) if t.predicate == name)
+    triples[changed] = Triple(triples[changed].subject, name, Literal("Renamed", language="en"))
+
+    def release(graph: Lines, folder: str, keep: dumps.Keep = dumps.NO_KEEP) -> dict[str, bytes]:
+        (tmp_path / folder).mkdir()
+        if keep.fresh is not None:
+            keep.fresh.mkdir()
+        with SpilledLines(graph) as spilled:
+            pipeline.write_release(spilled, settings, syria_collection, current, tmp_path / folder, regions, keep)
+        return {str(p.relative_to(tmp_path / folder)): p.read_bytes() for p in (tmp_path / folder).rglob("*.*")}
+
+    first = release(built.triples, "first", dumps.Keep(fresh=tmp_path / "keep"))
+    assert first == {name: path.read_bytes() for name, path in built.files.items() if path.suffix}
+    keep = dumps.Keep(tmp_path / "keep", tmp_path / "first" / dumps.NTRIPLES, tmp_path / "keep-again")
+    again = release(lines.of(triples), "again", keep)
+    assert again == release(lines.of(triples), "full")
+    assert again != first
