@@ -21,9 +21,10 @@ from zlib import crc32
 
 from .bulk import Chunk
 
-#: One subject in 256 begins a segment: about 3,000 lines a segment in a typical graph (read when
-#: used, so that tests can cut small graphs into many segments).
-MASK = 0xFF
+#: One subject in 1024 begins a segment: about 10,000 lines (1.5 MB) a segment in the synthetic graphs,
+#: so that what is done once a segment costs little beside what is done a line; and one changed segment
+#: is written again in a few hundredths of a second. Read when used: tests cut small graphs into many.
+MASK = 0x3FF
 
 
 def begins(subject: bytes) -> bool:

@@ -14,8 +14,9 @@ figure of ``void.ttl`` but one is a sum, a maximum or a first of what the segmen
   and summary;
 - ``peacegraph.ttl``, ``peacegraph.jsonld``: the release's dumps (hard links where the folders share a
   file system, else copies);
-- ``objects``: each distinct object of the graph once, a line each, and in ``segments.json`` how many
-  triples have it (the count of distinct objects is the one figure that is not a sum).
+- ``objects``: each distinct object of the graph once, a line each, and ``counts`` how many triples
+  have each (unsigned 64-bit integers in the machine's order): the count of distinct objects is the
+  one figure of ``void.ttl`` that is not a sum of the segments'.
 
 A rebuild reuses a segment only when the keep is whole (every file has the SHA-256 ``segments.json``
 gives, and so has ``previous_lines``: the lines the keep describes) and the new lines hold, between
@@ -27,6 +28,7 @@ missing, damaged, from another build) makes the whole work be done; it never cha
 
 from __future__ import annotations
 
+import array
 import contextlib
 import hashlib
 import json
@@ -48,9 +50,10 @@ from .files import DUMP_STEM
 from .writing import Directory
 
 #: What a keep's ``segments.json`` says it is; another value is another format, not read.
-FORMAT: Final = "peacegraph dumps keep 1"
+FORMAT: Final = "peacegraph dumps keep 2"
 MANIFEST: Final = "segments.json"
 OBJECTS: Final = "objects"
+COUNTS: Final = "counts"
 TURTLE: Final = Format.TURTLE.dump_name(DUMP_STEM)
 JSONLD: Final = Format.JSONLD.dump_name(DUMP_STEM)
 NTRIPLES: Final = Format.NTRIPLES.dump_name(DUMP_STEM)
@@ -295,6 +298,8 @@ def _keep(fresh: Path, files: Directory, written: list[Segment], objects: Counte
             shutil.copyfile(files.root / name, fresh / name)
     listed = b"\n".join(objects)
     (fresh / OBJECTS).write_bytes(listed)
+    counts = array.array("Q", objects.values()).tobytes()
+    (fresh / COUNTS).write_bytes(counts)
     body = json.dumps(
         {
             "format": FORMAT,
@@ -303,7 +308,7 @@ def _keep(fresh: Path, files: Directory, written: list[Segment], objects: Counte
             TURTLE: files.written[TURTLE].sha256,
             JSONLD: files.written[JSONLD].sha256,
             OBJECTS: hashlib.sha256(listed).hexdigest(),
-            "counts": list(objects.values()),
+            COUNTS: hashlib.sha256(counts).hexdigest(),
             "segments": [segment.as_json() for segment in written],
         }
     ).encode()
@@ -326,8 +331,11 @@ def _checked(previous: Path, previous_lines: Path, stack: contextlib.ExitStack) 
     listed = (previous / OBJECTS).read_bytes()
     if hashlib.sha256(listed).hexdigest() != manifest[OBJECTS]:
         return None
+    counted = (previous / COUNTS).read_bytes()
+    if hashlib.sha256(counted).hexdigest() != manifest[COUNTS]:
+        return None
     names = listed.split(b"\n") if listed else []
-    counts = [int(n) for n in manifest["counts"]]
+    counts = array.array("Q", counted)
     if len(names) != len(counts):
         return None
     found = [Segment.from_json(value) for value in manifest["segments"]]
