@@ -348,7 +348,8 @@ class JsonLdWriter:
 
     def mark(self) -> int:
         """Write out everything added so far; where it ends in the sink (the next node's text begins
-        after its :attr:`separator`)."""
+        after its :attr:`separator`). Only between two subjects' lines: the node of the last subject
+        added is finished."""
         self._finish()
         self.sink.write("".join(self.pending).encode())
         self.pending = []
@@ -360,6 +361,7 @@ class JsonLdWriter:
             self.mark()
             self.sink.write(self.separator.encode() + nodes)
             self.separator = ",\n"
+            self.subject = b""  # the next line's subject begins a node, whatever came before
 
     def _put(self, node: str) -> None:
         self.pending.append(self.separator + node)
