@@ -180,13 +180,13 @@ def test_a_rebuild_reuses_the_segments_that_did_not_change(tmp_path: Path, monke
 def _count_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many segments a rebuild writes from their lines (rather than from the keep)."""
     made = [0]
-    add = dumps._Writer.add
+    finish = dumps._Writer.made
 
-    def counted(self: dumps._Writer, segment: list[bulk.Chunk], objects: object) -> None:
+    def counted(self: dumps._Writer, pieces: list[bytes], summary: metadata.Summary, start: int) -> None:
         made[0] += 1
-        add(self, segment, objects)  # type: ignore[arg-type]
+        finish(self, pieces, summary, start)
 
-    monkeypatch.setattr(dumps._Writer, "add", counted)
+    monkeypatch.setattr(dumps._Writer, "made", counted)
     return made
 
 

@@ -32,15 +32,18 @@ def begins(subject: bytes) -> bool:
     return not crc32(subject) & MASK
 
 
-def split(chunks: Iterable[Chunk]) -> Iterator[list[Chunk]]:
-    """The lines of ``chunks`` (consecutive, in order) cut into segments, each a list of chunks (the
-    subjects that begin one found among each chunk's distinct subjects, then their first lines, in C)."""
-    segment: list[Chunk] = []
+def pieces(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, bool]]:
+    """The lines of ``chunks`` (consecutive, in order) in pieces, each the lines of one chunk in one
+    segment, and whether it is the last of its segment (so that no more than a chunk is held).
+
+    The subjects that begin a segment are found among each chunk's distinct subjects, then their
+    first lines, in C."""
+    pending = None  # the piece before, whose segment may go on
     last = None  # the subject of the line before, if any
     cut = MASK.__and__
     for chunk in chunks:
         subjects, lines = chunk.subjects, chunk.lines
-        start = begin = 0  # the first line (and byte) of the chunk not yet in a segment
+        start = begin = 0  # the first line (and byte) of the chunk not yet in a piece
         distinct = list(dict.fromkeys(subjects))
         for subject in compress(distinct, map(not_, map(cut, map(crc32, distinct)))):
             line = subjects.index(subject, start)
@@ -48,15 +51,30 @@ def split(chunks: Iterable[Chunk]) -> Iterator[list[Chunk]]:
                 continue  # the first line of all, or not the first of its subject
             at = begin + sum(map(len, lines[start:line])) + line - start
             if line > start:
-                segment.append(_slice(chunk, start, line, begin, at))
-            if segment:
-                yield segment
-            segment, start, begin = [], line, at
+                if pending is not None:
+                    yield pending, False
+                pending = _slice(chunk, start, line, begin, at)
+            if pending is not None:
+                yield pending, True
+                pending = None
+            start, begin = line, at
         if start < len(lines):
-            segment.append(_slice(chunk, start, len(lines), begin, len(chunk.data)) if start else chunk)
+            if pending is not None:
+                yield pending, False
+            pending = _slice(chunk, start, len(lines), begin, len(chunk.data)) if start else chunk
         last = subjects[-1]
-    if segment:
-        yield segment
+    if pending is not None:
+        yield pending, True
+
+
+def split(chunks: Iterable[Chunk]) -> Iterator[list[Chunk]]:
+    """The lines of ``chunks`` cut into segments, each a list of chunks (:func:`pieces`, together)."""
+    segment: list[Chunk] = []
+    for piece, last in pieces(chunks):
+        segment.append(piece)
+        if last:
+            yield segment
+            segment = []
 
 
 def _slice(chunk: Chunk, start: int, end: int, begin: int, stop: int) -> Chunk:

@@ -35,7 +35,7 @@ import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -167,30 +167,34 @@ class _Writer:
     def whole(self, graph: Lines | SpilledLines) -> Counter[bytes]:
         """Write every segment of ``graph``; the count of triples of each object."""
         objects: Counter[bytes] = Counter()
-        chunks = (chunk for block in graph.blocks() for chunk in bulk.chunks(block))
-        for segment in segments.split(chunks):
-            self.add(segment, objects)
+        self.add(segments.pieces(chunk for block in graph.blocks() for chunk in bulk.chunks(block)), objects)
         return objects
 
-    def add(self, segment: list[bulk.Chunk], objects: Counter[bytes]) -> None:
-        """Write one segment from its lines."""
-        lines = segments.data(segment)
-        turtle = self._turtle(lines)
-        start = self.jsonld.mark() + len(self.jsonld.separator)
+    def add(self, pieces: Iterable[tuple[bulk.Chunk, bool]], objects: Counter[bytes]) -> None:
+        """Write segments from their lines, given a piece at a time (:func:`.segments.pieces`)."""
+        made: list[bytes] = []  # the lines of the segment so far
         tally = metadata.Tally(objects)
-        for chunk in segment:
-            self.jsonld.add(chunk)
-            self.index.add(chunk)
-            tally.add(chunk)
-        end = self.jsonld.mark()
-        first = segment[0].subjects[0].decode("utf-8")
-        self._record(Segment(first, self.offset, len(lines), turtle, (start, end - start), tally.summary()))
+        start = self.jsonld.mark() + len(self.jsonld.separator)
+        for piece, last in pieces:
+            self.jsonld.add(piece)
+            self.index.add(piece)
+            tally.add(piece)
+            made.append(piece.data)
+            if last:
+                self.made(made, tally.summary(), start)
+                made, tally = [], metadata.Tally(objects)
+                start = self.jsonld.mark() + len(self.jsonld.separator)
 
-    def _turtle(self, lines: bytes) -> tuple[int, int]:
-        if self.turtle is None:
-            return 0, 0
-        body = self.turtle.add(lines)
-        return self.turtle.sink.tell() - len(body), len(body)
+    def made(self, pieces: list[bytes], summary: metadata.Summary, start: int) -> None:
+        """Finish a segment written from its lines (``pieces``), whose JSON-LD began at ``start``."""
+        lines = b"".join(pieces)
+        jsonld = (start, self.jsonld.mark() - start)
+        turtle = (0, 0)
+        if self.turtle is not None:
+            body = self.turtle.add(lines)
+            turtle = (self.turtle.sink.tell() - len(body), len(body))
+        first = lines[: lines.index(b" ")].decode("utf-8")
+        self._record(Segment(first, self.offset, len(lines), turtle, jsonld, summary))
 
     def reuse(self, old: Segment, kept: _Kept, lines: bytes) -> None:
         """Write one segment (whose ``lines`` are the same as ``old``'s) as the keep has it."""
@@ -212,7 +216,7 @@ class _Writer:
         """Write the segments of the lines in ``source`` as ``plan`` says; the count of triples of each object."""
         for index, start, end in plan.pieces:
             if index is None:
-                self.add(list(bulk.chunks(source.read(start, end - start))), plan.objects)
+                self.add(segments.pieces(bulk.chunks(source.read(start, end - start))), plan.objects)
             else:
                 self.reuse(plan.kept.old[index], plan.kept, source.read(start, end - start))
         return plan.objects
