@@ -192,7 +192,7 @@ def _count_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def _damages(keep: Path, other: Path, lines_file: Path) -> Iterator[tuple[str, Callable[[], None]]]:
     """Ways a keep can be damaged, each named; ``other`` is the keep of another build."""
-    for name in (dumps.MANIFEST, dumps.TURTLE, dumps.JSONLD, dumps.OBJECTS, dumps.COUNTS):
+    for name in (dumps.MANIFEST, dumps.TURTLE, dumps.JSONLD):
 
         def truncate(name: str = name) -> None:
             data = (keep / name).read_bytes()

@@ -13,28 +13,24 @@ figure of ``void.ttl`` but one is a sum, a maximum or a first of what the segmen
   N-Triples dump, and each segment's first subject, length, place in the Turtle and the JSON-LD,
   and summary;
 - ``peacegraph.ttl``, ``peacegraph.jsonld``: the release's dumps (hard links where the folders share a
-  file system, else copies);
-- ``objects``: each distinct object of the graph once, a line each, and ``counts`` how many triples
-  have each (unsigned 64-bit integers in the machine's order): the count of distinct objects is the
-  one figure of ``void.ttl`` that is not a sum of the segments'.
+  file system, else copies).
 
 A rebuild reuses a segment only when the keep is whole (every file has the SHA-256 ``segments.json``
 gives, and so has ``previous_lines``: the lines the keep describes) and the new lines hold, between
 two cuts, exactly the bytes of one of the old segments: its outputs are then what writing it again
-gives, byte for byte. Every other segment is written again from the new lines, and the objects of
-the old segments not found again are taken from the count. Anything unexpected in the keep (a file
+gives, byte for byte. Every other segment is written again from the new lines. The count of distinct
+objects, the one figure of ``void.ttl`` that is not made of the segments', is counted again over all
+the lines, as the tables' index reads them all anyway. Anything unexpected in the keep (a file
 missing, damaged, from another build) makes the whole work be done; it never changes a byte.
 """
 
 from __future__ import annotations
 
-import array
 import contextlib
 import hashlib
 import json
 import os
 import shutil
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,10 +46,8 @@ from .files import DUMP_STEM
 from .writing import Directory
 
 #: What a keep's ``segments.json`` says it is; another value is another format, not read.
-FORMAT: Final = "peacegraph dumps keep 2"
+FORMAT: Final = "peacegraph dumps keep 3"
 MANIFEST: Final = "segments.json"
-OBJECTS: Final = "objects"
-COUNTS: Final = "counts"
 TURTLE: Final = Format.TURTLE.dump_name(DUMP_STEM)
 JSONLD: Final = Format.JSONLD.dump_name(DUMP_STEM)
 NTRIPLES: Final = Format.NTRIPLES.dump_name(DUMP_STEM)
@@ -100,10 +94,9 @@ def _source(graph: Lines | SpilledLines) -> Iterator[segments.Source]:
 
 @dataclass
 class _Kept:
-    """A keep read and checked (:func:`_checked`): its segments, counts and files, open."""
+    """A keep read and checked (:func:`_checked`): its segments and files, open."""
 
     old: list[Segment]
-    objects: Counter[bytes]
     turtle: segments.InFile
     jsonld: segments.InFile
     lines: segments.InFile
@@ -146,14 +139,17 @@ def write(
         turtle = serialize.TurtleWriter(stack.enter_context(files.stream(TURTLE))) if graph.as_lines else None
         jsonld = serialize.JsonLdWriter(stack.enter_context(files.stream(JSONLD)))
         writer = _Writer(turtle, jsonld, index)
-        objects = writer.whole(graph) if plan is None else writer.again(source, plan)
+        if plan is None:
+            writer.whole(graph)
+        else:
+            writer.again(source, plan)
         jsonld.close()
     if not graph.as_lines:  # the Turtle is in canonical order, which is not the lines' (nothing is kept)
         with files.stream(TURTLE) as sink:
             serialize.write_turtle(iter(graph), sink)
     elif fresh is not None:
-        _keep(fresh, files, writer.written, objects)
-    return index, metadata.combined((s.summary for s in writer.written), len(objects))
+        _keep(fresh, files, writer.written)
+    return index, metadata.combined((s.summary for s in writer.written), len(writer.objects))
 
 
 class _Writer:
@@ -163,17 +159,16 @@ class _Writer:
         self.turtle, self.jsonld, self.index = turtle, jsonld, index
         self.written: list[Segment] = []
         self.offset = 0  # where the next segment's lines begin in the N-Triples
+        self.objects: set[bytes] = set()  # every object of the lines written (with the line's " .")
 
-    def whole(self, graph: Lines | SpilledLines) -> Counter[bytes]:
-        """Write every segment of ``graph``; the count of triples of each object."""
-        objects: Counter[bytes] = Counter()
-        self.add(segments.pieces(chunk for block in graph.blocks() for chunk in bulk.chunks(block)), objects)
-        return objects
+    def whole(self, graph: Lines | SpilledLines) -> None:
+        """Write every segment of ``graph``."""
+        self.add(segments.pieces(chunk for block in graph.blocks() for chunk in bulk.chunks(block)))
 
-    def add(self, pieces: Iterable[tuple[bulk.Chunk, bool]], objects: Counter[bytes]) -> None:
+    def add(self, pieces: Iterable[tuple[bulk.Chunk, bool]]) -> None:
         """Write segments from their lines, given a piece at a time (:func:`.segments.pieces`)."""
         made: list[bytes] = []  # the lines of the segment so far
-        tally = metadata.Tally(objects)
+        tally = metadata.Tally(self.objects)
         start = self.jsonld.mark() + len(self.jsonld.separator)
         for piece, last in pieces:
             self.jsonld.add(piece)
@@ -182,7 +177,7 @@ class _Writer:
             made.append(piece.data)
             if last:
                 self.made(made, tally.summary(), start)
-                made, tally = [], metadata.Tally(objects)
+                made, tally = [], metadata.Tally(self.objects)
                 start = self.jsonld.mark() + len(self.jsonld.separator)
 
     def made(self, pieces: list[bytes], summary: metadata.Summary, start: int) -> None:
@@ -206,31 +201,29 @@ class _Writer:
         self.jsonld.put(kept.jsonld.read(*old.jsonld))
         for chunk in bulk.chunks(lines):
             self.index.add(chunk)
+            self.objects.update(chunk.objects)
         self._record(Segment(old.first, self.offset, old.length, turtle, (start, old.jsonld[1]), old.summary))
 
     def _record(self, segment: Segment) -> None:
         self.written.append(segment)
         self.offset += segment.length
 
-    def again(self, source: segments.Source, plan: _Plan) -> Counter[bytes]:
-        """Write the segments of the lines in ``source`` as ``plan`` says; the count of triples of each object."""
+    def again(self, source: segments.Source, plan: _Plan) -> None:
+        """Write the segments of the lines in ``source`` as ``plan`` says."""
         for index, start, end in plan.pieces:
             if index is None:
-                self.add(segments.pieces(bulk.chunks(source.read(start, end - start))), plan.objects)
+                self.add(segments.pieces(bulk.chunks(source.read(start, end - start))))
             else:
                 self.reuse(plan.kept.old[index], plan.kept, source.read(start, end - start))
-        return plan.objects
 
 
 @dataclass(frozen=True)
 class _Plan:
     """How the lines are written again from a keep: their segments, each the keep's segment with the same
-    lines (its index) or None, and where it begins and ends; and the objects' count without those of
-    the keep's segments that are not used."""
+    lines (its index) or None, and where it begins and ends."""
 
     kept: _Kept
     pieces: list[tuple[int | None, int, int]]
-    objects: Counter[bytes]
 
 
 def _planned(source: segments.Source, previous: Path, lines: Path, stack: contextlib.ExitStack) -> _Plan | None:
@@ -238,30 +231,9 @@ def _planned(source: segments.Source, previous: Path, lines: Path, stack: contex
     if the keep is not whole (nothing is written before this is known)."""
     try:
         kept = _checked(previous, lines, stack)
-        if kept is None:
-            return None
-        pieces = list(_aligned(source, kept))
-        objects = kept.objects
-        reused = {index for index, _start, _end in pieces if index is not None}
-        for index, old in enumerate(kept.old):
-            if index not in reused:
-                _uncount(objects, kept.lines.read(old.offset, old.length))
-        return _Plan(kept, pieces, objects)
+        return None if kept is None else _Plan(kept, list(_aligned(source, kept)))
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
-
-
-def _uncount(objects: Counter[bytes], lines: bytes) -> None:
-    """Take the objects of ``lines`` out of the count (none is missing from it: the keep is whole)."""
-    for chunk in bulk.chunks(lines):
-        for obj in chunk.objects:
-            left = objects[obj] - 1
-            if left > 0:
-                objects[obj] = left
-            elif left == 0:
-                del objects[obj]
-            else:
-                raise ValueError(f"the keep's object counts miss {obj!r}")
 
 
 def _aligned(source: segments.Source, kept: _Kept) -> Iterator[tuple[int | None, int, int]]:
@@ -293,17 +265,13 @@ def _depends() -> str:
     return hashlib.sha256(json.dumps(made).encode()).hexdigest()
 
 
-def _keep(fresh: Path, files: Directory, written: list[Segment], objects: Counter[bytes]) -> None:
+def _keep(fresh: Path, files: Directory, written: list[Segment]) -> None:
     """Leave in ``fresh`` what the next build needs to reuse the segments ``written``."""
     for name in (TURTLE, JSONLD):
         try:
             os.link(files.root / name, fresh / name)
         except OSError:
             shutil.copyfile(files.root / name, fresh / name)
-    listed = b"\n".join(objects)
-    (fresh / OBJECTS).write_bytes(listed)
-    counts = array.array("Q", objects.values()).tobytes()
-    (fresh / COUNTS).write_bytes(counts)
     body = json.dumps(
         {
             "format": FORMAT,
@@ -311,8 +279,6 @@ def _keep(fresh: Path, files: Directory, written: list[Segment], objects: Counte
             "lines": files.written[NTRIPLES].sha256,
             TURTLE: files.written[TURTLE].sha256,
             JSONLD: files.written[JSONLD].sha256,
-            OBJECTS: hashlib.sha256(listed).hexdigest(),
-            COUNTS: hashlib.sha256(counts).hexdigest(),
             "segments": [segment.as_json() for segment in written],
         }
     ).encode()
@@ -332,19 +298,8 @@ def _checked(previous: Path, previous_lines: Path, stack: contextlib.ExitStack) 
         if hashlib.file_digest(handle, "sha256").hexdigest() != manifest[key]:
             return None
         opened[key] = segments.InFile(handle)
-    listed = (previous / OBJECTS).read_bytes()
-    if hashlib.sha256(listed).hexdigest() != manifest[OBJECTS]:
-        return None
-    counted = (previous / COUNTS).read_bytes()
-    if hashlib.sha256(counted).hexdigest() != manifest[COUNTS]:
-        return None
-    names = listed.split(b"\n") if listed else []
-    counts = array.array("Q", counted)
-    if len(names) != len(counts):
-        return None
     found = [Segment.from_json(value) for value in manifest["segments"]]
     if sum(s.length for s in found) != opened["lines"].size:
         return None
     by_first = {s.first.encode("utf-8"): i for i, s in enumerate(found)}
-    objects = Counter(dict(zip(names, counts, strict=True)))
-    return _Kept(found, objects, opened[TURTLE], opened[JSONLD], opened["lines"], by_first)
+    return _Kept(found, opened[TURTLE], opened[JSONLD], opened["lines"], by_first)

@@ -165,12 +165,12 @@ class Tally:
     counted in bulk as the lines hold their terms (:mod:`.bulk`: in C, where a loop over triples
     made a term object per attribute read); only what ``void.ttl`` names is made text, at the end.
 
-    ``objects`` is where the objects are counted (each with the line's `` .``): a set, or a counter
-    shared by the tallies of several segments (:meth:`summary`)."""
+    ``objects`` is where the distinct objects are gathered (each with the line's `` .``): shared by the
+    tallies of the segments of one graph (:meth:`summary`), as the segments share objects."""
 
-    def __init__(self, objects: set[bytes] | Counter[bytes] | None = None) -> None:
+    def __init__(self, objects: set[bytes] | None = None) -> None:
         self.subjects: Counter[bytes] = Counter()
-        self.objects: set[bytes] | Counter[bytes] = set() if objects is None else objects
+        self.objects: set[bytes] = set() if objects is None else objects
         self.properties: Counter[bytes] = Counter()
         self.classes: Counter[bytes] = Counter()  # class -> how many instances (each line is there once)
         #: The instances of the classes :func:`_examples` and :func:`coverage` read (as objects: with " .").
