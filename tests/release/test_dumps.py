@@ -242,16 +242,22 @@ def test_a_damaged_keep_changes_nothing(tmp_path: Path) -> None:
         assert written == expected, name
 
 
-def test_a_keep_of_another_cut_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("module", "name", "value"), [(segments, "MASK", 0x7), (dumps, "__version__", "0.0.0"), (dumps, "FORMAT", "other")]
+)
+def test_a_keep_made_otherwise_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: object, name: str, value: object
+) -> None:
+    """A keep made with another cut, by another version of the tool, or in another format."""
     rng = random.Random(5)
     graph = lines.of(_graph(rng, 200))
     builds = Builds(tmp_path)
     _written, keep, nt = builds.kept(graph)
-    monkeypatch.setattr(segments, "MASK", 0x7)
+    monkeypatch.setattr(module, name, value)
     made = _count_made(monkeypatch)
     written, _keep, _nt = builds.kept(graph, (keep, nt))
+    assert made[0] == len(list(segments.split(bulk.chunks(graph.data))))
     assert written == builds.full(graph)
-    assert made[0] == len(list(segments.split(bulk.chunks(graph.data)))) * 2
 
 
 def test_turtle_a_segment_at_a_time_is_the_whole_turtle() -> None:

@@ -36,6 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import pyoxigraph
+
+from .. import __version__
 from ..rdf import bulk, segments, serialize
 from ..rdf.formats import Format
 from ..rdf.lines import Lines
@@ -260,8 +263,20 @@ def _aligned(source: segments.Source, kept: _Kept) -> Iterator[tuple[int | None,
 
 
 def _depends() -> str:
-    """What the outputs of a segment depend on besides its lines (a keep made otherwise is not used)."""
-    made = [FORMAT, segments.MASK, active().id, sorted(PREFIXES.items()), serialize.context_bytes().decode()]
+    """What the outputs of a segment depend on besides its lines (a keep made otherwise is not used): the
+    cut, the collection's identifiers and prefixes, the JSON-LD context, the versions of the tool and of
+    Oxigraph (whose writer makes the Turtle)."""
+    space = active()
+    made = [
+        FORMAT,
+        segments.MASK,
+        space.id,
+        sorted(space.jsonld_prefixes.items()),
+        sorted(PREFIXES.items()),
+        serialize.context_bytes().decode(),
+        __version__,
+        pyoxigraph.__version__,
+    ]
     return hashlib.sha256(json.dumps(made).encode()).hexdigest()
 
 
