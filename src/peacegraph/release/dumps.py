@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -248,9 +249,8 @@ def _aligned(source: segments.Source, kept: _Kept) -> Iterator[tuple[int | None,
         if index is not None:
             old = kept.old[index]
             end = at + old.length
-            if source.read(at, old.length) == kept.lines.read(old.offset, old.length) and segments.cut_at(
-                source, at, end
-            ):
+            same = source.read(at, old.length) == kept.lines.read(old.offset, old.length)
+            if same and segments.cut_at(source, at, end):
                 yield index, at, end
                 at = end
                 continue
@@ -314,7 +314,18 @@ def _checked(previous: Path, previous_lines: Path, stack: contextlib.ExitStack) 
             return None
         opened[key] = segments.InFile(handle)
     found = [Segment.from_json(value) for value in manifest["segments"]]
-    if sum(s.length for s in found) != opened["lines"].size:
+    if not _fits(found, opened["lines"].size, opened[TURTLE].size, opened[JSONLD].size):
         return None
     by_first = {s.first.encode("utf-8"): i for i, s in enumerate(found)}
     return _Kept(found, opened[TURTLE], opened[JSONLD], opened["lines"], by_first)
+
+
+def _fits(found: list[Segment], lines: int, turtle: int, jsonld: int) -> bool:
+    """Whether the segments are the lines one after the other, and each one's Turtle and JSON-LD lie
+    within those files (as a keep that is whole has them)."""
+    offsets = [0, *itertools.accumulate(s.length for s in found)]
+    if offsets[-1] != lines or any(s.offset != at for s, at in zip(found, offsets, strict=False)):
+        return False
+    return all(
+        s.turtle[0] >= 0 and sum(s.turtle) <= turtle and s.jsonld[0] >= 0 and sum(s.jsonld) <= jsonld for s in found
+    )
