@@ -5,7 +5,8 @@ record reusing the first run's keep; and what writing the keep costs a full buil
     .venv/bin/python bench/rebuild_serialize.py WORKDIR
 
 ``WORKDIR`` holds ``seeds/`` (left as it is: the change is made to a copy). Prints the CPU seconds of
-each run and checks that the release the rebuild wrote is byte for byte the one a full build writes.
+each run and its peak memory, the keep's size, and checks that the release the rebuild wrote is byte for
+byte the one a full build writes (exit 1 if not).
 """
 
 from __future__ import annotations
@@ -36,11 +37,18 @@ def _lines(seeds: Path) -> tuple[Lines, pipeline.Settings]:
 
 
 def _timed(what: str, run: Callable[[], object]) -> float:
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+        clear.write("5")  # the peak of resident memory starts again from now (Linux)
     start = time.process_time()
     run()
     took = time.process_time() - start
-    print(f"{what:<44} {took:6.2f} s CPU", flush=True)
+    print(f"{what:<40} {took:6.2f} s CPU, peak {_peak_mb():5.0f} MB (the lines held by this script included)")
     return took
+
+
+def _peak_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
 
 
 def _write(lines: Lines, settings: pipeline.Settings, into: Path, keep: dumps.Keep) -> Callable[[], object]:
