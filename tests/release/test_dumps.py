@@ -169,7 +169,7 @@ def test_a_rebuild_reuses_the_segments_that_did_not_change(tmp_path: Path, monke
     graph = _graph(rng, 600)
     _written, keep, nt = builds.kept(lines.of(graph))
     made = _count_made(monkeypatch)
-    old = sorted(graph, key=str)[len(graph) // 2]
+    old = next(t for t in sorted(graph, key=str) if t.predicate == NamedNode(SCHEMA + "name"))
     graph = (graph - {old}) | {Triple(old.subject, old.predicate, Literal("changed"))}
     written, _keep, _nt = builds.kept(lines.of(graph), (keep, nt))
     assert made[0] == 1  # the segment with the change
@@ -344,3 +344,23 @@ def test_a_release_rebuilt_from_the_keep_is_the_full_builds(
     again = release(lines.of(triples), "again", keep)
     assert again == release(lines.of(triples), "full")
     assert again != first
+
+
+def test_a_keep_on_another_file_system_holds_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the release's dumps cannot be linked into the keep, they are copied, and reused as well."""
+
+    def refused(source: object, target: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(dumps.os, "link", refused)
+    rng = random.Random(19)
+    graph = _graph(rng, 200)
+    builds = Builds(tmp_path)
+    _written, keep, nt = builds.kept(lines.of(graph))
+    assert (keep / dumps.TURTLE).stat().st_nlink == 1
+    made = _count_made(monkeypatch)
+    old = next(t for t in sorted(graph, key=str) if t.predicate == NamedNode(SCHEMA + "name"))
+    edited = (graph - {old}) | {Triple(old.subject, old.predicate, Literal("changed"))}
+    written, _keep, _nt = builds.kept(lines.of(edited), (keep, nt))
+    assert made[0] == 1
+    assert written == builds.full(lines.of(edited))
