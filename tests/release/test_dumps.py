@@ -8,6 +8,7 @@ edited at random: triples added, removed and changed, whole subjects gone or new
 from __future__ import annotations
 
 import io
+import os
 import random
 import shutil
 from collections.abc import Callable, Iterator
@@ -352,7 +353,7 @@ def test_a_keep_on_another_file_system_holds_copies(tmp_path: Path, monkeypatch:
     def refused(source: object, target: object) -> None:
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr(dumps.os, "link", refused)
+    monkeypatch.setattr(os, "link", refused)
     rng = random.Random(19)
     graph = _graph(rng, 200)
     builds = Builds(tmp_path)
