@@ -52,7 +52,7 @@ class Chunk:
     predicates: tuple[bytes, ...]
     objects: tuple[bytes, ...]
     #: The lines as the N-Triples hold them (each with its ``\n``).
-    data: bytes = b""
+    data: bytes
 
 
 def chunks(data: bytes, size: int = CHUNK_BYTES) -> Iterator[Chunk]:
