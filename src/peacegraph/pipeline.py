@@ -12,15 +12,14 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import NamedNode, RdfFormat, Triple
 
 from . import collection as collections
 from . import collector, resources
 from .collection import Collection
 from .errors import InputError
-from .rdf import bulk, identifiers, lines, mapping, rdfio, remap, serialize
+from .rdf import identifiers, lines, mapping, rdfio, remap, serialize
 from .rdf.formats import Format
 from .rdf.lines import Lines
 from .rdf.namespaces import PG, RDF_TYPE, using
@@ -28,7 +27,7 @@ from .rdf.spill import SpilledLines
 from .records import loader
 from .records.model import Corpus, Origin
 from .records.parsed import Parses
-from .release import citation, metadata, outdir, previous, tables, versions, writing
+from .release import citation, dumps, metadata, outdir, previous, tables, versions, writing
 from .release import keep as keeping
 from .release.keep import Keep
 from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, REGIONS_FILE, SHAPES_FILE
@@ -180,14 +179,16 @@ def write_release(
     current: versions.Release,
     directory: Path,
     regions: bytes | None = None,
+    keep: keeping.Stage = keeping.NOTHING,
 ) -> set[str]:
     """Write every file of a release into the fresh ``directory``, each as it is made; their names.
     ``current`` is the collection's release file, stamped with the dump unless ``settings.release``;
-    ``regions``, the collection's checked regions file (:func:`regions_of`), goes with it.
+    ``regions``, the collection's checked regions file (:func:`regions_of`), goes with it; ``keep``,
+    what the last build of this release left for this one, and where to leave what the next can reuse.
     Python's cycle collector is paused throughout (:func:`.collector.paused`): what is made
     here has no cycles, and a pass over the tables' index alone took a quarter of a second."""
     with collector.paused():
-        return _write_release(graph, settings, col, current, directory, regions)
+        return _write_release(graph, settings, col, current, directory, regions, keep)
 
 
 def _write_release(
@@ -197,9 +198,10 @@ def _write_release(
     current: versions.Release,
     directory: Path,
     regions: bytes | None,
+    keep: keeping.Stage,
 ) -> set[str]:
     files = writing.Directory(directory)
-    index, stats = write_dumps(graph, files)
+    index, stats = write_dumps(graph, files, keep)
     files.put(CONTEXT_FILE, serialize.context_bytes())
     if regions is not None:
         files.put(REGIONS_FILE, regions)
@@ -218,39 +220,13 @@ def _write_release(
     return set(files.written)
 
 
-def write_dumps(graph: Lines | SpilledLines, files: writing.Directory) -> tuple[tables.Index, metadata.Statistics]:
+def write_dumps(
+    graph: Lines | SpilledLines, files: writing.Directory, keep: keeping.Stage = keeping.NOTHING
+) -> tuple[tables.Index, metadata.Statistics]:
     """Write the dumps from the lines, a block at a time (never all of them held, when they are in a
-    file); the tables' index and the statistics, made as the JSON-LD is written, from the same chunks
-    of lines (:mod:`.rdf.bulk`)."""
-    with files.stream(Format.NTRIPLES.dump_name(DUMP_STEM)) as sink:
-        for block in graph.blocks():
-            sink.write(block)
-    with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
-        serialize.write_gzipped(graph.blocks(), sink)
-    with files.stream(Format.TURTLE.dump_name(DUMP_STEM)) as turtle:
-        _write_turtle(graph, turtle)
-    index, tally = tables.Index(), metadata.Tally()
-    with files.stream(Format.JSONLD.dump_name(DUMP_STEM)) as jsonld:
-        writer = serialize.JsonLdWriter(jsonld)
-        for block in graph.blocks():
-            for chunk in bulk.chunks(block):
-                writer.add(chunk)
-                index.add(chunk)
-                tally.add(chunk)
-        writer.close()
-    return index, tally.statistics()
-
-
-def _write_turtle(graph: Lines | SpilledLines, sink: IO[bytes]) -> None:
-    """The Turtle dump of the triples of ``graph`` in canonical order; when that is the order of its lines,
-    as Oxigraph reads them (quads in the default graph), handed to its writer with no Python code between."""
-    if not graph.as_lines:
-        serialize.write_turtle(iter(graph), sink)
-    elif isinstance(graph, Lines):
-        serialize.write_turtle(parse(graph.data, RdfFormat.N_TRIPLES, lenient=True), sink)
-    else:
-        with graph.open() as lines:
-            serialize.write_turtle(parse(lines, RdfFormat.N_TRIPLES, lenient=True), sink)
+    file), reusing what ``keep.previous`` holds of the lines that did not change (:mod:`.release.dumps`);
+    the tables' index and the statistics, made from the same chunks of lines (:mod:`.rdf.bulk`)."""
+    return dumps.write(graph, files, keep)
 
 
 def regions_of(col: Collection) -> bytes | None:
@@ -379,7 +355,15 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
                 raise NonConformingError(report, report.summary())
 
             def write(staging: Path) -> set[str]:
-                names = write_release(spilled, settings, col, current, staging, regions)
+                names = write_release(
+                    spilled,
+                    settings,
+                    col,
+                    current,
+                    staging,
+                    regions,
+                    keep.stage("serialize"),
+                )
                 timer.begin("publish")  # what is left: putting the staged release in place
                 return names
 

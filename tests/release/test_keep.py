@@ -129,3 +129,15 @@ def test_a_cache_that_cannot_be_written_keeps_nothing_and_builds(
     assert _build(mini_seeds, out).count > 0
     assert _build(mini_seeds, out).count > 0  # and again, with nothing kept
     assert blocked.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_stage_asked_again_writes_into_an_empty_folder(tmp_path: Path) -> None:
+    kept = Keep(tmp_path / "out", "made", home=tmp_path / "cache")
+    kept.start(None, None)
+    first = kept.stage("serialize").fresh
+    assert first is not None
+    (first / "half").write_text("of the first try", encoding="utf-8")
+    again = kept.stage("serialize").fresh
+    assert again == first
+    assert not list(again.iterdir())
+    kept.drop()

@@ -51,6 +51,8 @@ class Chunk:
     subjects: tuple[bytes, ...]
     predicates: tuple[bytes, ...]
     objects: tuple[bytes, ...]
+    #: The lines as the N-Triples hold them (each with its ``\n``).
+    data: bytes
 
 
 def chunks(data: bytes, size: int = CHUNK_BYTES) -> Iterator[Chunk]:
@@ -61,7 +63,7 @@ def chunks(data: bytes, size: int = CHUNK_BYTES) -> Iterator[Chunk]:
             lines.pop()
         if lines:
             subjects, predicates, objects = zip(*map(_SPLIT, lines), strict=True)
-            yield Chunk(lines, subjects, predicates, objects)
+            yield Chunk(lines, subjects, predicates, objects, block)
 
 
 def term(obj: bytes) -> bytes:

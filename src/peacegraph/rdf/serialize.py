@@ -100,6 +100,50 @@ def write_turtle(triples: Iterable[Triple] | Iterable[Quad], sink: IO[bytes]) ->
     serialize(triples, sink, Format.TURTLE.oxigraph, prefixes=PREFIXES)
 
 
+class TurtleWriter:
+    """The Turtle dump written from the lines of canonical N-Triples a segment at a time (:meth:`add`:
+    whole subjects, in order), or from what was written of a segment before (:meth:`put`).
+
+    Oxigraph's writer begins with the prefixes (all of them, once there is a triple), then groups a
+    subject's triples and starts no group across subjects: so the Turtle of lines cut between two
+    subjects is the prefixes, then what each part gives after its prefixes (``test_serialize`` checks it).
+    """
+
+    def __init__(self, sink: IO[bytes]):
+        self.sink = sink
+        self.started = False
+
+    def add(self, lines: bytes) -> bytes:
+        """Write the Turtle of ``lines``; what was written of them (without the prefixes)."""
+        text = serialize(
+            parse(lines, RdfFormat.N_TRIPLES, lenient=True), format=Format.TURTLE.oxigraph, prefixes=PREFIXES
+        )
+        assert text is not None
+        header = turtle_header()
+        if not text.startswith(header):
+            raise RuntimeError("Oxigraph's Turtle writer no longer begins with the prefixes alone")
+        body = text[len(header) :]
+        self.put(body)
+        return body
+
+    def put(self, body: bytes) -> None:
+        """Write what :meth:`add` gave of some lines before."""
+        if not self.started and body:
+            self.sink.write(turtle_header())
+            self.started = True
+        self.sink.write(body)
+
+
+@functools.cache
+def turtle_header() -> bytes:
+    """What Oxigraph's Turtle writer writes before the first triple: the prefixes."""
+    probe = Triple(NamedNode("x:s"), NamedNode("x:p"), NamedNode("x:o"))
+    text = serialize([probe], format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
+    assert text is not None
+    assert text.endswith(b"\n<x:s> <x:p> <x:o> .\n")
+    return text[: -len(b"<x:s> <x:p> <x:o> .\n")]
+
+
 def to_turtle(triples: list[Triple]) -> bytes:
     data = serialize(triples, format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
     assert data is not None
@@ -301,6 +345,23 @@ class JsonLdWriter:
         if self.node:
             self._put(_node(self.node))
             self.node = {}
+
+    def mark(self) -> int:
+        """Write out everything added so far; where it ends in the sink (the next node's text begins
+        after its :attr:`separator`). Only between two subjects' lines: the node of the last subject
+        added is finished."""
+        self._finish()
+        self.sink.write("".join(self.pending).encode())
+        self.pending = []
+        return self.sink.tell()
+
+    def put(self, nodes: bytes) -> None:
+        """Write node objects as :meth:`add` wrote them before (the text between two :meth:`mark`)."""
+        if nodes:
+            self.mark()
+            self.sink.write(self.separator.encode() + nodes)
+            self.separator = ",\n"
+            self.subject = b""  # the next line's subject begins a node, whatever came before
 
     def _put(self, node: str) -> None:
         self.pending.append(self.separator + node)

@@ -94,11 +94,13 @@ class Keep:
             self.fresh = Path(tempfile.mkdtemp(prefix=WRITING, dir=self.home))
 
     def stage(self, name: str) -> Stage:
-        """The share of the stage ``name``."""
+        """The share of the stage ``name``; asked again (a release written twice: see :func:`.outdir.publish`),
+        its fresh folder is emptied."""
         fresh = None
         if self.fresh is not None:
             try:
                 fresh = self.fresh / name
+                _remove(fresh)
                 fresh.mkdir()
             except OSError:
                 fresh = None

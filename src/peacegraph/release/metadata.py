@@ -125,14 +125,52 @@ def _name(node: object) -> str:
     return node.value if isinstance(node, NamedNode) else str(node)
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What :class:`Statistics` needs of some lines that have no subject in common with the others (a
+    segment, :mod:`..rdf.segments`), as JSON holds it: each figure of the whole is made of the parts'
+    (:func:`combined`), but the count of distinct objects, which the parts share."""
+
+    subjects: int
+    entities: int
+    #: Triples by predicate (``<iri>``).
+    properties: dict[str, int]
+    #: Instances by class (the object of ``rdf:type`` as a line writes it).
+    classes: dict[str, int]
+    #: By class of :data:`EXAMPLE_CLASSES`: the most triples an instance has, and the first such instance.
+    examples: dict[str, tuple[int, str]]
+    #: The lines of the earliest and of the latest date :func:`coverage` reads, in line order (the
+    #: earliest and latest of the whole are among the parts', and the first of equals comes first).
+    dates: tuple[str, ...]
+
+    def as_json(self) -> list[Any]:
+        return [self.subjects, self.entities, self.properties, self.classes, self.examples, self.dates]
+
+    @classmethod
+    def from_json(cls, value: list[Any]) -> Summary:
+        """The summary whose :meth:`as_json` is ``value``."""
+        subjects, entities, properties, classes, examples, dates = value
+        return cls(
+            int(subjects),
+            int(entities),
+            {str(p): int(n) for p, n in properties.items()},
+            {str(c): int(n) for c, n in classes.items()},
+            {str(c): (int(most), str(iri)) for c, (most, iri) in examples.items()},
+            tuple(map(str, dates)),
+        )
+
+
 class Tally:
     """The figures ``void.ttl`` gives (:meth:`statistics`) of the N-Triples lines given to :meth:`add`,
     counted in bulk as the lines hold their terms (:mod:`.bulk`: in C, where a loop over triples
-    made a term object per attribute read); only what ``void.ttl`` names is made text, at the end."""
+    made a term object per attribute read); only what ``void.ttl`` names is made text, at the end.
 
-    def __init__(self) -> None:
+    ``objects`` is where the distinct objects are gathered (each with the line's `` .``): shared by the
+    tallies of the segments of one graph (:meth:`summary`), as the segments share objects."""
+
+    def __init__(self, objects: set[bytes] | None = None) -> None:
         self.subjects: Counter[bytes] = Counter()
-        self.objects: set[bytes] = set()  # each with the line's " .", the same for all
+        self.objects: set[bytes] = set() if objects is None else objects
         self.properties: Counter[bytes] = Counter()
         self.classes: Counter[bytes] = Counter()  # class -> how many instances (each line is there once)
         #: The instances of the classes :func:`_examples` and :func:`coverage` read (as objects: with " .").
@@ -154,37 +192,81 @@ class Tally:
         dated = map(self.date_properties.__contains__, predicates)
         self.dates.extend(compress(zip(subjects, chunk.lines, strict=True), dated))
 
-    def statistics(self) -> Statistics:
+    def summary(self) -> Summary:
+        """The figures of the lines added (which share no subject with any other lines tallied)."""
         instances = {bulk.iri(bulk.term(cls)): members for cls, members in self.instances.items()}
         dated = set().union(*(instances.get(pg(cls).value, ()) for cls in DATED_CLASSES))
         ids = bulk.bracketed(active().id)[:-1]  # without the ">"
-        return Statistics(
-            triples=sum(self.properties.values()),
+        examples = {}
+        for cls in EXAMPLE_CLASSES:
+            members = instances.get(pg(cls).value)
+            if members:
+                most = max(map(self.subjects.__getitem__, members))
+                examples[cls] = (most, min(bulk.iri(node) for node in members if self.subjects[node] == most))
+        return Summary(
+            subjects=len(self.subjects),
             entities=sum(map(methodcaller("startswith", ids), self.subjects)),
-            distinct_subjects=len(self.subjects),
-            distinct_objects=len(self.objects),
-            classes=dict(sorted((bulk.name(bulk.term(cls)), n) for cls, n in self.classes.items())),
-            properties=dict(sorted((bulk.iri(p), n) for p, n in self.properties.items())),
-            examples=_examples(instances, self.subjects),
-            period=coverage(_literals(line for subject, line in self.dates if subject in dated)),
+            properties={p.decode("utf-8"): n for p, n in self.properties.items()},
+            classes={bulk.term(c).decode("utf-8"): n for c, n in self.classes.items()},
+            examples=examples,
+            dates=_extremes([line for subject, line in self.dates if subject in dated]),
         )
+
+    def statistics(self) -> Statistics:
+        return combined([self.summary()], len(self.objects))
+
+
+def combined(summaries: Iterable[Summary], distinct_objects: int) -> Statistics:
+    """The statistics of the lines of several segments, in order, from their summaries."""
+    subjects = entities = 0
+    properties: Counter[str] = Counter()
+    classes: Counter[str] = Counter()
+    examples: dict[str, list[tuple[int, str]]] = {}
+    dates: list[bytes] = []
+    for part in summaries:
+        subjects += part.subjects
+        entities += part.entities
+        properties.update(part.properties)
+        classes.update(part.classes)
+        for cls, example in part.examples.items():
+            examples.setdefault(cls, []).append(example)
+        dates.extend(line.encode("utf-8") for line in part.dates)
+    return Statistics(
+        triples=sum(properties.values()),
+        entities=entities,
+        distinct_subjects=subjects,
+        distinct_objects=distinct_objects,
+        classes=dict(sorted((bulk.name(c.encode("utf-8")), n) for c, n in classes.items())),
+        properties=dict(sorted((bulk.iri(p.encode("utf-8")), n) for p, n in properties.items())),
+        examples=tuple(_best(examples[cls]) for cls in EXAMPLE_CLASSES if cls in examples),
+        period=coverage(_literals(dates)),
+    )
+
+
+def _best(examples: list[tuple[int, str]]) -> str:
+    """The instance with the most triples, the first IRI of those."""
+    most = max(n for n, _iri in examples)
+    return min(iri for n, iri in examples if n == most)
+
+
+def _extremes(lines: list[bytes]) -> tuple[str, ...]:
+    """Of ``lines``, those of the dates :func:`coverage` takes (whose objects are literals), in order."""
+    if not lines:
+        return ()
+    parsed = pyoxigraph.parse(b"\n".join(lines), RdfFormat.N_TRIPLES)
+    dated = [(i, quad.object) for i, quad in enumerate(parsed) if isinstance(quad.object, Literal)]
+    found = coverage([literal for _i, literal in dated])
+    if found is None:
+        return ()
+    first = next(i for i, literal in dated if literal == found[0])
+    last = next(i for i, literal in dated if literal == found[1])
+    return tuple(lines[i].decode("utf-8") for i in sorted({first, last}))
 
 
 def _literals(lines: Iterable[bytes]) -> list[Literal]:
     """The objects of ``lines`` that are literals."""
     parsed = pyoxigraph.parse(b"\n".join(lines), RdfFormat.N_TRIPLES)
     return [quad.object for quad in parsed if isinstance(quad.object, Literal)]
-
-
-def _examples(instances: dict[str, list[bytes]], sizes: Counter[bytes]) -> tuple[str, ...]:
-    """The instance with the most triples of each of :data:`EXAMPLE_CLASSES` (the first IRI if tied)."""
-    found = []
-    for cls in EXAMPLE_CLASSES:
-        members = instances.get(pg(cls).value)
-        if members:
-            most = max(map(sizes.__getitem__, members))
-            found.append(min(bulk.iri(node) for node in members if sizes[node] == most))
-    return tuple(found)
 
 
 def _bounds(value: str) -> tuple[str, str]:

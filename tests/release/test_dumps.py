@@ -1,0 +1,367 @@
+"""A rebuild that reuses the last build's keep writes the dumps, the statistics and the tables' index a
+full build writes, byte for byte, whatever changed; and a damaged keep only costs time.
+
+The graphs here are small and random, cut into many segments (a subject in four begins one), and
+edited at random: triples added, removed and changed, whole subjects gone or new, many at once.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Triple
+
+from peacegraph import collection, pipeline
+from peacegraph.rdf import bulk, lines, segments, serialize
+from peacegraph.rdf.lines import Lines
+from peacegraph.rdf.namespaces import OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD, active
+from peacegraph.rdf.spill import SpilledLines
+from peacegraph.release import dumps, metadata, tables, versions
+from peacegraph.release.writing import Directory
+
+from ..conftest import SEEDS
+
+CLASSES = [PG + name for name in ("Document", "Position", "Organization", "Person", "Event", "Signature")]
+PREDICATES = [
+    SCHEMA + "name",
+    SCHEMA + "author",
+    SCHEMA + "memberOf",
+    SCHEMA + "alternateName",
+    SCHEMA + "position",
+    PG + "signature",
+    PG + "stance",
+    SKOS + "prefLabel",
+    OWL + "sameAs",
+    OWL + "deprecated",
+    "http://example.org/unknown/property",
+]
+TEXTS = ["Alpha", "Beta b", 'quote "x"', "line\nbreak", "tab\there", "ünïcode ✓", "back\\slash", "Z", ""]
+
+
+@pytest.fixture(autouse=True)
+def small_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subject in four begins a segment, so that a graph of a few hundred triples has dozens."""
+    monkeypatch.setattr(segments, "MASK", 0x3)
+
+
+def _subject(rng: random.Random) -> NamedNode:
+    return NamedNode(f"{active().id}thing/{rng.randrange(60)}")
+
+
+def _triple(rng: random.Random) -> Triple:
+    subject = _subject(rng)
+    kind = rng.random()
+    if kind < 0.2:
+        return Triple(subject, RDF_TYPE, NamedNode(rng.choice(CLASSES)))
+    predicate = NamedNode(rng.choice(PREDICATES))
+    if kind < 0.5:
+        return Triple(subject, predicate, _subject(rng) if rng.random() < 0.8 else NamedNode("http://elsewhere.org/x"))
+    if kind < 0.65:
+        date = f"{rng.randrange(1990, 2030)}" + rng.choice(
+            ["", f"-{rng.randrange(1, 13):02d}", "-03-0" + "123"[rng.randrange(3)]]
+        )
+        datatype = {4: "gYear", 7: "gYearMonth"}.get(len(date), "date")
+        return Triple(subject, NamedNode(SCHEMA + "datePublished"), Literal(date, datatype=NamedNode(XSD + datatype)))
+    if kind < 0.75:
+        return Triple(subject, predicate, Literal(str(rng.randrange(-5, 500)), datatype=NamedNode(XSD + "integer")))
+    text = rng.choice(TEXTS) + str(rng.randrange(5))
+    if kind < 0.9:
+        return Triple(subject, predicate, Literal(text, language=rng.choice(["en", "ar", "fr"])))
+    return Triple(subject, predicate, Literal(text))
+
+
+def _graph(rng: random.Random, size: int) -> set[Triple]:
+    return {_triple(rng) for _ in range(size)}
+
+
+def _edit(rng: random.Random, graph: set[Triple]) -> set[Triple]:
+    """``graph`` after one random edit, small or large."""
+    edited = set(graph)
+    kind = rng.randrange(6)
+    if kind == 0:
+        edited |= {_triple(rng) for _ in range(rng.randrange(1, 4))}
+    elif kind == 1 and edited:
+        edited -= set(rng.sample(sorted(edited, key=str), min(len(edited), rng.randrange(1, 4))))
+    elif kind == 2 and edited:  # a value changed
+        old = rng.choice(sorted(edited, key=str))
+        edited.discard(old)
+        edited.add(Triple(old.subject, old.predicate, Literal(rng.choice(TEXTS) + "!")))
+    elif kind == 3:  # a subject gone
+        gone = _subject(rng)
+        edited = {t for t in edited if t.subject != gone}
+    elif kind == 4:  # many changes at once
+        edited = {t for t in edited if rng.random() > 0.3} | _graph(rng, 40)
+    else:  # a new subject
+        fresh = NamedNode(f"{active().id}new/{rng.randrange(10**6)}")
+        edited |= {
+            Triple(fresh, RDF_TYPE, NamedNode(CLASSES[0])),
+            Triple(fresh, NamedNode(SCHEMA + "name"), Literal("N")),
+        }
+    return edited
+
+
+Written = tuple[dict[str, bytes], metadata.Statistics, dict[str, object], dict[str, object]]
+
+
+def _write(graph: Lines, folder: Path, keep: dumps.Keep = dumps.NO_KEEP, spilled: bool = True) -> Written:
+    """The dumps of ``graph`` written into ``folder`` (read back), the statistics and the index."""
+    folder.mkdir(parents=True)
+    if keep.fresh is not None:
+        keep.fresh.mkdir(parents=True)
+    files = Directory(folder)
+    if spilled:
+        with SpilledLines(graph) as spill:
+            index, stats = dumps.write(spill, files, keep)
+    else:
+        index, stats = dumps.write(graph, files, keep)
+    written = {name: (folder / name).read_bytes() for name in files.written}
+    return written, stats, dict(index.out), dict(index.back)
+
+
+class Builds:
+    """Builds into numbered folders below ``root``, each leaving its keep."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.count = 0
+
+    def folder(self) -> Path:
+        self.count += 1
+        return self.root / str(self.count)
+
+    def full(self, graph: Lines) -> Written:
+        return _write(graph, self.folder())
+
+    def kept(
+        self, graph: Lines, previous: tuple[Path, Path] | None = None, spilled: bool = True
+    ) -> tuple[Written, Path, Path]:
+        """A build that reuses ``previous`` (a keep and its lines), if any: what it wrote, its keep and its lines."""
+        folder = self.folder()
+        fresh = folder / "keep"
+        keep = dumps.Keep(previous[0], previous[1], fresh) if previous else dumps.Keep(fresh=fresh)
+        written = _write(graph, folder / "out", keep, spilled)
+        return written, fresh, folder / "out" / dumps.NTRIPLES
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_rebuild_writes_what_a_full_build_writes(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    builds = Builds(tmp_path)
+    graph = _graph(rng, rng.choice([0, 1, 30, 300]))
+    written, keep, nt = builds.kept(lines.of(graph))
+    assert written == builds.full(lines.of(graph))
+    for step in range(6):
+        graph = _edit(rng, graph)
+        data = lines.of(graph)
+        written, keep, nt = builds.kept(data, (keep, nt), spilled=step % 2 == 0)
+        assert written == builds.full(data), f"seed {seed}, step {step}"
+
+
+def test_a_rebuild_reuses_the_segments_that_did_not_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Else the test above would hold of a rebuild that never reuses anything."""
+    rng = random.Random(7)
+    builds = Builds(tmp_path)
+    graph = _graph(rng, 600)
+    _written, keep, nt = builds.kept(lines.of(graph))
+    made = _count_made(monkeypatch)
+    old = next(t for t in sorted(graph, key=str) if t.predicate == NamedNode(SCHEMA + "name"))
+    graph = (graph - {old}) | {Triple(old.subject, old.predicate, Literal("changed"))}
+    written, _keep, _nt = builds.kept(lines.of(graph), (keep, nt))
+    assert made[0] == 1  # the segment with the change
+    assert len(list(segments.split(bulk.chunks(lines.of(graph).data)))) > 10
+    assert written == builds.full(lines.of(graph))
+
+
+def _count_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many segments a rebuild writes from their lines (rather than from the keep)."""
+    made = [0]
+    finish = dumps._Writer.made
+
+    def counted(self: dumps._Writer, pieces: list[bytes], summary: metadata.Summary, start: int) -> None:
+        made[0] += 1
+        finish(self, pieces, summary, start)
+
+    monkeypatch.setattr(dumps._Writer, "made", counted)
+    return made
+
+
+def _damages(keep: Path, other: Path, lines_file: Path) -> Iterator[tuple[str, Callable[[], None]]]:
+    """Ways a keep can be damaged, each named; ``other`` is the keep of another build."""
+    for name in (dumps.MANIFEST, dumps.TURTLE, dumps.JSONLD):
+
+        def truncate(name: str = name) -> None:
+            data = (keep / name).read_bytes()
+            (keep / name).write_bytes(data[: len(data) // 2])
+
+        def garbage(name: str = name) -> None:
+            data = bytearray((keep / name).read_bytes())
+            data[len(data) // 3] ^= 0x20
+            (keep / name).write_bytes(bytes(data))
+
+        def missing(name: str = name) -> None:
+            (keep / name).unlink()
+
+        def another(name: str = name) -> None:
+            (keep / name).unlink()
+            shutil.copyfile(other / name, keep / name)
+
+        yield f"{name} truncated", truncate
+        yield f"{name} with a byte changed", garbage
+        yield f"{name} missing", missing
+        yield f"{name} from another build", another
+
+    def lines_changed() -> None:
+        data = lines_file.read_bytes()
+        lines_file.write_bytes(data.replace(b'"', b'"x', 1))
+
+    yield "the previous lines changed", lines_changed
+
+
+def test_a_damaged_keep_changes_nothing(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    graph = _graph(rng, 300)
+    edited = _edit(rng, graph)
+    builds = Builds(tmp_path)
+    _written, other, _nt = builds.kept(lines.of(_graph(rng, 300)))
+    expected = builds.full(lines.of(edited))
+    _first, keep, nt = builds.kept(lines.of(graph))
+    for name, _damage in _damages(keep, other, nt):
+        damaged = tmp_path / "damaged"
+        shutil.rmtree(damaged, ignore_errors=True)
+        shutil.copytree(keep, damaged / "keep")
+        shutil.copyfile(nt, damaged / "lines.nt")
+        target = damaged / "keep"
+        copy = _damages(target, other, damaged / "lines.nt")
+        dict(copy)[name]()
+        written, _keep, _nt = builds.kept(lines.of(edited), (target, damaged / "lines.nt"))
+        assert written == expected, name
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "value"), [(segments, "MASK", 0x7), (dumps, "__version__", "0.0.0"), (dumps, "FORMAT", "other")]
+)
+def test_a_keep_made_otherwise_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: object, name: str, value: object
+) -> None:
+    """A keep made with another cut, by another version of the tool, or in another format."""
+    rng = random.Random(5)
+    graph = lines.of(_graph(rng, 200))
+    builds = Builds(tmp_path)
+    _written, keep, nt = builds.kept(graph)
+    monkeypatch.setattr(module, name, value)
+    made = _count_made(monkeypatch)
+    written, _keep, _nt = builds.kept(graph, (keep, nt))
+    assert made[0] == len(list(segments.split(bulk.chunks(graph.data))))
+    assert written == builds.full(graph)
+
+
+def test_turtle_a_segment_at_a_time_is_the_whole_turtle() -> None:
+    rng = random.Random(11)
+    graph = lines.of(_graph(rng, 500))
+    sink = io.BytesIO()
+    writer = serialize.TurtleWriter(sink)
+    parts = list(segments.split(bulk.chunks(graph.data)))
+    assert len(parts) > 10
+    for part in parts:
+        writer.add(segments.data(part))
+    assert sink.getvalue() == serialize.to_turtle(list(graph))
+    assert b"".join(map(segments.data, parts)) == graph.data
+
+
+def test_segments_are_cut_where_the_chunks_do_not_matter() -> None:
+    graph = lines.of(_graph(random.Random(13), 400))
+    whole = [segments.data(part) for part in segments.split(bulk.chunks(graph.data))]
+    for size in (1, 200, 5000):
+        assert [segments.data(part) for part in segments.split(bulk.chunks(graph.data, size))] == whole
+    source = segments.InMemory(graph.data)
+    at, found = 0, []
+    while at < source.size:
+        end = segments.next_cut(source, at)
+        found.append(graph.data[at:end])
+        at = end
+    assert found == whole
+
+
+def test_the_statistics_of_segments_are_those_of_the_whole(built: pipeline.BuildResult) -> None:
+    data = built.triples.data
+    objects: set[bytes] = set()
+    summaries = []
+    for part in segments.split(bulk.chunks(data)):
+        tally = metadata.Tally(objects)
+        for chunk in part:
+            tally.add(chunk)
+        summaries.append(metadata.Summary.from_json(tally.summary().as_json()))
+    whole = metadata.Tally()
+    for chunk in bulk.chunks(data):
+        whole.add(chunk)
+    assert len(summaries) > 10
+    assert metadata.combined(summaries, len(objects)) == whole.statistics()
+    assert tables.Index.of(data).out  # the index is read from the same lines
+
+
+def test_lines_not_in_canonical_order_are_written_whole_and_keep_nothing(tmp_path: Path) -> None:
+    """Where one predicate extends another with a character below ``>``, the Turtle is in another order than
+    the lines: it is written as before, and no keep is left (nor read)."""
+    rng = random.Random(17)
+    graph = _graph(rng, 100)
+    extended = {Triple(t.subject, NamedNode("http://example.org/unknown/property-x"), t.object) for t in graph}
+    data = lines.of(graph | extended)
+    assert not data.as_lines
+    builds = Builds(tmp_path)
+    written, keep, _nt = builds.kept(data)
+    assert written == builds.full(data)
+    assert written[0][dumps.TURTLE] == serialize.to_turtle(list(data))
+    assert not any(keep.iterdir())
+
+
+def test_a_release_rebuilt_from_the_keep_is_the_full_builds(
+    built: pipeline.BuildResult, syria_collection: collection.Collection, tmp_path: Path
+) -> None:
+    """Every file of the release (the tables, ``void.ttl``, the checksums...), after a name is changed."""
+    settings = pipeline.resolved(pipeline.Settings(seeds=SEEDS, out=tmp_path / "unused", collection=syria_collection))
+    current, regions = versions.read(SEEDS), pipeline.regions_of(syria_collection)
+    name = NamedNode(SCHEMA + "name")
+    triples = list(built.triples)
+    changed = next(i for i, t in enumerate(triples) if t.predicate == name)
+    triples[changed] = Triple(triples[changed].subject, name, Literal("Renamed", language="en"))
+
+    def release(graph: Lines, folder: str, keep: dumps.Keep = dumps.NO_KEEP) -> dict[str, bytes]:
+        (tmp_path / folder).mkdir()
+        if keep.fresh is not None:
+            keep.fresh.mkdir()
+        with SpilledLines(graph) as spilled:
+            pipeline.write_release(spilled, settings, syria_collection, current, tmp_path / folder, regions, keep)
+        return {str(p.relative_to(tmp_path / folder)): p.read_bytes() for p in (tmp_path / folder).rglob("*.*")}
+
+    first = release(built.triples, "first", dumps.Keep(fresh=tmp_path / "keep"))
+    assert first == {name: path.read_bytes() for name, path in built.files.items() if path.suffix}
+    keep = dumps.Keep(tmp_path / "keep", tmp_path / "first" / dumps.NTRIPLES, tmp_path / "keep-again")
+    again = release(lines.of(triples), "again", keep)
+    assert again == release(lines.of(triples), "full")
+    assert again != first
+
+
+def test_a_keep_on_another_file_system_holds_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the release's dumps cannot be linked into the keep, they are copied, and reused as well."""
+
+    def refused(source: object, target: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", refused)
+    rng = random.Random(19)
+    graph = _graph(rng, 200)
+    builds = Builds(tmp_path)
+    _written, keep, nt = builds.kept(lines.of(graph))
+    assert (keep / dumps.TURTLE).stat().st_nlink == 1
+    made = _count_made(monkeypatch)
+    old = next(t for t in sorted(graph, key=str) if t.predicate == NamedNode(SCHEMA + "name"))
+    edited = (graph - {old}) | {Triple(old.subject, old.predicate, Literal("changed"))}
+    written, _keep, _nt = builds.kept(lines.of(edited), (keep, nt))
+    assert made[0] == 1
+    assert written == builds.full(lines.of(edited))
