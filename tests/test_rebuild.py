@@ -113,6 +113,7 @@ def test_a_rebuild_of_the_mini_corpus_writes_what_a_full_build_writes(
     again = _rebuilt_as_built(mini_seeds, edit, tmp_path)
     assert "map" in again.reused  # the lines were edited, not made again
     assert "validate" in again.reused  # and only what the change reaches was validated
+    assert "serialize" in again.reused  # and the dumps of what did not change were copied
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +128,7 @@ def test_a_rebuild_of_many_files_writes_what_a_full_build_writes(units: Path, tm
     again = _rebuilt_as_built(seeds, edit, tmp_path)
     assert again.reused["map"].startswith(tuple("123456789"))
     assert again.reused["validate"].endswith("focus nodes validated again")
+    assert again.reused["serialize"].endswith("segments of the dumps as last time")
     assert again.reused["load"].startswith(f"{len(list((seeds / 'records').glob('*.yaml'))) - 1} of ")
 
 

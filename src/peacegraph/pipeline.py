@@ -180,6 +180,7 @@ def write_release(
     directory: Path,
     regions: bytes | None = None,
     keep: keeping.Stage = keeping.NOTHING,
+    reused: dict[str, str] | None = None,
 ) -> set[str]:
     """Write every file of a release into the fresh ``directory``, each as it is made; their names.
     ``current`` is the collection's release file, stamped with the dump unless ``settings.release``;
@@ -188,7 +189,7 @@ def write_release(
     Python's cycle collector is paused throughout (:func:`.collector.paused`): what is made
     here has no cycles, and a pass over the tables' index alone took a quarter of a second."""
     with collector.paused():
-        return _write_release(graph, settings, col, current, directory, regions, keep)
+        return _write_release(graph, settings, col, current, directory, regions, keep, reused)
 
 
 def _write_release(
@@ -199,9 +200,10 @@ def _write_release(
     directory: Path,
     regions: bytes | None,
     keep: keeping.Stage,
+    reused: dict[str, str] | None,
 ) -> set[str]:
     files = writing.Directory(directory)
-    index, stats = write_dumps(graph, files, keep)
+    index, stats = write_dumps(graph, files, keep, reused)
     files.put(CONTEXT_FILE, serialize.context_bytes())
     if regions is not None:
         files.put(REGIONS_FILE, regions)
@@ -221,12 +223,15 @@ def _write_release(
 
 
 def write_dumps(
-    graph: Lines | SpilledLines, files: writing.Directory, keep: keeping.Stage = keeping.NOTHING
+    graph: Lines | SpilledLines,
+    files: writing.Directory,
+    keep: keeping.Stage = keeping.NOTHING,
+    reused: dict[str, str] | None = None,
 ) -> tuple[tables.Index, metadata.Statistics]:
     """Write the dumps from the lines, a block at a time (never all of them held, when they are in a
     file), reusing what ``keep.previous`` holds of the lines that did not change (:mod:`.release.dumps`);
     the tables' index and the statistics, made from the same chunks of lines (:mod:`.rdf.bulk`)."""
-    return dumps.write(graph, files, keep)
+    return dumps.write(graph, files, keep, reused)
 
 
 def regions_of(col: Collection) -> bytes | None:
@@ -363,6 +368,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
                     staging,
                     regions,
                     keep.stage("serialize"),
+                    reused,
                 )
                 timer.begin("publish")  # what is left: putting the staged release in place
                 return names

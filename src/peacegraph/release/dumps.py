@@ -115,10 +115,11 @@ NO_KEEP: Final = NOTHING
 
 
 def write(
-    graph: Lines | SpilledLines, files: Directory, keep: Keep = NO_KEEP
+    graph: Lines | SpilledLines, files: Directory, keep: Keep = NO_KEEP, reused: dict[str, str] | None = None
 ) -> tuple[tables.Index, metadata.Statistics]:
     """Write the dumps of ``graph`` into ``files``, reusing ``keep.previous`` where it is whole, and
-    leave in ``keep.fresh`` what the next build can reuse. The tables' index and the statistics."""
+    leave in ``keep.fresh`` what the next build can reuse. The tables' index and the statistics;
+    ``reused`` is told how many segments were reused, when the keep was."""
     previous, previous_lines, fresh = keep.previous, keep.previous_lines, keep.fresh
     with files.stream(NTRIPLES) as sink:
         for block in graph.blocks():
@@ -138,6 +139,9 @@ def write(
             writer.whole(graph)
         else:
             writer.again(source, plan)
+            if reused is not None:
+                same = sum(index is not None for index, _start, _end in plan.pieces)
+                reused["serialize"] = f"{same} of {len(plan.pieces)} segments of the dumps as last time"
         jsonld.close()
     if not graph.as_lines:  # the Turtle is in canonical order, which is not the lines' (nothing is kept)
         with files.stream(TURTLE) as sink:
