@@ -257,11 +257,11 @@ def resolved(settings: Settings) -> Settings:
     return replace(settings, collection=col, out=settings.out or col.out)
 
 
-def released(settings: Settings) -> Path | None:
+def released(settings: Settings, seen: previous.Seen | None = None) -> Path | None:
     """The N-Triples dump of the release in ``out/``, checked against its ``SHA256SUMS``; None when ``out/``
-    holds no release at all."""
+    holds no release at all. ``seen`` gets the SHA-256 of each of its files, by device and inode."""
     assert settings.out is not None  # resolved()
-    return previous.in_out(Path(settings.out))
+    return previous.in_out(Path(settings.out), seen)
 
 
 def check_identifiers(
@@ -324,8 +324,9 @@ def _kept(stage: keeping.Stage) -> tuple[Path | None, Path | None]:
 def _build(settings: Settings, col: Collection, target: Path, progress: Progress, notify: Notify) -> BuildResult:
     timer = _Timer(progress)
     timer.begin("load")
-    dump = released(settings)  # a damaged previous release fails here, before the work
-    keep = _keep(settings, col, dump)
+    seen: previous.Seen = {}
+    dump = released(settings, seen)  # a damaged previous release fails here, before the work
+    keep = _keep(settings, col, dump, seen)
     with keeping.kept(keep):
         parses = Parses(*_kept(keep.stage("load")))
         corpus = load(settings, parses)
@@ -391,11 +392,11 @@ def _reused(parses: Parses, made: lines.Made) -> dict[str, str]:
     return reused
 
 
-def _keep(settings: Settings, col: Collection, released: Path | None) -> Keep:
+def _keep(settings: Settings, col: Collection, released: Path | None, seen: previous.Seen | None = None) -> Keep:
     """What this build keeps for the next (:mod:`.release.keep`), and the last build's keep if it was made
-    with the release now in ``out/`` (``released``, its dump: checked, and the previous release)."""
+    with the release now in ``out/`` (``released``, its dump, whose files' digests are ``seen``)."""
     assert settings.out is not None  # resolved()
     made_with = keeping.fingerprint(settings.ontology, *shape_files(settings, col), col.config_file)
-    keep = Keep(settings.out, made_with)
+    keep = Keep(settings.out, made_with, known=seen)
     keep.start(released, previous.listed_digest(released) if released is not None else None)
     return keep

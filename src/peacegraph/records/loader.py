@@ -15,10 +15,8 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import fastjsonschema
-import jsonschema
 import jsonschema_rs
 from pyoxigraph import NamedNode
 
@@ -36,8 +34,10 @@ from .limits import (
     utf8_line,
 )
 from .parsed import Parses
-from .schemacheck import Validator
 from .yamlsource import Located, SchemaProblem, explain_errors, read_yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_FILE = "schema.json"
 WIKIDATA_FILE = "wikidata.csv"
@@ -48,8 +48,14 @@ AGENTS = ("org", "person")
 TARGETS = ("org", "person", "place", "event", "doc")
 
 
+# jsonschema and fastjsonschema only explain a file that fails (jsonschema-rs gives the verdict): they are
+# imported when one does, not by every build (jsonschema alone takes 35 ms to import).
+
+
 @functools.cache
 def _validator(schema_path: Path) -> jsonschema.protocols.Validator:
+    from .schemacheck import Validator
+
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     return Validator(schema)
 
@@ -57,6 +63,8 @@ def _validator(schema_path: Path) -> jsonschema.protocols.Validator:
 @functools.cache
 def _fast_validator(schema_path: Path) -> Callable[[Any], Any]:
     """The schema compiled to Python by fastjsonschema: its verdict, should jsonschema-rs and jsonschema disagree."""
+    import fastjsonschema
+
     return fastjsonschema.compile(json.loads(schema_path.read_text(encoding="utf-8")))
 
 
@@ -74,6 +82,8 @@ def schema_errors(located: Located) -> list[SchemaProblem]:
     explained = explain_errors(located, _validator(schema_path()).iter_errors(located.data))
     if explained:
         return explained
+    import fastjsonschema
+
     try:
         _fast_validator(schema_path())(located.data)
     except fastjsonschema.JsonSchemaException as fast:
@@ -96,7 +106,7 @@ def _passes(data: Any) -> bool:
         return False
 
 
-def _fast_error(located: Located, error: fastjsonschema.JsonSchemaException) -> InputError:
+def _fast_error(located: Located, error: Exception) -> InputError:
     """fastjsonschema's own verdict, should jsonschema not find what it found: never let it pass."""
     steps = getattr(error, "path", None) or ["data"]
     path = tuple(int(p) if str(p).isdigit() else str(p) for p in steps[1:])

@@ -32,7 +32,7 @@ import itertools
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -131,7 +131,7 @@ def write(
         plan = None
         if previous is not None and previous_lines is not None and graph.as_lines:
             source = stack.enter_context(_source(graph))
-            plan = _planned(source, previous, previous_lines, stack)
+            plan = _planned(source, previous, previous_lines, stack, keep.known)
         turtle = serialize.TurtleWriter(stack.enter_context(files.stream(TURTLE))) if graph.as_lines else None
         jsonld = serialize.JsonLdWriter(stack.enter_context(files.stream(JSONLD)))
         writer = _Writer(turtle, jsonld, index)
@@ -225,11 +225,17 @@ class _Plan:
     pieces: list[tuple[int | None, int, int]]
 
 
-def _planned(source: segments.Source, previous: Path, lines: Path, stack: contextlib.ExitStack) -> _Plan | None:
+def _planned(
+    source: segments.Source,
+    previous: Path,
+    lines: Path,
+    stack: contextlib.ExitStack,
+    known: Mapping[tuple[int, int], str],
+) -> _Plan | None:
     """How the lines in ``source`` can be written from the keep ``previous`` of the lines ``lines``; None
-    if the keep is not whole (nothing is written before this is known)."""
+    if the keep is not whole (nothing is written before this is known). ``known``: files hashed already."""
     try:
-        kept = _checked(previous, lines, stack)
+        kept = _checked(previous, lines, stack, known)
         return None if kept is None else _Plan(kept, list(_aligned(source, kept)))
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
@@ -295,7 +301,9 @@ def _keep(fresh: Path, files: Directory, written: list[Segment]) -> None:
     (fresh / MANIFEST).write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
 
-def _checked(previous: Path, previous_lines: Path, stack: contextlib.ExitStack) -> _Kept | None:
+def _checked(
+    previous: Path, previous_lines: Path, stack: contextlib.ExitStack, known: Mapping[tuple[int, int], str]
+) -> _Kept | None:
     digest, _newline, body = (previous / MANIFEST).read_bytes().partition(b"\n")
     if hashlib.sha256(body).hexdigest().encode() != digest:
         return None
@@ -305,7 +313,9 @@ def _checked(previous: Path, previous_lines: Path, stack: contextlib.ExitStack) 
     opened = {}
     for key, path in (("lines", previous_lines), (TURTLE, previous / TURTLE), (JSONLD, previous / JSONLD)):
         handle = stack.enter_context(path.open("rb"))
-        if hashlib.file_digest(handle, "sha256").hexdigest() != manifest[key]:
+        status = os.fstat(handle.fileno())
+        sha256 = known.get((status.st_dev, status.st_ino)) or hashlib.file_digest(handle, "sha256").hexdigest()
+        if sha256 != manifest[key]:
             return None
         opened[key] = segments.InFile(handle)
     found = [Segment.from_json(value) for value in manifest["segments"]]

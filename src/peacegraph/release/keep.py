@@ -25,13 +25,14 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from importlib import metadata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from .. import stamps
+import pyoxigraph
+
+from .. import __version__, stamps
 
 #: The folder (under the cache home) of the keeps of every release folder.
 BUILDS: Final = "builds"
@@ -50,6 +51,9 @@ class Stage:
     previous_lines: Path | None = None
     #: An empty folder for what the next build will need (None: keep nothing).
     fresh: Path | None = None
+    #: The SHA-256 of the files of the release in ``out/`` as this build checked them, by device and inode
+    #: (``previous_lines`` is one; what the last build kept may be hard links to others).
+    known: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
 #: A stage that has nothing kept and keeps nothing (``peacegraph check``, a build with no cache).
@@ -65,8 +69,7 @@ def fingerprint(*inputs: Path) -> str:
     for source in sorted(path for path in package.rglob("*") if "__pycache__" not in path.parts and path.is_file()):
         status = source.stat()
         digest.update(f"{source.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}\n".encode())
-    for name in ("peacegraph", "pyoxigraph"):
-        digest.update(f"{name}=={metadata.version(name)}\n".encode())
+    digest.update(f"peacegraph=={__version__}\npyoxigraph=={pyoxigraph.__version__}\n".encode())
     for path in inputs:
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -75,13 +78,16 @@ def fingerprint(*inputs: Path) -> str:
 class Keep:
     """The keeps of one release folder (``out``), for a build made with ``fingerprint``."""
 
-    def __init__(self, out: Path, fingerprint: str, home: Path | None = None):
+    def __init__(
+        self, out: Path, fingerprint: str, home: Path | None = None, known: Mapping[tuple[int, int], str] | None = None
+    ):
         where = hashlib.sha256(str(Path(out).absolute()).encode()).hexdigest()[:32]
         self.home = Path(home or stamps.cache_home()) / BUILDS / where
         self.fingerprint = fingerprint
         self.previous: Path | None = None
         self.previous_lines: Path | None = None
         self.fresh: Path | None = None
+        self.known = dict(known or {})
 
     def start(self, dump: Path | None, digest: str | None) -> None:
         """Find the keep made with the release whose N-Triples ``dump`` (now in ``out/``) has SHA-256
@@ -105,7 +111,7 @@ class Keep:
             except OSError:
                 fresh = None
         previous = self.previous / name if self.previous is not None and (self.previous / name).is_dir() else None
-        return Stage(previous, self.previous_lines if previous else None, fresh)
+        return Stage(previous, self.previous_lines if previous else None, fresh, self.known if previous else {})
 
     def finish(self, digest: str | None) -> None:
         """The release whose dump has SHA-256 ``digest`` is published: name the fresh keep for it, and

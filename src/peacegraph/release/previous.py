@@ -9,6 +9,7 @@ A dump file given on its own is checked the same way when a ``SHA256SUMS`` besid
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -66,20 +67,30 @@ def check(sums: dict[str, str], digest: Digest, where: Callable[[str], str]) -> 
             )
 
 
-def _file_digest(path: Path) -> str | None:
+#: The SHA-256 of files read, by their device and inode (a file hashed once need not be hashed again
+#: within a build: a hard link to it is the same file).
+Seen = dict[tuple[int, int], str]
+
+
+def _file_digest(path: Path, seen: Seen | None = None) -> str | None:
     if not path.is_file():
         return None
     with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        if seen is not None:
+            status = os.fstat(handle.fileno())
+            seen[(status.st_dev, status.st_ino)] = digest
+        return digest
 
 
-def check_directory(directory: Path) -> Path:
-    """The dump of the release in ``directory``, once all of it matches its ``SHA256SUMS``."""
+def check_directory(directory: Path, seen: Seen | None = None) -> Path:
+    """The dump of the release in ``directory``, once all of it matches its ``SHA256SUMS``; ``seen`` gets
+    the SHA-256 of each file, by its device and inode."""
     sums_file = directory / CHECKSUMS_FILE
     if not sums_file.is_file():
         raise InputError(f"missing, so the previous release here cannot be checked; {_RESTORE}", sums_file)
     sums = parse_sums(sums_file.read_bytes(), sums_file)
-    check(sums, lambda name: _file_digest(directory / name), lambda name: str(directory / name))
+    check(sums, lambda name: _file_digest(directory / name, seen), lambda name: str(directory / name))
     return directory / DUMP
 
 
@@ -113,10 +124,11 @@ def listed_digest(dump: Path) -> str | None:
         return None
 
 
-def in_out(out: Path) -> Path | None:
-    """The dump of the release in ``out``, or None when ``out`` holds no release at all (a first build)."""
+def in_out(out: Path, seen: Seen | None = None) -> Path | None:
+    """The dump of the release in ``out``, or None when ``out`` holds no release at all (a first build);
+    ``seen`` gets the SHA-256 of each of its files (:func:`check_directory`)."""
     if not out.is_dir():
         return None
     if not any((out / name).exists() or (out / name).is_symlink() for name in release_names()):
         return None
-    return check_directory(out)
+    return check_directory(out, seen)
