@@ -6,8 +6,8 @@ import random
 from pathlib import Path
 
 from peacegraph.rdf.bulk import blocks_of
+from peacegraph.rdf.sorted_lines import SortedLines
 from peacegraph.validation.segments import Digests, Segment, changes
-from peacegraph.validation.sorted_lines import SortedLines
 
 SIZE = 200
 

@@ -6,7 +6,6 @@ A record that is removed or merged keeps its identifier as a deprecated resource
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import mmap
 import os
@@ -24,6 +23,7 @@ from .bulk import blocks_from
 from .lines import Lines
 from .mapping import map_deprecation
 from .namespaces import OWL, active, term
+from .sorted_lines import SortedLines
 
 SHOWN: Final = 5  # identifiers named in an error message before "and N more"
 
@@ -137,29 +137,8 @@ def check_kept_since(dump: Path, triples: Lines) -> None:
 
 def mentioned(data: bytes, iri: str) -> bool:
     """Whether the canonical N-Triples ``data`` (sorted lines) mention ``iri`` as subject or object."""
-    node = f"<{iri}>".encode()
-    at = bisect.bisect_left(_Subjects(data), node)  # the first line whose subject is not before it
-    return data.startswith(node + b" ", _Subjects.start(data, at)) or b" " + node + b" .\n" in data
-
-
-class _Subjects:
-    """The lines of sorted ``data`` as a sequence for :mod:`bisect`, indexed by byte offset: item ``i``
-    is the line that holds byte ``i`` (a line's bytes all compare as the line does)."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def __getitem__(self, i: int) -> bytes:
-        start = self.start(self.data, i)
-        end = self.data.find(b"\n", start)
-        return self.data[start : len(self.data) if end < 0 else end]
-
-    @staticmethod
-    def start(data: bytes, i: int) -> int:
-        return data.rfind(b"\n", 0, i) + 1 if i < len(data) else len(data)
+    node = f"<{iri}> ".encode()
+    return data.startswith(node, SortedLines(data).lower_bound(node)) or b" " + node + b".\n" in data
 
 
 def _fail_if_gone(missing: list[str], where: Path | str) -> None:

@@ -20,7 +20,6 @@ is not in the last build's lines, lines whose order is not canonical.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import copy
 import hashlib
@@ -37,6 +36,7 @@ from ..records.parsed import Parses
 from . import mapping
 from . import serialize as canonical
 from .lines import Lines, Made
+from .sorted_lines import SortedLines
 
 KEPT = "map.values"
 
@@ -205,21 +205,22 @@ def _text(made: Iterable[Iterable[tuple[str, str, str]]]) -> Iterator[str]:
 def _edit(data: bytes, count: int, removed: set[str], added: set[str], repeated: set[str]) -> tuple[bytes, int] | None:
     """``data`` (sorted lines) without the lines ``removed`` and with those ``added`` (an added line
     already there is noted in ``repeated``), and how many lines it has; None if a line to remove is not there."""
-    index = _LineIndex(data)
+    index = SortedLines(data)
     cuts: list[tuple[int, int, bytes]] = []  # (start, end, what to put there) in the order of the text
     for line in removed:
-        raw = line.encode() + b"\n"
-        at = index.find(raw)
-        if at is None:
+        raw = line.encode()
+        at = index.lower_bound(raw)
+        if not data.startswith(raw + b"\n", at):
             return None
-        cuts.append((at, at + len(raw), b""))
+        cuts.append((at, at + len(raw) + 1, b""))
     for line in added:
-        raw = line.encode() + b"\n"
-        if index.find(raw) is not None:
+        raw = line.encode()
+        at = index.lower_bound(raw)
+        if data.startswith(raw + b"\n", at):
             repeated.add(line)
             continue
-        cuts.append((index.insertion(raw), index.insertion(raw), raw))
-    cuts.sort(key=lambda cut: (cut[0], cut[1], cut[2]))
+        cuts.append((at, at, raw + b"\n"))
+    cuts.sort()
     view = memoryview(data)  # the pieces are joined without being copied first
     pieces: list[bytes | memoryview] = []
     last = 0
@@ -230,27 +231,3 @@ def _edit(data: bytes, count: int, removed: set[str], added: set[str], repeated:
     pieces.append(view[last:])
     inserted = sum(1 for cut in cuts if cut[2])
     return b"".join(pieces), count - len(removed) + inserted
-
-
-class _LineIndex:
-    """The sorted lines of ``data`` found by bisection over byte offsets (nothing is indexed ahead)."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def __getitem__(self, i: int) -> bytes:
-        start = self.data.rfind(b"\n", 0, i) + 1
-        end = self.data.find(b"\n", start)
-        return self.data[start : end + 1]
-
-    def insertion(self, line: bytes) -> int:
-        """Where ``line`` goes (the start of the first line after it)."""
-        at = bisect.bisect_left(self, line)
-        return self.data.rfind(b"\n", 0, at) + 1 if at < len(self.data) else len(self.data)
-
-    def find(self, line: bytes) -> int | None:
-        at = self.insertion(line)
-        return at if self.data.startswith(line, at) else None

@@ -50,6 +50,7 @@ from pyoxigraph import RdfFormat, Triple, parse
 from .. import __version__
 from ..rdf.lines import Lines
 from ..rdf.namespaces import RDFS
+from ..rdf.sorted_lines import SortedLines, TooCostly, split
 from ..rdf.spill import SpilledLines
 from ..records.model import Origin
 from . import fast
@@ -62,7 +63,6 @@ from .footprint import UnboundedError, footprint
 from .reach import affected, extract
 from .report import Report, Violation, origin_of
 from .segments import Digests, Segment, changes, decode, encode
-from .sorted_lines import SortedLines, TooCostly, split
 
 #: The keep's files: the results and segments (JSON), and its SHA-256.
 KEEP: Final = "validation.json"

@@ -4,7 +4,7 @@ footprints (:func:`extract`); see :mod:`.footprint` and :mod:`.incremental`.
 
 Both walk many paths at once, a step at a time: the nodes every path is at are grouped by the step
 each takes next, so that a step along a predicate's inverse costs one search of the whole text for
-all the paths that take it (:meth:`.sorted_lines.SortedLines.with_objects`), and a forward step only
+all the paths that take it (:meth:`..rdf.sorted_lines.SortedLines.with_objects`), and a forward step only
 bisections.
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..rdf.sorted_lines import FEW_OBJECTS, SortedLines, split
 from .footprint import Footprint, Prefix, Step, superclasses
-from .sorted_lines import FEW_OBJECTS, SortedLines, split
 
 
 @dataclass

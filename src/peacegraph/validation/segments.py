@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..rdf.bulk import blocks_of
-from .sorted_lines import SortedLines
+from ..rdf.sorted_lines import SortedLines
 
 
 @dataclass(frozen=True)

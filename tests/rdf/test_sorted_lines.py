@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from peacegraph.validation.sorted_lines import SortedLines, TooCostly, split
+from peacegraph.rdf.sorted_lines import SortedLines, TooCostly, split
 
 NODES = [b"<http://e/a>", b"<http://e/a/b>", b"<http://e/ab>", b"<http://e/b>", b"<http://e/c>"]
 PREDICATES = [b"<http://e/p>", b"<http://e/q>", b"<http://e/p/r>"]
