@@ -63,3 +63,19 @@ def test_lines_are_in_the_bytewise_order_of_their_utf8_whatever_the_script() -> 
     assert data.splitlines() == sorted(data.splitlines())
     assert data == serialize(canonical(triples), format=RdfFormat.N_TRIPLES)
     assert lines.of(list(reversed(triples)), spill_above=3).data == data
+
+
+@pytest.mark.parametrize("spill_above", [None, 1, 3])
+def test_the_lines_made_more_than_once_are_noted(spill_above: int | None) -> None:
+    """Within one sorted run and across runs merged (what a rebuild must not remove while another record makes it)."""
+    text = [(f"<urn:s:{n % 7}>", "<urn:p>", f'"{n % 5}"') for n in range(40)]
+    made = lines.Made()
+    graph = lines.of_text(text, spill_above, made)
+    distinct = {f"{s} {p} {o} ." for s, p, o in text}
+    assert graph.count == made.count == len(distinct)
+    twice = {f'<urn:s:{n % 7}> <urn:p> "{n % 5}" .' for n in range(5)}  # n and n + 35 make the same line
+    assert made.repeated == twice
+    assert made.predicates == {"<urn:p>"}
+    once = lines.Made()
+    lines.of_text([("<urn:s:a>", "<urn:p>", '"x"'), ("<urn:s:b>", "<urn:p>", '"x"')], spill_above, once)
+    assert once.repeated == set()

@@ -81,6 +81,7 @@ def of_text(triples: Iterable[TextTriple], spill_above: int | None = None, made:
     found = made if made is not None else Made()
     predicates = found.predicates
     held: list[str] = []  # not a set: duplicates are few, and dropped once sorted, at no cost of hashing
+    repeated: list[str] = []  # the lines made twice, joined: see _spill
     with tempspace.folder("peacegraph-lines-") as tmp:
         runs: list[Path] = []
         iterator = iter(triples)
@@ -88,12 +89,13 @@ def of_text(triples: Iterable[TextTriple], spill_above: int | None = None, made:
             predicates.update(map(operator.itemgetter(1), chunk))
             held.extend(f"{s} {p} {o} ." for s, p, o in chunk)
             if len(held) > limit:
-                runs.append(_spill(held, tmp, len(runs), found.repeated)[0])
-        run, count = _spill(held, tmp, len(runs), found.repeated)
+                runs.append(_spill(held, tmp, len(runs), repeated)[0])
+        run, count = _spill(held, tmp, len(runs), repeated)
         if runs:
-            data, count = _merged([*runs, run], tmp / "merged", found.repeated)
+            data, count = _merged([*runs, run], tmp / "merged", repeated)
         else:  # all in one run, read back once its lines are let go of (a lower peak)
             data = run.read_bytes()
+    found.repeated.update(line for text in repeated for line in text.split("\n") if line)
     found.count = count
     return Lines(data, count, canonical.ntriples_order_is_sort_key({p[1:-1] for p in predicates}))
 
@@ -117,14 +119,15 @@ SPILL_ABOVE = 2_000_000
 
 
 @tempspace.writing("the sorted lines")
-def _spill(held: list[str], folder: Path, number: int, repeated: set[str]) -> tuple[Path, int]:
+def _spill(held: list[str], folder: Path, number: int, repeated: list[str]) -> tuple[Path, int]:
     """Write the lines ``held`` to a new run, sorted, each once, one a line, in UTF-8, and empty ``held``;
-    the run and its number of lines (those held more than once are added to ``repeated``)."""
+    the run and its number of lines. Those held more than once are added to ``repeated`` as one text:
+    a few of the million lines kept as themselves would each keep the memory block it is in from
+    being given back (300 MB at ten million lines)."""
     run = folder / f"run-{number}"
     held.sort()
-    repeated.update(
-        itertools.compress(itertools.islice(held, 1, None), map(operator.eq, itertools.islice(held, 1, None), held))
-    )
+    after = itertools.islice(held, 1, None)
+    repeated.append("\n".join(itertools.compress(after, map(operator.eq, itertools.islice(held, 1, None), held))))
     firsts = itertools.chain([True], map(operator.ne, itertools.islice(held, 1, None), held))
     distinct = itertools.compress(held, firsts)  # each line but those equal to the one before
     count = 0
@@ -138,9 +141,11 @@ def _spill(held: list[str], folder: Path, number: int, repeated: set[str]) -> tu
 
 
 @tempspace.writing("the sorted lines")
-def _merged(runs: list[Path], into: Path, repeated: set[str]) -> tuple[bytes, int]:
+def _merged(runs: list[Path], into: Path, repeated: list[str]) -> tuple[bytes, int]:
     """The sorted runs merged, each line once, and the number of lines (written to ``into`` first,
-    so that only the result is ever held whole); a line in more than one run is added to ``repeated``."""
+    so that only the result is ever held whole); the lines in more than one run are added to ``repeated``
+    as one text (see :func:`_spill`)."""
+    again: list[bytes] = []
     count = 0
     with contextlib.ExitStack() as stack, open(into, "wb") as out:
         sources = [stack.enter_context(open(run, "rb")) for run in runs]
@@ -151,7 +156,9 @@ def _merged(runs: list[Path], into: Path, repeated: set[str]) -> tuple[bytes, in
                 count += 1
                 last = line
             else:
-                repeated.add(line.decode("utf-8").rstrip("\n"))
+                again.append(line)
+    repeated.append(b"".join(again).decode("utf-8"))
+    del again
     for run in runs:
         run.unlink()
     return into.read_bytes(), count

@@ -46,7 +46,7 @@ class Parses:
 
     def keep(self, text: str, located: Located) -> None:
         """Keep the values of ``text`` for the next build (nothing, where they are not plain values)."""
-        name = self.seen[located.file.name] = _name(text)
+        name = self.seen[located.file.name] = self.seen.get(located.file.name) or _name(text)
         if self.previous is not None:  # a rebuild: the files parsed are those that changed, compared later
             self._parsed[name] = located
         if self.fresh is None:
