@@ -126,10 +126,9 @@ def _spill(held: list[str], folder: Path, number: int, repeated: list[str]) -> t
     being given back (300 MB at ten million lines)."""
     run = folder / f"run-{number}"
     held.sort()
-    after = itertools.islice(held, 1, None)
-    repeated.append("\n".join(itertools.compress(after, map(operator.eq, itertools.islice(held, 1, None), held))))
-    firsts = itertools.chain([True], map(operator.ne, itertools.islice(held, 1, None), held))
-    distinct = itertools.compress(held, firsts)  # each line but those equal to the one before
+    differs = list(map(operator.ne, itertools.islice(held, 1, None), held))  # each line from the one before
+    repeated.append("\n".join(itertools.compress(itertools.islice(held, 1, None), map(operator.not_, differs))))
+    distinct = itertools.compress(held, itertools.chain([True], differs))  # each line but those equal to the one before
     count = 0
     with open(run, "wb") as handle:
         while batch := list(itertools.islice(distinct, CHUNK)):
