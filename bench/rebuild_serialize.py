@@ -25,7 +25,8 @@ from peacegraph import pipeline
 from peacegraph.rdf.lines import Lines
 from peacegraph.rdf.namespaces import using
 from peacegraph.rdf.spill import SpilledLines
-from peacegraph.release import dumps, versions
+from peacegraph.release import versions
+from peacegraph.release.keep import NOTHING, Stage
 
 
 def _lines(seeds: Path) -> tuple[Lines, pipeline.Settings]:
@@ -51,7 +52,7 @@ def _peak_mb() -> float:
         return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
 
 
-def _write(lines: Lines, settings: pipeline.Settings, into: Path, keep: dumps.Keep) -> Callable[[], object]:
+def _write(lines: Lines, settings: pipeline.Settings, into: Path, keep: Stage) -> Callable[[], object]:
     shutil.rmtree(into, ignore_errors=True)
     for folder in (keep.fresh,):
         if folder is not None:
@@ -88,12 +89,12 @@ def main() -> None:
     shutil.copytree(work / "seeds", scratch / "seeds")
     lines, settings = _lines(scratch / "seeds")
     first, keep = scratch / "first", scratch / "keep-first"
-    plain = _timed("full, keeping nothing", _write(lines, settings, scratch / "plain", dumps.NO_KEEP))
-    kept = _timed("full, writing the keep", _write(lines, settings, first, dumps.Keep(fresh=keep)))
+    plain = _timed("full, keeping nothing", _write(lines, settings, scratch / "plain", NOTHING))
+    kept = _timed("full, writing the keep", _write(lines, settings, first, Stage(fresh=keep)))
     _change_one_record(scratch / "seeds")
     lines, settings = _lines(scratch / "seeds")
-    full = _timed("after the change: full", _write(lines, settings, scratch / "full", dumps.NO_KEEP))
-    again = dumps.Keep(keep, first / "peacegraph.nt", scratch / "keep-again")
+    full = _timed("after the change: full", _write(lines, settings, scratch / "full", NOTHING))
+    again = Stage(keep, first / "peacegraph.nt", scratch / "keep-again")
     incremental = _timed("after the change: reusing the keep", _write(lines, settings, scratch / "again", again))
     size = sum(p.stat().st_size for p in keep.iterdir())
     print(f"the keep: {size / 1e6:.1f} MB (its dumps are hard links to the release's where they can be)")

@@ -317,10 +317,6 @@ def load(settings: Settings, parses: Parses | None = None) -> Corpus:
         return loader.load(settings.seeds, settings.collection.texts, parses)
 
 
-def _kept(stage: keeping.Stage) -> tuple[Path | None, Path | None]:
-    return stage.previous, stage.fresh
-
-
 def _build(settings: Settings, col: Collection, target: Path, progress: Progress, notify: Notify) -> BuildResult:
     timer = _Timer(progress)
     timer.begin("load")
@@ -328,7 +324,8 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     dump = released(settings, seen)  # a damaged previous release fails here, before the work
     keep = _keep(settings, col, dump, seen)
     with keeping.kept(keep):
-        parses = Parses(*_kept(keep.stage("load")))
+        kept = keep.stage("load")
+        parses = Parses(kept.previous, kept.fresh)
         corpus = load(settings, parses)
         current = versions.read(settings.seeds)  # a bad release file fails here, before the work
         regions = regions_of(col)  # and so does a bad regions file

@@ -23,6 +23,7 @@ from peacegraph.rdf.lines import Lines
 from peacegraph.rdf.namespaces import OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD, active
 from peacegraph.rdf.spill import SpilledLines
 from peacegraph.release import dumps, metadata, tables, versions
+from peacegraph.release.keep import NOTHING, Stage
 from peacegraph.release.writing import Directory
 
 from ..conftest import SEEDS
@@ -109,7 +110,7 @@ def _edit(rng: random.Random, graph: set[Triple]) -> set[Triple]:
 Written = tuple[dict[str, bytes], metadata.Statistics, dict[str, object], dict[str, object]]
 
 
-def _write(graph: Lines, folder: Path, keep: dumps.Keep = dumps.NO_KEEP, spilled: bool = True) -> Written:
+def _write(graph: Lines, folder: Path, keep: Stage = NOTHING, spilled: bool = True) -> Written:
     """The dumps of ``graph`` written into ``folder`` (read back), the statistics and the index."""
     folder.mkdir(parents=True)
     if keep.fresh is not None:
@@ -144,7 +145,7 @@ class Builds:
         """A build that reuses ``previous`` (a keep and its lines), if any: what it wrote, its keep and its lines."""
         folder = self.folder()
         fresh = folder / "keep"
-        keep = dumps.Keep(previous[0], previous[1], fresh) if previous else dumps.Keep(fresh=fresh)
+        keep = Stage(previous[0], previous[1], fresh) if previous else Stage(fresh=fresh)
         written = _write(graph, folder / "out", keep, spilled)
         return written, fresh, folder / "out" / dumps.NTRIPLES
 
@@ -331,7 +332,7 @@ def test_a_release_rebuilt_from_the_keep_is_the_full_builds(
     changed = next(i for i, t in enumerate(triples) if t.predicate == name)
     triples[changed] = Triple(triples[changed].subject, name, Literal("Renamed", language="en"))
 
-    def release(graph: Lines, folder: str, keep: dumps.Keep = dumps.NO_KEEP) -> dict[str, bytes]:
+    def release(graph: Lines, folder: str, keep: Stage = NOTHING) -> dict[str, bytes]:
         (tmp_path / folder).mkdir()
         if keep.fresh is not None:
             keep.fresh.mkdir()
@@ -339,9 +340,9 @@ def test_a_release_rebuilt_from_the_keep_is_the_full_builds(
             pipeline.write_release(spilled, settings, syria_collection, current, tmp_path / folder, regions, keep)
         return {str(p.relative_to(tmp_path / folder)): p.read_bytes() for p in (tmp_path / folder).rglob("*.*")}
 
-    first = release(built.triples, "first", dumps.Keep(fresh=tmp_path / "keep"))
+    first = release(built.triples, "first", Stage(fresh=tmp_path / "keep"))
     assert first == {name: path.read_bytes() for name, path in built.files.items() if path.suffix}
-    keep = dumps.Keep(tmp_path / "keep", tmp_path / "first" / dumps.NTRIPLES, tmp_path / "keep-again")
+    keep = Stage(tmp_path / "keep", tmp_path / "first" / dumps.NTRIPLES, tmp_path / "keep-again")
     again = release(lines.of(triples), "again", keep)
     assert again == release(lines.of(triples), "full")
     assert again != first

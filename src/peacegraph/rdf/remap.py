@@ -114,7 +114,7 @@ def again(corpus: r.Corpus, parses: Parses, previous: Path, lines_file: Path, ma
     if not canonical.ntriples_order_is_sort_key({p[1:-1] for p in predicates}):
         return None
     new_data, made.count = edited
-    made.predicates, made.repeated, made.remapped = predicates, repeated, len(affected.records)
+    made.predicates, made.repeated, made.remapped = predicates, repeated, len(affected)
     return Lines(new_data, made.count, True)
 
 
@@ -159,19 +159,16 @@ def _before(corpus: r.Corpus, parses: Parses, files: dict[str, str]) -> tuple[r.
     return old, changed
 
 
-@dataclass
-class _Affected:
-    """What is mapped twice: (old version, new version) of each record a change touches."""
-
-    records: list[tuple[r.Record | None, r.Record | None]]
+#: A record a change touches: its old version and its new one (None where there is none), each mapped.
+Pair = tuple[r.Record | None, r.Record | None]
 
 
-def _affected(corpus: r.Corpus, changed: _Changed) -> _Affected:
-    pairs: list[tuple[r.Record | None, r.Record | None]] = list(changed.records.values())
+def _affected(corpus: r.Corpus, changed: _Changed) -> list[Pair]:
+    pairs: list[Pair] = list(changed.records.values())
     touched = set(changed.records)
-    for table in ("documents", "positions"):
-        for key, record in getattr(corpus, table).items():
-            if r.Ref(table_prefix(table), key) not in touched and not touched.isdisjoint(reads(record, corpus)):
+    for prefix in ("doc", "position"):
+        for key, record in corpus.table(prefix).items():
+            if r.Ref(prefix, key) not in touched and not touched.isdisjoint(reads(record, corpus)):
                 pairs.append((record, record))
     for membership in corpus.memberships:
         if membership not in changed.memberships[1] and not touched.isdisjoint(reads(membership, corpus)):
@@ -180,18 +177,14 @@ def _affected(corpus: r.Corpus, changed: _Changed) -> _Affected:
     pairs.extend((None, membership) for membership in changed.memberships[1])
     pairs.extend((deprecation, None) for deprecation in changed.deprecations[0])
     pairs.extend((None, deprecation) for deprecation in changed.deprecations[1])
-    return _Affected(pairs)
+    return pairs
 
 
-def table_prefix(table: str) -> str:
-    return next(prefix for prefix, name in r.TABLES.items() if name == table)
-
-
-def _lines_of(affected: _Affected, old: r.Corpus, new: r.Corpus) -> tuple[set[str], set[str], set[str]]:
+def _lines_of(affected: list[Pair], old: r.Corpus, new: r.Corpus) -> tuple[set[str], set[str], set[str]]:
     """The lines only the old versions make (over ``old``), those only the new ones make, and those the new
     ones make more than once."""
-    before = set(_text(mapping.map_record(record, old) for record, _ in affected.records if record is not None))
-    made = sorted(_text(mapping.map_record(record, new) for _, record in affected.records if record is not None))
+    before = set(_text(mapping.map_record(record, old) for record, _ in affected if record is not None))
+    made = sorted(_text(mapping.map_record(record, new) for _, record in affected if record is not None))
     after = set(made)
     return before - after, after - before, {line for line, following in itertools.pairwise(made) if line == following}
 

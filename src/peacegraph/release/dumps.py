@@ -109,13 +109,8 @@ class _Kept:
     by_first: dict[bytes, int]
 
 
-#: What a build of a release folder is given of the last (:mod:`.keep`), under this module's name.
-Keep = Stage
-NO_KEEP: Final = NOTHING
-
-
 def write(
-    graph: Lines | SpilledLines, files: Directory, keep: Keep = NO_KEEP, reused: dict[str, str] | None = None
+    graph: Lines | SpilledLines, files: Directory, keep: Stage = NOTHING, reused: dict[str, str] | None = None
 ) -> tuple[tables.Index, metadata.Statistics]:
     """Write the dumps of ``graph`` into ``files``, reusing ``keep.previous`` where it is whole, and
     leave in ``keep.fresh`` what the next build can reuse. The tables' index and the statistics;
