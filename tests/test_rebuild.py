@@ -228,3 +228,35 @@ def test_a_line_two_new_records_make_stays_when_one_goes(mini_seeds: Path, tmp_p
     _build(mini_seeds, out)
     assert b"/organization/united-nations> <https://schema.org/memberOf> " in (out / "peacegraph.nt").read_bytes()
     assert _files(out) == _files(_build(mini_seeds, tmp_path / "fresh").files["SHA256SUMS"].parent)
+
+
+def test_the_command_says_what_a_rebuild_reused_and_a_garbled_keep_changes_nothing(
+    mini_seeds: Path, tmp_path: Path
+) -> None:
+    """Through ``peacegraph build``: a rebuild names what it took from the last build; with every kept file
+    overwritten with garbage, it takes nothing and writes the same release."""
+    from click.testing import CliRunner
+
+    from peacegraph.cli import main
+
+    out = tmp_path / "out"
+    command = ["build", "--collection", str(mini_seeds), "--out", str(out)]
+    assert CliRunner().invoke(main, command).exit_code == 0
+    MINI_EDITS["a document's date (its positions take it)"](mini_seeds)
+    again = CliRunner().invoke(main, command)
+    assert again.exit_code == 0
+    assert "records mapped again" in again.output
+    assert "segments of the dumps as last time" in again.output
+    rebuilt = _files(out)
+    MINI_EDITS["a position's holders"](mini_seeds)
+    assert CliRunner().invoke(main, command).exit_code == 0
+    for kept in Path(stamps.cache_home()).glob(f"{keep.BUILDS}/*/*/*/*"):
+        if kept.is_file():
+            kept.unlink()  # a hard link may share the release's own file: replace, never write into it
+            kept.write_bytes(b"garbage")
+    _replace("mini.yaml", "holders: [org:alpha-group]", "holders: [org:beta-network]")(mini_seeds)
+    garbled = CliRunner().invoke(main, command)
+    assert garbled.exit_code == 0, garbled.output
+    assert "as last time" not in garbled.output
+    assert "mapped again" not in garbled.output
+    assert _files(out) == rebuilt
