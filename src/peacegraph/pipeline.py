@@ -16,7 +16,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Triple
 
 from . import collection as collections
-from . import collector, resources
+from . import collector, resources, tempspace
 from .collection import Collection
 from .errors import InputError
 from .rdf import identifiers, lines, mapping, rdfio, remap, serialize
@@ -320,6 +320,8 @@ def load(settings: Settings, parses: Parses | None = None) -> Corpus:
 def _build(settings: Settings, col: Collection, target: Path, progress: Progress, notify: Notify) -> BuildResult:
     timer = _Timer(progress)
     timer.begin("load")
+    for name in tempspace.sweep():
+        notify(f"removed {name} from the temporary folder: a build that was killed left it")
     seen: previous.Seen = {}
     dump = released(settings, seen)  # a damaged previous release fails here, before the work
     keep = _keep(settings, col, dump, seen)

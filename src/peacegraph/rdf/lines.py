@@ -82,7 +82,7 @@ def of_text(triples: Iterable[TextTriple], spill_above: int | None = None, made:
     predicates = found.predicates
     held: list[str] = []  # not a set: duplicates are few, and dropped once sorted, at no cost of hashing
     repeated: list[str] = []  # the lines made twice, joined: see _spill
-    with tempspace.folder("peacegraph-lines-") as tmp:
+    with tempspace.folder("lines", "the sorted lines") as tmp:
         runs: list[Path] = []
         iterator = iter(triples)
         while chunk := list(itertools.islice(iterator, CHUNK)):

@@ -8,10 +8,8 @@ them back once the store is gone: the bytes and the store are never held at once
 
 from __future__ import annotations
 
-import os
-import tempfile
+import contextlib
 from collections.abc import Iterator
-from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
@@ -21,23 +19,28 @@ from .. import tempspace
 from .bulk import BLOCK_BYTES, blocks_from
 from .lines import Lines
 
+#: What the file is, in an error.
+WHAT = "the lines set aside while they are validated"
+
 
 class SpilledLines:
-    """:class:`~peacegraph.rdf.lines.Lines` written to a temporary file (removed on leaving the ``with`` block).
+    """:class:`~peacegraph.rdf.lines.Lines` written to a temporary file, in a folder of
+    :mod:`~peacegraph.tempspace` (removed on leaving the ``with`` block).
 
     It keeps no reference to the lines it was made of, so that the caller's can be the last one.
     Iterating reads them back and gives their triples (in canonical order, as the lines do).
     """
 
-    @tempspace.writing("the lines set aside while they are validated")
+    @tempspace.writing(WHAT)
     def __init__(self, lines: Lines):
-        handle, name = tempfile.mkstemp(prefix="peacegraph-lines-", suffix=".nt")
-        self.path = Path(name)
+        self._folder = contextlib.ExitStack()
         try:
-            with os.fdopen(handle, "wb") as out:
+            place = self._folder.enter_context(tempspace.folder("spill", WHAT))
+            self.path = place / "lines.nt"
+            with open(self.path, "wb") as out:
                 out.write(lines.data)
-        except OSError:
-            self.path.unlink(missing_ok=True)  # the part written
+        except BaseException:
+            self._folder.close()  # the part written
             raise
         self.count = lines.count
         self.as_lines = lines.as_lines
@@ -48,7 +51,7 @@ class SpilledLines:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        self.path.unlink(missing_ok=True)
+        self._folder.close()
 
     def __len__(self) -> int:
         return self.count
