@@ -259,9 +259,11 @@ def resolved(settings: Settings) -> Settings:
 
 def released(settings: Settings, seen: previous.Seen | None = None) -> Path | None:
     """The N-Triples dump of the release in ``out/``, checked against its ``SHA256SUMS``; None when ``out/``
-    holds no release at all. ``seen`` gets the SHA-256 of each of its files, by device and inode."""
+    holds no release at all. ``seen`` gets the SHA-256 of each of its files, by device and inode. The
+    files the last build into ``out/`` wrote and noted (:func:`.keep.note_release`), and that are as it
+    left them, are not read again."""
     assert settings.out is not None  # resolved()
-    return previous.in_out(Path(settings.out), seen)
+    return previous.in_out(Path(settings.out), seen, keeping.release_stamps(Path(settings.out)))
 
 
 def check_identifiers(
@@ -381,6 +383,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     assert settings.out is not None  # resolved()
     written = {name: settings.out / name for name in target_files}
     keep.finish(previous.listed_digest(written[Format.NTRIPLES.dump_name(DUMP_STEM)]))
+    keeping.note_release(settings.out)
     return BuildResult(count, as_lines, report, written, timer.timings, reused)
 
 

@@ -3,8 +3,11 @@ was made with, by the same tool and inputs; never in the way of a build."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +26,7 @@ def _build(seeds: Path, out: Path) -> pipeline.BuildResult:
 def _keeps(out: Path) -> list[str]:
     """The names of the keeps of the release folder ``out`` (the SHA-256 of their releases' dumps)."""
     [folder] = (Path(stamps.cache_home()) / BUILDS).glob(Keep(out, "").home.name)
-    return sorted(entry.name for entry in folder.iterdir())
+    return sorted(entry.name for entry in folder.iterdir() if entry.name != keep.STAMPS)
 
 
 def _found(seeds: Path, out: Path) -> Keep:
@@ -141,3 +144,54 @@ def test_a_stage_asked_again_writes_into_an_empty_folder(tmp_path: Path) -> None
     assert again == first
     assert not list(again.iterdir())
     kept.drop()
+
+
+def _digests_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files whose SHA-256 is computed from here on (by reading them)."""
+    read: list[str] = []
+    real = hashlib.file_digest
+
+    def counted(handle: Any, digest: Any) -> Any:
+        read.append(Path(handle.name).name)
+        return real(handle, digest)
+
+    monkeypatch.setattr(hashlib, "file_digest", counted)
+    return read
+
+
+def test_the_release_a_build_wrote_is_checked_again_by_its_stamps(
+    mini_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next build checks out/ against its SHA256SUMS without reading the files as they were left;
+    one written since (even to the same size, its time set back) is read, and found damaged."""
+    out = tmp_path / "out"
+    _build(mini_seeds, out)
+    listed = previous.parse_sums((out / "SHA256SUMS").read_bytes(), "SHA256SUMS")
+    assert sorted(keep.release_stamps(out).values()) == sorted(listed.values())
+    read = _digests_read(monkeypatch)
+    assert pipeline.released(pipeline.resolved(pipeline.Settings(seeds=mini_seeds, out=out))) == out / "peacegraph.nt"
+    assert read == []
+    turtle = out / "peacegraph.ttl"
+    before = turtle.stat()
+    data = bytearray(turtle.read_bytes())
+    data[-2] = ord("#") if data[-2] != ord("#") else ord("%")
+    turtle.write_bytes(bytes(data))
+    os.utime(turtle, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert turtle.stat().st_size == before.st_size
+    with pytest.raises(InputError, match="SHA-256 differs from SHA256SUMS") as error:
+        _build(mini_seeds, out)
+    assert error.value.file == str(turtle)
+    assert read == ["peacegraph.ttl"]
+
+
+def test_stamps_that_cannot_be_read_are_none(mini_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _build(mini_seeds, out)
+    noted, sums = Keep(out, "").home / keep.STAMPS, out / "SHA256SUMS"
+    for garbage in ("not json", '{"stamps": 3}', '{"stamps": [[1, 2, "x", 4, 5, "d"]]}', "[]", '{"stamps": [[1]]}'):
+        noted.write_text(garbage, encoding="utf-8")
+        assert keep.release_stamps(out) == {}
+        read = _digests_read(monkeypatch)
+        assert pipeline.released(pipeline.resolved(pipeline.Settings(seeds=mini_seeds, out=out))) is not None
+        assert sorted(read) == sorted(Path(name).name for name in previous.parse_sums(sums.read_bytes(), sums))
+        monkeypatch.undo()

@@ -33,10 +33,13 @@ from typing import Final
 import pyoxigraph
 
 from .. import __version__, stamps
+from . import previous
 
 #: The folder (under the cache home) of the keeps of every release folder.
 BUILDS: Final = "builds"
 MANIFEST: Final = "manifest.json"
+#: The stamps of the files of the release last published (:meth:`Keep.note_release`), beside the keeps.
+STAMPS: Final = "stamps.json"
 #: What a keep being written is called until its build is published (removed if that build was killed).
 WRITING: Final = ".writing-"
 
@@ -81,8 +84,7 @@ class Keep:
     def __init__(
         self, out: Path, fingerprint: str, home: Path | None = None, known: Mapping[tuple[int, int], str] | None = None
     ):
-        where = hashlib.sha256(str(Path(out).absolute()).encode()).hexdigest()[:32]
-        self.home = Path(home or stamps.cache_home()) / BUILDS / where
+        self.home = _home(out, home)
         self.fingerprint = fingerprint
         self.previous: Path | None = None
         self.previous_lines: Path | None = None
@@ -146,8 +148,43 @@ class Keep:
     def _tidy(self, but: str | None = None) -> None:
         """Remove what killed builds began to keep, and (``but`` given) every keep but that one."""
         for entry in _entries(self.home):
-            if entry.name.startswith(WRITING) or (but is not None and entry.name != but):
+            if entry.name.startswith(WRITING) or (but is not None and entry.name not in (but, STAMPS)):
                 _remove(Path(entry.path))
+
+
+def _home(out: Path, home: Path | None = None) -> Path:
+    """The folder of the keeps of the release folder ``out`` (under ``home``, by default the cache home)."""
+    where = hashlib.sha256(str(Path(out).absolute()).encode()).hexdigest()[:32]
+    return Path(home or stamps.cache_home()) / BUILDS / where
+
+
+def note_release(out: Path, home: Path | None = None) -> None:
+    """Note the stamp and SHA-256 of each file of the release just published in ``out``, so that the
+    next build checks it against its ``SHA256SUMS`` without reading again the files that are as they were
+    (:func:`.previous.check_directory`); noted beside the keeps, and kept by :meth:`Keep.finish`."""
+    rows = [[*stamp, digest] for stamp, digest in sorted(previous.stamps(out).items())]
+    folder = _home(out, home)
+    with contextlib.suppress(OSError):
+        handle, name = tempfile.mkstemp(prefix=WRITING, dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump({"stamps": rows}, file)
+            os.replace(name, folder / STAMPS)
+        except OSError:
+            _remove(Path(name))
+
+
+def release_stamps(out: Path, home: Path | None = None) -> dict[previous.Stamp, str]:
+    """What :func:`note_release` noted of the release last published in ``out`` (nothing if unreadable)."""
+    try:
+        rows = json.loads((_home(out, home) / STAMPS).read_text(encoding="utf-8"))["stamps"]
+        return {
+            (dev, ino, size, mtime, ctime): digest
+            for dev, ino, size, mtime, ctime, digest in rows
+            if all(isinstance(n, int) for n in (dev, ino, size, mtime, ctime)) and isinstance(digest, str)
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def _entries(folder: Path) -> Iterable[os.DirEntry[str]]:

@@ -8,10 +8,12 @@ A dump file given on its own is checked the same way when a ``SHA256SUMS`` besid
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -70,28 +72,60 @@ def check(sums: dict[str, str], digest: Digest, where: Callable[[str], str]) -> 
 #: The SHA-256 of files read, by their device and inode (a file hashed once need not be hashed again
 #: within a build: a hard link to it is the same file).
 Seen = dict[tuple[int, int], str]
+#: What ``stat`` says of a file: device, inode, size, and the times of its last change of content
+#: (mtime) and of anything (ctime, which no program can set back), in nanoseconds.
+Stamp = tuple[int, int, int, int, int]
+#: The SHA-256 of files as the build that wrote them knew it, by their stamps then (see :func:`stamp_of`).
+Known = Mapping[Stamp, str]
 
 
-def _file_digest(path: Path, seen: Seen | None = None) -> str | None:
-    if not path.is_file():
+def stamp_of(status: os.stat_result) -> Stamp:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _file_digest(path: Path, seen: Seen | None = None, known: Known | None = None) -> str | None:
+    """The SHA-256 of a file (None: no such file): as ``known`` has it if the file's stamp is the one
+    it was known by (nothing has written to it, renamed it or changed its links since), else read."""
+    try:
+        status = path.stat()
+    except OSError:
         return None
-    with open(path, "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
-        if seen is not None:
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    digest = known.get(stamp_of(status)) if known else None
+    if digest is None:
+        with open(path, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
             status = os.fstat(handle.fileno())
-            seen[(status.st_dev, status.st_ino)] = digest
-        return digest
+    if seen is not None:
+        seen[(status.st_dev, status.st_ino)] = digest
+    return digest
 
 
-def check_directory(directory: Path, seen: Seen | None = None) -> Path:
+def check_directory(directory: Path, seen: Seen | None = None, known: Known | None = None) -> Path:
     """The dump of the release in ``directory``, once all of it matches its ``SHA256SUMS``; ``seen`` gets
-    the SHA-256 of each file, by its device and inode."""
+    the SHA-256 of each file, by its device and inode; a file whose stamp ``known`` has is not read."""
     sums_file = directory / CHECKSUMS_FILE
     if not sums_file.is_file():
         raise InputError(f"missing, so the previous release here cannot be checked; {_RESTORE}", sums_file)
     sums = parse_sums(sums_file.read_bytes(), sums_file)
-    check(sums, lambda name: _file_digest(directory / name, seen), lambda name: str(directory / name))
+    check(sums, lambda name: _file_digest(directory / name, seen, known), lambda name: str(directory / name))
     return directory / DUMP
+
+
+def stamps(directory: Path) -> dict[Stamp, str]:
+    """The stamp of each file the ``SHA256SUMS`` of ``directory`` lists, with the SHA-256 listed (the
+    release a build has just written: the next build need not read it again while the stamps hold)."""
+    sums_file = directory / CHECKSUMS_FILE
+    try:
+        sums = parse_sums(sums_file.read_bytes(), sums_file)
+    except (OSError, InputError):
+        return {}
+    found = {}
+    for name, digest in sums.items():
+        with contextlib.suppress(OSError):
+            found[stamp_of((directory / name).stat())] = digest
+    return found
 
 
 def check_dump(dump: Path) -> Path:
@@ -124,11 +158,11 @@ def listed_digest(dump: Path) -> str | None:
         return None
 
 
-def in_out(out: Path, seen: Seen | None = None) -> Path | None:
+def in_out(out: Path, seen: Seen | None = None, known: Known | None = None) -> Path | None:
     """The dump of the release in ``out``, or None when ``out`` holds no release at all (a first build);
-    ``seen`` gets the SHA-256 of each of its files (:func:`check_directory`)."""
+    ``seen`` gets the SHA-256 of each of its files (:func:`check_directory`, with ``known``)."""
     if not out.is_dir():
         return None
     if not any((out / name).exists() or (out / name).is_symlink() for name in release_names()):
         return None
-    return check_directory(out, seen)
+    return check_directory(out, seen, known)
