@@ -687,3 +687,32 @@ def test_lines_set_aside_where_no_file_can_be_made_is_a_plain_error(
     monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))
     with pytest.raises(InputError, match="cannot write the lines set aside while they are validated"):
         SpilledLines(Lines(b"<a:b> <a:c> <a:d> .\n", 1))
+
+
+@ROOT_ONLY
+def test_the_n_triples_are_the_lines_set_aside_wherever_the_temporary_folder_is(
+    mini_seeds: Path, released: Path, tmp_path: Path
+) -> None:
+    """The N-Triples dump is the file the lines were set aside in, linked into the release where the
+    temporary folder shares its file system, copied where it does not (a tmpfs): the same release, and
+    nothing left behind in either temporary folder."""
+    near, far = tmp_path / "near", tmp_path / "far"
+    near.mkdir()
+    far.mkdir()
+    outs = {}
+    for name, folder in (("near", near), ("far", far)):
+        out = tmp_path / f"{name}-release" / "out"
+        outs[name] = out
+        script = f"""
+            mount -t tmpfs -o size=64m tmpfs {far}
+            TMPDIR={folder} $PY -m peacegraph build --quiet --collection {mini_seeds} --out {out}
+            find {folder} -mindepth 1
+            stat -c '%h %a' {out}/peacegraph.nt {out}/peacegraph.ttl
+        """
+        done = _in_namespace(script, tmp_path)
+        assert done.returncode == 0, done.stderr
+        [nt, ttl] = done.stdout.splitlines()  # nothing left in the temporary folder
+        assert nt.split()[0] == "1"  # the name it was set aside under is gone
+        assert nt.split()[1] == ttl.split()[1]  # made with the mode of every file
+    first, second = (hostile.snapshot(out) for out in outs.values())
+    assert first == second == hostile.snapshot(released)

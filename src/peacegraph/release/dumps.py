@@ -116,9 +116,12 @@ def write(
     leave in ``keep.fresh`` what the next build can reuse. The tables' index and the statistics;
     ``reused`` is told how many segments were reused, when the keep was."""
     previous, previous_lines, fresh = keep.previous, keep.previous_lines, keep.fresh
-    with files.stream(NTRIPLES) as sink:
-        for block in graph.blocks():
-            sink.write(block)
+    if isinstance(graph, SpilledLines):
+        files.link(NTRIPLES, graph.path)
+    else:
+        with files.stream(NTRIPLES) as sink:
+            for block in graph.blocks():
+                sink.write(block)
     with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
         serialize.write_gzipped(graph.blocks(), sink)
     index = tables.Index()
