@@ -91,3 +91,15 @@ def test_only_our_folders_are_removed_and_never_through_a_link(scratch: Path, tm
 
 def test_a_missing_temporary_folder_sweeps_nothing(tmp_path: Path) -> None:
     assert tempspace.sweep(tmp_path / "missing") == []
+
+
+def test_a_folder_its_maker_was_killed_making_is_removed_once_old(scratch: Path) -> None:
+    """Made under a hidden name, and named once its lock is held: killed in between, it has no lock."""
+    young, old = scratch / ".peacegraph-spill-x5", scratch / ".peacegraph-spill-x6"
+    for folder in (young, old):
+        folder.mkdir()
+    then = time.time() - 2 * tempspace.GRACE
+    os.utime(old, (then, then))
+    assert tempspace.sweep() == [".peacegraph-spill-x6"]
+    assert young.is_dir()
+    assert not old.exists()

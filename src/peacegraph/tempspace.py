@@ -49,19 +49,26 @@ def writing(what: str) -> Iterator[None]:
 @contextlib.contextmanager
 def folder(name: str, what: str) -> Iterator[Path]:
     """A new temporary folder (``peacegraph-NAME-*``) for ``what``, held by this process and removed on
-    leaving the block (a plain error if it cannot be made)."""
+    leaving the block (a plain error if it cannot be made). It is made as ``.peacegraph-NAME-*`` and
+    named once its lock is held, so that a sweep never finds it unheld while it is used."""
     with writing(what):
-        made = tempfile.TemporaryDirectory(prefix=f"{PREFIX}{name}-")
+        making = Path(tempfile.mkdtemp(prefix=f".{PREFIX}{name}-"))
         try:
-            owner = os.open(os.path.join(made.name, OWNER), os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            owner = os.open(making / OWNER, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            try:
+                fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                place = making.with_name(making.name.removeprefix("."))
+                os.rename(making, place)
+            except OSError:
+                os.close(owner)
+                raise
         except OSError:
-            made.cleanup()
+            shutil.rmtree(making, ignore_errors=True)
             raise
     try:
-        with made as place:
-            yield Path(place)
+        yield place
     finally:
+        shutil.rmtree(place, ignore_errors=True)
         os.close(owner)  # after the folder is gone: a sweep never finds it unheld
 
 
@@ -73,7 +80,7 @@ def sweep(place: Path | None = None) -> list[str]:
     place = Path(tempfile.gettempdir()) if place is None else place
     try:
         with os.scandir(place) as found:
-            candidates = [entry.name for entry in found if entry.name.startswith(PREFIX)]
+            candidates = [entry.name for entry in found if entry.name.removeprefix(".").startswith(PREFIX)]
     except OSError:
         return []
     return [name for name in sorted(candidates) if _remove_if_abandoned(place / name)]
@@ -84,6 +91,11 @@ def _remove_if_abandoned(path: Path) -> bool:
         info = os.lstat(path)
         if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
             return False
+        if path.name.startswith("."):  # never named: its maker was killed while making it
+            if time.time() - info.st_mtime < GRACE:
+                return False
+            shutil.rmtree(path)
+            return True
         handle = os.open(path / OWNER, os.O_RDWR | os.O_NOFOLLOW)
     except OSError:
         return False
