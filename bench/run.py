@@ -5,7 +5,8 @@
 
 Prints, for each build, the CPU time, wall time and peak memory of each stage (the peak is the
 high-water mark of the build's resident memory during that stage: ``VmHWM`` of ``/proc/self/status``,
-reset at each stage's start through ``/proc/self/clear_refs``), and as its last line JSON:
+reset at each stage's start through ``/proc/self/clear_refs``, or that of the process the stage forked
+for its work if larger: the validation's; a stage's CPU counts that process too), and as its last line JSON:
 ``{"triples": …, "seconds": …, "cpu_seconds": …, "rebuild_cpu_seconds": …, "baseline_seconds": …,
 "baseline_cpu_seconds": …, "speedup": …, "peak_rss_mb": …, "stages": …}``.
 ``seconds`` is the wall time of the real build in a fresh process (start-up included),
@@ -87,24 +88,42 @@ def _children_cpu() -> float:
 
 
 class _Stages:
-    """CPU, wall and peak memory of each stage of a build, as ``progress`` tells of the next stage's start."""
+    """CPU, wall and peak memory of each stage of a build, as ``progress`` tells of the next stage's start.
+
+    A stage's CPU counts the child processes it forked and waited for (the validation runs in one,
+    see ``peacegraph.isolated``), and its peak is the larger of the build's own and such a child's."""
 
     def __init__(self) -> None:
         self.figures: dict[str, dict[str, float]] = {}
         self.current: str | None = None
         self.started = (0.0, 0.0)
+        self.children_peak = 0.0
 
     def __call__(self, stage: str) -> None:
         self.close()
-        self.current, self.started = stage, (time.process_time(), time.perf_counter())
+        self.current, self.started = stage, (_cpu(), time.perf_counter())
+        self.children_peak = _children_peak_mb()
         _reset_peak()
 
     def close(self) -> None:
         if self.current is None:
             return
-        cpu, wall = time.process_time() - self.started[0], time.perf_counter() - self.started[1]
-        self.figures[self.current] = {"cpu": cpu, "wall": wall, "peak_mb": _peak_mb()}
+        cpu, wall = _cpu() - self.started[0], time.perf_counter() - self.started[1]
+        peak = _peak_mb()
+        if _children_peak_mb() > self.children_peak:  # a child of this stage was the largest so far
+            peak = max(peak, _children_peak_mb())
+        self.figures[self.current] = {"cpu": cpu, "wall": wall, "peak_mb": peak}
         self.current = None
+
+
+def _cpu() -> float:
+    """The CPU seconds of this process and of the children it waited for."""
+    return time.process_time() + _children_cpu()
+
+
+def _children_peak_mb() -> float:
+    """The peak resident memory of the largest child this process waited for (Linux gives kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def _reset_peak() -> None:

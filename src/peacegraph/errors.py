@@ -21,6 +21,9 @@ class InputError(PeacegraphError):
         self.line = line
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, Path | str | None, int | None], dict[str, object]]:
+        return type(self), (self.message, self.file, self.line), self.__dict__  # sent whole from another process
+
     def __str__(self) -> str:
         if self.file is None:
             return self.message
@@ -38,6 +41,9 @@ class MultiInputError(InputError):
         self.errors = sorted(flat, key=_order)
         first = self.errors[0]
         super().__init__(first.message, first.file, first.line)
+
+    def __reduce__(self) -> tuple[type[MultiInputError], tuple[list[InputError]], dict[str, object]]:  # type: ignore[override]
+        return type(self), (self.errors,), self.__dict__
 
     def __str__(self) -> str:
         first = super().__str__()

@@ -42,12 +42,13 @@ import json
 import mmap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Final
 
 from pyoxigraph import RdfFormat, Triple, parse
 
-from .. import __version__
+from .. import __version__, isolated
 from ..rdf.lines import Lines
 from ..rdf.namespaces import RDFS
 from ..rdf.sorted_lines import SortedLines, TooCostly, split
@@ -181,18 +182,26 @@ def _full(
 ) -> Report:
     """The full validation (as :func:`.fast.validate_triples`) of the ``shapes`` and their program,
     noting what the next build needs."""
-    digests = Digests() if fresh is not None else None
-    give_back_memory()
-    store = data_store(triples, digests)
-    try:
-        subclasses, rooted = checked(compiled[1], compiled[0], store)
-    finally:
-        del store
-        give_back_memory()
-    results = [(str(root), result.violation({})) for root, result in rooted]
-    if fresh is not None and digests is not None:
-        Kept(digest, subclasses, digests.segments, results).write(fresh)
+    give_back_memory()  # what the records and the mapping left, before the store takes its share
+    subclasses, results, segments = isolated.call(
+        partial(_validated, triples, compiled), "the validation", freed=give_back_memory
+    )
+    if fresh is not None:
+        Kept(digest, subclasses, segments, results).write(fresh)
     return report_of([_placed(v, by_iri) for _root, v in results])
+
+
+def _validated(
+    triples: Lines | SpilledLines, compiled: tuple[list[Triple], Program], leftovers: list[object]
+) -> tuple[bool, list[tuple[str, Violation]], list[Segment]]:
+    """Whether the data has subclass triples, the results (by the target focus node they were found for,
+    without origins), and the segments of the lines as loaded. Run in a process of its own where it can
+    be (:mod:`peacegraph.isolated`), which ends without taking the store apart: the store is left over."""
+    digests = Digests()
+    store = data_store(triples, digests)
+    leftovers.append(store)
+    subclasses, rooted = checked(compiled[1], compiled[0], store)
+    return subclasses, [(str(root), result.violation({})) for root, result in rooted], digests.segments
 
 
 def _placed(v: Violation, by_iri: Mapping[str, Origin]) -> Violation:
