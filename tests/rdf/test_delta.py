@@ -5,6 +5,7 @@ from __future__ import annotations
 import mmap
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,3 +52,30 @@ def test_read_from_a_memory_map_of_a_dump(tmp_path: Path) -> None:
     assert found == _expected(old, new)
     assert found
     assert not delta.between(_text(new), _text(new))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sets(_LINE, max_size=400), st.sets(_LINE, max_size=400), st.integers(1, 64), st.integers(1, 40))
+def test_read_from_a_dump_a_slice_at_a_time(
+    tmp_path_factory: pytest.TempPathFactory, old: set[bytes], new: set[bytes], block: int, steps: int
+) -> None:
+    """The last build's dump read where it is asked for (never held nor mapped whole) gives the same difference."""
+    dump = tmp_path_factory.mktemp("dump") / "old.nt"
+    dump.write_bytes(_text(old))
+    with open(dump, "rb") as handle:
+        text = delta.FileText(handle)
+        assert delta.between(text, _text(new), block, steps) == _expected(old, new)
+        assert delta.near(text, _text(new), block, steps) in (None, _expected(old, new))
+
+
+def test_a_slice_at_a_time_finds_across_blocks(tmp_path: Path) -> None:
+    dump = tmp_path / "old.nt"
+    data = b"a" * (delta.BLOCK - 2) + b"xyz\n" + b"b" * 10
+    dump.write_bytes(data)
+    with open(dump, "rb") as handle:
+        text = delta.FileText(handle)
+        assert len(text) == len(data)
+        assert text.find(b"xyz\n", 0) == data.find(b"xyz\n")
+        assert text.find(b"\n", delta.BLOCK + 3) == -1
+        assert text[delta.BLOCK - 5 : delta.BLOCK + 5] == data[delta.BLOCK - 5 : delta.BLOCK + 5]
+        assert text[len(data) - 3 :] == data[-3:]

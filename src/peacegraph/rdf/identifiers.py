@@ -6,9 +6,6 @@ A record that is removed or merged keeps its identifier as a deprecated resource
 
 from __future__ import annotations
 
-import contextlib
-import mmap
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Final
@@ -122,9 +119,7 @@ def check_kept_since(dump: Path, triples: Lines) -> None:
     order, so the identifiers of the removed lines are all that need looking for. A removed line that is
     not canonical, or a dump that differs in many lines (:func:`.delta.near`), is read the full way."""
     with open_regular(dump, file=dump) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else contextlib.nullcontext(b"") as text:
-            changed = delta.near(text, triples.data)
+        changed = delta.near(delta.FileText(handle), triples.data)
     gone = b"".join(changed.removed) if changed is not None else b""
     if changed is None or (gone and not canonical_block(gone)):
         check_kept(published_in_file(dump), triples, dump)
