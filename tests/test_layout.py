@@ -13,7 +13,19 @@ PACKAGE = ROOT / "src" / "peacegraph"
 
 #: What each part may import from the rest of the package (besides itself and the shared base modules).
 #: (``collection_file``: the name of a collection's config file and where the nearest one is, importing nothing.)
-BASE = {"errors", "progress", "resources", "lazy", "collection_file", "collector", "tempspace", "stamps", "__version__"}
+#: (``isolated``: running a function in a forked child process, importing only ``errors``.)
+BASE = {
+    "errors",
+    "progress",
+    "resources",
+    "lazy",
+    "collection_file",
+    "collector",
+    "tempspace",
+    "isolated",
+    "stamps",
+    "__version__",
+}
 ALLOWED: dict[str, set[str]] = {
     "records": {"rdf.namespaces"},  # minting keys
     "rdf": {"records"},
