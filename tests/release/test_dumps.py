@@ -100,7 +100,9 @@ def _edit(rng: random.Random, graph: set[Triple]) -> set[Triple]:
         old = rng.choice(sorted(edited, key=str))
         edited.discard(old)
         dated = old.predicate.value == SCHEMA + "datePublished"  # a date stays a date, as the shapes require
-        value = Literal("2001-02", datatype=NamedNode(XSD + "gYearMonth")) if dated else Literal(rng.choice(TEXTS) + "!")
+        value = (
+            Literal("2001-02", datatype=NamedNode(XSD + "gYearMonth")) if dated else Literal(rng.choice(TEXTS) + "!")
+        )
         edited.add(Triple(old.subject, old.predicate, value))
     elif kind == 3:  # a subject gone
         gone = _subject(rng)

@@ -1,21 +1,26 @@
 """The tables (:mod:`.tables`) written on a rebuild from what the last build wrote of them: only the rows
 a change can reach are made again, and every file is byte for byte what a full build writes.
 
-A row is a function of what it reads of the graph (:data:`.tables.Reads`): the values of some subjects,
-and the subjects of some objects (``inverse``). A full build notes, for each row, its id, what it read,
-how many bytes its CSV line is and where it is ordered, and for each column the counts its CSVW
-description is made of (:class:`.tables.Summary`); and it keeps them (``tables.bin``, its SHA-256 on its
-first line, then the data in :mod:`marshal`'s format, read only once that SHA-256 is checked) beside the
-dumps' keep (:mod:`.dumps`), with the CSV files and the subjects of each object read backwards.
+A row is a function of what it reads of the graph (see :data:`.tables.Index` and the note above
+``_KEPT`` there): the lines of its key, the lines of the identifiers its CSV line shows, by the
+predicates its ``about`` columns read, and the lines of the nodes its paths go through (noted). A full
+build keeps, for each table, each row's id, the nodes it noted, how many bytes its CSV line is, and for
+each column the counts its CSVW description is made of (:class:`.tables.Summary`) (``tables.bin``: its
+SHA-256 on its first line, then the data in :mod:`marshal`'s format, read only once that SHA-256 is
+checked); and beside them the CSV files and the subjects of each object read backwards.
 
-On a rebuild the dumps give the lines that changed (:class:`Changes`). A row is made again when its id is
-new, or it read a subject of a changed line (of a predicate some column reads) or the subjects of a
-changed line's object and predicate; any other row reads what it read last time and is its last line.
-The rows of a table change with the lines of ``rdf:type`` and ``owl:deprecated`` of their subjects
-(:class:`.tables.Instances`) or of the table's predicate (:class:`.tables.Pairs`). The few subjects a
-row made again reads are looked up in the sorted lines by bisection (:class:`Lookup`); a row dropped or
-made again is first made from the last build's lines, to take its counts out of the column summaries.
-A keep that is missing, damaged or made otherwise makes the tables be written the full way.
+On a rebuild the dumps give the lines that changed (:class:`Changes`). A row is made again when its id
+is new, its key is the subject of a changed line (or the object, read backwards), a node it noted is,
+or its CSV line shows the subject of a changed line of a predicate an ``about`` column reads (found by
+searching the last build's CSV for the IRI: a superset, as the IRI may be shown by a cell that reads
+nothing); any other row reads what it read last time and is its last line, copied. The rows of a table
+change with the lines of ``rdf:type`` and ``owl:deprecated`` of their subjects
+(:class:`.tables.Instances`) or of the table's predicate (:class:`.tables.Pairs`); in a table with an
+``order``, the rows made again are put in their place among the others by bisection. The few subjects
+they read are looked up in the sorted lines (:class:`Lookup`); a row dropped or made again is first
+made from the last build's lines, to take its counts out of the column summaries. A keep that is
+missing, damaged or made otherwise, or a change that touches too many shown identifiers, makes the
+tables be written the full way.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ import marshal
 import mmap
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from bisect import bisect_right, insort
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Final
 
@@ -45,7 +52,7 @@ from ..rdf.spill import SpilledLines
 from . import tables
 from .files import DUMP_STEM
 from .keep import NOTHING, Stage
-from .tables import Index, Reads, Summary, Table, Value
+from .tables import Index, Summary, Table, Value
 from .writing import Directory
 
 #: What a keep's ``tables.bin`` says it is; another value is another format, not read.
@@ -57,6 +64,11 @@ _DEPRECATED: Final = OWL + "deprecated"
 
 #: The subjects of each object, by predicate read backwards (but ``rdf:type``, whose are the tables' rows).
 Backward = dict[str, dict[str, list[str]]]
+#: The same, as the keep holds it: each object beside each of its subjects (:func:`_flat`).
+Flat = dict[str, tuple[list[str], list[str]]]
+#: Past this many identifiers to look for in the last build's CSV files, the tables are written the full way.
+MANY: Final = 64
+_value_of = attrgetter("value")
 
 
 @dataclass(frozen=True)
@@ -99,14 +111,13 @@ def write(
             if reused is not None:  # told with the dumps' segments: the stage that writes both
                 said = f"{made:,} of {total:,} table rows made again"
                 reused["serialize"] = f"{reused['serialize']}; {said}" if "serialize" in reused else said
-            _keep(keep.fresh, files, written, back)
+            _keep(keep.fresh, files, written, {p: _flat(back[p], str) for p in back})
             return
         except Unusable:
             source = source.index()
     written = tables.write(source, col, files, note=keep.fresh is not None)
     if keep.fresh is not None:
-        back = {p: {o: [s.value for s in found] for o, found in source.back[p].items()} for p in _backward()}
-        _keep(keep.fresh, files, written, back)
+        _keep(keep.fresh, files, written, {p: _flat(source.back[p], _value_of) for p in _backward()})
 
 
 def _backward() -> list[str]:
@@ -130,7 +141,7 @@ def _depends() -> str:
 # --- the keep ---------------------------------------------------------------------------------
 
 
-def _keep(fresh: Path | None, files: Directory, written: dict[str, tables.Written], back: Backward) -> None:
+def _keep(fresh: Path | None, files: Directory, written: dict[str, tables.Written], back: Flat) -> None:
     """Leave in ``fresh`` the tables' CSV files and what was noted of them (nothing if ``fresh`` is None)."""
     if fresh is None or not written:
         return
@@ -143,10 +154,20 @@ def _keep(fresh: Path | None, files: Directory, written: dict[str, tables.Writte
         except OSError:
             shutil.copyfile(files.root / name, fresh / _csv(table))
         summaries = {column: summary.as_data() for column, summary in done.summaries.items()}
-        kept[table.name] = [done.ids, done.reads, done.lengths, done.sort_keys, summaries, files.written[name].sha256]
+        kept[table.name] = [done.ids, done.hidden, done.lengths, summaries, files.written[name].sha256]
     lines = files.written[NTRIPLES].sha256
     body = marshal.dumps({"format": FORMAT, "depends": _depends(), "lines": lines, "tables": kept, "back": back})
     (fresh / KEPT).write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+
+def _flat(back: Mapping[str, list[Any]], iri: Callable[[Any], str]) -> tuple[list[str], list[str]]:
+    """The subjects of each object (their ``iri``), as two lists: each object beside each of its subjects."""
+    objects: list[str] = []
+    subjects: list[str] = []
+    for obj, found in back.items():
+        objects.extend(itertools.repeat(obj, len(found)))
+        subjects.extend(map(iri, found))
+    return objects, subjects
 
 
 def _csv(table: Table) -> str:
@@ -185,8 +206,8 @@ def _checked(previous: Path, lines: str, known: Mapping[tuple[int, int], str], s
         raise Unusable("made otherwise")
     found, csv, paths = {}, {}, {}
     for table in tables.TABLES:
-        ids, reads, lengths, sort_keys, summaries, sha256 = data["tables"][table.name]
-        if len(ids) != len(reads) or len(lengths) != len(ids) + 1 or len(sort_keys) not in (0, len(ids)):
+        ids, hidden, lengths, summaries, sha256 = data["tables"][table.name]
+        if len(lengths) != len(ids) + 1 or not all(0 <= at < len(ids) for at in hidden):
             raise Unusable("rows do not match")
         paths[table.name] = previous / _csv(table)
         csv[table.name] = _opened(paths[table.name], sha256, known, stack)
@@ -195,8 +216,13 @@ def _checked(previous: Path, lines: str, known: Mapping[tuple[int, int], str], s
         columns = {name: Summary.from_data(value) for name, value in summaries.items()}
         if set(columns) != {c.name for c in table.columns}:
             raise Unusable("columns do not match")
-        found[table.name] = tables.Written(list(ids), list(reads), list(lengths), list(sort_keys), columns)
-    back = data["back"]
+        found[table.name] = tables.Written(list(ids), dict(hidden), list(lengths), columns)
+    back: Backward = {}
+    for predicate, (objects, subjects) in data["back"].items():
+        by_object: dict[str, list[str]] = {}
+        back[predicate] = by_object
+        for obj, subject in zip(objects, subjects, strict=True):
+            by_object.setdefault(obj, []).append(subject)
     if sorted(back) != _backward():
         raise Unusable("backward predicates do not match")
     return _Kept(found, csv, paths, back)
@@ -239,22 +265,15 @@ class Lookup(Index):
         return found
 
     def values(self, subject: Value, predicate: str) -> list[Value]:
-        if self.seen is not None:
-            self.seen.add(subject.value)
         return self._of(subject.form).get(predicate) or []
 
     def subjects(self, obj: Value, predicate: str) -> list[Value]:
-        if self.seen is not None:
-            self.seen.add(tables.backward(predicate, obj.value))
         if predicate not in self.backward:
             raise Unusable(f"subjects of {predicate} not kept")
         return sorted({tables.iri_value(s) for s in self.backward[predicate].get(obj.value, ())})
 
     def about(self, cells: list[Value], predicate: str) -> list[Value]:
-        about = [cell for cell in cells if cell.iri]
-        if self.seen is not None:
-            self.seen.update((cell.value, predicate) for cell in about)
-        return [found for cell in about for found in self._of(cell.form).get(predicate, ())]
+        return [found for cell in cells if cell.iri for found in self._of(cell.form).get(predicate, ())]
 
     def instance(self, subject: str, cls: str) -> bool:
         """Whether ``subject`` is a row of :class:`.tables.Instances` of ``cls``."""
@@ -277,10 +296,12 @@ def _mapped(path: Path) -> Iterator[Buffer]:
 
 @dataclass
 class _Touched:
-    """What the changed lines touch: the subjects and the backward reads (:data:`.tables.Reads`), the
-    subjects whose classes or deprecation changed, and the pairs of each predicate added and removed."""
+    """What the changed lines touch: the subjects of their lines (of predicates some column reads) and the
+    objects of those read backwards; by predicate, the subjects of their lines; the subjects whose
+    classes or deprecation changed; and the pairs of each predicate added and removed."""
 
-    reads: Reads
+    subjects: set[str]
+    by_predicate: dict[str, set[str]]
     typed: set[str]
     pairs_added: dict[str, set[tuple[str, str]]]
     pairs_removed: dict[str, set[tuple[str, str]]]
@@ -288,7 +309,7 @@ class _Touched:
 
 def _touched(changes: Changes, old: Backward) -> tuple[_Touched, Backward]:
     """What ``changes`` touch, and the subjects of each object read backwards in the new lines."""
-    touched = _Touched(set(), set(), {}, {})
+    touched = _Touched(set(), {}, set(), {}, {})
     new = {predicate: dict(found) for predicate, found in old.items()}
     for sign, lines in ((1, changes.added), (-1, changes.removed)):
         pairs = touched.pairs_added if sign > 0 else touched.pairs_removed
@@ -298,14 +319,14 @@ def _touched(changes: Changes, old: Backward) -> tuple[_Touched, Backward]:
             if predicate in (_TYPE, _DEPRECATED):
                 touched.typed.add(subject)
             if predicate in tables.READ:
-                touched.reads.update((subject, (subject, predicate)))
+                touched.subjects.add(subject)
+                touched.by_predicate.setdefault(predicate, set()).add(subject)
             if not obj.startswith(b"<"):
                 continue
             target = bulk.iri(obj)
             pairs.setdefault(predicate, set()).add((subject, target))
-            if predicate in tables.READ_BACKWARDS:
-                touched.reads.add(tables.backward(predicate, target))
             if predicate in new:
+                touched.subjects.add(target)
                 found = [s for s in new[predicate].get(target, ()) if s != subject]
                 new[predicate][target] = [*found, subject] if sign > 0 else found
     return touched, new
@@ -334,37 +355,97 @@ def _again(
 
 @dataclass
 class _TablePlan:
-    """A table's rows on a rebuild: their ids in order, those made again (their CSV line, reads and sort key),
-    and the summaries of the columns."""
+    """A table's rows on a rebuild: their ids in order, those made again (their CSV line and the nodes they
+    noted), and the summaries of the columns."""
 
     ids: list[Any]
-    made: dict[Any, tuple[bytes, Reads, tables.SortKey]]
+    made: dict[Any, tuple[bytes, set[str]]]
     summaries: dict[str, Summary]
     same: bool
 
 
 def _planned(table: Table, kept: _Kept, touched: _Touched, old: Lookup, new: Lookup) -> _TablePlan:
     last = kept.tables[table.name]
-    ids = _ids(table, last.ids, touched, new)
     place = {row_id: at for at, row_id in enumerate(last.ids)}
-    again = [i for i in ids if i not in place or not touched.reads.isdisjoint(last.reads[place[i]])]
+    ids = _ids(table, last.ids, touched, new)
+    reached = _reached(table, kept, touched, place)
+    again = [i for i in ids if i not in place or place[i] in reached]
     gone = set(place).difference(ids)
     found = {name: Summary.from_data(summary.as_data()) for name, summary in last.summaries.items()}
     for row_id in itertools.chain(gone, (i for i in again if i in place)):
         _count(found, table, tables.row(table, old, table.rows.key(row_id)), -1)
     made = {}
     for row_id in again:
-        seen: Reads = set()
-        new.seen = seen
+        noted: set[str] = set()
+        new.hidden = noted
         cells = tables.row(table, new, table.rows.key(row_id))
-        new.seen = None
+        new.hidden = None
         _count(found, table, cells, 1)
-        order = tables.sort_key(table, cells) if table.order else ()
-        made[row_id] = (tables.row_line(table, cells).encode("utf-8"), seen, order)
+        made[row_id] = (tables.row_line(table, cells).encode("utf-8"), noted)
     if table.order:
-        keys = dict(zip(last.ids, last.sort_keys, strict=True))
-        ids.sort(key=lambda i: made[i][2] if i in made else keys[i])
+        current = set(ids)
+        ids = _ordered(table, [i for i in last.ids if i in current and i not in made], made, new)
     return _TablePlan(ids, made, found, not again and not gone)
+
+
+def _reached(table: Table, kept: _Kept, touched: _Touched, place: dict[Any, int]) -> set[int]:
+    """The places of the last build's rows that a change reaches (see the module's description)."""
+    last = kept.tables[table.name]
+    if isinstance(table.rows, tables.Instances):
+        reached = {place[s] for s in touched.subjects if s in place}
+    else:
+        reached = {at for at, pair in enumerate(last.ids) if not touched.subjects.isdisjoint(pair)}
+    reached.update(at for at, noted in last.hidden.items() if not touched.subjects.isdisjoint(noted))
+    shown: set[str] = set()
+    for column in table.columns:
+        if column.cells is None and column.property is not None:
+            shown.update(touched.by_predicate.get(column.property, ()))
+    if len(shown) > MANY:
+        raise Unusable(f"{len(shown)} identifiers to look for in {table.file_name}")
+    if shown:
+        ends = list(itertools.accumulate(last.lengths))  # where each line ends, the header's first
+        reached.update(_showing(kept.csv[table.name], shown, ends))
+    return reached
+
+
+def _showing(csv: Buffer, iris: set[str], ends: list[int]) -> Iterator[int]:
+    """The places of the rows whose line has one of ``iris`` in it (between separators)."""
+    for iri in sorted(iris):
+        needle = iri.encode("utf-8")
+        at = csv.find(needle, ends[0])
+        while at >= 0:
+            after = at + len(needle)
+            if csv[at - 1 : at] in _BEFORE and csv[after : after + 1] in _AFTER:
+                yield bisect_right(ends, at) - 1
+            at = csv.find(needle, after)
+
+
+#: What is around an identifier in a CSV line: the field's comma or quote, or the space between identifiers.
+_BEFORE: Final = frozenset((b",", b" ", b'"', b"\n"))
+_AFTER: Final = frozenset((b",", b" ", b'"', b"\r"))
+
+
+def _ordered(table: Table, kept: list[Any], made: dict[Any, tuple[bytes, set[str]]], new: Lookup) -> list[Any]:
+    """The ids of a table with an ``order``: the rows ``kept`` (in their order still), and those ``made``
+    again each put in its place (the rows are ordered by :func:`.tables.sort_key`, then by id)."""
+    keys: dict[Any, tuple[Any, ...]] = {}
+
+    def key(row_id: Any) -> tuple[Any, ...]:
+        found = keys.get(row_id)
+        if found is None:
+            cells = tables.row(table, new, table.rows.key(row_id))
+            found = keys[row_id] = (tables.sort_key(table, cells), _base(table, row_id))
+        return found
+
+    ordered = list(kept)
+    for row_id in sorted(made, key=key):
+        insort(ordered, row_id, key=key)
+    return ordered
+
+
+def _base(table: Table, row_id: Any) -> Any:
+    """How ``row_id`` is ordered among rows of the same sort key: as :attr:`.tables.Table.rows` gives them."""
+    return _form(row_id) if isinstance(table.rows, tables.Instances) else row_id
 
 
 def _count(found: dict[str, Summary], table: Table, cells: tables.Row, sign: int) -> None:
@@ -377,7 +458,7 @@ def _ids(table: Table, last: list[Any], touched: _Touched, new: Lookup) -> list[
     rows = table.rows
     if isinstance(rows, tables.Instances):
         if not touched.typed:
-            return list(last) if not table.order else sorted(last, key=_form)
+            return list(last)
         ids = set(last)
         for subject in touched.typed:
             if new.instance(subject, rows.cls):
@@ -398,25 +479,23 @@ def _write(table: Table, plan: _TablePlan, kept: _Kept, col: Collection, files: 
     last = kept.tables[table.name]
     if plan.same:
         files.link(table.file_name, kept.paths[table.name])
-        lengths, reads, sort_keys = last.lengths, last.reads, last.sort_keys
+        lengths, hidden = last.lengths, last.hidden
     else:
-        lengths, reads, sort_keys = _write_csv(table, plan, kept, files)
+        lengths, hidden = _write_csv(table, plan, kept, files)
     files.put(table.metadata_name, tables.metadata_bytes(table, plan.summaries, col.licence_iri))
-    return tables.Written(plan.ids, reads, lengths, sort_keys, plan.summaries)
+    return tables.Written(plan.ids, hidden, lengths, plan.summaries)
 
 
-def _write_csv(
-    table: Table, plan: _TablePlan, kept: _Kept, files: Directory
-) -> tuple[list[int], list[Reads], list[tables.SortKey]]:
+def _write_csv(table: Table, plan: _TablePlan, kept: _Kept, files: Directory) -> tuple[list[int], dict[int, set[str]]]:
     """Write the CSV: the lines of the rows made again, and the last build's of the others (runs of them
-    that follow each other there copied at once); each row's length, reads and sort key."""
+    that follow each other there copied at once); each row's length, and the nodes noted by place."""
     last, csv = kept.tables[table.name], kept.csv[table.name]
     offsets = list(itertools.accumulate(last.lengths))  # where each row's line ends (the header's first)
     place = {row_id: at for at, row_id in enumerate(last.ids)}
-    lengths, reads, sort_keys = [last.lengths[0]], [], []
+    lengths, hidden = [last.lengths[0]], {}
     with files.stream(table.file_name) as sink:
         start, end = 0, last.lengths[0]  # the run of the last build's bytes to copy next
-        for row_id in plan.ids:
+        for now, row_id in enumerate(plan.ids):
             again = plan.made.get(row_id)
             if again is None:
                 at = place[row_id]
@@ -425,17 +504,14 @@ def _write_csv(
                     start = offsets[at]
                 end = offsets[at + 1]
                 lengths.append(last.lengths[at + 1])
-                reads.append(last.reads[at])
-                if table.order:
-                    sort_keys.append(last.sort_keys[at])
-                continue
-            sink.write(csv[start:end])
-            start = end = 0
-            line, seen, order = again
-            sink.write(line)
-            lengths.append(len(line))
-            reads.append(seen)
-            if table.order:
-                sort_keys.append(order)
+                noted = last.hidden.get(at)
+            else:
+                sink.write(csv[start:end])
+                start = end = 0
+                line, noted = again
+                sink.write(line)
+                lengths.append(len(line))
+            if noted:
+                hidden[now] = noted
         sink.write(csv[start:end])
-    return lengths, reads, sort_keys
+    return lengths, hidden

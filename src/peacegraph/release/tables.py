@@ -82,8 +82,8 @@ class Index:
         self._read = {bulk.bracketed(p): (self.out[p], self.back.get(p)) for p in READ}
         self._values: dict[bytes, Value] = {}  # an object as the lines hold it (with " .") -> its value
         self._subject = Value(b"", "")  # the subject of the last line read
-        #: Where a row being made notes what it reads (:data:`Reads`), when it is noted.
-        self.seen: Reads | None = None
+        #: Where a row being made notes the subjects it reads that it does not show (:func:`path`), when noted.
+        self.hidden: set[str] | None = None
 
     @classmethod
     def of(cls, data: bytes) -> Index:
@@ -120,20 +120,14 @@ class Index:
 
     def values(self, subject: Value, predicate: str) -> list[Value]:
         """The objects, in the order of their N-Triples form."""
-        if self.seen is not None:
-            self.seen.add(subject.value)
         return self.out[predicate].get(subject.value) or []
 
     def subjects(self, obj: Value, predicate: str) -> list[Value]:
-        if self.seen is not None:
-            self.seen.add(backward(predicate, obj.value))
         return sorted(set(self.back[predicate].get(obj.value, ())))
 
     def about(self, cells: list[Value], predicate: str) -> list[Value]:
         """The ``predicate`` values of the identifiers among ``cells``, one after the other."""
-        about = list(map(_VALUE, filter(_IS_IRI, cells)))
-        if self.seen is not None:
-            self.seen.update(zip(about, itertools.repeat(predicate)))
+        about = map(_VALUE, filter(_IS_IRI, cells))
         return list(chain.from_iterable(map(self.out[predicate].get, about, _NONE)))
 
     def instances(self, cls: str) -> list[Value]:
@@ -147,17 +141,16 @@ class Index:
         return sorted(found, key=lambda pair: (pair[0].value, pair[1].value))
 
 
-#: What a row read: the subjects whose values it read (their IRIs; ``(subject, predicate)`` where it read
-#: the values of one predicate only: the names of the things it links to), and the objects whose subjects
-#: it read (:func:`backward`): a row none of whose reads a change touches is as it was.
-Reads = set[str | tuple[str, str]]
-
-
-def backward(predicate: str, obj: str) -> tuple[str, str]:
-    """The read of the subjects of ``obj`` by ``predicate`` (marked ``^``, which begins no IRI)."""
-    return "^" + predicate, obj
-
-
+#: What a row reads of the graph, which a rebuild needs to know to tell whether a change reaches it:
+#:
+#: - the values of its key (the thing, or the pair), and the subjects of its key (:func:`inverse`): the
+#:   cell functions are given the row's key, and nothing else;
+#: - the values of the identifiers its cells show (:attr:`Column.about`): their IRIs are in its CSV line;
+#: - the values of the nodes a path goes through (:func:`path`), which it need not show: noted in
+#:   :attr:`Index.hidden`, where a row is noted.
+#:
+#: So a change reaches a row when it changes a line of its key, of an identifier its line shows (by a
+#: predicate an ``about`` column reads), or of a node it noted (:mod:`.retable`).
 #: How many values the index keeps to make each value once (the index holds them all anyway).
 _KEPT: Final = 1 << 16
 _TYPE: Final = RDF_TYPE.value
@@ -227,6 +220,8 @@ def path(*predicates: str, cls: str | None = None) -> Cells:
         nodes: list[Value] = [subject]
         for step in steps:
             nodes = [o for n in nodes if n.iri for o in index.values(n, step)]
+            if index.hidden is not None:
+                index.hidden.update(n.value for n in nodes if n.iri)
         if wanted is not None:
             nodes = [n for n in nodes if n.iri and wanted in index.values(n, _TYPE)]
         return sorted(set(nodes), key=_form) if len(nodes) > 1 else nodes
@@ -480,25 +475,27 @@ def rows(table: Table, index: Index) -> list[Row]:
     return noted_rows(table, index, note=False)[0]
 
 
-def noted_rows(table: Table, index: Index, note: bool = True) -> tuple[list[Row], list[Any], list[Reads]]:
-    """Every row in the table's order, with (``note``) each one's id and what it read (else empty lists)."""
+def noted_rows(table: Table, index: Index, note: bool = True) -> tuple[list[Row], list[Any], dict[int, set[str]]]:
+    """Every row in the table's order, with (``note``) each one's id and, by its place, the subjects it read
+    and does not show, where there are any (else empty)."""
     keys = table.rows(index)
+    hidden: list[set[str]] = []
     if note:
-        made, reads = [], []
+        made = []
         for key in keys:
-            seen: Reads = set()
-            index.seen = seen
+            noted: set[str] = set()
+            index.hidden = noted
             made.append(row(table, index, key))
-            reads.append(seen)
-        index.seen = None
+            hidden.append(noted)
+        index.hidden = None
         ids = [table.rows.id(key) for key in keys]
     else:
-        made, ids, reads = [row(table, index, key) for key in keys], [], []
+        made, ids = [row(table, index, key) for key in keys], []
     if table.order:
         order = sorted(range(len(made)), key=[sort_key(table, r) for r in made].__getitem__)
         made = [made[i] for i in order]
-        ids, reads = ([ids[i] for i in order], [reads[i] for i in order]) if note else (ids, reads)
-    return made, ids, reads
+        ids, hidden = ([ids[i] for i in order], [hidden[i] for i in order]) if note else (ids, hidden)
+    return made, ids, {at: found for at, found in enumerate(hidden) if found}
 
 
 def sort_key(table: Table, made: Row) -> SortKey:
@@ -719,13 +716,13 @@ def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
 
 @dataclass
 class Written:
-    """What was written of a table, that a rebuild can start from: each row's id, what it read, how many
-    bytes its CSV line is and where it is ordered (an ``order``), and its columns' summaries."""
+    """What was written of a table, that a rebuild can start from: each row's id, what it read and does not
+    show (by its place, where there is any), how many bytes its CSV line is (the header's first), and the
+    columns' summaries."""
 
     ids: list[Any]
-    reads: list[Reads]
+    hidden: dict[int, set[str]]
     lengths: list[int]
-    sort_keys: list[SortKey]
     summaries: dict[str, Summary]
 
 
@@ -734,14 +731,13 @@ def write(index: Index, col: Collection, files: Directory, note: bool = False) -
     written as it is made; with ``note``, what a rebuild can start from (else nothing)."""
     written = {}
     for table in TABLES:
-        made, ids, reads = noted_rows(table, index, note)
+        made, ids, hidden = noted_rows(table, index, note)
         with files.stream(table.file_name) as sink:
             lengths = write_csv(table, made, sink)
         found = summaries(table, made)
         files.put(table.metadata_name, metadata_bytes(table, found, col.licence_iri))
         if note:
-            keys = [sort_key(table, r) for r in made] if table.order else []
-            written[table.name] = Written(ids, reads, lengths, keys, found)
+            written[table.name] = Written(ids, hidden, lengths, found)
     return written
 
 
