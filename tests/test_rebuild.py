@@ -14,7 +14,7 @@ from peacegraph import pipeline, stamps
 from peacegraph.rdf import mapping, remap
 from peacegraph.rdf.namespaces import using
 from peacegraph.records import model as r
-from peacegraph.release import keep
+from peacegraph.release import keep, retable
 
 from .conftest import MINI
 
@@ -331,3 +331,22 @@ def test_the_command_says_what_a_rebuild_reused_and_a_garbled_keep_changes_nothi
     assert "as last time" not in garbled.output
     assert "mapped again" not in garbled.output
     assert _files(out) == rebuilt
+
+
+@pytest.mark.parametrize("name", [retable.KEPT, "signatures.csv"])
+def test_a_damaged_tables_keep_writes_the_tables_the_full_way(mini_seeds: Path, tmp_path: Path, name: str) -> None:
+    """The tables' keep (its notes, or a CSV file it holds) damaged: the dumps' segments are still reused,
+    and the tables are written from all the lines, as a full build writes them."""
+    damaged = []
+
+    def damage(seeds: Path) -> None:
+        MINI_EDITS["an organization renamed (signatures and memberships read its name)"](seeds)
+        for kept in Path(stamps.cache_home()).glob(f"{keep.BUILDS}/*/*/serialize/{name}"):
+            size = kept.stat().st_size
+            kept.unlink()  # a hard link shares the release's own file: replace it, never write into it
+            kept.write_bytes(b"\x00" * size)
+            damaged.append(kept)
+
+    again = _rebuilt_as_built(mini_seeds, damage, tmp_path)
+    assert damaged
+    assert again.reused["serialize"].endswith("segments of the dumps as last time")

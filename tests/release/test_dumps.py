@@ -387,3 +387,24 @@ def test_a_keep_on_another_file_system_holds_copies(tmp_path: Path, monkeypatch:
     written, _keep, _nt = builds.kept(lines.of(edited), (keep, nt))
     assert made[0] == 1
     assert written == builds.full(lines.of(edited))
+
+
+def test_a_row_is_made_again_when_a_node_it_reads_and_does_not_show_changes(tmp_path: Path) -> None:
+    """A position shows its offsets' selector only once the selector is a ``TextPositionSelector``: the
+    change is to a node the row reads through its evidence, and neither its own lines nor its CSV line
+    name that node."""
+    position, evidence, selector = (NamedNode(f"{active().id}position/p{tail}") for tail in ("", "/e", "/e/s"))
+    graph = {
+        Triple(position, RDF_TYPE, NamedNode(PG + "Position")),
+        Triple(position, NamedNode(PG + "evidence"), evidence),
+        Triple(evidence, NamedNode(OA + "hasSelector"), selector),
+        Triple(selector, NamedNode(OA + "start"), Literal("5", datatype=NamedNode(XSD + "nonNegativeInteger"))),
+    }
+    builds = Builds(tmp_path)
+    (written, _stats), keep, nt = builds.kept(lines.of(graph))
+    assert selector.value.encode() not in written["tables/positions.csv"]
+    typed = lines.of(graph | {Triple(selector, RDF_TYPE, NamedNode(OA + "TextPositionSelector"))})
+    (written, _stats), keep, nt = builds.kept(typed, (keep, nt))
+    assert selector.value.encode() in written["tables/positions.csv"]
+    assert (written, _stats) == builds.full(typed)
+    assert builds.reused["serialize"].endswith("; 1 of 1 table rows made again")

@@ -180,7 +180,6 @@ class _Kept:
 
     tables: dict[str, tables.Written]
     csv: dict[str, Buffer]
-    paths: dict[str, Path]
     back: Backward
 
 
@@ -204,13 +203,12 @@ def _checked(previous: Path, lines: str, known: Mapping[tuple[int, int], str], s
     data = marshal.loads(body)
     if data["format"] != FORMAT or data["depends"] != _depends() or data["lines"] != lines:
         raise Unusable("made otherwise")
-    found, csv, paths = {}, {}, {}
+    found, csv = {}, {}
     for table in tables.TABLES:
         ids, hidden, lengths, summaries, sha256 = data["tables"][table.name]
         if len(lengths) != len(ids) + 1 or not all(0 <= at < len(ids) for at in hidden):
             raise Unusable("rows do not match")
-        paths[table.name] = previous / _csv(table)
-        csv[table.name] = _opened(paths[table.name], sha256, known, stack)
+        csv[table.name] = _opened(previous / _csv(table), sha256, known, stack)
         if len(csv[table.name]) != sum(lengths):
             raise Unusable("rows do not match")
         columns = {name: Summary.from_data(value) for name, value in summaries.items()}
@@ -225,7 +223,7 @@ def _checked(previous: Path, lines: str, known: Mapping[tuple[int, int], str], s
             by_object.setdefault(obj, []).append(subject)
     if sorted(back) != _backward():
         raise Unusable("backward predicates do not match")
-    return _Kept(found, csv, paths, back)
+    return _Kept(found, csv, back)
 
 
 def _opened(path: Path, sha256: str, known: Mapping[tuple[int, int], str], stack: contextlib.ExitStack) -> Buffer:
@@ -361,7 +359,6 @@ class _TablePlan:
     ids: list[Any]
     made: dict[Any, tuple[bytes, set[str]]]
     summaries: dict[str, Summary]
-    same: bool
 
 
 def _planned(table: Table, kept: _Kept, touched: _Touched, old: Lookup, new: Lookup) -> _TablePlan:
@@ -385,7 +382,7 @@ def _planned(table: Table, kept: _Kept, touched: _Touched, old: Lookup, new: Loo
     if table.order:
         current = set(ids)
         ids = _ordered(table, [i for i in last.ids if i in current and i not in made], made, new)
-    return _TablePlan(ids, made, found, not again and not gone)
+    return _TablePlan(ids, made, found)
 
 
 def _reached(table: Table, kept: _Kept, touched: _Touched, place: dict[Any, int]) -> set[int]:
@@ -476,19 +473,17 @@ def _form(iri: str) -> str:
 
 
 def _write(table: Table, plan: _TablePlan, kept: _Kept, col: Collection, files: Directory) -> tables.Written:
-    last = kept.tables[table.name]
-    if plan.same:
-        files.link(table.file_name, kept.paths[table.name])
-        lengths, hidden = last.lengths, last.hidden
-    else:
-        lengths, hidden = _write_csv(table, plan, kept, files)
+    lengths, hidden = _write_csv(table, plan, kept, files)
     files.put(table.metadata_name, tables.metadata_bytes(table, plan.summaries, col.licence_iri))
     return tables.Written(plan.ids, hidden, lengths, plan.summaries)
 
 
 def _write_csv(table: Table, plan: _TablePlan, kept: _Kept, files: Directory) -> tuple[list[int], dict[int, set[str]]]:
     """Write the CSV: the lines of the rows made again, and the last build's of the others (runs of them
-    that follow each other there copied at once); each row's length, and the nodes noted by place."""
+    that follow each other there copied at once); each row's length, and the nodes noted by place.
+
+    The file is written, never linked to the kept one: that is a link to the release's own file, which a
+    release replaced in place would rename onto itself (a rename that does nothing)."""
     last, csv = kept.tables[table.name], kept.csv[table.name]
     offsets = list(itertools.accumulate(last.lengths))  # where each row's line ends (the header's first)
     place = {row_id: at for at, row_id in enumerate(last.ids)}
