@@ -224,8 +224,7 @@ class _Writer:
         turtle = (self.turtle.sink.tell() - len(body), len(body))
         start = self.jsonld.mark() + len(self.jsonld.separator)
         self.jsonld.put(kept.jsonld.read(*old.jsonld))
-        for chunk in bulk.chunks(lines):
-            self.objects.update(chunk.objects)
+        self.objects.update(bulk.objects(lines))
         self._record(Segment(old.first, self.offset, old.length, turtle, (start, old.jsonld[1]), old.summary))
 
     def _record(self, segment: Segment) -> None:

@@ -142,8 +142,10 @@ def _depends() -> str:
 
 
 def _keep(fresh: Path | None, files: Directory, written: dict[str, tables.Written], back: Flat) -> None:
-    """Leave in ``fresh`` the tables' CSV files and what was noted of them (nothing if ``fresh`` is None)."""
-    if fresh is None or not written:
+    """Leave in ``fresh`` the tables' CSV files and what was noted of them (nothing if ``fresh`` is None, or
+    no N-Triples dump was written: the keep is of the lines it holds)."""
+    dump = files.written.get(NTRIPLES)
+    if fresh is None or not written or dump is None:
         return
     kept: dict[str, Any] = {}
     for table in tables.TABLES:
@@ -155,8 +157,7 @@ def _keep(fresh: Path | None, files: Directory, written: dict[str, tables.Writte
             shutil.copyfile(files.root / name, fresh / _csv(table))
         summaries = {column: summary.as_data() for column, summary in done.summaries.items()}
         kept[table.name] = [done.ids, done.hidden, done.lengths, summaries, files.written[name].sha256]
-    lines = files.written[NTRIPLES].sha256
-    body = marshal.dumps({"format": FORMAT, "depends": _depends(), "lines": lines, "tables": kept, "back": back})
+    body = marshal.dumps({"format": FORMAT, "depends": _depends(), "lines": dump.sha256, "tables": kept, "back": back})
     (fresh / KEPT).write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
 
