@@ -350,3 +350,13 @@ def test_a_damaged_tables_keep_writes_the_tables_the_full_way(mini_seeds: Path, 
     again = _rebuilt_as_built(mini_seeds, damage, tmp_path)
     assert damaged
     assert again.reused["serialize"].endswith("segments of the dumps as last time")
+
+
+def test_a_change_to_many_shown_names_writes_the_tables_the_full_way(
+    mini_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past :data:`.retable.MANY` renamed identifiers to look for in the last CSV files, the tables are
+    written from all the lines (and are what a full build writes)."""
+    monkeypatch.setattr(retable, "MANY", 0)
+    again = _rebuilt_as_built(mini_seeds, MINI_EDITS["a person renamed (a document's authors read her name)"], tmp_path)
+    assert again.reused["serialize"].endswith("segments of the dumps as last time")
