@@ -1,13 +1,13 @@
 """The tables (:mod:`.tables`) written on a rebuild from what the last build wrote of them: only the rows
 a change can reach are made again, and every file is byte for byte what a full build writes.
 
-A row is a function of what it reads of the graph (see :data:`.tables.Index` and the note above
-``_KEPT`` there): the lines of its key, the lines of the identifiers its CSV line shows, by the
-predicates its ``about`` columns read, and the lines of the nodes its paths go through (noted). A full
-build keeps, for each table, each row's id, the nodes it noted, how many bytes its CSV line is, and for
-each column the counts its CSVW description is made of (:class:`.tables.Summary`) (``tables.bin``: its
-SHA-256 on its first line, then the data in :mod:`marshal`'s format, read only once that SHA-256 is
-checked); and beside them the CSV files and the subjects of each object read backwards.
+A row is a function of what it reads of the graph (see :class:`.tables.Index`): the lines of its key,
+the lines of the identifiers its CSV line shows, by the predicates its ``about`` columns read, and the
+lines of the nodes its paths go through (noted). A full build keeps, for each table, each row's id, the
+nodes it noted, how many bytes its CSV line is, and for each column the counts its CSVW description is
+made of (:class:`.tables.Summary`) (``tables.bin``: its SHA-256 on its first line, then the data in
+:mod:`marshal`'s format, read only once that SHA-256 is checked); and beside them the CSV files and the
+subjects of each object read backwards.
 
 On a rebuild the dumps give the lines that changed (:class:`Changes`). A row is made again when its id
 is new, its key is the subject of a changed line (or the object, read backwards), a node it noted is,

@@ -21,6 +21,7 @@ import csv
 import io
 import itertools
 import json
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -74,6 +75,17 @@ class Index:
     Keyed by the predicate's IRI, then the subject's (or the object's), and read from the lines'
     bytes (:mod:`.bulk`): only the lines of the predicates some column reads are looked at, and a
     value that recurs is made once. The values of a subject and predicate are in their lines' order.
+
+    What a row reads of the index, which a rebuild needs to know to tell whether a change reaches it:
+
+    - the values of its key (the thing, or the pair), and the subjects of its key (:func:`inverse`): the
+      cell functions are given the row's key, and nothing else;
+    - the values of the identifiers its cells show (:attr:`Column.about`): their IRIs are in its CSV line;
+    - the values of the nodes a path goes through (:func:`path`), which it need not show: noted in
+      :attr:`Index.hidden`, where a row is noted.
+
+    So a change reaches a row when it changes a line of its key, of an identifier its line shows (by a
+    predicate an ``about`` column reads), or of a node it noted (:mod:`.retable`).
     """
 
     def __init__(self) -> None:
@@ -141,16 +153,6 @@ class Index:
         return sorted(found, key=lambda pair: (pair[0].value, pair[1].value))
 
 
-#: What a row reads of the graph, which a rebuild needs to know to tell whether a change reaches it:
-#:
-#: - the values of its key (the thing, or the pair), and the subjects of its key (:func:`inverse`): the
-#:   cell functions are given the row's key, and nothing else;
-#: - the values of the identifiers its cells show (:attr:`Column.about`): their IRIs are in its CSV line;
-#: - the values of the nodes a path goes through (:func:`path`), which it need not show: noted in
-#:   :attr:`Index.hidden`, where a row is noted.
-#:
-#: So a change reaches a row when it changes a line of its key, of an identifier its line shows (by a
-#: predicate an ``about`` column reads), or of a node it noted (:mod:`.retable`).
 #: How many values the index keeps to make each value once (the index holds them all anyway).
 _KEPT: Final = 1 << 16
 _TYPE: Final = RDF_TYPE.value
@@ -229,7 +231,14 @@ def path(*predicates: str, cls: str | None = None) -> Cells:
     def one_step(index: Index, subject: Value) -> list[Value]:
         return list(index.values(subject, steps[0]))  # one subject's values: each once, in order already
 
-    return one_step if len(steps) == 1 and wanted is None else cells
+    if len(steps) == 1 and wanted is None:
+        return one_step
+    HIDING.add(cells)
+    return cells
+
+
+#: The cell functions that read nodes they need not show (:attr:`Index.hidden`).
+HIDING: Final[set[Cells]] = set()
 
 
 def inverse(predicate: str) -> Cells:
@@ -282,6 +291,10 @@ class Instances:
         return key.value
 
     @staticmethod
+    def ids(keys: list[Any]) -> list[Any]:
+        return list(map(_VALUE, keys))
+
+    @staticmethod
     def key(made: str) -> Value:
         return iri_value(made)
 
@@ -303,6 +316,10 @@ class Pairs:
     def id(key: Any) -> Any:
         return key[0].value, key[1].value
 
+    @classmethod
+    def ids(cls, keys: list[Any]) -> list[Any]:
+        return list(map(cls.id, keys))
+
     @staticmethod
     def key(made: tuple[str, str]) -> tuple[Value, Value]:
         return iri_value(made[0]), iri_value(made[1])
@@ -317,6 +334,11 @@ class Table:
     columns: tuple[Column, ...]
     #: Columns whose first values order the rows (numbers as numbers); else the order of ``rows``.
     order: tuple[str, ...] = ()
+
+    @property
+    def hides(self) -> bool:
+        """Whether a row reads nodes it need not show (:data:`HIDING`)."""
+        return any(column.cells in HIDING for column in self.columns)
 
     @property
     def file_name(self) -> str:
@@ -480,7 +502,7 @@ def noted_rows(table: Table, index: Index, note: bool = True) -> tuple[list[Row]
     and does not show, where there are any (else empty)."""
     keys = table.rows(index)
     hidden: list[set[str]] = []
-    if note:
+    if note and table.hides:
         made = []
         for key in keys:
             noted: set[str] = set()
@@ -488,13 +510,14 @@ def noted_rows(table: Table, index: Index, note: bool = True) -> tuple[list[Row]
             made.append(row(table, index, key))
             hidden.append(noted)
         index.hidden = None
-        ids = [table.rows.id(key) for key in keys]
     else:
-        made, ids = [row(table, index, key) for key in keys], []
+        made = [row(table, index, key) for key in keys]
+    ids = table.rows.ids(keys) if note else []
     if table.order:
         order = sorted(range(len(made)), key=[sort_key(table, r) for r in made].__getitem__)
         made = [made[i] for i in order]
-        ids, hidden = ([ids[i] for i in order], [hidden[i] for i in order]) if note else (ids, hidden)
+        ids = [ids[i] for i in order] if note else ids
+        hidden = [hidden[i] for i in order] if hidden else hidden
     return made, ids, {at: found for at, found in enumerate(hidden) if found}
 
 
@@ -531,10 +554,11 @@ def write_csv(table: Table, made: list[Row], sink: IO[bytes]) -> list[int]:
     text.write(header)
     lengths = [_length(header)]
     texts = [list(map(_text, map(itemgetter(column.name), made))) for column in table.columns]
-    for fields in zip(*texts, strict=True):
-        written = line(fields)
-        text.write(written)
-        lengths.append(len(written) if written.isascii() else len(written.encode("utf-8")))
+    lines = list(map(line, zip(*texts, strict=True)))
+    text.writelines(lines)
+    lengths.extend(map(len, lines))
+    for at in itertools.compress(itertools.count(1), map(operator.not_, map(str.isascii, lines))):
+        lengths[at] = len(lines[at - 1].encode("utf-8"))  # a line with other than ASCII: its bytes
     text.flush()
     text.detach()  # the sink stays open
     return lengths
