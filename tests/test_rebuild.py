@@ -3,9 +3,13 @@ the release a full build of the same records writes."""
 
 from __future__ import annotations
 
+import itertools
+import random
+import re
 import shutil
 import sys
 from collections.abc import Callable
+from operator import methodcaller
 from pathlib import Path
 
 import pytest
@@ -360,3 +364,62 @@ def test_a_change_to_many_shown_names_writes_the_tables_the_full_way(
     monkeypatch.setattr(retable, "MANY", 0)
     again = _rebuilt_as_built(mini_seeds, MINI_EDITS["a person renamed (a document's authors read her name)"], tmp_path)
     assert again.reused["serialize"].endswith("segments of the dumps as last time")
+
+
+def _random_edit(rng: random.Random, seeds: Path) -> None:
+    """One edit of a record of the synthetic corpus: a name, a kind of organization, a date, a signatory or
+    a member added (each keeps the corpus valid); a file where the edit drawn cannot be made draws again."""
+    keys = {f"  - org:{key}" for f in seeds.glob("records/*.yaml") for key in _ORGS.findall(f.read_text())}
+    while True:
+        path = rng.choice(sorted((seeds / "records").glob("unit-*.yaml")))
+        text = path.read_text(encoding="utf-8")
+        kind = rng.randrange(5)
+        if kind < 3:
+            pattern = _EDITS[kind]
+            found = list(pattern.finditer(text))
+            if not found:
+                continue
+            match = rng.choice(found)
+            if kind == 0:
+                new = f"{match.group(1)} {rng.randrange(1000)}"
+            else:
+                new = rng.choice(synthetic.ORG_TYPES) if kind == 1 else str(int(match.group(1)) + 1)
+        else:
+            heading = "  signatories:\n" if kind == 3 else "  members:\n"
+            lists = [m.end() for m in re.finditer(re.escape(heading), text)]
+            unlisted = {at: keys - set(itertools.takewhile(_ITEM, text[at:].splitlines())) for at in lists}
+            places = [at for at in lists if unlisted[at]]  # the lists that do not hold every organization
+            if not places:
+                continue
+            at = rng.choice(places)
+            path.write_text(text[:at] + rng.choice(sorted(unlisted[at])) + "\n" + text[at:], encoding="utf-8")
+            return
+        path.write_text(text[: match.start(1)] + new + text[match.end(1) :], encoding="utf-8")
+        return
+
+
+#: A name, a kind of organization, a year of a document's date.
+_EDITS = [
+    re.compile(r"(?m)^  name: ((?:Organization|Person) .*)$"),
+    re.compile(r"(?m)^  type: (civil-society|local-council|media|political)$"),
+    re.compile(r"(?m)^  date: '(\d{4})-"),
+]
+_ORGS = re.compile(r"(?m)^- key: (org-\S+)$")
+_ITEM = methodcaller("startswith", "  - ")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rebuilds_after_random_edits_write_what_full_builds_write(units: Path, tmp_path: Path, seed: int) -> None:
+    """Edit after edit, each rebuild from the last one's keep is byte for byte the full build of the same
+    records, and makes again only some of the tables' rows."""
+    rng = random.Random(seed)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(units, seeds)
+    out = tmp_path / "out"
+    _build(seeds, out)
+    for step in range(6):
+        _random_edit(rng, seeds)
+        again = _build(seeds, out)
+        full = _build(seeds, tmp_path / f"full-{step}").files["SHA256SUMS"].parent
+        assert _files(out) == _files(full), f"seed {seed}, step {step}"
+        assert again.reused["serialize"].endswith("table rows made again"), again.reused

@@ -408,3 +408,22 @@ def test_a_row_is_made_again_when_a_node_it_reads_and_does_not_show_changes(tmp_
     assert selector.value.encode() in written["tables/positions.csv"]
     assert (written, _stats) == builds.full(typed)
     assert builds.reused["serialize"].endswith("; 1 of 1 table rows made again")
+
+
+def test_a_row_is_made_again_when_the_subjects_it_reads_backwards_change(tmp_path: Path) -> None:
+    """A signature's document is the subject of ``pg:signature`` whose object it is: a second document
+    that lists it changes its row, though no line of the signature changed."""
+    signature, first, second = (NamedNode(f"{active().id}{tail}") for tail in ("sig", "doc/1", "doc/2"))
+    graph = {
+        Triple(signature, RDF_TYPE, NamedNode(PG + "Signature")),
+        Triple(first, NamedNode(PG + "signature"), signature),
+        Triple(second, NamedNode(SCHEMA + "name"), Literal("Second")),
+    }
+    builds = Builds(tmp_path)
+    (written, _stats), keep, nt = builds.kept(lines.of(graph))
+    assert second.value.encode() not in written["tables/signatures.csv"]
+    listed = lines.of(graph | {Triple(second, NamedNode(PG + "signature"), signature)})
+    (written, _stats), keep, nt = builds.kept(listed, (keep, nt))
+    assert second.value.encode() in written["tables/signatures.csv"]
+    assert (written, _stats) == builds.full(listed)
+    assert builds.reused["serialize"].endswith("; 1 of 1 table rows made again")
