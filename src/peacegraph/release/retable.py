@@ -26,6 +26,7 @@ tables be written the full way.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import itertools
 import marshal
@@ -37,7 +38,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import pyoxigraph
 
@@ -180,7 +181,7 @@ class _Kept:
     """A keep read and checked: what it noted of each table, its CSV's bytes, and the backward subjects."""
 
     tables: dict[str, tables.Written]
-    csv: dict[str, Buffer]
+    csv: dict[str, _File]
     back: Backward
 
 
@@ -210,7 +211,7 @@ def _checked(previous: Path, lines: str, known: Mapping[tuple[int, int], str], s
         if len(lengths) != len(ids) + 1 or not all(0 <= at < len(ids) for at in hidden):
             raise Unusable("rows do not match")
         csv[table.name] = _opened(previous / _csv(table), sha256, known, stack)
-        if len(csv[table.name]) != sum(lengths):
+        if csv[table.name].size != sum(lengths):
             raise Unusable("rows do not match")
         columns = {name: Summary.from_data(value) for name, value in summaries.items()}
         if set(columns) != {c.name for c in table.columns}:
@@ -227,16 +228,48 @@ def _checked(previous: Path, lines: str, known: Mapping[tuple[int, int], str], s
     return _Kept(found, csv, back)
 
 
-def _opened(path: Path, sha256: str, known: Mapping[tuple[int, int], str], stack: contextlib.ExitStack) -> Buffer:
-    """The bytes of ``path`` (mapped), if its SHA-256 is ``sha256`` (known already by device and inode, or read)."""
+def _opened(path: Path, sha256: str, known: Mapping[tuple[int, int], str], stack: contextlib.ExitStack) -> _File:
+    """The file ``path``, if its SHA-256 is ``sha256`` (known already by device and inode, or read)."""
     handle = stack.enter_context(path.open("rb"))
     status = os.fstat(handle.fileno())
     found = known.get((status.st_dev, status.st_ino)) or hashlib.file_digest(handle, "sha256").hexdigest()
     if found != sha256:
         raise Unusable(f"{path.name} damaged")
-    if status.st_size == 0:
-        return b""
-    return stack.enter_context(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+    return _File(handle.fileno(), status.st_size)
+
+
+@dataclass(frozen=True)
+class _File:
+    """A kept CSV file, read a block at a time where asked: never mapped nor read whole (at ten million
+    triples the tables are half a gigabyte)."""
+
+    fd: int
+    size: int
+
+    def copy(self, start: int, end: int, sink: IO[bytes]) -> None:
+        """Write its bytes from ``start`` to ``end`` into ``sink``."""
+        while start < end:
+            block = os.pread(self.fd, min(end - start, _BLOCK), start)
+            if not block:
+                raise OSError(errno.EIO, "a kept table is shorter than when it was checked")
+            sink.write(block)
+            start += len(block)
+
+    def around(self, needle: bytes, start: int) -> Iterator[tuple[int, bytes, bytes]]:
+        """Where ``needle`` begins, from ``start`` on (not 0), with the byte before it and the byte after."""
+        at = start
+        while at < self.size:
+            base = at - 1
+            block = os.pread(self.fd, _BLOCK + len(needle) + 1, base)
+            found = block.find(needle, 1)
+            while 0 < found <= _BLOCK:  # those that begin in this block: the next begins past them
+                after = found + len(needle)
+                yield base + found, block[found - 1 : found], block[after : after + 1]
+                found = block.find(needle, found + 1)
+            at += _BLOCK
+
+
+_BLOCK: Final = 1 << 24
 
 
 # --- looking up in the sorted lines -----------------------------------------------------------
@@ -406,16 +439,12 @@ def _reached(table: Table, kept: _Kept, touched: _Touched, place: dict[Any, int]
     return reached
 
 
-def _showing(csv: Buffer, iris: set[str], ends: list[int]) -> Iterator[int]:
+def _showing(csv: _File, iris: set[str], ends: list[int]) -> Iterator[int]:
     """The places of the rows whose line has one of ``iris`` in it (between separators)."""
     for iri in sorted(iris):
-        needle = iri.encode("utf-8")
-        at = csv.find(needle, ends[0])
-        while at >= 0:
-            after = at + len(needle)
-            if csv[at - 1 : at] in _BEFORE and csv[after : after + 1] in _AFTER:
+        for at, before, after in csv.around(iri.encode("utf-8"), ends[0]):
+            if before in _BEFORE and after in _AFTER:
                 yield bisect_right(ends, at) - 1
-            at = csv.find(needle, after)
 
 
 #: What is around an identifier in a CSV line: the field's comma or quote, or the space between identifiers.
@@ -496,18 +525,18 @@ def _write_csv(table: Table, plan: _TablePlan, kept: _Kept, files: Directory) ->
             if again is None:
                 at = place[row_id]
                 if offsets[at] != end:
-                    sink.write(csv[start:end])
+                    csv.copy(start, end, sink)
                     start = offsets[at]
                 end = offsets[at + 1]
                 lengths.append(last.lengths[at + 1])
                 noted = last.hidden.get(at)
             else:
-                sink.write(csv[start:end])
+                csv.copy(start, end, sink)
                 start = end = 0
                 line, noted = again
                 sink.write(line)
                 lengths.append(len(line))
             if noted:
                 hidden[now] = noted
-        sink.write(csv[start:end])
+        csv.copy(start, end, sink)
     return lengths, hidden
