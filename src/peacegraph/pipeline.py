@@ -27,7 +27,7 @@ from .rdf.spill import SpilledLines
 from .records import loader
 from .records.model import Corpus, Origin
 from .records.parsed import Parses
-from .release import citation, dumps, metadata, outdir, previous, tables, versions, writing
+from .release import citation, dumps, metadata, outdir, previous, retable, tables, versions, writing
 from .release import keep as keeping
 from .release.keep import Keep
 from .release.outdir import CONTEXT_FILE, DUMP_STEM, ONTOLOGY_FILE, REGIONS_FILE, SHAPES_FILE
@@ -209,7 +209,7 @@ def _write_release(
         files.put(REGIONS_FILE, regions)
     files.put(ONTOLOGY_FILE, settings.ontology.read_bytes())
     files.put(SHAPES_FILE, b"".join(p.read_bytes() for p in shape_files(settings, col)))
-    tables.write(index, col, files)
+    retable.write(index, col, files, keep if graph.as_lines else keeping.NOTHING, reused)
     del index  # what is left is small
     digest = files.written[Format.NTRIPLES.dump_name(DUMP_STEM)].sha256
     rel = settings.release or versions.stamp(current, digest)
@@ -227,7 +227,7 @@ def write_dumps(
     files: writing.Directory,
     keep: keeping.Stage = keeping.NOTHING,
     reused: dict[str, str] | None = None,
-) -> tuple[tables.Index, metadata.Statistics]:
+) -> tuple[tables.Index | retable.Changes, metadata.Statistics]:
     """Write the dumps from the lines, a block at a time (never all of them held, when they are in a
     file), reusing what ``keep.previous`` holds of the lines that did not change (:mod:`.release.dumps`);
     the tables' index and the statistics, made from the same chunks of lines (:mod:`.rdf.bulk`)."""

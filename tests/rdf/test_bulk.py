@@ -51,3 +51,15 @@ def test_statistics_and_tables_are_the_same_whatever_the_chunks(built: pipeline.
     assert tally.statistics() == whole.statistics()
     assert index.out == tables.Index.of(data).out
     assert index.back == tables.Index.of(data).back
+
+
+def test_the_objects_of_lines_are_those_of_their_chunks() -> None:
+    data = b"".join(
+        [
+            b'<http://x/a> <http://x/p> "a b .\\n c" .\n',
+            b"<http://x/a> <http://x/q> <http://x/b> .\n",
+            b'<http://x/b> <http://x/p> "x"@en .\n',
+            b'<http://x/c> <http://x/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+        ]
+    )
+    assert bulk.objects(data) == [o for chunk in bulk.chunks(data) for o in chunk.objects]

@@ -11,6 +11,7 @@ a term object for every attribute read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import methodcaller
@@ -64,6 +65,16 @@ def chunks(data: bytes, size: int = CHUNK_BYTES) -> Iterator[Chunk]:
         if lines:
             subjects, predicates, objects = zip(*map(_SPLIT, lines), strict=True)
             yield Chunk(lines, subjects, predicates, objects, block)
+
+
+def objects(data: bytes) -> list[bytes]:
+    """The objects of the lines ``data`` as :attr:`Chunk.objects` has them (with the line's `` .``), in one
+    pass in C: where nothing else of the lines is wanted, twice as fast as :func:`chunks`."""
+    return _OBJECT.findall(data)
+
+
+#: A line's object: what follows its second space (a line holds no line break: N-Triples escapes them).
+_OBJECT: Final = re.compile(rb"^[^ \n]+ [^ \n]+ (.*)$", re.MULTILINE)
 
 
 def term(obj: bytes) -> bytes:

@@ -45,7 +45,7 @@ from ..rdf.formats import Format
 from ..rdf.lines import Lines
 from ..rdf.namespaces import PREFIXES, active
 from ..rdf.spill import SpilledLines
-from . import metadata, tables
+from . import metadata, retable, tables
 from .files import DUMP_STEM
 from .keep import NOTHING, Stage
 from .writing import Directory
@@ -107,14 +107,17 @@ class _Kept:
     lines: segments.InFile
     #: The segment that begins with each subject.
     by_first: dict[bytes, int]
+    #: The SHA-256 of the lines the keep was made with.
+    sha256: str
 
 
 def write(
     graph: Lines | SpilledLines, files: Directory, keep: Stage = NOTHING, reused: dict[str, str] | None = None
-) -> tuple[tables.Index, metadata.Statistics]:
+) -> tuple[tables.Index | retable.Changes, metadata.Statistics]:
     """Write the dumps of ``graph`` into ``files``, reusing ``keep.previous`` where it is whole, and
-    leave in ``keep.fresh`` what the next build can reuse. The tables' index and the statistics;
-    ``reused`` is told how many segments were reused, when the keep was."""
+    leave in ``keep.fresh`` what the next build can reuse. What the tables are written from (the index
+    of the lines, or when the keep was whole the lines that changed since it was made: :mod:`.retable`)
+    and the statistics; ``reused`` is told how many segments were reused, when the keep was."""
     previous, previous_lines, fresh = keep.previous, keep.previous_lines, keep.fresh
     if isinstance(graph, SpilledLines):
         files.link(NTRIPLES, graph.path)
@@ -124,7 +127,8 @@ def write(
                 sink.write(block)
     with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
         serialize.write_gzipped(graph.blocks(), sink)
-    index = tables.Index()
+    index: tables.Index | None = tables.Index()
+    changes = None
     with contextlib.ExitStack() as stack:
         plan = None
         if previous is not None and previous_lines is not None and graph.as_lines:
@@ -132,11 +136,14 @@ def write(
             plan = _planned(source, previous, previous_lines, stack, keep.known)
         turtle = serialize.TurtleWriter(stack.enter_context(files.stream(TURTLE))) if graph.as_lines else None
         jsonld = serialize.JsonLdWriter(stack.enter_context(files.stream(JSONLD)))
+        if plan is not None:
+            index = None  # the tables are written from the changes
         writer = _Writer(turtle, jsonld, index)
         if plan is None:
             writer.whole(graph)
         else:
             writer.again(source, plan)
+            changes = _changes(graph, source, plan, keep)
             if reused is not None:
                 same = sum(index is not None for index, _start, _end in plan.pieces)
                 reused["serialize"] = f"{same} of {len(plan.pieces)} segments of the dumps as last time"
@@ -146,13 +153,33 @@ def write(
             serialize.write_turtle(iter(graph), sink)
     elif fresh is not None:
         _keep(fresh, files, writer.written)
-    return index, metadata.combined((s.summary for s in writer.written), len(writer.objects))
+    stats = metadata.combined((s.summary for s in writer.written), len(writer.objects))
+    if changes is not None:
+        return changes, stats
+    assert index is not None
+    return index, stats
+
+
+def _changes(graph: Lines | SpilledLines, source: segments.Source, plan: _Plan, keep: Stage) -> retable.Changes:
+    """The lines of ``graph`` that the lines the keep was made with have not, and the other way round: those
+    of the segments not reused on either side."""
+    used = {index for index, _start, _end in plan.pieces if index is not None}
+    kept = plan.kept
+    old = b"".join(kept.lines.read(s.offset, s.length) for at, s in enumerate(kept.old) if at not in used)
+    new = b"".join(source.read(start, end - start) for index, start, end in plan.pieces if index is None)
+    before, after = set(old.split(b"\n")), set(new.split(b"\n"))
+    before.discard(b"")
+    after.discard(b"")
+    assert keep.previous_lines is not None
+    return retable.Changes(graph, keep.previous_lines, kept.sha256, sorted(after - before), sorted(before - after))
 
 
 class _Writer:
     """The Turtle and JSON-LD of segments, written or reused, and what the keep says of them."""
 
-    def __init__(self, turtle: serialize.TurtleWriter | None, jsonld: serialize.JsonLdWriter, index: tables.Index):
+    def __init__(
+        self, turtle: serialize.TurtleWriter | None, jsonld: serialize.JsonLdWriter, index: tables.Index | None
+    ):
         self.turtle, self.jsonld, self.index = turtle, jsonld, index
         self.written: list[Segment] = []
         self.offset = 0  # where the next segment's lines begin in the N-Triples
@@ -169,7 +196,8 @@ class _Writer:
         start = self.jsonld.mark() + len(self.jsonld.separator)
         for piece, last in pieces:
             self.jsonld.add(piece)
-            self.index.add(piece)
+            if self.index is not None:
+                self.index.add(piece)
             tally.add(piece)
             made.append(piece.data)
             if last:
@@ -196,9 +224,7 @@ class _Writer:
         turtle = (self.turtle.sink.tell() - len(body), len(body))
         start = self.jsonld.mark() + len(self.jsonld.separator)
         self.jsonld.put(kept.jsonld.read(*old.jsonld))
-        for chunk in bulk.chunks(lines):
-            self.index.add(chunk)
-            self.objects.update(chunk.objects)
+        self.objects.update(bulk.objects(lines))
         self._record(Segment(old.first, self.offset, old.length, turtle, (start, old.jsonld[1]), old.summary))
 
     def _record(self, segment: Segment) -> None:
@@ -320,7 +346,7 @@ def _checked(
     if not _fits(found, opened["lines"].size, opened[TURTLE].size, opened[JSONLD].size):
         return None
     by_first = {s.first.encode("utf-8"): i for i, s in enumerate(found)}
-    return _Kept(found, opened[TURTLE], opened[JSONLD], opened["lines"], by_first)
+    return _Kept(found, opened[TURTLE], opened[JSONLD], opened["lines"], by_first, str(manifest["lines"]))
 
 
 def _fits(found: list[Segment], lines: int, turtle: int, jsonld: int) -> bool:

@@ -21,12 +21,14 @@ import csv
 import io
 import itertools
 import json
+import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, filterfalse
 from operator import itemgetter
-from typing import IO, Any, Final, NamedTuple
+from typing import IO, Any, Final, NamedTuple, TypeVar
 
 from pyoxigraph import Literal, RdfFormat, Triple, parse
 
@@ -73,6 +75,17 @@ class Index:
     Keyed by the predicate's IRI, then the subject's (or the object's), and read from the lines'
     bytes (:mod:`.bulk`): only the lines of the predicates some column reads are looked at, and a
     value that recurs is made once. The values of a subject and predicate are in their lines' order.
+
+    What a row reads of the index, which a rebuild needs to know to tell whether a change reaches it:
+
+    - the values of its key (the thing, or the pair), and the subjects of its key (:func:`inverse`): the
+      cell functions are given the row's key, and nothing else;
+    - the values of the identifiers its cells show (:attr:`Column.about`): their IRIs are in its CSV line;
+    - the values of the nodes a path goes through (:func:`path`), which it need not show: noted in
+      :attr:`Index.hidden`, where a row is noted.
+
+    So a change reaches a row when it changes a line of its key, of an identifier its line shows (by a
+    predicate an ``about`` column reads), or of a node it noted (:mod:`.retable`).
     """
 
     def __init__(self) -> None:
@@ -81,6 +94,8 @@ class Index:
         self._read = {bulk.bracketed(p): (self.out[p], self.back.get(p)) for p in READ}
         self._values: dict[bytes, Value] = {}  # an object as the lines hold it (with " .") -> its value
         self._subject = Value(b"", "")  # the subject of the last line read
+        #: Where a row being made notes the subjects it reads that it does not show (:func:`path`), when noted.
+        self.hidden: set[str] | None = None
 
     @classmethod
     def of(cls, data: bytes) -> Index:
@@ -104,7 +119,7 @@ class Index:
             if value is None:
                 if len(values) >= _KEPT:  # what recurs is soon made again; the rest need not be held
                     values.clear()
-                value = values[obj] = _value(bulk.term(obj))
+                value = values[obj] = term_value(bulk.term(obj))
             out, back = read[predicate]
             found = out.get(name)
             if found is None:
@@ -122,14 +137,19 @@ class Index:
     def subjects(self, obj: Value, predicate: str) -> list[Value]:
         return sorted(set(self.back[predicate].get(obj.value, ())))
 
+    def about(self, cells: list[Value], predicate: str) -> list[Value]:
+        """The ``predicate`` values of the identifiers among ``cells``, one after the other."""
+        about = map(_VALUE, filter(_IS_IRI, cells))
+        return list(chain.from_iterable(map(self.out[predicate].get, about, _NONE)))
+
     def instances(self, cls: str) -> list[Value]:
         """The instances of ``cls``, less the deprecated identifiers (they resolve, but are not listed)."""
         deprecated = self.out[OWL + "deprecated"]
-        return [s for s in self.subjects(_iri(cls), _TYPE) if s.value not in deprecated]
+        return [s for s in self.subjects(iri_value(cls), _TYPE) if s.value not in deprecated]
 
     def pairs(self, predicate: str) -> list[tuple[Value, Value]]:
         """The subject and object of every ``predicate`` triple between identifiers."""
-        found = {(_iri(s), o) for s, values in self.out[predicate].items() for o in values if o.iri}
+        found = {(iri_value(s), o) for s, values in self.out[predicate].items() for o in values if o.iri}
         return sorted(found, key=lambda pair: (pair[0].value, pair[1].value))
 
 
@@ -142,11 +162,11 @@ _VALUE, _IS_IRI, _KIND = itemgetter(1), itemgetter(2), itemgetter(3, 4)  # of a 
 _NONE: Final = itertools.repeat(())
 
 
-def _iri(iri: str) -> Value:
+def iri_value(iri: str) -> Value:
     return Value(bulk.bracketed(iri), iri)
 
 
-def _value(form: bytes) -> Value:
+def term_value(form: bytes) -> Value:
     """The value of a term as a line writes it (the lexical form of a literal with an escape in it read
     by Oxigraph)."""
     if form.startswith(b"<"):
@@ -195,13 +215,15 @@ class Column:
 def path(*predicates: str, cls: str | None = None) -> Cells:
     """The values at the end of ``predicates`` from the row's thing, of class ``cls`` if given."""
     steps = list(predicates)
-    wanted = _iri(cls) if cls else None
+    wanted = iri_value(cls) if cls else None
     READ.update(predicates)
 
     def cells(index: Index, subject: Value) -> list[Value]:
         nodes: list[Value] = [subject]
         for step in steps:
             nodes = [o for n in nodes if n.iri for o in index.values(n, step)]
+            if index.hidden is not None:
+                index.hidden.update(n.value for n in nodes if n.iri)
         if wanted is not None:
             nodes = [n for n in nodes if n.iri and wanted in index.values(n, _TYPE)]
         return sorted(set(nodes), key=_form) if len(nodes) > 1 else nodes
@@ -209,7 +231,14 @@ def path(*predicates: str, cls: str | None = None) -> Cells:
     def one_step(index: Index, subject: Value) -> list[Value]:
         return list(index.values(subject, steps[0]))  # one subject's values: each once, in order already
 
-    return one_step if len(steps) == 1 and wanted is None else cells
+    if len(steps) == 1 and wanted is None:
+        return one_step
+    HIDING.add(cells)
+    return cells
+
+
+#: The cell functions that read nodes they need not show (:attr:`Index.hidden`).
+HIDING: Final[set[Cells]] = set()
 
 
 def inverse(predicate: str) -> Cells:
@@ -223,7 +252,7 @@ def most_specific(base: str) -> Cells:
 
     def cells(index: Index, subject: Value) -> list[Value]:
         classes = [c for c in index.values(subject, _TYPE) if c.value.startswith(PG) and c.value != PG + base]
-        return classes or [_iri(PG + base)]
+        return classes or [iri_value(PG + base)]
 
     return cells
 
@@ -248,14 +277,68 @@ def identifier(title: str) -> Column:
 
 
 @dataclass(frozen=True)
+class Instances:
+    """The rows of a table of the instances of ``cls``, less the deprecated identifiers, in the order of
+    their IRIs as the lines write them; a row's key is its thing, its ``id`` the thing's IRI."""
+
+    cls: str
+
+    def __call__(self, index: Index) -> list[Value]:
+        return index.instances(self.cls)
+
+    @staticmethod
+    def id(key: Any) -> Any:
+        return key.value
+
+    @staticmethod
+    def ids(keys: list[Any]) -> list[Any]:
+        return list(map(_VALUE, keys))
+
+    @staticmethod
+    def key(made: str) -> Value:
+        return iri_value(made)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """The rows of a table of the ``predicate`` triples between identifiers, ordered by subject then
+    object; a row's key is the pair, its ``id`` their IRIs."""
+
+    predicate: str
+
+    def __post_init__(self) -> None:
+        READ.add(self.predicate)
+
+    def __call__(self, index: Index) -> list[tuple[Value, Value]]:
+        return index.pairs(self.predicate)
+
+    @staticmethod
+    def id(key: Any) -> Any:
+        return key[0].value, key[1].value
+
+    @classmethod
+    def ids(cls, keys: list[Any]) -> list[Any]:
+        return list(map(cls.id, keys))
+
+    @staticmethod
+    def key(made: tuple[str, str]) -> tuple[Value, Value]:
+        return iri_value(made[0]), iri_value(made[1])
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     title: str
     description: str
-    rows: Callable[[Index], Sequence[object]]
+    rows: Instances | Pairs
     columns: tuple[Column, ...]
     #: Columns whose first values order the rows (numbers as numbers); else the order of ``rows``.
     order: tuple[str, ...] = ()
+
+    @property
+    def hides(self) -> bool:
+        """Whether a row reads nodes it need not show (:data:`HIDING`)."""
+        return any(column.cells in HIDING for column in self.columns)
 
     @property
     def file_name(self) -> str:
@@ -286,7 +369,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "documents",
         "Documents",
         "One row per document: its kind, title, date, symbol, language, link and authors.",
-        lambda index: index.instances(PG + "Document"),
+        Instances(PG + "Document"),
         (
             *_entity("Document", "document"),
             value("date", "date published", SCHEMA + "datePublished"),
@@ -301,7 +384,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "signatures",
         "Signatures",
         "One row per signature: the document, the place in its printed list of signatories, and who signed.",
-        lambda index: index.instances(PG + "Signature"),
+        Instances(PG + "Signature"),
         (
             identifier("signature"),
             Column("document", "document", inverse(PG + "signature")),
@@ -315,7 +398,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "positions",
         "Positions",
         "One row per position: who holds which stance on which topics, in which document, with the quote.",
-        lambda index: index.instances(PG + "Position"),
+        Instances(PG + "Position"),
         (
             identifier("position"),
             value("name", "summary", _NAME),
@@ -334,7 +417,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "events",
         "Events",
         "One row per meeting or other event: its kind, dates, place, series and organizers.",
-        lambda index: index.instances(PG + "Event"),
+        Instances(PG + "Event"),
         (
             *_entity("Event", "event"),
             value("start_date", "start date", SCHEMA + "startDate"),
@@ -350,7 +433,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "organizations",
         "Organizations",
         "One row per organization: its kind, names, place and Wikidata item.",
-        lambda index: index.instances(PG + "Organization"),
+        Instances(PG + "Organization"),
         (
             *_entity("Organization", "organization"),
             *link("location", "place", SCHEMA + "location"),
@@ -362,7 +445,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "people",
         "People",
         "One row per person: names, job titles, affiliations and Wikidata item.",
-        lambda index: index.instances(PG + "Person"),
+        Instances(PG + "Person"),
         (
             identifier("person"),
             value("name", "name", _NAME),
@@ -377,7 +460,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "memberships",
         "Memberships",
         "One row per membership: a person or organization that is a member of an organization or group.",
-        lambda index: index.pairs(SCHEMA + "memberOf"),
+        Pairs(SCHEMA + "memberOf"),
         (
             Column("member", "member", lambda index, pair: [pair[0]]),
             Column("member_name", "member (name)", about="member", property=_NAME),
@@ -391,25 +474,55 @@ TABLES: Final[tuple[Table, ...]] = (
 # --- rows and metadata ------------------------------------------------------------------------
 
 Row = dict[str, list[Value]]
+Key = TypeVar("Key")
+#: How a row is ordered in a table with an ``order`` (:func:`sort_key`).
+SortKey = tuple[tuple[int, str], ...]
+
+
+def row(table: Table, index: Index, key: Any) -> Row:
+    """The cells of the row of ``key``: the table's own cell functions, then the values about other columns."""
+    made: Row = {}
+    for column in table.columns:
+        if column.cells is not None:
+            made[column.name] = column.cells(index, key)
+        else:
+            assert column.about is not None
+            assert column.property is not None
+            made[column.name] = index.about(made[column.about], column.property)
+    return made
 
 
 def rows(table: Table, index: Index) -> list[Row]:
-    """The cells of every row: the table's own cell functions, then the values about other columns."""
-    made = []
-    for key in table.rows(index):
-        row: Row = {}
-        for column in table.columns:
-            if column.cells is not None:
-                row[column.name] = column.cells(index, key)
-            else:
-                assert column.about is not None
-                assert column.property is not None
-                about = map(_VALUE, filter(_IS_IRI, row[column.about]))
-                row[column.name] = list(chain.from_iterable(map(index.out[column.property].get, about, _NONE)))
-        made.append(row)
+    """The cells of every row, in the table's order."""
+    return noted_rows(table, index, note=False)[0]
+
+
+def noted_rows(table: Table, index: Index, note: bool = True) -> tuple[list[Row], list[Any], dict[int, set[str]]]:
+    """Every row in the table's order, with (``note``) each one's id and, by its place, the subjects it read
+    and does not show, where there are any (else empty)."""
+    keys = table.rows(index)
+    hidden: list[set[str]] = []
+    if note and table.hides:
+        made = []
+        for key in keys:
+            noted: set[str] = set()
+            index.hidden = noted
+            made.append(row(table, index, key))
+            hidden.append(noted)
+        index.hidden = None
+    else:
+        made = [row(table, index, key) for key in keys]
+    ids = table.rows.ids(keys) if note else []
     if table.order:
-        made.sort(key=lambda row: tuple(_sortable(row[name]) for name in table.order))
-    return made
+        order = sorted(range(len(made)), key=[sort_key(table, r) for r in made].__getitem__)
+        made = [made[i] for i in order]
+        ids = [ids[i] for i in order] if note else ids
+        hidden = [hidden[i] for i in order] if hidden else hidden
+    return made, ids, {at: found for at, found in enumerate(hidden) if found}
+
+
+def sort_key(table: Table, made: Row) -> SortKey:
+    return tuple(_sortable(made[name]) for name in table.order)
 
 
 def _sortable(values: list[Value]) -> tuple[int, str]:
@@ -432,37 +545,120 @@ def csv_bytes(table: Table, made: list[Row]) -> bytes:
     return buffer.getvalue()
 
 
-def write_csv(table: Table, made: list[Row], sink: IO[bytes]) -> None:
+def write_csv(table: Table, made: list[Row], sink: IO[bytes]) -> list[int]:
     """RFC 4180: a header row, CRLF line ends, fields quoted where they must be; UTF-8, encoded into
-    ``sink`` as the rows are written (a large table is never held whole as text).
-
-    A row none of whose fields the csv writer would quote (no comma in a field, no quote or line
-    break in the row: checked on the joined row, in C) is joined directly: the writer's scan of every
-    character took more time than the rest of the tables together."""
+    ``sink`` as the rows are written (a large table is never held whole as text). How many bytes each
+    row is (the header first)."""
     text = io.TextIOWrapper(sink, encoding="utf-8", newline="")
-    writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([column.name for column in table.columns])
+    header = line([column.name for column in table.columns])
+    text.write(header)
+    lengths = [_length(header)]
     texts = [list(map(_text, map(itemgetter(column.name), made))) for column in table.columns]
-    for fields in zip(*texts, strict=True):
-        line = ",".join(fields)
-        if len(fields) > 1 and line.count(",") == len(fields) - 1 and not _QUOTED.search(line):
-            text.write(line + "\r\n")  # what the writer writes of fields none of which it quotes
-        else:
-            writer.writerow(fields)
+    lines = list(map(line, zip(*texts, strict=True)))
+    text.writelines(lines)
+    lengths.extend(map(len, lines))
+    for at in itertools.compress(itertools.count(1), map(operator.not_, map(str.isascii, lines))):
+        lengths[at] = len(lines[at - 1].encode("utf-8"))  # a line with other than ASCII: its bytes
     text.flush()
     text.detach()  # the sink stays open
+    return lengths
+
+
+def row_line(table: Table, made: Row) -> str:
+    """The CSV line of one row (as :func:`write_csv` writes it)."""
+    return line([_text(made[column.name]) for column in table.columns])
+
+
+def line(fields: Sequence[str]) -> str:
+    """A CSV line as the csv writer writes it (QUOTE_MINIMAL, CRLF). A line none of whose fields the
+    writer would quote (no comma in a field, no quote or line break in the line: checked on the joined
+    line, in C) is joined directly: the writer's scan of every character took more time than the rest
+    of the tables together."""
+    joined = ",".join(fields)
+    if len(fields) > 1 and joined.count(",") == len(fields) - 1 and not _QUOTED.search(joined):
+        return joined + "\r\n"  # what the writer writes of fields none of which it quotes
+    _BUFFER.seek(0)
+    _BUFFER.truncate()
+    _WRITER.writerow(fields)
+    return _BUFFER.getvalue()
+
+
+def _length(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 #: What makes the csv writer quote a field (QUOTE_MINIMAL, the default dialect), but the delimiter.
 _QUOTED: Final = re.compile('["\r\n]')
+_BUFFER: Final = io.StringIO()
+_WRITER: Final = csv.writer(_BUFFER, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
 
 
-def _column_metadata(table: Table, column: Column, made: list[Row]) -> dict[str, Any]:
-    cells = list(map(itemgetter(column.name), made))
-    values = list(chain.from_iterable(cells))
-    several = max(map(len, cells), default=0) > 1
-    iris = bool(values) and all(map(_IS_IRI, values))
-    literals = list(filterfalse(_IS_IRI, values))
+@dataclass
+class Summary:
+    """What the CSVW description of a column says of its cells, made of counts that the rows' add up to
+    (and a row's can be taken away from): so a table changed in a few rows is described again from the
+    summary of the others, without them."""
+
+    #: How many rows have each number of values in the column.
+    lengths: dict[int, int]
+    #: How many of its values are identifiers.
+    iris: int
+    #: How many of its literals have each datatype and language.
+    kinds: dict[tuple[str, str], int]
+    #: How many of its literals have :data:`LITERAL_SEPARATOR` in them.
+    separated: int
+
+    @classmethod
+    def of(cls, cells: list[list[Value]]) -> Summary:
+        values = list(chain.from_iterable(cells))
+        literals = list(filterfalse(_IS_IRI, values))
+        separated = sum(map(LITERAL_SEPARATOR.__contains__, map(_VALUE, literals))) if literals else 0
+        return cls(
+            dict(Counter(map(len, cells))), len(values) - len(literals), dict(Counter(map(_KIND, literals))), separated
+        )
+
+    def add(self, other: Summary, sign: int = 1) -> None:
+        """Count ``other``'s cells in too (``sign`` -1: take them away)."""
+        _tally(self.lengths, other.lengths, sign)
+        _tally(self.kinds, other.kinds, sign)
+        self.iris += sign * other.iris
+        self.separated += sign * other.separated
+
+    @property
+    def longest(self) -> int:
+        return max((length for length, count in self.lengths.items() if count > 0), default=0)
+
+    @property
+    def values(self) -> int:
+        return sum(length * count for length, count in self.lengths.items())
+
+    @property
+    def literal_kinds(self) -> set[tuple[str, str]]:
+        return {kind for kind, count in self.kinds.items() if count > 0}
+
+    def as_data(self) -> list[Any]:
+        return [self.lengths, self.iris, self.kinds, self.separated]
+
+    @classmethod
+    def from_data(cls, data: list[Any]) -> Summary:
+        lengths, iris, kinds, separated = data
+        return cls(dict(lengths), int(iris), dict(kinds), int(separated))
+
+
+def _tally(counts: dict[Key, int], more: dict[Key, int], sign: int) -> None:
+    for key, count in more.items():
+        counts[key] = counts.get(key, 0) + sign * count
+
+
+def summaries(table: Table, made: list[Row]) -> dict[str, Summary]:
+    """The summary of each column of ``table``'s rows."""
+    return {column.name: Summary.of(list(map(itemgetter(column.name), made))) for column in table.columns}
+
+
+def _column_metadata(column: Column, found: dict[str, Summary]) -> dict[str, Any]:
+    summary = found[column.name]
+    several = summary.longest > 1
+    iris = summary.iris > 0 and summary.iris == summary.values
     # The title is the header cell, as a strict CSVW processor checks (tabular-metadata §5.5.1);
     # what the column holds, in words, is its description.
     entry: dict[str, Any] = {"name": column.name, "titles": column.name, "dc:description": column.title}
@@ -477,15 +673,14 @@ def _column_metadata(table: Table, column: Column, made: list[Row]) -> dict[str,
         if column.property is not None:
             entry["valueUrl"] = "{+" + column.name + "}"
     else:
-        entry.update(_literal_type(literals))
-    if not _convertible(column, made, several, iris, len(values) - len(literals), literals):
+        entry.update(_literal_type(summary.literal_kinds))
+    if not _convertible(column, found, several, iris):
         entry["suppressOutput"] = True
     return entry
 
 
-def _literal_type(literals: list[Value]) -> dict[str, Any]:
+def _literal_type(kinds: set[tuple[str, str]]) -> dict[str, Any]:
     """The CSVW datatype (and language) of a column of literals, if they share one."""
-    kinds = set(map(_KIND, literals))
     if len(kinds) != 1:
         return {"datatype": "string"}
     ((datatype, language),) = kinds
@@ -494,24 +689,28 @@ def _literal_type(literals: list[Value]) -> dict[str, Any]:
     return {"datatype": datatype.removeprefix(XSD) if datatype.startswith(XSD) else {"base": "string"}}
 
 
-def _convertible(
-    column: Column, made: list[Row], several: bool, iris: bool, identifiers: int, literals: list[Value]
-) -> bool:
+def _convertible(column: Column, found: dict[str, Summary], several: bool, iris: bool) -> bool:
     """Whether CSVW-to-RDF conversion of the column gives exactly the dataset's triples."""
+    summary = found[column.name]
     if column.property is None:
         return False
-    if column.about is not None and max(map(len, map(itemgetter(column.about), made)), default=0) > 1:
+    if column.about is not None and found[column.about].longest > 1:
         return False
     if iris:
         return not several
-    if identifiers or len(set(map(_KIND, literals))) > 1:
+    if summary.iris or len(summary.literal_kinds) > 1:
         return False
-    return not (several and any(LITERAL_SEPARATOR in v.value for v in literals))
+    return not (several and summary.separated)
 
 
 def metadata(table: Table, made: list[Row], licence: str) -> dict[str, Any]:
     """The CSVW description of one table (``<table>.csv-metadata.json``)."""
-    schema: dict[str, Any] = {"columns": [_column_metadata(table, c, made) for c in table.columns]}
+    return described(table, summaries(table, made), licence)
+
+
+def described(table: Table, found: dict[str, Summary], licence: str) -> dict[str, Any]:
+    """:func:`metadata` from the summaries of the table's columns."""
+    schema: dict[str, Any] = {"columns": [_column_metadata(c, found) for c in table.columns]}
     if table.columns[0].name == "id":
         schema["aboutUrl"] = "{+id}"
         schema["primaryKey"] = "id"
@@ -535,19 +734,36 @@ def render(triples: Iterable[Triple], col: Collection) -> dict[str, bytes]:
         for table in TABLES:
             made = rows(table, index)
             files[table.file_name] = csv_bytes(table, made)
-            files[table.metadata_name] = metadata_bytes(table, made, col.licence_iri)
+            files[table.metadata_name] = metadata_bytes(table, summaries(table, made), col.licence_iri)
     return files
 
 
-def write(index: Index, col: Collection, files: Directory) -> None:
+@dataclass
+class Written:
+    """What was written of a table, that a rebuild can start from: each row's id, what it read and does not
+    show (by its place, where there is any), how many bytes its CSV line is (the header's first), and the
+    columns' summaries."""
+
+    ids: list[Any]
+    hidden: dict[int, set[str]]
+    lengths: list[int]
+    summaries: dict[str, Summary]
+
+
+def write(index: Index, col: Collection, files: Directory, note: bool = False) -> dict[str, Written]:
     """:func:`render` from the triples already indexed, into ``files``: a table at a time, its CSV
-    written as it is made."""
+    written as it is made; with ``note``, what a rebuild can start from (else nothing)."""
+    written = {}
     for table in TABLES:
-        made = rows(table, index)
+        made, ids, hidden = noted_rows(table, index, note)
         with files.stream(table.file_name) as sink:
-            write_csv(table, made, sink)
-        files.put(table.metadata_name, metadata_bytes(table, made, col.licence_iri))
+            lengths = write_csv(table, made, sink)
+        found = summaries(table, made)
+        files.put(table.metadata_name, metadata_bytes(table, found, col.licence_iri))
+        if note:
+            written[table.name] = Written(ids, hidden, lengths, found)
+    return written
 
 
-def metadata_bytes(table: Table, made: list[Row], licence: str) -> bytes:
-    return (json.dumps(metadata(table, made, licence), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def metadata_bytes(table: Table, found: dict[str, Summary], licence: str) -> bytes:
+    return (json.dumps(described(table, found, licence), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
