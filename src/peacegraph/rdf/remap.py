@@ -31,13 +31,14 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Final
+from typing import Any, Final
 
 from ..records import loader
 from ..records import model as r
 from ..records.parsed import Parses
 from . import mapping
 from . import serialize as canonical
+from .delta import FileText
 from .lines import Lines, Made
 from .sorted_lines import SortedLines
 
@@ -216,13 +217,14 @@ def _edit(
             if cuts is None:
                 return None
             size = len(data)
+        old = FileText(handle)
         edited = io.BytesIO()  # grown in place; its value is then taken without a copy
         last = 0
         for start, end, text in cuts:
-            _copy(handle, last, start, edited)
+            _copy(old, last, start, edited)
             edited.write(text)
             last = end
-        _copy(handle, last, size, edited)
+        _copy(old, last, size, edited)
     inserted = sum(1 for cut in cuts if cut[2])
     return edited.getvalue(), count - len(removed) + inserted
 
@@ -250,16 +252,11 @@ def _cuts(
     return sorted(cuts)
 
 
-def _copy(handle: BinaryIO, start: int, end: int, into: io.BytesIO) -> None:
-    """Copy the bytes of ``handle`` from ``start`` to ``end`` into ``into``, a block at a time (read, not
-    mapped: a mapped page counts in the process's memory while it is mapped)."""
-    handle.seek(start)
-    while start < end:
-        block = handle.read(min(end - start, _BLOCK))
-        if not block:
-            raise OSError(f"{handle.name}: shorter than when it was read")
-        into.write(block)
-        start += len(block)
+def _copy(old: FileText, start: int, end: int, into: io.BytesIO) -> None:
+    """Copy ``old[start:end]`` into ``into`` a block at a time (read, not mapped: a mapped page counts in
+    the process's memory while it is mapped)."""
+    for at in range(start, end, _BLOCK):
+        into.write(old[at : min(end, at + _BLOCK)])
 
 
 #: Bytes copied at a time.

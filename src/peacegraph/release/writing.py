@@ -45,9 +45,7 @@ class Directory:
         checksum read back from the page cache: a few tenths of a second for a million triples' dumps)."""
         with self._open(name) as handle:
             yield handle
-        with open(self.root / name, "rb") as written:
-            digest = hashlib.file_digest(written, "sha256")
-            self.written[name] = Written(written.tell(), digest.hexdigest())
+        self._record(name)
 
     def link(self, name: str, source: Path) -> None:
         """The file ``name`` is ``source``, a file no one writes to any more: a hard link to it where the
@@ -60,8 +58,14 @@ class Directory:
         except OSError:  # another file system (EXDEV), or one without hard links
             with self._open(name) as handle, open(source, "rb") as original:
                 shutil.copyfileobj(original, handle, _BUFFER)
-        with open(path, "rb") as written:
-            os.fsync(written.fileno())
+        self._record(name, sync=True)
+
+    def _record(self, name: str, sync: bool = False) -> None:
+        """Note the size and SHA-256 of the file ``name`` as written (read back from the page cache),
+        synced to disk first if ``sync``."""
+        with open(self.root / name, "rb") as written:
+            if sync:
+                os.fsync(written.fileno())
             digest = hashlib.file_digest(written, "sha256")
             self.written[name] = Written(written.tell(), digest.hexdigest())
 
