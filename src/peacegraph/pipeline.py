@@ -260,7 +260,7 @@ def resolved(settings: Settings) -> Settings:
 def released(settings: Settings, seen: previous.Seen | None = None) -> Path | None:
     """The N-Triples dump of the release in ``out/``, checked against its ``SHA256SUMS``; None when ``out/``
     holds no release at all. ``seen`` gets the SHA-256 of each of its files, by device and inode. The
-    files the last build into ``out/`` wrote and noted (:func:`.keep.note_release`), and that are as it
+    files the last build into ``out/`` wrote and noted in its keep (:func:`.keep.release_stamps`), and that are as it
     left them, are not read again."""
     assert settings.out is not None  # resolved()
     return previous.in_out(Path(settings.out), seen, keeping.release_stamps(Path(settings.out)))
@@ -382,8 +382,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
             timer.end()
     assert settings.out is not None  # resolved()
     written = {name: settings.out / name for name in target_files}
-    keep.finish(previous.listed_digest(written[Format.NTRIPLES.dump_name(DUMP_STEM)]))
-    keeping.note_release(settings.out)
+    keep.finish(previous.listed_digest(written[Format.NTRIPLES.dump_name(DUMP_STEM)]), settings.out)
     return BuildResult(count, as_lines, report, written, timer.timings, reused)
 
 

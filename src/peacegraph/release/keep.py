@@ -38,7 +38,7 @@ from . import previous
 #: The folder (under the cache home) of the keeps of every release folder.
 BUILDS: Final = "builds"
 MANIFEST: Final = "manifest.json"
-#: The stamps of the files of the release last published (:meth:`Keep.note_release`), beside the keeps.
+#: The stamps of the files of the release a keep was made with (:meth:`Keep.finish`), in the keep.
 STAMPS: Final = "stamps.json"
 #: What a keep being written is called until its build is published (removed if that build was killed).
 WRITING: Final = ".writing-"
@@ -115,22 +115,25 @@ class Keep:
         previous = self.previous / name if self.previous is not None and (self.previous / name).is_dir() else None
         return Stage(previous, self.previous_lines if previous else None, fresh, self.known if previous else {})
 
-    def finish(self, digest: str | None) -> None:
-        """The release whose dump has SHA-256 ``digest`` is published: name the fresh keep for it, and
-        remove the others (a keep that cannot be written is dropped: the next build is a full one)."""
+    def finish(self, digest: str | None, out: Path | None = None) -> None:
+        """The release whose dump has SHA-256 ``digest`` is published (in ``out``): name the fresh keep for
+        it, note in it the stamps of the release's files (:func:`release_stamps`), and remove the other
+        keeps (a keep that cannot be written is dropped: the next build is a full one)."""
         if digest is None:
             self.drop()
         if self.fresh is None or digest is None:
             return
+        named = self.home / digest
         try:
             (self.fresh / MANIFEST).write_text(json.dumps({"fingerprint": self.fingerprint}), encoding="utf-8")
-            named = self.home / digest
             _remove(named)
             os.replace(self.fresh, named)
         except OSError:
             _remove(self.fresh)
         self.fresh = None
         self._tidy(but=digest)
+        if out is not None:  # last: the stamps of files no later step of the build links or renames
+            _note_stamps(out, named)
 
     def drop(self) -> None:
         """The build failed: what it began to keep goes (the last keep stays, for the release still in ``out/``)."""
@@ -148,7 +151,7 @@ class Keep:
     def _tidy(self, but: str | None = None) -> None:
         """Remove what killed builds began to keep, and (``but`` given) every keep but that one."""
         for entry in _entries(self.home):
-            if entry.name.startswith(WRITING) or (but is not None and entry.name not in (but, STAMPS)):
+            if entry.name.startswith(WRITING) or (but is not None and entry.name != but):
                 _remove(Path(entry.path))
 
 
@@ -158,12 +161,11 @@ def _home(out: Path, home: Path | None = None) -> Path:
     return Path(home or stamps.cache_home()) / BUILDS / where
 
 
-def note_release(out: Path, home: Path | None = None) -> None:
-    """Note the stamp and SHA-256 of each file of the release just published in ``out``, so that the
+def _note_stamps(out: Path, folder: Path) -> None:
+    """Note in the keep ``folder`` the stamp and SHA-256 of each file of the release in ``out``, so that the
     next build checks it against its ``SHA256SUMS`` without reading again the files that are as they were
-    (:func:`.previous.check_directory`); noted beside the keeps, and kept by :meth:`Keep.finish`."""
+    (:func:`.previous.check_directory`)."""
     rows = [[*stamp, digest] for stamp, digest in sorted(previous.stamps(out).items())]
-    folder = _home(out, home)
     with contextlib.suppress(OSError):
         handle, name = tempfile.mkstemp(prefix=WRITING, dir=folder)
         try:
@@ -175,9 +177,13 @@ def note_release(out: Path, home: Path | None = None) -> None:
 
 
 def release_stamps(out: Path, home: Path | None = None) -> dict[previous.Stamp, str]:
-    """What :func:`note_release` noted of the release last published in ``out`` (nothing if unreadable)."""
+    """The stamps the keep of the release now in ``out`` noted of its files, with their SHA-256 (nothing if
+    there is no such keep or it cannot be read); the keep is the one named by the dump's listed SHA-256."""
+    listed = previous.listed_digest(Path(out) / previous.DUMP)
+    if listed is None:
+        return {}
     try:
-        rows = json.loads((_home(out, home) / STAMPS).read_text(encoding="utf-8"))["stamps"]
+        rows = json.loads((_home(out, home) / listed / STAMPS).read_text(encoding="utf-8"))["stamps"]
         return {
             (dev, ino, size, mtime, ctime): digest
             for dev, ino, size, mtime, ctime, digest in rows
