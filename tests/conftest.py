@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,28 @@ def syria_collection() -> Iterator[collection.Collection]:
     col = collection.load(SEEDS)
     with using(col.space):
         yield col
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_temporary_folder() -> Iterator[Path]:
+    """The builds of a test session (and of each of its workers) keep their temporary files in a folder of
+    their own: a build removes what killed builds left in the temporary folder, and says so, so one left
+    there by another test (or by a user's build killed before the tests ran) would add a line to what
+    a test's build prints. Every user may go through it (Apache serves the tests' sites as another user)."""
+    folder = Path(tempfile.mkdtemp(prefix="peacegraph-tests-"))
+    folder.chmod(0o755)
+    before = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # read TMPDIR again
+    try:
+        yield folder
+    finally:
+        if before is None:
+            del os.environ["TMPDIR"]
+        else:
+            os.environ["TMPDIR"] = before
+        tempfile.tempdir = None
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

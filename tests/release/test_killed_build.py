@@ -111,10 +111,17 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Releases:
     return built
 
 
-def _kill_when(releases: Releases, ready: Callable[[], bool], delay: float = 0.0) -> None:
-    """Start a build; SIGKILL it once ``delay`` has passed and ``ready()`` holds (or it ends)."""
+def _kill_when(releases: Releases, ready: Callable[[], bool], delay: float = 0.0, tmpdir: Path | None = None) -> None:
+    """Start a build; SIGKILL it once ``delay`` has passed and ``ready()`` holds (or it ends). Its temporary
+    files go to ``tmpdir``, by default a folder beside the seeds: what a killed build leaves there, the next
+    build elsewhere would remove and say so, in the middle of another test's output."""
+    scratch = tmpdir or releases.seeds.parent / "tmp"
+    scratch.mkdir(exist_ok=True)
     process = subprocess.Popen(
-        _command(releases.seeds, releases.out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        _command(releases.seeds, releases.out),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     deadline = time.perf_counter() + delay
     while process.poll() is None and not (time.perf_counter() >= deadline and ready()):
@@ -245,7 +252,7 @@ def test_the_next_build_removes_what_a_killed_one_left_in_the_temporary_folder(
     left: list[Path] = []
     for _attempt in range(5):
         releases.reset()
-        _kill_when(releases, lambda: any(scratch.glob("peacegraph-spill-*")))
+        _kill_when(releases, lambda: any(scratch.glob("peacegraph-spill-*")), tmpdir=scratch)
         left = sorted(scratch.iterdir())  # the folder, or (killed while it was made) its first name
         if left:
             break
