@@ -23,6 +23,7 @@ BASE = {
     "collector",
     "tempspace",
     "isolated",
+    "beside",
     "stamps",
     "__version__",
 }

@@ -7,10 +7,12 @@ edited at random: triples added, removed and changed, whole subjects gone or new
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import random
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -427,3 +429,37 @@ def test_a_row_is_made_again_when_the_subjects_it_reads_backwards_change(tmp_pat
     assert second.value.encode() in written["tables/signatures.csv"]
     assert (written, _stats) == builds.full(listed)
     assert builds.reused["serialize"].endswith("; 1 of 1 table rows made again")
+
+
+# --- the N-Triples and their gzipped copy, written beside the rest -----------------------------
+
+
+def _threads() -> set[str]:
+    return {thread.name for thread in threading.enumerate() if thread.name.startswith("peacegraph: ")}
+
+
+def test_an_error_writing_the_gzipped_lines_is_the_error_of_the_dumps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gzipped N-Triples are written in a thread of their own; a full disk there is raised all the same."""
+
+    def full(blocks: Iterator[bytes], sink: io.BufferedWriter) -> None:
+        sink.write(next(iter(blocks))[:10])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(serialize, "write_gzipped", full)
+    with pytest.raises(OSError, match="No space left on device"):
+        dumps.write(lines.of(_graph(random.Random(1), 300)), Directory(tmp_path / "out"))
+    assert not _threads()
+
+
+def test_an_error_in_the_other_dumps_is_raised_and_leaves_no_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: serialize.JsonLdWriter, chunk: bulk.Chunk) -> None:
+        raise ValueError("the JSON-LD writer broke")
+
+    monkeypatch.setattr(serialize.JsonLdWriter, "add", broken)
+    with pytest.raises(ValueError, match="the JSON-LD writer broke"):
+        dumps.write(lines.of(_graph(random.Random(2), 300)), Directory(tmp_path / "out"))
+    assert not _threads()

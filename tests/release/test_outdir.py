@@ -716,3 +716,37 @@ def test_the_n_triples_are_the_lines_set_aside_wherever_the_temporary_folder_is(
         assert nt.split()[1] == ttl.split()[1]  # made with the mode of every file
     first, second = (hostile.snapshot(out) for out in outs.values())
     assert first == second == hostile.snapshot(released)
+
+
+@ROOT_ONLY
+def test_a_full_file_system_under_out_stops_the_build_with_one_line_and_the_release_intact(
+    mini_seeds: Path, tmp_path: Path
+) -> None:
+    """out/ on a file system with room for the release it holds and not for a second one beside it: the
+    new release's files fill it while they are written (the N-Triples and their gzipped copy in a thread
+    beside the Turtle and the JSON-LD). One line, exit code 2, the release as it was, nothing left beside it."""
+    reference = tmp_path / "reference"
+    assert _build(mini_seeds, reference)[0] == 0
+    size = sum(p.stat().st_size for p in reference.rglob("*") if p.is_file())
+    shutil.rmtree(reference)
+    changed = tmp_path / "changed"
+    shutil.copytree(mini_seeds, changed)
+    _change(changed)
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    script = f"""
+        mount -t tmpfs -o size={size * 3 // 2} tmpfs {volume}
+        $PY -m peacegraph build --quiet --collection {mini_seeds} --out {volume}/out
+        (cd {volume}/out && sha256sum -c --strict --quiet SHA256SUMS && sha256sum SHA256SUMS)
+        $PY -m peacegraph build --quiet --collection {changed} --out {volume}/out || echo "exit $?"
+        (cd {volume}/out && sha256sum -c --strict --quiet SHA256SUMS && sha256sum SHA256SUMS)
+        ls -A {volume}
+    """
+    done = _in_namespace(script, tmp_path)
+    sums, after, left = done.stdout.splitlines()[0], done.stdout.splitlines()[2], done.stdout.splitlines()[3:]
+    assert done.stdout.splitlines()[1] == "exit 2", done.stdout + done.stderr
+    assert after == sums, "the release in out/ is the first build's, whole"
+    assert left == ["out"]
+    [error] = done.stderr.splitlines()
+    assert "No space left on device" in error, error
+    assert error.startswith(f"Error: {volume}/"), error

@@ -32,6 +32,7 @@ import itertools
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ from typing import Any, Final
 import pyoxigraph
 
 from .. import __version__
+from ..beside import Beside
 from ..rdf import bulk, segments, serialize
 from ..rdf.formats import Format
 from ..rdf.lines import Lines
@@ -119,17 +121,10 @@ def write(
     of the lines, or when the keep was whole the lines that changed since it was made: :mod:`.retable`)
     and the statistics; ``reused`` is told how many segments were reused, when the keep was."""
     previous, previous_lines, fresh = keep.previous, keep.previous_lines, keep.fresh
-    if isinstance(graph, SpilledLines):
-        files.link(NTRIPLES, graph.path)
-    else:
-        with files.stream(NTRIPLES) as sink:
-            for block in graph.blocks():
-                sink.write(block)
-    with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
-        serialize.write_gzipped(graph.blocks(), sink)
     index: tables.Index | None = tables.Index()
     changes = None
     with contextlib.ExitStack() as stack:
+        lines = stack.enter_context(Beside(lambda stop: _lines(graph, files, stop), "the N-Triples dumps"))
         plan = None
         if previous is not None and previous_lines is not None and graph.as_lines:
             source = stack.enter_context(_source(graph))
@@ -148,6 +143,7 @@ def write(
                 same = sum(index is not None for index, _start, _end in plan.pieces)
                 reused["serialize"] = f"{same} of {len(plan.pieces)} segments of the dumps as last time"
         jsonld.close()
+        lines.result()  # their SHA-256, which the keep and the tables read
     if not graph.as_lines:  # the Turtle is in canonical order, which is not the lines' (nothing is kept)
         with files.stream(TURTLE) as sink:
             serialize.write_turtle(iter(graph), sink)
@@ -158,6 +154,19 @@ def write(
         return changes, stats
     assert index is not None
     return index, stats
+
+
+def _lines(graph: Lines | SpilledLines, files: Directory, stop: threading.Event) -> None:
+    """The N-Triples dump and the gzipped N-Triples (written :class:`.Beside` the others: linking, zlib and
+    hashing let other threads run), cut short once ``stop`` is set."""
+    if isinstance(graph, SpilledLines):
+        files.link(NTRIPLES, graph.path)
+    else:
+        with files.stream(NTRIPLES) as sink:
+            for block in graph.blocks():
+                sink.write(block)
+    with files.stream(metadata.gzip_name(DUMP_STEM)) as sink:
+        serialize.write_gzipped(itertools.takewhile(lambda _block: not stop.is_set(), graph.blocks()), sink)
 
 
 def _changes(graph: Lines | SpilledLines, source: segments.Source, plan: _Plan, keep: Stage) -> retable.Changes:
