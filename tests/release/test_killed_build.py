@@ -15,8 +15,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,15 @@ def _releases(base: Path, foreign: Snapshot) -> Releases:
     result = Releases(seeds, out, first, second, seconds)
     result.reset()
     return result
+
+
+@pytest.fixture(scope="module", autouse=True)
+def nothing_left_where_other_builds_work() -> Iterator[None]:
+    """The builds killed here keep their temporary files beside their seeds: none reaches the temporary
+    folder the other tests' builds share, whose next build would remove it and say so in its output."""
+    shared = Path(tempfile.gettempdir())
+    yield
+    assert not sorted(shared.glob("*peacegraph-*-*")), "a killed build left its files in the shared TMPDIR"
 
 
 @pytest.fixture(scope="module")
