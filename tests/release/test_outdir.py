@@ -62,6 +62,13 @@ def _change(seeds: Path) -> None:
     record.write_text(record.read_text(encoding="utf-8").replace('"Beta Network"', '"Beta Network (renamed)"'))
 
 
+def _changed_copy(seeds: Path, copy: Path) -> Path:
+    """A copy of ``seeds`` with :func:`_change` made."""
+    shutil.copytree(seeds, copy)
+    _change(copy)
+    return copy
+
+
 def _verifies(directory: Path) -> None:
     done = subprocess.run(["sha256sum", "-c", "--strict", "SHA256SUMS"], cwd=directory, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -269,9 +276,7 @@ def test_out_as_a_mount_point_gets_its_files_replaced_in_place(mini_seeds: Path,
     """A tmpfs mounted on out/ (as a Docker volume is): renaming it fails with EBUSY."""
     out = tmp_path / "out"
     out.mkdir()
-    changed = tmp_path / "changed"
-    shutil.copytree(mini_seeds, changed)
-    _change(changed)
+    changed = _changed_copy(mini_seeds, tmp_path / "changed")
     script = f"""
         mount -t tmpfs tmpfs {out}
         echo 'deny from all' > {out}/.htaccess
@@ -626,9 +631,7 @@ def test_killed_in_tables_then_recovered_by_the_next_build(mini_seeds: Path, rel
     one): the next build finishes that release first, then builds; the operator's file in tables/
     stays throughout."""
     (released / "tables" / "notes.txt").write_text("the operator's\n", encoding="utf-8")
-    changed = released.parent.parent / "changed"
-    shutil.copytree(mini_seeds, changed)
-    _change(changed)
+    changed = _changed_copy(mini_seeds, released.parent.parent / "changed")
     reference = released.parent.parent / "reference"
     assert _build(changed, reference)[0] == 0
     ready = released / f"{outdir.IN_PLACE_READY}999999999-x"
@@ -653,9 +656,7 @@ def test_a_full_temporary_folder_stops_the_build_with_one_line_and_the_release_i
 ) -> None:
     """The build's sorted lines go to TMPDIR; there a tmpfs of one page fills at once."""
     before = {p: p.read_bytes() for p in released.rglob("*") if p.is_file()}
-    changed = tmp_path / "changed"
-    shutil.copytree(mini_seeds, changed)
-    _change(changed)
+    changed = _changed_copy(mini_seeds, tmp_path / "changed")
     small = tmp_path / "small"
     small.mkdir()
     script = f"""
@@ -729,9 +730,7 @@ def test_a_full_file_system_under_out_stops_the_build_with_one_line_and_the_rele
     assert _build(mini_seeds, reference)[0] == 0
     size = sum(p.stat().st_size for p in reference.rglob("*") if p.is_file())
     shutil.rmtree(reference)
-    changed = tmp_path / "changed"
-    shutil.copytree(mini_seeds, changed)
-    _change(changed)
+    changed = _changed_copy(mini_seeds, tmp_path / "changed")
     volume = tmp_path / "volume"
     volume.mkdir()
     script = f"""
