@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: system-packages lint
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --maxprocesses 4 --dist loadfile
 
 # The documentation site (mkdocs.yml, docs/) into site-docs/; --strict: a broken link or anchor fails it.
 docs: $(STAMP)
