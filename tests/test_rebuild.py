@@ -21,6 +21,7 @@ from peacegraph.records import model as r
 from peacegraph.release import keep, retable
 
 from .conftest import MINI
+from .rdf.test_identifiers import DEPRECATIONS, REMOVALS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -66,27 +67,7 @@ def _all(*edits: Edit, append: str = "") -> Edit:
 
 
 #: Beta Network deprecated: its record and every reference to it go, its identifier and its signature's stay.
-DEPRECATED = _all(
-    _replace("mini.yaml", '  - key: beta-network\n    name: "Beta Network"\n    type: civil-society\n', ""),
-    _replace("mini.yaml", "signatories: [org:alpha-group, org:beta-network]", "signatories: [org:alpha-group]"),
-    _replace("mini.yaml", "    holders: [org:beta-network]\n", ""),
-    _replace(
-        "mini.yaml",
-        "memberships:\n  - group: org:alpha-group\n    members: [org:beta-network]\n"
-        "    documents: [doc:mini-statement]\n",
-        "",
-    ),
-    append="""
-deprecated:
-  - ref: org:beta-network
-    label: "Beta Network"
-    replaced_by: org:alpha-group
-    note: "Merged."
-  - iri: https://w3id.org/peacegraph/id/document/mini-statement/signature/org-beta-network
-    label: "Beta Network's signature"
-    note: "Removed with the merge."
-""",
-)
+DEPRECATED = _all(*(_replace("mini.yaml", old, new) for old, new in REMOVALS), append=DEPRECATIONS)
 
 
 def _rename_file(seeds: Path) -> None:
