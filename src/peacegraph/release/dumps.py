@@ -124,7 +124,8 @@ def write(
     index: tables.Index | None = tables.Index()
     changes = None
     with contextlib.ExitStack() as stack:
-        lines = stack.enter_context(Beside(lambda stop: _lines(graph, files, stop), "the N-Triples dumps"))
+        # waited for when the block ends (before the keep and the tables read the lines' SHA-256)
+        stack.enter_context(Beside(lambda stop: _lines(graph, files, stop), "the N-Triples dumps"))
         plan = None
         if previous is not None and previous_lines is not None and graph.as_lines:
             source = stack.enter_context(_source(graph))
@@ -143,7 +144,6 @@ def write(
                 same = sum(index is not None for index, _start, _end in plan.pieces)
                 reused["serialize"] = f"{same} of {len(plan.pieces)} segments of the dumps as last time"
         jsonld.close()
-        lines.result()  # their SHA-256, which the keep and the tables read
     if not graph.as_lines:  # the Turtle is in canonical order, which is not the lines' (nothing is kept)
         with files.stream(TURTLE) as sink:
             serialize.write_turtle(iter(graph), sink)
