@@ -109,7 +109,7 @@ def qualified(cc: Compilation, c: Context) -> None:
         bounds.append(("QualifiedMaxCount", f"COALESCE(?n, 0) <= {high}", message))
     with cc.joining() as joins:
         conforms = " && ".join(_qualifying(cc, c, qualifier))
-    where = " ".join([c.focus, c.path.pattern("?f", "?v"), *joins])
+    where = " ".join([c.focus, c.path.pattern("?f", "?v"), *joins.patterns])
     counted = f"{{ SELECT {c.keys} ({c.count()} AS ?n) WHERE {{ {where} FILTER({conforms}) }} GROUP BY {c.keys} }}"
     _grouped(cc, c, f"{{ {c.focus} OPTIONAL {counted} }}", bounds, grouped=False)
 

@@ -19,11 +19,14 @@ def compile_values(cc: Compilation, c: Context) -> None:
     # where hashing the class's instances costs more than the lookups (measured at a million triples).
     with cc.joining(c.path is not None) as joins:
         found = list(conditions(cc, c.shape, "?v", c))
-    if found:
+    if len(found) == 1 and (unless := joins.unless(found[0][1])) is not None:  # the class, and nothing else
+        where = " ".join([c.focus, c.values(), unless])
+        cc.add(c, f"{c.select('?v (false AS ?c0)')} WHERE {{ {where} }}", [(found[0][0], "", found[0][2])], value=True)
+    elif found:
         binds = " ".join(f"BIND(({expression}) AS ?c{i})" for i, (_n, expression, _m) in enumerate(found))
         broken = " || ".join(f"!COALESCE(?c{i}, true)" for i in range(len(found)))
         flags = " ".join(f"?c{i}" for i in range(len(found)))
-        where = " ".join([c.focus, c.values(), *joins, binds])
+        where = " ".join([c.focus, c.values(), *joins.patterns, binds])
         query = f"{c.select('?v ' + flags)} WHERE {{ {where} FILTER({broken}) }}"
         cc.add(c, query, [(name, "", message) for name, _expression, message in found], value=True)
     for pattern in cc.shapes.values(c.shape, "pattern"):
