@@ -4,6 +4,7 @@ load records → mint identifiers and map to RDF → validate → serialize → 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -120,11 +121,13 @@ def assemble(
     parses: Parses | None = None,
     kept: keeping.Stage = keeping.NOTHING,
     made: lines.Made | None = None,
+    hold: contextlib.ExitStack | None = None,
 ) -> Lines:
     """Every triple of the dataset, as canonical N-Triples (a line each, made with no cycles to collect).
 
     With what the last build kept (``kept``, and the record files' texts ``parses`` read), only the
-    records a change touches are mapped again, and the last build's lines edited (:mod:`.rdf.remap`)."""
+    records a change touches are mapped again, and the last build's lines edited (:mod:`.rdf.remap`).
+    ``hold`` keeps the file the lines were made in until it is closed (:func:`.lines.of_text`)."""
     _check_stances(corpus, ontology)
     made = made if made is not None else lines.Made()
     triples = None
@@ -135,7 +138,7 @@ def assemble(
             mapping.map_corpus(corpus, col.topic_scheme_title), map(lines.as_text, stance_triples(ontology))
         )
         with collector.paused():
-            triples = lines.of_text(mapped, made=made)
+            triples = lines.of_text(mapped, made=made, hold=hold)
         mapping.forget()
     if parses is not None:
         remap.keep(kept.fresh, corpus, parses, made)
@@ -327,7 +330,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
     seen: previous.Seen = {}
     dump = released(settings, seen)  # a damaged previous release fails here, before the work
     keep = _keep(settings, col, dump, seen)
-    with keeping.kept(keep):
+    with keeping.kept(keep), contextlib.ExitStack() as made_in:
         kept = keep.stage("load")
         parses = Parses(kept.previous, kept.fresh)
         corpus = load(settings, parses)
@@ -335,7 +338,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
         regions = regions_of(col)  # and so does a bad regions file
         timer.begin("map")
         made = lines.Made()
-        triples = assemble(corpus, settings.ontology, col, parses, keep.stage("map"), made)
+        triples = assemble(corpus, settings.ontology, col, parses, keep.stage("map"), made, made_in)
         reused = _reused(parses, made)
         # What was made while the records lived, and outlived them, would keep the blocks of memory it
         # is in from being given back once they go (the predicates alone, a few dozen, held 50 MB).
@@ -347,6 +350,7 @@ def _build(settings: Settings, col: Collection, target: Path, progress: Progress
         del corpus  # all that is left to do reads the triples, and where each record is
         gc.collect()  # the records' cycles, made while the collector was paused: 0.6 GB at 10M, before the store
         with SpilledLines(triples) as spilled:  # the lines are read from the file from now on, never held whole
+            made_in.close()  # the file the lines were made in, if set aside as it is (a link to it)
             count, as_lines = len(triples), triples.as_lines
             del triples  # not held while the validation store holds the triples
             kept = keep.stage("validate")

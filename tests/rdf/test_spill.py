@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+
+import pytest
+
 from peacegraph import pipeline
+from peacegraph.rdf import lines
 from peacegraph.rdf.spill import SpilledLines
 from peacegraph.resources import shapes_dir
 from peacegraph.validation import fast as fastshacl
@@ -18,3 +24,29 @@ def test_spilled_lines_validate_and_come_back_as_they_were(mini_built: pipeline.
             assert fastshacl.validate(spilled, shapes_dir(), engine=engine).conforms
         assert spilled.read() == lines
     assert not spilled.path.exists()
+
+
+@pytest.mark.parametrize("spill_above", [None, 2])
+def test_lines_made_in_a_held_file_are_set_aside_without_being_written_again(spill_above: int | None) -> None:
+    """One run or several merged: the file they were sorted into becomes the spill (a link), which
+    outlives the folder they were made in and goes with the spill."""
+    text = [(f"<urn:s:{n % 7}>", "<urn:p>", f'"{n}"') for n in range(20)]
+    with contextlib.ExitStack() as hold:
+        made = lines.of_text(text, spill_above, hold=hold)
+        assert made.file is not None
+        assert made.file.read_bytes() == made.data
+        with SpilledLines(made) as spilled:
+            assert os.path.samefile(spilled.path, made.file)
+            hold.close()
+            assert not made.file.exists()
+            assert spilled.path.read_bytes() == made.data
+            assert spilled.read() == made
+        assert not spilled.path.exists()
+
+
+def test_lines_made_without_a_hold_name_no_file_and_are_written() -> None:
+    made = lines.of_text([("<urn:s:a>", "<urn:p>", '"x"')])
+    assert made.file is None
+    with SpilledLines(made) as spilled:
+        assert spilled.path.read_bytes() == made.data
+        assert os.stat(spilled.path).st_nlink == 1

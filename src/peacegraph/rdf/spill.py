@@ -9,7 +9,9 @@ them back once the store is gone: the bytes and the store are never held at once
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
@@ -37,8 +39,9 @@ class SpilledLines:
         try:
             place = self._folder.enter_context(tempspace.folder("spill", WHAT))
             self.path = place / "lines.nt"
-            with open(self.path, "wb") as out:
-                out.write(lines.data)
+            if not _linked(lines, self.path):
+                with open(self.path, "wb") as out:
+                    out.write(lines.data)
         except BaseException:
             self._folder.close()  # the part written
             raise
@@ -70,3 +73,15 @@ class SpilledLines:
     def read(self) -> Lines:
         """The lines again, as they were written."""
         return Lines(self.path.read_bytes(), self.count, self.as_lines)
+
+
+def _linked(lines: Lines, path: Path) -> bool:
+    """Whether the file the lines were made in (:attr:`.Lines.file`) is now also at ``path`` (a hard link:
+    both are in the temporary folder), so that the lines need not be written again."""
+    if lines.file is None:
+        return False
+    try:
+        os.link(lines.file, path)
+    except OSError:  # another file system, or one without links: they are written
+        return False
+    return True
