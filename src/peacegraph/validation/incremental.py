@@ -92,7 +92,7 @@ def validate(
     were validated again, when the keep was used."""
     shapes = read_shapes(shape_files)
     try:
-        program = compile_shapes(shapes)
+        program = compile_shapes(shapes, subclasses=False)  # as most data needs it (see fast.run.checked)
     except UnsupportedShapeError:
         return fast.validate(triples, shape_files, by_iri)  # pySHACL, with its warning; nothing kept
     shapes_digest = _shapes_digest(shape_files)

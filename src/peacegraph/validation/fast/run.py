@@ -126,7 +126,7 @@ def validate_triples(
     triples: Iterable[Triple], shapes: list[Triple], by_iri: Mapping[str, Origin] | None = None
 ) -> Report:
     """Validate ``triples`` against ``shapes`` with this engine (:class:`UnsupportedShapeError` if it cannot)."""
-    program = compile_shapes(shapes)  # refuses unsupported shapes before any work is done
+    program = compile_shapes(shapes, subclasses=False)  # refuses unsupported shapes before any work is done
     give_back_memory()  # what the records and the mapping left, before the store takes its share
     store = data_store(triples)
     try:
@@ -137,11 +137,12 @@ def validate_triples(
 
 
 def checked(program: Program, shapes: list[Triple], store: Store) -> tuple[bool, list[tuple[Term, Result]]]:
-    """Whether the data has ``rdfs:subClassOf`` triples, and the results of ``program`` (compiled from
-    ``shapes``) with their roots; compiled again without subclasses when it has none (much faster)."""
+    """Whether the data has ``rdfs:subClassOf`` triples, and the results, with their roots, of ``program``
+    (compiled from ``shapes`` without subclasses, which is much faster); compiled again with them when the
+    data has some (most data has none: a compilation saved, a tenth of a second)."""
     subclasses = bool(store.query(f"ASK {{ ?a {SUBCLASS} ?b }}"))
-    if not subclasses:
-        program = compile_shapes(shapes, subclasses=False)
+    if subclasses:
+        program = compile_shapes(shapes)
     return subclasses, rooted_results(program, store)
 
 
