@@ -60,7 +60,7 @@ def test_a_query_in_a_collection_does_not_check_it_again(out_dir: Path, tmp_path
         f"sys.argv = ['peacegraph', 'query', '--release', {str(out_dir)!r}, '--format', 'csv', 'ASK {{}}']\n"
         "try: entry.main()\n"
         "except SystemExit as end: assert end.code == 0, end\n"
-        "sys.stderr.write(' '.join(m for m in ('click', 'jsonschema', 'license_expression') if m in sys.modules))"
+        "sys.stderr.write(' '.join(m for m in ('click', 'jsonschema_rs', 'license_expression') if m in sys.modules))"
     )
     environment = {**os.environ, "PEACEGRAPH_CACHE": str(tmp_path / "cache")}
 
@@ -70,5 +70,5 @@ def test_a_query_in_a_collection_does_not_check_it_again(out_dir: Path, tmp_path
         assert done.stdout == "true\n"
         return done.stderr
 
-    assert loaded() == "jsonschema license_expression"  # the first run checks it (the file has long settled)
+    assert loaded() == "jsonschema_rs license_expression"  # the first run checks it (the file has long settled)
     assert loaded() == ""

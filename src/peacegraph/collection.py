@@ -27,6 +27,7 @@ from . import __version__, collection_file
 from .collection_file import CONFIG_FILE as CONFIG_FILE
 from .errors import InputError, MultiInputError
 from .rdf.namespaces import WD, Space
+from .records.verdict import passes
 
 if TYPE_CHECKING:
     from .records.yamlsource import Located
@@ -379,6 +380,8 @@ def _below(folder: Path, relative: str) -> Path:
 
 
 def _schema_errors(located: Located) -> list[InputError]:
+    if passes(SCHEMA, located.data):
+        return []
     from .records.schemacheck import Validator
 
     errors = []

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..errors import InputError, raise_all
+from ..records.verdict import passes
 from ..release.files import REGIONS_FILE
 
 COUNTRIES: Final = Path(__file__).parent / "geo" / "natural-earth.json"
@@ -156,12 +157,12 @@ def _no_constant(name: str) -> None:
 
 def _errors(data: Any, text: str, file: Path) -> list[InputError]:
     """The schema's complaints, then regions given twice, each at the line of the value it is about."""
-    from ..records.schemacheck import Validator
-
     found: list[tuple[JsonPath, str]] = []
-    for error in itertools.islice(Validator(SCHEMA).iter_errors(data), MAX_ERRORS):
-        path = tuple(error.absolute_path)
-        found.append((path, _message(error)))
+    if not passes(SCHEMA, data):
+        from ..records.schemacheck import Validator
+
+        for error in itertools.islice(Validator(SCHEMA).iter_errors(data), MAX_ERRORS):
+            found.append((tuple(error.absolute_path), _message(error)))
     if isinstance(data, dict) and isinstance(data.get("regions"), list):
         found += itertools.islice(_region_errors(data["regions"]), MAX_ERRORS)
     lines = _lines(text, [path for path, _ in found]) if found else {}
