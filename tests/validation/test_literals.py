@@ -1,4 +1,4 @@
-"""Typed literals judged without rdflib give rdflib's verdict (what pySHACL reads)."""
+"""Typed literals judged, and terms named, without rdflib, as rdflib (and so pySHACL) judges and names them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pyoxigraph import Literal, NamedNode
 
 from peacegraph.rdf.namespaces import XSD
 from peacegraph.validation.fast.literals import quiet_rdflib, rdflib_verdict, well_typed
+from peacegraph.validation.fast.terms import RDFLIB_PREFIXES
 
 #: The forms judged without rdflib, and text around them.
 FORMS = {
@@ -18,6 +19,7 @@ FORMS = {
     "positiveInteger": st.from_regex(r"\A0{0,3}[0-9]{1,3}\Z"),
     "gYear": st.from_regex(r"\A[0-9]{4}\Z"),
     "gYearMonth": st.from_regex(r"\A[0-9]{4}-[0-9]{2}\Z"),
+    "decimal": st.from_regex(r"\A-?[0-9]{1,41}(\.[0-9]{0,41})?\Z"),
 }
 NEAR = st.text(alphabet="0123456789-+. Z:T\u0663", max_size=12)
 
@@ -44,3 +46,11 @@ def test_the_quick_verdicts_say_both_ways() -> None:
             literal = Literal(text, datatype=NamedNode(XSD + datatype))
             assert well_typed(literal) is verdict
             assert rdflib_verdict(literal) is verdict
+
+
+def test_the_prefixes_of_messages_are_those_rdflib_binds() -> None:
+    """pySHACL's messages name terms by the prefixes of an rdflib graph: ours are written out, and must be those."""
+    import rdflib
+
+    bound = sorted((prefix, str(namespace)) for prefix, namespace in rdflib.Graph().namespaces() if prefix)
+    assert list(RDFLIB_PREFIXES) == bound

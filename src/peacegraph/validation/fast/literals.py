@@ -145,6 +145,7 @@ BOOLEANS: Final = ("true", "false", "1", "0")
 _YEAR: Final = re.compile("[0-9]{4}")
 _YEAR_MONTH: Final = re.compile("[0-9]{4}-(?:0[1-9]|1[0-2])")
 _DATE: Final = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DECIMAL: Final = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?")
 
 
 def _date(text: str) -> bool | None:
@@ -180,6 +181,7 @@ _QUICK: Final[dict[str, Callable[[str], bool | None]]] = {
     XSD + "positiveInteger": _digits(positive=True),
     XSD + "gYear": _written(_YEAR),
     XSD + "gYearMonth": _written(_YEAR_MONTH),
+    XSD + "decimal": _written(_DECIMAL),
 }
 
 

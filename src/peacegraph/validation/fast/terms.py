@@ -42,10 +42,44 @@ _LOCAL_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 @functools.cache
 def _message_prefixes() -> list[tuple[str, str]]:
     """The prefixes rdflib binds in every graph (those pySHACL's messages use), longest namespace first."""
-    import rdflib
+    return sorted(
+        ((namespace, prefix) for prefix, namespace in RDFLIB_PREFIXES), key=lambda pair: (-len(pair[0]), pair[1])
+    )
 
-    bound = [(str(namespace), prefix) for prefix, namespace in rdflib.Graph().namespaces() if prefix]
-    return sorted(bound, key=lambda pair: (-len(pair[0]), pair[1]))
+
+#: The prefixes ``rdflib.Graph().namespaces()`` gives (rdflib 7's defaults), written out so that compiling
+#: shapes does not import rdflib (a twentieth of a second); a test holds them to rdflib's.
+RDFLIB_PREFIXES: Final = (
+    ("brick", "https://brickschema.org/schema/Brick#"),
+    ("csvw", "http://www.w3.org/ns/csvw#"),
+    ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("dcam", "http://purl.org/dc/dcam/"),
+    ("dcat", "http://www.w3.org/ns/dcat#"),
+    ("dcmitype", "http://purl.org/dc/dcmitype/"),
+    ("dcterms", "http://purl.org/dc/terms/"),
+    ("doap", "http://usefulinc.com/ns/doap#"),
+    ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("geo", "http://www.opengis.net/ont/geosparql#"),
+    ("odrl", "http://www.w3.org/ns/odrl/2/"),
+    ("org", "http://www.w3.org/ns/org#"),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("prof", "http://www.w3.org/ns/dx/prof/"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("qb", "http://purl.org/linked-data/cube#"),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("schema", "https://schema.org/"),
+    ("sh", "http://www.w3.org/ns/shacl#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("sosa", "http://www.w3.org/ns/sosa/"),
+    ("ssn", "http://www.w3.org/ns/ssn/"),
+    ("time", "http://www.w3.org/2006/time#"),
+    ("vann", "http://purl.org/vocab/vann/"),
+    ("void", "http://rdfs.org/ns/void#"),
+    ("wgs", "https://www.w3.org/2003/01/geo/wgs84_pos#"),
+    ("xml", "http://www.w3.org/XML/1998/namespace"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+)
 
 
 def sparql_term(node: Term) -> str:
