@@ -1,6 +1,7 @@
-"""A JSON Schema's verdict on a small file (the collection's, its release's, its regions'), given in Rust
-by jsonschema-rs, as on record files: jsonschema, which words what is wrong, is imported only for a file
-that fails (it takes a twentieth of a second to import, a build's every time)."""
+"""A JSON Schema's verdict, given in Rust by jsonschema-rs: on record files, and on the small files of a
+collection (its ``collection.yaml``, its release's, its regions'). jsonschema, which words what is wrong,
+is imported only for a file that fails (it takes a twentieth of a second to import, a build's every time),
+and jsonschema-rs only where something is checked (a query that reads a collection does not check it)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,20 @@ if TYPE_CHECKING:
 
 def passes(schema: Mapping[str, Any], data: Any) -> bool:
     """Whether ``data`` is valid against ``schema`` (whose patterns are ECMA-262's, as jsonschema-rs reads them)."""
-    return _compiled(json.dumps(schema, sort_keys=True)).is_valid(data)
+    return valid(compiled(json.dumps(schema, sort_keys=True)), data)
+
+
+def valid(validator: jsonschema_rs.Validator, data: Any) -> bool:
+    """``validator``'s verdict on ``data``; a value jsonschema-rs cannot read is left to jsonschema (False)."""
+    try:
+        return validator.is_valid(data)
+    except ValueError:
+        return False
 
 
 @functools.cache
-def _compiled(schema: str) -> jsonschema_rs.Validator:
-    import jsonschema_rs  # what reads a collection without checking it (a query) does not import it
+def compiled(schema: str) -> jsonschema_rs.Validator:
+    """The schema written as JSON ``schema``, compiled by jsonschema-rs."""
+    import jsonschema_rs
 
     return jsonschema_rs.validator_for(json.loads(schema))
