@@ -135,7 +135,7 @@ class Joins:
         false: ``MINUS`` the instances (Oxigraph hashes them once, without the flag's ``DISTINCT`` and
         ``BIND``: the check of a value's class a third faster at a million triples). Else None."""
         while condition.startswith("(") and condition.endswith(")") and condition not in self.instances:
-            condition = condition[1:-1]  # the key alone in parentheses (as sh:or writes it) is the key
+            condition = condition[1:-1]  # the key alone in parentheses (as an inline sh:node writes it) is the key
         if len(self.instances) != 1 or condition not in self.instances:
             return None
         return f"MINUS {{ {self.instances[condition]} }}"

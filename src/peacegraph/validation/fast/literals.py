@@ -118,7 +118,7 @@ def unwrap(node: Term | None) -> Term | None:
 def well_typed(literal: Term | None) -> bool:
     """Whether pySHACL takes ``literal`` to be a well-formed value of its datatype (it asks rdflib).
 
-    The commonest forms (a date ``YYYY-MM-DD``, digits, a year) are judged here as rdflib judges them
+    The commonest forms (a date ``YYYY-MM-DD``, digits, a year, a decimal) are judged here as rdflib judges them
     (a test compares the two on such forms): a build whose dates and numbers are all written so does not
     import rdflib, nor make an rdflib literal of each (a fifth of a second at a million triples)."""
     if not isinstance(literal, Literal):
@@ -142,6 +142,8 @@ def rdflib_verdict(literal: Literal) -> bool:
 
 BOOLEANS: Final = ("true", "false", "1", "0")
 
+#: Digits :func:`_digits` judges: rdflib turns more into a Python int, which Python refuses past 4,300 of them.
+_DIGITS: Final = re.compile("[0-9]{1,100}")
 _YEAR: Final = re.compile("[0-9]{4}")
 _YEAR_MONTH: Final = re.compile("[0-9]{4}-(?:0[1-9]|1[0-2])")
 _DATE: Final = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -162,10 +164,6 @@ def _date(text: str) -> bool | None:
 def _digits(positive: bool) -> Callable[[str], bool | None]:
     """An integer written in digits alone is well typed (if ``positive``, unless all its digits are 0); else None."""
     return lambda text: (not positive or bool(text.strip("0"))) if _DIGITS.fullmatch(text) else None
-
-
-#: Digits :func:`_digits` judges: rdflib turns more into a Python int, which Python refuses past 4,300 of them.
-_DIGITS: Final = re.compile("[0-9]{1,100}")
 
 
 def _written(pattern: re.Pattern[str]) -> Callable[[str], bool | None]:
