@@ -56,12 +56,11 @@ from .findings import Result
 from .literals import well_typed
 from .paths import PropertyPath, read_path
 from .program import Check, Outcome, Program, Update
-from .run import THREADS, data_store, evaluate, results, run, validate_triples
+from .run import data_store, evaluate, results, run, validate_triples
 from .shapes import ShapesGraph, UnsupportedShapeError, read_shapes
 from .terms import sparql_term
 
 __all__ = [
-    "THREADS",
     "Check",
     "FallbackWarning",
     "Outcome",

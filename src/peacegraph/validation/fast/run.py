@@ -6,7 +6,6 @@ both ends of the list) and the violations sorted into a report.
 from __future__ import annotations
 
 import collections
-import concurrent.futures
 import contextlib
 import ctypes
 import itertools
@@ -16,6 +15,7 @@ from typing import Final
 
 from pyoxigraph import Literal, Quad, RdfFormat, Store, Triple, serialize
 
+from ...beside import Beside
 from ...rdf.lines import Lines
 from ...rdf.spill import SpilledLines
 from ...records.model import Origin
@@ -27,9 +27,6 @@ from .literals import blocks, mark_ill_typed, wrap, wrap_datatypes, wrapped_bloc
 from .program import Check, Program, Update
 from .terms import SUBCLASS, Term
 
-#: Queries run at once (the checks are independent; a build machine has two cores): one thread takes the
-#: checks from the first, the other from the last (:func:`_from_both_ends`).
-THREADS: Final = 2
 #: Blocks of lines (of a megabyte each) loaded into the store by one call. Oxigraph holds what one load
 #: adds until it ends (a load is a transaction): at ten million triples, loaded at once, that was 380 MB
 #: above the store itself, the validation's and the build's peak; 64 MB at a time, it is a few.
@@ -84,7 +81,7 @@ def rooted_results(program: Program, store: Store) -> list[tuple[Term, Result]]:
 
 def _from_both_ends(checks: list[Check], store: Store) -> list[list[tuple[Term, Result]]]:
     """The results of each check, in order, found by two threads (Oxigraph runs queries without the GIL):
-    one runs the checks from the first on, the other from the last back, until they meet.
+    this one runs the checks from the first on, one :class:`.Beside` it from the last back, until they meet.
 
     A shape's checks are next to each other, and read the same triples: two threads reading the same
     lists of Oxigraph's in-memory store at once each run slower (its nodes' reference counts are
@@ -105,9 +102,8 @@ def _from_both_ends(checks: list[Check], store: Store) -> list[list[tuple[Term, 
             pending.clear()  # the other thread stops after the check it is running
             raise
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=THREADS) as pool:
-        for done in [pool.submit(work, pending.popleft), pool.submit(work, pending.pop)]:
-            done.result()
+    with Beside(lambda _stop: work(pending.pop), "the checks from the last"):
+        work(pending.popleft)
     return found
 
 
