@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import shutil
 from pathlib import Path
 from typing import Any
@@ -185,3 +186,32 @@ def test_a_cell_is_its_value_as_the_csv_writer_writes_it(name: str) -> None:
     written = io.StringIO(newline="")
     csv.writer(written, lineterminator="\r\n").writerows(rows)
     assert data == written.getvalue().encode("utf-8")
+
+
+def _position(text: str) -> list[tables.Value]:
+    return [tables.Value(f'"{text}"'.encode(), text, iri=False)]
+
+
+def test_ordered_rows_put_numbers_first_by_value_then_texts() -> None:
+    signatures = next(table for table in tables.TABLES if table.order)
+    texts = ["10", "a", "9", "", "1a", "007", "B"]
+    rows = [{"document": _position("d"), "position": _position(text)} for text in texts]
+    ordered = sorted(rows, key=lambda row: tables.sort_key(signatures, row))
+    assert [row["position"][0].value for row in ordered] == ["007", "9", "10", "", "1a", "B", "a"]
+
+
+def test_the_order_of_rows_is_that_of_their_cells_one_column_after_the_other() -> None:
+    """A row's key is compared column by column, each cell as a number (digits) before any text: so a
+    key is never compared across its columns (``"1"`` then ``"0"`` is not ``"10"`` then ``""``)."""
+    signatures = next(table for table in tables.TABLES if table.order)
+    pool = ["", "0", "1", "7", "10", "01", "9" * 25, "1a", "a", "a b", "ab", "Z", "é", "𝄞", "٣", "12 ", "\t"]
+    rng = random.Random(28)
+    rows = [{"document": _position(rng.choice(pool)), "position": _position(rng.choice(pool))} for _ in range(3000)]
+    rows += [{"document": [], "position": _position(text)} for text in pool]  # an empty cell reads as ""
+
+    def as_pairs(row: dict[str, list[tables.Value]]) -> tuple[tuple[int, str], ...]:
+        texts = [row[name][0].value if row[name] else "" for name in signatures.order]
+        return tuple((0, text.zfill(20)) if text.isdigit() else (1, text) for text in texts)
+
+    by_key = sorted(range(len(rows)), key=lambda at: tables.sort_key(signatures, rows[at]))
+    assert by_key == sorted(range(len(rows)), key=lambda at: as_pairs(rows[at]))

@@ -476,7 +476,7 @@ TABLES: Final[tuple[Table, ...]] = (
 Row = dict[str, list[Value]]
 Key = TypeVar("Key")
 #: How a row is ordered in a table with an ``order`` (:func:`sort_key`).
-SortKey = tuple[tuple[int, str], ...]
+SortKey = tuple[str, ...]
 
 
 def row(table: Table, index: Index, key: Any) -> Row:
@@ -525,10 +525,14 @@ def sort_key(table: Table, made: Row) -> SortKey:
     return tuple(_sortable(made[name]) for name in table.order)
 
 
-def _sortable(values: list[Value]) -> tuple[int, str]:
-    """The first value: numbers by their value (as zero-padded text), everything else as text."""
+def _sortable(values: list[Value]) -> str:
+    """The first value: numbers first, by their value (as zero-padded text), then everything else as text.
+
+    One text, a mark and the value, not a pair: ordered as the pair, and a key of texts is compared
+    by the sort's own comparison of texts (the pairs, compared element by element, took 5 s of the
+    tables at ten million triples)."""
     text = values[0].value if values else ""
-    return (0, text.zfill(20)) if text.isdigit() else (1, text)
+    return "0" + text.zfill(20) if text.isdigit() else "1" + text
 
 
 def _text(values: list[Value]) -> str:
