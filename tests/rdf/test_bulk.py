@@ -63,3 +63,16 @@ def test_the_objects_of_lines_are_those_of_their_chunks() -> None:
         ]
     )
     assert bulk.objects(data) == [o for chunk in bulk.chunks(data) for o in chunk.objects]
+
+
+@pytest.mark.parametrize("size", [1, 300, bulk.CHUNK_BYTES])
+def test_the_chunks_of_a_graph_are_its_blocks_each_read_once(
+    built: pipeline.BuildResult, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """Each block read is one chunk, never cut again; together they are the lines, whatever their size."""
+    monkeypatch.setattr(bulk, "CHUNK_BYTES", size)
+    graph = built.triples
+    chunks = list(bulk.chunks_of(graph))
+    assert [chunk.data for chunk in chunks] == list(graph.blocks(size))
+    assert b"".join(chunk.data for chunk in chunks) == graph.data
+    assert [line for chunk in chunks for line in chunk.lines] == graph.data.splitlines()

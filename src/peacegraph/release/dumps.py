@@ -196,7 +196,7 @@ class _Writer:
 
     def whole(self, graph: Lines | SpilledLines) -> None:
         """Write every segment of ``graph``."""
-        self.add(segments.pieces(chunk for block in graph.blocks() for chunk in bulk.chunks(block)))
+        self.add(segments.pieces(bulk.chunks_of(graph)))
 
     def add(self, pieces: Iterable[tuple[bulk.Chunk, bool]]) -> None:
         """Write segments from their lines, given a piece at a time (:func:`.segments.pieces`)."""

@@ -86,9 +86,8 @@ class Changes:
     def index(self) -> Index:
         """The full index of the lines (the tables written the full way)."""
         index = Index()
-        for block in self.graph.blocks():
-            for chunk in bulk.chunks(block):
-                index.add(chunk)
+        for chunk in bulk.chunks_of(self.graph):
+            index.add(chunk)
         return index
 
 
