@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -39,9 +40,11 @@ class SpilledLines:
         try:
             place = self._folder.enter_context(tempspace.folder("spill", WHAT))
             self.path = place / "lines.nt"
-            if not _linked(lines, self.path):
+            if lines.file is None:
                 with open(self.path, "wb") as out:
                     out.write(lines.data)
+            elif not _linked(lines.file, self.path):
+                shutil.copyfile(lines.file, self.path)  # a block at a time, never the lines whole
         except BaseException:
             self._folder.close()  # the part written
             raise
@@ -75,13 +78,11 @@ class SpilledLines:
         return Lines(self.path.read_bytes(), self.count, self.as_lines)
 
 
-def _linked(lines: Lines, path: Path) -> bool:
+def _linked(file: Path, path: Path) -> bool:
     """Whether the file the lines were made in (:attr:`.Lines.file`) is now also at ``path`` (a hard link:
     both are in the temporary folder), so that the lines need not be written again."""
-    if lines.file is None:
-        return False
     try:
-        os.link(lines.file, path)
+        os.link(file, path)
     except OSError:  # another file system, or one without links: they are written
         return False
     return True
