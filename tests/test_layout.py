@@ -14,6 +14,7 @@ PACKAGE = ROOT / "src" / "peacegraph"
 #: What each part may import from the rest of the package (besides itself and the shared base modules).
 #: (``collection_file``: the name of a collection's config file and where the nearest one is, importing nothing.)
 #: (``isolated``: running a function in a forked child process, importing only ``errors``.)
+#: (``writes``: new files written to the kernel a slice at a time, importing nothing.)
 BASE = {
     "errors",
     "progress",
@@ -25,6 +26,7 @@ BASE = {
     "isolated",
     "beside",
     "stamps",
+    "writes",
     "__version__",
 }
 ALLOWED: dict[str, set[str]] = {

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, RdfFormat, Triple, parse
 
-from .. import tempspace
+from .. import tempspace, writes
 from . import serialize as canonical
 from .bulk import BLOCK_BYTES, blocks_of
 from .ntriples import TextTriple
@@ -171,7 +171,7 @@ def _spill(held: list[str], folder: Path, number: int, repeated: list[str]) -> t
     repeated.append("\n".join(itertools.compress(itertools.islice(held, 1, None), map(operator.not_, differs))))
     distinct = itertools.compress(held, itertools.chain([True], differs))  # each line but those equal to the one before
     count = 0
-    with open(run, "wb") as handle:
+    with writes.create(run) as handle:
         while batch := list(itertools.islice(distinct, CHUNK)):
             handle.write("\n".join(batch).encode("utf-8"))
             handle.write(b"\n")
@@ -186,7 +186,7 @@ def _merged(runs: list[Path], into: Path, repeated: list[str]) -> int:
     one run are added to ``repeated`` as one text (see :func:`_spill`)."""
     again: list[bytes] = []
     count = 0
-    with contextlib.ExitStack() as stack, open(into, "wb") as out:
+    with contextlib.ExitStack() as stack, writes.create(into) as out:
         sources = [stack.enter_context(open(run, "rb")) for run in runs]
         last = None
         for line in heapq.merge(*sources):

@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from pyoxigraph import Triple
 
-from .. import tempspace
+from .. import tempspace, writes
 from .bulk import BLOCK_BYTES, blocks_from
 from .lines import Lines
 
@@ -41,7 +41,7 @@ class SpilledLines:
             place = self._folder.enter_context(tempspace.folder("spill", WHAT))
             self.path = place / "lines.nt"
             if lines.file is None:
-                with open(self.path, "wb") as out:
+                with writes.create(self.path) as out:
                     out.write(lines.data)
             elif not _linked(lines.file, self.path):
                 shutil.copyfile(lines.file, self.path)  # a block at a time, never the lines whole

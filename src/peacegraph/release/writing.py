@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from .. import writes
+
 
 @dataclass(frozen=True)
 class Written:
@@ -73,7 +75,7 @@ class Directory:
     def _open(self, name: str) -> Iterator[IO[bytes]]:
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "xb", buffering=_BUFFER) as handle:
+        with writes.create(path) as handle:  # a slice at a time: see peacegraph.writes
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
