@@ -9,13 +9,12 @@ line as soon as they are seen, before any of it is expanded or held in memory.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import yaml
 from yaml.resolver import Resolver
@@ -49,6 +48,13 @@ _MERGE = "tag:yaml.org,2002:merge"
 _PLAIN_COLLECTIONS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 _RESOLVER = Resolver()
+
+#: The parser's events, compared by identity (:meth:`_Builder.feed`).
+_SCALAR_EVENT: Final = yaml.ScalarEvent
+_MAPPING_START: Final = yaml.MappingStartEvent
+_SEQUENCE_START: Final = yaml.SequenceStartEvent
+_MAPPING_END: Final = yaml.MappingEndEvent
+_SEQUENCE_END: Final = yaml.SequenceEndEvent
 
 
 class Located:
@@ -133,12 +139,15 @@ class LineNumbers:
         #: The parser may place a mark just past the end (a last line without a line feed): the last line.
         self.last = text.count("\n") + 1
         self._ours: list[int] | None = None
-        if re.search("[\r\x85\u2028\u2029]", text):
+        #: Whether the parser's line numbers may drift from the file's (the text holds another line break).
+        self.drifts = False
+        if any(map(text.__contains__, "\r\x85\u2028\u2029")):  # each a search in C, not a pattern's
             ours, line = [1], 1
             for match in self._YAML_BREAK.finditer(text):
                 line += match.group().endswith("\n")
                 ours.append(line)
             self._ours = ours
+            self.drifts = True
 
     def of(self, mark: _Mark | None) -> int:
         """The 1-based line of a parser's mark."""
@@ -214,11 +223,11 @@ class _Builder:
 
     def feed(self, event: yaml.Event) -> None:
         kind = type(event)  # the parser's own classes; compared by identity, the commonest first
-        if kind is yaml.ScalarEvent:
-            self._scalar(event, self.line_numbers.of(event.start_mark))  # type: ignore[arg-type]
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+        if kind is _SCALAR_EVENT:
+            self._scalar(event)  # type: ignore[arg-type]
+        elif kind is _MAPPING_END or kind is _SEQUENCE_END:
             self.stack.pop()
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+        elif kind is _MAPPING_START or kind is _SEQUENCE_START:
             self._open(event, self.line_numbers.of(event.start_mark))  # type: ignore[arg-type]
         elif kind is yaml.AliasEvent:
             raise InputError(
@@ -228,18 +237,32 @@ class _Builder:
             line = self.line_numbers.of(event.start_mark)
             raise InputError("more than one YAML document in a record file", self.file, line)
 
-    def _scalar(self, event: yaml.ScalarEvent, line: int) -> None:
-        """A key, or a value put in its place: the path of nine events in ten, its steps written out here."""
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        """A key, or a value put in its place: the path of nine events in ten, its steps written out here
+        (what :meth:`LineNumbers.of`, :func:`_tag` and :func:`_scalar` do, in their commonest case)."""
+        start = event.start_mark
+        line = self.line_numbers.of(start) if self.line_numbers.drifts or start is None else start.line + 1
+        if line > self.line_numbers.last:
+            line = self.line_numbers.last
         self.nodes += 1
         if self.nodes > self.max_nodes:
             raise InputError(self._too_many(), self.file, line)
+        text = event.value
         if self.escapes:
-            _refuse_controls(event.value, self.file, line)
-        top = self.stack[-1] if self.stack else None
+            _refuse_controls(text, self.file, line)
+        tag = event.tag
+        if (tag is not None and tag != "!") or not _BY_FIRST_CHARACTER:
+            tag = _tag(event)
+        elif event.implicit[0] and text[:1] in _RESOLVED_FIRST:
+            tag = _plain_tag(text)
+        else:
+            tag = _STR  # quoted, or plain with no resolver for its first character: text, as the resolver says
+        stack = self.stack
+        top = stack[-1] if stack else None
         if top is not None and top.mapping and top.key is None:
-            self._key(event, line)
+            self._key(tag, text, line)
             return
-        value = _scalar(event, self.file, line)
+        value = text if tag in (_STR, _TIMESTAMP) else _value(tag, text, self.file, line)
         if top is None:
             path = self._place(value, line)
         elif top.mapping:
@@ -252,9 +275,10 @@ class _Builder:
             path = (*top.path, len(top.value))
             top.value.append(value)  # type: ignore[union-attr]
             self.lines[path] = line
-        start, end = event.start_mark, event.end_mark
-        if not event.style and start and end and end.line > start.line:  # plain: "" (libyaml) or None
-            self.joined[path] = line + 1
+        if not event.style:  # plain: "" (libyaml) or None
+            end = event.end_mark
+            if start and end and end.line > start.line:
+                self.joined[path] = line + 1
 
     def _count(self, line: int) -> None:
         self.nodes += 1
@@ -283,16 +307,15 @@ class _Builder:
         path = self._place(value, line)
         self.stack.append(_Open(value, path, mapping=mapping))
 
-    def _key(self, event: yaml.ScalarEvent, line: int) -> None:
+    def _key(self, tag: str, text: str, line: int) -> None:
         top = self.stack[-1]
-        tag = _tag(event)
-        if tag == _MERGE or event.value == "<<":
+        if tag == _MERGE or text == "<<":
             raise InputError("YAML merge keys are not allowed in records", self.file, line)
         if tag != _STR:
             raise InputError("mapping keys must be plain strings", self.file, line)
-        if event.value in top.value:
-            raise InputError(f"duplicate key {event.value[:80]!r}", self.file, line)
-        top.key = event.value
+        if text in top.value:
+            raise InputError(f"duplicate key {text[:80]!r}", self.file, line)
+        top.key = text
 
     def _place(self, value: Any, line: int) -> Path_:
         """Put ``value`` where the stream says it goes; return its path."""
@@ -354,27 +377,36 @@ def _tag(event: yaml.ScalarEvent) -> str:
     return _plain_tag(event.value)
 
 
-@functools.lru_cache(maxsize=4096)  # keys and kinds of value repeat on every record
+#: The resolver's own implicit resolvers of the plain scalars beginning with each character, in its order.
+_RESOLVERS: Final = {first: tuple(found) for first, found in _RESOLVER.yaml_implicit_resolvers.items()}
+
+
 def _plain_tag(value: str) -> str:
-    """The tag the resolver gives a plain scalar, which depends on its text alone (:data:`_BY_FIRST_CHARACTER`)."""
-    return str(_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)))  # type: ignore[no-untyped-call]
+    """The tag the resolver gives a plain scalar, which depends on its text alone (:data:`_BY_FIRST_CHARACTER`):
+    that of the first of the resolvers for its first character whose pattern it matches, else text, as
+    ``BaseResolver.resolve`` finds it (without the call, and without a cache, which half a million distinct
+    values beginning with ``o``, ``t`` or ``n`` defeated at ten million triples)."""
+    for tag, pattern in _RESOLVERS.get(value[:1], ()):
+        if pattern.match(value):
+            return str(tag)
+    return _STR
 
 
-def _scalar(event: yaml.ScalarEvent, file: Path, line: int) -> Any:
-    tag, value = _tag(event), event.value
+def _value(tag: str, text: str, file: Path, line: int) -> Any:
+    """The value of a scalar of the resolved ``tag``."""
     if tag in (_STR, _TIMESTAMP):  # dates stay text: the schema checks their form
-        return value
+        return text
     if tag == _INT:
         try:
-            return int(value.replace("_", ""), 10)
+            return int(text.replace("_", ""), 10)
         except ValueError:
-            raise InputError(f"not an integer: {value[:40]!r}", file, line) from None
+            raise InputError(f"not an integer: {text[:40]!r}", file, line) from None
     if tag == _BOOL:
-        return value.lower() in ("true", "yes", "on")
+        return text.lower() in ("true", "yes", "on")
     if tag == _NULL:
         return None
     if tag == _FLOAT:
-        raise InputError(f"unexpected number {value[:40]!r}", file, line)
+        raise InputError(f"unexpected number {text[:40]!r}", file, line)
     raise InputError(f"unsupported YAML tag {tag}", file, line)
 
 
