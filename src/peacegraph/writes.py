@@ -1,13 +1,12 @@
 """New files written to the kernel a slice at a time.
 
-A write of megabytes at once into a new file costs the kernel far more than the same bytes written
-in slices of tens of kilobytes, on the virtual machines these builds are measured on (Linux 6.18):
-800 MB written in 4 MiB writes took 1.3 to 1.6 s of system time, in 64 KiB writes 0.15 to 0.18 s, each
-after a few idle seconds (``bench/writes.py`` prints the figures). The kernel fills its page cache
-with blocks as large as the write, and the memory for large blocks is the dearest to find there;
-slices are served from small pages at hand. So the large files of a build (the sorted lines, the
-dumps, the tables) are made with :func:`create`: Python's own buffered file would pass a large
-write to the kernel whole.
+A write of megabytes at once into a new file cost the kernel many times what the same bytes cost in
+slices of tens of kilobytes, on the virtual machines these builds are measured on (Linux 6.18): 800 MB
+written in 4 MiB writes took 1.9 s of system CPU, in 64 KiB writes 0.16 s, each run after a few idle
+seconds (``bench/writes.py`` prints the figures). Most likely the page cache then takes memory in blocks
+as large as the write, and large free blocks are the dearest for the host to give back to the guest.
+Python's own buffered file passes a large write to the kernel whole; the large files of a build (the
+sorted lines, the dumps, the tables) are made with :func:`create`, which never does.
 
 Elsewhere slices cost nothing noticeable: 16 system calls a megabyte.
 """
