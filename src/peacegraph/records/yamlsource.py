@@ -239,7 +239,7 @@ class _Builder:
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         """A key, or a value put in its place: the path of nine events in ten, its steps written out here
-        (what :meth:`LineNumbers.of`, :func:`_tag` and :func:`_scalar` do, in their commonest case)."""
+        (what :meth:`LineNumbers.of`, :func:`_tag` and :func:`_value` do, in their commonest case)."""
         start = event.start_mark
         line = self.line_numbers.of(start) if self.line_numbers.drifts or start is None else start.line + 1
         if line > self.line_numbers.last:
