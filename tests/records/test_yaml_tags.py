@@ -78,7 +78,7 @@ def _scalar(value: str, style: str | None, tag: str | None) -> yaml.ScalarEvent:
 @pytest.mark.parametrize("style", [None, "'", '"'])
 @pytest.mark.parametrize("tag", [None, "!"])
 def test_the_builder_reads_each_value_and_key_as_the_resolver_tags_it(style: str | None, tag: str | None) -> None:
-    """The builder's own steps for a scalar (not :func:`yamlsource._tag`) give what the resolver's tag says."""
+    """What the builder makes of a scalar, as a value and as a key, is what the resolver's tag says."""
     mark = yaml.Mark("events.yaml", 0, 0, 0, None, 0)
     start, end = yaml.MappingStartEvent(None, None, True, mark, mark), yaml.MappingEndEvent(mark, mark)
     for value in VALUES:

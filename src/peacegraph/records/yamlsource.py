@@ -238,8 +238,8 @@ class _Builder:
             raise InputError("more than one YAML document in a record file", self.file, line)
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
-        """A key, or a value put in its place: the path of nine events in ten, its steps written out here
-        (what :meth:`LineNumbers.of`, :func:`_tag` and :func:`_value` do, in their commonest case)."""
+        """A key, or a value put in its place: the path of nine events in ten (its line worked out here where
+        the parser's line numbers are the file's, as :meth:`LineNumbers.of` would)."""
         start = event.start_mark
         line = self.line_numbers.of(start) if self.line_numbers.drifts or start is None else start.line + 1
         if line > self.line_numbers.last:
@@ -250,19 +250,13 @@ class _Builder:
         text = event.value
         if self.escapes:
             _refuse_controls(text, self.file, line)
-        tag = event.tag
-        if (tag is not None and tag != "!") or not _BY_FIRST_CHARACTER:
-            tag = _tag(event)
-        elif event.implicit[0] and text[:1] in _RESOLVED_FIRST:
-            tag = _plain_tag(text)
-        else:
-            tag = _STR  # quoted, or plain with no resolver for its first character: text, as the resolver says
+        tag = _tag(event)
         stack = self.stack
         top = stack[-1] if stack else None
         if top is not None and top.mapping and top.key is None:
             self._key(tag, text, line)
             return
-        value = text if tag in (_STR, _TIMESTAMP) else _value(tag, text, self.file, line)
+        value = _value(tag, text, self.file, line)
         if top is None:
             path = self._place(value, line)
         elif top.mapping:
