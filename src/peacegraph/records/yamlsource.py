@@ -138,24 +138,23 @@ class LineNumbers:
     def __init__(self, text: str):
         #: The parser may place a mark just past the end (a last line without a line feed): the last line.
         self.last = text.count("\n") + 1
-        self._ours: list[int] | None = None
-        #: Whether the parser's line numbers may drift from the file's (the text holds another line break).
-        self.drifts = False
+        #: The file's line of each of the parser's lines, where the two differ (the text holds another
+        #: line break); None where they are the same.
+        self.ours: list[int] | None = None
         if any(map(text.__contains__, "\r\x85\u2028\u2029")):  # each a search in C, not a pattern's
             ours, line = [1], 1
             for match in self._YAML_BREAK.finditer(text):
                 line += match.group().endswith("\n")
                 ours.append(line)
-            self._ours = ours
-            self.drifts = True
+            self.ours = ours
 
     def of(self, mark: _Mark | None) -> int:
         """The 1-based line of a parser's mark."""
         if mark is None:
             return 1
-        if self._ours is None:
+        if self.ours is None:
             return min(mark.line + 1, self.last)
-        return self._ours[min(mark.line, len(self._ours) - 1)]
+        return self.ours[min(mark.line, len(self.ours) - 1)]
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, file: Path, lines: LineNumbers) -> InputError:
@@ -241,7 +240,7 @@ class _Builder:
         """A key, or a value put in its place: the path of nine events in ten (its line worked out here where
         the parser's line numbers are the file's, as :meth:`LineNumbers.of` would)."""
         start = event.start_mark
-        line = self.line_numbers.of(start) if self.line_numbers.drifts or start is None else start.line + 1
+        line = self.line_numbers.of(start) if self.line_numbers.ours is not None or start is None else start.line + 1
         if line > self.line_numbers.last:
             line = self.line_numbers.last
         self.nodes += 1
