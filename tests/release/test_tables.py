@@ -188,6 +188,15 @@ def test_a_cell_is_its_value_as_the_csv_writer_writes_it(name: str) -> None:
     assert data == written.getvalue().encode("utf-8")
 
 
+@pytest.mark.parametrize("text", [*AWKWARD, '"', "\r", "\n", "\r\n", 'end"', ",", ",,"])
+def test_a_line_is_what_the_csv_writer_writes(text: str) -> None:
+    """Whether a line is written directly or by the csv writer, it is the writer's line."""
+    for fields in ([text, "b"], ["a", text], ["a", text, text, "b"], [text]):
+        written = io.StringIO(newline="")
+        csv.writer(written, lineterminator="\r\n").writerow(fields)
+        assert tables.line(fields) == written.getvalue(), fields
+
+
 def _position(text: str) -> list[tables.Value]:
     return [tables.Value(f'"{text}"'.encode(), text, iri=False)]
 
@@ -215,3 +224,36 @@ def test_the_order_of_rows_is_that_of_their_cells_one_column_after_the_other() -
 
     by_key = sorted(range(len(rows)), key=lambda at: tables.sort_key(signatures, rows[at]))
     assert by_key == sorted(range(len(rows)), key=lambda at: as_pairs(rows[at]))
+
+
+def test_the_index_gives_the_values_about_cells_and_the_subjects_pointing_at_a_thing() -> None:
+    """What the rows read of the index, one cell or several: the values of each identifier among the
+    cells (a literal has none), one after the other; the things pointing at one, each once, in order."""
+    a, b, c, d = (f"<http://example.org/{name}>" for name in "abcd")
+    name, signature = f"<{SCHEMA}name>", f"<{PG}signature>"
+    lines = [
+        f'{a} {name} "A" .',
+        f"{a} {signature} {c} .",
+        f'{b} {name} "B one" .',
+        f'{b} {name} "B two" .',
+        f"{b} {signature} {c} .",
+        f"{b} {signature} {d} .",
+    ]
+    index = tables.Index.of("".join(line + "\n" for line in sorted(lines)).encode())
+    thing_a, thing_b, thing_c, thing_d = (tables.term_value(node.encode()) for node in (a, b, c, d))
+    literal = tables.term_value(b'"A"')
+
+    def texts(values: list[tables.Value]) -> list[str]:
+        return [value.value for value in values]
+
+    assert texts(index.about([thing_a], SCHEMA + "name")) == ["A"]
+    assert texts(index.about([thing_b, thing_a], SCHEMA + "name")) == ["B one", "B two", "A"]
+    assert index.about([literal], SCHEMA + "name") == []
+    assert texts(index.about([literal, thing_a], SCHEMA + "name")) == ["A"]
+    assert index.about([thing_c], SCHEMA + "name") == []
+    assert texts(index.subjects(thing_c, PG + "signature")) == ["http://example.org/a", "http://example.org/b"]
+    assert texts(index.subjects(thing_d, PG + "signature")) == ["http://example.org/b"]
+    assert index.subjects(thing_a, PG + "signature") == []
+    found = index.about([thing_a], SCHEMA + "name")
+    found.append(literal)  # a row's cells are its own: changing them changes nothing in the index
+    assert texts(index.about([thing_a], SCHEMA + "name")) == ["A"]

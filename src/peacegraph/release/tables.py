@@ -22,7 +22,6 @@ import io
 import itertools
 import json
 import operator
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -135,10 +134,14 @@ class Index:
         return self.out[predicate].get(subject.value) or []
 
     def subjects(self, obj: Value, predicate: str) -> list[Value]:
-        return sorted(set(self.back[predicate].get(obj.value, ())))
+        found = self.back[predicate].get(obj.value, ())
+        return sorted(set(found)) if len(found) > 1 else list(found)  # most things are pointed at once
 
     def about(self, cells: list[Value], predicate: str) -> list[Value]:
         """The ``predicate`` values of the identifiers among ``cells``, one after the other."""
+        if len(cells) == 1:  # most cells (a row's one document, one signatory): a sixth of the rows' time
+            cell = cells[0]
+            return list(self.out[predicate].get(cell.value, ())) if cell.iri else []
         about = map(_VALUE, filter(_IS_IRI, cells))
         return list(chain.from_iterable(map(self.out[predicate].get, about, _NONE)))
 
@@ -579,7 +582,7 @@ def line(fields: Sequence[str]) -> str:
     line, in C) is joined directly: the writer's scan of every character took more time than the rest
     of the tables together."""
     joined = ",".join(fields)
-    if len(fields) > 1 and joined.count(",") == len(fields) - 1 and not _QUOTED.search(joined):
+    if len(fields) > 1 and joined.count(",") == len(fields) - 1 and not _quoted(joined):
         return joined + "\r\n"  # what the writer writes of fields none of which it quotes
     _BUFFER.seek(0)
     _BUFFER.truncate()
@@ -591,8 +594,13 @@ def _length(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
-#: What makes the csv writer quote a field (QUOTE_MINIMAL, the default dialect), but the delimiter.
-_QUOTED: Final = re.compile('["\r\n]')
+def _quoted(text: str) -> bool:
+    """Whether ``text`` holds what makes the csv writer quote a field (QUOTE_MINIMAL, the default dialect)
+    but the delimiter: a quote or a line break. Three scans for one character each, in C: a tenth of
+    the time of a regular expression's one scan for any of them."""
+    return '"' in text or "\r" in text or "\n" in text
+
+
 _BUFFER: Final = io.StringIO()
 _WRITER: Final = csv.writer(_BUFFER, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
 
