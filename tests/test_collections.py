@@ -127,6 +127,34 @@ def test_a_bad_configuration_is_reported_all_at_once_with_lines(tmp_path: Path) 
     assert not (folder / "out").exists()
 
 
+def test_iris_of_the_right_form_that_rdf_refuses_are_reported_at_their_lines(tmp_path: Path) -> None:
+    """A base, landing page or link that the schema's pattern lets through but that RDF does not read as
+    an IRI (a bad percent escape, a bracket in the host) is refused with the others, before any work;
+    init refuses such a base and writes nothing."""
+    folder = start(tmp_path / "mine")
+    config = folder / "collection.yaml"
+    text = config.read_text(encoding="utf-8").replace(f'base: "{BASE}"', 'base: "https://example.org/100%25/d%zz/"')
+    more = 'landing_page: "https://[delta/"\nsame_as: ["https://example.org/", "https://a.example/%2"]\n'
+    config.write_text(text + more, encoding="utf-8")
+    done = peacegraph("build", cwd=folder)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("collection.yaml:")]
+    numbers = [int(line.split(":")[1]) for line in lines]
+    written = config.read_text(encoding="utf-8").splitlines()
+    assert [written[n - 1].split(":")[0] for n in numbers] == ["base", "landing_page", "same_as"], lines
+    assert "base: 'https://example.org/100%25/d%zz/' is not a valid IRI (" in lines[0]
+    assert "it must be an absolute http(s) IRI ending in / or #" in lines[0]
+    assert "landing_page: 'https://[delta/' is not a valid IRI (" in lines[1]
+    assert "same_as/1: 'https://a.example/%2' is not a valid IRI (" in lines[2]
+    assert not (folder / "out").exists()
+    refused = peacegraph("init", "other", "--base", "https://example.org/d%zz/", "--title", TITLE, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "base: 'https://example.org/d%zz/' is not a valid IRI" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not (tmp_path / "other").exists()
+
+
 def test_draft_in_an_empty_collection_proposes_every_name_and_release_refuses(tmp_path: Path) -> None:
     folder = start(tmp_path / "mine")
     raw = tmp_path / "letter.txt"
