@@ -133,7 +133,8 @@ def test_iris_of_the_right_form_that_rdf_refuses_are_reported_at_their_lines(tmp
     init refuses such a base and writes nothing."""
     folder = start(tmp_path / "mine")
     config = folder / "collection.yaml"
-    text = config.read_text(encoding="utf-8").replace(f'base: "{BASE}"', 'base: "https://example.org/100%25/d%zz/"')
+    original = config.read_text(encoding="utf-8")
+    text = original.replace(f'base: "{BASE}"', 'base: "https://example.org/100%25/d%zz/"')
     more = 'landing_page: "https://[delta/"\nsame_as: ["https://example.org/", "https://a.example/%2"]\n'
     config.write_text(text + more, encoding="utf-8")
     done = peacegraph("build", cwd=folder)
@@ -153,6 +154,18 @@ def test_iris_of_the_right_form_that_rdf_refuses_are_reported_at_their_lines(tmp
     assert "base: 'https://example.org/d%zz/' is not a valid IRI" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert not (tmp_path / "other").exists()
+    line = original.splitlines().index('licence: "CC-BY-4.0"') + 1
+    config.write_text(
+        original.replace('licence: "CC-BY-4.0"', 'licence: "https://licences.example/%zz"'), encoding="utf-8"
+    )
+    done = peacegraph("build", cwd=folder)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-2:] == [
+        f"collection.yaml:{line}: licence: 'https://licences.example/%zz' is not "
+        "a valid IRI (Invalid IRI percent encoding '%zz'); it must be an SPDX licence id (CC-BY-4.0) or the "
+        "licence's IRI",
+        "Error: 1 error (listed above, by file and line)",
+    ]
 
 
 def test_draft_in_an_empty_collection_proposes_every_name_and_release_refuses(tmp_path: Path) -> None:

@@ -402,16 +402,13 @@ def _schema_errors(located: Located) -> list[InputError]:
 def _iri_errors(located: Located) -> list[InputError]:
     """The IRIs of the file that have the form the schema asks for but that RDF does not read as IRIs (a bad
     percent escape, a ``[`` in the host): each would otherwise stop a build halfway, where it is written."""
-    from pyoxigraph import NamedNode
-
     errors = []
 
     def walk(schema: Mapping[str, Any], value: object, path: tuple[str | int, ...]) -> None:
-        pattern = schema.get("pattern")
+        pattern = _IRI if path == ("licence",) else schema.get("pattern")  # a licence is an SPDX id or an IRI
         if isinstance(value, str) and pattern in (_IRI, _BASE) and re.fullmatch(pattern, value):
-            try:
-                NamedNode(value)
-            except ValueError as error:
+            error = _iri_error(value)
+            if error is not None:
                 where = "/".join(map(str, path))
                 expected = _EXPECTED.get(str(path[-1]), "an IRI such as https://example.org/page")
                 message = f"{where}: {value!r} is not a valid IRI ({error}); it must be {expected}"
@@ -427,6 +424,17 @@ def _iri_errors(located: Located) -> list[InputError]:
 
     walk(SCHEMA, located.data, ())
     return errors
+
+
+def _iri_error(text: str) -> str | None:
+    """Why RDF does not read ``text`` as an IRI (Oxigraph's parser says), or None if it does."""
+    from pyoxigraph import NamedNode
+
+    try:
+        NamedNode(text)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def _unknown_key(key: object, allowed: list[str]) -> str:
@@ -455,6 +463,8 @@ def _licence(located: Located, errors: list[InputError]) -> tuple[str, str | Non
     if not isinstance(value, str):
         return LICENCE_DEEDS["CC-BY-4.0"], "CC-BY-4.0"
     if re.fullmatch(_IRI, value):
+        if _iri_error(value) is not None:  # reported by _iri_errors
+            return LICENCE_DEEDS["CC-BY-4.0"], "CC-BY-4.0"
         spdx = next((spdx for spdx, deed in LICENCE_DEEDS.items() if deed == value), None)
         if spdx is None and value.startswith(SPDX_LICENSE_PAGE):
             spdx = _spdx_id(value.removeprefix(SPDX_LICENSE_PAGE).removesuffix(".html"))

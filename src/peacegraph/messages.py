@@ -43,4 +43,5 @@ def failure(error: PeacegraphError) -> Failure:
     listed = [one_line(str(each)) for each in error.errors[:MAX_ERRORS]]
     if len(error.errors) > MAX_ERRORS:
         listed.append(f"and {len(error.errors) - MAX_ERRORS} more")
-    return Failure(tuple(listed), f"{len(error.errors)} errors (listed above, by file and line)")
+    count = len(error.errors)
+    return Failure(tuple(listed), f"{count} error{'s' if count != 1 else ''} (listed above, by file and line)")
