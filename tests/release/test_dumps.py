@@ -8,6 +8,8 @@ edited at random: triples added, removed and changed, whole subjects gone or new
 from __future__ import annotations
 
 import errno
+import gzip
+import hashlib
 import io
 import os
 import random
@@ -24,7 +26,8 @@ from peacegraph.rdf import bulk, lines, segments, serialize
 from peacegraph.rdf.lines import Lines
 from peacegraph.rdf.namespaces import OA, OWL, PG, RDF_TYPE, SCHEMA, SKOS, XSD, active
 from peacegraph.rdf.spill import SpilledLines
-from peacegraph.release import dumps, metadata, retable, tables, versions
+from peacegraph.release import dumps, metadata, retable, tables, versions, writing
+from peacegraph.release.files import DUMP_STEM
 from peacegraph.release.keep import NOTHING, Stage
 from peacegraph.release.writing import Directory
 
@@ -462,4 +465,45 @@ def test_an_error_in_the_other_dumps_is_raised_and_leaves_no_thread(
     monkeypatch.setattr(serialize.JsonLdWriter, "add", broken)
     with pytest.raises(ValueError, match="the JSON-LD writer broke"):
         dumps.write(lines.of(_graph(random.Random(2), 300)), Directory(tmp_path / "out"))
+    assert not _threads()
+
+
+def test_set_aside_lines_are_linked_with_the_digest_of_the_bytes_compressed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The N-Triples dump is the set-aside file, its SHA-256 taken from the blocks the gzip thread reads:
+    the release records the file's true size and digest, without reading it back."""
+    read_back: list[str] = []
+    checked = hashlib.file_digest
+
+    def spy(handle: io.BufferedReader, digest: str) -> object:
+        read_back.append(Path(handle.name).name)
+        return checked(handle, digest)
+
+    monkeypatch.setattr(hashlib, "file_digest", spy)
+    graph = lines.of(_graph(random.Random(3), 2000))
+    files = Directory(tmp_path / "out")
+    with SpilledLines(graph) as spill:
+        dumps.write(spill, files)
+    dump = tmp_path / "out" / dumps.NTRIPLES
+    assert dump.read_bytes() == graph.data
+    assert files.written[dumps.NTRIPLES] == writing.Written.of(graph.data)
+    assert dumps.NTRIPLES not in read_back
+    assert metadata.gzip_name(DUMP_STEM) in read_back  # the other files are read back as before
+    assert gzip.decompress((tmp_path / "out" / metadata.gzip_name(DUMP_STEM)).read_bytes()) == graph.data
+
+
+def test_a_full_disk_while_compressing_set_aside_lines_links_no_dump(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(blocks: Iterator[bytes], sink: io.BufferedWriter) -> None:
+        sink.write(next(iter(blocks))[:10])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(serialize, "write_gzipped", full)
+    files = Directory(tmp_path / "out")
+    with SpilledLines(lines.of(_graph(random.Random(4), 300))) as spill, pytest.raises(OSError, match="No space"):
+        dumps.write(spill, files)
+    assert dumps.NTRIPLES not in files.written
+    assert not (tmp_path / "out" / dumps.NTRIPLES).exists()
     assert not _threads()
