@@ -254,6 +254,8 @@ def test_the_index_gives_the_values_about_cells_and_the_subjects_pointing_at_a_t
     assert texts(index.subjects(thing_c, PG + "signature")) == ["http://example.org/a", "http://example.org/b"]
     assert texts(index.subjects(thing_d, PG + "signature")) == ["http://example.org/b"]
     assert index.subjects(thing_a, PG + "signature") == []
+    index.back[PG + "signature"]["http://example.org/d"] = [thing_b, thing_a, thing_b, thing_c]  # whatever the order
+    assert texts(index.subjects(thing_d, PG + "signature")) == [f"http://example.org/{name}" for name in "abc"]
     found = index.about([thing_a], SCHEMA + "name")
     found.append(literal)  # a row's cells are its own: changing them changes nothing in the index
     assert texts(index.about([thing_a], SCHEMA + "name")) == ["A"]
