@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -103,3 +104,35 @@ def test_a_folder_its_maker_was_killed_making_is_removed_once_old(scratch: Path)
     assert tempspace.sweep() == [".peacegraph-spill-x6"]
     assert young.is_dir()
     assert not old.exists()
+
+
+def test_a_build_killed_while_removing_its_folder_leaves_one_the_next_sweep_removes(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after the lock file is removed but before the rest: the folder has its hidden name again,
+    and is swept once old, lock file or not."""
+    removed = shutil.rmtree
+
+    def killed_midway(path: str | Path, ignore_errors: bool = False) -> None:
+        (Path(path) / tempspace.OWNER).unlink()
+        raise SystemExit("killed")
+
+    used: list[Path] = []
+
+    def use_then_be_killed() -> None:
+        with tempspace.folder("lines", "the sorted lines") as folder:
+            (folder / "merged").write_bytes(b"<a:b> <a:c> <a:d> .\n")
+            used.append(folder)
+            monkeypatch.setattr(shutil, "rmtree", killed_midway)
+
+    with pytest.raises(SystemExit):
+        use_then_be_killed()
+    monkeypatch.setattr(shutil, "rmtree", removed)
+    (left,) = scratch.iterdir()
+    assert left.name == "." + used[0].name
+    assert sorted(p.name for p in left.iterdir()) == ["merged"]
+    assert tempspace.sweep() == []  # young: it may be a folder being made
+    then = time.time() - 2 * tempspace.GRACE
+    os.utime(left, (then, then))
+    assert tempspace.sweep() == [left.name]
+    assert list(scratch.iterdir()) == []

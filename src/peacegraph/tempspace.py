@@ -68,8 +68,19 @@ def folder(name: str, what: str) -> Iterator[Path]:
     try:
         yield place
     finally:
-        shutil.rmtree(place, ignore_errors=True)
+        _remove(place, making)
         os.close(owner)  # after the folder is gone: a sweep never finds it unheld
+
+
+def _remove(place: Path, unnamed: Path) -> None:
+    """Remove the folder ``place`` this process holds: given back its hidden name first, so that a build
+    killed while removing it (its lock file gone, a 1.6 GB file still there) leaves a folder the next
+    sweep removes as one never named, not one it cannot tell is ours."""
+    try:
+        os.rename(place, unnamed)
+    except OSError:
+        unnamed = place
+    shutil.rmtree(unnamed, ignore_errors=True)
 
 
 def sweep(place: Path | None = None) -> list[str]:
