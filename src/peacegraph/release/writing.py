@@ -62,21 +62,17 @@ class Directory:
         except OSError:  # another file system (EXDEV), or one without hard links
             with self._open(name) as handle, open(source, "rb") as original:
                 shutil.copyfileobj(original, handle, _BUFFER)
-        if sha256 is None:
-            self._record(name, sync=True)
-            return
-        with open(path, "rb") as linked:
-            os.fsync(linked.fileno())
-            self.written[name] = Written(os.fstat(linked.fileno()).st_size, sha256)
+        self._record(name, sync=True, sha256=sha256)
 
-    def _record(self, name: str, sync: bool = False) -> None:
-        """Note the size and SHA-256 of the file ``name`` as written (read back from the page cache),
-        synced to disk first if ``sync``."""
+    def _record(self, name: str, sync: bool = False, sha256: str | None = None) -> None:
+        """Note the size and SHA-256 of the file ``name`` as written (read back from the page cache, unless
+        the caller hashed its bytes already: ``sha256``), synced to disk first if ``sync``."""
         with open(self.root / name, "rb") as written:
             if sync:
                 os.fsync(written.fileno())
-            digest = hashlib.file_digest(written, "sha256")
-            self.written[name] = Written(written.tell(), digest.hexdigest())
+            if sha256 is None:
+                sha256 = hashlib.file_digest(written, "sha256").hexdigest()
+            self.written[name] = Written(os.fstat(written.fileno()).st_size, sha256)
 
     @contextlib.contextmanager
     def _open(self, name: str) -> Iterator[IO[bytes]]:
