@@ -405,14 +405,11 @@ def _iri_errors(located: Located) -> list[InputError]:
     errors = []
 
     def walk(schema: Mapping[str, Any], value: object, path: tuple[str | int, ...]) -> None:
-        pattern = _IRI if path == ("licence",) else schema.get("pattern")  # a licence is an SPDX id or an IRI
+        pattern = schema.get("pattern")
         if isinstance(value, str) and pattern in (_IRI, _BASE) and re.fullmatch(pattern, value):
             error = _iri_error(value)
             if error is not None:
-                where = "/".join(map(str, path))
-                expected = _EXPECTED.get(str(path[-1]), "an IRI such as https://example.org/page")
-                message = f"{where}: {value!r} is not a valid IRI ({error}); it must be {expected}"
-                errors.append(InputError(message, located.file, located.line(path)))
+                errors.append(_not_an_iri(located, path, value, error))
         elif isinstance(value, dict):
             properties = schema.get("properties", {})
             for key, inner in value.items():
@@ -424,6 +421,14 @@ def _iri_errors(located: Located) -> list[InputError]:
 
     walk(SCHEMA, located.data, ())
     return errors
+
+
+def _not_an_iri(located: Located, path: tuple[str | int, ...], value: str, error: str) -> InputError:
+    where = "/".join(map(str, path))
+    expected = _EXPECTED.get(str(path[-1]), "an IRI such as https://example.org/page")
+    return InputError(
+        f"{where}: {value!r} is not a valid IRI ({error}); it must be {expected}", located.file, located.line(path)
+    )
 
 
 def _iri_error(text: str) -> str | None:
@@ -463,7 +468,9 @@ def _licence(located: Located, errors: list[InputError]) -> tuple[str, str | Non
     if not isinstance(value, str):
         return LICENCE_DEEDS["CC-BY-4.0"], "CC-BY-4.0"
     if re.fullmatch(_IRI, value):
-        if _iri_error(value) is not None:  # reported by _iri_errors
+        error = _iri_error(value)
+        if error is not None:
+            errors.append(_not_an_iri(located, ("licence",), value, error))
             return LICENCE_DEEDS["CC-BY-4.0"], "CC-BY-4.0"
         spdx = next((spdx for spdx, deed in LICENCE_DEEDS.items() if deed == value), None)
         if spdx is None and value.startswith(SPDX_LICENSE_PAGE):
