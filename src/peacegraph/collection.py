@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from pyoxigraph import NamedNode
+
 from . import __version__, collection_file
 from .collection_file import CONFIG_FILE as CONFIG_FILE
 from .errors import InputError, MultiInputError
@@ -433,8 +435,6 @@ def _not_an_iri(located: Located, path: tuple[str | int, ...], value: str, error
 
 def _iri_error(text: str) -> str | None:
     """Why RDF does not read ``text`` as an IRI (Oxigraph's parser says), or None if it does."""
-    from pyoxigraph import NamedNode
-
     try:
         NamedNode(text)
     except ValueError as error:
